@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "lectern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lectern", targets: ["lectern"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's libsqlite3-dev, seen through a module map; no other SQLite package.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // A thin Swift layer over the C API: connections, statements, transactions, errors.
+        .target(name: "LecternSQLite", dependencies: ["CSQLite"]),
+        // Turns Migrations/*.sql into Swift source at build time, so the binary carries its schema.
+        .executableTarget(name: "MigrationEmbedder", path: "Sources/MigrationEmbedder"),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"]
+        ),
+        // The domain: catalog, learners, interactions; migrations; import and export.
+        .target(
+            name: "LecternStore",
+            dependencies: ["LecternSQLite"],
+            plugins: ["EmbedMigrations"]
+        ),
+        // A deterministic generator of believable platforms (no SQL, no database).
+        .target(name: "LecternGenerator"),
+        .executableTarget(
+            name: "lectern",
+            dependencies: [
+                "LecternStore",
+                "LecternGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
+        .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
+        .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
+        .testTarget(name: "LecternCLITests", dependencies: ["lectern"]),
+    ]
+)

@@ -1,0 +1,53 @@
+import Foundation
+import LecternSQLite
+
+/// Opens Lectern's SQLite file, checks it is Lectern's, and brings its schema up to date.
+public enum LecternDatabase {
+    /// Opens `path`, creating and migrating it when it is new.
+    ///
+    /// - Parameters:
+    ///   - migrate: apply pending migrations (every command does; `db status` does not).
+    ///   - mustExist: fail instead of creating a missing file.
+    /// - Throws: `StoreError` for a foreign or newer database, a tampered migration, a locked file.
+    public static func open(path: String, migrate: Bool = true, mustExist: Bool = false) throws -> Connection {
+        if path != ":memory:" {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                throw StoreError(.io, "'\(path)' is a directory, not a database file")
+            }
+            if !exists && mustExist {
+                throw StoreError(.notFound, "no database at '\(path)' (run `lectern init` first)")
+            }
+            if exists && !FileManager.default.isReadableFile(atPath: path) {
+                throw StoreError(.io, "cannot read '\(path)'")
+            }
+        }
+        do {
+            let db = try Connection(path: path)
+            if migrate {
+                try Migrator().migrate(db)
+            } else {
+                try Migrator().checkCompatible(db)
+            }
+            return db
+        } catch let error as SQLiteError {
+            throw StoreError.wrapping(error, path: path)
+        }
+    }
+
+    /// An in-memory database with every migration applied (for tests and tools).
+    public static func inMemory() throws -> Connection {
+        try open(path: ":memory:")
+    }
+}
+
+/// Runs a store operation, turning SQLite's errors into `StoreError`s people can read.
+@inlinable
+func withStoreErrors<T>(path: String? = nil, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as SQLiteError {
+        throw StoreError.wrapping(error, path: path)
+    }
+}

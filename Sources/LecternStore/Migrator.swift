@@ -1,0 +1,143 @@
+import LecternSQLite
+
+/// One numbered schema change from `Migrations/NNNN_what_it_does.sql`.
+public struct Migration: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+
+    /// FNV-1a (64 bit) of the migration's text: enough to notice an edited file, not a security hash.
+    public var checksum: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in sql.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Parses `0003_add_things.sql`; nil when the name does not start with a number and `_`.
+    public init?(fileName: String, sql: String) {
+        let stem = fileName.hasSuffix(".sql") ? String(fileName.dropLast(4)) : fileName
+        guard let underscore = stem.firstIndex(of: "_"),
+              let version = Int(stem[..<underscore]), version > 0 else { return nil }
+        self.version = version
+        self.name = String(stem[stem.index(after: underscore)...])
+        self.sql = sql
+    }
+
+    /// The migrations compiled into this binary, in version order.
+    public static let embedded: [Migration] = EmbeddedMigrations.files
+        .compactMap { Migration(fileName: $0.name, sql: $0.sql) }
+        .sorted { $0.version < $1.version }
+}
+
+/// Where one migration stands in a database.
+public struct MigrationState: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    /// Unix seconds when it was applied, or nil while pending.
+    public let appliedAt: Int64?
+    /// False when the applied text differs from the one in this binary.
+    public let checksumMatches: Bool
+}
+
+/// Applies migrations in order, each in its own transaction, and records them with a checksum.
+///
+/// A database is Lectern's when its `application_id` is `applicationID`; an empty file becomes one.
+/// A changed applied migration, or a version this binary does not know, stops everything before
+/// any change is made.
+public struct Migrator: Sendable {
+    /// `PRAGMA application_id` of a Lectern database: "LCTR" in ASCII.
+    public static let applicationID: Int64 = 0x4C43_5452
+
+    public let migrations: [Migration]
+
+    public init(migrations: [Migration] = Migration.embedded) {
+        self.migrations = migrations
+    }
+
+    static let createLedger = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            checksum   TEXT    NOT NULL,
+            applied_at INTEGER NOT NULL
+        ) STRICT
+        """
+    static let selectApplied = "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"
+    static let insertApplied = "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)"
+
+    /// Refuses a database that is not Lectern's, is newer than this binary, or has a tampered migration.
+    public func checkCompatible(_ db: Connection) throws {
+        let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
+        let tableCount = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        if applicationID != Self.applicationID {
+            if applicationID != 0 || tableCount > 0 {
+                throw StoreError(.foreignDatabase, "'\(db.path)' is not a Lectern database (it holds other data)")
+            }
+            return
+        }
+        let applied = try appliedRows(db)
+        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        if let newest = applied.map(\.version).max(), newest > (migrations.last?.version ?? 0) {
+            throw StoreError(.newerSchema, "'\(db.path)' has schema version \(newest), newer than this lectern supports (\(migrations.last?.version ?? 0)); upgrade lectern")
+        }
+        for row in applied {
+            guard let migration = known[row.version] else {
+                throw StoreError(.newerSchema, "'\(db.path)' has migration \(row.version) (\(row.name)) that this lectern does not know")
+            }
+            if migration.checksum != row.checksum {
+                throw StoreError(.tamperedMigration, "migration \(row.version) (\(row.name)) has changed since it was applied to '\(db.path)' (checksum \(row.checksum), now \(migration.checksum)); restore the original file")
+            }
+        }
+    }
+
+    /// The state of every known migration in `db`.
+    public func status(_ db: Connection) throws -> [MigrationState] {
+        try checkCompatible(db)
+        let applied = Dictionary(uniqueKeysWithValues: try appliedRows(db).map { ($0.version, $0) })
+        return migrations.map { migration in
+            let row = applied[migration.version]
+            return MigrationState(version: migration.version, name: migration.name, appliedAt: row?.appliedAt,
+                                  checksumMatches: row.map { $0.checksum == migration.checksum } ?? true)
+        }
+    }
+
+    /// Applies every pending migration, each in its own immediate transaction.
+    /// - Returns: the migrations applied now.
+    @discardableResult
+    public func migrate(_ db: Connection, now: Int64 = currentUnixTime()) throws -> [Migration] {
+        try checkCompatible(db)
+        let done = Set(try appliedRows(db).map(\.version))
+        var applied: [Migration] = []
+        for migration in migrations where !done.contains(migration.version) {
+            try db.transaction(.immediate) {
+                if try db.scalarInt("PRAGMA application_id") != Self.applicationID {
+                    try db.execute("PRAGMA application_id = \(Self.applicationID)")
+                }
+                try db.execute(Self.createLedger)
+                try db.execute(migration.sql)
+                try db.run(Self.insertApplied, [migration.version, migration.name, migration.checksum, now])
+            }
+            applied.append(migration)
+        }
+        return applied
+    }
+
+    private struct AppliedRow {
+        let version: Int
+        let name: String
+        let checksum: String
+        let appliedAt: Int64
+    }
+
+    private func appliedRows(_ db: Connection) throws -> [AppliedRow] {
+        let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
+        guard exists > 0 else { return [] }
+        return try db.query(Self.selectApplied) {
+            AppliedRow(version: $0.int(0), name: $0.text(1), checksum: $0.text(2), appliedAt: $0.int64(3))
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// One thing a learner did with a course.
+public struct Interaction: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case view, wishlist, enroll, purchase, complete, rate, refund
+
+        /// Whether `value` is required (`rate`: the rating; `purchase`, `refund`: the amount).
+        public var carriesValue: Bool { self == .rate || self == .purchase || self == .refund }
+    }
+
+    public var id: Int64
+    public var userID: Int64
+    public var courseID: Int64
+    public var kind: Kind
+    /// The rating (1-5) of a `rate`, the amount in minor units of a `purchase` or `refund`; else nil.
+    public var value: Int64?
+    /// Where the event came from (web, app, email, a partner...).
+    public var channel: String?
+    public var occurredAt: Int64
+    /// Set by a client that may retry: an event with a key already stored is not recorded again.
+    public var idempotencyKey: String?
+
+    public init(id: Int64 = 0, userID: Int64, courseID: Int64, kind: Kind, value: Int64? = nil,
+                channel: String? = nil, occurredAt: Int64, idempotencyKey: String? = nil) {
+        self.id = id
+        self.userID = userID
+        self.courseID = courseID
+        self.kind = kind
+        self.value = value
+        self.channel = channel
+        self.occurredAt = occurredAt
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// Checks the rules the schema also enforces, with messages a person can act on.
+    public func validate() throws {
+        switch kind {
+        case .rate:
+            guard let value, (1...5).contains(value) else {
+                throw StoreError.invalid("a rating must be between 1 and 5, got \(value.map(String.init) ?? "none")")
+            }
+        case .purchase, .refund:
+            guard let value else { throw StoreError.invalid("a \(kind.rawValue) needs an amount") }
+            guard value >= 0 else { throw StoreError.invalid("a \(kind.rawValue) amount cannot be negative, got \(value)") }
+        default:
+            if value != nil { throw StoreError.invalid("a \(kind.rawValue) carries no value") }
+        }
+    }
+}
+
+/// An interaction with the names a person reads: the learner's external id and the course slug.
+public struct InteractionRecord: Sendable, Equatable {
+    public var interaction: Interaction
+    public var userExternalID: String
+    public var courseSlug: String
+}
+
+/// Which interactions a listing shows; nil means no filter.
+public struct InteractionFilter: Sendable, Equatable {
+    public var userID: Int64?
+    public var courseID: Int64?
+    public var kind: Interaction.Kind?
+    public var since: Int64?
+    public var until: Int64?
+    public var limit: Int?
+
+    public init(userID: Int64? = nil, courseID: Int64? = nil, kind: Interaction.Kind? = nil,
+                since: Int64? = nil, until: Int64? = nil, limit: Int? = nil) {
+        self.userID = userID
+        self.courseID = courseID
+        self.kind = kind
+        self.since = since
+        self.until = until
+        self.limit = limit
+    }
+}

@@ -1,0 +1,161 @@
+import LecternSQLite
+
+/// What happened to an event handed to `record`.
+public enum RecordOutcome: Sendable, Equatable {
+    /// Stored under this id.
+    case recorded(id: Int64)
+    /// An event with the same idempotency key was stored before; nothing was written.
+    case duplicate(key: String)
+}
+
+/// What learners do: views, wishlists, enrollments, purchases, completions, ratings, refunds.
+public struct InteractionRepository {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let columns = "i.id, i.user_id, i.course_id, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key"
+    static let countAll = "SELECT count(*) FROM interactions"
+    static let countsByKind = "SELECT kind, count(*) FROM interactions GROUP BY kind ORDER BY count(*) DESC"
+
+    static func read(_ row: Statement) throws -> Interaction {
+        guard let kind = Interaction.Kind(rawValue: row.text(3)) else {
+            throw StoreError.invalid("interaction \(row.int64(0)) has a kind this lectern does not know")
+        }
+        return Interaction(id: row.int64(0), userID: row.int64(1), courseID: row.int64(2), kind: kind,
+                           value: row.optionalInt64(4), channel: row.optionalText(5), occurredAt: row.int64(6),
+                           idempotencyKey: row.optionalText(7))
+    }
+
+    /// Records one event for a learner and a course that exist.
+    ///
+    /// A purchase without an amount is charged the course price; a refund without one returns
+    /// what was paid. Live purchases and enrollments need a published course.
+    /// - Throws: `StoreError` for an unknown learner or course, a rating outside 1-5, a refund with
+    ///   no purchase to refund.
+    public func record(_ interaction: Interaction) throws -> RecordOutcome {
+        guard let course = try CourseRepository(db).find(id: interaction.courseID) else {
+            throw StoreError.notFound("no course with id \(interaction.courseID)")
+        }
+        guard try LearnerRepository(db).find(id: interaction.userID) != nil else {
+            throw StoreError.notFound("no learner with id \(interaction.userID)")
+        }
+        if interaction.kind == .purchase || interaction.kind == .enroll, course.status != .published {
+            throw StoreError.invalid("course '\(course.slug)' is \(course.status.rawValue), not on sale")
+        }
+        return try withStoreErrors {
+            try db.transaction(.immediate) {
+                let writer = try InteractionWriter(db)
+                return try writer.insert(interaction, coursePrice: course.priceMinor)
+            }
+        }
+    }
+
+    /// Interactions matching `filter`, newest first, with the learner's external id and course slug.
+    public func list(_ filter: InteractionFilter = InteractionFilter()) throws -> [InteractionRecord] {
+        var conditions: [String] = []
+        var arguments: [any SQLBindable] = []
+        if let userID = filter.userID { conditions.append("i.user_id = ?"); arguments.append(userID) }
+        if let courseID = filter.courseID { conditions.append("i.course_id = ?"); arguments.append(courseID) }
+        if let kind = filter.kind { conditions.append("i.kind = ?"); arguments.append(kind.rawValue) }
+        if let since = filter.since { conditions.append("i.occurred_at >= ?"); arguments.append(since) }
+        if let until = filter.until { conditions.append("i.occurred_at < ?"); arguments.append(until) }
+        var sql = "SELECT \(Self.columns), u.external_id, c.slug FROM interactions i "
+            + "JOIN users u ON u.id = i.user_id JOIN courses c ON c.id = i.course_id"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
+        arguments.append(filter.limit ?? -1)
+        let statement = try db.prepare(sql)
+        try statement.bind(arguments)
+        var records: [InteractionRecord] = []
+        while try statement.step() {
+            records.append(InteractionRecord(interaction: try Self.read(statement),
+                                             userExternalID: statement.text(8), courseSlug: statement.text(9)))
+        }
+        return records
+    }
+
+    /// How many interactions are stored.
+    public func count() throws -> Int {
+        Int(try db.scalarInt(Self.countAll) ?? 0)
+    }
+
+    /// How many interactions of each kind are stored, most frequent first.
+    public func countsByKind() throws -> [(kind: String, count: Int)] {
+        try db.query(Self.countsByKind) { ($0.text(0), $0.int(1)) }
+    }
+}
+
+/// Inserts interactions through prepared statements; shared by `record` and bulk import.
+///
+/// The caller owns the transaction. Duplicate idempotency keys are skipped, not errors.
+public final class InteractionWriter {
+    private let db: Connection
+    private let insertStatement: Statement
+    private let refundState: Statement
+
+    static let insert = """
+        INSERT INTO interactions (user_id, course_id, kind, value, channel, occurred_at, idempotency_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        """
+    /// Purchases and refunds so far of one course by one learner, and the last amount paid.
+    static let refundState = """
+        SELECT sum(kind = 'purchase'), sum(kind = 'refund'),
+               (SELECT value FROM interactions WHERE user_id = ?1 AND course_id = ?2 AND kind = 'purchase'
+                ORDER BY occurred_at DESC, id DESC LIMIT 1)
+        FROM interactions WHERE user_id = ?1 AND course_id = ?2 AND kind IN ('purchase', 'refund')
+        """
+
+    static let keyExists = "SELECT 1 FROM interactions WHERE idempotency_key = ?"
+
+    public init(_ db: Connection) throws {
+        self.db = db
+        insertStatement = try db.cached(Self.insert)
+        refundState = try db.prepare(Self.refundState)
+    }
+
+    /// Inserts one interaction; returns whether it was new.
+    ///
+    /// - Parameter coursePrice: charged when a purchase carries no amount.
+    @discardableResult
+    public func insert(_ interaction: Interaction, coursePrice: Int64?) throws -> RecordOutcome {
+        var interaction = interaction
+        if interaction.kind == .purchase, interaction.value == nil { interaction.value = coursePrice }
+        if interaction.kind == .refund { try prepareRefund(&interaction) }
+        try interaction.validate()
+        if let key = interaction.idempotencyKey, key.isEmpty { interaction.idempotencyKey = nil }
+        let s = insertStatement
+        try s.bind(1, interaction.userID)
+        try s.bind(2, interaction.courseID)
+        try s.bind(3, interaction.kind.rawValue)
+        if let value = interaction.value { try s.bind(4, value) } else { try s.bindNull(4) }
+        if let channel = interaction.channel, !channel.isEmpty { try s.bind(5, channel) } else { try s.bindNull(5) }
+        try s.bind(6, interaction.occurredAt)
+        if let key = interaction.idempotencyKey { try s.bind(7, key) } else { try s.bindNull(7) }
+        try s.execute()
+        if db.changes == 0, let key = interaction.idempotencyKey { return .duplicate(key: key) }
+        return .recorded(id: db.lastInsertRowID)
+    }
+
+    private func prepareRefund(_ interaction: inout Interaction) throws {
+        try refundState.bind(1, interaction.userID)
+        try refundState.bind(2, interaction.courseID)
+        defer { refundState.reset() }
+        guard try refundState.step() else { return }
+        let purchases = refundState.int64(0), refunds = refundState.int64(1)
+        guard purchases > 0 else {
+            throw StoreError.invalid("a refund needs a purchase of the same course by the same learner")
+        }
+        // A retried refund with a known key is a duplicate, not a second refund.
+        if refunds >= purchases {
+            let retried = try interaction.idempotencyKey.map {
+                try db.queryFirst(Self.keyExists, [$0]) { _ in true } ?? false
+            } ?? false
+            if !retried { throw StoreError.conflict("the purchase was already refunded") }
+        }
+        if interaction.value == nil { interaction.value = refundState.optionalInt64(2) }
+    }
+}

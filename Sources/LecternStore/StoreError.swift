@@ -1,0 +1,55 @@
+import LecternSQLite
+
+/// An error a person can act on: what went wrong, in one sentence, with a code callers can match.
+public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Code: String, Sendable {
+        /// An id, slug or external id that names nothing.
+        case notFound
+        /// A value that breaks a rule (a negative price, a rating of 7, an unknown kind).
+        case invalidInput
+        /// A value that clashes with what is stored (a duplicate slug, a prerequisite cycle).
+        case conflict
+        /// The file is not a Lectern database, or not a database at all.
+        case foreignDatabase
+        /// The database was written by a newer Lectern.
+        case newerSchema
+        /// An applied migration's text has changed since it was applied.
+        case tamperedMigration
+        /// Another process holds the database longer than the busy timeout.
+        case busy
+        /// A file that cannot be read or written.
+        case io
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    static func notFound(_ message: String) -> StoreError { StoreError(.notFound, message) }
+    static func invalid(_ message: String) -> StoreError { StoreError(.invalidInput, message) }
+    static func conflict(_ message: String) -> StoreError { StoreError(.conflict, message) }
+}
+
+extension StoreError {
+    /// Turns an SQLite failure into a sentence for a person, keeping the SQL out of it.
+    ///
+    /// Constraint failures name the rule; a busy database names the lock.
+    public static func wrapping(_ error: SQLiteError, path: String? = nil) -> StoreError {
+        if error.isBusy {
+            return StoreError(.busy, "the database\(path.map { " '\($0)'" } ?? "") is locked by another process (gave up after the busy timeout)")
+        }
+        if error.isNotADatabase {
+            return StoreError(.foreignDatabase, "'\(path ?? "the file")' is not an SQLite database")
+        }
+        if error.isConstraintViolation {
+            return StoreError(.conflict, "the change breaks a rule of the database: \(error.message)")
+        }
+        return StoreError(.io, "database error: \(error.message) (\(error.codeName))")
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// The current time in Unix seconds.
+public func currentUnixTime() -> Int64 {
+    Int64(Date().timeIntervalSince1970)
+}
+
+/// ISO 8601 times as Lectern reads and writes them: `2025-03-01T09:30:00Z` (UTC).
+///
+/// Hand-written because import parses millions of them: `DateFormatter` is far too slow.
+public enum Timestamp {
+    /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (UTC),
+    /// or plain Unix seconds. Returns nil for anything else.
+    public static func parse(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses UTF-8 bytes; see `parse(_:)`.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        let n = bytes.count
+        guard n > 0 else { return nil }
+        func digit(_ i: Int) -> Int? {
+            guard i < n else { return nil }
+            let b = bytes[i]
+            return b >= 48 && b <= 57 ? Int(b - 48) : nil
+        }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in from..<(from + count) {
+                guard let d = digit(i) else { return nil }
+                value = value * 10 + d
+            }
+            return value
+        }
+        // Plain Unix seconds.
+        if n < 4 || bytes[4] != UInt8(ascii: "-") {
+            var value: Int64 = 0
+            var i = 0
+            let negative = bytes[0] == UInt8(ascii: "-")
+            if negative { i = 1 }
+            guard i < n else { return nil }
+            while i < n {
+                guard let d = digit(i), value < Int64.max / 10 - 10 else { return nil }
+                value = value * 10 + Int64(d)
+                i += 1
+            }
+            return negative ? -value : value
+        }
+        guard n >= 10, let year = number(0, 4), bytes[4] == UInt8(ascii: "-"),
+              let month = number(5, 2), bytes[7] == UInt8(ascii: "-"), let day = number(8, 2),
+              (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+        var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
+        var i = 10
+        if i == n { return seconds }
+        guard bytes[i] == UInt8(ascii: "T") || bytes[i] == UInt8(ascii: " "),
+              let hour = number(i + 1, 2), i + 3 < n, bytes[i + 3] == UInt8(ascii: ":"),
+              let minute = number(i + 4, 2), hour < 24, minute < 60 else { return nil }
+        seconds += Int64(hour * 3600 + minute * 60)
+        i += 6
+        if i < n && bytes[i] == UInt8(ascii: ":") {
+            guard let second = number(i + 1, 2), second < 61 else { return nil }
+            seconds += Int64(second)
+            i += 3
+            if i < n && bytes[i] == UInt8(ascii: ".") {
+                i += 1
+                while i < n, digit(i) != nil { i += 1 }
+            }
+        }
+        if i == n { return seconds }
+        switch bytes[i] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            return i + 1 == n ? seconds : nil
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard let zoneHour = number(i + 1, 2) else { return nil }
+            var zoneMinute = 0
+            if i + 3 < n {
+                let at = bytes[i + 3] == UInt8(ascii: ":") ? i + 4 : i + 3
+                guard let m = number(at, 2), at + 2 == n else { return nil }
+                zoneMinute = m
+            } else if i + 3 != n {
+                return nil
+            }
+            let offset = Int64(zoneHour * 3600 + zoneMinute * 60)
+            return bytes[i] == UInt8(ascii: "+") ? seconds - offset : seconds + offset
+        default:
+            return nil
+        }
+    }
+
+    /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+    public static func format(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = Int(seconds - days * 86_400)
+        let (y, m, d) = civilFromDays(days)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
+    }
+
+    /// Formats Unix seconds as the date `YYYY-MM-DD`.
+    public static func formatDate(_ seconds: Int64) -> String {
+        String(format(seconds).prefix(10))
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((month + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = Int(doy - (153 * mp + 2) / 5 + 1)
+        let m = Int(mp < 10 ? mp + 3 : mp - 9)
+        let y = Int(yoe + era * 400) + (m <= 2 ? 1 : 0)
+        return (y, m, d)
+    }
+}

@@ -1,0 +1,91 @@
+import LecternSQLite
+
+/// Writes the catalog, the learners and their interactions in the formats `Importer` reads, so an
+/// export imported into an empty database exports again byte for byte.
+public struct Exporter {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let creators = "SELECT name, revenue_share, contact, created_at FROM creators ORDER BY id"
+    static let courses = """
+        SELECT c.id, c.slug, c.title, c.description, c.domain, c.difficulty, c.format, c.language, c.price_minor,
+               c.currency, cr.name, c.hours, c.status, c.created_at, c.updated_at,
+               (SELECT group_concat(name, ';') FROM (SELECT t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id
+                    WHERE ct.course_id = c.id ORDER BY t.name)),
+               (SELECT group_concat(slug, ';') FROM (SELECT r.slug FROM course_prerequisites p
+                    JOIN courses r ON r.id = p.requires_id WHERE p.course_id = c.id ORDER BY r.slug))
+        FROM courses c JOIN creators cr ON cr.id = c.creator_id ORDER BY c.id
+        """
+    static let users = """
+        SELECT u.external_id, u.display_name, u.email, u.country,
+               (SELECT group_concat(topic, ';') FROM (SELECT topic FROM user_interests WHERE user_id = u.id ORDER BY position)),
+               u.channel, u.campaign, u.created_at
+        FROM users u ORDER BY u.id
+        """
+    static let interactions = """
+        SELECT u.external_id, c.slug, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key
+        FROM interactions i JOIN users u ON u.id = i.user_id JOIN courses c ON c.id = i.course_id
+        ORDER BY i.id
+        """
+
+    /// Writes every creator; `path` nil means standard output. Returns the rows written.
+    @discardableResult
+    public func exportCreators(to path: String?, format: TransferFormat) throws -> Int {
+        try export(Self.creators, CreatorColumn.self, path: path, format: format) { s in
+            [.text(s.text(0)), .double(s.double(1)), .text(s.optionalText(2)), .text(Timestamp.format(s.int64(3)))]
+        }
+    }
+
+    @discardableResult
+    public func exportCourses(to path: String?, format: TransferFormat) throws -> Int {
+        try export(Self.courses, CourseColumn.self, path: path, format: format) { s in
+            [.text(s.text(1)), .text(s.text(2)), .text(s.text(3)), .text(s.text(4)), .text(s.text(5)), .text(s.text(6)),
+             .text(s.text(7)), .int(s.int64(8)), .text(s.text(9)), .text(s.text(10)), .double(s.double(11)),
+             .text(s.text(12)), .list(Self.split(s.optionalText(15))), .list(Self.split(s.optionalText(16))),
+             .text(Timestamp.format(s.int64(13))), .text(Timestamp.format(s.int64(14)))]
+        }
+    }
+
+    @discardableResult
+    public func exportUsers(to path: String?, format: TransferFormat) throws -> Int {
+        try export(Self.users, LearnerColumn.self, path: path, format: format) { s in
+            [.text(s.text(0)), .text(s.text(1)), .text(s.optionalText(2)), .text(s.optionalText(3)),
+             .list(Self.split(s.optionalText(4))), .text(s.text(5)), .text(s.optionalText(6)),
+             .text(Timestamp.format(s.int64(7)))]
+        }
+    }
+
+    @discardableResult
+    public func exportInteractions(to path: String?, format: TransferFormat) throws -> Int {
+        try export(Self.interactions, InteractionColumn.self, path: path, format: format) { s in
+            [.text(s.text(0)), .text(s.text(1)), .text(s.text(2)), .int(s.optionalInt64(3)), .text(s.optionalText(4)),
+             .text(Timestamp.format(s.int64(5))), .text(s.optionalText(6))]
+        }
+    }
+
+    private static func split(_ text: String?) -> [String] {
+        text.map { $0.split(separator: ";").map(String.init) } ?? []
+    }
+
+    private func export<Column: TransferColumn>(_ sql: String, _ columns: Column.Type, path: String?,
+                                                format: TransferFormat,
+                                                row: (Statement) -> [RecordWriter.Value]) throws -> Int {
+        try withStoreErrors {
+            // One read transaction: the export is a consistent snapshot even while others write.
+            try db.transaction(.deferred) {
+                let writer = try RecordWriter(path: path, format: format, columns: Column.allCases.map(\.name))
+                let statement = try db.prepare(sql)
+                var count = 0
+                while try statement.step() {
+                    try writer.row(row(statement))
+                    count += 1
+                }
+                try writer.finish()
+                return count
+            }
+        }
+    }
+}

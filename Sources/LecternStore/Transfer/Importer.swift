@@ -1,0 +1,225 @@
+import LecternSQLite
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+    public var entity: String
+    /// Rows stored.
+    public var imported = 0
+    /// Events whose idempotency key was already stored.
+    public var duplicates = 0
+    /// Rows left out with `skipInvalid`, by line, with the reason.
+    public var skipped: [(line: Int, reason: String)] = []
+
+    public static func == (a: ImportSummary, b: ImportSummary) -> Bool {
+        a.entity == b.entity && a.imported == b.imported && a.duplicates == b.duplicates
+            && a.skipped.map(\.line) == b.skipped.map(\.line)
+    }
+}
+
+/// How an import runs.
+public struct ImportOptions: Sendable {
+    /// The file's format; inferred from its name when nil.
+    public var format: TransferFormat?
+    /// Import the valid rows and list the rest, instead of refusing the whole file.
+    public var skipInvalid = false
+    /// Called now and then with bytes read and the file's size.
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+
+    public init(format: TransferFormat? = nil, skipInvalid: Bool = false,
+                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+        self.format = format
+        self.skipInvalid = skipInvalid
+        self.progress = progress
+    }
+}
+
+/// Reads creators, courses, users and interactions from CSV, TSV or JSON Lines into the database.
+///
+/// By default a file is imported whole or not at all: the first bad row is reported by line
+/// number and reason and nothing is kept. With `skipInvalid` the good rows are kept and the bad
+/// ones listed. Either way the import runs in one transaction.
+public struct Importer {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let insertCreator = "INSERT INTO creators (name, revenue_share, contact, created_at) VALUES (?, ?, ?, ?)"
+    static let insertUser = """
+        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """
+    static let userIDs = "SELECT external_id, id FROM users"
+    static let courseIDs = "SELECT slug, id, price_minor FROM courses"
+
+    // MARK: Creators
+
+    public func importCreators(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+        try run(path: path, entity: "creators", options: options) { (record: ImportRecord<CreatorColumn>, summary: inout ImportSummary) in
+            var creator = Creator(name: try record.requiredText(.name),
+                                  revenueShare: try record.double(.revenueShare) ?? -1,
+                                  contact: record.text(.contact),
+                                  createdAt: try record.time(.createdAt) ?? currentUnixTime())
+            guard creator.revenueShare >= 0 else { throw record.fail(.revenueShare, "a value between 0 and 1 is required") }
+            creator = try CreatorRepository(db).create(creator)
+            summary.imported += 1
+        }
+    }
+
+    // MARK: Courses
+
+    public func importCourses(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+        let courses = CourseRepository(db)
+        let creators = CreatorRepository(db)
+        var creatorIDs: [String: Int64] = [:]
+        var pending: [(line: Int, courseID: Int64, requires: [String])] = []
+        var summary = try run(path: path, entity: "courses", options: options) { (record: ImportRecord<CourseColumn>, summary: inout ImportSummary) in
+            let creatorName = try record.requiredText(.creator)
+            let creatorID: Int64
+            if let known = creatorIDs[creatorName] {
+                creatorID = known
+            } else {
+                guard let creator = try creators.find(name: creatorName) else {
+                    throw record.fail(.creator, "no creator named '\(creatorName)'")
+                }
+                creatorIDs[creatorName] = creator.id
+                creatorID = creator.id
+            }
+            let createdAt = try record.time(.createdAt) ?? currentUnixTime()
+            let course = Course(
+                slug: try record.requiredText(.slug), title: try record.requiredText(.title),
+                description: record.text(.description) ?? "", domain: try record.requiredText(.domain),
+                difficulty: try record.choice(.difficulty, Course.Difficulty.self) ?? .beginner,
+                format: try record.choice(.format, Course.Format.self) ?? .video,
+                language: record.text(.language) ?? "en", priceMinor: try record.int(.priceMinor) ?? 0,
+                currency: record.text(.currency) ?? "USD", creatorID: creatorID, hours: try record.double(.hours) ?? 0,
+                status: try record.choice(.status, Course.Status.self) ?? .published,
+                createdAt: createdAt, updatedAt: try record.time(.updatedAt) ?? createdAt)
+            try db.savepoint {
+                let stored = try courses.create(course)
+                let tags = record.list(.tags)
+                if !tags.isEmpty { try courses.tag(courseID: stored.id, with: tags) }
+                let requires = record.list(.prerequisites)
+                if !requires.isEmpty { pending.append((record.line, stored.id, requires)) }
+            }
+            summary.imported += 1
+        } finish: { summary in
+            // Prerequisites may name courses later in the file, so they are linked once all exist.
+            for item in pending {
+                do {
+                    let ids = try item.requires.map { slug in
+                        guard let course = try courses.find(slug: slug) else {
+                            throw StoreError.notFound("line \(item.line): prerequisites: no course '\(slug)'")
+                        }
+                        return course.id
+                    }
+                    try courses.addPrerequisites(courseID: item.courseID, requires: ids)
+                } catch let error as StoreError where options.skipInvalid {
+                    summary.skipped.append((item.line, error.message))
+                }
+            }
+        }
+        summary.skipped.sort { $0.line < $1.line }
+        return summary
+    }
+
+    // MARK: Users
+
+    public func importUsers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+        let learners = LearnerRepository(db)
+        let insert = try db.cached(Self.insertUser)
+        return try run(path: path, entity: "users", options: options) { (record: ImportRecord<LearnerColumn>, summary: inout ImportSummary) in
+            var learner = Learner(externalID: try record.requiredText(.externalID),
+                                  displayName: record.text(.displayName) ?? "", email: record.text(.email),
+                                  country: record.text(.country), interests: record.list(.interests),
+                                  channel: record.text(.channel) ?? "direct", campaign: record.text(.campaign),
+                                  createdAt: try record.time(.createdAt) ?? currentUnixTime())
+            try learners.validate(&learner)
+            try db.savepoint {
+                do {
+                    try insert.bind([learner.externalID, learner.displayName, learner.email, learner.country,
+                                     learner.channel, learner.campaign, learner.createdAt])
+                    try insert.execute()
+                } catch let error as SQLiteError where error.isUniqueViolation {
+                    throw StoreError.conflict("line \(record.line): a learner with external id '\(learner.externalID)' already exists")
+                }
+                learner.id = db.lastInsertRowID
+                try learners.writeInterests(learner)
+            }
+            summary.imported += 1
+        }
+    }
+
+    // MARK: Interactions
+
+    public func importInteractions(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+        var userIDs: [String: Int64] = [:]
+        for (externalID, id) in try db.query(Self.userIDs, row: { ($0.text(0), $0.int64(1)) }) { userIDs[externalID] = id }
+        var courseIDs: [String: (id: Int64, price: Int64)] = [:]
+        for (slug, id, price) in try db.query(Self.courseIDs, row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
+            courseIDs[slug] = (id, price)
+        }
+        let writer = try InteractionWriter(db)
+        return try run(path: path, entity: "interactions", options: options) { (record: ImportRecord<InteractionColumn>, summary: inout ImportSummary) in
+            let user = try record.requiredText(.user)
+            guard let userID = userIDs[user] else { throw record.fail(.user, "no learner with external id '\(user)'") }
+            let slug = try record.requiredText(.course)
+            guard let course = courseIDs[slug] else { throw record.fail(.course, "no course '\(slug)'") }
+            guard let kind = try record.choice(.kind, Interaction.Kind.self) else { throw record.fail(.kind, "a value is required") }
+            guard let occurredAt = try record.time(.occurredAt) else { throw record.fail(.occurredAt, "a value is required") }
+            let interaction = Interaction(userID: userID, courseID: course.id, kind: kind, value: try record.int(.value),
+                                          channel: record.text(.channel), occurredAt: occurredAt,
+                                          idempotencyKey: record.text(.key))
+            do {
+                switch try writer.insert(interaction, coursePrice: course.price) {
+                case .recorded: summary.imported += 1
+                case .duplicate: summary.duplicates += 1
+                }
+            } catch let error as StoreError {
+                throw StoreError(error.code, "line \(record.line): \(error.message)")
+            } catch let error as SQLiteError {
+                throw StoreError.invalid("line \(record.line): \(error.message)")
+            }
+        }
+    }
+
+    // MARK: The shared loop
+
+    private func run<Column: TransferColumn>(
+        path: String, entity: String, options: ImportOptions,
+        row: (ImportRecord<Column>, inout ImportSummary) throws -> Void,
+        finish: (inout ImportSummary) throws -> Void = { _ in }
+    ) throws -> ImportSummary {
+        guard let format = options.format ?? TransferFormat.inferred(from: path) else {
+            throw StoreError.invalid("cannot tell the format of '\(path)': name it .csv, .tsv or .jsonl, or pass --format")
+        }
+        let source = try RecordSource<Column>(path: path, format: format)
+        var summary = ImportSummary(entity: entity)
+        var record = ImportRecord<Column>()
+        let progressEvery = 16_384
+        var rows = 0
+        return try withStoreErrors {
+            try db.transaction(.immediate) {
+                while try source.next(into: &record) {
+                    rows += 1
+                    if rows % progressEvery == 0 { options.progress?(source.bytesRead, source.totalBytes) }
+                    do {
+                        try row(record, &summary)
+                    } catch let error as StoreError {
+                        let message = error.message.hasPrefix("line ") ? error.message : "line \(record.line): \(error.message)"
+                        guard options.skipInvalid else { throw StoreError(error.code, message) }
+                        summary.skipped.append((record.line, message))
+                    } catch let error as SQLiteError {
+                        let message = "line \(record.line): \(error.message)"
+                        guard options.skipInvalid else { throw StoreError.invalid(message) }
+                        summary.skipped.append((record.line, message))
+                    }
+                }
+                try finish(&summary)
+                options.progress?(source.totalBytes, source.totalBytes)
+                return summary
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// Writes rows as CSV, TSV or JSON Lines through a large buffer, to a file or standard output.
+///
+/// A file is written under a temporary name beside it and renamed into place by `finish()`, so a
+/// failed export never leaves a half-written file.
+final class RecordWriter {
+    private let format: TransferFormat
+    private let handle: FileHandle
+    private let finalPath: String?
+    private let temporaryPath: String?
+    private var buffer: [UInt8] = []
+    private var fieldIndex = 0
+    private var columnNames: [String] = []
+
+    init(path: String?, format: TransferFormat, columns: [String]) throws {
+        self.format = format
+        self.columnNames = columns
+        if let path {
+            let directory = (path as NSString).deletingLastPathComponent
+            let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: temporary) else {
+                throw StoreError(.io, "cannot write '\(path)'")
+            }
+            self.handle = handle
+            finalPath = path
+            temporaryPath = temporary
+        } else {
+            handle = FileHandle.standardOutput
+            finalPath = nil
+            temporaryPath = nil
+        }
+        buffer.reserveCapacity(1 << 20)
+        if format != .jsonl {
+            for column in columns { field(column) }
+            endRow()
+        }
+    }
+
+    deinit {
+        if let temporaryPath { try? FileManager.default.removeItem(atPath: temporaryPath) }
+    }
+
+    enum Value {
+        case text(String?)
+        case int(Int64?)
+        case double(Double?)
+        case list([String])
+    }
+
+    /// Writes one row, values in column order.
+    func row(_ values: [Value]) throws {
+        if format == .jsonl {
+            buffer.append(UInt8(ascii: "{"))
+            for (index, value) in values.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                jsonString(columnNames[index])
+                buffer.append(UInt8(ascii: ":"))
+                switch value {
+                case .text(let text): if let text { jsonString(text) } else { append("null") }
+                case .int(let number): append(number.map { String($0) } ?? "null")
+                case .double(let number): append(number.map { Self.decimal($0) } ?? "null")
+                case .list(let items):
+                    buffer.append(UInt8(ascii: "["))
+                    for (i, item) in items.enumerated() {
+                        if i > 0 { buffer.append(UInt8(ascii: ",")) }
+                        jsonString(item)
+                    }
+                    buffer.append(UInt8(ascii: "]"))
+                }
+            }
+            buffer.append(UInt8(ascii: "}"))
+            buffer.append(10)
+        } else {
+            for value in values {
+                switch value {
+                case .text(let text): field(text ?? "")
+                case .int(let number): field(number.map { String($0) } ?? "")
+                case .double(let number): field(number.map { Self.decimal($0) } ?? "")
+                case .list(let items): field(items.joined(separator: ";"))
+                }
+            }
+            endRow()
+        }
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// Flushes and, for a file, moves it into place.
+    func finish() throws {
+        try flush()
+        if let temporaryPath, let finalPath {
+            try handle.close()
+            do {
+                if FileManager.default.fileExists(atPath: finalPath) {
+                    _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: finalPath),
+                                                              withItemAt: URL(fileURLWithPath: temporaryPath))
+                } else {
+                    try FileManager.default.moveItem(atPath: temporaryPath, toPath: finalPath)
+                }
+            } catch {
+                throw StoreError(.io, "cannot write '\(finalPath)': \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// `12.5` rather than `12.500000`; whole numbers keep one decimal so types survive a round trip.
+    static func decimal(_ value: Double) -> String {
+        var text = String(value)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw StoreError(.io, "cannot write \(finalPath.map { "'\($0)'" } ?? "to standard output"): \(error.localizedDescription)")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func append(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+    }
+
+    private func field(_ text: String) {
+        if fieldIndex > 0 { buffer.append(format == .tsv ? 9 : UInt8(ascii: ",")) }
+        fieldIndex += 1
+        let delimiter: UInt8 = format == .tsv ? 9 : UInt8(ascii: ",")
+        let needsQuotes = text.utf8.contains { $0 == delimiter || $0 == 34 || $0 == 10 || $0 == 13 }
+        if needsQuotes {
+            buffer.append(34)
+            for byte in text.utf8 {
+                if byte == 34 { buffer.append(34) }
+                buffer.append(byte)
+            }
+            buffer.append(34)
+        } else {
+            buffer.append(contentsOf: text.utf8)
+        }
+    }
+
+    private func endRow() {
+        buffer.append(10)
+        fieldIndex = 0
+    }
+
+    private func jsonString(_ text: String) {
+        buffer.append(34)
+        for byte in text.utf8 {
+            switch byte {
+            case 34: buffer.append(92); buffer.append(34)
+            case 92: buffer.append(92); buffer.append(92)
+            case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
+            case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
+            case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
+            case 0..<32:
+                append("\\u00")
+                let hex = Array("0123456789abcdef".utf8)
+                buffer.append(hex[Int(byte >> 4)])
+                buffer.append(hex[Int(byte & 15)])
+            default: buffer.append(byte)
+            }
+        }
+        buffer.append(34)
+    }
+}

@@ -1,0 +1,33 @@
+/// Columns of a creators file.
+enum CreatorColumn: Int, TransferColumn {
+    case name, revenueShare, contact, createdAt
+    var name: String { ["name", "revenue_share", "contact", "created_at"][rawValue] }
+    static let required: [CreatorColumn] = [.name, .revenueShare]
+}
+
+/// Columns of a courses file; `creator` is the creator's name, `tags` and `prerequisites` are lists.
+enum CourseColumn: Int, TransferColumn {
+    case slug, title, description, domain, difficulty, format, language, priceMinor, currency, creator, hours,
+         status, tags, prerequisites, createdAt, updatedAt
+    var name: String {
+        ["slug", "title", "description", "domain", "difficulty", "format", "language", "price_minor", "currency",
+         "creator", "hours", "status", "tags", "prerequisites", "created_at", "updated_at"][rawValue]
+    }
+    static let required: [CourseColumn] = [.slug, .title, .domain, .priceMinor, .creator]
+}
+
+/// Columns of a users file; `interests` is a list.
+enum LearnerColumn: Int, TransferColumn {
+    case externalID, displayName, email, country, interests, channel, campaign, createdAt
+    var name: String {
+        ["external_id", "display_name", "email", "country", "interests", "channel", "campaign", "created_at"][rawValue]
+    }
+    static let required: [LearnerColumn] = [.externalID]
+}
+
+/// Columns of an interactions file; `user` is the external id, `course` the slug.
+enum InteractionColumn: Int, TransferColumn {
+    case user, course, kind, value, channel, occurredAt, key
+    var name: String { ["user", "course", "kind", "value", "channel", "occurred_at", "key"][rawValue] }
+    static let required: [InteractionColumn] = [.user, .course, .kind, .occurredAt]
+}

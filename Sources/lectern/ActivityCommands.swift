@@ -1,0 +1,133 @@
+import ArgumentParser
+import LecternStore
+
+extension Interaction.Kind: ExpressibleByArgument {}
+
+extension Lectern {
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record what a learner did: view, wishlist, enroll, purchase, complete, rate or refund.",
+            discussion: """
+                A purchase without --amount is charged the course price; a refund without --amount returns \
+                what was paid. With --key, a retried event is recorded once.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "view, wishlist, enroll, purchase, complete, rate or refund.") var kind: Interaction.Kind
+        @Option(help: "The learner's external id.") var user: String
+        @Option(help: "The course's slug or id.") var course: String
+        @Option(help: "When it happened (default now), such as 2025-03-01T09:30:00Z.") var at: String?
+        @Option(help: "Where the event came from (web, app, email, a partner...).") var channel: String?
+        @Option(help: "Amount paid or refunded, such as 49.90 (purchase, refund).") var amount: String?
+        @Option(help: "Rating from 1 to 5 (rate).") var rating: Int?
+        @Option(help: "An idempotency key: an event with a key already recorded is not recorded again.") var key: String?
+
+        func validate() throws {
+            if kind == .rate && rating == nil { throw ValidationError("rate needs --rating 1-5") }
+            if kind != .rate && rating != nil { throw ValidationError("--rating is only for rate") }
+            if amount != nil && kind != .purchase && kind != .refund {
+                throw ValidationError("--amount is only for purchase and refund")
+            }
+        }
+
+        func run() throws {
+            let db = try database.open()
+            let learner = try LearnerRepository(db).resolve(user)
+            let found = try CourseRepository(db).resolve(course)
+            var value: Int64? = rating.map(Int64.init)
+            if let amount { value = try parseMinorUnits(amount, what: "--amount") }
+            let interaction = Interaction(
+                userID: learner.id, courseID: found.id, kind: kind, value: value, channel: channel,
+                occurredAt: try at.map { try parseTime($0, option: "--at") } ?? currentUnixTime(), idempotencyKey: key)
+            switch try InteractionRepository(db).record(interaction) {
+            case .recorded(let id):
+                print("Recorded \(kind.rawValue) \(id): \(learner.externalID) → \(found.slug)")
+            case .duplicate(let key):
+                print("Already recorded (key \(key)); nothing changed.")
+            }
+        }
+    }
+
+    struct Activity: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List recorded interactions, newest first.")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "Only this learner (external id).") var user: String?
+        @Option(help: "Only this course (slug or id).") var course: String?
+        @Option(help: "Only this kind.") var kind: Interaction.Kind?
+        @Option(help: "From this time on.") var since: String?
+        @Option(help: "Before this time.") var until: String?
+        @Option(help: "Show at most this many.") var limit: Int = 50
+
+        func validate() throws {
+            if limit < 0 { throw ValidationError("--limit cannot be negative") }
+        }
+
+        func run() throws {
+            let db = try database.open()
+            let since = try self.since.map { try parseTime($0, option: "--since") }
+            let until = try self.until.map { try parseTime($0, option: "--until") }
+            if let since, let until, since > until { throw CommandFailure("--since is after --until") }
+            let records = try InteractionRepository(db).list(InteractionFilter(
+                userID: try user.map { try LearnerRepository(db).resolve($0).id },
+                courseID: try course.map { try CourseRepository(db).resolve($0).id },
+                kind: kind, since: since, until: until, limit: limit))
+            var listing = Listing(["id", "occurred_at", "user", "course", "kind", "value", "channel"])
+            for r in records {
+                let i = r.interaction
+                let value: Listing.Cell = i.kind == .rate ? .int(i.value) : .money(i.value)
+                listing.append([.int(i.id), .text(Timestamp.format(i.occurredAt)), .text(r.userExternalID),
+                                .text(r.courseSlug), .text(i.kind.rawValue), value, .text(i.channel)])
+            }
+            print(listing.rendered(output.format), terminator: "")
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Summarise the catalog and activity: totals, domains and best sellers.")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "How many best sellers to show.") var top: Int = 10
+
+        func run() throws {
+            let db = try database.open()
+            let queries = ActivityQueries(db)
+            let totals = try queries.totals()
+            if output.format == .table {
+                let span = totals.first.map { "\(Timestamp.formatDate($0)) to \(Timestamp.formatDate(totals.last ?? $0))" } ?? "none yet"
+                print("""
+                    \(totals.creators) creators, \(totals.courses) courses (\(totals.published) published), \
+                    \(totals.users) learners, \(totals.interactions) interactions (\(span))
+
+                    """)
+                var kinds = Listing(["kind", "count"])
+                for (kind, count) in try InteractionRepository(db).countsByKind() { kinds.append([.text(kind), .int(Int64(count))]) }
+                print("Activity by kind")
+                print(kinds.rendered(.table))
+            }
+            var domains = Listing(["domain", "courses", "learners", "purchases", "net_revenue"])
+            for d in try queries.domains() {
+                domains.append([.text(d.domain), .int(Int64(d.courses)), .int(Int64(d.learners)), .int(Int64(d.purchases)),
+                                .money(d.netRevenueMinor)])
+            }
+            var top = Listing(["course", "domain", "purchases", "refunds", "net_revenue"])
+            for c in try queries.topCourses(limit: self.top) {
+                top.append([.text(c.slug), .text(c.domain), .int(Int64(c.purchases)), .int(Int64(c.refunds)), .money(c.netRevenueMinor)])
+            }
+            switch output.format {
+            case .table:
+                print("Domains by net revenue")
+                print(domains.rendered(.table))
+                print("Best sellers")
+                print(top.rendered(.table), terminator: "")
+            case .json:
+                print("{\"domains\": \(domains.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines)),\n\"best_sellers\": \(top.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines))}")
+            case .csv:
+                print(domains.rendered(.csv), terminator: "")
+            }
+        }
+    }
+}

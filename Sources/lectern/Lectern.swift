@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import LecternStore
+
+/// `lectern`: the command line of the Lectern learning-platform backend.
+struct Lectern: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lectern",
+        abstract: "The backend of a paid learning platform: catalog, learners, activity, in one SQLite file.",
+        discussion: """
+            Every command takes --db PATH (default $LECTERN_DB, else ./lectern.db). A new database is \
+            created and migrated on first use.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Init.self, DB.self, CreatorCommand.self, CourseCommand.self, TagCommand.self, UserCommand.self,
+            Record.self, Activity.self, Stats.self, Import.self, Export.self,
+        ]
+    )
+}
+
+/// Runs the command line, printing every failure as one `error: ...` line with a non-zero exit.
+@main
+enum Main {
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // `lectern --db PATH command ...` reads naturally; pass it on as the default database.
+        if arguments.first == "--db", arguments.count > 1 {
+            setenv("LECTERN_DB", arguments[1], 1)
+            arguments.removeFirst(2)
+        } else if let first = arguments.first, first.hasPrefix("--db=") {
+            setenv("LECTERN_DB", String(first.dropFirst(5)), 1)
+            arguments.removeFirst()
+        }
+        do {
+            var command = try Lectern.parseAsRoot(arguments)
+            try command.run()
+        } catch let error as StoreError {
+            fail(error.message, code: exitCode(for: error))
+        } catch let error as CommandFailure {
+            fail(error.message, code: 1)
+        } catch {
+            let code = Lectern.exitCode(for: error)
+            if code == .success {
+                // --help, --version and other clean exits print their text normally.
+                print(Lectern.fullMessage(for: error))
+                exit(0)
+            }
+            var message = Lectern.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            if message.lowercased().hasPrefix("error: ") { message = String(message.dropFirst(7)) }
+            message = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; ")
+            fail(message + " (see `\(helpCommand(for: arguments))`)", code: code.rawValue)
+        }
+    }
+
+    /// `lectern course add --help` for the subcommand the arguments name, as far as they name one.
+    static func helpCommand(for arguments: [String]) -> String {
+        var words = ["lectern"]
+        var commands: [any ParsableCommand.Type] = Lectern.configuration.subcommands
+        for argument in arguments {
+            guard let match = commands.first(where: { $0._commandName == argument }) else { break }
+            words.append(argument)
+            commands = match.configuration.subcommands
+        }
+        return (words + ["--help"]).joined(separator: " ")
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        exit(code == 0 ? 1 : code)
+    }
+
+    /// Distinct exit codes let scripts tell a missing thing from a bad value from a busy database.
+    static func exitCode(for error: StoreError) -> Int32 {
+        switch error.code {
+        case .notFound: 3
+        case .invalidInput: 4
+        case .conflict: 5
+        case .foreignDatabase, .newerSchema, .tamperedMigration: 6
+        case .busy: 7
+        case .io: 8
+        }
+    }
+}
+
+/// A failure found by the command line itself, printed as `error: message`.
+struct CommandFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// Rows to print as an aligned table, a JSON array of objects, or CSV.
+struct Listing {
+    enum Cell {
+        case text(String?)
+        case int(Int64?)
+        case number(Double?, decimals: Int)
+        /// Minor units, printed as `49.90` (a number in JSON and CSV).
+        case money(Int64?)
+        case list([String])
+
+        var display: String {
+            switch self {
+            case .text(let text): text ?? ""
+            case .int(let value): value.map(String.init) ?? ""
+            case .number(let value, let decimals): value.map { String(format: "%.\(decimals)f", $0) } ?? ""
+            case .money(let value): value.map { formatMoney($0) } ?? ""
+            case .list(let items): items.joined(separator: ", ")
+            }
+        }
+
+        var json: String {
+            switch self {
+            case .text(let text): text.map(jsonQuote) ?? "null"
+            case .int(let value): value.map(String.init) ?? "null"
+            case .number(let value, let decimals): value.map { String(format: "%.\(decimals)f", $0) } ?? "null"
+            case .money(let value): value.map { formatMoney($0) } ?? "null"
+            case .list(let items): "[" + items.map(jsonQuote).joined(separator: ",") + "]"
+            }
+        }
+
+        var csv: String {
+            switch self {
+            case .list(let items): items.joined(separator: ";")
+            default: display
+            }
+        }
+
+        var isNumeric: Bool {
+            switch self {
+            case .int, .number, .money: true
+            default: false
+            }
+        }
+    }
+
+    var columns: [String]
+    var rows: [[Cell]] = []
+
+    init(_ columns: [String]) {
+        self.columns = columns
+    }
+
+    mutating func append(_ row: [Cell]) {
+        precondition(row.count == columns.count, "a row has \(row.count) cells for \(columns.count) columns")
+        rows.append(row)
+    }
+
+    /// The listing in `format`, ending with a newline.
+    func rendered(_ format: OutputFormat, maxWidth: Int = 48) -> String {
+        switch format {
+        case .json:
+            let objects = rows.map { row in
+                "  {" + zip(columns, row).map { "\(jsonQuote($0)): \($1.json)" }.joined(separator: ", ") + "}"
+            }
+            return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        case .csv:
+            var lines = [columns.map(csvQuote).joined(separator: ",")]
+            for row in rows { lines.append(row.map { csvQuote($0.csv) }.joined(separator: ",")) }
+            return lines.joined(separator: "\n") + "\n"
+        case .table:
+            if rows.isEmpty { return "(none)\n" }
+            let cells = rows.map { $0.map { truncate($0.display, maxWidth) } }
+            var widths = columns.map(\.count)
+            for row in cells {
+                for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            }
+            let numeric = columns.indices.map { index in rows.allSatisfy { $0[index].isNumeric || $0[index].display.isEmpty } }
+            func line(_ values: [String]) -> String {
+                values.enumerated().map { index, value in
+                    let padding = String(repeating: " ", count: widths[index] - value.count)
+                    return numeric[index] ? padding + value : value + padding
+                }.joined(separator: "  ").trimmingTrailingSpaces()
+            }
+            var out = [line(columns.map { $0.uppercased() }), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
+            out += cells.map(line)
+            return out.joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// One record as `key: value` lines (table), one JSON object, or a two-row CSV.
+    static func record(_ fields: [(String, Cell)], format: OutputFormat) -> String {
+        switch format {
+        case .table:
+            let width = fields.map(\.0.count).max() ?? 0
+            return fields.map { key, value in
+                key + ":" + String(repeating: " ", count: width - key.count + 1) + value.display
+            }.joined(separator: "\n") + "\n"
+        case .json:
+            return "{\n" + fields.map { "  \(jsonQuote($0.0)): \($0.1.json)" }.joined(separator: ",\n") + "\n}\n"
+        case .csv:
+            var listing = Listing(fields.map(\.0))
+            listing.append(fields.map(\.1))
+            return listing.rendered(.csv)
+        }
+    }
+}
+
+func truncate(_ text: String, _ width: Int) -> String {
+    let single = text.replacingOccurrences(of: "\n", with: " ")
+    return single.count <= width ? single : String(single.prefix(width - 1)) + "…"
+}
+
+func jsonQuote(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+func csvQuote(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
+
+/// Shows progress of long work on standard error, only when it is a terminal.
+final class Progress: @unchecked Sendable {
+    private let label: String
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private var lastPercent = -1
+    private let lock = NSLock()
+
+    init(_ label: String) {
+        self.label = label
+    }
+
+    func update(done: Int, total: Int) {
+        guard enabled, total > 0 else { return }
+        let percent = min(100, done * 100 / total)
+        lock.withLock {
+            guard percent != lastPercent else { return }
+            lastPercent = percent
+            FileHandle.standardError.write(Data("\r\(label): \(percent)%".utf8))
+        }
+    }
+
+    func finish() {
+        guard enabled, lastPercent >= 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import LecternSQLite
+import LecternStore
+
+/// `--db PATH`, shared by every command.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (default: $LECTERN_DB, else ./lectern.db).", valueName: "path"))
+    var db: String?
+
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["LECTERN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "lectern.db"
+    }
+
+    /// Opens the database, creating and migrating it when new.
+    func open() throws -> Connection {
+        try LecternDatabase.open(path: path)
+    }
+
+    /// Opens a database that must already exist (for read-only commands such as `db status`).
+    func openExisting(migrate: Bool = true) throws -> Connection {
+        try LecternDatabase.open(path: path, migrate: migrate, mustExist: true)
+    }
+}
+
+/// How a listing is printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// `--format table|json|csv`, shared by every listing.
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+}
+
+extension TransferFormat: ExpressibleByArgument {}
+extension Course.Difficulty: ExpressibleByArgument {}
+extension Course.Format: ExpressibleByArgument {}
+extension Course.Status: ExpressibleByArgument {}
+
+/// Parses a price such as `49`, `49.9` or `49.90` into minor units (4990), exactly.
+func parseMinorUnits(_ text: String, what: String = "price") throws -> Int64 {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if trimmed.hasPrefix("-") { throw CommandFailure("\(what) cannot be negative, got \(text)") }
+    let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0,
+          parts[0].allSatisfy(\.isNumber) else {
+        throw CommandFailure("invalid \(what) '\(text)': write it like 49.90")
+    }
+    var cents: Int64 = 0
+    if parts.count == 2 {
+        let fraction = parts[1]
+        guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isNumber), let value = Int64(fraction) else {
+            throw CommandFailure("invalid \(what) '\(text)': at most two decimals, like 49.90")
+        }
+        cents = fraction.count == 1 ? value * 10 : value
+    }
+    let (product, overflow) = whole.multipliedReportingOverflow(by: 100)
+    guard !overflow else { throw CommandFailure("\(what) '\(text)' is too large") }
+    return product + cents
+}
+
+/// Formats minor units as `49.90 USD`.
+func formatMoney(_ minor: Int64, _ currency: String = "") -> String {
+    let sign = minor < 0 ? "-" : ""
+    let value = abs(minor)
+    let cents = value % 100
+    let text = "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
+    return currency.isEmpty ? text : "\(text) \(currency)"
+}
+
+/// Parses a time given on the command line (`2025-03-01`, `2025-03-01T09:30:00Z`, Unix seconds).
+func parseTime(_ text: String, option: String) throws -> Int64 {
+    guard let time = Timestamp.parse(text) else {
+        throw CommandFailure("invalid \(option) '\(text)': use a time such as 2025-03-01 or 2025-03-01T09:30:00Z")
+    }
+    return time
+}
+
+/// Splits `a,b, c` into `["a", "b", "c"]`.
+func splitList(_ text: String?) -> [String] {
+    guard let text else { return [] }
+    return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import LecternStore
+
+extension Lectern {
+    struct UserCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user",
+            abstract: "Manage learners.",
+            subcommands: [Add.self, Update.self, Show.self, List.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Register a learner.")
+
+            @OptionGroup var database: DatabaseOptions
+            @Argument(help: "The storefront's id for the learner (unique).") var externalID: String
+            @Option(help: "Display name.") var name: String = ""
+            @Option(help: "Email address.") var email: String?
+            @Option(help: "Two-letter country code.") var country: String?
+            @Option(help: "Comma-separated declared interests (domains or tags).") var interests: String?
+            @Option(help: "Acquisition channel: search, social_video, messaging, partner, referral, direct...") var channel: String = "direct"
+            @Option(help: "Acquisition campaign.") var campaign: String?
+            @Option(help: "Signup time (default now).") var at: String?
+
+            func run() throws {
+                let db = try database.open()
+                let learner = try LearnerRepository(db).create(Learner(
+                    externalID: externalID, displayName: name, email: email, country: country,
+                    interests: splitList(interests), channel: channel, campaign: campaign,
+                    createdAt: try at.map { try parseTime($0, option: "--at") } ?? 0))
+                print("Added learner \(learner.id): \(learner.externalID) (via \(learner.channel))")
+            }
+        }
+
+        struct Update: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Change a learner; options left out keep their value.")
+
+            @OptionGroup var database: DatabaseOptions
+            @Argument(help: "The learner's external id.") var externalID: String
+            @Option(name: .customLong("external-id"), help: "A new external id.") var newExternalID: String?
+            @Option(help: "Display name.") var name: String?
+            @Option(help: "Email address (empty to remove).") var email: String?
+            @Option(help: "Two-letter country code (empty to remove).") var country: String?
+            @Option(help: "Comma-separated declared interests, replacing the current ones.") var interests: String?
+            @Option(help: "Acquisition channel.") var channel: String?
+            @Option(help: "Acquisition campaign (empty to remove).") var campaign: String?
+
+            func run() throws {
+                let db = try database.open()
+                let learners = LearnerRepository(db)
+                var learner = try learners.resolve(externalID)
+                if let newExternalID { learner.externalID = newExternalID }
+                if let name { learner.displayName = name }
+                if let email { learner.email = email }
+                if let country { learner.country = country }
+                if let interests { learner.interests = splitList(interests) }
+                if let channel { learner.channel = channel }
+                if let campaign { learner.campaign = campaign }
+                try learners.update(learner)
+                print("Updated learner \(learner.id): \(learner.externalID)")
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show a learner with their activity and spend.")
+
+            @OptionGroup var database: DatabaseOptions
+            @OptionGroup var output: FormatOptions
+            @Argument(help: "The learner's external id.") var externalID: String
+
+            func run() throws {
+                let db = try database.open()
+                let learner = try LearnerRepository(db).resolve(externalID)
+                let activity = ActivityQueries(db)
+                let counts = try activity.countsByKind(userID: learner.id)
+                var fields: [(String, Listing.Cell)] = [
+                    ("id", .int(learner.id)), ("external_id", .text(learner.externalID)),
+                    ("display_name", .text(learner.displayName)), ("email", .text(learner.email)),
+                    ("country", .text(learner.country)), ("interests", .list(learner.interests)),
+                    ("channel", .text(learner.channel)), ("campaign", .text(learner.campaign)),
+                    ("created_at", .text(Timestamp.format(learner.createdAt))),
+                ]
+                for kind in Interaction.Kind.allCases {
+                    fields.append(("\(kind.rawValue)s", .int(counts[kind.rawValue] ?? 0)))
+                }
+                fields.append(("net_spend", .money(try activity.netSpend(userID: learner.id))))
+                print(Listing.record(fields, format: output.format), terminator: "")
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List learners, filtered and paged.")
+
+            @OptionGroup var database: DatabaseOptions
+            @OptionGroup var output: FormatOptions
+            @Option(help: "Only this acquisition channel.") var channel: String?
+            @Option(help: "Only this campaign.") var campaign: String?
+            @Option(help: "Only this country.") var country: String?
+            @Option(help: "Text in the external id, name or email.") var search: String?
+            @Option(help: "Show at most this many.") var limit: Int?
+            @Option(help: "Skip this many first.") var offset: Int = 0
+
+            func validate() throws {
+                if let limit, limit < 0 { throw ValidationError("--limit cannot be negative") }
+                if offset < 0 { throw ValidationError("--offset cannot be negative") }
+            }
+
+            func run() throws {
+                let db = try database.open()
+                let learners = try LearnerRepository(db).list(LearnerFilter(
+                    channel: channel, campaign: campaign, country: country, text: search, limit: limit, offset: offset))
+                var listing = Listing(["id", "external_id", "display_name", "country", "channel", "campaign", "interests", "created_at"])
+                for l in learners {
+                    listing.append([.int(l.id), .text(l.externalID), .text(l.displayName), .text(l.country), .text(l.channel),
+                                    .text(l.campaign), .list(l.interests), .text(Timestamp.formatDate(l.createdAt))])
+                }
+                print(listing.rendered(output.format), terminator: "")
+            }
+        }
+    }
+}
