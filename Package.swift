@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
         .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
-        .testTarget(name: "LecternCLITests", dependencies: ["lectern"]),
+        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"]),
     ]
 )

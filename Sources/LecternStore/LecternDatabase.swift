@@ -5,6 +5,9 @@ import LecternSQLite
 public enum LecternDatabase {
     /// Opens `path`, creating and migrating it when it is new.
     ///
+    /// `LECTERN_BUSY_TIMEOUT_MS` in the environment overrides how long a locked database is waited for
+    /// (5 s by default).
+    ///
     /// - Parameters:
     ///   - migrate: apply pending migrations (every command does; `db status` does not).
     ///   - mustExist: fail instead of creating a missing file.
@@ -23,8 +26,12 @@ public enum LecternDatabase {
                 throw StoreError(.io, "cannot read '\(path)'")
             }
         }
+        var options = Connection.Options()
+        if let text = ProcessInfo.processInfo.environment["LECTERN_BUSY_TIMEOUT_MS"], let milliseconds = Int32(text), milliseconds >= 0 {
+            options.busyTimeoutMilliseconds = milliseconds
+        }
         do {
-            let db = try Connection(path: path)
+            let db = try Connection(path: path, options: options)
             if migrate {
                 try Migrator().migrate(db)
             } else {

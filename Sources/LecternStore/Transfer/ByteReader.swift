@@ -13,9 +13,10 @@ final class ByteReader {
 
     init(path: String, chunkSize: Int = 1 << 20) throws {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw StoreError(.io, "cannot read '\(path)': no such file")
         }
+        guard !isDirectory.boolValue else { throw StoreError(.io, "cannot read '\(path)': it is a directory") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError(.io, "cannot read '\(path)': permission denied")
         }

@@ -1,0 +1,124 @@
+import Foundation
+import LecternSQLite
+import Testing
+
+/// Every user error: one `error:` line, a non-zero exit, the database as it was.
+@Suite("lectern bad input")
+struct BadInputTests {
+    func seeded() throws -> Lectern {
+        let lectern = try Lectern()
+        try lectern.seedSmallCatalog()
+        try lectern.ok(["record", "purchase", "--user", "u1", "--course", "py-101"])
+        return lectern
+    }
+
+    @Test(arguments: [
+        (["course", "show", "nope"], "no course 'nope'"),
+        (["user", "show", "ghost"], "no learner with external id 'ghost'"),
+        (["record", "view", "--user", "ghost", "--course", "py-101"], "no learner"),
+        (["record", "view", "--user", "u1", "--course", "nope"], "no course 'nope'"),
+        (["course", "add", "py-101", "--title", "Again", "--domain", "x", "--price", "1", "--creator", "1"], "already exists"),
+        (["course", "add", "new-1", "--title", "T", "--domain", "x", "--price=-5", "--creator", "1"], "negative"),
+        (["course", "add", "new-1", "--title", "T", "--domain", "x", "--price", "1", "--creator", "1", "--difficulty", "expert"], "expert"),
+        (["course", "add", "New Course", "--title", "T", "--domain", "x", "--price", "1", "--creator", "1"], "invalid slug"),
+        (["course", "add", "new-1", "--title", "T", "--domain", "x", "--price", "1", "--creator", "Nobody"], "no creator"),
+        (["record", "like", "--user", "u1", "--course", "py-101"], "like"),
+        (["record", "rate", "--user", "u1", "--course", "py-101", "--rating", "6"], "between 1 and 5"),
+        (["record", "refund", "--user", "u2", "--course", "py-101"], "needs a purchase"),
+        (["record", "purchase", "--user", "u2", "--course", "py-301"], "draft"),
+        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "yesterday"], "invalid --at"),
+        (["creator", "add", "Zed", "--share", "1.5"], "between 0 and 1"),
+        (["user", "add", "u1"], "already exists"),
+        (["user", "add", "u9", "--email", "not-an-email"], "invalid email"),
+        (["course", "prereq", "py-101", "--add", "py-301"], "cycle"),
+        (["course", "untag", "py-101", "nosuchtag"], "no tag"),
+        (["activity", "--since", "2025-05-01", "--until", "2025-01-01"], "after --until"),
+        (["import", "widgets", "x.csv"], "widgets"),
+    ] as [([String], String)])
+    func refusedWithOneLineAndNothingChanged(arguments: [String], expected: String) throws {
+        let lectern = try seeded()
+        let before = try lectern.snapshot()
+        let line = try lectern.fails(arguments)
+        #expect(line.contains(expected), "got: \(line)")
+        #expect(try lectern.snapshot() == before)
+    }
+
+    @Test(arguments: [
+        ("courses.csv", "slug,title,domain,price_minor,creator\nx-1,\"Unclosed,software,100,1\n", "never closed"),
+        ("courses.csv", "slug,title,domain,price,creator\nx-1,T,d,100,Ada Lovelace\n", "unknown column 'price'"),
+        ("courses.csv", "slug,title,domain,creator\nx-1,T,d,Ada Lovelace\n", "missing column 'price_minor'"),
+        ("courses.csv", "slug,title,domain,price_minor,creator\nx-1,T,d,cheap,Ada Lovelace\n", "price_minor"),
+        ("courses.csv", "slug,title,domain,price_minor,creator\nx-1,T,d,100\n", "expected 5 fields"),
+        ("courses.jsonl", "{\"slug\": \"x-1\", \"title\": \n", "malformed JSON"),
+        ("courses.jsonl", "{\"slug\": \"x-1\", \"title\": \"T\", \"domain\": \"d\", \"price_minor\": \"abc\", \"creator\": \"Ada Lovelace\"}\n", "expected a whole number"),
+        ("courses.csv", "", "empty"),
+        ("courses.txt", "slug\n", "cannot tell the format"),
+    ])
+    func malformedFilesAreRefused(name: String, contents: String, expected: String) throws {
+        let lectern = try seeded()
+        let before = try lectern.snapshot()
+        let line = try lectern.fails(["import", "courses", try lectern.write(name, contents)])
+        #expect(line.contains(expected), "got: \(line)")
+        #expect(try lectern.snapshot() == before)
+    }
+
+    @Test func missingAndUnreadableFilesAreRefused() throws {
+        let lectern = try seeded()
+        #expect(try lectern.fails(["import", "users", lectern.path("absent.csv")]).contains("no such file"))
+        try FileManager.default.createDirectory(atPath: lectern.path("folder.csv"), withIntermediateDirectories: true)
+        #expect(try lectern.fails(["import", "users", lectern.path("folder.csv")]).contains("is a directory"))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefused() throws {
+        let lectern = try Lectern()
+        let path = try lectern.write("notes.db", String(repeating: "not a database at all\n", count: 200))
+        let line = try lectern.fails(["course", "list"], database: path)
+        #expect(line.contains("not an SQLite database"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("not a database"))
+    }
+
+    @Test func anotherApplicationsDatabaseIsRefused() throws {
+        let lectern = try Lectern()
+        let path = lectern.path("other.db")
+        let other = try Connection(path: path)
+        try other.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        let line = try lectern.fails(["course", "list"], database: path)
+        #expect(line.contains("not a Lectern database"))
+        #expect(try other.scalarInt("SELECT count(*) FROM sqlite_schema") == 1)
+    }
+
+    @Test func aDatabaseFromANewerLecternIsRefusedUntouched() throws {
+        let lectern = try seeded()
+        let db = try Connection(path: lectern.databasePath)
+        try db.execute("INSERT INTO schema_migrations VALUES (99, 'from_the_future', 'abc', 0)")
+        let before = try lectern.snapshot()
+        let line = try lectern.fails(["course", "list"])
+        #expect(line.contains("newer"))
+        #expect(try lectern.snapshot() == before)
+    }
+
+    @Test func aLockedDatabaseFailsAfterTheBusyTimeout() throws {
+        let lectern = try seeded()
+        let holder = try Connection(path: lectern.databasePath)
+        try holder.execute("BEGIN IMMEDIATE")
+        let line = try lectern.fails(["record", "view", "--user", "u1", "--course", "py-101"],
+                                     environment: ["LECTERN_BUSY_TIMEOUT_MS": "200"])
+        #expect(line.contains("locked"))
+        // Readers are not blocked by a writer (WAL).
+        #expect(try lectern.run(["course", "list"]).status == 0)
+        try holder.execute("ROLLBACK")
+        try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101"])
+    }
+
+    @Test func noInputEverCausesABacktrace() throws {
+        let lectern = try seeded()
+        for arguments in [["course", "add"], ["course", "list", "--limit", "-1"], ["record"], ["nonsense"],
+                          ["user", "list", "--format", "xml"], ["course", "show", "99999999999999999999999"],
+                          ["import", "users"], ["export", "catalog"]] {
+            let result = try lectern.run(arguments)
+            #expect(result.status != 0)
+            #expect(result.errorLines.count == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: "), "\(arguments): \(result.stderr)")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+@Suite("lectern --help")
+struct HelpTests {
+    static let commands: [[String]] = [
+        [], ["init"], ["db"], ["db", "migrate"], ["db", "status"],
+        ["creator"], ["creator", "add"], ["creator", "list"], ["creator", "show"],
+        ["course"], ["course", "add"], ["course", "update"], ["course", "show"], ["course", "list"],
+        ["course", "archive"], ["course", "tag"], ["course", "untag"], ["course", "prereq"],
+        ["tag"], ["tag", "list"], ["user"], ["user", "add"], ["user", "update"], ["user", "show"], ["user", "list"],
+        ["record"], ["activity"], ["stats"], ["import"], ["export"], ["generate"],
+    ]
+
+    @Test(arguments: commands)
+    func everyCommandExplainsItself(command: [String]) throws {
+        let lectern = try Lectern()
+        let result = try lectern.run(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: lectern"), "\(command): \(result.stdout)")
+        #expect(result.stderr.isEmpty)
+    }
+}
