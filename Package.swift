@@ -32,6 +32,8 @@ let package = Package(
             dependencies: ["LecternSQLite"],
             plugins: ["EmbedMigrations"]
         ),
+        // Recommendation algorithms: sparse matrices in, scores out. No SQL, no I/O.
+        .target(name: "LecternRecommender"),
         // A deterministic generator of believable platforms (no SQL, no database).
         .target(name: "LecternGenerator"),
         .executableTarget(
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
         .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
+        .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"]),
     ]
 )

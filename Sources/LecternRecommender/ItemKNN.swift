@@ -1,0 +1,250 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How interaction weights are turned into item vectors before comparing items.
+///
+/// Defined exactly as implicit 0.7.3 defines them (`nearest_neighbours.py`), on the course x learner
+/// matrix X with N courses and df(u) = the number of courses learner u touched:
+/// - `cosine`: each course's vector scaled to unit length.
+/// - `tfidf`: x' = sqrt(x) * (log N - log(1 + df(u))), then unit length per course.
+/// - `bm25`: x' = x (K1 + 1) / (K1 (1 - B + B len(i) / avglen) + x) * (log N - log(1 + df(u))),
+///   where len(i) is the sum of course i's weights; not normalised.
+public enum ItemWeighting: Sendable, Equatable {
+    case cosine
+    case tfidf
+    case bm25(k1: Double, b: Double)
+
+    public var name: String {
+        switch self {
+        case .cosine: "cosine"
+        case .tfidf: "tfidf"
+        case .bm25: "bm25"
+        }
+    }
+}
+
+/// Settings of item-kNN.
+public struct ItemKNNParameters: Sendable, Equatable {
+    /// Neighbours kept per course, counting the course itself as implicit does (default 50).
+    public var neighbors = 50
+    public var weighting: ItemWeighting = .cosine
+    /// Shrinks similarities built on few common learners: s * n / (n + shrinkage). 0 turns it off.
+    public var shrinkage: Double = 0
+    /// Worker threads; 0 means one per core.
+    public var threads = 0
+
+    public init(neighbors: Int = 50, weighting: ItemWeighting = .cosine, shrinkage: Double = 0, threads: Int = 0) {
+        self.neighbors = neighbors
+        self.weighting = weighting
+        self.shrinkage = shrinkage
+        self.threads = threads
+    }
+
+    public func validate() throws {
+        guard neighbors >= 1 else { throw RecommenderError("neighbors (K) must be at least 1, got \(neighbors)") }
+        guard shrinkage >= 0, shrinkage.isFinite else { throw RecommenderError("shrinkage cannot be negative, got \(shrinkage)") }
+        if case .bm25(let k1, let b) = weighting {
+            guard k1 >= 0, k1.isFinite else { throw RecommenderError("BM25 K1 cannot be negative, got \(k1)") }
+            guard (0...1).contains(b) else { throw RecommenderError("BM25 B must be between 0 and 1, got \(b)") }
+        }
+        guard threads >= 0 else { throw RecommenderError("threads cannot be negative") }
+    }
+}
+
+/// Item-to-item nearest neighbours learnt from who touched what.
+///
+/// Similarity of courses i and j is the dot product of their weighted learner vectors; each
+/// course keeps its top `neighbors` (itself included, as in implicit's `all_pairs_knn`).
+/// A learner's score for a course is the sum, over the courses they touched, of their weight
+/// times that course's similarity to it (implicit's `NearestNeighboursScorer`).
+public struct ItemKNNModel: Sendable, Equatable {
+    public let itemCount: Int
+    /// CSR over courses: course i's neighbours are `neighborIndices[neighborStarts[i]..<neighborStarts[i + 1]]`,
+    /// best first.
+    public let neighborStarts: [Int]
+    public let neighborIndices: [Int32]
+    public let neighborScores: [Float]
+
+    /// Course `item`'s neighbours, best first, without the course itself.
+    public func neighbors(of item: Int) -> [(item: Int32, score: Float)] {
+        guard item >= 0 && item < itemCount else { return [] }
+        var out: [(item: Int32, score: Float)] = []
+        for k in neighborStarts[item]..<neighborStarts[item + 1] where Int(neighborIndices[k]) != item {
+            out.append((neighborIndices[k], neighborScores[k]))
+        }
+        return out
+    }
+
+    /// The best `count` courses for a learner who touched `history` (course, weight), leaving out
+    /// `excluded`, each with the touched course that contributed most (for "because you took ...").
+    /// - Complexity: O(|history| x K + candidates x log count).
+    public func recommend(history: [(item: Int32, weight: Float)], excluding excluded: Set<Int32>,
+                         count: Int) -> [(item: Int32, score: Float, because: Int32)] {
+        var scores: [Int32: (score: Double, best: Double, because: Int32)] = [:]
+        for (liked, weight) in history where Int(liked) < itemCount && liked >= 0 {
+            for k in neighborStarts[Int(liked)]..<neighborStarts[Int(liked) + 1] {
+                let item = neighborIndices[k]
+                let contribution = Double(weight) * Double(neighborScores[k])
+                if var entry = scores[item] {
+                    entry.score += contribution
+                    if contribution > entry.best || (contribution == entry.best && liked < entry.because) {
+                        entry.best = contribution
+                        entry.because = liked
+                    }
+                    scores[item] = entry
+                } else {
+                    scores[item] = (contribution, contribution, liked)
+                }
+            }
+        }
+        var top = TopK(capacity: count)
+        for (item, entry) in scores where !excluded.contains(item) && entry.score > 0 {
+            top.insert(item, entry.score)
+        }
+        return top.sortedDescending().map { ($0.index, Float($0.score), scores[$0.index]!.because) }
+    }
+}
+
+/// Trains item-kNN models.
+public enum ItemKNN {
+    /// Computes every course's neighbours from a learner x course matrix of weights.
+    ///
+    /// - Parameter progress: called with (courses done, courses) from the worker threads.
+    /// - Complexity: O(sum over learners of (courses touched)^2), spread over `threads`.
+    public static func train(userItems: SparseMatrix, parameters: ItemKNNParameters = ItemKNNParameters(),
+                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ItemKNNModel {
+        try parameters.validate()
+        let itemUsers = userItems.transposed()
+        let items = itemUsers.rowCount
+        let users = userItems.rowCount
+
+        // Weighted item x user values, in Double (implicit's weighting yields float64 too).
+        var itemValues = itemUsers.values.map(Double.init)
+        let userDegree = (0..<users).map { Double(userItems.rowLength($0)) }
+        switch parameters.weighting {
+        case .cosine:
+            normalizeRows(&itemValues, starts: itemUsers.rowStarts)
+        case .tfidf:
+            let n = Double(items)
+            for i in 0..<items {
+                for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
+                    let u = Int(itemUsers.columnIndices[k])
+                    itemValues[k] = itemValues[k].squareRoot() * (log(n) - log1p(userDegree[u]))
+                }
+            }
+            normalizeRows(&itemValues, starts: itemUsers.rowStarts)
+        case .bm25(let k1, let b):
+            let n = Double(items)
+            var lengths = [Double](repeating: 0, count: items)
+            for i in 0..<items {
+                for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] { lengths[i] += itemValues[k] }
+            }
+            let average = items > 0 ? lengths.reduce(0, +) / Double(items) : 1
+            for i in 0..<items {
+                let lengthNorm = (1.0 - b) + b * lengths[i] / average
+                for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
+                    let u = Int(itemUsers.columnIndices[k])
+                    let x = itemValues[k]
+                    itemValues[k] = x * (k1 + 1.0) / (k1 * lengthNorm + x) * (log(n) - log1p(userDegree[u]))
+                }
+            }
+        }
+        // The same values laid out by learner, to walk learner -> courses.
+        var userValues = [Double](repeating: 0, count: itemValues.count)
+        var userColumns = [Int32](repeating: 0, count: itemValues.count)
+        var next = userItems.rowStarts
+        for i in 0..<items {
+            for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
+                let u = Int(itemUsers.columnIndices[k])
+                userColumns[next[u]] = Int32(i)
+                userValues[next[u]] = itemValues[k]
+                next[u] += 1
+            }
+        }
+
+        let threadCount = max(1, min(parameters.threads == 0 ? activeProcessorCount() : parameters.threads, max(1, items)))
+        let k = parameters.neighbors
+        let shrinkage = parameters.shrinkage
+        var perItem = [[(Int32, Float)]](repeating: [], count: items)
+        let chunk = 64
+        let chunkCount = (items + chunk - 1) / chunk
+        let done = Counter()
+        let lock = Lock()
+        perItem.withUnsafeMutableBufferPointer { output in
+            let output = UnsafeSendable(output)
+            itemUsers.rowStarts.withUnsafeBufferPointer { itemStarts in
+            itemUsers.columnIndices.withUnsafeBufferPointer { itemColumns in
+            itemValues.withUnsafeBufferPointer { itemValues in
+            userItems.rowStarts.withUnsafeBufferPointer { userStarts in
+            userColumns.withUnsafeBufferPointer { userColumns in
+            userValues.withUnsafeBufferPointer { userValues in
+                let shared = UnsafeSendable((itemStarts, itemColumns, itemValues, userStarts, userColumns, userValues))
+                let nextChunk = Counter()
+                DispatchQueue.concurrentPerform(iterations: threadCount) { _ in
+                    let (itemStarts, itemColumns, itemValues, userStarts, userColumns, userValues) = shared.value
+                    var accumulator = [Double](repeating: 0, count: items)
+                    var common = [Int32](repeating: 0, count: shrinkage > 0 ? items : 0)
+                    var touched: [Int32] = []
+                    var top = TopK(capacity: k)
+                    while true {
+                        let c = nextChunk.increment() - 1
+                        if c >= chunkCount { break }
+                        for i in (c * chunk)..<min(items, (c + 1) * chunk) {
+                            for a in itemStarts[i]..<itemStarts[i + 1] {
+                                let u = Int(itemColumns[a])
+                                let weight = itemValues[a]
+                                for b in userStarts[u]..<userStarts[u + 1] {
+                                    let j = Int(userColumns[b])
+                                    if accumulator[j] == 0 && (shrinkage == 0 ? true : common[j] == 0) { touched.append(Int32(j)) }
+                                    accumulator[j] += weight * userValues[b]
+                                    if shrinkage > 0 { common[j] += 1 }
+                                }
+                            }
+                            top.removeAll()
+                            for j in touched {
+                                var score = accumulator[Int(j)]
+                                if shrinkage > 0 {
+                                    let n = Double(common[Int(j)])
+                                    score *= n / (n + shrinkage)
+                                    common[Int(j)] = 0
+                                }
+                                accumulator[Int(j)] = 0
+                                if score != 0 { top.insert(j, score) }
+                            }
+                            touched.removeAll(keepingCapacity: true)
+                            output.value[i] = top.sortedDescending().map { ($0.index, Float($0.score)) }
+                        }
+                        let finished = done.add(min(items, (c + 1) * chunk) - c * chunk)
+                        if let progress { lock.withLock { progress(finished, items) } }
+                    }
+                }
+            }}}}}}
+        }
+        var starts = [Int](repeating: 0, count: items + 1)
+        for i in 0..<items { starts[i + 1] = starts[i] + perItem[i].count }
+        var indices = [Int32](), scores = [Float]()
+        indices.reserveCapacity(starts[items])
+        scores.reserveCapacity(starts[items])
+        for list in perItem {
+            for (j, s) in list {
+                indices.append(j)
+                scores.append(s)
+            }
+        }
+        return ItemKNNModel(itemCount: items, neighborStarts: starts, neighborIndices: indices, neighborScores: scores)
+    }
+
+    private static func normalizeRows(_ values: inout [Double], starts: [Int]) {
+        for r in 0..<(starts.count - 1) {
+            var sum = 0.0
+            for k in starts[r]..<starts[r + 1] { sum += values[k] * values[k] }
+            guard sum > 0 else { continue }
+            let norm = sum.squareRoot()
+            for k in starts[r]..<starts[r + 1] { values[k] /= norm }
+        }
+    }
+}
