@@ -34,12 +34,16 @@ let package = Package(
         ),
         // Recommendation algorithms: sparse matrices in, scores out. No SQL, no I/O.
         .target(name: "LecternRecommender"),
+        // Trains through the store and caches results; answers from the cache with fold-in.
+        .target(name: "LecternService", dependencies: ["LecternStore", "LecternRecommender"]),
         // A deterministic generator of believable platforms (no SQL, no database).
         .target(name: "LecternGenerator"),
         .executableTarget(
             name: "lectern",
             dependencies: [
                 "LecternStore",
+                "LecternService",
+                "LecternRecommender",
                 "LecternGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -48,6 +52,7 @@ let package = Package(
         .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"]),
+        .testTarget(name: "LecternServiceTests", dependencies: ["LecternService", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"]),
     ]
 )

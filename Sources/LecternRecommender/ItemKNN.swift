@@ -69,6 +69,14 @@ public struct ItemKNNModel: Sendable, Equatable {
     public let neighborIndices: [Int32]
     public let neighborScores: [Float]
 
+    public init(itemCount: Int, neighborStarts: [Int], neighborIndices: [Int32], neighborScores: [Float]) {
+        precondition(neighborStarts.count == itemCount + 1 && neighborIndices.count == neighborScores.count)
+        self.itemCount = itemCount
+        self.neighborStarts = neighborStarts
+        self.neighborIndices = neighborIndices
+        self.neighborScores = neighborScores
+    }
+
     /// Course `item`'s neighbours, best first, without the course itself.
     public func neighbors(of item: Int) -> [(item: Int32, score: Float)] {
         guard item >= 0 && item < itemCount else { return [] }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternRecommender
 import LecternStore
 
 /// `lectern`: the command line of the Lectern learning-platform backend.
@@ -15,6 +16,7 @@ struct Lectern: ParsableCommand {
         subcommands: [
             Init.self, DB.self, CreatorCommand.self, CourseCommand.self, TagCommand.self, UserCommand.self,
             Record.self, Activity.self, Stats.self, Import.self, Export.self,
+            Train.self, Recommend.self, Similar.self, Models.self,
         ]
     )
 }
@@ -39,6 +41,10 @@ enum Main {
             fail(error.message, code: exitCode(for: error))
         } catch let error as CommandFailure {
             fail(error.message, code: 1)
+        } catch let error as RecommenderError {
+            fail(error.description, code: 4)
+        } catch let error as FactorModelError {
+            fail(error.description, code: 4)
         } catch {
             let code = Lectern.exitCode(for: error)
             if code == .success {

@@ -152,13 +152,21 @@ final class Progress: @unchecked Sendable {
         self.label = label
     }
 
+    private var lastLabel = ""
+
     func update(done: Int, total: Int) {
+        update(label: label, done: done, total: total)
+    }
+
+    /// Shows `label: N%`, redrawn in place; cheap when nothing changed.
+    func update(label: String, done: Int, total: Int) {
         guard enabled, total > 0 else { return }
         let percent = min(100, done * 100 / total)
         lock.withLock {
-            guard percent != lastPercent else { return }
+            guard percent != lastPercent || label != lastLabel else { return }
             lastPercent = percent
-            FileHandle.standardError.write(Data("\r\(label): \(percent)%".utf8))
+            lastLabel = label
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(percent)%".utf8))
         }
     }
 

@@ -1,0 +1,186 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Settings of BPR. The defaults are implicit 0.7.3's, except `factors` (implicit: 100).
+public struct BPRParameters: Sendable, Equatable {
+    /// The length of every learner and course vector, not counting the course bias (default 64).
+    public var factors: Int
+    /// The SGD step (default 0.01).
+    public var learningRate: Float
+    /// L2 shrinkage applied at every step to the vectors it touches (default 0.01).
+    public var regularization: Float
+    /// Epochs; each draws as many (learner, liked, other) triples as the matrix has entries (default 100).
+    public var iterations: Int
+    /// Fixes the random start and the sampled triples: the same seed gives a bit-identical model.
+    public var seed: UInt64
+    /// Whether to skip a sampled "other" course the learner has in fact touched (default true).
+    public var verifyNegativeSamples: Bool
+
+    public init(factors: Int = 64, learningRate: Float = 0.01, regularization: Float = 0.01, iterations: Int = 100,
+                seed: UInt64 = 42, verifyNegativeSamples: Bool = true) {
+        self.factors = factors
+        self.learningRate = learningRate
+        self.regularization = regularization
+        self.iterations = iterations
+        self.seed = seed
+        self.verifyNegativeSamples = verifyNegativeSamples
+    }
+
+    /// - Throws: `FactorModelError` naming the first setting out of range.
+    public func validate() throws {
+        guard factors >= 1 else { throw FactorModelError("factors must be at least 1, got \(factors)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw FactorModelError("learningRate must be a finite number > 0, got \(learningRate)")
+        }
+        guard regularization >= 0, regularization.isFinite else {
+            throw FactorModelError("regularization must be a finite number >= 0, got \(regularization)")
+        }
+        guard iterations >= 1 else { throw FactorModelError("iterations must be at least 1, got \(iterations)") }
+    }
+}
+
+/// Bayesian personalised ranking (Rendle et al. 2009) by SGD, as implicit 0.7.3's CPU
+/// `BayesianPersonalizedRanking` does it: each step samples a stored entry (learner u, course i)
+/// and another course j by picking a second stored entry at random (so popular courses are
+/// sampled as negatives more often), and raises x_u·(y_i - y_j) + b_i - b_j. Course biases are
+/// learnt as an extra factor whose learner side is fixed at 1.
+///
+/// Weights in the matrix are ignored: every stored entry is one positive. Training runs on the
+/// calling thread, so a seed gives a bit-identical model (implicit's Hogwild threads do not).
+public enum BPR {
+    /// - Parameter progress: called after each epoch with (done, iterations).
+    /// - Returns: a model with `itemBiases`; `score` and `recommend` include them.
+    /// - Throws: `FactorModelError` for invalid parameters.
+    public static func train(userItems: SparseMatrix, parameters: BPRParameters = BPRParameters(),
+                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FactorModel {
+        try parameters.validate()
+        let users = userItems.rowCount, items = userItems.columnCount, k = parameters.factors
+        let width = k + 1  // the bias column
+        var random = SeededGenerator(seed: parameters.seed)
+
+        // implicit: (uniform - 0.5) / factors, courses first; courses nobody touched start at 0,
+        // learners' bias column at 1.
+        var itemFactors = (0..<(items * width)).map { _ in (random.nextUnitFloat() - 0.5) / Float(k) }
+        var userFactors = (0..<(users * width)).map { _ in (random.nextUnitFloat() - 0.5) / Float(k) }
+        var touched = [Bool](repeating: false, count: items)
+        for column in userItems.columnIndices { touched[Int(column)] = true }
+        for item in 0..<items where !touched[item] {
+            for j in 0..<width { itemFactors[item * width + j] = 0 }
+        }
+        for user in 0..<users { userFactors[user * width + k] = 1 }
+
+        let samples = userItems.nonZeroCount
+        if samples > 0 {
+            // The learner of every stored entry, to sample entries uniformly.
+            var entryUsers = [Int32](repeating: 0, count: samples)
+            for user in 0..<users {
+                for index in userItems.rowStarts[user]..<userItems.rowStarts[user + 1] { entryUsers[index] = Int32(user) }
+            }
+            let rate = parameters.learningRate, reg = parameters.regularization
+            userFactors.withUnsafeMutableBufferPointer { x in
+            itemFactors.withUnsafeMutableBufferPointer { y in
+            userItems.rowStarts.withUnsafeBufferPointer { starts in
+            userItems.columnIndices.withUnsafeBufferPointer { columns in
+            entryUsers.withUnsafeBufferPointer { entryUsers in
+                for epoch in 1...parameters.iterations {
+                    for _ in 0..<samples {
+                        let likedIndex = random.nextIndex(below: samples)
+                        let otherIndex = random.nextIndex(below: samples)
+                        let user = Int(entryUsers[likedIndex])
+                        let liked = Int(columns[likedIndex]), other = Int(columns[otherIndex])
+                        if parameters.verifyNegativeSamples
+                            && rowContains(columns.baseAddress!, from: starts[user], to: starts[user + 1], Int32(other)) {
+                            continue
+                        }
+                        step(user: x.baseAddress! + user * width, liked: y.baseAddress! + liked * width,
+                             other: y.baseAddress! + other * width, factors: k, rate: rate, regularization: reg)
+                    }
+                    progress?(epoch, parameters.iterations)
+                }
+            }}}}}
+        } else {
+            for epoch in 1...parameters.iterations { progress?(epoch, parameters.iterations) }
+        }
+
+        // Split the bias column off.
+        var userOut = [Float](repeating: 0, count: users * k)
+        var itemOut = [Float](repeating: 0, count: items * k)
+        var biases = [Float](repeating: 0, count: items)
+        for user in 0..<users {
+            for j in 0..<k { userOut[user * k + j] = userFactors[user * width + j] }
+        }
+        for item in 0..<items {
+            for j in 0..<k { itemOut[item * k + j] = itemFactors[item * width + j] }
+            biases[item] = itemFactors[item * width + k]
+        }
+        return FactorModel(uncheckedFactorCount: k, userFactors: userOut, itemFactors: itemOut, itemBiases: biases,
+                           regularization: parameters.regularization, alpha: 1)
+    }
+
+    /// Whether the sorted `columns[from..<to]` contains `column`.
+    @inline(__always)
+    static func rowContains(_ columns: UnsafePointer<Int32>, from: Int, to: Int, _ column: Int32) -> Bool {
+        var low = from, high = to
+        while low < high {
+            let mid = (low + high) >> 1
+            let value = columns[mid]
+            if value == column { return true }
+            if value < column { low = mid + 1 } else { high = mid }
+        }
+        return false
+    }
+
+    /// One SGD step on (u, i, j), exactly implicit's `bpr_update` body; vectors have `factors` + 1
+    /// floats, the last being the course bias (and 1 for the learner).
+    @inline(__always)
+    static func step(user: UnsafeMutablePointer<Float>, liked: UnsafeMutablePointer<Float>,
+                     other: UnsafeMutablePointer<Float>, factors k: Int, rate: Float, regularization reg: Float) {
+        typealias V = FactorKernels.Vector
+        // score = x_u · (y_i - y_j), bias column included, in SIMD8 lanes.
+        var lanes = V()
+        var j = 0
+        while j + 8 <= k + 1 {
+            lanes += FactorKernels.load(user + j) * (FactorKernels.load(liked + j) - FactorKernels.load(other + j))
+            j += 8
+        }
+        var score = FactorKernels.horizontalSum(lanes)
+        while j <= k {
+            score += user[j] * (liked[j] - other[j])
+            j += 1
+        }
+        let z = 1 / (1 + expf(score))
+        if liked == other {
+            // Only without verifyNegativeSamples: updated in place one after the other, as implicit does.
+            for j in 0..<k {
+                let u = user[j]
+                user[j] += rate * (z * (liked[j] - other[j]) - reg * user[j])
+                liked[j] += rate * (z * u - reg * liked[j])
+                other[j] += rate * (-z * u - reg * other[j])
+            }
+        } else {
+            let zv = V(repeating: z), rv = V(repeating: rate), gv = V(repeating: reg)
+            j = 0
+            while j + 8 <= k {
+                let u = FactorKernels.load(user + j), l = FactorKernels.load(liked + j), o = FactorKernels.load(other + j)
+                FactorKernels.store(u + rv * (zv * (l - o) - gv * u), user + j)
+                FactorKernels.store(l + rv * (zv * u - gv * l), liked + j)
+                FactorKernels.store(o + rv * (-zv * u - gv * o), other + j)
+                j += 8
+            }
+            while j < k {
+                let u = user[j], l = liked[j], o = other[j]
+                user[j] = u + rate * (z * (l - o) - reg * u)
+                liked[j] = l + rate * (z * u - reg * l)
+                other[j] = o + rate * (-z * u - reg * o)
+                j += 1
+            }
+        }
+        liked[k] += rate * (z - reg * liked[k])
+        other[k] += rate * (-z - reg * other[k])
+    }
+}

@@ -1,0 +1,258 @@
+/// The dense vector kernels behind ALS, BPR and `FactorModel`: dot products, a symmetric
+/// matrix-vector product, Gram matrices and the sparse CG updates, on raw pointers with SIMD8
+/// accumulators so that they vectorize on any x86-64 or ARM64 baseline.
+///
+/// Every kernel sums in a fixed order that depends only on the vector length, never on the
+/// thread that runs it, so results are bit-for-bit reproducible.
+enum FactorKernels {
+    typealias Vector = SIMD8<Float>
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafeMutablePointer<Float>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+
+    @inline(__always)
+    static func horizontalSum(_ v: Vector) -> Float {
+        let a = v.lowHalf + v.highHalf
+        let b = a.lowHalf + a.highHalf
+        return b[0] + b[1]
+    }
+
+    /// a · b over `n` floats.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s0 = Vector(), s1 = Vector()
+        var j = 0
+        while j + 16 <= n {
+            s0 += load(a + j) * load(b + j)
+            s1 += load(a + j + 8) * load(b + j + 8)
+            j &+= 16
+        }
+        if j + 8 <= n {
+            s0 += load(a + j) * load(b + j)
+            j &+= 8
+        }
+        var sum = horizontalSum(s0 + s1)
+        while j < n {
+            sum += a[j] * b[j]
+            j &+= 1
+        }
+        return sum
+    }
+
+    /// y += a x over `n` floats.
+    @inline(__always)
+    static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let av = Vector(repeating: a)
+        var j = 0
+        while j + 8 <= n {
+            store(load(y + j) + av * load(x + j), y + j)
+            j &+= 8
+        }
+        while j < n {
+            y[j] += a * x[j]
+            j &+= 1
+        }
+    }
+
+    /// out = A x for a symmetric `n` x `n` matrix stored in full, row-major (so row i is column i).
+    /// Accumulates out as the sum over i of x[i] * A[i, :], 32 columns at a time.
+    static func symmetricProduct(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                                 _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+        var column = 0
+        while column + 32 <= n {
+            var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
+            var row = a + column
+            for i in 0..<n {
+                let xi = Vector(repeating: x[i])
+                c0 += load(row) * xi
+                c1 += load(row + 8) * xi
+                c2 += load(row + 16) * xi
+                c3 += load(row + 24) * xi
+                row += n
+            }
+            store(c0, out + column)
+            store(c1, out + column + 8)
+            store(c2, out + column + 16)
+            store(c3, out + column + 24)
+            column &+= 32
+        }
+        while column + 8 <= n {
+            // Two accumulators (even and odd rows) to halve the dependency chain.
+            var c0 = Vector(), c1 = Vector()
+            var i = 0
+            while i + 2 <= n {
+                c0 += load(a + i * n + column) * Vector(repeating: x[i])
+                c1 += load(a + (i + 1) * n + column) * Vector(repeating: x[i + 1])
+                i &+= 2
+            }
+            if i < n { c0 += load(a + i * n + column) * Vector(repeating: x[i]) }
+            store(c0 + c1, out + column)
+            column &+= 8
+        }
+        while column < n {
+            out[column] = dot(a + column * n, x, n)  // row `column` equals column `column`
+            column &+= 1
+        }
+    }
+
+    /// out += sum over the listed rows r of t_r * Y[r, :], where t_r = scale_r * (Y[r, :] · v) + shift_r
+    /// with scale_r = alpha * w_r and shift_r = `shiftByConfidence` ? -(1 + alpha * w_r) : 0.
+    ///
+    /// This is the sparse part of both CG products in implicit ALS: with `shiftByConfidence` false it
+    /// adds Yᵀ(Cu - I)Y v; with true it adds Yᵀ(Cu - I)Y v - Yᵀ Cu p(u). Rows are taken in pairs so
+    /// that each load of `v` and of `out` serves two rows.
+    @inline(__always)
+    static func sparseUpdate(rows: UnsafePointer<Int32>, weights: UnsafePointer<Float>, count: Int,
+                             alpha: Float, shiftByConfidence: Bool,
+                             factors y: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                             out: UnsafeMutablePointer<Float>, n: Int) {
+        var index = 0
+        while index + 2 <= count {
+            let y0 = y + Int(rows[index]) * n
+            let y1 = y + Int(rows[index + 1]) * n
+            let s0 = alpha * weights[index]
+            let s1 = alpha * weights[index + 1]
+            var (d0, d1) = dot2(y0, y1, v, n)
+            d0 *= s0
+            d1 *= s1
+            if shiftByConfidence {
+                d0 -= 1 + s0
+                d1 -= 1 + s1
+            }
+            axpy2(d0, y0, d1, y1, out, n)
+            index &+= 2
+        }
+        if index < count {
+            let y0 = y + Int(rows[index]) * n
+            let s0 = alpha * weights[index]
+            var d0 = s0 * dot(y0, v, n)
+            if shiftByConfidence { d0 -= 1 + s0 }
+            axpy(d0, y0, out, n)
+        }
+    }
+
+    /// (a · v, b · v) in one pass over v.
+    @inline(__always)
+    static func dot2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+                     _ n: Int) -> (Float, Float) {
+        var sa0 = Vector(), sa1 = Vector(), sb0 = Vector(), sb1 = Vector()
+        var j = 0
+        while j + 16 <= n {
+            let v0 = load(v + j), v1 = load(v + j + 8)
+            sa0 += load(a + j) * v0
+            sa1 += load(a + j + 8) * v1
+            sb0 += load(b + j) * v0
+            sb1 += load(b + j + 8) * v1
+            j &+= 16
+        }
+        if j + 8 <= n {
+            let v0 = load(v + j)
+            sa0 += load(a + j) * v0
+            sb0 += load(b + j) * v0
+            j &+= 8
+        }
+        var da = horizontalSum(sa0 + sa1)
+        var db = horizontalSum(sb0 + sb1)
+        while j < n {
+            da += a[j] * v[j]
+            db += b[j] * v[j]
+            j &+= 1
+        }
+        return (da, db)
+    }
+
+    /// out += s x + t y.
+    @inline(__always)
+    static func axpy2(_ s: Float, _ x: UnsafePointer<Float>, _ t: Float, _ y: UnsafePointer<Float>,
+                      _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+        let sv = Vector(repeating: s), tv = Vector(repeating: t)
+        var j = 0
+        while j + 8 <= n {
+            store(load(out + j) + (sv * load(x + j) + tv * load(y + j)), out + j)
+            j &+= 8
+        }
+        while j < n {
+            out[j] += s * x[j] + t * y[j]
+            j &+= 1
+        }
+    }
+
+    /// Adds YᵀY over rows `rows` of the row-major `n`-column matrix `y` to the upper triangle
+    /// (j <= c) of the row-major `n` x `n` matrix `gram`; the lower triangle gets partial sums of
+    /// no meaning and is fixed by `symmetrize`.
+    static func addGram(_ y: UnsafePointer<Float>, rows: Range<Int>, n: Int, into gram: UnsafeMutablePointer<Float>) {
+        // Tiles of 4 gram rows x 8 gram columns, each summed over all the rows in registers.
+        var j0 = 0
+        while j0 < n {
+            let jCount = min(4, n &- j0)
+            var c0 = (j0 / 8) * 8
+            while c0 < n {
+                if c0 + 8 <= n {
+                    var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
+                    var row = y + rows.lowerBound * n
+                    if jCount == 4 {
+                        for _ in rows {
+                            let v = load(row + c0)
+                            a0 += Vector(repeating: row[j0]) * v
+                            a1 += Vector(repeating: row[j0 + 1]) * v
+                            a2 += Vector(repeating: row[j0 + 2]) * v
+                            a3 += Vector(repeating: row[j0 + 3]) * v
+                            row += n
+                        }
+                    } else {
+                        for _ in rows {
+                            let v = load(row + c0)
+                            a0 += Vector(repeating: row[j0]) * v
+                            if jCount > 1 { a1 += Vector(repeating: row[j0 + 1]) * v }
+                            if jCount > 2 { a2 += Vector(repeating: row[j0 + 2]) * v }
+                            row += n
+                        }
+                    }
+                    let target = gram + j0 * n + c0
+                    store(load(target) + a0, target)
+                    if jCount > 1 { store(load(target + n) + a1, target + n) }
+                    if jCount > 2 { store(load(target + 2 * n) + a2, target + 2 * n) }
+                    if jCount > 3 { store(load(target + 3 * n) + a3, target + 3 * n) }
+                    c0 &+= 8
+                } else {
+                    // Fewer than 8 columns left: scalar.
+                    for jj in 0..<jCount {
+                        let j = j0 + jj
+                        for c in c0..<n where c >= j {
+                            var sum: Float = 0
+                            var row = y + rows.lowerBound * n
+                            for _ in rows {
+                                sum += row[j] * row[c]
+                                row += n
+                            }
+                            gram[j * n + c] += sum
+                        }
+                    }
+                    c0 = n
+                }
+            }
+            j0 &+= 4
+        }
+    }
+
+    /// Copies the upper triangle of a row-major `n` x `n` matrix onto its lower triangle.
+    static func symmetrize(_ a: UnsafeMutablePointer<Float>, _ n: Int) {
+        for j in 0..<n {
+            for c in (j + 1)..<max(j + 1, n) {
+                a[c * n + j] = a[j * n + c]
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+/// Why a course is on a learner's list; turned into a sentence with course and domain names.
+public enum Reason: Sendable, Equatable {
+    /// "because you bought <course>"
+    case bought(item: Int32)
+    /// "learners who took <course> also took this"
+    case alsoTook(item: Int32)
+    /// "popular in <domain>"
+    case popularIn(domain: Int32)
+    /// "matches your interest in <tag or domain>"
+    case interest(String)
+    /// "learners like you moved on to <domain>" (the cross-domain slot)
+    case crossDomain(domain: Int32)
+}
+
+/// A course proposed for one learner, with its score and reason.
+public struct Candidate: Sendable, Equatable {
+    public var item: Int32
+    public var score: Double
+    public var reason: Reason
+
+    public init(item: Int32, score: Double, reason: Reason) {
+        self.item = item
+        self.score = score
+        self.reason = reason
+    }
+}
+
+/// What the rules need to know about every course, by matrix column.
+public struct CatalogFacts: Sendable {
+    public var creators: [Int32]
+    public var domains: [Int32]
+    /// False for draft and archived courses: never recommended.
+    public var available: [Bool]
+    /// The courses each course requires.
+    public var prerequisites: [[Int32]]
+
+    public init(creators: [Int32], domains: [Int32], available: [Bool], prerequisites: [[Int32]]) {
+        precondition(creators.count == domains.count && domains.count == available.count && available.count == prerequisites.count)
+        self.creators = creators
+        self.domains = domains
+        self.available = available
+        self.prerequisites = prerequisites
+    }
+
+    public var count: Int { domains.count }
+}
+
+/// What the rules need to know about one learner.
+public struct LearnerState: Sendable {
+    /// Courses bought, enrolled in or completed: never recommended again.
+    public var owned: Set<Int32>
+    /// Domains of every course the learner touched.
+    public var touchedDomains: Set<Int32>
+
+    public init(owned: Set<Int32>, touchedDomains: Set<Int32>) {
+        self.owned = owned
+        self.touchedDomains = touchedDomains
+    }
+}
+
+/// Rules applied to every list, whatever model produced it.
+public struct RankingRules: Sendable, Equatable {
+    /// At most this many courses by one creator (nil: no cap).
+    public var maxPerCreator: Int?
+    /// At most this many courses of one domain (nil: no cap).
+    public var maxPerDomain: Int?
+    /// Every N-th place goes to the best course from a domain the learner has not touched (nil: off).
+    public var crossDomainEvery: Int?
+    /// A course whose prerequisites the learner lacks has its score multiplied by this.
+    public var missingPrerequisitePenalty: Double = 0.5
+    /// Leave such courses out instead.
+    public var filterMissingPrerequisites = false
+
+    public init(maxPerCreator: Int? = nil, maxPerDomain: Int? = nil, crossDomainEvery: Int? = nil,
+                missingPrerequisitePenalty: Double = 0.5, filterMissingPrerequisites: Bool = false) {
+        self.maxPerCreator = maxPerCreator
+        self.maxPerDomain = maxPerDomain
+        self.crossDomainEvery = crossDomainEvery
+        self.missingPrerequisitePenalty = missingPrerequisitePenalty
+        self.filterMissingPrerequisites = filterMissingPrerequisites
+    }
+
+    public func validate() throws {
+        if let maxPerCreator, maxPerCreator < 1 { throw RecommenderError("the per-creator cap must be at least 1, got \(maxPerCreator)") }
+        if let maxPerDomain, maxPerDomain < 1 { throw RecommenderError("the per-domain cap must be at least 1, got \(maxPerDomain)") }
+        if let crossDomainEvery, crossDomainEvery < 2 {
+            throw RecommenderError("the cross-domain slot needs N of at least 2, got \(crossDomainEvery)")
+        }
+        guard (0...1).contains(missingPrerequisitePenalty) else {
+            throw RecommenderError("the prerequisite penalty must be between 0 and 1, got \(missingPrerequisitePenalty)")
+        }
+    }
+
+    /// The final list: owned and unavailable courses removed, prerequisites weighed, caps kept,
+    /// the cross-domain slot filled; ranks 1...count with non-increasing scores.
+    ///
+    /// - Parameters:
+    ///   - candidates: scored courses in any order.
+    ///   - crossover: for the cross-domain slot, how strongly learners who took domain a went on to
+    ///     domain b (`crossover[a][b]`, 0...1); nil leaves the slot empty.
+    public func apply(_ candidates: [Candidate], facts: CatalogFacts, learner: LearnerState,
+                      crossover: [[Double]]? = nil, count: Int) -> [Candidate] {
+        guard count > 0 else { return [] }
+        var pool: [Candidate] = []
+        pool.reserveCapacity(candidates.count)
+        var seen = Set<Int32>()
+        for var candidate in candidates {
+            let item = Int(candidate.item)
+            guard item >= 0, item < facts.count, facts.available[item], !learner.owned.contains(candidate.item),
+                  candidate.score.isFinite, seen.insert(candidate.item).inserted else { continue }
+            let missing = facts.prerequisites[item].contains { !learner.owned.contains($0) }
+            if missing {
+                if filterMissingPrerequisites { continue }
+                // Lower the score whatever its sign (factor-model scores can be negative).
+                candidate.score = candidate.score >= 0 ? candidate.score * missingPrerequisitePenalty
+                    : candidate.score / max(missingPrerequisitePenalty, 1e-9)
+            }
+            pool.append(candidate)
+        }
+        pool.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
+
+        // The cross-domain pick: the best course from an untouched domain, weighed by crossover.
+        var crossPick: Candidate?
+        if let every = crossDomainEvery, count >= every, let crossover, !learner.touchedDomains.isEmpty {
+            var best = 0.0
+            for candidate in pool {
+                let domain = Int(facts.domains[Int(candidate.item)])
+                guard !learner.touchedDomains.contains(Int32(domain)) else { continue }
+                let affinity = learner.touchedDomains.map { a in
+                    Int(a) < crossover.count && domain < crossover[Int(a)].count ? crossover[Int(a)][domain] : 0
+                }.max() ?? 0
+                let value = candidate.score * affinity
+                if value > best {
+                    best = value
+                    crossPick = Candidate(item: candidate.item, score: candidate.score, reason: .crossDomain(domain: Int32(domain)))
+                }
+            }
+        }
+
+        var result: [Candidate] = []
+        var perCreator: [Int32: Int] = [:]
+        var perDomain: [Int32: Int] = [:]
+        var index = 0
+        func fits(_ candidate: Candidate) -> Bool {
+            let item = Int(candidate.item)
+            if let cap = maxPerCreator, perCreator[facts.creators[item], default: 0] >= cap { return false }
+            if let cap = maxPerDomain, perDomain[facts.domains[item], default: 0] >= cap { return false }
+            return true
+        }
+        func take(_ candidate: Candidate) {
+            let item = Int(candidate.item)
+            perCreator[facts.creators[item], default: 0] += 1
+            perDomain[facts.domains[item], default: 0] += 1
+            result.append(candidate)
+        }
+        while result.count < count {
+            if let pick = crossPick, let every = crossDomainEvery, (result.count + 1) % every == 0 {
+                crossPick = nil
+                if fits(pick) && !result.contains(where: { $0.item == pick.item }) {
+                    take(pick)
+                    continue
+                }
+            }
+            guard index < pool.count else { break }
+            let candidate = pool[index]
+            index += 1
+            if candidate.item == crossPick?.item || result.contains(where: { $0.item == candidate.item }) { continue }
+            if fits(candidate) { take(candidate) }
+        }
+        // Ranks show order: a slotted pick takes the score of the place it fills, so scores never rise.
+        for i in 1..<max(1, result.count) where result[i].score > result[i - 1].score {
+            result[i].score = result[i - 1].score
+        }
+        return result
+    }
+}
+
+/// Blends several models' candidates for one learner into one list.
+public enum Blend {
+    /// Each model's scores are divided by that model's best score for this learner, weighted and
+    /// summed; a course's reason is the one from the model that contributed most to it.
+    public static func combine(_ parts: [(weight: Double, candidates: [Candidate])]) -> [Candidate] {
+        var total: [Int32: (score: Double, best: Double, reason: Reason)] = [:]
+        for (weight, candidates) in parts where weight > 0 {
+            guard let top = candidates.map(\.score).max(), top > 0 else { continue }
+            for candidate in candidates where candidate.score > 0 {
+                let contribution = weight * candidate.score / top
+                if var entry = total[candidate.item] {
+                    entry.score += contribution
+                    if contribution > entry.best {
+                        entry.best = contribution
+                        entry.reason = candidate.reason
+                    }
+                    total[candidate.item] = entry
+                } else {
+                    total[candidate.item] = (contribution, contribution, candidate.reason)
+                }
+            }
+        }
+        return total.map { Candidate(item: $0.key, score: $0.value.score, reason: $0.value.reason) }
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
+    }
+
+    /// How often learners who touched domain a also touched domain b, for every pair (a != b).
+    /// - Complexity: O(nonzeros + learners x domains^2).
+    public static func domainCrossover(userItems: SparseMatrix, domains: [Int32], domainCount: Int) -> [[Double]] {
+        var together = [[Double]](repeating: [Double](repeating: 0, count: domainCount), count: domainCount)
+        var learners = [Double](repeating: 0, count: domainCount)
+        for user in 0..<userItems.rowCount {
+            var touched = Set<Int32>()
+            for column in userItems.row(user).columns { touched.insert(domains[Int(column)]) }
+            for a in touched {
+                learners[Int(a)] += 1
+                for b in touched where b != a { together[Int(a)][Int(b)] += 1 }
+            }
+        }
+        for a in 0..<domainCount where learners[a] > 0 {
+            for b in 0..<domainCount { together[a][b] /= learners[a] }
+        }
+        return together
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import LecternRecommender
+import LecternStore
+
+extension RecommendationService {
+    /// A learner's list from `algorithm`.
+    ///
+    /// Read from the cache with one indexed query when the learner has done nothing since training
+    /// (courses bought since are dropped by that query). A learner who is new or has new activity
+    /// gets a list computed now from the cached neighbours, factors and popularity ("fold-in").
+    /// - Throws: `StoreError` for an unknown learner or an algorithm never trained.
+    public func recommend(userExternalID: String, algorithm: Algorithm, limit: Int) throws -> RecommendationList {
+        guard (1...1000).contains(limit) else { throw StoreError(.invalidInput, "--limit must be 1 to 1000, got \(limit)") }
+        let learner = try LearnerRepository(db).resolve(userExternalID)
+        let cache = RecommendationCache(db)
+        guard let run = try cache.activeRun(algorithm: algorithm.rawValue) else {
+            throw StoreError(.notFound, "no trained \(algorithm.rawValue) model yet: run `lectern train --algorithm \(algorithm.rawValue)`")
+        }
+        let cached = try cache.recommendations(userID: learner.id, algorithm: algorithm.rawValue, limit: limit)
+        let lastEvent = try TrainingSnapshot.lastInteractionID(ofUser: learner.id, in: db)
+        if lastEvent <= run.lastInteractionID && !cached.isEmpty {
+            return RecommendationList(learner: learner, algorithm: algorithm, items: cached, run: run, foldedIn: false)
+        }
+        let items = try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit)
+        return RecommendationList(learner: learner, algorithm: algorithm, items: items, run: run, foldedIn: true)
+    }
+
+    /// Courses like `course`: from who took what (item-kNN), or from content for courses nobody
+    /// has taken yet and when asked for.
+    public func similar(to course: Course, algorithm: Algorithm, limit: Int) throws
+        -> (items: [(courseID: Int64, slug: String, title: String, score: Double)], algorithm: Algorithm) {
+        guard algorithm == .itemknn || algorithm == .content else {
+            throw StoreError(.invalidInput, "similar courses come from itemknn or content, not \(algorithm.rawValue)")
+        }
+        let cache = RecommendationCache(db)
+        if try cache.activeRun(algorithm: algorithm.rawValue) != nil {
+            let items = try cache.neighbors(courseID: course.id, algorithm: algorithm.rawValue, limit: limit)
+            if !items.isEmpty || algorithm == .content { return (items, algorithm) }
+        }
+        // A course nobody has taken has no item-kNN neighbours: its content speaks for it.
+        let catalog = CatalogIndex(courses: try TrainingSnapshot.loadCatalog(from: db))
+        guard let column = catalog.columnOf[course.id] else { return ([], .content) }
+        let model = ContentModel(courses: catalog.contents)
+        let items = model.similarCourses(to: Int(column), count: limit * 2)
+            .filter { catalog.facts.available[Int($0.item)] }
+            .prefix(limit)
+            .map { entry in
+                let row = catalog.courses[Int(entry.item)]
+                return (courseID: row.id, slug: row.slug, title: row.title, score: Double(entry.score))
+            }
+        return (Array(items), .content)
+    }
+
+    /// A list computed now from the active runs' cached models.
+    func foldIn(learner: Learner, algorithm: Algorithm, run: ModelRun, limit: Int) throws -> [CachedRecommendation] {
+        let cache = RecommendationCache(db)
+        let catalog = CatalogIndex(courses: try TrainingSnapshot.loadCatalog(from: db))
+        let parameters = RunParameters(json: run.parameters)
+        let events = try TrainingSnapshot.events(ofUser: learner.id, in: db).compactMap { event -> MatrixEvent? in
+            guard let column = catalog.columnOf[event.courseID] else { return nil }
+            return MatrixEvent(event, user: 0, item: column)
+        }
+        let weights = parameters.weights ?? InteractionWeights()
+        let matrix = try weights.matrix(users: 1, items: catalog.count, events: events,
+                                        now: max(run.dataUntil ?? 0, events.map(\.time).max() ?? 0))
+        let profile = Self.profiles(matrix: matrix, events: events, catalog: catalog, interests: [learner.interests])[0]
+
+        var recommender = HybridRecommender(facts: catalog.facts, domainNames: catalog.domainNames)
+        if algorithm == .hybrid {
+            recommender.weights = parameters.hybridWeights ?? HybridWeights()
+            recommender.rules = parameters.rules ?? RankingRules()
+        }
+        let needs: [Algorithm] = algorithm == .hybrid ? Self.components(of: recommender.weights) : [algorithm]
+        for part in needs {
+            guard let partRun = part == algorithm ? run : try cache.activeRun(algorithm: part.rawValue) else { continue }
+            switch part {
+            case .itemknn:
+                recommender.itemKNN = try neighborModel(runID: partRun.id, history: profile.history, catalog: catalog)
+            case .als:
+                let partParameters = RunParameters(json: partRun.parameters)
+                let byCourse = try cache.factors(runID: partRun.id, entity: "course")
+                guard let width = byCourse.values.first?.count, width > 0 else { continue }
+                var itemFactors = [Float](repeating: 0, count: catalog.count * width)
+                for (index, course) in catalog.courses.enumerated() {
+                    if let vector = byCourse[course.id], vector.count == width {
+                        itemFactors.replaceSubrange((index * width)..<((index + 1) * width), with: vector)
+                    }
+                }
+                recommender.factorModel = try FactorModel(
+                    factorCount: width, userFactors: [], itemFactors: itemFactors,
+                    regularization: Float(partParameters.number("regularization") ?? 0.01),
+                    alpha: Float(partParameters.number("alpha") ?? 1))
+            case .popular:
+                let cached = try cache.popularity(runID: partRun.id)
+                recommender.popularity = PopularityModel(
+                    scores: catalog.courses.map { cached[$0.id]?.score ?? 0 },
+                    domainRanks: catalog.courses.map { cached[$0.id]?.domainRank ?? Int.max })
+            case .content:
+                recommender.content = ContentModel(courses: catalog.contents)
+            case .hybrid:
+                break
+            }
+        }
+        if algorithm == .hybrid, recommender.rules.crossDomainEvery != nil {
+            // The crossover is a property of everyone's behaviour; without the training matrix, leave the slot empty.
+            recommender.crossover = nil
+        }
+        let list = recommender.recommend(profile, algorithm: algorithm, count: limit)
+        return list.enumerated().map { rank, candidate in
+            let row = catalog.courses[Int(candidate.item)]
+            return CachedRecommendation(rank: rank + 1, courseID: row.id, slug: row.slug, title: row.title,
+                                        score: candidate.score, algorithm: algorithm.rawValue,
+                                        reason: catalog.describe(candidate.reason))
+        }
+    }
+
+    /// An item-kNN model holding just the neighbour lists of the courses in `history`.
+    private func neighborModel(runID: Int64, history: [(item: Int32, weight: Float)], catalog: CatalogIndex) throws -> ItemKNNModel {
+        var lists = [[(Int32, Float)]](repeating: [], count: catalog.count)
+        let cache = RecommendationCache(db)
+        for (item, _) in history {
+            let courseID = catalog.courses[Int(item)].id
+            lists[Int(item)] = try cache.neighbors(courseID: courseID, algorithm: "itemknn", limit: 10_000, includeUnavailable: true)
+                .compactMap { neighbor in catalog.columnOf[neighbor.courseID].map { ($0, Float(neighbor.score)) } }
+        }
+        var starts = [0]
+        var indices: [Int32] = [], scores: [Float] = []
+        for list in lists {
+            for (item, score) in list {
+                indices.append(item)
+                scores.append(score)
+            }
+            starts.append(indices.count)
+        }
+        return ItemKNNModel(itemCount: catalog.count, neighborStarts: starts, neighborIndices: indices, neighborScores: scores)
+    }
+}
+
+/// Reads back the parameters a run recorded (`model_runs.parameters`).
+struct RunParameters {
+    let values: [String: Any]
+
+    init(json: String) {
+        values = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+    }
+
+    func number(_ key: String) -> Double? {
+        (values[key] as? NSNumber)?.doubleValue
+    }
+
+    var weights: InteractionWeights? {
+        guard let w = values["weights"] as? [String: Any] else { return nil }
+        func n(_ key: String, _ fallback: Double) -> Double { (w[key] as? NSNumber)?.doubleValue ?? fallback }
+        return InteractionWeights(view: n("view", 1), wishlist: n("wishlist", 2), enroll: n("enroll", 3),
+                                  purchase: n("purchase", 5), complete: n("complete", 5), rate: n("rate", 4),
+                                  halfLifeDays: (w["half_life_days"] as? NSNumber)?.doubleValue)
+    }
+
+    var hybridWeights: HybridWeights? {
+        guard let itemknn = number("itemknn") else { return nil }
+        return HybridWeights(itemknn: itemknn, als: number("als") ?? 0, content: number("content") ?? 0,
+                             popular: number("popular") ?? 0)
+    }
+
+    var rules: RankingRules? {
+        guard values["prerequisite_penalty"] != nil else { return nil }
+        return RankingRules(maxPerCreator: number("max_per_creator").map { Int($0) },
+                            maxPerDomain: number("max_per_domain").map { Int($0) },
+                            crossDomainEvery: number("cross_domain_every").map { Int($0) },
+                            missingPrerequisitePenalty: number("prerequisite_penalty") ?? 0.5,
+                            filterMissingPrerequisites: values["filter_missing_prerequisites"] as? Bool ?? false)
+    }
+}

@@ -1,0 +1,198 @@
+import ArgumentParser
+import Foundation
+import LecternRecommender
+import LecternService
+import LecternStore
+
+extension Algorithm: ExpressibleByArgument {}
+
+extension Lectern {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train recommendation models and cache their results.",
+            discussion: """
+                Each algorithm's cache is refreshed atomically: readers see the old lists or the new ones, \
+                never a mix, and a failed training leaves the old cache in place. The last 3 runs of each \
+                algorithm are kept.
+                """)
+
+        enum Choice: String, ExpressibleByArgument, CaseIterable {
+            case itemknn, als, popular, content, hybrid, all
+        }
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "itemknn, als, popular, content, hybrid or all.") var algorithm: Choice = .all
+        @Option(help: "Courses cached per learner.") var top: Int = 20
+
+        // Interaction weights.
+        @Option(help: "Weight of a view.") var viewWeight: Double = 1
+        @Option(help: "Weight of a wishlist.") var wishlistWeight: Double = 2
+        @Option(help: "Weight of an enrollment.") var enrollWeight: Double = 3
+        @Option(help: "Weight of a purchase (a refund takes it back).") var purchaseWeight: Double = 5
+        @Option(help: "Weight of a completion.") var completeWeight: Double = 5
+        @Option(help: "Weight of a 5-star rating (1 star takes it away).") var rateWeight: Double = 4
+        @Option(help: "Half-life of an event's weight in days (default: no decay).") var halfLife: Double?
+
+        // Item-kNN.
+        @Option(name: .customLong("k"), help: "Item-kNN neighbours per course.") var neighbors: Int = 50
+        @Option(help: "Item-kNN weighting: cosine, tfidf or bm25.") var weighting: String = "cosine"
+        @Option(help: "BM25 K1.") var k1: Double = 1.2
+        @Option(help: "BM25 B.") var b: Double = 0.75
+        @Option(help: "Item-kNN shrinkage (0: off).") var shrinkage: Double = 0
+
+        // ALS.
+        @Option(help: "ALS latent factors.") var factors: Int = 64
+        @Option(help: "ALS regularization.") var regularization: Double = 0.01
+        @Option(help: "ALS confidence: 1 + alpha * weight.") var alpha: Double = 1
+        @Option(help: "ALS iterations.") var iterations: Int = 15
+        @Option(help: "Random seed (the same seed gives the same model).") var seed: UInt64 = 42
+
+        // Popularity and hybrid.
+        @Option(help: "Popularity half-life in days.") var popularityHalfLife: Double = 30
+        @Option(help: "Hybrid blend weights itemknn,als,content,popular.") var blend: String = "0.4,0.3,0.15,0.15"
+        @Option(help: "At most this many courses per creator in a list.") var maxPerCreator: Int?
+        @Option(help: "At most this many courses per domain in a list.") var maxPerDomain: Int?
+        @Option(help: "Every N-th place goes to a course from a domain the learner has not touched.") var crossDomainEvery: Int?
+        @Option(help: "Score multiplier for courses whose prerequisites the learner lacks (0-1).") var prerequisitePenalty: Double = 0.5
+        @Flag(help: "Leave out courses whose prerequisites the learner lacks.") var filterMissingPrerequisites = false
+
+        func options() throws -> TrainingOptions {
+            var options = TrainingOptions()
+            options.listLength = top
+            options.weights = InteractionWeights(view: viewWeight, wishlist: wishlistWeight, enroll: enrollWeight,
+                                                 purchase: purchaseWeight, complete: completeWeight, rate: rateWeight,
+                                                 halfLifeDays: halfLife)
+            let scheme: ItemWeighting
+            switch weighting {
+            case "cosine": scheme = .cosine
+            case "tfidf": scheme = .tfidf
+            case "bm25": scheme = .bm25(k1: k1, b: b)
+            default: throw CommandFailure("unknown weighting '\(weighting)': use cosine, tfidf or bm25")
+            }
+            options.itemKNN = ItemKNNParameters(neighbors: neighbors, weighting: scheme, shrinkage: shrinkage)
+            options.als = ALSParameters(factors: factors, regularization: Float(regularization), alpha: Float(alpha),
+                                        iterations: iterations, seed: seed)
+            options.popularityHalfLifeDays = popularityHalfLife
+            let parts = blend.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 4, let w = parts as? [Double] else {
+                throw CommandFailure("--blend needs four numbers: itemknn,als,content,popular")
+            }
+            options.hybrid = HybridWeights(itemknn: w[0], als: w[1], content: w[2], popular: w[3])
+            options.rules = RankingRules(maxPerCreator: maxPerCreator, maxPerDomain: maxPerDomain,
+                                         crossDomainEvery: crossDomainEvery, missingPrerequisitePenalty: prerequisitePenalty,
+                                         filterMissingPrerequisites: filterMissingPrerequisites)
+            try options.validate()
+            return options
+        }
+
+        func run() throws {
+            let options = try options()
+            let db = try database.open()
+            let algorithms: [Algorithm] = algorithm == .all ? Algorithm.allCases : [Algorithm(rawValue: algorithm.rawValue)!]
+            let progress = Progress("training")
+            let runs: [ModelRun]
+            do {
+                runs = try RecommendationService(db).train(algorithms, options: options) { step in
+                    progress.update(label: step.phase, done: step.done, total: step.total)
+                }
+            } catch {
+                progress.finish()
+                throw error
+            }
+            progress.finish()
+            var listing = Listing(["run", "algorithm", "learners", "courses", "interactions", "load_s", "train_s", "write_s"])
+            for run in runs {
+                listing.append([.int(run.id), .text(run.algorithm), .int(Int64(run.learners)), .int(Int64(run.courses)),
+                                .int(Int64(run.interactions)), .number(run.loadSeconds, decimals: 2),
+                                .number(run.trainSeconds, decimals: 2), .number(run.writeSeconds, decimals: 2)])
+            }
+            print(listing.rendered(.table), terminator: "")
+        }
+    }
+
+    struct Recommend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A learner's recommended courses, from the cache (with fresh activity folded in).")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "The learner's external id.") var user: String
+        @Option(help: "How many courses.") var limit: Int = 10
+        @Option(help: "itemknn, als, popular, content or hybrid.") var algorithm: Algorithm = .hybrid
+        @Flag(help: "Show why each course is recommended.") var explain = false
+
+        func run() throws {
+            let db = try database.open()
+            let list = try RecommendationService(db).recommend(userExternalID: user, algorithm: algorithm, limit: limit)
+            var columns = ["rank", "course", "title", "score"]
+            if explain || output.format != .table { columns.append("reason") }
+            var listing = Listing(columns)
+            for item in list.items {
+                var row: [Listing.Cell] = [.int(Int64(item.rank)), .text(item.slug), .text(item.title), .number(item.score, decimals: 4)]
+                if explain || output.format != .table { row.append(.text(item.reason)) }
+                listing.append(row)
+            }
+            if output.format == .table {
+                let source = list.foldedIn ? "computed now from run \(list.run.id) (new activity since training)" : "cached by run \(list.run.id)"
+                print("\(list.algorithm.rawValue) recommendations for \(list.learner.externalID), \(source):")
+                print(listing.rendered(.table, maxWidth: explain ? 60 : 48), terminator: "")
+            } else {
+                print(listing.rendered(output.format), terminator: "")
+            }
+        }
+    }
+
+    struct Similar: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Courses similar to a course (item-kNN; content for courses nobody has taken yet).")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "The course's slug or id.") var course: String
+        @Option(help: "How many courses.") var limit: Int = 10
+        @Option(help: "itemknn or content.") var algorithm: Algorithm = .itemknn
+
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            let db = try database.open()
+            let found = try CourseRepository(db).resolve(course)
+            let (items, source) = try RecommendationService(db).similar(to: found, algorithm: algorithm, limit: limit)
+            var listing = Listing(["rank", "course", "title", "score"])
+            for (rank, item) in items.enumerated() {
+                listing.append([.int(Int64(rank + 1)), .text(item.slug), .text(item.title), .number(item.score, decimals: 4)])
+            }
+            if output.format == .table {
+                print("Courses like \(found.slug) (\(source.rawValue)):")
+            }
+            print(listing.rendered(output.format), terminator: "")
+        }
+    }
+
+    struct Models: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List training runs, newest first; * marks the active ones.")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "Show at most this many.") var limit: Int = 20
+
+        func run() throws {
+            let db = try database.open()
+            let cache = RecommendationCache(db)
+            var active = Set<Int64>()
+            for algorithm in Algorithm.allCases {
+                if let run = try cache.activeRun(algorithm: algorithm.rawValue) { active.insert(run.id) }
+            }
+            var listing = Listing(["run", "active", "algorithm", "learners", "courses", "interactions", "train_s", "finished_at", "parameters"])
+            for run in try cache.runs(limit: limit) {
+                listing.append([.int(run.id), .text(active.contains(run.id) ? "*" : ""), .text(run.algorithm),
+                                .int(Int64(run.learners)), .int(Int64(run.courses)), .int(Int64(run.interactions)),
+                                .number(run.trainSeconds, decimals: 2), .text(Timestamp.format(run.finishedAt)),
+                                .text(run.parameters)])
+            }
+            print(listing.rendered(output.format, maxWidth: 60), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import LecternRecommender
+import LecternSQLite
+import LecternService
+import LecternStore
+import Testing
+
+@Suite("Recommendation service")
+struct RecommendationServiceTests {
+    static func options() -> TrainingOptions {
+        var options = TrainingOptions()
+        options.als = ALSParameters(factors: 2, regularization: 0.5, iterations: 10, seed: 7)
+        options.listLength = 5
+        return options
+    }
+
+    @Test func itemKNNByHand() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train([.itemknn], options: Self.options())
+        // c bought only d. Learners who bought d also bought e (a, b) and f (b):
+        // cos(d,e) = 2/(sqrt2 sqrt2)... all weights equal, so e outranks f.
+        let list = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(list.items.map(\.slug) == ["e", "f"])
+        #expect(list.items[0].reason == "because you bought Course D")
+        #expect(list.items[0].score > list.items[1].score)
+        #expect(list.foldedIn == false)
+    }
+
+    @Test(arguments: Algorithm.allCases)
+    func everyListKeepsTheRules(algorithm: Algorithm) throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train(Algorithm.allCases, options: Self.options())
+        for learner in ["a", "b", "c", "n"] {
+            let list = try RecommendationService(f.db).recommend(userExternalID: learner, algorithm: algorithm, limit: 10)
+            let owned = try InteractionRepository(f.db).list(InteractionFilter(userID: f.learners[learner]))
+                .filter { [.purchase, .enroll, .complete].contains($0.interaction.kind) }.map(\.courseSlug)
+            for item in list.items {
+                #expect(!owned.contains(item.slug), "\(algorithm) recommends \(item.slug) that \(learner) owns")
+                #expect(item.slug != "g" && item.slug != "h", "\(algorithm) recommends an unavailable course")
+                #expect(!item.reason.isEmpty)
+            }
+            #expect(list.items.map(\.rank) == Array(1...max(1, list.items.count)).prefix(list.items.count).map { $0 })
+            #expect(zip(list.items, list.items.dropFirst()).allSatisfy { $0.score >= $1.score })
+        }
+    }
+
+    @Test func aNewLearnerGetsInterestsAndPopularity() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train(Algorithm.allCases, options: Self.options())
+        let list = try RecommendationService(f.db).recommend(userExternalID: "n", algorithm: .hybrid, limit: 3)
+        #expect(!list.items.isEmpty)
+        #expect(list.items[0].slug == "d")  // the most popular data-science course
+        let popular = try RecommendationService(f.db).recommend(userExternalID: "n", algorithm: .popular, limit: 3)
+        #expect(popular.items.first?.reason == "popular in data-science")
+    }
+
+    @Test func aCourseBoughtSinceTrainingDisappearsAtOnce() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train([.itemknn], options: Self.options())
+        try f.record("c", "e", .purchase, at: 1_800_000_000)
+        let list = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(!list.items.map(\.slug).contains("e"))
+        #expect(list.items.map(\.slug) == ["f"])
+    }
+
+    @Test func newActivityIsFoldedIn() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train([.itemknn, .als], options: Self.options())
+        // c views f: f's neighbours now count for c, and f itself is still recommendable.
+        try f.record("c", "f", .view, at: 1_800_000_000)
+        let list = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(list.foldedIn)
+        #expect(Set(list.items.map(\.slug)) == ["e", "f"])
+        let als = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .als, limit: 10)
+        #expect(als.foldedIn)
+        #expect(!als.items.map(\.slug).contains("d"))
+    }
+
+    @Test func aCourseNobodyTookHasContentNeighbours() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train(Algorithm.allCases, options: Self.options())
+        let course = try CourseRepository(f.db).find(slug: "x")!
+        let (items, source) = try RecommendationService(f.db).similar(to: course, algorithm: .itemknn, limit: 3)
+        #expect(source == .content)
+        #expect(items.first?.slug == "d")  // same tags: python, pandas
+        // And the content model can put it in front of a learner whose tastes match.
+        let content = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .content, limit: 5)
+        #expect(content.items.map(\.slug).contains("x"))
+    }
+
+    @Test func trainingOnAnEmptyDatabaseFails() throws {
+        let db = try LecternDatabase.inMemory()
+        #expect(throws: StoreError.self) { try RecommendationService(db).train([.itemknn]) }
+        #expect(try RecommendationCache(db).runs().isEmpty)
+    }
+
+    @Test func unknownLearnersAndUntrainedModelsAreErrors() throws {
+        let f = try ServiceFixture()
+        #expect(throws: StoreError.self) { try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .als, limit: 5) }
+        try RecommendationService(f.db).train([.popular], options: Self.options())
+        #expect(throws: StoreError.self) { try RecommendationService(f.db).recommend(userExternalID: "zz", algorithm: .popular, limit: 5) }
+        var bad = Self.options()
+        bad.itemKNN.neighbors = 0
+        #expect(throws: RecommenderError.self) { try RecommendationService(f.db).train([.itemknn], options: bad) }
+    }
+
+    @Test func oldRunsArePruned() throws {
+        let f = try ServiceFixture()
+        for _ in 0..<5 { try RecommendationService(f.db).train([.itemknn], options: Self.options()) }
+        let runs = try RecommendationCache(f.db).runs()
+        #expect(runs.count == RecommendationCache.keptRuns)
+        #expect(try f.db.scalarInt("SELECT count(DISTINCT run_id) FROM recommendations") == Int64(RecommendationCache.keptRuns))
+    }
+
+    @Test func theSameSeedGivesTheSameLists() throws {
+        let f = try ServiceFixture()
+        let first = try RecommendationService(f.db).train([.als], options: Self.options())[0]
+        let second = try RecommendationService(f.db).train([.als], options: Self.options())[0]
+        let read = { (run: Int64) in
+            try f.db.query("SELECT user_id, rank, course_id, score FROM recommendations WHERE run_id = ? ORDER BY 1, 2", [run]) {
+                "\($0.int64(0)),\($0.int(1)),\($0.int64(2)),\($0.double(3))"
+            }
+        }
+        #expect(try read(first.id) == read(second.id))
+        #expect(try !read(first.id).isEmpty)
+    }
+}
+
+@Suite("Recommendation cache refresh")
+struct CacheRefreshTests {
+    @Test func readersSeeTheOldCacheUntilTheNewOneCommits() throws {
+        let f = try ServiceFixture(file: true)
+        defer { try? FileManager.default.removeItem(atPath: f.path) }
+        let first = try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())[0]
+        let reader = try Connection(path: f.path)
+        let query = "SELECT run_id FROM active_models WHERE algorithm = 'itemknn'"
+        var seenDuring: Int64?
+        var rowsDuring: Int64?
+        var output = RunOutput(run: ModelRun(algorithm: "itemknn", parameters: "{}", learners: 0, courses: 0, interactions: 0,
+                                             startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+        output.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, "itemknn", "test")]
+        try RecommendationCache(f.db).save(output, now: { 0 }) {
+            seenDuring = try reader.scalarInt(query)
+            rowsDuring = try reader.scalarInt("SELECT count(*) FROM recommendations r JOIN active_models a ON a.run_id = r.run_id WHERE r.course_id = ?", [f.courses["x"]!])
+        }
+        #expect(seenDuring == first.id)
+        #expect(rowsDuring == 0)
+        #expect(try reader.scalarInt(query) != first.id)
+    }
+
+    @Test func aFailedRefreshLeavesTheOldCache() throws {
+        let f = try ServiceFixture()
+        let first = try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())[0]
+        struct Interrupted: Error {}
+        let output = RunOutput(run: ModelRun(algorithm: "itemknn", parameters: "{}", learners: 0, courses: 0, interactions: 0,
+                                             startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+        #expect(throws: Interrupted.self) { try RecommendationCache(f.db).save(output, now: { 0 }) { throw Interrupted() } }
+        #expect(try RecommendationCache(f.db).activeRun(algorithm: "itemknn")?.id == first.id)
+        #expect(try RecommendationCache(f.db).runs().count == 1)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import LecternSQLite
+import LecternStore
+
+/// A small platform built by hand through the repositories.
+///
+/// Courses: d, e, f (data-science, published), g (draft), h (archived), x (finance, published,
+/// nobody has touched it, tagged like d). Learners: a bought d and e; b bought d, e and f;
+/// c bought d; n is new (no activity, interested in data-science).
+struct ServiceFixture {
+    let db: Connection
+    let path: String
+    var courses: [String: Int64] = [:]
+    var learners: [String: Int64] = [:]
+
+    init(file: Bool = false) throws {
+        if file {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-service-\(UUID().uuidString).db").path
+        } else {
+            path = ":memory:"
+        }
+        db = try LecternDatabase.open(path: path)
+        let creator = try CreatorRepository(db).create(Creator(name: "Ada", revenueShare: 0.7))
+        let other = try CreatorRepository(db).create(Creator(name: "Bob", revenueShare: 0.6))
+        let repo = CourseRepository(db)
+        let specs: [(String, String, Course.Status, Int64, [String])] = [
+            ("d", "data-science", .published, creator.id, ["python", "pandas"]),
+            ("e", "data-science", .published, creator.id, ["python", "statistics"]),
+            ("f", "data-science", .published, other.id, ["statistics", "machine-learning"]),
+            ("g", "data-science", .draft, creator.id, ["python"]),
+            ("h", "data-science", .archived, other.id, ["python"]),
+            ("x", "finance", .published, other.id, ["python", "pandas"]),
+        ]
+        for (slug, domain, status, creatorID, tags) in specs {
+            let course = try repo.create(Course(slug: slug, title: "Course \(slug.uppercased())",
+                                                description: "All about \(tags.joined(separator: " and "))", domain: domain,
+                                                priceMinor: 1000, creatorID: creatorID, status: .published))
+            try repo.tag(courseID: course.id, with: tags)
+            courses[slug] = course.id
+        }
+        let people = LearnerRepository(db)
+        for name in ["a", "b", "c"] {
+            learners[name] = try people.create(Learner(externalID: name, createdAt: 1_700_000_000)).id
+        }
+        learners["n"] = try people.create(Learner(externalID: "n", interests: ["data-science"], createdAt: 1_700_000_000)).id
+        var time: Int64 = 1_700_000_000
+        for (learner, bought) in [("a", ["d", "e", "g", "h"]), ("b", ["d", "e", "f", "g", "h"]), ("c", ["d"])] {
+            for slug in bought {
+                time += 60
+                try record(learner, slug, .view, at: time)
+                try record(learner, slug, .purchase, at: time + 10)
+            }
+        }
+        // g and h leave the catalog after they were bought.
+        for slug in ["g", "h"] {
+            var course = try repo.find(id: courses[slug]!)!
+            course.status = slug == "g" ? .draft : .archived
+            try repo.update(course)
+        }
+    }
+
+    func record(_ learner: String, _ course: String, _ kind: Interaction.Kind, at time: Int64, value: Int64? = nil) throws {
+        _ = try InteractionRepository(db).record(Interaction(userID: learners[learner]!, courseID: courses[course]!,
+                                                             kind: kind, value: value, occurredAt: time))
+    }
+
+    func slug(_ id: Int64) -> String {
+        courses.first { $0.value == id }!.key
+    }
+}
