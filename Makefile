@@ -33,6 +33,12 @@ demo: release
 	$(BIN) user show --db $(DEMO_DB) $$($(BIN) user list --db $(DEMO_DB) --format csv --limit 1 | tail -n 1 | cut -d, -f2)
 	@echo
 	$(BIN) activity --db $(DEMO_DB) --limit 8
+	@echo
+	$(BIN) train --db $(DEMO_DB)
+	@echo
+	@for u in $$($(BIN) user list --db $(DEMO_DB) --format csv --limit 3 --offset 10 | tail -n +2 | cut -d, -f2); do \
+		$(BIN) recommend --db $(DEMO_DB) --user $$u --limit 5 --explain; echo; done
+	$(BIN) similar --db $(DEMO_DB) --course $$($(BIN) course list --db $(DEMO_DB) --format csv --limit 1 --search python | tail -n 1 | cut -d, -f2) --limit 5
 
 # Rewrites SeedData/ from the generator (deterministic: the same files every time).
 seed: release

@@ -48,6 +48,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The Lectern side of `make bench` (bench/compare.py runs it beside implicit).
+        .executableTarget(name: "lectern-bench", dependencies: ["LecternService", "LecternRecommender", "LecternStore"]),
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
         .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),

@@ -60,8 +60,7 @@ public final class Connection {
                 try execute("PRAGMA synchronous = NORMAL")
             }
         } catch {
-            cache.removeAll()
-            sqlite3_close_v2(handle)
+            // `self` is fully initialised here, so `deinit` runs and closes the handle.
             throw error
         }
     }

@@ -45,22 +45,8 @@ public struct RecommendationService {
         let clock = ContinuousClock()
         let loadStart = clock.now
         let startedAt = currentUnixTime()
-        let snapshot = try TrainingSnapshot.load(from: db)
-        guard !snapshot.events.isEmpty else {
-            throw StoreError(.invalidInput, "nothing to train on: the database has no interactions yet")
-        }
-        guard !snapshot.courses.isEmpty else { throw StoreError(.invalidInput, "nothing to train on: the catalog is empty") }
-        let catalog = CatalogIndex(courses: snapshot.courses)
-        var rowOf: [Int64: Int32] = [:]
-        for (index, learner) in snapshot.learners.enumerated() { rowOf[learner.id] = Int32(index) }
-        var events: [MatrixEvent] = []
-        events.reserveCapacity(snapshot.events.count)
-        for event in snapshot.events {
-            guard let row = rowOf[event.userID], let column = catalog.columnOf[event.courseID] else { continue }
-            events.append(MatrixEvent(event, user: row, item: column))
-        }
-        let now = snapshot.dataUntil ?? startedAt
-        let matrix = try options.weights.matrix(users: snapshot.learners.count, items: catalog.count, events: events, now: now)
+        let data = try TrainingMatrix.build(from: db, weights: options.weights)
+        let (snapshot, catalog, events, matrix, now) = (data.snapshot, data.catalog, data.events, data.matrix, data.now)
         let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
                                      interests: snapshot.learners.map(\.interests))
         let loadSeconds = seconds(clock.now - loadStart)

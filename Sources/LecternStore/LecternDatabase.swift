@@ -35,7 +35,7 @@ public enum LecternDatabase {
             if migrate {
                 try Migrator().migrate(db)
             } else {
-                try Migrator().checkCompatible(db)
+                try Migrator().checkCompatible(db, checksums: false)
             }
             return db
         } catch let error as SQLiteError {

@@ -71,6 +71,10 @@ public struct Migrator: Sendable {
 
     /// Refuses a database that is not Lectern's, is newer than this binary, or has a tampered migration.
     public func checkCompatible(_ db: Connection) throws {
+        try checkCompatible(db, checksums: true)
+    }
+
+    func checkCompatible(_ db: Connection, checksums: Bool) throws {
         let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
         let tableCount = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
         if applicationID != Self.applicationID {
@@ -88,15 +92,16 @@ public struct Migrator: Sendable {
             guard let migration = known[row.version] else {
                 throw StoreError(.newerSchema, "'\(db.path)' has migration \(row.version) (\(row.name)) that this lectern does not know")
             }
-            if migration.checksum != row.checksum {
+            if checksums && migration.checksum != row.checksum {
                 throw StoreError(.tamperedMigration, "migration \(row.version) (\(row.name)) has changed since it was applied to '\(db.path)' (checksum \(row.checksum), now \(migration.checksum)); restore the original file")
             }
         }
     }
 
     /// The state of every known migration in `db`.
+    /// A changed migration shows as `checksumMatches == false` rather than an error.
     public func status(_ db: Connection) throws -> [MigrationState] {
-        try checkCompatible(db)
+        try checkCompatible(db, checksums: false)
         let applied = Dictionary(uniqueKeysWithValues: try appliedRows(db).map { ($0.version, $0) })
         return migrations.map { migration in
             let row = applied[migration.version]

@@ -47,6 +47,12 @@ extension StoreError {
         if error.isNotADatabase {
             return StoreError(.foreignDatabase, "'\(path ?? "the file")' is not an SQLite database")
         }
+        if error.isForeignKeyViolation {
+            return StoreError(.notFound, "the change refers to something that does not exist (\(error.message))")
+        }
+        if error.isCheckViolation {
+            return StoreError(.invalidInput, "a value breaks a rule of the database: \(error.message)")
+        }
         if error.isConstraintViolation {
             return StoreError(.conflict, "the change breaks a rule of the database: \(error.message)")
         }

@@ -34,7 +34,7 @@ public enum Timestamp {
             return value
         }
         // Plain Unix seconds.
-        if n < 4 || bytes[4] != UInt8(ascii: "-") {
+        if n <= 4 || bytes[4] != UInt8(ascii: "-") {
             var value: Int64 = 0
             var i = 0
             let negative = bytes[0] == UInt8(ascii: "-")

@@ -164,11 +164,11 @@ struct StatementTests {
     @Test("column names and counts describe the result")
     func columns() throws {
         let db = try Connection.inMemory()
-        let statement = try db.prepare("SELECT 1 AS one, 'two' AS second, NULL AS nothing")
+        let statement = try db.prepare("SELECT 1 AS one, 'two' AS second, NULL AS missing")
         #expect(statement.columnCount == 3)
         #expect(statement.parameterCount == 0)
-        #expect((0..<3).map(statement.columnName) == ["one", "second", "nothing"])
-        #expect(statement.sql == "SELECT 1 AS one, 'two' AS second, NULL AS nothing")
+        #expect((0..<3).map(statement.columnName) == ["one", "second", "missing"])
+        #expect(statement.sql == "SELECT 1 AS one, 'two' AS second, NULL AS missing")
     }
 
     @Test("step walks the rows and reports the end; reset starts over and keeps the bindings")

@@ -76,7 +76,7 @@ public struct CreatorRepository {
 
     private func validate(_ creator: inout Creator) throws {
         creator.name = creator.name.trimmingCharacters(in: .whitespaces)
-        guard !creator.name.isEmpty, creator.name.count <= 200 else {
+        guard !creator.name.isEmpty, creator.name.unicodeScalars.count <= 200 else {
             throw StoreError.invalid("a creator needs a name of 1 to 200 characters")
         }
         guard creator.revenueShare.isFinite, (0...1).contains(creator.revenueShare) else {

@@ -154,6 +154,9 @@ public struct LearnerRepository {
             throw StoreError.invalid("invalid channel '\(learner.channel)': use lowercase letters, digits, - and _")
         }
         if learner.campaign?.isEmpty == true { learner.campaign = nil }
+        if let bad = learner.interests.first(where: { $0.contains(";") }) {
+            throw StoreError.invalid("an interest cannot contain ';' (it separates interests in files), got '\(bad)'")
+        }
         var seen = Set<String>()
         learner.interests = learner.interests
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }

@@ -18,9 +18,20 @@ final class CSVReader {
     /// Bytes read so far, for progress.
     var offset: Int { bytes.offset }
 
+    private var atStart = true
+
     /// Reads the next record into `fields`; returns false at the end of the file.
-    /// Blank lines are skipped.
+    /// Blank lines are skipped; a UTF-8 byte order mark at the start of the file is ignored.
     func next(into fields: inout [String]) throws -> Bool {
+        if atStart {
+            atStart = false
+            if try bytes.peek() == 0xEF {
+                let mark = [try bytes.next(), try bytes.next(), try bytes.next()]
+                guard mark == [0xEF, 0xBB, 0xBF] else {
+                    throw StoreError.invalid("line 1: malformed CSV: the file starts with bytes that are not UTF-8 text")
+                }
+            }
+        }
         fields.removeAll(keepingCapacity: true)
         field.removeAll(keepingCapacity: true)
         recordLine = line

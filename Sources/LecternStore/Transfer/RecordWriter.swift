@@ -91,20 +91,14 @@ final class RecordWriter {
         try flush()
         if let temporaryPath, let finalPath {
             try handle.close()
-            do {
-                if FileManager.default.fileExists(atPath: finalPath) {
-                    _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: finalPath),
-                                                              withItemAt: URL(fileURLWithPath: temporaryPath))
-                } else {
-                    try FileManager.default.moveItem(atPath: temporaryPath, toPath: finalPath)
-                }
-            } catch {
-                throw StoreError(.io, "cannot write '\(finalPath)': \(error.localizedDescription)")
+            // rename(2) replaces the destination atomically (FileManager.replaceItemAt is broken on Linux).
+            if rename(temporaryPath, finalPath) != 0 {
+                throw StoreError(.io, "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
             }
         }
     }
 
-    /// `12.5` rather than `12.500000`; whole numbers keep one decimal so types survive a round trip.
+    /// `12.5` rather than `12.500000`, and `3` rather than `3.0`.
     static func decimal(_ value: Double) -> String {
         var text = String(value)
         if text.hasSuffix(".0") { text.removeLast(2) }

@@ -1,0 +1,664 @@
+import Foundation
+import LecternSQLite
+import LecternStore
+import Synchronization
+import Testing
+
+/// Small import files, written by hand, whose expected rows and exports were worked out by hand.
+private enum Samples {
+    static let creatorsCSV = """
+        name,revenue_share,contact,created_at
+        Ada Lovelace,0.7,ada@example.com,2025-01-01T00:00:00Z
+        "Hopper, Grace",0.55,,2024-06-01
+
+        """
+
+    /// `swift-advanced` requires `swift-basics`, which comes later in the file.
+    static let coursesCSV = """
+        slug,title,description,domain,difficulty,format,language,price_minor,currency,creator,hours,status,tags,prerequisites,created_at,updated_at
+        swift-advanced,Advanced Swift,"Generics, ""macros"" and more",programming,advanced,video,en,4900,USD,Ada Lovelace,12.5,published,swift;generics,swift-basics,2025-01-02T00:00:00Z,2025-01-03T00:00:00Z
+        swift-basics,Swift Basics,,Programming,beginner,video,en,1900,usd,Ada Lovelace,3.25,,swift; ios,,2025-01-01T00:00:00Z,
+        cobol-now,COBOL Now,"Line one
+        Line two",legacy,intermediate,ebook,de,0,EUR,"Hopper, Grace",1.5,draft,,,2025-01-01,
+
+        """
+
+    static let usersJSONL = """
+        {"external_id":"u1","display_name":"Zo\\u00eb \\ud83c\\udf93","email":"zoe@example.com","country":"se","interests":["swift","data-science"],"channel":"search","campaign":"spring","created_at":"2025-02-01T00:00:00Z"}
+
+        {"external_id": "u2", "interests": [], "created_at": 1735689600}
+
+        """
+
+    /// The second purchase repeats the first one's key; amounts left out default to price and purchase.
+    static let interactionsCSV = """
+        user,course,kind,value,channel,occurred_at,key
+        u1,swift-basics,view,,web,2025-02-02T10:00:00Z,
+        u1,swift-basics,purchase,,web,2025-02-02T10:05:00Z,order-1
+        u1,swift-basics,purchase,,web,2025-02-02T10:05:00Z,order-1
+        u1,swift-basics,rate,5,,2025-02-03T00:00:00Z,
+        u2,swift-advanced,purchase,3900,app,2025-02-04T00:00:00+01:00,
+        u2,swift-advanced,refund,,app,2025-02-05T00:00:00Z,
+
+        """
+
+    // What export writes for the data above, column by column as Exporter defines them.
+
+    static let exportedCreatorsCSV = """
+        name,revenue_share,contact,created_at
+        Ada Lovelace,0.7,ada@example.com,2025-01-01T00:00:00Z
+        "Hopper, Grace",0.55,,2024-06-01T00:00:00Z
+
+        """
+
+    static let exportedCreatorsJSONL = """
+        {"name":"Ada Lovelace","revenue_share":0.7,"contact":"ada@example.com","created_at":"2025-01-01T00:00:00Z"}
+        {"name":"Hopper, Grace","revenue_share":0.55,"contact":null,"created_at":"2024-06-01T00:00:00Z"}
+
+        """
+
+    static let exportedCoursesCSV = """
+        slug,title,description,domain,difficulty,format,language,price_minor,currency,creator,hours,status,tags,prerequisites,created_at,updated_at
+        swift-advanced,Advanced Swift,"Generics, ""macros"" and more",programming,advanced,video,en,4900,USD,Ada Lovelace,12.5,published,generics;swift,swift-basics,2025-01-02T00:00:00Z,2025-01-03T00:00:00Z
+        swift-basics,Swift Basics,,programming,beginner,video,en,1900,USD,Ada Lovelace,3.25,published,ios;swift,,2025-01-01T00:00:00Z,2025-01-01T00:00:00Z
+        cobol-now,COBOL Now,"Line one
+        Line two",legacy,intermediate,ebook,de,0,EUR,"Hopper, Grace",1.5,draft,,,2025-01-01T00:00:00Z,2025-01-01T00:00:00Z
+
+        """
+
+    static let exportedUsersCSV = """
+        external_id,display_name,email,country,interests,channel,campaign,created_at
+        u1,Zoë 🎓,zoe@example.com,SE,swift;data-science,search,spring,2025-02-01T00:00:00Z
+        u2,,,,,direct,,2025-01-01T00:00:00Z
+
+        """
+
+    static let exportedUsersJSONL = """
+        {"external_id":"u1","display_name":"Zoë 🎓","email":"zoe@example.com","country":"SE","interests":["swift","data-science"],"channel":"search","campaign":"spring","created_at":"2025-02-01T00:00:00Z"}
+        {"external_id":"u2","display_name":"","email":null,"country":null,"interests":[],"channel":"direct","campaign":null,"created_at":"2025-01-01T00:00:00Z"}
+
+        """
+
+    static let exportedInteractionsCSV = """
+        user,course,kind,value,channel,occurred_at,key
+        u1,swift-basics,view,,web,2025-02-02T10:00:00Z,
+        u1,swift-basics,purchase,1900,web,2025-02-02T10:05:00Z,order-1
+        u1,swift-basics,rate,5,,2025-02-03T00:00:00Z,
+        u2,swift-advanced,purchase,3900,app,2025-02-03T23:00:00Z,
+        u2,swift-advanced,refund,3900,app,2025-02-05T00:00:00Z,
+
+        """
+}
+
+@Suite("Import and export")
+struct ImportExportTests {
+    /// A database holding everything in `Samples`, imported from files in `directory`.
+    private func importSamples(into db: Connection, directory: TemporaryDirectory) throws -> [ImportSummary] {
+        let importer = Importer(db)
+        return [
+            try importer.importCreators(from: try directory.write("creators.csv", Samples.creatorsCSV)),
+            try importer.importCourses(from: try directory.write("courses.csv", Samples.coursesCSV)),
+            try importer.importUsers(from: try directory.write("users.jsonl", Samples.usersJSONL)),
+            try importer.importInteractions(from: try directory.write("interactions.csv", Samples.interactionsCSV)),
+        ]
+    }
+
+    private func text(_ directory: TemporaryDirectory, _ name: String) throws -> String {
+        String(decoding: try directory.read(name), as: UTF8.self)
+    }
+
+    // MARK: Importing
+
+    @Test("creators, courses, users and interactions import with every field")
+    func importsEverything() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let summaries = try importSamples(into: db, directory: directory)
+        #expect(summaries.map(\.entity) == ["creators", "courses", "users", "interactions"])
+        #expect(summaries.map(\.imported) == [2, 3, 2, 5])
+        #expect(summaries.map(\.duplicates) == [0, 0, 0, 1])
+        #expect(summaries.allSatisfy { $0.skipped.isEmpty })
+
+        let ada = try #require(try CreatorRepository(db).find(name: "Ada Lovelace"))
+        #expect(ada.revenueShare == 0.7)
+        #expect(ada.contact == "ada@example.com")
+        #expect(ada.createdAt == newYear2025)
+        let grace = try #require(try CreatorRepository(db).find(name: "Hopper, Grace"))
+        #expect(grace.contact == nil)
+        // 2024-06-01: 2024-01-01 (1_704_067_200) plus 152 days (31+29+31+30+31).
+        #expect(grace.createdAt == 1_717_200_000)
+
+        let courses = CourseRepository(db)
+        let advanced = try courses.details(of: try courses.resolve("swift-advanced"))
+        #expect(advanced.course.description == "Generics, \"macros\" and more")
+        #expect(advanced.course.hours == 12.5)
+        #expect(advanced.course.updatedAt == newYear2025 + 2 * 86_400)
+        #expect(advanced.creatorName == "Ada Lovelace")
+        #expect(advanced.tags == ["generics", "swift"])
+        #expect(advanced.prerequisites == ["swift-basics"])
+        let basics = try courses.resolve("swift-basics")
+        #expect(basics.domain == "programming")
+        #expect(basics.currency == "USD")
+        #expect(basics.status == .published)          // an empty status means published
+        #expect(basics.updatedAt == basics.createdAt)  // an empty updated_at means created_at
+        #expect(try courses.tags(of: basics.id) == ["ios", "swift"])
+        let cobol = try courses.resolve("cobol-now")
+        #expect(cobol.description == "Line one\nLine two")
+        #expect(cobol.creatorID == grace.id)
+        #expect(cobol.status == .draft)
+        #expect(cobol.language == "de")
+        #expect(cobol.currency == "EUR")
+
+        let u1 = try LearnerRepository(db).resolve("u1")
+        #expect(u1.displayName == "Zoë 🎓")
+        #expect(u1.country == "SE")
+        #expect(u1.interests == ["swift", "data-science"])
+        #expect(u1.channel == "search")
+        #expect(u1.createdAt == newYear2025 + 31 * 86_400)
+        let u2 = try LearnerRepository(db).resolve("u2")
+        #expect(u2.interests.isEmpty)
+        #expect(u2.email == nil)
+        #expect(u2.createdAt == newYear2025)
+
+        let values = try db.query("SELECT kind, value, occurred_at FROM interactions ORDER BY id") {
+            "\($0.text(0)) \($0.optionalInt64(1).map(String.init) ?? "-") \($0.int64(2))"
+        }
+        // 2025-02-02 is 32 days after 2025-01-01 = 1_738_454_400.
+        #expect(values == [
+            "view - \(1_738_454_400 + 36_000)",
+            "purchase 1900 \(1_738_454_400 + 36_300)",        // the course price
+            "rate 5 \(1_738_454_400 + 86_400)",
+            "purchase 3900 \(1_738_454_400 + 2 * 86_400 - 3_600)", // +01:00
+            "refund 3900 \(1_738_454_400 + 3 * 86_400)",      // what was paid
+        ])
+    }
+
+    @Test("users import from CSV with a list of interests")
+    func usersFromCSV() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("users.csv", """
+            external_id,interests,channel
+            u1,swift; Finance ;swift,Partner
+
+            """)
+        #expect(try Importer(db).importUsers(from: path).imported == 1)
+        let learner = try LearnerRepository(db).resolve("u1")
+        #expect(learner.interests == ["swift", "finance"])
+        #expect(learner.channel == "partner")
+    }
+
+    @Test("a progress callback ends with the whole file read")
+    func progress() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", Samples.creatorsCSV)
+        final class Calls: Sendable {
+            let list = Mutex<[(Int, Int)]>([])
+        }
+        let calls = Calls()
+        let options = ImportOptions(progress: { done, total in calls.list.withLock { $0.append((done, total)) } })
+        _ = try Importer(db).importCreators(from: path, options: options)
+        let last = try #require(calls.list.withLock { $0.last })
+        #expect(last.0 == Samples.creatorsCSV.utf8.count)
+        #expect(last.1 == Samples.creatorsCSV.utf8.count)
+    }
+
+    // MARK: Exporting
+
+    @Test("export writes exactly the expected CSV and JSON Lines")
+    func exportsExactly() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        _ = try importSamples(into: db, directory: directory)
+        let exporter = Exporter(db)
+
+        #expect(try exporter.exportCreators(to: directory.path("out-creators.csv"), format: .csv) == 2)
+        #expect(try text(directory, "out-creators.csv") == Samples.exportedCreatorsCSV)
+        #expect(try exporter.exportCreators(to: directory.path("out-creators.jsonl"), format: .jsonl) == 2)
+        #expect(try text(directory, "out-creators.jsonl") == Samples.exportedCreatorsJSONL)
+        #expect(try exporter.exportCourses(to: directory.path("out-courses.csv"), format: .csv) == 3)
+        #expect(try text(directory, "out-courses.csv") == Samples.exportedCoursesCSV)
+        #expect(try exporter.exportUsers(to: directory.path("out-users.csv"), format: .csv) == 2)
+        #expect(try text(directory, "out-users.csv") == Samples.exportedUsersCSV)
+        #expect(try exporter.exportUsers(to: directory.path("out-users.jsonl"), format: .jsonl) == 2)
+        #expect(try text(directory, "out-users.jsonl") == Samples.exportedUsersJSONL)
+        #expect(try exporter.exportInteractions(to: directory.path("out-interactions.csv"), format: .csv) == 5)
+        #expect(try text(directory, "out-interactions.csv") == Samples.exportedInteractionsCSV)
+    }
+
+    @Test("an empty database exports a header only in CSV and nothing in JSON Lines")
+    func exportEmpty() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        #expect(try Exporter(db).exportCreators(to: directory.path("c.csv"), format: .csv) == 0)
+        #expect(try text(directory, "c.csv") == "name,revenue_share,contact,created_at\n")
+        #expect(try Exporter(db).exportUsers(to: directory.path("u.jsonl"), format: .jsonl) == 0)
+        #expect(try directory.read("u.jsonl").isEmpty)
+    }
+
+    @Test("export replaces an existing file and leaves no temporary file behind")
+    func exportReplaces() throws {
+        let db = try makeDatabase()
+        try makeCreator(in: db, name: "Ada", revenueShare: 0.5)
+        let directory = try TemporaryDirectory()
+        try directory.write("creators.csv", "old content that is longer than the new export, by quite a bit\n")
+        try Exporter(db).exportCreators(to: directory.path("creators.csv"), format: .csv)
+        #expect(try text(directory, "creators.csv") == "name,revenue_share,contact,created_at\nAda,0.5,,2025-01-01T00:00:00Z\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["creators.csv"])
+    }
+
+    @Test("export, import into a fresh database, export again: the bytes are the same", arguments: TransferFormat.allCases)
+    func roundTrip(format: TransferFormat) throws {
+        let directory = try TemporaryDirectory()
+        let source = try makeDatabase()
+        _ = try importSamples(into: source, directory: directory)
+        // Text that needs quoting or escaping in every format.
+        let ada = try #require(try CreatorRepository(source).find(name: "Ada Lovelace"))
+        try makeCourse(in: source, slug: "tricky", creator: ada, title: "Tabs\tand, \"quotes\"",
+                       description: "Back\\slash, CR\r\nnewline; semi; ünï 東京", priceMinor: 1)
+        try makeLearner(in: source, externalID: "u3", displayName: "O'Brien, \"Bob\"", email: "bob@example.com",
+                        country: "IE", interests: ["cobol", "legacy"], channel: "referral", campaign: "a,b")
+
+        let kinds: [(String, (Exporter, String) throws -> Int, (Importer, String) throws -> ImportSummary)] = [
+            ("creators", { try $0.exportCreators(to: $1, format: format) }, { try $0.importCreators(from: $1) }),
+            ("courses", { try $0.exportCourses(to: $1, format: format) }, { try $0.importCourses(from: $1) }),
+            ("users", { try $0.exportUsers(to: $1, format: format) }, { try $0.importUsers(from: $1) }),
+            ("interactions", { try $0.exportInteractions(to: $1, format: format) }, { try $0.importInteractions(from: $1) }),
+        ]
+        let copy = try makeDatabase()
+        for (name, export, load) in kinds {
+            let first = directory.path("first-\(name).\(format.rawValue)")
+            let second = directory.path("second-\(name).\(format.rawValue)")
+            let exported = try export(Exporter(source), first)
+            let summary = try load(Importer(copy), first)
+            #expect(summary.imported == exported, "\(name)")
+            #expect(try export(Exporter(copy), second) == exported, "\(name)")
+            let firstBytes = try Data(contentsOf: URL(fileURLWithPath: first))
+            let secondBytes = try Data(contentsOf: URL(fileURLWithPath: second))
+            #expect(!firstBytes.isEmpty)
+            #expect(firstBytes == secondBytes, "\(name): \(String(decoding: firstBytes, as: UTF8.self)) != \(String(decoding: secondBytes, as: UTF8.self))")
+        }
+        // And the copy holds the same data, not only the same text.
+        #expect(try CourseRepository(copy).resolve("tricky").description == "Back\\slash, CR\r\nnewline; semi; ünï 東京")
+        #expect(try CourseRepository(copy).resolve("tricky").title == "Tabs\tand, \"quotes\"")
+        #expect(try LearnerRepository(copy).resolve("u3").displayName == "O'Brien, \"Bob\"")
+        #expect(try LearnerRepository(copy).resolve("u3").campaign == "a,b")
+        #expect(try InteractionRepository(copy).count() == 5)
+    }
+
+    @Test("a learner's interests survive export and import (or a list separator is refused)")
+    func interestWithSeparator() throws {
+        let source = try makeDatabase()
+        let learner: Learner
+        do {
+            learner = try makeLearner(in: source, externalID: "u1", interests: ["cooking;baking", "swift"])
+        } catch let error as StoreError where error.code == .invalidInput {
+            return // Refusing `;` in an interest is a fine answer too.
+        }
+        let directory = try TemporaryDirectory()
+        let path = directory.path("users.csv")
+        try Exporter(source).exportUsers(to: path, format: .csv)
+        let copy = try makeDatabase()
+        _ = try Importer(copy).importUsers(from: path)
+        #expect(try LearnerRepository(copy).resolve("u1").interests == learner.interests)
+    }
+
+    // MARK: All or nothing
+
+    @Test("a bad third row fails the whole file, naming line 4, and keeps nothing")
+    func allOrNothing() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", """
+            name,revenue_share
+            Ada,0.5
+            Bob,0.6
+            Cleo,1.5
+            Dan,0.2
+
+            """)
+        let error = expectStoreError(.invalidInput, containing: "line 4") { _ = try Importer(db).importCreators(from: path) }
+        #expect(error?.message.contains("1.5") == true)
+        #expect(try rowCount(db, "creators") == 0)
+        #expect(!db.isInTransaction)
+    }
+
+    @Test("skipInvalid keeps the good rows and lists the bad line with its reason")
+    func skipInvalid() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", """
+            name,revenue_share
+            Ada,0.5
+            Bob,0.6
+            Cleo,1.5
+            Dan,0.2
+
+            """)
+        let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
+        #expect(summary.imported == 3)
+        #expect(summary.skipped.map(\.line) == [4])
+        #expect(summary.skipped.first?.reason.contains("revenue share") == true)
+        #expect(try CreatorRepository(db).list().map(\.creator.name) == ["Ada", "Bob", "Dan"])
+    }
+
+    @Test("a bad interaction fails the whole file and keeps none of the earlier ones")
+    func interactionsAllOrNothing() throws {
+        let db = try makeDatabase()
+        let ada = try makeCreator(in: db)
+        try makeCourse(in: db, slug: "swift", creator: ada)
+        try makeLearner(in: db, externalID: "u1")
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("events.csv", """
+            user,course,kind,occurred_at
+            u1,swift,view,2025-01-01
+            u1,swift,wishlist,2025-01-02
+            u1,kotlin,view,2025-01-03
+
+            """)
+        expectStoreError(.invalidInput, containing: "line 4: course: no course 'kotlin'") {
+            _ = try Importer(db).importInteractions(from: path)
+        }
+        #expect(try rowCount(db, "interactions") == 0)
+
+        let skipped = try Importer(db).importInteractions(from: path, options: ImportOptions(skipInvalid: true))
+        #expect(skipped.imported == 2)
+        #expect(skipped.skipped.map(\.line) == [4])
+    }
+
+    @Test("a refund with no purchase in an import names its line")
+    func importedRefundWithoutPurchase() throws {
+        let db = try makeDatabase()
+        let ada = try makeCreator(in: db)
+        try makeCourse(in: db, slug: "swift", creator: ada)
+        try makeLearner(in: db, externalID: "u1")
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("events.jsonl", """
+            {"user":"u1","course":"swift","kind":"view","occurred_at":"2025-01-01"}
+            {"user":"u1","course":"swift","kind":"refund","occurred_at":"2025-01-02"}
+
+            """)
+        expectStoreError(.invalidInput, containing: "line 2") { _ = try Importer(db).importInteractions(from: path) }
+        #expect(try rowCount(db, "interactions") == 0)
+    }
+
+    @Test("a prerequisite naming no course fails the course import and keeps no course")
+    func unknownPrerequisite() throws {
+        let db = try makeDatabase()
+        try makeCreator(in: db, name: "Ada")
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("courses.csv", """
+            slug,title,domain,price_minor,creator,prerequisites
+            a,A,misc,0,Ada,
+            b,B,misc,0,Ada,a;zzz
+
+            """)
+        expectStoreError(.notFound, containing: "line 3: prerequisites: no course 'zzz'") {
+            _ = try Importer(db).importCourses(from: path)
+        }
+        #expect(try rowCount(db, "courses") == 0)
+    }
+
+    @Test("a prerequisite cycle inside one file is refused")
+    func prerequisiteCycleInFile() throws {
+        let db = try makeDatabase()
+        try makeCreator(in: db, name: "Ada")
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("courses.csv", """
+            slug,title,domain,price_minor,creator,prerequisites
+            a,A,misc,0,Ada,b
+            b,B,misc,0,Ada,a
+
+            """)
+        expectStoreError(.conflict, containing: "cycle") { _ = try Importer(db).importCourses(from: path) }
+        #expect(try rowCount(db, "courses") == 0)
+        #expect(try rowCount(db, "course_prerequisites") == 0)
+    }
+
+    @Test("row values a course cannot have are refused with the line and column", arguments: [
+        ("difficulty", "expert"), ("format", "vhs"), ("status", "deleted"), ("price_minor", "12.50"), ("hours", "lots"),
+        ("created_at", "2025-13-01"),
+    ])
+    func badCourseValues(column: String, value: String) throws {
+        let db = try makeDatabase()
+        try makeCreator(in: db, name: "Ada")
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("courses.csv", """
+            slug,title,domain,price_minor,creator,\(column == "price_minor" ? "currency" : column)
+            ok,OK,misc,100,Ada,\(column == "price_minor" ? "USD" : "")
+            bad,Bad,misc,\(column == "price_minor" ? value : "100"),Ada,\(column == "price_minor" ? "USD" : value)
+
+            """)
+        expectStoreError(.invalidInput, containing: "line 3: \(column)") { _ = try Importer(db).importCourses(from: path) }
+        #expect(try rowCount(db, "courses") == 0)
+    }
+
+    @Test("a duplicate learner in one file is a conflict naming the second line")
+    func duplicateLearner() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("users.csv", "external_id\nu1\nu2\nu1\n")
+        expectStoreError(.conflict, containing: "line 4") { _ = try Importer(db).importUsers(from: path) }
+        #expect(try rowCount(db, "users") == 0)
+    }
+
+    // MARK: File problems
+
+    @Test("an unclosed quote is malformed CSV, and nothing is kept")
+    func unclosedQuote() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,revenue_share\nAda,0.5\n\"Bob,0.6\nCleo,0.2\n")
+        expectStoreError(.invalidInput, containing: "line 3: malformed CSV") { _ = try Importer(db).importCreators(from: path) }
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("a quote inside an unquoted field, or text after a closing quote, is malformed CSV")
+    func strayQuotes() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let inside = try directory.write("a.csv", "name,revenue_share\nAd\"a,0.5\n")
+        expectStoreError(.invalidInput, containing: "line 2: malformed CSV") { _ = try Importer(db).importCreators(from: inside) }
+        let after = try directory.write("b.csv", "name,revenue_share\n\"Ada\"x,0.5\n")
+        expectStoreError(.invalidInput, containing: "line 2: malformed CSV") { _ = try Importer(db).importCreators(from: after) }
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("an unknown column is refused, naming it and the expected ones")
+    func unknownColumn() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,revenue_share,colour\nAda,0.5,red\n")
+        let error = expectStoreError(.invalidInput, containing: "line 1: unknown column 'colour'") {
+            _ = try Importer(db).importCreators(from: path)
+        }
+        #expect(error?.message.contains("name, revenue_share, contact, created_at") == true)
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("a column named twice is refused")
+    func duplicateColumn() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,revenue_share,name\nAda,0.5,Bob\n")
+        expectStoreError(.invalidInput, containing: "column 'name' appears twice") { _ = try Importer(db).importCreators(from: path) }
+    }
+
+    @Test("a missing required column is refused before any row is read")
+    func missingColumn() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,contact\nAda,ada@example.com\n")
+        expectStoreError(.invalidInput, containing: "missing column 'revenue_share'") { _ = try Importer(db).importCreators(from: path) }
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("an empty required value is refused with its line and column")
+    func emptyRequiredValue() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,revenue_share\nAda,\n")
+        expectStoreError(.invalidInput, containing: "line 2: revenue_share") { _ = try Importer(db).importCreators(from: path) }
+    }
+
+    @Test("a row with the wrong number of fields is refused with its line")
+    func wrongFieldCount() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,revenue_share,contact\nAda,0.5,a@b\nBob,0.6\n")
+        expectStoreError(.invalidInput, containing: "line 3: expected 3 fields, found 2") {
+            _ = try Importer(db).importCreators(from: path)
+        }
+        let tooMany = try directory.write("more.csv", "name,revenue_share\nAda,0.5,extra\n")
+        expectStoreError(.invalidInput, containing: "line 2: expected 2 fields, found 3") {
+            _ = try Importer(db).importCreators(from: tooMany)
+        }
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("line numbers count the lines inside quoted fields and blank lines")
+    func lineNumbers() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,revenue_share,contact\n\"Ada\",0.5,\"two\nlines\"\n\nBob,2,\n")
+        expectStoreError(.invalidInput, containing: "line 5") { _ = try Importer(db).importCreators(from: path) }
+    }
+
+    @Test("a malformed JSON line is refused with its line number and nothing is kept", arguments: [
+        "{\"name\":\"Bob\",\"revenue_share\":0.6",
+        "{\"name\":\"Bob\" \"revenue_share\":0.6}",
+        "{\"name\":\"Bob\",\"revenue_share\":0.6} trailing",
+        "[\"name\"]",
+        "{\"name\":{\"nested\":1},\"revenue_share\":0.6}",
+        "{\"name\":\"B\\qob\",\"revenue_share\":0.6}",
+        "{\"name\":\"Bob\",\"revenue_share\":0.6,\"tags\":[1]}",
+    ])
+    func malformedJSON(line: String) throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.jsonl", "{\"name\":\"Ada\",\"revenue_share\":0.5}\n\(line)\n")
+        expectStoreError(.invalidInput, containing: "line 2: malformed JSON") { _ = try Importer(db).importCreators(from: path) }
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("a JSON object with an unknown field or without a required one is refused")
+    func jsonFields() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let unknown = try directory.write("a.jsonl", "{\"name\":\"Ada\",\"revenue_share\":0.5,\"colour\":\"red\"}\n")
+        expectStoreError(.invalidInput, containing: "line 1: unknown field 'colour'") { _ = try Importer(db).importCreators(from: unknown) }
+        let missing = try directory.write("b.jsonl", "{\"revenue_share\":0.5}\n")
+        expectStoreError(.invalidInput, containing: "line 1: missing field 'name'") { _ = try Importer(db).importCreators(from: missing) }
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("JSON Lines: escapes, numbers, null, CRLF and blank lines")
+    func jsonDetails() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.jsonl",
+            "{\"name\":\"Tab\\there \\\"q\\\" \\\\ \\/ \\u00e9\\ud83c\\udf93\",\"revenue_share\":1,\"contact\":null}\r\n"
+            + "   \r\n"
+            + "{ \"name\" : \"Bob\" , \"revenue_share\" : 2.5e-1 , \"created_at\" : \"2025-01-01\" }\r\n")
+        let summary = try Importer(db).importCreators(from: path)
+        #expect(summary.imported == 2)
+        let names = try CreatorRepository(db).list().map(\.creator.name)
+        #expect(names == ["Bob", "Tab\there \"q\" \\ / é🎓"])
+        #expect(try CreatorRepository(db).find(name: "Bob")?.revenueShare == 0.25)
+        #expect(try CreatorRepository(db).find(name: "Bob")?.createdAt == newYear2025)
+    }
+
+    @Test("a missing file is an io error")
+    func missingFile() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        expectStoreError(.io, containing: "no such file") { _ = try Importer(db).importCreators(from: directory.path("nope.csv")) }
+    }
+
+    @Test("an empty CSV file has no header and is refused; an empty JSON Lines file imports nothing")
+    func emptyFiles() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let csv = try directory.write("empty.csv", "")
+        expectStoreError(.invalidInput, containing: "empty") { _ = try Importer(db).importCreators(from: csv) }
+        let headerOnly = try directory.write("header.csv", "name,revenue_share\n")
+        #expect(try Importer(db).importCreators(from: headerOnly).imported == 0)
+        let jsonl = try directory.write("empty.jsonl", "")
+        #expect(try Importer(db).importCreators(from: jsonl).imported == 0)
+        #expect(try rowCount(db, "creators") == 0)
+    }
+
+    @Test("the format comes from the file name, or from the options")
+    func formats() throws {
+        #expect(TransferFormat.inferred(from: "a.CSV") == .csv)
+        #expect(TransferFormat.inferred(from: "a.tsv") == .tsv)
+        #expect(TransferFormat.inferred(from: "a.tab") == .tsv)
+        #expect(TransferFormat.inferred(from: "a.jsonl") == .jsonl)
+        #expect(TransferFormat.inferred(from: "a.ndjson") == .jsonl)
+        #expect(TransferFormat.inferred(from: "a.txt") == nil)
+
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.txt", "name,revenue_share\nAda,0.5\n")
+        expectStoreError(.invalidInput, containing: "cannot tell the format") { _ = try Importer(db).importCreators(from: path) }
+        #expect(try Importer(db).importCreators(from: path, options: ImportOptions(format: .csv)).imported == 1)
+    }
+
+    @Test("TSV: tabs separate, commas are plain text")
+    func tsv() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.tsv", "name\trevenue_share\tcontact\nHopper, Grace\t0.5\t\"tab\there\"\n")
+        #expect(try Importer(db).importCreators(from: path).imported == 1)
+        let grace = try #require(try CreatorRepository(db).find(name: "Hopper, Grace"))
+        #expect(grace.contact == "tab\there")
+        #expect(grace.revenueShare == 0.5)
+    }
+
+    @Test("CRLF line endings, inside and outside quoted fields")
+    func crlf() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "name,revenue_share,contact\r\nAda,0.5,\"a\r\nb\"\r\nBob,0.25,\r\n")
+        #expect(try Importer(db).importCreators(from: path).imported == 2)
+        #expect(try CreatorRepository(db).find(name: "Ada")?.contact == "a\r\nb")
+        #expect(try CreatorRepository(db).find(name: "Bob")?.revenueShare == 0.25)
+        #expect(try CreatorRepository(db).find(name: "Bob")?.contact == nil)
+    }
+
+    @Test("quoted fields hold commas, doubled quotes and newlines")
+    func quotedFields() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", """
+            name,revenue_share,contact
+            "Hopper, Grace","0.5","She said ""hi"",
+            then left"
+            "",0.1,
+
+            """)
+        // The empty quoted name is a row with an empty required value: refused, naming line 4.
+        expectStoreError(.invalidInput, containing: "line 4: name") { _ = try Importer(db).importCreators(from: path) }
+        let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
+        #expect(summary.imported == 1)
+        #expect(try CreatorRepository(db).find(name: "Hopper, Grace")?.contact == "She said \"hi\",\nthen left")
+    }
+
+    @Test("a byte order mark before the header is ignored")
+    func byteOrderMark() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "\u{FEFF}name,revenue_share\nAda,0.5\n")
+        #expect(try Importer(db).importCreators(from: path).imported == 1)
+        #expect(try CreatorRepository(db).find(name: "Ada") != nil)
+    }
+
+    @Test("a byte order mark before a quoted header is ignored too")
+    func byteOrderMarkBeforeQuote() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("creators.csv", "\u{FEFF}\"name\",\"revenue_share\"\n\"Ada\",\"0.5\"\n")
+        #expect(try Importer(db).importCreators(from: path).imported == 1)
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import LecternSQLite
+import LecternStore
+import Testing
+
+@Suite("Migrator")
+struct MigratorTests {
+    /// "LCTR" read as a big-endian 32-bit number, worked out from the letters, not copied from the source.
+    static let lecternApplicationID: Int64 = "LCTR".utf8.reduce(0) { $0 << 8 | Int64($1) }
+
+    static let tables = ["course_prerequisites", "course_tags", "courses", "creators", "interactions",
+                         "schema_migrations", "tags", "user_interests", "users"]
+
+    /// A test-only migration numbered right after the embedded ones.
+    static func extraMigration(_ sql: String = "CREATE TABLE reviews (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT;",
+                               name: String = "add_reviews") -> Migration {
+        let version = (Migration.embedded.last?.version ?? 0) + 1
+        let number = String(version)
+        let padded = String(repeating: "0", count: max(0, 4 - number.count)) + number
+        return Migration(fileName: "\(padded)_\(name).sql", sql: sql)!
+    }
+
+    private func tableNames(_ db: Connection) throws -> [String] {
+        try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.text(0) }
+    }
+
+    private func ledger(_ db: Connection) throws -> [(version: Int, name: String, checksum: String, appliedAt: Int64)] {
+        try db.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version") {
+            ($0.int(0), $0.text(1), $0.text(2), $0.int64(3))
+        }
+    }
+
+    // MARK: Migration values
+
+    @Test("a migration's version and name come from its file name")
+    func parsesFileNames() throws {
+        let migration = try #require(Migration(fileName: "0003_add_things.sql", sql: "SELECT 1;"))
+        #expect(migration.version == 3)
+        #expect(migration.name == "add_things")
+        #expect(migration.sql == "SELECT 1;")
+        #expect(Migration(fileName: "0012_no_suffix", sql: "")?.version == 12)
+        #expect(Migration(fileName: "notes.sql", sql: "") == nil)
+        #expect(Migration(fileName: "0000_zero.sql", sql: "") == nil)
+        #expect(Migration(fileName: "12.sql", sql: "") == nil)
+        #expect(Migration(fileName: "v1_start.sql", sql: "") == nil)
+    }
+
+    @Test("the checksum is 64-bit FNV-1a of the text, as 16 hex digits")
+    func checksum() throws {
+        // Published FNV-1a 64 test vectors (Fowler, Noll, Vo).
+        #expect(Migration(fileName: "0001_a.sql", sql: "")!.checksum == "cbf29ce484222325")
+        #expect(Migration(fileName: "0001_a.sql", sql: "a")!.checksum == "af63dc4c8601ec8c")
+        #expect(Migration(fileName: "0001_a.sql", sql: "foobar")!.checksum == "85944171f73967e8")
+    }
+
+    @Test("the embedded migrations start at 1, have no gaps and include the first schema file")
+    func embedded() {
+        let versions = Migration.embedded.map(\.version)
+        #expect(versions == Array(1...max(1, versions.count)))
+        #expect(Migration.embedded.first?.name == "catalog_and_activity")
+        #expect(Migration.embedded.first?.sql.contains("CREATE TABLE interactions") == true)
+    }
+
+    // MARK: Migrating
+
+    @Test("a fresh database gets every migration, the ledger and Lectern's application id")
+    func freshDatabase() throws {
+        let db = try Connection.inMemory()
+        let applied = try Migrator().migrate(db, now: 1_700_000_000)
+        #expect(!applied.isEmpty)
+        #expect(applied == Migration.embedded)
+        #expect(try db.scalarInt("PRAGMA application_id") == Self.lecternApplicationID)
+        #expect(Migrator.applicationID == Self.lecternApplicationID)
+        #expect(Set(Self.tables).isSubset(of: Set(try tableNames(db))))
+        let rows = try ledger(db)
+        #expect(rows.map(\.version) == Migration.embedded.map(\.version))
+        #expect(rows.map(\.name) == Migration.embedded.map(\.name))
+        #expect(rows.map(\.checksum) == Migration.embedded.map(\.checksum))
+        #expect(rows.allSatisfy { $0.appliedAt == 1_700_000_000 })
+    }
+
+    @Test("LecternDatabase.inMemory is migrated and enforces foreign keys")
+    func inMemoryHelper() throws {
+        let db = try makeDatabase()
+        #expect(try db.scalarInt("PRAGMA application_id") == Self.lecternApplicationID)
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try rowCount(db, "schema_migrations") == Migration.embedded.count)
+    }
+
+    @Test("migrating again applies nothing and changes nothing")
+    func rerunIsNoOp() throws {
+        let db = try Connection.inMemory()
+        try Migrator().migrate(db, now: 1_700_000_000)
+        let before = try ledger(db)
+        let applied = try Migrator().migrate(db, now: 1_800_000_000)
+        #expect(applied.isEmpty)
+        let after = try ledger(db)
+        #expect(after.map(\.version) == before.map(\.version))
+        #expect(after.allSatisfy { $0.appliedAt == 1_700_000_000 })
+    }
+
+    @Test("status lists every migration as applied, with when, and a pending one without")
+    func status() throws {
+        let db = try Connection.inMemory()
+        try Migrator().migrate(db, now: 1_700_000_123)
+        let states = try Migrator().status(db)
+        #expect(states.map(\.version) == Migration.embedded.map(\.version))
+        #expect(states.map(\.name) == Migration.embedded.map(\.name))
+        #expect(states.allSatisfy { $0.appliedAt == 1_700_000_123 && $0.checksumMatches })
+
+        let extra = Self.extraMigration()
+        let withExtra = try Migrator(migrations: Migration.embedded + [extra]).status(db)
+        #expect(withExtra.count == Migration.embedded.count + 1)
+        let pending = try #require(withExtra.last)
+        #expect(pending.version == extra.version)
+        #expect(pending.name == "add_reviews")
+        #expect(pending.appliedAt == nil)
+        #expect(pending.checksumMatches)
+    }
+
+    @Test("status of an empty database lists everything as pending and changes nothing")
+    func statusOfEmptyDatabase() throws {
+        let db = try Connection.inMemory()
+        let states = try Migrator().status(db)
+        #expect(states.count == Migration.embedded.count)
+        #expect(states.allSatisfy { $0.appliedAt == nil })
+        #expect(try tableNames(db).isEmpty)
+        #expect(try db.scalarInt("PRAGMA application_id") == 0)
+    }
+
+    @Test("an upgrade applies only the new migration")
+    func upgrade() throws {
+        let db = try Connection.inMemory()
+        let first = try #require(Migration.embedded.first)
+        #expect(try Migrator(migrations: [first]).migrate(db, now: 100) == [first])
+        #expect(!(try tableNames(db).contains("reviews")))
+
+        let extra = Self.extraMigration()
+        let applied = try Migrator(migrations: Migration.embedded + [extra]).migrate(db, now: 200)
+        #expect(applied == Array(Migration.embedded.dropFirst()) + [extra])
+        #expect(try tableNames(db).contains("reviews"))
+        let rows = try ledger(db)
+        #expect(rows.first?.appliedAt == 100)
+        #expect(rows.last?.version == extra.version)
+        #expect(rows.last?.appliedAt == 200)
+        #expect(rows.last?.checksum == extra.checksum)
+    }
+
+    @Test("a tampered checksum is refused and the database is left as it was")
+    func tamperedChecksum() throws {
+        let db = try Connection.inMemory()
+        try Migrator().migrate(db, now: 100)
+        try db.execute("UPDATE schema_migrations SET checksum = 'x' WHERE version = 1")
+
+        let error = expectStoreError(.tamperedMigration, containing: "migration 1") {
+            try Migrator(migrations: Migration.embedded + [Self.extraMigration()]).migrate(db, now: 200)
+        }
+        #expect(error?.message.contains("checksum x") == true)
+        #expect(!(try tableNames(db).contains("reviews")))
+        let rows = try ledger(db)
+        #expect(rows.count == Migration.embedded.count)
+        #expect(rows.first?.checksum == "x")
+        let status = try Migrator().status(db)
+        #expect(status.first { $0.version == 1 }?.checksumMatches == false)
+        #expect(status.filter { $0.version != 1 }.allSatisfy { $0.checksumMatches })
+    }
+
+    @Test("a database from a newer Lectern is refused and nothing is changed")
+    func newerSchema() throws {
+        let db = try Connection.inMemory()
+        try Migrator().migrate(db, now: 100)
+        try db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, 'future', 'abc', 300)")
+
+        expectStoreError(.newerSchema, containing: "999") {
+            try Migrator(migrations: Migration.embedded + [Self.extraMigration()]).migrate(db, now: 200)
+        }
+        #expect(!(try tableNames(db).contains("reviews")))
+        #expect(try ledger(db).map(\.version) == Migration.embedded.map(\.version) + [999])
+    }
+
+    @Test("an applied migration this binary does not know is refused even below the newest version")
+    func unknownAppliedMigration() throws {
+        let db = try Connection.inMemory()
+        let first = try #require(Migration.embedded.first)
+        let second = try #require(Migration(fileName: "0002_second.sql", sql: "CREATE TABLE second (x INTEGER);"))
+        let third = try #require(Migration(fileName: "0003_third.sql", sql: "CREATE TABLE third (x INTEGER);"))
+        try Migrator(migrations: [first, second]).migrate(db)
+        // This binary knows 1 and 3 but not the applied 2.
+        expectStoreError(.newerSchema, containing: "migration 2") {
+            try Migrator(migrations: [first, third]).migrate(db)
+        }
+        #expect(!(try tableNames(db).contains("third")))
+    }
+
+    @Test("a database holding another application's tables is refused and left alone")
+    func foreignTables() throws {
+        let db = try Connection.inMemory()
+        try db.execute("CREATE TABLE foo (x INTEGER); INSERT INTO foo VALUES (1);")
+        expectStoreError(.foreignDatabase, containing: "not a Lectern database") { try Migrator().migrate(db) }
+        #expect(try tableNames(db) == ["foo"])
+        #expect(try db.scalarInt("PRAGMA application_id") == 0)
+        expectStoreError(.foreignDatabase) { _ = try Migrator().status(db) }
+    }
+
+    @Test("an empty database with another application id is refused")
+    func foreignApplicationID() throws {
+        let db = try Connection.inMemory()
+        try db.execute("PRAGMA application_id = 1234")
+        expectStoreError(.foreignDatabase) { try Migrator().migrate(db) }
+        #expect(try tableNames(db).isEmpty)
+        #expect(try db.scalarInt("PRAGMA application_id") == 1234)
+    }
+
+    @Test("a failing migration leaves no trace of itself; the ones before it stay")
+    func failingMigration() throws {
+        let db = try Connection.inMemory()
+        let bad = Self.extraMigration("CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);",
+                                      name: "broken")
+        #expect(throws: (any Error).self) {
+            try Migrator(migrations: Migration.embedded + [bad]).migrate(db, now: 100)
+        }
+        #expect(!db.isInTransaction)
+        #expect(!(try tableNames(db).contains("half_done")))
+        #expect(try ledger(db).map(\.version) == Migration.embedded.map(\.version))
+        // Fixed, it applies on the next run.
+        let fixed = Self.extraMigration("CREATE TABLE half_done (x INTEGER);", name: "broken")
+        #expect(try Migrator(migrations: Migration.embedded + [fixed]).migrate(db, now: 200) == [fixed])
+    }
+
+    @Test("a failing first migration leaves an empty file: no ledger, no application id")
+    func failingFirstMigration() throws {
+        let db = try Connection.inMemory()
+        let bad = try #require(Migration(fileName: "0001_broken.sql", sql: "CREATE TABLE a (x INTEGER); SELECT nonsense("))
+        #expect(throws: (any Error).self) { try Migrator(migrations: [bad]).migrate(db) }
+        #expect(try tableNames(db).isEmpty)
+        #expect(try db.scalarInt("PRAGMA application_id") == 0)
+    }
+}
+
+@Suite("LecternDatabase")
+struct LecternDatabaseTests {
+    @Test("opening a new file creates and migrates it; opening it again works")
+    func newFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("lectern.sqlite")
+        do {
+            let db = try LecternDatabase.open(path: path)
+            #expect(try db.scalarInt("PRAGMA application_id") == MigratorTests.lecternApplicationID)
+            try makeCreator(in: db)
+        }
+        let again = try LecternDatabase.open(path: path, mustExist: true)
+        #expect(try rowCount(again, "creators") == 1)
+        #expect(try again.queryFirst("PRAGMA journal_mode") { $0.text(0) } == "wal")
+    }
+
+    @Test("mustExist refuses a missing file with notFound and creates nothing")
+    func mustExist() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("missing.sqlite")
+        expectStoreError(.notFound, containing: "missing.sqlite") { _ = try LecternDatabase.open(path: path, mustExist: true) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("a directory is refused with io")
+    func directoryPath() throws {
+        let directory = try TemporaryDirectory()
+        expectStoreError(.io, containing: "is a directory") { _ = try LecternDatabase.open(path: directory.url.path) }
+    }
+
+    @Test("a file that is not SQLite is refused as foreign and left unchanged")
+    func notSQLite() throws {
+        let directory = try TemporaryDirectory()
+        let text = String(repeating: "name,price\nswift,10\n", count: 50)
+        let path = try directory.write("data.sqlite", text)
+        expectStoreError(.foreignDatabase, containing: "not an SQLite database") { _ = try LecternDatabase.open(path: path) }
+        #expect(try directory.read("data.sqlite") == Data(text.utf8))
+    }
+
+    @Test("another application's SQLite file is refused as foreign and its tables survive")
+    func foreignFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("other.sqlite")
+        do {
+            let other = try Connection(path: path)
+            try other.execute("CREATE TABLE foo (x INTEGER); INSERT INTO foo VALUES (7);")
+        }
+        expectStoreError(.foreignDatabase) { _ = try LecternDatabase.open(path: path) }
+        let other = try Connection(path: path)
+        #expect(try other.scalarInt("SELECT x FROM foo") == 7)
+        #expect(try other.scalarInt("SELECT count(*) FROM sqlite_schema") == 1)
+    }
+
+    @Test("migrate: false checks a new file without creating any table")
+    func openWithoutMigrating() throws {
+        let directory = try TemporaryDirectory()
+        let db = try LecternDatabase.open(path: directory.path("plain.sqlite"), migrate: false)
+        #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema") == 0)
+    }
+
+    @Test("a locked database is reported as busy")
+    func busy() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("locked.sqlite")
+        let holder = try LecternDatabase.open(path: path)
+        try holder.execute("BEGIN IMMEDIATE")
+        defer { try? holder.execute("ROLLBACK") }
+        var options = Connection.Options()
+        options.busyTimeoutMilliseconds = 20
+        let impatient = try Connection(path: path, options: options)
+        // The repository wraps SQLite's busy error into a StoreError.
+        expectStoreError(.busy, containing: "locked") {
+            try CreatorRepository(impatient).create(Creator(name: "Late", revenueShare: 0.5))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import LecternStore
+import Testing
+
+@Suite("TagRepository")
+struct TagRepositoryTests {
+    @Test("an empty catalog has no tags")
+    func empty() throws {
+        let db = try makeDatabase()
+        #expect(try TagRepository(db).list().isEmpty)
+    }
+
+    @Test("tags are listed most used first, then by name, with their course counts")
+    func listByUse() throws {
+        let db = try makeDatabase()
+        let ada = try makeCreator(in: db)
+        let courses = CourseRepository(db)
+        let a = try makeCourse(in: db, slug: "a", creator: ada)
+        let b = try makeCourse(in: db, slug: "b", creator: ada)
+        let c = try makeCourse(in: db, slug: "c", creator: ada)
+        try courses.tag(courseID: a.id, with: ["swift", "ios", "beginner-friendly"])
+        try courses.tag(courseID: b.id, with: ["swift", "ios"])
+        try courses.tag(courseID: c.id, with: ["swift", "async"])
+
+        let tags = try TagRepository(db).list()
+        #expect(tags.map(\.name) == ["swift", "ios", "async", "beginner-friendly"])
+        #expect(tags.map(\.courses) == [3, 2, 1, 1])
+        #expect(try TagRepository(db).list(limit: 2).map(\.name) == ["swift", "ios"])
+        #expect(try TagRepository(db).list(limit: 2, offset: 2).map(\.name) == ["async", "beginner-friendly"])
+    }
+
+    @Test("a tag removed from every course stays, with a count of zero")
+    func unusedTag() throws {
+        let db = try makeDatabase()
+        let ada = try makeCreator(in: db)
+        let a = try makeCourse(in: db, slug: "a", creator: ada)
+        try CourseRepository(db).tag(courseID: a.id, with: ["swift", "old"])
+        try CourseRepository(db).untag(courseID: a.id, names: ["old"])
+        let tags = try TagRepository(db).list()
+        #expect(tags.map(\.name) == ["swift", "old"])
+        #expect(tags.map(\.courses) == [1, 0])
+    }
+}
