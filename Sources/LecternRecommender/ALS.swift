@@ -209,26 +209,12 @@ enum ALSSolver {
         }
     }
 
-    /// Rows with at least this many entries form their matrix A = YᵀCuY + λI explicitly (one pass
-    /// over their vectors, dense arithmetic) and run CG on it; lighter rows apply A implicitly, as
-    /// implicit does, which takes a pass over their vectors per CG step. Both are the same CG
-    /// iteration; the explicit form is faster once the vectors no longer fit in cache, and costs
-    /// factors/16 times the arithmetic, hence the threshold grows with the factors.
-    static func denseThreshold(factors: Int) -> Int { max(256, 16 * factors) }
-
-    /// Rows gathered at a time when forming A explicitly.
-    static let gatherBlock = 64
-
     /// Updates every row's vector in `x` by `cgSteps` CG steps towards the least-squares solution
     /// against the fixed vectors `y`, with `gram` = YᵀY + λI. Rows are independent, so the result
     /// does not depend on how chunks are spread over threads.
     static func solve(_ matrix: SparseMatrix, chunks: [Int], solving x: inout [Float], fixed y: [Float],
-                      gram: [Float], factors k: Int, alpha: Float, cgSteps: Int, threads: Int,
-                      denseThreshold: Int? = nil) {
-        let threshold = denseThreshold ?? Self.denseThreshold(factors: k)
-        let needsDense = matrix.rowCount > 0
-            && (0..<matrix.rowCount).contains { matrix.rowLength($0) >= threshold }
-        let scratchSize = 3 * k + (needsDense ? k * k + k + 2 * gatherBlock * k : 0)
+                      gram: [Float], factors k: Int, alpha: Float, cgSteps: Int, threads: Int) {
+        let scratchSize = 3 * k
         x.withUnsafeMutableBufferPointer { x in
         y.withUnsafeBufferPointer { y in
         gram.withUnsafeBufferPointer { gram in
@@ -244,18 +230,9 @@ enum ALSSolver {
                 let r = scratch.pointer, p = r + k, ap = p + k
                 for row in chunks[chunk]..<chunks[chunk + 1] {
                     let start = starts.pointer[row], end = starts.pointer[row + 1]
-                    if end - start >= threshold {
-                        let a = ap + k, b = a + k * k, gathered = b + k
-                        formSystem(columns: columns.pointer + start, weights: values.pointer + start, count: end - start,
-                                   gram: gram.pointer, y: y.pointer, k: k, alpha: alpha,
-                                   a: a, b: b, gathered: gathered, scaled: gathered + gatherBlock * k)
-                        denseConjugateGradient(x: x.pointer + row * k, a: a, b: b, k: k, steps: cgSteps,
-                                               r: r, p: p, ap: ap)
-                    } else {
-                        conjugateGradient(x: x.pointer + row * k, columns: columns.pointer + start,
-                                          weights: values.pointer + start, count: end - start, gram: gram.pointer,
-                                          y: y.pointer, k: k, alpha: alpha, steps: cgSteps, r: r, p: p, ap: ap)
-                    }
+                    conjugateGradient(x: x.pointer + row * k, columns: columns.pointer + start,
+                                      weights: values.pointer + start, count: end - start, gram: gram.pointer,
+                                      y: y.pointer, k: k, alpha: alpha, steps: cgSteps, r: r, p: p, ap: ap)
                 }
             }
         }}}}}}
@@ -285,70 +262,6 @@ enum ALSSolver {
                                        shiftByConfidence: false, factors: y, v: p, out: ap, n: k)
             let pAp = FactorKernels.dot(p, ap, k)
             guard pAp > 0 else { break }  // only for a singular A (regularization 0)
-            let step = rsOld / pAp
-            let rsNew = stepSolution(x: x, r: r, p: p, ap: ap, step: step, k)
-            if rsNew < 1e-20 { break }
-            updateDirection(p: p, r: r, beta: rsNew / rsOld, k)
-            rsOld = rsNew
-        }
-    }
-
-    /// a = YᵀY + λI + Yᵀ(Cu - I)Y (full, symmetric) and b = Yᵀ Cu p(u) for one row, gathering its
-    /// vectors `gatherBlock` at a time into `gathered` (and scaled by c - 1 into `scaled`).
-    @inline(__always)
-    static func formSystem(columns: UnsafePointer<Int32>, weights: UnsafePointer<Float>, count: Int,
-                           gram: UnsafePointer<Float>, y: UnsafePointer<Float>, k: Int, alpha: Float,
-                           a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>,
-                           gathered: UnsafeMutablePointer<Float>, scaled: UnsafeMutablePointer<Float>) {
-        typealias V = FactorKernels.Vector
-        a.update(from: gram, count: k * k)
-        b.update(repeating: 0, count: k)
-        var blockStart = 0
-        while blockStart < count {
-            let blockCount = min(gatherBlock, count - blockStart)
-            for e in 0..<blockCount {
-                let source = y + Int(columns[blockStart + e]) * k
-                let extra = alpha * weights[blockStart + e]  // c - 1
-                let confidence = 1 + extra
-                let g = gathered + e * k, s = scaled + e * k
-                let ev = V(repeating: extra), cv = V(repeating: confidence)
-                var j = 0
-                while j + 8 <= k {
-                    let v = FactorKernels.load(source + j)
-                    FactorKernels.store(v, g + j)
-                    FactorKernels.store(ev * v, s + j)
-                    FactorKernels.store(FactorKernels.load(b + j) + cv * v, b + j)
-                    j += 8
-                }
-                while j < k {
-                    let v = source[j]
-                    g[j] = v
-                    s[j] = extra * v
-                    b[j] += confidence * v
-                    j += 1
-                }
-            }
-            FactorKernels.addCrossProducts(left: scaled, right: gathered, count: blockCount, n: k, into: a)
-            blockStart += blockCount
-        }
-        FactorKernels.symmetrize(a, k)
-    }
-
-    /// The same CG iteration as `conjugateGradient`, on an explicit A and b.
-    @inline(__always)
-    static func denseConjugateGradient(x: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>,
-                                       b: UnsafePointer<Float>, k: Int, steps: Int,
-                                       r: UnsafeMutablePointer<Float>, p: UnsafeMutablePointer<Float>,
-                                       ap: UnsafeMutablePointer<Float>) {
-        // ap = A x - b; r = p = -ap.
-        FactorKernels.symmetricProduct(a, x, ap, k)
-        FactorKernels.axpy(-1, b, ap, k)
-        var rsOld = negateInto(ap, r, p, k)
-        if rsOld < 1e-20 { return }
-        for _ in 0..<steps {
-            FactorKernels.symmetricProduct(a, p, ap, k)
-            let pAp = FactorKernels.dot(p, ap, k)
-            guard pAp > 0 else { break }
             let step = rsOld / pAp
             let rsNew = stepSolution(x: x, r: r, p: p, ap: ap, step: step, k)
             if rsNew < 1e-20 { break }
