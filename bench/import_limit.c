@@ -55,7 +55,8 @@ int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s DB INTERACTIONS.csv\n", argv[0]); return 2; }
     sqlite3 *db;
     if (sqlite3_open(argv[1], &db) != SQLITE_OK) { fprintf(stderr, "cannot open %s\n", argv[1]); return 1; }
-    sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", 0, 0, 0);
+    sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                     "PRAGMA cache_size=-65536;", 0, 0, 0);
     size_t users_n, courses_n;
     Entry *users = load(db, "SELECT external_id, id FROM users", &users_n);
     Entry *courses = load(db, "SELECT slug, id, price_minor FROM courses", &courses_n);

@@ -96,7 +96,7 @@ public struct Importer {
                 currency: record.text(.currency) ?? "USD", creatorID: creatorID, hours: try record.double(.hours) ?? 0,
                 status: try record.choice(.status, Course.Status.self) ?? .published,
                 createdAt: createdAt, updatedAt: try record.time(.updatedAt) ?? createdAt)
-            try db.savepoint {
+            try inSavepoint(if: options.skipInvalid) {
                 let stored = try courses.create(course)
                 let tags = record.list(.tags)
                 if !tags.isEmpty { try courses.tag(courseID: stored.id, with: tags) }
@@ -136,7 +136,8 @@ public struct Importer {
                                   channel: record.text(.channel) ?? "direct", campaign: record.text(.campaign),
                                   createdAt: try record.time(.createdAt) ?? currentUnixTime())
             try learners.validate(&learner)
-            try db.savepoint {
+            // Without --skip-invalid any failure rolls back the whole import, so no savepoint is needed.
+            try inSavepoint(if: options.skipInvalid) {
                 do {
                     try insert.bind([learner.externalID, learner.displayName, learner.email, learner.country,
                                      learner.channel, learner.campaign, learner.createdAt])
@@ -185,6 +186,11 @@ public struct Importer {
     }
 
     // MARK: The shared loop
+
+    /// Runs `body` in a savepoint when a failure must undo only this row.
+    private func inSavepoint(if needed: Bool, _ body: () throws -> Void) throws {
+        if needed { try db.savepoint(body) } else { try body() }
+    }
 
     private func run<Column: TransferColumn>(
         path: String, entity: String, options: ImportOptions,
