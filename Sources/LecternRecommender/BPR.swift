@@ -82,27 +82,63 @@ public enum BPR {
                 for index in userItems.rowStarts[user]..<userItems.rowStarts[user + 1] { entryUsers[index] = Int32(user) }
             }
             let rate = parameters.learningRate, reg = parameters.regularization
+            let verify = parameters.verifyNegativeSamples
+            // Samples are drawn, looked up and checked a batch at a time, then applied in order. The
+            // draws and checks do not depend on the factors, so this is exactly the one-by-one loop,
+            // with the batch's independent cache misses overlapping instead of queueing up.
+            let batch = 256
+            var userBatch = [Int](repeating: 0, count: batch)
+            var likedBatch = [Int](repeating: 0, count: batch)
+            var otherBatch = [Int](repeating: 0, count: batch)
             userFactors.withUnsafeMutableBufferPointer { x in
             itemFactors.withUnsafeMutableBufferPointer { y in
             userItems.rowStarts.withUnsafeBufferPointer { starts in
             userItems.columnIndices.withUnsafeBufferPointer { columns in
             entryUsers.withUnsafeBufferPointer { entryUsers in
+            userBatch.withUnsafeMutableBufferPointer { userBatch in
+            likedBatch.withUnsafeMutableBufferPointer { likedBatch in
+            otherBatch.withUnsafeMutableBufferPointer { otherBatch in
                 for epoch in 1...parameters.iterations {
-                    for _ in 0..<samples {
-                        let likedIndex = random.nextIndex(below: samples)
-                        let otherIndex = random.nextIndex(below: samples)
-                        let user = Int(entryUsers[likedIndex])
-                        let liked = Int(columns[likedIndex]), other = Int(columns[otherIndex])
-                        if parameters.verifyNegativeSamples
-                            && rowContains(columns.baseAddress!, from: starts[user], to: starts[user + 1], Int32(other)) {
-                            continue
+                    var done = 0
+                    while done < samples {
+                        let count = min(batch, samples - done)
+                        done += count
+                        for s in 0..<count {
+                            likedBatch[s] = random.nextIndex(below: samples)
+                            otherBatch[s] = random.nextIndex(below: samples)
                         }
-                        step(user: x.baseAddress! + user * width, liked: y.baseAddress! + liked * width,
-                             other: y.baseAddress! + other * width, factors: k, rate: rate, regularization: reg)
+                        for s in 0..<count {
+                            let likedIndex = likedBatch[s]
+                            userBatch[s] = Int(entryUsers[likedIndex])
+                            likedBatch[s] = Int(columns[likedIndex])
+                            otherBatch[s] = Int(columns[otherBatch[s]])
+                        }
+                        if verify {
+                            for s in 0..<count {
+                                let user = userBatch[s]
+                                if rowContains(columns.baseAddress!, from: starts[user], to: starts[user + 1], Int32(otherBatch[s])) {
+                                    userBatch[s] = -1  // skipped
+                                }
+                            }
+                        }
+                        // Bring the batch's vectors into cache together (one load per cache line).
+                        var touched: UInt32 = 0
+                        for s in 0..<count where userBatch[s] >= 0 {
+                            touched &+= touch(x.baseAddress! + userBatch[s] * width, width)
+                                &+ touch(y.baseAddress! + likedBatch[s] * width, width)
+                                &+ touch(y.baseAddress! + otherBatch[s] * width, width)
+                        }
+                        consume(touched)
+                        for s in 0..<count where userBatch[s] >= 0 {
+                            step(user: x.baseAddress! + userBatch[s] * width,
+                                 liked: y.baseAddress! + likedBatch[s] * width,
+                                 other: y.baseAddress! + otherBatch[s] * width,
+                                 factors: k, rate: rate, regularization: reg)
+                        }
                     }
                     progress?(epoch, parameters.iterations)
                 }
-            }}}}}
+            }}}}}}}}
         } else {
             for epoch in 1...parameters.iterations { progress?(epoch, parameters.iterations) }
         }
@@ -121,6 +157,24 @@ public enum BPR {
         return FactorModel(uncheckedFactorCount: k, userFactors: userOut, itemFactors: itemOut, itemBiases: biases,
                            regularization: parameters.regularization, alpha: 1)
     }
+
+    /// Reads one word per cache line of `count` floats at `p`, so that they are in cache when
+    /// needed; returns a meaningless sum for `consume`.
+    @inline(__always)
+    static func touch(_ p: UnsafeMutablePointer<Float>, _ count: Int) -> UInt32 {
+        let raw = UnsafeRawPointer(p)
+        var sum: UInt32 = 0
+        var offset = 0
+        while offset < count * 4 {
+            sum &+= raw.load(fromByteOffset: offset, as: UInt32.self)
+            offset += 64
+        }
+        return sum &+ raw.load(fromByteOffset: count * 4 - 4, as: UInt32.self)
+    }
+
+    /// Keeps the optimiser from dropping the loads in `touch` (Swift has no prefetch instruction).
+    @inline(never) @_optimize(none)
+    static func consume(_ value: UInt32) {}
 
     /// Whether the sorted `columns[from..<to]` contains `column`.
     @inline(__always)

@@ -1,6 +1,7 @@
 /// The dense vector kernels behind ALS, BPR and `FactorModel`: dot products, a symmetric
 /// matrix-vector product, Gram matrices and the sparse CG updates, on raw pointers with SIMD8
-/// accumulators so that they vectorize on any x86-64 or ARM64 baseline.
+/// accumulators, so that they vectorize on the plain x86-64 (SSE2) or ARM64 baseline without
+/// compiler flags.
 ///
 /// Every kernel sums in a fixed order that depends only on the vector length, never on the
 /// thread that runs it, so results are bit-for-bit reproducible.
@@ -190,52 +191,6 @@ enum FactorKernels {
         while j < n {
             out[j] += (t[0] * a[j] + t[1] * b[j]) + (t[2] * c[j] + t[3] * d[j])
             j += 1
-        }
-    }
-
-    /// (a · v, b · v) in one pass over v.
-    @inline(__always)
-    static func dot2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-                     _ n: Int) -> (Float, Float) {
-        var sa0 = Vector(), sa1 = Vector(), sb0 = Vector(), sb1 = Vector()
-        var j = 0
-        while j + 16 <= n {
-            let v0 = load(v + j), v1 = load(v + j + 8)
-            sa0 += load(a + j) * v0
-            sa1 += load(a + j + 8) * v1
-            sb0 += load(b + j) * v0
-            sb1 += load(b + j + 8) * v1
-            j &+= 16
-        }
-        if j + 8 <= n {
-            let v0 = load(v + j)
-            sa0 += load(a + j) * v0
-            sb0 += load(b + j) * v0
-            j &+= 8
-        }
-        var da = horizontalSum(sa0 + sa1)
-        var db = horizontalSum(sb0 + sb1)
-        while j < n {
-            da += a[j] * v[j]
-            db += b[j] * v[j]
-            j &+= 1
-        }
-        return (da, db)
-    }
-
-    /// out += s x + t y.
-    @inline(__always)
-    static func axpy2(_ s: Float, _ x: UnsafePointer<Float>, _ t: Float, _ y: UnsafePointer<Float>,
-                      _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        let sv = Vector(repeating: s), tv = Vector(repeating: t)
-        var j = 0
-        while j + 8 <= n {
-            store(load(out + j) + (sv * load(x + j) + tv * load(y + j)), out + j)
-            j &+= 8
-        }
-        while j < n {
-            out[j] += s * x[j] + t * y[j]
-            j &+= 1
         }
     }
 

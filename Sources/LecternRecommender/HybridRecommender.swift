@@ -102,14 +102,15 @@ public struct HybridRecommender: Sendable {
         learner.state.owned
     }
 
-    private func historyReason(_ learner: LearnerProfile, _ item: Int32) -> Reason {
-        learner.bought.contains(item) ? .bought(item: item) : .alsoTook(item: item)
+    private func historyReason(_ learner: LearnerProfile, _ item: Int32, recommending: Int32) -> Reason {
+        if item == recommending { return .lookedAt(item: item) }
+        return learner.bought.contains(item) ? .bought(item: item) : .alsoTook(item: item)
     }
 
     func neighbourCandidates(_ learner: LearnerProfile, count: Int) -> [Candidate] {
         guard let itemKNN, !learner.history.isEmpty else { return [] }
         return itemKNN.recommend(history: learner.history, excluding: excluded(learner), count: count).map {
-            Candidate(item: $0.item, score: Double($0.score), reason: historyReason(learner, $0.because))
+            Candidate(item: $0.item, score: Double($0.score), reason: historyReason(learner, $0.because, recommending: $0.item))
         }
     }
 
@@ -121,14 +122,14 @@ public struct HybridRecommender: Sendable {
         let top = model.recommend(userVector: vector, excluding: excluded(learner), count: count)
         // Explain with the touched course whose factors are closest to the proposed one.
         return top.map { entry in
-            var because = learner.history[0].item
+            var because = entry.item
             var best = -Float.infinity
-            for (item, weight) in learner.history where Int(item) < items {
+            for (item, weight) in learner.history where Int(item) < items && item != entry.item {
                 var dot: Float = 0
                 for f in 0..<factors { dot += model.itemFactors[Int(item) * factors + f] * model.itemFactors[Int(entry.item) * factors + f] }
                 if dot * weight > best { best = dot * weight; because = item }
             }
-            return Candidate(item: entry.item, score: Double(entry.score), reason: historyReason(learner, because))
+            return Candidate(item: entry.item, score: Double(entry.score), reason: historyReason(learner, because, recommending: entry.item))
         }
     }
 

@@ -97,15 +97,17 @@ public struct ItemKNNModel: Sendable, Equatable {
             for k in neighborStarts[Int(liked)]..<neighborStarts[Int(liked) + 1] {
                 let item = neighborIndices[k]
                 let contribution = Double(weight) * Double(neighborScores[k])
+                // A course's own entry adds to its score but explains nothing: prefer any other course.
+                let rank = item == liked ? -1.0 : contribution
                 if var entry = scores[item] {
                     entry.score += contribution
-                    if contribution > entry.best || (contribution == entry.best && liked < entry.because) {
-                        entry.best = contribution
+                    if rank > entry.best || (rank == entry.best && liked < entry.because) {
+                        entry.best = rank
                         entry.because = liked
                     }
                     scores[item] = entry
                 } else {
-                    scores[item] = (contribution, contribution, liked)
+                    scores[item] = (contribution, rank, liked)
                 }
             }
         }

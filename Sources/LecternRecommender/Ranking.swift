@@ -4,6 +4,8 @@ public enum Reason: Sendable, Equatable {
     case bought(item: Int32)
     /// "learners who took <course> also took this"
     case alsoTook(item: Int32)
+    /// "you looked at this course before": the learner viewed or wished for it and nothing else explains it
+    case lookedAt(item: Int32)
     /// "popular in <domain>"
     case popularIn(domain: Int32)
     /// "matches your interest in <tag or domain>"

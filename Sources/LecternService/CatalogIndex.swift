@@ -43,6 +43,7 @@ struct CatalogIndex {
         switch reason {
         case .bought(let item): "because you bought \(courses[Int(item)].title)"
         case .alsoTook(let item): "learners who took \(courses[Int(item)].title) also took this"
+        case .lookedAt: "you looked at this course before"
         case .popularIn(let domain): "popular in \(domainNames[Int(domain)])"
         case .interest(let term): "matches your interest in \(term)"
         case .crossDomain(let domain): "learners like you branched out into \(domainNames[Int(domain)])"

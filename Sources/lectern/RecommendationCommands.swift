@@ -135,7 +135,7 @@ extension Lectern {
             if output.format == .table {
                 let source = list.foldedIn ? "computed now from run \(list.run.id) (new activity since training)" : "cached by run \(list.run.id)"
                 print("\(list.algorithm.rawValue) recommendations for \(list.learner.externalID), \(source):")
-                print(listing.rendered(.table, maxWidth: explain ? 60 : 48), terminator: "")
+                print(listing.rendered(.table, maxWidth: explain ? 90 : 48), terminator: "")
             } else {
                 print(listing.rendered(output.format), terminator: "")
             }

@@ -286,11 +286,11 @@ struct FactorModelTests {
         let first = (0..<8).map { _ in a.next() }
         #expect(first == (0..<8).map { _ in b.next() })
         #expect(first != (0..<8).map { _ in c.next() })
-        for _ in 0..<1000 {
-            let x = a.nextUnitFloat()
-            #expect(x >= 0 && x < 1)
-            #expect((0..<7).contains(a.nextIndex(below: 7)))
-        }
+        let units = (0..<1000).map { _ in a.nextUnitFloat() }
+        #expect(units.allSatisfy { $0 >= 0 && $0 < 1 })
+        #expect(units.contains { $0 < 0.1 } && units.contains { $0 > 0.9 })
+        let indices = Set((0..<1000).map { _ in a.nextIndex(below: 7) })
+        #expect(indices == Set(0..<7))
         var s0 = SeededGenerator(seed: 1, stream: 0), s1 = SeededGenerator(seed: 1, stream: 1)
         #expect(s0.next() != s1.next())
     }

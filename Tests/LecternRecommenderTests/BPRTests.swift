@@ -52,6 +52,57 @@ struct BPRTests {
         #expect(try BPR.train(userItems: matrix, parameters: other) != first)
     }
 
+    /// implicit's loop, one sample at a time, with the same draws: the batched training must match it
+    /// bit for bit.
+    static func reference(_ matrix: SparseMatrix, _ parameters: BPRParameters) -> (users: [Float], items: [Float]) {
+        let k = parameters.factors, width = k + 1
+        var random = SeededGenerator(seed: parameters.seed)
+        var items = (0..<(matrix.columnCount * width)).map { _ in (random.nextUnitFloat() - 0.5) / Float(k) }
+        var users = (0..<(matrix.rowCount * width)).map { _ in (random.nextUnitFloat() - 0.5) / Float(k) }
+        let touched = Set(matrix.columnIndices)
+        for item in 0..<matrix.columnCount where !touched.contains(Int32(item)) {
+            for j in 0..<width { items[item * width + j] = 0 }
+        }
+        for user in 0..<matrix.rowCount { users[user * width + k] = 1 }
+        var entryUsers: [Int] = []
+        for user in 0..<matrix.rowCount { entryUsers += Array(repeating: user, count: matrix.rowLength(user)) }
+        let samples = matrix.nonZeroCount
+        for _ in 0..<parameters.iterations {
+            for _ in 0..<samples {
+                let likedIndex = random.nextIndex(below: samples), otherIndex = random.nextIndex(below: samples)
+                let user = entryUsers[likedIndex]
+                let liked = Int(matrix.columnIndices[likedIndex]), other = Int(matrix.columnIndices[otherIndex])
+                if parameters.verifyNegativeSamples && matrix.row(user).columns.contains(Int32(other)) { continue }
+                users.withUnsafeMutableBufferPointer { u in
+                    items.withUnsafeMutableBufferPointer { i in
+                        BPR.step(user: u.baseAddress! + user * width, liked: i.baseAddress! + liked * width,
+                                 other: i.baseAddress! + other * width, factors: k,
+                                 rate: parameters.learningRate, regularization: parameters.regularization)
+                    }
+                }
+            }
+        }
+        return (users, items)
+    }
+
+    @Test(arguments: [true, false])
+    func batchedTrainingEqualsTheOneByOneLoop(verify: Bool) throws {
+        // More entries than one batch (256), so that batches follow one another.
+        let matrix = FactorFixtures.random(rows: 120, columns: 40, perRow: 5, seed: 9)
+        let parameters = BPRParameters(factors: 6, learningRate: 0.05, iterations: 3, seed: 12,
+                                       verifyNegativeSamples: verify)
+        let model = try BPR.train(userItems: matrix, parameters: parameters)
+        let (users, items) = Self.reference(matrix, parameters)
+        let k = parameters.factors
+        for user in 0..<matrix.rowCount {
+            #expect(Array(model.userVector(user)) == Array(users[(user * (k + 1))..<(user * (k + 1) + k)]))
+        }
+        for item in 0..<matrix.columnCount {
+            #expect(Array(model.itemVector(item)) == Array(items[(item * (k + 1))..<(item * (k + 1) + k)]))
+            #expect(model.itemBiases[item] == items[item * (k + 1) + k])
+        }
+    }
+
     @Test func untouchedCoursesStayAtZeroAndLearnersKeepNoBiasColumn() throws {
         // Course 2 is never touched: implicit starts it at zero and no positive ever moves it,
         // though it can be drawn as a negative only if some learner touched it (never).

@@ -33,6 +33,14 @@ struct ItemKNNTests {
         #expect(zip(recs, recs.dropFirst()).allSatisfy { $0.score >= $1.score })
     }
 
+    @Test func aCourseIsNeverItsOwnReason() throws {
+        let model = try ItemKNN.train(userItems: Self.abc, parameters: ItemKNNParameters(neighbors: 3))
+        // Viewed D and E, owns neither: both can come back, each explained by the other.
+        let recs = model.recommend(history: [(0, 1), (1, 1)], excluding: [], count: 3)
+        #expect(recs.first { $0.item == 0 }?.because == 1)
+        #expect(recs.first { $0.item == 1 }?.because == 0)
+    }
+
     @Test func parametersOutOfRangeAreRefused() {
         #expect(throws: RecommenderError.self) { try ItemKNN.train(userItems: Self.abc, parameters: ItemKNNParameters(neighbors: 0)) }
         #expect(throws: RecommenderError.self) { try ItemKNN.train(userItems: Self.abc, parameters: ItemKNNParameters(shrinkage: -1)) }
