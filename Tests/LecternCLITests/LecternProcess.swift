@@ -51,7 +51,8 @@ struct Lectern {
     func run(_ arguments: [String], database: String? = nil, environment: [String: String] = [:]) throws -> RunResult {
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = arguments + ["--db", database ?? databasePath]
+        // `generate` writes files, not a database, and takes no --db.
+        process.arguments = arguments.first == "generate" ? arguments : arguments + ["--db", database ?? databasePath]
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LECTERN_DB")
         for (key, value) in environment { env[key] = value }
