@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
         .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
-        .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"]),
+        .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternService", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"]),
     ]

@@ -76,6 +76,9 @@ public enum ALS {
     ///   - progress: called on the calling thread after each iteration with (done, iterations).
     /// - Throws: `FactorModelError` for invalid parameters, negative or non-finite weights, or an
     ///   `initialModel` of another shape.
+    /// - Complexity: per iteration O((cgSteps + 1) x (entries x factors + (users + items) x factors²)),
+    ///   spread over `threads`. Memory: the matrix's transpose, the two factor arrays and a few
+    ///   vectors per thread.
     public static func train(userItems: SparseMatrix, parameters: ALSParameters = ALSParameters(),
                              initialModel: FactorModel? = nil,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FactorModel {

@@ -122,13 +122,13 @@ public enum BPR {
                             }
                         }
                         // Bring the batch's vectors into cache together (one load per cache line).
-                        var touched: UInt32 = 0
+                        var lineSum: UInt32 = 0
                         for s in 0..<count where userBatch[s] >= 0 {
-                            touched &+= touch(x.baseAddress! + userBatch[s] * width, width)
+                            lineSum &+= touch(x.baseAddress! + userBatch[s] * width, width)
                                 &+ touch(y.baseAddress! + likedBatch[s] * width, width)
                                 &+ touch(y.baseAddress! + otherBatch[s] * width, width)
                         }
-                        consume(touched)
+                        consume(lineSum)
                         for s in 0..<count where userBatch[s] >= 0 {
                             step(user: x.baseAddress! + userBatch[s] * width,
                                  liked: y.baseAddress! + likedBatch[s] * width,

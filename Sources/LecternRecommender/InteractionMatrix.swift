@@ -18,13 +18,16 @@ public struct MatrixEvent: Sendable, Equatable {
     public var rating: Int8
     /// Unix seconds.
     public var time: Int64
+    /// A weight given by the data itself (an external file), used instead of the kind's weight.
+    public var weight: Float?
 
-    public init(user: Int32, item: Int32, kind: EventKind, rating: Int8 = 0, time: Int64) {
+    public init(user: Int32, item: Int32, kind: EventKind, rating: Int8 = 0, time: Int64, weight: Float? = nil) {
         self.user = user
         self.item = item
         self.kind = kind
         self.rating = rating
         self.time = time
+        self.weight = weight
     }
 }
 
@@ -93,7 +96,7 @@ public struct InteractionWeights: Sendable, Equatable {
             guard event.user >= 0, Int(event.user) < users, event.item >= 0, Int(event.item) < items else {
                 throw RecommenderError("an event names learner \(event.user) or course \(event.item) outside the matrix")
             }
-            var value = weight(of: event.kind, rating: event.rating)
+            var value = event.weight.map(Double.init) ?? weight(of: event.kind, rating: event.rating)
             if let decayPerSecond {
                 value *= exp(-decayPerSecond * Double(max(0, now - event.time)))
             }

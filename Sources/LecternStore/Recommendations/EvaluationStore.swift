@@ -1,0 +1,69 @@
+import LecternSQLite
+
+/// One algorithm's figures in an evaluation, ready to store or print.
+public struct EvaluationRow: Sendable, Equatable {
+    public var algorithm: String
+    public var parameters: String
+    public var trainingSeconds: Double
+    public var k: Int
+    public var metric: String
+    public var value: Double?
+    public var spread: Double?
+
+    public init(algorithm: String, parameters: String, trainingSeconds: Double, k: Int, metric: String,
+                value: Double?, spread: Double?) {
+        self.algorithm = algorithm
+        self.parameters = parameters
+        self.trainingSeconds = trainingSeconds
+        self.k = k
+        self.metric = metric
+        self.value = value
+        self.spread = spread
+    }
+}
+
+/// Stored offline evaluations (`evaluations`, `evaluation_results`).
+public struct EvaluationStore {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let insertEvaluation = """
+        INSERT INTO evaluations (created_at, source, protocol, learners, test_pairs) VALUES (?, ?, ?, ?, ?)
+        """
+    static let insertResult = """
+        INSERT INTO evaluation_results (evaluation_id, algorithm, parameters, training_seconds, k, metric, value, spread)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    static let latest = """
+        SELECT r.algorithm, r.parameters, r.training_seconds, r.k, r.metric, r.value, r.spread
+        FROM evaluation_results r WHERE r.evaluation_id = (SELECT max(id) FROM evaluations)
+        ORDER BY r.algorithm, r.k, r.metric
+        """
+
+    /// Stores one evaluation and its results in one transaction; returns its id.
+    @discardableResult
+    public func save(source: String, protocol json: String, learners: Int, testPairs: Int, rows: [EvaluationRow]) throws -> Int64 {
+        try withStoreErrors {
+            try db.transaction(.immediate) {
+                try db.run(Self.insertEvaluation, [currentUnixTime(), source, json, learners, testPairs])
+                let id = db.lastInsertRowID
+                for row in rows {
+                    try db.run(Self.insertResult, [id, row.algorithm, row.parameters, row.trainingSeconds, row.k, row.metric,
+                                                   row.value.flatMap { $0.isFinite ? $0 : nil }, row.spread.flatMap { $0.isFinite ? $0 : nil }])
+                }
+                return id
+            }
+        }
+    }
+
+    /// The results of the newest evaluation.
+    public func latestResults() throws -> [EvaluationRow] {
+        try db.query(Self.latest) {
+            EvaluationRow(algorithm: $0.text(0), parameters: $0.text(1), trainingSeconds: $0.double(2), k: $0.int(3),
+                          metric: $0.text(4), value: $0.optionalDouble(5), spread: $0.optionalDouble(6))
+        }
+    }
+}

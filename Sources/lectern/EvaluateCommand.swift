@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import LecternRecommender
+import LecternService
+import LecternStore
+
+extension Lectern {
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the algorithms offline on held-out behaviour.",
+            discussion: """
+                Each algorithm is trained on the training part only (popularity and content too) and its \
+                lists are scored against the held-out part. Protocol: test pairs whose learner or course is \
+                absent from training, or that already occur in training, are dropped; each learner with a \
+                test pair counts once; courses the learner touched in training are never recommended; \
+                relevance is binary (a view, wishlist, enrollment, purchase, completion or a rating of 4+). \
+                precision follows implicit (hits / min(K, relevant)); precision_over_k divides by K. \
+                Results on the database are stored in `evaluations`.
+
+                --interactions FILE evaluates a CSV or TSV with a header user,item[,weight][,timestamp] \
+                instead of the database; --train FILE --test FILE takes a split made elsewhere.
+                """)
+
+        enum Split: String, ExpressibleByArgument, CaseIterable {
+            case temporal, learnerTemporal = "learner-temporal", leaveLast = "leave-last", random, kfold
+        }
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: FormatOptions
+        @Option(help: "temporal, learner-temporal, leave-last, random or kfold.") var split: Split = .temporal
+        @Option(help: "temporal: train on events before this time (default: when 80% had happened).") var cutoff: String?
+        @Option(help: "learner-temporal: share of each learner's events that trains.") var trainFraction: Double = 0.8
+        @Option(help: "leave-last: courses held out per learner.") var leave: Int = 1
+        @Option(help: "random, kfold: share of each learner's courses held out.") var testFraction: Double = 0.2
+        @Option(help: "kfold: number of folds.") var folds: Int = 5
+        @Option(help: "Seed of the random splits.") var seed: UInt64 = 42
+        @Option(help: "Cut-offs, comma-separated (default 10).") var k: String = "10"
+        @Option(help: "Algorithms, comma-separated, or all.") var algorithm: String = "all"
+        @Option(help: "Metrics to show, comma-separated, or all.") var metrics: String = "precision,recall,ndcg,map,mrr,hit_rate,coverage,novelty,diversity_domain,gini_creator"
+        @Option(help: "Evaluate this interactions file instead of the database.") var interactions: String?
+        @Option(help: "A training file made elsewhere (with --test).") var train: String?
+        @Option(help: "A test file made elsewhere (with --train).") var test: String?
+        @Option(help: "ALS factors.") var factors: Int = 64
+        @Option(help: "ALS iterations.") var iterations: Int = 15
+        @Option(name: .customLong("neighbors"), help: "Item-kNN neighbours.") var neighbors: Int = 50
+
+        func cutoffs() throws -> [Int] {
+            let values = k.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, let list = values as? [Int], list.allSatisfy({ $0 >= 1 }) else {
+                throw CommandFailure("--k needs whole numbers of at least 1, such as 10 or 5,10,20; got '\(k)'")
+            }
+            return list
+        }
+
+        func algorithms() throws -> [Algorithm] {
+            if algorithm == "all" { return Algorithm.allCases }
+            return try algorithm.split(separator: ",").map {
+                let name = $0.trimmingCharacters(in: .whitespaces)
+                guard let value = Algorithm(rawValue: name) else {
+                    throw CommandFailure("unknown algorithm '\(name)': use \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+                }
+                return value
+            }
+        }
+
+        func shownMetrics() throws -> [Metric] {
+            if metrics == "all" { return Metric.allCases }
+            return try metrics.split(separator: ",").map {
+                let name = $0.trimmingCharacters(in: .whitespaces)
+                guard let metric = Metric(rawValue: name) else {
+                    throw CommandFailure("unknown metric '\(name)': use \(Metric.allCases.map(\.name).joined(separator: ", ")) or all")
+                }
+                return metric
+            }
+        }
+
+        func splitProtocol() throws -> EvaluationProtocol {
+            switch split {
+            case .temporal: return .temporal(cutoff: try cutoff.map { try parseTime($0, option: "--cutoff") })
+            case .learnerTemporal: return .learnerTemporal(trainFraction: trainFraction)
+            case .leaveLast: return .leaveLastOut(count: leave)
+            case .random: return .randomHoldout(testFraction: testFraction, seed: seed)
+            case .kfold: return .kFold(folds: folds, testFraction: testFraction, seed: seed)
+            }
+        }
+
+        func run() throws {
+            let cutoffs = try cutoffs(), algorithms = try algorithms(), shown = try shownMetrics()
+            var options = TrainingOptions()
+            options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
+            options.itemKNN.neighbors = neighbors
+            let outcome: EvaluationOutcome
+            let source: String
+            if train != nil || test != nil {
+                guard let train, let test else { throw CommandFailure("--train and --test go together") }
+                let data = try ExternalInteractions.load(train: train, test: test)
+                outcome = try EvaluationService.evaluate(train: data.train, test: data.test, algorithms: algorithms, cutoffs: cutoffs, options: options)
+                source = "\(train) + \(test)"
+            } else if let interactions {
+                let data = try ExternalInteractions.load(from: interactions)
+                outcome = try EvaluationService.evaluate(file: data, split: try splitProtocol(), algorithms: algorithms,
+                                                         cutoffs: cutoffs, options: options)
+                source = interactions
+            } else {
+                let db = try database.open()
+                outcome = try EvaluationService(db).evaluate(try splitProtocol(), algorithms: algorithms, cutoffs: cutoffs, options: options)
+                source = database.path
+            }
+            let kfold = outcome.rows.contains { $0.spread != nil }
+            var listing = Listing(["algorithm", "k"] + shown.map(\.name) + ["train_s"])
+            for algorithm in algorithms {
+                for k in cutoffs {
+                    let rows = outcome.rows.filter { $0.algorithm == algorithm.rawValue && $0.k == k }
+                    guard let first = rows.first else { continue }
+                    var cells: [Listing.Cell] = [.text(algorithm.rawValue), .int(Int64(k))]
+                    for metric in shown {
+                        let row = rows.first { $0.metric == metric.name }
+                        let value = row?.value.flatMap { $0.isFinite ? $0 : nil }
+                        if kfold && output.format == .table, let value, let spread = row?.spread, spread.isFinite {
+                            cells.append(.text(String(format: "%.4f±%.4f", value, spread)))
+                        } else {
+                            cells.append(.number(value, decimals: 4))
+                        }
+                    }
+                    cells.append(.number(first.trainingSeconds, decimals: 2))
+                    listing.append(cells)
+                }
+            }
+            if output.format == .table {
+                print("Evaluated \(source): \(outcome.learners) learners, \(outcome.testPairs) test pairs (\(outcome.dropped) dropped by the protocol)\(kfold ? ", mean±sd over \(folds) folds" : "")")
+            }
+            print(listing.rendered(output.format), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@Suite("lectern evaluate")
+struct EvaluateCommandTests {
+    /// 40 learners in two taste groups over 8 items: a learner of group g touches items 4g...4g+3
+    /// in order, one per day; the last one is what a temporal or leave-last split holds out.
+    static func interactionsFile(_ lectern: Lectern, separator: String = ",", name: String = "events.csv") throws -> String {
+        var lines = ["user\(separator)item\(separator)weight\(separator)timestamp"]
+        for user in 0..<40 {
+            let group = user % 2
+            for step in 0..<4 {
+                let item = group * 4 + (step + user / 2) % 4
+                lines.append("u\(user)\(separator)i\(item)\(separator)1\(separator)\(1_700_000_000 + 86_400 * step)")
+            }
+        }
+        return try lectern.write(name, lines.joined(separator: "\n") + "\n")
+    }
+
+    @Test func anExternalFileIsEvaluatedWithoutACatalog() throws {
+        let lectern = try Lectern()
+        let file = try Self.interactionsFile(lectern)
+        let out = try lectern.ok(["evaluate", "--interactions", file, "--split", "leave-last", "--algorithm", "itemknn,popular",
+                                  "--k", "3", "--format", "json", "--metrics", "precision,hit_rate"])
+        let rows = try parseJSON(out) as! [[String: Any]]
+        #expect(rows.map { $0["algorithm"] as? String } == ["itemknn", "popular"])
+        // Item-kNN learns the two groups: the held-out item is among the group's 3 others.
+        #expect(rows[0]["hit_rate"] as? Double == 1)
+        #expect(rows[0]["precision"] as? Double == 1)
+        #expect((rows[1]["hit_rate"] as? Double ?? 1) < 1)
+    }
+
+    @Test func aSplitMadeElsewhereIsTakenAsIs() throws {
+        let lectern = try Lectern()
+        let train = try lectern.write("train.tsv", "user\titem\nu1\ta\nu1\tb\nu2\ta\nu2\tb\nu2\tc\nu3\ta\n")
+        let test = try lectern.write("test.tsv", "user\titem\nu1\tc\nu3\tb\nu3\tzz\n")
+        let out = try lectern.ok(["evaluate", "--train", train, "--test", test, "--algorithm", "itemknn", "--k", "1"])
+        #expect(out.contains("2 learners, 2 test pairs (1 dropped by the protocol)"))
+    }
+
+    @Test func theDatabaseIsEvaluatedAndTheResultsStored() throws {
+        let lectern = try Lectern()
+        let dir = lectern.path("p")
+        try lectern.ok(["generate", "--seed", "5", "--creators", "4", "--courses", "30", "--users", "120",
+                        "--interactions", "4000", "--out", dir])
+        for entity in ["creators", "courses", "users", "interactions"] { try lectern.ok(["import", entity, "\(dir)/\(entity).csv"]) }
+        let out = try lectern.ok(["evaluate", "--split", "kfold", "--folds", "3", "--factors", "8", "--iterations", "3",
+                                  "--algorithm", "itemknn,hybrid"])
+        #expect(out.contains("mean±sd over 3 folds"))
+        let stored = try lectern.snapshot()
+        #expect(stored.contains("INSERT INTO evaluation_results"))
+        #expect(stored.contains("'hybrid'"))
+    }
+
+    @Test(arguments: [
+        (["--k", "0"], "at least 1"),
+        (["--algorithm", "magic"], "unknown algorithm"),
+        (["--metrics", "accuracy"], "unknown metric"),
+        (["--split", "temporal", "--cutoff", "2100-01-01"], "the test part is empty"),
+        (["--split", "temporal", "--cutoff", "1990-01-01"], "no learner is left"),
+        (["--train", "only.csv"], "go together"),
+    ] as [([String], String)])
+    func badInputIsRefused(arguments: [String], expected: String) throws {
+        let lectern = try Lectern()
+        let file = try Self.interactionsFile(lectern)
+        let line = try lectern.fails(["evaluate", "--interactions", file] + arguments)
+        #expect(line.contains(expected), "got: \(line)")
+    }
+
+    @Test func aMalformedFileIsReportedByLine() throws {
+        let lectern = try Lectern()
+        let file = try lectern.write("bad.csv", "user,item,weight\nu1,a,1\nu2,b,heavy\n")
+        #expect(try lectern.fails(["evaluate", "--interactions", file]).contains("line 3"))
+        let header = try lectern.write("bad2.csv", "learner,item\nu1,a\n")
+        #expect(try lectern.fails(["evaluate", "--interactions", header]).contains("unknown column 'learner'"))
+    }
+}
