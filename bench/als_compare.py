@@ -2,7 +2,7 @@
 """Lectern's implicit-feedback ALS side by side with implicit 0.7.3 on the same matrix.
 
     python3 bench/als_compare.py                 # generate (once), time both, compare quality
-    python3 bench/als_compare.py --repeat 3      # best of 3 runs each
+    python3 bench/als_compare.py --rounds 3      # 3 alternating runs each, best and median
     python3 bench/als_compare.py --skip-implicit # only rebuild and time Lectern
 
 What it does:
@@ -16,8 +16,10 @@ What it does:
   (c) compiles Lectern's LecternRecommender sources and bench/als_compare_main.swift with swiftc
       (-O, whole module, as `swift build -c release` does) and runs the same training.
 
-Wall time is the fit alone, measured inside each process; peak memory is each subprocess's
-ru_maxrss (os.wait4), so it includes the Python interpreter, numpy and scipy for implicit.
+Wall time and CPU time (all threads, user + system) are the fit alone, measured inside each
+process; CPU time is the steadier figure when other work shares the machine. Peak memory is each
+subprocess's ru_maxrss (os.wait4), so it includes the Python interpreter, numpy and scipy for
+implicit.
 
 Quality: both models solve the same problem from different random starts, so they are not
 bit-identical. The script reports each model's weighted training loss (computed here in numpy
@@ -128,16 +130,23 @@ def implicit_worker(args):
     m = read_matrix(args.data)
     confidence = m.copy()
     confidence.data = (1.0 + args.alpha * confidence.data).astype(np.float32)
-    times = []
+    import resource
+
+    def cpu():
+        u = resource.getrusage(resource.RUSAGE_SELF)
+        return u.ru_utime + u.ru_stime
+
+    times, cpu_times = [], []
     model = None
     for _ in range(args.repeat):
         model = AlternatingLeastSquares(
             factors=args.factors, iterations=args.iterations, regularization=args.regularization,
             alpha=1.0, use_gpu=False, use_cg=True, num_threads=0, random_state=args.seed,
             calculate_training_loss=False)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu()
         model.fit(confidence, show_progress=False)
         times.append(time.perf_counter() - start)
+        cpu_times.append(cpu() - start_cpu)
     if args.save_prefix:
         model.user_factors.astype("<f4").tofile(args.save_prefix + "_user.f32")
         model.item_factors.astype("<f4").tofile(args.save_prefix + "_item.f32")
@@ -151,7 +160,7 @@ def implicit_worker(args):
             args.save_init_prefix + "_item.f32")
     blas = [{k: d.get(k) for k in ("internal_api", "architecture", "num_threads", "version", "filepath")}
             for d in threadpoolctl.threadpool_info()]
-    print(json.dumps({"fit_seconds": times, "threadpool": blas}))
+    print(json.dumps({"fit_seconds": times, "fit_cpu_seconds": cpu_times, "threadpool": blas}))
 
 
 def run_measured(cmd, env=None):
@@ -189,7 +198,11 @@ def run_implicit(args, seed, save_prefix="", save_init_prefix="", repeat=1):
 
 def build_swift(args):
     sources_dir = os.path.join(ROOT, "Sources", "LecternRecommender")
-    sources = sorted(os.path.join(sources_dir, f) for f in os.listdir(sources_dir) if f.endswith(".swift"))
+    # By default only what ALS needs (so that work in progress elsewhere in the module cannot
+    # break the benchmark); --all-sources compiles the module as SwiftPM does.
+    own = ("ALS", "BPR", "FactorModel", "SeededGenerator", "SparseMatrix")
+    sources = sorted(os.path.join(sources_dir, f) for f in os.listdir(sources_dir)
+                     if f.endswith(".swift") and (args.all_sources or f.startswith(own)))
     os.makedirs(BUILD, exist_ok=True)
     optimize = ["-Ounchecked"] if args.ounchecked else ["-O"]
     extra = args.swiftc_flag or []
@@ -279,12 +292,14 @@ def main():
     p.add_argument("--alpha", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=0, help="Lectern's threads (0: one per core)")
-    p.add_argument("--repeat", type=int, default=1, help="fits per process; the best time counts")
+    p.add_argument("--rounds", type=int, default=1, help="alternating Lectern/implicit processes")
+    p.add_argument("--repeat", type=int, default=1, help="fits per process")
     p.add_argument("--skip-implicit", action="store_true")
     p.add_argument("--skip-quality", action="store_true")
     p.add_argument("--swiftc", default="swiftc")
     p.add_argument("--ounchecked", action="store_true", help="compile Lectern with -Ounchecked")
     p.add_argument("--swiftc-flag", action="append", help="extra swiftc flag (repeatable)")
+    p.add_argument("--all-sources", action="store_true", help="compile all of Sources/LecternRecommender")
     p.add_argument("--keep-openblas-coretype", action="store_true")
     # internal: the implicit subprocess
     p.add_argument("--implicit-worker", action="store_true", help=argparse.SUPPRESS)
@@ -300,7 +315,13 @@ def main():
     import numpy as np
 
     header = os.path.join(DATA, "header.json")
-    if args.regenerate or not os.path.exists(header):
+    stale = True
+    if os.path.exists(header):
+        with open(header) as f:
+            h = json.load(f)
+        stale = (h.get("rows"), h.get("columns"), h.get("nnz"), h.get("seed")) != (
+            args.users, args.items, args.nnz, args.data_seed)
+    if args.regenerate or stale:
         t = time.perf_counter()
         m = generate(args.users, args.items, args.nnz, args.data_seed)
         write_matrix(m, DATA, args.data_seed)
@@ -315,22 +336,37 @@ def main():
           f"alpha={args.alpha} seed={args.seed} cg_steps=3, {os.cpu_count()} cores")
 
     exe = build_swift(args)
-    lectern = run_swift(args, exe, args.seed, save_prefix=os.path.join(OUT, "als_lectern"), repeat=args.repeat)
-    l_time = min(lectern["fit_seconds"])
-    print(f"lectern : fit {l_time:.3f} s (runs {', '.join(f'{t:.3f}' for t in lectern['fit_seconds'])}), "
-          f"threads {lectern['threads']}, peak RSS {lectern['peak_rss_mib']:.1f} MiB")
+    # Alternate the two in separate processes, so that load from elsewhere on the machine hits both
+    # alike; the best fit time of each counts (the median is shown too).
+    lectern_runs, implicit_runs = [], []
+    for round_ in range(args.rounds):
+        lectern_runs.append(run_swift(args, exe, args.seed, save_prefix=os.path.join(OUT, "als_lectern"),
+                                      repeat=args.repeat))
+        if not args.skip_implicit:
+            implicit_runs.append(run_implicit(args, args.seed, save_prefix=os.path.join(OUT, "als_implicit"),
+                                              save_init_prefix=os.path.join(OUT, "als_implicit_init"),
+                                              repeat=args.repeat))
+
+    def summary(runs):
+        times = sorted(t for r in runs for t in r["fit_seconds"])
+        rss = max(r["peak_rss_mib"] for r in runs)
+        return times[0], times[len(times) // 2], times, rss
+
+    def best_cpu(runs):
+        return min(t for r in runs for t in r["fit_cpu_seconds"])
+
+    l_time, l_median, l_times, l_rss = summary(lectern_runs)
+    print(f"lectern : fit best {l_time:.3f} s, median {l_median:.3f} s (runs {', '.join(f'{t:.3f}' for t in l_times)}), "
+          f"CPU {best_cpu(lectern_runs):.3f} s, threads {lectern_runs[0]['threads']}, peak RSS {l_rss:.1f} MiB")
     if args.skip_implicit:
         return
-
-    implicit = run_implicit(args, args.seed, save_prefix=os.path.join(OUT, "als_implicit"),
-                            save_init_prefix=os.path.join(OUT, "als_implicit_init"), repeat=args.repeat)
-    i_time = min(implicit["fit_seconds"])
+    i_time, i_median, i_times, i_rss = summary(implicit_runs)
     blas = ", ".join(f"{b['internal_api']} {b.get('architecture') or ''} threads={b['num_threads']}"
-                     for b in implicit["threadpool"])
-    print(f"implicit: fit {i_time:.3f} s (runs {', '.join(f'{t:.3f}' for t in implicit['fit_seconds'])}), "
-          f"peak RSS {implicit['peak_rss_mib']:.1f} MiB  [{blas}]")
-    print(f"ratio lectern/implicit: time {l_time / i_time:.3f}, peak RSS "
-          f"{lectern['peak_rss_mib'] / implicit['peak_rss_mib']:.3f}")
+                     for b in implicit_runs[0]["threadpool"])
+    print(f"implicit: fit best {i_time:.3f} s, median {i_median:.3f} s (runs {', '.join(f'{t:.3f}' for t in i_times)}), "
+          f"CPU {best_cpu(implicit_runs):.3f} s, peak RSS {i_rss:.1f} MiB  [{blas}]")
+    print(f"ratio lectern/implicit: time {l_time / i_time:.3f} (best), {l_median / i_median:.3f} (median); "
+          f"CPU time {best_cpu(lectern_runs) / best_cpu(implicit_runs):.3f} (best); peak RSS {l_rss / i_rss:.3f}")
     if args.skip_quality:
         return
 

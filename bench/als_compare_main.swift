@@ -59,6 +59,14 @@ struct ALSCompareMain {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
+    /// User + system CPU seconds of this process, all threads.
+    static func cpuTime() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+    }
+
     static func main() throws {
         var options: [String: String] = [:]
         var arguments = CommandLine.arguments.dropFirst()
@@ -91,19 +99,21 @@ struct ALSCompareMain {
                                       regularization: parameters.regularization, alpha: parameters.alpha)
         }
 
-        var times: [Double] = []
+        var times: [Double] = [], cpuTimes: [Double] = []
         var model: FactorModel?
         for _ in 0..<repeats {
             model = nil  // free the previous model before the next fit, as a fresh process would
-            let start = now()
+            let start = now(), startCPU = cpuTime()
             model = try ALS.train(userItems: matrix, parameters: parameters, initialModel: initial)
             times.append(now() - start)
+            cpuTimes.append(cpuTime() - startCPU)
         }
         if let prefix = options["save-prefix"], let model {
             writeFile(prefix + "_user.f32", model.userFactors)
             writeFile(prefix + "_item.f32", model.itemFactors)
         }
         let threads = parameters.threads == 0 ? ALSParameters.processorCount : parameters.threads
-        print("{\"fit_seconds\": [\(times.map { String($0) }.joined(separator: ", "))], \"threads\": \(threads)}")
+        print("{\"fit_seconds\": [\(times.map { String($0) }.joined(separator: ", "))], "
+            + "\"fit_cpu_seconds\": [\(cpuTimes.map { String($0) }.joined(separator: ", "))], \"threads\": \(threads)}")
     }
 }

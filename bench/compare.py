@@ -43,7 +43,7 @@ def run_measured(command):
 def neighbours(directory, prefix):
     indptr = np.fromfile(os.path.join(directory, prefix + ".indptr.i64"), dtype="<i8")
     indices = np.fromfile(os.path.join(directory, prefix + ".indices.i32"), dtype="<i4")
-    scores = np.fromfile(os.path.join(directory, prefix + ".scores.f32"), dtype="<f4")
+    scores = np.fromfile(os.path.join(directory, prefix + ".scores.f64"), dtype="<f8")
     return indptr, indices, scores
 
 
@@ -55,7 +55,7 @@ def compare_neighbours(directory, algorithm):
     for i in range(len(a_ptr) - 1):
         ours = {int(j): float(s) for j, s in zip(a_idx[a_ptr[i]:a_ptr[i + 1]], a_sc[a_ptr[i]:a_ptr[i + 1]]) if j != i}
         theirs = {int(j): float(s) for j, s in zip(b_idx[b_ptr[i]:b_ptr[i + 1]], b_sc[b_ptr[i]:b_ptr[i + 1]]) if j != i}
-        cutoff = min(list(ours.values()) + list(theirs.values()) + [0.0])
+        cutoff = min(list(ours.values()) + list(theirs.values()) or [0.0])
         bad = False
         for j in set(ours) | set(theirs):
             if j in ours and j in theirs:

@@ -42,7 +42,7 @@ def main():
         sim = model.similarity.tocsr()
         sim.indptr.astype("<i8").tofile(os.path.join(directory, algorithm + ".implicit.indptr.i64"))
         sim.indices.astype("<i4").tofile(os.path.join(directory, algorithm + ".implicit.indices.i32"))
-        sim.data.astype("<f4").tofile(os.path.join(directory, algorithm + ".implicit.scores.f32"))
+        sim.data.astype("<f8").tofile(os.path.join(directory, algorithm + ".implicit.scores.f64"))
         print(json.dumps({"seconds": seconds}))
     elif algorithm == "als":
         factors = int(sys.argv[3]) if len(sys.argv) > 3 else 64

@@ -67,9 +67,9 @@ public struct ItemKNNModel: Sendable, Equatable {
     /// best first.
     public let neighborStarts: [Int]
     public let neighborIndices: [Int32]
-    public let neighborScores: [Float]
+    public let neighborScores: [Double]
 
-    public init(itemCount: Int, neighborStarts: [Int], neighborIndices: [Int32], neighborScores: [Float]) {
+    public init(itemCount: Int, neighborStarts: [Int], neighborIndices: [Int32], neighborScores: [Double]) {
         precondition(neighborStarts.count == itemCount + 1 && neighborIndices.count == neighborScores.count)
         self.itemCount = itemCount
         self.neighborStarts = neighborStarts
@@ -78,9 +78,9 @@ public struct ItemKNNModel: Sendable, Equatable {
     }
 
     /// Course `item`'s neighbours, best first, without the course itself.
-    public func neighbors(of item: Int) -> [(item: Int32, score: Float)] {
+    public func neighbors(of item: Int) -> [(item: Int32, score: Double)] {
         guard item >= 0 && item < itemCount else { return [] }
-        var out: [(item: Int32, score: Float)] = []
+        var out: [(item: Int32, score: Double)] = []
         for k in neighborStarts[item]..<neighborStarts[item + 1] where Int(neighborIndices[k]) != item {
             out.append((neighborIndices[k], neighborScores[k]))
         }
@@ -96,7 +96,7 @@ public struct ItemKNNModel: Sendable, Equatable {
         for (liked, weight) in history where Int(liked) < itemCount && liked >= 0 {
             for k in neighborStarts[Int(liked)]..<neighborStarts[Int(liked) + 1] {
                 let item = neighborIndices[k]
-                let contribution = Double(weight) * Double(neighborScores[k])
+                let contribution = Double(weight) * neighborScores[k]
                 // A course's own entry adds to its score but explains nothing: prefer any other course.
                 let rank = item == liked ? -1.0 : contribution
                 if var entry = scores[item] {
@@ -135,31 +135,35 @@ public enum ItemKNN {
         // Weighted item x user values, in Double (implicit's weighting yields float64 too).
         var itemValues = itemUsers.values.map(Double.init)
         let userDegree = (0..<users).map { Double(userItems.rowLength($0)) }
+        // The steps that implicit (numpy, on a float32 matrix) rounds to float32 are rounded to
+        // Float here too, so scores agree to the last digits even when they run into the thousands.
         switch parameters.weighting {
         case .cosine:
-            normalizeRows(&itemValues, starts: itemUsers.rowStarts)
+            normalizeRows(&itemValues, starts: itemUsers.rowStarts, squaresInFloat: true)
         case .tfidf:
             let n = Double(items)
             for i in 0..<items {
                 for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
                     let u = Int(itemUsers.columnIndices[k])
-                    itemValues[k] = itemValues[k].squareRoot() * (log(n) - log1p(userDegree[u]))
+                    itemValues[k] = Double(Float(itemValues[k]).squareRoot()) * (log(n) - log1p(userDegree[u]))
                 }
             }
-            normalizeRows(&itemValues, starts: itemUsers.rowStarts)
+            normalizeRows(&itemValues, starts: itemUsers.rowStarts, squaresInFloat: false)
         case .bm25(let k1, let b):
             let n = Double(items)
             var lengths = [Double](repeating: 0, count: items)
             for i in 0..<items {
                 for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] { lengths[i] += itemValues[k] }
             }
-            let average = items > 0 ? lengths.reduce(0, +) / Double(items) : 1
+            let average = items > 0 ? Float(lengths.reduce(0, +)) / Float(items) : 1
+            let (k1f, bf) = (Float(k1), Float(b))
             for i in 0..<items {
-                let lengthNorm = (1.0 - b) + b * lengths[i] / average
+                let lengthNorm = Float(1.0 - b) + bf * Float(lengths[i]) / average
                 for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
                     let u = Int(itemUsers.columnIndices[k])
-                    let x = itemValues[k]
-                    itemValues[k] = x * (k1 + 1.0) / (k1 * lengthNorm + x) * (log(n) - log1p(userDegree[u]))
+                    let x = Float(itemValues[k])
+                    let saturated = x * Float(k1 + 1.0) / (k1f * lengthNorm + x)
+                    itemValues[k] = Double(saturated) * (log(n) - log1p(userDegree[u]))
                 }
             }
         }
@@ -179,7 +183,7 @@ public enum ItemKNN {
         let threadCount = max(1, min(parameters.threads == 0 ? activeProcessorCount() : parameters.threads, max(1, items)))
         let k = parameters.neighbors
         let shrinkage = parameters.shrinkage
-        var perItem = [[(Int32, Float)]](repeating: [], count: items)
+        var perItem = [[(Int32, Double)]](repeating: [], count: items)
         let chunk = 64
         let chunkCount = (items + chunk - 1) / chunk
         let done = Counter()
@@ -196,37 +200,69 @@ public enum ItemKNN {
                 let nextChunk = Counter()
                 DispatchQueue.concurrentPerform(iterations: threadCount) { _ in
                     let (itemStarts, itemColumns, itemValues, userStarts, userColumns, userValues) = shared.value
-                    var accumulator = [Double](repeating: 0, count: items)
-                    var common = [Int32](repeating: 0, count: shrinkage > 0 ? items : 0)
-                    var touched: [Int32] = []
+                    // Per-thread scratch: sums, the item that last touched each slot, and the touched list.
+                    let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: items)
+                    let stamp = UnsafeMutablePointer<Int32>.allocate(capacity: items)
+                    let common = UnsafeMutablePointer<Int32>.allocate(capacity: shrinkage > 0 ? items : 1)
+                    let touched = UnsafeMutablePointer<Int32>.allocate(capacity: items)
+                    stamp.initialize(repeating: -1, count: items)
+                    defer {
+                        accumulator.deallocate()
+                        stamp.deallocate()
+                        common.deallocate()
+                        touched.deallocate()
+                    }
                     var top = TopK(capacity: k)
                     while true {
                         let c = nextChunk.increment() - 1
                         if c >= chunkCount { break }
                         for i in (c * chunk)..<min(items, (c + 1) * chunk) {
+                            let marker = Int32(i)
+                            var count = 0
                             for a in itemStarts[i]..<itemStarts[i + 1] {
                                 let u = Int(itemColumns[a])
                                 let weight = itemValues[a]
-                                for b in userStarts[u]..<userStarts[u + 1] {
-                                    let j = Int(userColumns[b])
-                                    if accumulator[j] == 0 && (shrinkage == 0 ? true : common[j] == 0) { touched.append(Int32(j)) }
-                                    accumulator[j] += weight * userValues[b]
-                                    if shrinkage > 0 { common[j] += 1 }
+                                var b = userStarts[u]
+                                let end = userStarts[u + 1]
+                                if shrinkage > 0 {
+                                    while b < end {
+                                        let j = Int(userColumns[b])
+                                        if stamp[j] != marker {
+                                            stamp[j] = marker
+                                            accumulator[j] = 0
+                                            common[j] = 0
+                                            touched[count] = Int32(j)
+                                            count += 1
+                                        }
+                                        accumulator[j] += weight * userValues[b]
+                                        common[j] += 1
+                                        b += 1
+                                    }
+                                } else {
+                                    while b < end {
+                                        let j = Int(userColumns[b])
+                                        if stamp[j] != marker {
+                                            stamp[j] = marker
+                                            accumulator[j] = 0
+                                            touched[count] = Int32(j)
+                                            count += 1
+                                        }
+                                        accumulator[j] += weight * userValues[b]
+                                        b += 1
+                                    }
                                 }
                             }
                             top.removeAll()
-                            for j in touched {
+                            for t in 0..<count {
+                                let j = touched[t]
                                 var score = accumulator[Int(j)]
                                 if shrinkage > 0 {
                                     let n = Double(common[Int(j)])
                                     score *= n / (n + shrinkage)
-                                    common[Int(j)] = 0
                                 }
-                                accumulator[Int(j)] = 0
                                 if score != 0 { top.insert(j, score) }
                             }
-                            touched.removeAll(keepingCapacity: true)
-                            output.value[i] = top.sortedDescending().map { ($0.index, Float($0.score)) }
+                            output.value[i] = top.sortedDescending().map { ($0.index, $0.score) }
                         }
                         let finished = done.add(min(items, (c + 1) * chunk) - c * chunk)
                         if let progress { lock.withLock { progress(finished, items) } }
@@ -236,7 +272,7 @@ public enum ItemKNN {
         }
         var starts = [Int](repeating: 0, count: items + 1)
         for i in 0..<items { starts[i + 1] = starts[i] + perItem[i].count }
-        var indices = [Int32](), scores = [Float]()
+        var indices = [Int32](), scores = [Double]()
         indices.reserveCapacity(starts[items])
         scores.reserveCapacity(starts[items])
         for list in perItem {
@@ -248,10 +284,12 @@ public enum ItemKNN {
         return ItemKNNModel(itemCount: items, neighborStarts: starts, neighborIndices: indices, neighborScores: scores)
     }
 
-    private static func normalizeRows(_ values: inout [Double], starts: [Int]) {
+    private static func normalizeRows(_ values: inout [Double], starts: [Int], squaresInFloat: Bool) {
         for r in 0..<(starts.count - 1) {
             var sum = 0.0
-            for k in starts[r]..<starts[r + 1] { sum += values[k] * values[k] }
+            for k in starts[r]..<starts[r + 1] {
+                sum += squaresInFloat ? Double(Float(values[k]) * Float(values[k])) : values[k] * values[k]
+            }
             guard sum > 0 else { continue }
             let norm = sum.squareRoot()
             for k in starts[r]..<starts[r + 1] { values[k] /= norm }

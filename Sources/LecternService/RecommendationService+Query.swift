@@ -116,15 +116,15 @@ extension RecommendationService {
 
     /// An item-kNN model holding just the neighbour lists of the courses in `history`.
     private func neighborModel(runID: Int64, history: [(item: Int32, weight: Float)], catalog: CatalogIndex) throws -> ItemKNNModel {
-        var lists = [[(Int32, Float)]](repeating: [], count: catalog.count)
+        var lists = [[(Int32, Double)]](repeating: [], count: catalog.count)
         let cache = RecommendationCache(db)
         for (item, _) in history {
             let courseID = catalog.courses[Int(item)].id
             lists[Int(item)] = try cache.neighbors(courseID: courseID, algorithm: "itemknn", limit: 10_000, includeUnavailable: true)
-                .compactMap { neighbor in catalog.columnOf[neighbor.courseID].map { ($0, Float(neighbor.score)) } }
+                .compactMap { neighbor in catalog.columnOf[neighbor.courseID].map { ($0, neighbor.score) } }
         }
         var starts = [0]
-        var indices: [Int32] = [], scores: [Float] = []
+        var indices: [Int32] = [], scores: [Double] = []
         for list in lists {
             for (item, score) in list {
                 indices.append(item)

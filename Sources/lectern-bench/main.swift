@@ -68,7 +68,7 @@ do {
             let seconds = elapsed(since: start)
             try write(model.neighborStarts.map { Int64($0) }, to: "\(directory)/\(algorithm).indptr.i64")
             try write(model.neighborIndices, to: "\(directory)/\(algorithm).indices.i32")
-            try write(model.neighborScores, to: "\(directory)/\(algorithm).scores.f32")
+            try write(model.neighborScores, to: "\(directory)/\(algorithm).scores.f64")
             print("{\"seconds\": \(seconds)}")
         case "als":
             let factors = arguments.count > 4 ? Int(arguments[4])! : 64
