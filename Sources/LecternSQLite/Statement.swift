@@ -71,6 +71,13 @@ public final class Statement {
                                     Int32(bytes.count), lectern_sqlite_transient()))
     }
 
+    /// Binds text that lives for the whole program (a string literal): SQLite need not copy it.
+    @inlinable
+    public func bind(_ index: Int, static value: StaticString) throws {
+        let pointer = UnsafeRawPointer(value.utf8Start).assumingMemoryBound(to: CChar.self)
+        try check(sqlite3_bind_text(handle, Int32(index), pointer, Int32(value.utf8CodeUnitCount), nil))
+    }
+
     @inlinable
     public func bind(_ index: Int, _ value: [UInt8]) throws {
         let code = value.withUnsafeBytes { bytes in

@@ -5,6 +5,19 @@ public struct Interaction: Sendable, Equatable, Codable {
 
         /// Whether `value` is required (`rate`: the rating; `purchase`, `refund`: the amount).
         public var carriesValue: Bool { self == .rate || self == .purchase || self == .refund }
+
+        /// The name as a literal, for binding without a copy.
+        var staticName: StaticString {
+            switch self {
+            case .view: "view"
+            case .wishlist: "wishlist"
+            case .enroll: "enroll"
+            case .purchase: "purchase"
+            case .complete: "complete"
+            case .rate: "rate"
+            case .refund: "refund"
+            }
+        }
     }
 
     public var id: Int64

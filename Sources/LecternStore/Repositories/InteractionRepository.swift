@@ -130,7 +130,7 @@ public final class InteractionWriter {
         let s = insertStatement
         try s.bind(1, interaction.userID)
         try s.bind(2, interaction.courseID)
-        try s.bind(3, interaction.kind.rawValue)
+        try s.bind(3, static: interaction.kind.staticName)
         if let value = interaction.value { try s.bind(4, value) } else { try s.bindNull(4) }
         if let channel = interaction.channel, !channel.isEmpty { try s.bind(5, channel) } else { try s.bindNull(5) }
         try s.bind(6, interaction.occurredAt)

@@ -1,3 +1,4 @@
+import Foundation
 import LecternSQLite
 
 /// What an import did.
@@ -162,25 +163,22 @@ public struct Importer {
             courseIDs[slug] = (id, price)
         }
         let writer = try InteractionWriter(db)
-        return try run(path: path, entity: "interactions", options: options) { (record: ImportRecord<InteractionColumn>, summary: inout ImportSummary) in
+        let (users, courses) = (userIDs, courseIDs)
+        return try runPipelined(path: path, entity: "interactions", options: options) { (record: ImportRecord<InteractionColumn>) in
             let user = try record.requiredText(.user)
-            guard let userID = userIDs[user] else { throw record.fail(.user, "no learner with external id '\(user)'") }
+            guard let userID = users[user] else { throw record.fail(.user, "no learner with external id '\(user)'") }
             let slug = try record.requiredText(.course)
-            guard let course = courseIDs[slug] else { throw record.fail(.course, "no course '\(slug)'") }
+            guard let course = courses[slug] else { throw record.fail(.course, "no course '\(slug)'") }
             guard let kind = try record.choice(.kind, Interaction.Kind.self) else { throw record.fail(.kind, "a value is required") }
             guard let occurredAt = try record.time(.occurredAt) else { throw record.fail(.occurredAt, "a value is required") }
             let interaction = Interaction(userID: userID, courseID: course.id, kind: kind, value: try record.int(.value),
                                           channel: record.text(.channel), occurredAt: occurredAt,
                                           idempotencyKey: record.text(.key))
-            do {
-                switch try writer.insert(interaction, coursePrice: course.price) {
-                case .recorded: summary.imported += 1
-                case .duplicate: summary.duplicates += 1
-                }
-            } catch let error as StoreError {
-                throw StoreError(error.code, "line \(record.line): \(error.message)")
-            } catch let error as SQLiteError {
-                throw StoreError.invalid("line \(record.line): \(error.message)")
+            return (interaction, course.price)
+        } store: { parsed, summary in
+            switch try writer.insert(parsed.0, coursePrice: parsed.1) {
+            case .recorded: summary.imported += 1
+            case .duplicate: summary.duplicates += 1
             }
         }
     }
@@ -190,6 +188,91 @@ public struct Importer {
     /// Runs `body` in a savepoint when a failure must undo only this row.
     private func inSavepoint(if needed: Bool, _ body: () throws -> Void) throws {
         if needed { try db.savepoint(body) } else { try body() }
+    }
+
+    /// One parsed row, or why it could not be parsed.
+    private enum ParsedRow<Value: Sendable>: Sendable {
+        case parsed(line: Int, value: Value)
+        case failed(line: Int, error: StoreError)
+    }
+
+    /// The import loop with parsing on a second thread: `parse` turns records into values there,
+    /// `store` writes them here, in file order, inside one transaction.
+    private func runPipelined<Column: TransferColumn, Value: Sendable>(
+        path: String, entity: String, options: ImportOptions,
+        parse: @escaping @Sendable (ImportRecord<Column>) throws -> Value,
+        store: (Value, inout ImportSummary) throws -> Void
+    ) throws -> ImportSummary {
+        guard let format = options.format ?? TransferFormat.inferred(from: path) else {
+            throw StoreError.invalid("cannot tell the format of '\(path)': name it .csv, .tsv or .jsonl, or pass --format")
+        }
+        // Opening reads the header, so a bad header fails here, before any thread starts.
+        let source = UnsafeTransfer(try RecordSource<Column>(path: path, format: format))
+        let channel = BatchChannel<ParsedRow<Value>>()
+        let progress = ProgressBox()
+        let producer = DispatchGroup()
+        producer.enter()
+        Thread {
+            defer { producer.leave() }
+            var record = ImportRecord<Column>()
+            var batch: [ParsedRow<Value>] = []
+            batch.reserveCapacity(2048)
+            do {
+                while try source.value.next(into: &record) {
+                    do {
+                        batch.append(.parsed(line: record.line, value: try parse(record)))
+                    } catch let error as StoreError {
+                        batch.append(.failed(line: record.line, error: error))
+                    }
+                    if batch.count == 2048 {
+                        progress.set(source.value.bytesRead)
+                        guard channel.put(batch) else { return }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { _ = channel.put(batch) }
+                channel.finish()
+            } catch {
+                if !batch.isEmpty { _ = channel.put(batch) }
+                channel.finish(error: error)
+            }
+        }.start()
+        defer {
+            channel.cancel()
+            producer.wait()
+        }
+        var summary = ImportSummary(entity: entity)
+        return try withStoreErrors {
+            try db.transaction(.immediate) {
+                var batches = 0
+                while let batch = try channel.take() {
+                    batches += 1
+                    if batches % 8 == 0 { options.progress?(progress.get(), source.value.totalBytes) }
+                    for row in batch {
+                        switch row {
+                        case .parsed(let line, let value):
+                            do {
+                                try store(value, &summary)
+                            } catch let error as StoreError {
+                                let message = "line \(line): \(error.message)"
+                                guard options.skipInvalid else { throw StoreError(error.code, message) }
+                                summary.skipped.append((line, message))
+                            } catch let error as SQLiteError {
+                                let message = "line \(line): \(error.message)"
+                                guard options.skipInvalid else { throw StoreError.invalid(message) }
+                                summary.skipped.append((line, message))
+                            }
+                        case .failed(let line, let error):
+                            let message = error.message.hasPrefix("line ") ? error.message : "line \(line): \(error.message)"
+                            guard options.skipInvalid else { throw StoreError(error.code, message) }
+                            summary.skipped.append((line, message))
+                        }
+                    }
+                }
+                options.progress?(source.value.totalBytes, source.value.totalBytes)
+                return summary
+            }
+        }
     }
 
     private func run<Column: TransferColumn>(
@@ -228,4 +311,19 @@ public struct Importer {
             }
         }
     }
+}
+
+/// Moves a value that is not `Sendable` to one other thread that alone uses it from then on.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The producer's progress, read by the consumer.
+final class ProgressBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = 0
+
+    func set(_ value: Int) { lock.withLock { bytes = value } }
+    func get() -> Int { lock.withLock { bytes } }
 }
