@@ -13,7 +13,7 @@ public enum TransferFormat: String, Sendable, CaseIterable {
 }
 
 /// The columns of one kind of import file, in the order export writes them.
-protocol TransferColumn: CaseIterable, Hashable, RawRepresentable where RawValue == Int, AllCases == [Self] {
+protocol TransferColumn: CaseIterable, Hashable, SendableMetatype, RawRepresentable where RawValue == Int, AllCases == [Self] {
     var name: String { get }
     /// Columns a file must have.
     static var required: [Self] { get }
