@@ -48,27 +48,17 @@ public struct EvaluationService {
     }
 
     /// Evaluates on the database's own interactions and stores the results.
+    ///
+    /// With `tuneTrials` > 0, each tunable algorithm's parameters are first searched (NDCG at the
+    /// first cut-off) on a validation split carved from the training part alone.
     public func evaluate(_ split: EvaluationProtocol, algorithms: [Algorithm], cutoffs: [Int],
-                         options: TrainingOptions = TrainingOptions()) throws -> EvaluationOutcome {
+                         options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0) throws -> EvaluationOutcome {
         try options.validate()
         let data = try TrainingMatrix.build(from: db, weights: options.weights)
-        let catalog = data.catalog
-        var tagIndex: [String: Int32] = [:]
-        let tags = catalog.courses.map { course in
-            course.tags.map { tag in
-                if let index = tagIndex[tag] { return index }
-                let index = Int32(tagIndex.count)
-                tagIndex[tag] = index
-                return index
-            }
-        }
-        var interests: [Int32: [String]] = [:]
-        for (row, learner) in data.snapshot.learners.enumerated() where !learner.interests.isEmpty {
-            interests[Int32(row)] = learner.interests
-        }
+        let context = EvaluationContext(data)
         let outcome = try Self.run(split, events: data.events, algorithms: algorithms, cutoffs: cutoffs, options: options,
-                                   facts: catalog.facts, domainNames: catalog.domainNames, tags: tags,
-                                   contents: catalog.contents, interests: interests)
+                                   facts: context.facts, domainNames: context.domainNames, tags: context.tags,
+                                   contents: context.contents, interests: context.interests, tuneTrials: tuneTrials)
         var stored = outcome
         stored.evaluationID = try EvaluationStore(db).save(source: "database", protocol: split.json, learners: outcome.learners,
                                                            testPairs: outcome.testPairs, rows: outcome.rows)
@@ -78,18 +68,18 @@ public struct EvaluationService {
     /// Evaluates on an external file of (user, item, weight, timestamp) with no catalog: the
     /// content model is left out and list metrics treat every item as one domain and creator.
     public static func evaluate(file: ExternalInteractions, split: EvaluationProtocol, algorithms: [Algorithm],
-                                cutoffs: [Int], options: TrainingOptions = TrainingOptions()) throws -> EvaluationOutcome {
+                                cutoffs: [Int], options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0) throws -> EvaluationOutcome {
         try options.validate()
         let events = file.events.map { MatrixEvent(user: $0.user, item: $0.item, kind: .view, time: $0.time, weight: $0.weight) }
         let facts = Self.flatCatalog(items: file.items.count)
         return try run(split, events: events, algorithms: algorithms.filter { $0 != .content }, cutoffs: cutoffs,
                        options: options, facts: facts, domainNames: ["all"], tags: Array(repeating: [], count: file.items.count),
-                       contents: nil, interests: [:])
+                       contents: nil, interests: [:], tuneTrials: tuneTrials)
     }
 
     /// Evaluates on a split made elsewhere: `train` is learnt from, `test` is predicted.
     public static func evaluate(train: ExternalInteractions, test: ExternalInteractions, algorithms: [Algorithm],
-                                cutoffs: [Int], options: TrainingOptions = TrainingOptions()) throws -> EvaluationOutcome {
+                                cutoffs: [Int], options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0) throws -> EvaluationOutcome {
         try options.validate()
         let trainEvents = train.events.map { MatrixEvent(user: $0.user, item: $0.item, kind: .view, time: $0.time, weight: $0.weight) }
         let testEvents = test.events.map { MatrixEvent(user: $0.user, item: $0.item, kind: .view, time: $0.time, weight: $0.weight) }
@@ -97,7 +87,7 @@ public struct EvaluationService {
         let facts = Self.flatCatalog(items: train.items.count)
         return try evaluate(splits: [split], algorithms: algorithms.filter { $0 != .content }, cutoffs: cutoffs, options: options,
                             facts: facts, domainNames: ["all"], tags: Array(repeating: [], count: train.items.count),
-                            contents: nil, interests: [:])
+                            contents: nil, interests: [:], tuneTrials: tuneTrials)
     }
 
     static func flatCatalog(items: Int) -> CatalogFacts {
@@ -107,7 +97,7 @@ public struct EvaluationService {
 
     static func run(_ split: EvaluationProtocol, events: [MatrixEvent], algorithms: [Algorithm], cutoffs: [Int],
                     options: TrainingOptions, facts: CatalogFacts, domainNames: [String], tags: [[Int32]],
-                    contents: [CourseContent]?, interests: [Int32: [String]]) throws -> EvaluationOutcome {
+                    contents: [CourseContent]?, interests: [Int32: [String]], tuneTrials: Int) throws -> EvaluationOutcome {
         let splits: [EvaluationSplit]
         switch split {
         case .temporal(let cutoff):
@@ -123,52 +113,49 @@ public struct EvaluationService {
             throw RecommenderError("a given split needs --train and --test files")
         }
         return try evaluate(splits: splits, algorithms: algorithms, cutoffs: cutoffs, options: options, facts: facts,
-                            domainNames: domainNames, tags: tags, contents: contents, interests: interests)
+                            domainNames: domainNames, tags: tags, contents: contents, interests: interests, tuneTrials: tuneTrials)
     }
 
     static func evaluate(splits: [EvaluationSplit], algorithms: [Algorithm], cutoffs: [Int], options: TrainingOptions,
                          facts: CatalogFacts, domainNames: [String], tags: [[Int32]], contents: [CourseContent]?,
-                         interests: [Int32: [String]]) throws -> EvaluationOutcome {
+                         interests: [Int32: [String]], tuneTrials: Int) throws -> EvaluationOutcome {
         guard splits.allSatisfy({ !$0.test.isEmpty }) else {
             throw RecommenderError("the test part is empty: choose another split or cutoff")
         }
-        let settings = EvaluationModelSettings(weights: options.weights, itemKNN: options.itemKNN, als: options.als,
-                                               popularityHalfLifeDays: options.popularityHalfLifeDays,
-                                               hybrid: options.hybrid, rules: options.rules)
+        guard tuneTrials >= 0 else { throw RecommenderError("--tune cannot be negative") }
+        // Each fold's reports per algorithm; parameters are tuned per fold on its training part only.
+        var reports: [Algorithm: [(report: EvaluationReport, seconds: Double, parameters: String)]] = [:]
+        for split in splits {
+            for algorithm in algorithms {
+                var chosen = options
+                if tuneTrials > 0, TuningService.tunable.contains(algorithm) {
+                    let context = EvaluationContext(facts: facts, domainNames: domainNames, tags: tags,
+                                                    contents: contents, interests: interests)
+                    chosen = try TuningService.search(algorithm, events: split.train, context: context, metric: .ndcg,
+                                                      k: cutoffs[0], trials: tuneTrials, seed: options.als.seed,
+                                                      base: options, progress: nil).options
+                }
+                let result = try Evaluator.compareAlgorithms([algorithm], split: split, facts: facts, domainNames: domainNames,
+                                                             tags: tags, contents: contents, cutoffs: cutoffs,
+                                                             settings: chosen.evaluationSettings, interests: interests)[0]
+                reports[algorithm, default: []].append((result.report, seconds(result.trainingTime), chosen.json(for: algorithm)))
+            }
+        }
         var rows: [EvaluationRow] = []
         var learners = 0, pairs = 0, dropped = 0
-        if splits.count == 1 {
-            let results = try Evaluator.compareAlgorithms(algorithms, split: splits[0], facts: facts, domainNames: domainNames,
-                                                          tags: tags, contents: contents, cutoffs: cutoffs, settings: settings,
-                                                          interests: interests)
-            for result in results {
-                learners = result.report.learnerCount
-                pairs = result.report.testPairCount
-                dropped = result.report.drops.total
-                for k in cutoffs {
-                    for metric in Metric.allCases {
-                        rows.append(EvaluationRow(algorithm: result.algorithm.rawValue, parameters: options.json(for: result.algorithm),
-                                                  trainingSeconds: seconds(result.trainingTime), k: k, metric: metric.name,
-                                                  value: result.report[metric, k], spread: nil))
-                    }
-                }
-            }
-        } else {
-            let results = try Evaluator.crossValidateAlgorithms(algorithms, splits: splits, facts: facts, domainNames: domainNames,
-                                                                tags: tags, contents: contents, cutoffs: cutoffs,
-                                                                settings: settings, interests: interests)
-            for result in results {
-                learners = result.report.folds.map(\.learnerCount).reduce(0, +)
-                pairs = result.report.folds.map(\.testPairCount).reduce(0, +)
-                dropped = result.report.folds.map(\.drops.total).reduce(0, +)
-                let time = result.trainingTimes.map(seconds).reduce(0, +) / Double(max(1, result.trainingTimes.count))
-                for k in cutoffs {
-                    for metric in Metric.allCases {
-                        rows.append(EvaluationRow(algorithm: result.algorithm.rawValue, parameters: options.json(for: result.algorithm),
-                                                  trainingSeconds: time, k: k, metric: metric.name,
-                                                  value: result.report.mean[k]?[metric],
-                                                  spread: result.report.standardDeviation[k]?[metric]))
-                    }
+        for algorithm in algorithms {
+            let folds = reports[algorithm] ?? []
+            learners = folds.map(\.report.learnerCount).reduce(0, +)
+            pairs = folds.map(\.report.testPairCount).reduce(0, +)
+            dropped = folds.map(\.report.drops.total).reduce(0, +)
+            let time = folds.map(\.seconds).reduce(0, +) / Double(max(1, folds.count))
+            let summary = folds.count > 1 ? CrossValidationReport(folds: folds.map(\.report)) : nil
+            for k in cutoffs {
+                for metric in Metric.allCases {
+                    let value = summary.map { $0.mean[k]?[metric] } ?? folds.first?.report[metric, k]
+                    rows.append(EvaluationRow(algorithm: algorithm.rawValue, parameters: folds.last?.parameters ?? "{}",
+                                              trainingSeconds: time, k: k, metric: metric.name, value: value ?? nil,
+                                              spread: summary?.standardDeviation[k]?[metric]))
                 }
             }
         }

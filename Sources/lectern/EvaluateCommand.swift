@@ -43,6 +43,7 @@ extension Lectern {
         @Option(help: "ALS factors.") var factors: Int = 64
         @Option(help: "ALS iterations.") var iterations: Int = 15
         @Option(name: .customLong("neighbors"), help: "Item-kNN neighbours.") var neighbors: Int = 50
+        @Option(help: "Before scoring, tune each algorithm with this many trials on a validation split carved from the training part.") var tune: Int = 0
 
         func cutoffs() throws -> [Int] {
             let values = k.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -86,6 +87,7 @@ extension Lectern {
 
         func run() throws {
             let cutoffs = try cutoffs(), algorithms = try algorithms(), shown = try shownMetrics()
+            guard tune >= 0 else { throw CommandFailure("--tune cannot be negative") }
             var options = TrainingOptions()
             options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
             options.itemKNN.neighbors = neighbors
@@ -94,16 +96,16 @@ extension Lectern {
             if train != nil || test != nil {
                 guard let train, let test else { throw CommandFailure("--train and --test go together") }
                 let data = try ExternalInteractions.load(train: train, test: test)
-                outcome = try EvaluationService.evaluate(train: data.train, test: data.test, algorithms: algorithms, cutoffs: cutoffs, options: options)
+                outcome = try EvaluationService.evaluate(train: data.train, test: data.test, algorithms: algorithms, cutoffs: cutoffs, options: options, tuneTrials: tune)
                 source = "\(train) + \(test)"
             } else if let interactions {
                 let data = try ExternalInteractions.load(from: interactions)
                 outcome = try EvaluationService.evaluate(file: data, split: try splitProtocol(), algorithms: algorithms,
-                                                         cutoffs: cutoffs, options: options)
+                                                         cutoffs: cutoffs, options: options, tuneTrials: tune)
                 source = interactions
             } else {
                 let db = try database.open()
-                outcome = try EvaluationService(db).evaluate(try splitProtocol(), algorithms: algorithms, cutoffs: cutoffs, options: options)
+                outcome = try EvaluationService(db).evaluate(try splitProtocol(), algorithms: algorithms, cutoffs: cutoffs, options: options, tuneTrials: tune)
                 source = database.path
             }
             let kfold = outcome.rows.contains { $0.spread != nil }

@@ -33,51 +33,58 @@ extension Lectern {
         @Option(help: "Weight of a 5-star rating (1 star takes it away).") var rateWeight: Double = 4
         @Option(help: "Half-life of an event's weight in days (default: no decay).") var halfLife: Double?
 
-        // Item-kNN.
-        @Option(name: .customLong("k"), help: "Item-kNN neighbours per course.") var neighbors: Int = 50
-        @Option(help: "Item-kNN weighting: cosine, tfidf or bm25.") var weighting: String = "cosine"
-        @Option(help: "BM25 K1.") var k1: Double = 1.2
-        @Option(help: "BM25 B.") var b: Double = 0.75
-        @Option(help: "Item-kNN shrinkage (0: off).") var shrinkage: Double = 0
-
-        // ALS.
-        @Option(help: "ALS latent factors.") var factors: Int = 64
-        @Option(help: "ALS regularization.") var regularization: Double = 0.01
-        @Option(help: "ALS confidence: 1 + alpha * weight.") var alpha: Double = 1
-        @Option(help: "ALS iterations.") var iterations: Int = 15
+        // Model parameters: left out, they come from `lectern tune` when it ran, else the defaults.
+        @Option(name: .customLong("k"), help: "Item-kNN neighbours per course (default 50).") var neighbors: Int?
+        @Option(help: "Item-kNN weighting: cosine, tfidf or bm25 (default cosine).") var weighting: String?
+        @Option(help: "BM25 K1 (default 1.2).") var k1: Double?
+        @Option(help: "BM25 B (default 0.75).") var b: Double?
+        @Option(help: "Item-kNN shrinkage, 0 for none (default 0).") var shrinkage: Double?
+        @Option(help: "ALS latent factors (default 64).") var factors: Int?
+        @Option(help: "ALS regularization (default 0.01).") var regularization: Double?
+        @Option(help: "ALS confidence: 1 + alpha * weight (default 1).") var alpha: Double?
+        @Option(help: "ALS iterations (default 15).") var iterations: Int?
         @Option(help: "Random seed (the same seed gives the same model).") var seed: UInt64 = 42
-
-        // Popularity and hybrid.
-        @Option(help: "Popularity half-life in days.") var popularityHalfLife: Double = 30
-        @Option(help: "Hybrid blend weights itemknn,als,content,popular.") var blend: String = "0.4,0.3,0.15,0.15"
+        @Option(help: "Popularity half-life in days (default 30).") var popularityHalfLife: Double?
+        @Option(help: "Hybrid blend weights itemknn,als,content,popular (default 0.4,0.3,0.15,0.15).") var blend: String?
+        @Flag(help: "Ignore parameters saved by `lectern tune`.") var ignoreTuned = false
         @Option(help: "At most this many courses per creator in a list.") var maxPerCreator: Int?
         @Option(help: "At most this many courses per domain in a list.") var maxPerDomain: Int?
         @Option(help: "Every N-th place goes to a course from a domain the learner has not touched.") var crossDomainEvery: Int?
         @Option(help: "Score multiplier for courses whose prerequisites the learner lacks (0-1).") var prerequisitePenalty: Double = 0.5
         @Flag(help: "Leave out courses whose prerequisites the learner lacks.") var filterMissingPrerequisites = false
 
-        func options() throws -> TrainingOptions {
+        /// The defaults, then what `lectern tune` saved, then the options given here.
+        func options(tuned: [Algorithm: String] = [:]) throws -> TrainingOptions {
             var options = TrainingOptions()
+            for (algorithm, json) in tuned where !ignoreTuned { options = options.applying(json, for: algorithm) }
             options.listLength = top
             options.weights = InteractionWeights(view: viewWeight, wishlist: wishlistWeight, enroll: enrollWeight,
                                                  purchase: purchaseWeight, complete: completeWeight, rate: rateWeight,
                                                  halfLifeDays: halfLife)
-            let scheme: ItemWeighting
+            var (tunedK1, tunedB) = (1.2, 0.75)
+            if case .bm25(let k1, let b) = options.itemKNN.weighting { (tunedK1, tunedB) = (k1, b) }
             switch weighting {
-            case "cosine": scheme = .cosine
-            case "tfidf": scheme = .tfidf
-            case "bm25": scheme = .bm25(k1: k1, b: b)
-            default: throw CommandFailure("unknown weighting '\(weighting)': use cosine, tfidf or bm25")
+            case nil: if case .bm25 = options.itemKNN.weighting { options.itemKNN.weighting = .bm25(k1: k1 ?? tunedK1, b: b ?? tunedB) }
+            case "cosine": options.itemKNN.weighting = .cosine
+            case "tfidf": options.itemKNN.weighting = .tfidf
+            case "bm25": options.itemKNN.weighting = .bm25(k1: k1 ?? tunedK1, b: b ?? tunedB)
+            case let other?: throw CommandFailure("unknown weighting '\(other)': use cosine, tfidf or bm25")
             }
-            options.itemKNN = ItemKNNParameters(neighbors: neighbors, weighting: scheme, shrinkage: shrinkage)
-            options.als = ALSParameters(factors: factors, regularization: Float(regularization), alpha: Float(alpha),
-                                        iterations: iterations, seed: seed)
-            options.popularityHalfLifeDays = popularityHalfLife
-            let parts = blend.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 4, let w = parts as? [Double] else {
-                throw CommandFailure("--blend needs four numbers: itemknn,als,content,popular")
+            if let neighbors { options.itemKNN.neighbors = neighbors }
+            if let shrinkage { options.itemKNN.shrinkage = shrinkage }
+            if let factors { options.als.factors = factors }
+            if let regularization { options.als.regularization = Float(regularization) }
+            if let alpha { options.als.alpha = Float(alpha) }
+            if let iterations { options.als.iterations = iterations }
+            options.als.seed = seed
+            if let popularityHalfLife { options.popularityHalfLifeDays = popularityHalfLife }
+            if let blend {
+                let parts = blend.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard parts.count == 4, let w = parts as? [Double] else {
+                    throw CommandFailure("--blend needs four numbers: itemknn,als,content,popular")
+                }
+                options.hybrid = HybridWeights(itemknn: w[0], als: w[1], content: w[2], popular: w[3])
             }
-            options.hybrid = HybridWeights(itemknn: w[0], als: w[1], content: w[2], popular: w[3])
             options.rules = RankingRules(maxPerCreator: maxPerCreator, maxPerDomain: maxPerDomain,
                                          crossDomainEvery: crossDomainEvery, missingPrerequisitePenalty: prerequisitePenalty,
                                          filterMissingPrerequisites: filterMissingPrerequisites)
@@ -86,8 +93,13 @@ extension Lectern {
         }
 
         func run() throws {
-            let options = try options()
+            _ = try options()  // refuse bad options before touching the database
             let db = try database.open()
+            var tuned: [Algorithm: String] = [:]
+            for algorithm in TuningService.tunable {
+                if let json = try TunedParametersStore(db).parameters(algorithm: algorithm.rawValue) { tuned[algorithm] = json }
+            }
+            let options = try options(tuned: tuned)
             let algorithms: [Algorithm] = algorithm == .all ? Algorithm.allCases : [Algorithm(rawValue: algorithm.rawValue)!]
             let progress = Progress("training")
             let runs: [ModelRun]

@@ -1,0 +1,188 @@
+import Foundation
+import LecternRecommender
+import LecternSQLite
+import LecternStore
+
+/// One configuration tried by `lectern tune`.
+public struct TuningTrial: Sendable {
+    public var number: Int
+    public var parameters: String
+    public var value: Double
+    public var seconds: Double
+}
+
+/// Random search of hyper-parameters on a validation split carved from training data only.
+public struct TuningService {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    /// The algorithms with something to tune.
+    public static let tunable: [Algorithm] = [.itemknn, .als, .popular, .hybrid]
+
+    /// Tunes `algorithm` on the database's interactions (the newest 20% by time validate) and saves
+    /// the best parameters, which `lectern train` then starts from.
+    public func tune(_ algorithm: Algorithm, metric: Metric, k: Int, trials: Int, seed: UInt64,
+                     base: TrainingOptions = TrainingOptions(), progress: ((TuningTrial) -> Void)? = nil)
+        throws -> (trials: [TuningTrial], best: TuningTrial) {
+        guard Self.tunable.contains(algorithm) else {
+            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular or hybrid")
+        }
+        let data = try TrainingMatrix.build(from: db, weights: base.weights)
+        let context = EvaluationContext(data)
+        let result = try Self.search(algorithm, events: data.events, context: context, metric: metric, k: k, trials: trials,
+                                     seed: seed, base: base, progress: progress)
+        try TunedParametersStore(db).save(algorithm: algorithm.rawValue, parameters: result.best.parameters,
+                                          metric: metric.name, k: k, value: result.best.value, trials: trials)
+        return (result.trials, result.best)
+    }
+
+    /// Random search over `events` (training data): carves a temporal validation split from them,
+    /// tries the current parameters first and then `trials - 1` random draws.
+    static func search(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
+                       trials: Int, seed: UInt64, base: TrainingOptions, progress: ((TuningTrial) -> Void)?)
+        throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions) {
+        guard tunable.contains(algorithm) else {
+            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular or hybrid")
+        }
+        guard (1...10_000).contains(trials) else { throw RecommenderError("--trials must be 1 to 10000, got \(trials)") }
+        guard k >= 1 else { throw RecommenderError("K must be at least 1, got \(k)") }
+        let times = events.map(\.time).sorted()
+        guard !times.isEmpty else { throw RecommenderError("nothing to tune on: no interactions") }
+        let validation = EvaluationSplit.temporal(events, cutoff: times[min(times.count - 1, times.count * 8 / 10)])
+        guard !validation.test.isEmpty else { throw RecommenderError("the validation part is empty: too little data to tune on") }
+        var generator = SeededGenerator(seed: seed)
+        var results: [TuningTrial] = []
+        var best: (TuningTrial, TrainingOptions)?
+        let clock = ContinuousClock()
+        for number in 1...trials {
+            let options = number == 1 ? base : draw(algorithm, base: base, using: &generator)
+            let start = clock.now
+            let evaluation = try Evaluator.compareAlgorithms(
+                [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
+                contents: context.contents, cutoffs: [k], settings: options.evaluationSettings, interests: context.interests)[0]
+            guard evaluation.report.learnerCount > 0 else {
+                throw RecommenderError("no learner is left in the validation part: too little data to tune on")
+            }
+            let value = evaluation.report[metric, k] ?? .nan
+            let trial = TuningTrial(number: number, parameters: options.json(for: algorithm), value: value,
+                                    seconds: seconds(clock.now - start))
+            results.append(trial)
+            progress?(trial)
+            if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options) }
+        }
+        guard let best else { throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part") }
+        return (results, best.0, best.1)
+    }
+
+    /// A random configuration around the defaults (log-uniform where scale matters).
+    static func draw(_ algorithm: Algorithm, base: TrainingOptions, using generator: inout SeededGenerator) -> TrainingOptions {
+        var options = base
+        func logUniform(_ low: Double, _ high: Double) -> Double {
+            exp(Double.random(in: log(low)...log(high), using: &generator))
+        }
+        switch algorithm {
+        case .itemknn:
+            let weighting: ItemWeighting
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: weighting = .cosine
+            case 1: weighting = .tfidf
+            default: weighting = .bm25(k1: Double.random(in: 0.5...2.5, using: &generator), b: Double.random(in: 0.3...1, using: &generator))
+            }
+            options.itemKNN = ItemKNNParameters(neighbors: Int(logUniform(5, 300)), weighting: weighting,
+                                                shrinkage: Bool.random(using: &generator) ? 0 : logUniform(1, 100),
+                                                threads: base.itemKNN.threads)
+        case .als:
+            options.als = ALSParameters(factors: [8, 16, 32, 64, 128].randomElement(using: &generator)!,
+                                        regularization: Float(logUniform(1e-3, 10)), alpha: Float(logUniform(0.1, 40)),
+                                        iterations: Int.random(in: 5...20, using: &generator), seed: base.als.seed)
+        case .popular:
+            options.popularityHalfLifeDays = logUniform(3, 365)
+        case .hybrid:
+            let raw = (0..<4).map { _ in Double.random(in: 0...1, using: &generator) }
+            let total = max(raw.reduce(0, +), 1e-9)
+            options.hybrid = HybridWeights(itemknn: raw[0] / total, als: raw[1] / total, content: raw[2] / total, popular: raw[3] / total)
+        case .content:
+            break
+        }
+        return options
+    }
+}
+
+/// What evaluation needs to know about the catalog and learners, taken from the database.
+struct EvaluationContext {
+    let facts: CatalogFacts
+    let domainNames: [String]
+    let tags: [[Int32]]
+    let contents: [CourseContent]?
+    let interests: [Int32: [String]]
+
+    init(facts: CatalogFacts, domainNames: [String], tags: [[Int32]], contents: [CourseContent]?, interests: [Int32: [String]]) {
+        self.facts = facts
+        self.domainNames = domainNames
+        self.tags = tags
+        self.contents = contents
+        self.interests = interests
+    }
+
+    init(_ data: TrainingMatrix) {
+        let catalog = data.catalog
+        var tagIndex: [String: Int32] = [:]
+        tags = catalog.courses.map { course in
+            course.tags.map { tag in
+                if let index = tagIndex[tag] { return index }
+                let index = Int32(tagIndex.count)
+                tagIndex[tag] = index
+                return index
+            }
+        }
+        var interests: [Int32: [String]] = [:]
+        for (row, learner) in data.snapshot.learners.enumerated() where !learner.interests.isEmpty {
+            interests[Int32(row)] = learner.interests
+        }
+        self.interests = interests
+        facts = catalog.facts
+        domainNames = catalog.domainNames
+        contents = catalog.contents
+    }
+}
+
+extension TrainingOptions {
+    /// The same settings in the form the evaluator takes.
+    var evaluationSettings: EvaluationModelSettings {
+        EvaluationModelSettings(weights: weights, itemKNN: itemKNN, als: als, popularityHalfLifeDays: popularityHalfLifeDays,
+                                hybrid: hybrid, rules: rules)
+    }
+
+    /// These options with an algorithm's parameters from a JSON object written by `json(for:)`
+    /// (as `lectern tune` saves them).
+    public func applying(_ json: String, for algorithm: Algorithm) -> TrainingOptions {
+        var options = self
+        let p = RunParameters(json: json)
+        switch algorithm {
+        case .itemknn:
+            if let n = p.number("neighbors") { options.itemKNN.neighbors = Int(n) }
+            if let s = p.number("shrinkage") { options.itemKNN.shrinkage = s }
+            switch p.values["weighting"] as? String {
+            case "cosine": options.itemKNN.weighting = .cosine
+            case "tfidf": options.itemKNN.weighting = .tfidf
+            case "bm25": options.itemKNN.weighting = .bm25(k1: p.number("k1") ?? 1.2, b: p.number("b") ?? 0.75)
+            default: break
+            }
+        case .als:
+            if let f = p.number("factors") { options.als.factors = Int(f) }
+            if let r = p.number("regularization") { options.als.regularization = Float(r) }
+            if let a = p.number("alpha") { options.als.alpha = Float(a) }
+            if let i = p.number("iterations") { options.als.iterations = Int(i) }
+        case .popular:
+            if let h = p.number("half_life_days") { options.popularityHalfLifeDays = h }
+        case .hybrid:
+            if let weights = p.hybridWeights { options.hybrid = weights }
+        case .content:
+            break
+        }
+        return options
+    }
+}
