@@ -130,12 +130,13 @@ extension Lectern {
         @OptionGroup var output: FormatOptions
         @Option(help: "The learner's external id.") var user: String
         @Option(help: "How many courses.") var limit: Int = 10
-        @Option(help: "itemknn, als, popular, content or hybrid.") var algorithm: Algorithm = .hybrid
+        @Option(help: "itemknn, als, popular, content or hybrid (default: the learner's variant while an experiment runs, else hybrid).")
+        var algorithm: Algorithm?
         @Flag(help: "Show why each course is recommended.") var explain = false
 
         func run() throws {
             let db = try database.open()
-            let list = try RecommendationService(db).recommend(userExternalID: user, algorithm: algorithm, limit: limit)
+            let (list, variant) = try ExperimentService(db).serve(userExternalID: user, algorithm: algorithm, limit: limit)
             var columns = ["rank", "course", "title", "score"]
             if explain || output.format != .table { columns.append("reason") }
             var listing = Listing(columns)
@@ -146,7 +147,8 @@ extension Lectern {
             }
             if output.format == .table {
                 let source = list.foldedIn ? "computed now from run \(list.run.id) (new activity since training)" : "cached by run \(list.run.id)"
-                print("\(list.algorithm.rawValue) recommendations for \(list.learner.externalID), \(source):")
+                let experiment = variant.map { " (experiment variant \($0))" } ?? ""
+                print("\(list.algorithm.rawValue) recommendations for \(list.learner.externalID)\(experiment), \(source):")
                 print(listing.rendered(.table, maxWidth: explain ? 90 : 48), terminator: "")
             } else {
                 print(listing.rendered(output.format), terminator: "")

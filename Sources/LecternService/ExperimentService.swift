@@ -1,0 +1,72 @@
+import LecternRecommender
+import LecternSQLite
+import LecternStore
+
+/// A variant's figures with confidence intervals and the test against the first variant.
+public struct VariantReport: Sendable {
+    public var outcome: VariantOutcome
+    public var clickThrough: (rate: Double, low: Double, high: Double)
+    public var conversion: (rate: Double, low: Double, high: Double)
+    public var revenuePerLearnerMinor: Double
+    /// Conversion compared with the first variant (nil for the first itself).
+    public var test: (z: Double, p: Double)?
+}
+
+/// Online experiments: assignment, serving and reports.
+public struct ExperimentService {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    /// Creates a running experiment from `name=algorithm` variants and their traffic shares.
+    @discardableResult
+    public func create(name: String, variants: [(name: String, algorithm: Algorithm)], traffic: [Int], windowDays: Double) throws -> Experiment {
+        guard variants.count == traffic.count else {
+            throw StoreError(.invalidInput, "give one traffic share per variant (\(variants.count) variants, \(traffic.count) shares)")
+        }
+        if let running = try ExperimentStore(db).running() {
+            throw StoreError(.conflict, "experiment '\(running.name)' is still running: stop it first")
+        }
+        return try ExperimentStore(db).create(name: name, variants: zip(variants, traffic).map { ($0.name, $0.algorithm.rawValue, $1) },
+                                              windowDays: windowDays)
+    }
+
+    /// A learner's list: from `algorithm` when given; else, while an experiment runs, from the
+    /// learner's variant (logging what was shown); else from the hybrid.
+    public func serve(userExternalID: String, algorithm: Algorithm?, limit: Int) throws -> (list: RecommendationList, variant: String?) {
+        if let algorithm {
+            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
+        }
+        guard let experiment = try ExperimentStore(db).running() else {
+            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: .hybrid, limit: limit), nil)
+        }
+        let index = ExperimentStatistics.variant(experiment: experiment.name, learner: userExternalID,
+                                                 traffic: experiment.variants.map(\.traffic))
+        let variant = experiment.variants[index]
+        let list = try RecommendationService(db).recommend(userExternalID: userExternalID,
+                                                            algorithm: Algorithm(rawValue: variant.algorithm) ?? .hybrid, limit: limit)
+        try ExperimentStore(db).logImpressions(experimentID: experiment.id, variant: variant.name, userID: list.learner.id,
+                                               courseIDs: list.items.map(\.courseID), runID: list.run.id, at: currentUnixTime())
+        return (list, variant.name)
+    }
+
+    /// Impressions, click-through, conversion and revenue per learner for every variant, with 95%
+    /// confidence intervals and a two-proportion z-test of each variant's conversion against the first.
+    public func report(name: String) throws -> (experiment: Experiment, variants: [VariantReport]) {
+        guard let experiment = try ExperimentStore(db).find(name: name) else { throw StoreError(.notFound, "no experiment '\(name)'") }
+        let outcomes = try ExperimentStore(db).outcomes(of: experiment)
+        let first = outcomes.first
+        let reports = outcomes.enumerated().map { index, outcome in
+            VariantReport(outcome: outcome,
+                          clickThrough: ExperimentStatistics.proportion(outcome.clicks, of: outcome.impressions),
+                          conversion: ExperimentStatistics.proportion(outcome.converters, of: outcome.learners),
+                          revenuePerLearnerMinor: outcome.learners > 0 ? Double(outcome.revenueMinor) / Double(outcome.learners) : 0,
+                          test: index == 0 || first == nil ? nil : ExperimentStatistics.twoProportionZTest(
+                              successesA: first!.converters, trialsA: first!.learners,
+                              successesB: outcome.converters, trialsB: outcome.learners))
+        }
+        return (experiment, reports)
+    }
+}
