@@ -4,7 +4,7 @@ BIN_DEBUG := .build/debug/lectern
 BIN := .build/release/lectern
 DEMO_DB ?= demo.db
 
-.PHONY: build release test demo seed bench clean
+.PHONY: build release test demo seed bench bench-quality clean
 
 build:
 	$(SWIFT) build
@@ -46,6 +46,11 @@ seed: release
 
 bench: release
 	bash bench/run.sh
+
+# Lectern's algorithms beside implicit's ALS, BPR and item-kNN under one identical split of SeedData.
+bench-quality: release
+	@python3 -c 'import implicit; assert implicit.__version__ == "0.7.3"' 2>/dev/null || pip install -q implicit==0.7.3
+	python3 bench/quality.py $(BIN)
 
 clean:
 	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
