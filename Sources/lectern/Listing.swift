@@ -89,6 +89,17 @@ struct Listing {
         }
     }
 
+    /// A Markdown table (numbers right-aligned).
+    func markdown() -> String {
+        func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        var lines = ["| " + columns.map(escape).joined(separator: " | ") + " |"]
+        lines.append("|" + columns.indices.map { index in
+            rows.allSatisfy { $0[index].isNumeric || $0[index].display.isEmpty } ? " ---: |" : " --- |"
+        }.joined())
+        for row in rows { lines.append("| " + row.map { escape($0.display) }.joined(separator: " | ") + " |") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// One record as `key: value` lines (table), one JSON object, or a two-row CSV.
     static func record(_ fields: [(String, Cell)], format: OutputFormat) -> String {
         switch format {

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import LecternStore
+
+extension Lectern {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reports with exact figures: sales and creator payouts.",
+            discussion: """
+                sales: orders, gross, refunds, net revenue and average price, by day, week, month, course, \
+                domain or creator (--by). creators: each creator's net revenue, revenue share, the payout owed \
+                and the platform's part; their totals reconcile with sales to the cent. Money is in the \
+                catalog currency's major unit (49.90).
+                """)
+
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "sales or creators.") var kind: Kind
+        @Option(help: "From this date on (inclusive).") var since: String?
+        @Option(help: "Before this date (exclusive).") var until: String?
+        @Option(help: "Only this domain.") var domain: String?
+        @Option(help: "Only this creator (id or name).") var creator: String?
+        @Option(help: "Only learners acquired through this channel.") var channel: String?
+        @Option(help: "sales: group by day, week, month, course, domain or creator.") var by: SalesReport.Grouping = .month
+        @Option(help: "table, csv, json or md.") var format: Format = .table
+        @Option(help: "Write to this file instead of standard output.") var out: String?
+
+        func run() throws {
+            let since = try self.since.map { try parseTime($0, option: "--since") }
+            let until = try self.until.map { try parseTime($0, option: "--until") }
+            if let since, let until, since > until { throw CommandFailure("--since is after --until") }
+            let db = try database.openExisting()
+            var filter = ReportFilter(since: since, until: until, domain: domain, channel: channel)
+            if let creator { filter.creatorID = try CreatorRepository(db).resolve(creator).id }
+            let report = SalesReport(db)
+            var listing: Listing
+            switch kind {
+            case .sales:
+                let (rows, total) = try report.sales(filter, by: by)
+                listing = Listing([by.rawValue, "orders", "gross", "refunds", "refunded", "net", "average_price"])
+                for row in rows + [total] {
+                    listing.append([.text(row.key), .int(Int64(row.orders)), .money(row.grossMinor), .int(Int64(row.refunds)),
+                                    .money(row.refundedMinor), .money(row.netMinor), .money(row.averagePriceMinor)])
+                }
+            case .creators:
+                let earnings = try report.creators(filter)
+                listing = Listing(["creator", "courses", "learners", "net", "share", "payout", "platform"])
+                for e in earnings {
+                    listing.append([.text(e.name), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
+                                    .number(e.revenueShare, decimals: 2), .money(e.payoutMinor), .money(e.platformMinor)])
+                }
+                listing.append([.text("total"), .int(Int64(earnings.map(\.courses).reduce(0, +))), .text(nil),
+                                .money(earnings.map(\.netMinor).reduce(0, +)), .text(nil),
+                                .money(earnings.map(\.payoutMinor).reduce(0, +)), .money(earnings.map(\.platformMinor).reduce(0, +))])
+            }
+            let text: String
+            switch format {
+            case .table: text = listing.rendered(.table)
+            case .csv: text = listing.rendered(.csv)
+            case .json: text = listing.rendered(.json)
+            case .md: text = listing.markdown()
+            }
+            guard let out else {
+                print(text, terminator: "")
+                return
+            }
+            // Written beside the target and renamed, so a failure leaves no partial file.
+            let temporary = out + ".\(getpid()).tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+                throw CommandFailure("cannot write '\(out)'")
+            }
+            if rename(temporary, out) != 0 {
+                unlink(temporary)
+                throw CommandFailure("cannot write '\(out)': \(String(cString: strerror(errno)))")
+            }
+            print("Wrote the \(kind.rawValue) report to \(out)")
+        }
+    }
+}
+
+extension SalesReport.Grouping: ExpressibleByArgument {}

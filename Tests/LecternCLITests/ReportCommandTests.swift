@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@Suite("lectern report")
+struct ReportCommandTests {
+    /// Ada (share 0.7) sells py-101 (49.90) and py-201; Bob (share 0.6) sells b-1 (10.01).
+    /// January: u1 buys py-101 for 49.90, u2 buys py-201 for 60.00. February: u2 gets 60.00 back,
+    /// u1 and u2 buy b-1 for 10.01 each.
+    func sold() throws -> Lectern {
+        let lectern = try Lectern()
+        try lectern.seedSmallCatalog()
+        try lectern.ok(["creator", "add", "Bob", "--share", "0.6"])
+        try lectern.ok(["course", "add", "b-1", "--title", "Bob's Course", "--domain", "finance", "--price", "10.01",
+                        "--creator", "Bob", "--status", "published"])
+        try lectern.ok(["record", "purchase", "--user", "u1", "--course", "py-101", "--at", "2025-01-05"])
+        try lectern.ok(["record", "purchase", "--user", "u2", "--course", "py-201", "--amount", "60", "--at", "2025-01-20"])
+        try lectern.ok(["record", "refund", "--user", "u2", "--course", "py-201", "--at", "2025-02-03"])
+        try lectern.ok(["record", "purchase", "--user", "u1", "--course", "b-1", "--at", "2025-02-10"])
+        try lectern.ok(["record", "purchase", "--user", "u2", "--course", "b-1", "--at", "2025-02-11"])
+        return lectern
+    }
+
+    @Test func salesByMonthToTheCent() throws {
+        let lectern = try sold()
+        let rows = try parseJSON(try lectern.ok(["report", "sales", "--by", "month", "--format", "json"])) as! [[String: Any]]
+        #expect(rows.map { $0["month"] as? String } == ["2025-01", "2025-02", "total"])
+        #expect(rows[0]["orders"] as? Int == 2)
+        #expect(rows[0]["gross"] as? Double == 109.90)
+        #expect(rows[0]["average_price"] as? Double == 54.95)
+        #expect(rows[1]["refunded"] as? Double == 60)
+        #expect(rows[1]["net"] as? Double == -39.98)
+        #expect(rows[2]["net"] as? Double == 69.92)
+        #expect(rows[2]["average_price"] as? Double == 32.48)
+        let january = try parseJSON(try lectern.ok(["report", "sales", "--by", "course", "--until", "2025-02-01", "--format", "json"])) as! [[String: Any]]
+        #expect(january.map { $0["course"] as? String } == ["py-101", "py-201", "total"])
+        let finance = try parseJSON(try lectern.ok(["report", "sales", "--domain", "finance", "--format", "json"])) as! [[String: Any]]
+        #expect(finance.last?["gross"] as? Double == 20.02)
+    }
+
+    @Test func creatorPayoutsReconcileWithSales() throws {
+        let lectern = try sold()
+        let rows = try parseJSON(try lectern.ok(["report", "creators", "--format", "json"])) as! [[String: Any]]
+        let ada = rows.first { $0["creator"] as? String == "Ada Lovelace" }!
+        #expect(ada["net"] as? Double == 49.90)
+        #expect(ada["payout"] as? Double == 34.93)
+        #expect(ada["platform"] as? Double == 14.97)
+        #expect(ada["learners"] as? Int == 2)
+        let bob = rows.first { $0["creator"] as? String == "Bob" }!
+        #expect(bob["payout"] as? Double == 12.01)  // 20.02 x 0.6 = 12.012
+        #expect(bob["platform"] as? Double == 8.01)
+        let total = rows.last!
+        let sales = try parseJSON(try lectern.ok(["report", "sales", "--format", "json"])) as! [[String: Any]]
+        #expect(total["net"] as? Double == sales.last?["net"] as? Double)
+        #expect(total["net"] as? Double == 69.92)
+    }
+
+    @Test func markdownAndFileOutput() throws {
+        let lectern = try sold()
+        let md = try lectern.ok(["report", "creators", "--format", "md"])
+        #expect(md.hasPrefix("| creator | courses |"))
+        #expect(md.contains("| ---: |"))
+        let file = lectern.path("sales.csv")
+        try lectern.ok(["report", "sales", "--format", "csv", "--out", file])
+        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("month,orders,gross"))
+    }
+
+    @Test(arguments: [
+        (["report", "sales", "--since", "someday"], "invalid --since"),
+        (["report", "sales", "--since", "2025-03-01", "--until", "2025-01-01"], "after --until"),
+        (["report", "funnels"], "funnels"),
+        (["report", "sales", "--format", "pdf"], "pdf"),
+        (["report", "sales", "--by", "year"], "year"),
+        (["report", "sales", "--out", "/nonexistent-dir/x.csv"], "cannot write"),
+        (["report", "creators", "--creator", "Nobody"], "no creator"),
+    ] as [([String], String)])
+    func badInputIsRefused(arguments: [String], expected: String) throws {
+        let lectern = try sold()
+        let line = try lectern.fails(arguments)
+        #expect(line.contains(expected), "got: \(line)")
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-dir"))
+    }
+}
