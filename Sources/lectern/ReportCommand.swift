@@ -5,15 +5,19 @@ import LecternStore
 extension Lectern {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Reports with exact figures: sales and creator payouts.",
+            abstract: "Reports with exact figures: sales, creator payouts, the funnel and acquisition channels.",
             discussion: """
                 sales: orders, gross, refunds, net revenue and average price, by day, week, month, course, \
                 domain or creator (--by). creators: each creator's net revenue, revenue share, the payout owed \
                 and the platform's part; their totals reconcile with sales to the cent. Money is in the \
-                catalog currency's major unit (49.90).
+                catalog currency's major unit (49.90). funnel: learner-course pairs that viewed, enrolled \
+                (or bought), bought and completed, the conversion at each step and the median days between \
+                steps, by course, domain or channel (--by; default domain). channels: learners acquired, \
+                activated, paying, net revenue and conversion by acquisition channel and campaign, and how many \
+                bought in a second domain.
                 """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators }
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
 
         @OptionGroup var database: DatabaseOptions
@@ -23,7 +27,8 @@ extension Lectern {
         @Option(help: "Only this domain.") var domain: String?
         @Option(help: "Only this creator (id or name).") var creator: String?
         @Option(help: "Only learners acquired through this channel.") var channel: String?
-        @Option(help: "sales: group by day, week, month, course, domain or creator.") var by: SalesReport.Grouping = .month
+        @Option(help: "sales: day, week, month (default), course, domain or creator; funnel: course, domain (default) or channel.")
+        var by: String?
         @Option(help: "table, csv, json or md.") var format: Format = .table
         @Option(help: "Write to this file instead of standard output.") var out: String?
 
@@ -38,11 +43,34 @@ extension Lectern {
             var listing: Listing
             switch kind {
             case .sales:
-                let (rows, total) = try report.sales(filter, by: by)
-                listing = Listing([by.rawValue, "orders", "gross", "refunds", "refunded", "net", "average_price"])
+                guard let grouping = SalesReport.Grouping(rawValue: by ?? "month") else {
+                    throw CommandFailure("unknown --by '\(by!)' for sales: use day, week, month, course, domain or creator")
+                }
+                let (rows, total) = try report.sales(filter, by: grouping)
+                listing = Listing([grouping.rawValue, "orders", "gross", "refunds", "refunded", "net", "average_price"])
                 for row in rows + [total] {
                     listing.append([.text(row.key), .int(Int64(row.orders)), .money(row.grossMinor), .int(Int64(row.refunds)),
                                     .money(row.refundedMinor), .money(row.netMinor), .money(row.averagePriceMinor)])
+                }
+            case .funnel:
+                guard let grouping = FunnelReport.Grouping(rawValue: by ?? "domain") else {
+                    throw CommandFailure("unknown --by '\(by!)' for funnel: use course, domain or channel")
+                }
+                let (rows, total) = try FunnelReport(db).funnel(filter, by: grouping)
+                listing = Listing([grouping.rawValue, "viewed", "enrolled", "purchased", "completed", "view_to_enroll",
+                                   "enroll_to_purchase", "purchase_to_complete", "days_to_enroll", "days_to_purchase", "days_to_complete"])
+                for row in rows + [total] {
+                    listing.append([.text(row.key), .int(Int64(row.viewed)), .int(Int64(row.enrolled)), .int(Int64(row.purchased)),
+                                    .int(Int64(row.completed))] + row.conversions.map { .number($0, decimals: 3) }
+                                   + row.medianDays.map { .number($0, decimals: 1) })
+                }
+            case .channels:
+                let rows = try FunnelReport(db).channels(filter)
+                listing = Listing(["channel", "campaign", "acquired", "activated", "paying", "conversion", "net", "second_domain_buyers"])
+                for row in rows {
+                    listing.append([.text(row.channel), .text(row.campaign), .int(Int64(row.acquired)), .int(Int64(row.activated)),
+                                    .int(Int64(row.paying)), .number(row.conversion, decimals: 3), .money(row.netMinor),
+                                    .int(Int64(row.crossDomainBuyers))])
                 }
             case .creators:
                 let earnings = try report.creators(filter)
@@ -80,4 +108,3 @@ extension Lectern {
     }
 }
 
-extension SalesReport.Grouping: ExpressibleByArgument {}

@@ -54,6 +54,37 @@ struct ReportCommandTests {
         #expect(total["net"] as? Double == 69.92)
     }
 
+    @Test func funnelByDomainWithMedianDays() throws {
+        let lectern = try sold()
+        try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-01-01"])
+        try lectern.ok(["record", "view", "--user", "u2", "--course", "py-201", "--at", "2025-01-10"])
+        try lectern.ok(["record", "complete", "--user", "u1", "--course", "py-101", "--at", "2025-01-15"])
+        let rows = try parseJSON(try lectern.ok(["report", "funnel", "--format", "json"])) as! [[String: Any]]
+        #expect(rows.map { $0["domain"] as? String } == ["data-science", "finance", "software-engineering", "total"])
+        let software = rows[2]
+        #expect([software["viewed"], software["enrolled"], software["purchased"], software["completed"]].map { $0 as? Int } == [1, 1, 1, 1])
+        #expect(software["days_to_enroll"] as? Double == 4)
+        #expect(software["days_to_complete"] as? Double == 10)
+        let finance = rows[1]  // bought without a recorded view
+        #expect(finance["viewed"] as? Int == 0 && finance["purchased"] as? Int == 2)
+        #expect(finance["view_to_enroll"] is NSNull)
+        let total = rows[3]
+        #expect(total["days_to_enroll"] as? Double == 7)  // median of 4 and 10
+        #expect(total["purchase_to_complete"] as? Double == 0.25)
+    }
+
+    @Test func channelsCountAcquiredActivePayingAndSecondDomainBuyers() throws {
+        let lectern = try sold()
+        let rows = try parseJSON(try lectern.ok(["report", "channels", "--format", "json"])) as! [[String: Any]]
+        let social = rows.first { $0["channel"] as? String == "social_video" }!
+        #expect(social["campaign"] as? String == "spring")
+        #expect([social["acquired"], social["activated"], social["paying"]].map { $0 as? Int } == [1, 1, 1])
+        #expect(social["net"] as? Double == 59.91)
+        #expect(social["second_domain_buyers"] as? Int == 1)  // software-engineering and finance
+        let referral = rows.first { $0["channel"] as? String == "referral" }!
+        #expect(referral["net"] as? Double == 10.01)  // 60 bought, 60 refunded, 10.01 bought
+    }
+
     @Test func markdownAndFileOutput() throws {
         let lectern = try sold()
         let md = try lectern.ok(["report", "creators", "--format", "md"])
@@ -70,6 +101,7 @@ struct ReportCommandTests {
         (["report", "funnels"], "funnels"),
         (["report", "sales", "--format", "pdf"], "pdf"),
         (["report", "sales", "--by", "year"], "year"),
+        (["report", "funnel", "--by", "month"], "month"),
         (["report", "sales", "--out", "/nonexistent-dir/x.csv"], "cannot write"),
         (["report", "creators", "--creator", "Nobody"], "no creator"),
     ] as [([String], String)])

@@ -1,0 +1,127 @@
+import LecternSQLite
+
+/// One row of the funnel: learner-course pairs reaching each step, and the median days between steps.
+public struct FunnelRow: Sendable, Equatable {
+    public var key: String
+    public var viewed = 0
+    /// Enrolled or bought (buying enrolls).
+    public var enrolled = 0
+    public var purchased = 0
+    public var completed = 0
+    /// Median days view -> enroll, enroll -> purchase, purchase -> complete (nil when no pair has both).
+    public var medianDays: [Double?] = [nil, nil, nil]
+
+    /// The share of the previous step that reached each of enroll, purchase and complete.
+    public var conversions: [Double?] {
+        func rate(_ a: Int, _ b: Int) -> Double? { b > 0 ? Double(a) / Double(b) : nil }
+        return [rate(enrolled, viewed), rate(purchased, enrolled), rate(completed, purchased)]
+    }
+}
+
+/// Acquisition channels: who came, who became active and paying, and who bought in a second domain.
+public struct ChannelRow: Sendable, Equatable {
+    public var channel: String
+    public var campaign: String
+    public var acquired: Int
+    public var activated: Int
+    public var paying: Int
+    public var netMinor: Int64
+    /// Learners who bought in two or more domains.
+    public var crossDomainBuyers: Int
+    public var conversion: Double? { acquired > 0 ? Double(paying) / Double(acquired) : nil }
+}
+
+/// The view -> enroll -> purchase -> complete funnel and acquisition channels.
+public struct FunnelReport {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    public enum Grouping: String, Sendable, CaseIterable {
+        case course, domain, channel
+    }
+
+    /// First time each learner-course pair reached each step, with what reports group by.
+    static let pairs = """
+        SELECT c.slug, c.domain, u.channel,
+               min(CASE WHEN i.kind = 'view' THEN i.occurred_at END),
+               min(CASE WHEN i.kind IN ('enroll', 'purchase') THEN i.occurred_at END),
+               min(CASE WHEN i.kind = 'purchase' THEN i.occurred_at END),
+               min(CASE WHEN i.kind = 'complete' THEN i.occurred_at END)
+        FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
+        WHERE (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
+          AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
+        GROUP BY i.user_id, i.course_id
+        """
+    static let channels = """
+        SELECT u.channel, coalesce(u.campaign, ''), count(*),
+               sum(EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id)),
+               sum(EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id AND i.kind = 'purchase')),
+               coalesce(sum((SELECT sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) FROM interactions i
+                             WHERE i.user_id = u.id AND i.kind IN ('purchase', 'refund'))), 0),
+               sum((SELECT count(DISTINCT c.domain) FROM interactions i JOIN courses c ON c.id = i.course_id
+                    WHERE i.user_id = u.id AND i.kind = 'purchase') >= 2)
+        FROM users u
+        WHERE (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
+        GROUP BY u.channel, u.campaign ORDER BY u.channel, u.campaign
+        """
+
+    /// The funnel grouped by course, domain or the learner's channel, and the total.
+    public func funnel(_ filter: ReportFilter, by grouping: Grouping) throws -> (rows: [FunnelRow], total: FunnelRow) {
+        var gaps: [String: [[Double]]] = [:]
+        var rows: [String: FunnelRow] = [:]
+        var total = FunnelRow(key: "total")
+        var totalGaps: [[Double]] = [[], [], []]
+        try withStoreErrors {
+            let statement = try db.cached(Self.pairs)
+            try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel])
+            defer { statement.reset() }
+            while try statement.step() {
+                let key = grouping == .course ? statement.text(0) : grouping == .domain ? statement.text(1) : statement.text(2)
+                let times = (3...6).map { statement.optionalInt64($0) }
+                var row = rows[key] ?? FunnelRow(key: key)
+                var keyGaps = gaps[key] ?? [[], [], []]
+                func count(_ row: inout FunnelRow) {
+                    if times[0] != nil { row.viewed += 1 }
+                    if times[1] != nil { row.enrolled += 1 }
+                    if times[2] != nil { row.purchased += 1 }
+                    if times[3] != nil { row.completed += 1 }
+                }
+                count(&row)
+                count(&total)
+                for step in 0..<3 {
+                    if let a = times[step], let b = times[step + 1], b >= a {
+                        let days = Double(b - a) / 86_400
+                        keyGaps[step].append(days)
+                        totalGaps[step].append(days)
+                    }
+                }
+                rows[key] = row
+                gaps[key] = keyGaps
+            }
+        }
+        var result = rows.values.sorted { $0.key < $1.key }
+        for index in result.indices { result[index].medianDays = gaps[result[index].key]!.map(Self.median) }
+        total.medianDays = totalGaps.map(Self.median)
+        return (result, total)
+    }
+
+    /// Learners by acquisition channel and campaign (signed up within the filter's dates).
+    public func channels(_ filter: ReportFilter) throws -> [ChannelRow] {
+        try withStoreErrors {
+            try db.query(Self.channels, [filter.since, filter.until, filter.channel]) {
+                ChannelRow(channel: $0.text(0), campaign: $0.text(1), acquired: $0.int(2), activated: $0.int(3),
+                           paying: $0.int(4), netMinor: $0.int64(5), crossDomainBuyers: $0.int(6))
+            }
+        }
+    }
+
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
