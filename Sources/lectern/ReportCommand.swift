@@ -17,7 +17,7 @@ extension Lectern {
                 bought in a second domain.
                 """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels }
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels, cohorts }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
 
         @OptionGroup var database: DatabaseOptions
@@ -29,6 +29,7 @@ extension Lectern {
         @Option(help: "Only learners acquired through this channel.") var channel: String?
         @Option(help: "sales: day, week, month (default), course, domain or creator; funnel: course, domain (default) or channel.")
         var by: String?
+        @Option(help: "cohorts: activity or purchase.") var measure: CohortReport.Measure = .activity
         @Option(help: "table, csv, json or md.") var format: Format = .table
         @Option(help: "Write to this file instead of standard output.") var out: String?
 
@@ -72,6 +73,13 @@ extension Lectern {
                                     .int(Int64(row.paying)), .number(row.conversion, decimals: 3), .money(row.netMinor),
                                     .int(Int64(row.crossDomainBuyers))])
                 }
+            case .cohorts:
+                let rows = try CohortReport(db).cohorts(filter, measure: measure)
+                let months = min(24, rows.map(\.active.count).max() ?? 0)
+                listing = Listing(["cohort", "learners"] + (0..<months).map { "m\($0)" })
+                for row in rows {
+                    listing.append([.text(row.cohort), .int(Int64(row.learners))] + (0..<months).map { .number(row.share($0), decimals: 3) })
+                }
             case .creators:
                 let earnings = try report.creators(filter)
                 listing = Listing(["creator", "courses", "learners", "net", "share", "payout", "platform"])
@@ -108,3 +116,5 @@ extension Lectern {
     }
 }
 
+
+extension CohortReport.Measure: ExpressibleByArgument {}

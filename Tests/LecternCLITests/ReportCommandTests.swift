@@ -85,6 +85,26 @@ struct ReportCommandTests {
         #expect(referral["net"] as? Double == 10.01)  // 60 bought, 60 refunded, 10.01 bought
     }
 
+    @Test func cohortTrianglesOfActivityAndPurchase() throws {
+        let lectern = try Lectern()
+        try lectern.seedSmallCatalog()
+        try lectern.ok(["user", "add", "c1", "--at", "2025-01-03"])
+        try lectern.ok(["user", "add", "c2", "--at", "2025-01-20"])
+        try lectern.ok(["user", "add", "c3", "--at", "2025-02-10"])
+        try lectern.ok(["record", "purchase", "--user", "c1", "--course", "py-101", "--at", "2025-01-05"])
+        try lectern.ok(["record", "purchase", "--user", "c1", "--course", "py-201", "--at", "2025-03-02"])
+        try lectern.ok(["record", "view", "--user", "c2", "--course", "py-101", "--at", "2025-02-01"])
+        try lectern.ok(["record", "purchase", "--user", "c3", "--course", "py-101", "--at", "2025-02-11"])
+        let window = ["--since", "2025-01-01", "--until", "2026-01-01", "--format", "json"]
+        let activity = try parseJSON(try lectern.ok(["report", "cohorts"] + window)) as! [[String: Any]]
+        #expect(activity.map { $0["cohort"] as? String } == ["2025-01", "2025-02"])  // u1 and u2 signed up later
+        #expect(activity[0]["learners"] as? Int == 2)
+        #expect([activity[0]["m0"], activity[0]["m1"], activity[0]["m2"]].map { $0 as? Double } == [0.5, 0.5, 0.5])
+        #expect(activity[1]["m0"] as? Double == 1)
+        let purchase = try parseJSON(try lectern.ok(["report", "cohorts", "--measure", "purchase"] + window)) as! [[String: Any]]
+        #expect([purchase[0]["m0"], purchase[0]["m1"], purchase[0]["m2"]].map { $0 as? Double } == [0.5, 0, 0.5])
+    }
+
     @Test func markdownAndFileOutput() throws {
         let lectern = try sold()
         let md = try lectern.ok(["report", "creators", "--format", "md"])
