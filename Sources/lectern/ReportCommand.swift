@@ -17,7 +17,7 @@ extension Lectern {
                 bought in a second domain.
                 """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels, cohorts }
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels, cohorts, catalog }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
 
         @OptionGroup var database: DatabaseOptions
@@ -79,6 +79,15 @@ extension Lectern {
                 listing = Listing(["cohort", "learners"] + (0..<months).map { "m\($0)" })
                 for row in rows {
                     listing.append([.text(row.cohort), .int(Int64(row.learners))] + (0..<months).map { .number(row.share($0), decimals: 3) })
+                }
+            case .catalog:
+                let (rows, total) = try CatalogReport(db).domains(filter)
+                listing = Listing(["domain", "courses", "draft", "published", "archived", "beginner", "intermediate", "advanced",
+                                   "video", "audio", "ebook", "live", "article", "never_viewed", "never_bought", "tags", "longest_chain"])
+                for row in rows + [total] {
+                    let counts = [row.courses] + row.byStatus + row.byDifficulty + row.byFormat
+                        + [row.neverViewed, row.neverBought, row.tags, row.longestChain]
+                    listing.append([.text(row.domain)] + counts.map { .int(Int64($0)) })
                 }
             case .creators:
                 let earnings = try report.creators(filter)

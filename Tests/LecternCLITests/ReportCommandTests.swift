@@ -105,6 +105,25 @@ struct ReportCommandTests {
         #expect([purchase[0]["m0"], purchase[0]["m1"], purchase[0]["m2"]].map { $0 as? Double } == [0.5, 0, 0.5])
     }
 
+    @Test func catalogByDomain() throws {
+        let lectern = try sold()
+        // py-301 (draft, ebook, advanced) requires py-201, which requires py-101: a chain of 3.
+        try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101"])
+        let rows = try parseJSON(try lectern.ok(["report", "catalog", "--format", "json"])) as! [[String: Any]]
+        #expect(rows.map { $0["domain"] as? String } == ["data-science", "finance", "software-engineering", "total"])
+        let software = rows[2]
+        #expect(software["courses"] as? Int == 2)          // py-101 and py-301
+        #expect(software["draft"] as? Int == 1)
+        #expect(software["ebook"] as? Int == 1)
+        #expect(software["never_viewed"] as? Int == 1)     // py-301
+        #expect(software["never_bought"] as? Int == 1)     // py-301
+        #expect(software["longest_chain"] as? Int == 3)
+        #expect(software["tags"] as? Int == 2)             // python, beginner
+        let total = rows[3]
+        #expect(total["courses"] as? Int == 4)
+        #expect(total["never_bought"] as? Int == 1)
+    }
+
     @Test func markdownAndFileOutput() throws {
         let lectern = try sold()
         let md = try lectern.ok(["report", "creators", "--format", "md"])
