@@ -17,7 +17,7 @@ extension Lectern {
                 bought in a second domain.
                 """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels, cohorts, catalog }
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels, cohorts, catalog, recommendations }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
 
         @OptionGroup var database: DatabaseOptions
@@ -88,6 +88,15 @@ extension Lectern {
                     let counts = [row.courses] + row.byStatus + row.byDifficulty + row.byFormat
                         + [row.neverViewed, row.neverBought, row.tags, row.longestChain]
                     listing.append([.text(row.domain)] + counts.map { .int(Int64($0)) })
+                }
+            case .recommendations:
+                listing = Listing(["algorithm", "run", "trained_at", "learners", "rows", "coverage", "creator_gini", "domain_gini",
+                                   "ndcg@10", "precision@10"])
+                for row in try RecommendationReport(db).rows() {
+                    listing.append([.text(row.algorithm), .int(row.runID), .text(Timestamp.format(row.finishedAt)),
+                                    .int(Int64(row.learners)), .int(Int64(row.rows)), .number(row.coverage, decimals: 3),
+                                    .number(row.creatorGini, decimals: 3), .number(row.domainGini, decimals: 3),
+                                    .number(row.ndcgAt10, decimals: 4), .number(row.precisionAt10, decimals: 4)])
                 }
             case .creators:
                 let earnings = try report.creators(filter)

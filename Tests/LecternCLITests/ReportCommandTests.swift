@@ -124,6 +124,19 @@ struct ReportCommandTests {
         #expect(total["never_bought"] as? Int == 1)
     }
 
+    @Test func recommendationsReportPerActiveModel() throws {
+        let lectern = try sold()
+        try lectern.ok(["train", "--algorithm", "popular", "--top", "2"])
+        let rows = try parseJSON(try lectern.ok(["report", "recommendations", "--format", "json"])) as! [[String: Any]]
+        #expect(rows.map { $0["algorithm"] as? String } == ["popular"])
+        // Popular courses: py-101 and b-1 (py-201's purchase was refunded, so it weighs nothing).
+        // u1 owns both; u2 owns b-1 and py-201, so only u2 gets a list: py-101.
+        #expect(rows[0]["learners"] as? Int == 1)
+        #expect(rows[0]["rows"] as? Int == 1)
+        #expect(rows[0]["coverage"] as? Double == 0.333)  // 1 of 3 published courses
+        #expect(rows[0]["ndcg@10"] is NSNull)  // never evaluated
+    }
+
     @Test func markdownAndFileOutput() throws {
         let lectern = try sold()
         let md = try lectern.ok(["report", "creators", "--format", "md"])

@@ -26,3 +26,13 @@ struct SalesReportTests {
         #expect(CreatorEarnings(creatorID: 1, name: "x", revenueShare: 0.5, courses: 0, learners: 0, netMinor: 5).payoutMinor == 3)
     }
 }
+
+@Suite("Recommendation report")
+struct RecommendationReportTests {
+    @Test func giniByHand() {
+        #expect(RecommendationReport.gini([1, 1, 1, 1]) == 0)
+        #expect(RecommendationReport.gini([0, 0, 1, 1]) == 0.5)
+        #expect(RecommendationReport.gini([0, 0, 0, 4]) == 0.75)  // the most uneven for 4 creators: (n-1)/n
+        #expect(RecommendationReport.gini([0, 0]) == nil)
+    }
+}

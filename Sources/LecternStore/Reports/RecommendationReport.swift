@@ -1,0 +1,81 @@
+import LecternSQLite
+
+/// How one algorithm's cached lists look: reach, catalog coverage, how evenly exposure spreads, and
+/// its latest offline figures.
+public struct RecommendationReportRow: Sendable, Equatable {
+    public var algorithm: String
+    public var runID: Int64
+    public var finishedAt: Int64
+    public var learners: Int
+    public var rows: Int
+    /// Distinct courses recommended / published courses.
+    public var coverage: Double?
+    /// Gini coefficient of recommendation counts over creators (0 = even, 1 = one creator gets all).
+    public var creatorGini: Double?
+    public var domainGini: Double?
+    /// The newest stored offline evaluation at K = 10, if any.
+    public var ndcgAt10: Double?
+    public var precisionAt10: Double?
+}
+
+/// The state of the recommendation cache, per algorithm.
+public struct RecommendationReport {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let active = """
+        SELECT a.algorithm, r.id, r.finished_at,
+               (SELECT count(DISTINCT user_id) FROM recommendations WHERE run_id = r.id),
+               (SELECT count(*) FROM recommendations WHERE run_id = r.id),
+               (SELECT count(DISTINCT course_id) FROM recommendations WHERE run_id = r.id)
+        FROM active_models a JOIN model_runs r ON r.id = a.run_id ORDER BY a.algorithm
+        """
+    static let published = "SELECT count(*) FROM courses WHERE status = 'published'"
+    /// Recommendation counts per creator (all creators, zero included) for one run.
+    static let byCreator = """
+        SELECT (SELECT count(*) FROM recommendations r JOIN courses c ON c.id = r.course_id
+                WHERE r.run_id = ?1 AND c.creator_id = cr.id) FROM creators cr
+        """
+    static let byDomain = """
+        SELECT (SELECT count(*) FROM recommendations r JOIN courses c ON c.id = r.course_id
+                WHERE r.run_id = ?1 AND c.domain = d.domain)
+        FROM (SELECT DISTINCT domain FROM courses) d
+        """
+    static let offline = """
+        SELECT er.metric, er.value FROM evaluation_results er
+        WHERE er.evaluation_id = (SELECT max(evaluation_id) FROM evaluation_results WHERE algorithm = ?1)
+          AND er.algorithm = ?1 AND er.k = 10 AND er.metric IN ('ndcg', 'precision')
+        """
+
+    public func rows() throws -> [RecommendationReportRow] {
+        try withStoreErrors {
+            let published = Int(try db.scalarInt(Self.published) ?? 0)
+            return try db.query(Self.active) {
+                RecommendationReportRow(algorithm: $0.text(0), runID: $0.int64(1), finishedAt: $0.int64(2), learners: $0.int(3),
+                                        rows: $0.int(4), coverage: published > 0 ? Double($0.int(5)) / Double(published) : nil)
+            }.map { row in
+                var row = row
+                row.creatorGini = Self.gini(try db.query(Self.byCreator, [row.runID]) { Double($0.int64(0)) })
+                row.domainGini = Self.gini(try db.query(Self.byDomain, [row.runID]) { Double($0.int64(0)) })
+                for (metric, value) in try db.query(Self.offline, [row.algorithm], row: { ($0.text(0), $0.optionalDouble(1)) }) {
+                    if metric == "ndcg" { row.ndcgAt10 = value } else { row.precisionAt10 = value }
+                }
+                return row
+            }
+        }
+    }
+
+    /// Gini coefficient of non-negative counts: mean absolute difference over twice the mean.
+    static func gini(_ values: [Double]) -> Double? {
+        let total = values.reduce(0, +)
+        guard values.count > 1, total > 0 else { return nil }
+        let sorted = values.sorted()
+        var weighted = 0.0
+        for (index, value) in sorted.enumerated() { weighted += Double(index + 1) * value }
+        let n = Double(sorted.count)
+        return (2 * weighted) / (n * total) - (n + 1) / n
+    }
+}
