@@ -4,7 +4,7 @@ BIN_DEBUG := .build/debug/lectern
 BIN := .build/release/lectern
 DEMO_DB ?= demo.db
 
-.PHONY: build release test demo seed bench bench-quality clean
+.PHONY: build release test check-html demo seed bench bench-quality clean
 
 build:
 	$(SWIFT) build
@@ -15,6 +15,12 @@ release:
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	bash scripts/check-html.sh
+
+# The HTML report of SeedData rendered in headless Chromium (laptop and phone), checked to show its charts.
+check-html:
+	$(SWIFT) build --product lectern
+	bash scripts/check-html.sh
 
 demo: release
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -39,6 +45,11 @@ demo: release
 	@for u in $$($(BIN) user list --db $(DEMO_DB) --format csv --limit 3 --offset 10 | tail -n +2 | cut -d, -f2); do \
 		$(BIN) recommend --db $(DEMO_DB) --user $$u --limit 5 --explain; echo; done
 	$(BIN) similar --db $(DEMO_DB) --course $$($(BIN) course list --db $(DEMO_DB) --format csv --limit 1 --search python | tail -n 1 | cut -d, -f2) --limit 5
+	@echo
+	$(BIN) report sales --db $(DEMO_DB) --by domain
+	@echo
+	$(BIN) report all --db $(DEMO_DB) --format html --out demo-report.html
+	@echo "Open demo-report.html in a browser: every report, with charts, in one file."
 
 # Rewrites SeedData/ from the generator (deterministic: the same files every time).
 seed: release
@@ -53,4 +64,4 @@ bench-quality: release
 	python3 bench/quality.py $(BIN)
 
 clean:
-	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-report.html

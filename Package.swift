@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // HMAC-SHA256 for learners' pseudonyms in reports.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Debian's libsqlite3-dev, seen through a module map; no other SQLite package.
@@ -36,12 +38,19 @@ let package = Package(
         .target(name: "LecternRecommender"),
         // Trains through the store and caches results; answers from the cache with fold-in.
         .target(name: "LecternService", dependencies: ["LecternStore", "LecternRecommender"]),
+        // Reports as listings (table, csv, json, md) and one self-contained HTML page with SVG charts;
+        // learners appear under keyed-hash pseudonyms unless personal data is asked for.
+        .target(
+            name: "LecternReports",
+            dependencies: ["LecternStore", "LecternService", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // A deterministic generator of believable platforms (no SQL, no database).
         .target(name: "LecternGenerator"),
         .executableTarget(
             name: "lectern",
             dependencies: [
                 "LecternStore",
+                "LecternReports",
                 "LecternService",
                 "LecternRecommender",
                 "LecternGenerator",
@@ -55,6 +64,7 @@ let package = Package(
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternService", "LecternStore", "LecternSQLite"]),
+        .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"]),
     ]
 )

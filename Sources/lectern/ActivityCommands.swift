@@ -1,4 +1,5 @@
 import ArgumentParser
+import LecternReports
 import LecternStore
 
 extension Interaction.Kind: ExpressibleByArgument {}

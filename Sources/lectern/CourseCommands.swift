@@ -1,5 +1,6 @@
 import ArgumentParser
 import LecternSQLite
+import LecternReports
 import LecternStore
 
 extension Lectern {

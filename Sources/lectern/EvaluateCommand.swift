@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LecternRecommender
 import LecternService
+import LecternReports
 import LecternStore
 
 extension Lectern {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternRecommender
+import LecternReports
 import LecternStore
 
 /// `lectern`: the command line of the Lectern learning-platform backend.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternSQLite
+import LecternReports
 import LecternStore
 
 /// `--db PATH`, shared by every command.
@@ -23,10 +24,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// How a listing is printed.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv
-}
+extension OutputFormat: ExpressibleByArgument {}
 
 /// `--format table|json|csv`, shared by every listing.
 struct FormatOptions: ParsableArguments {
@@ -61,14 +59,6 @@ func parseMinorUnits(_ text: String, what: String = "price") throws -> Int64 {
     return product + cents
 }
 
-/// Formats minor units as `49.90 USD`.
-func formatMoney(_ minor: Int64, _ currency: String = "") -> String {
-    let sign = minor < 0 ? "-" : ""
-    let value = abs(minor)
-    let cents = value % 100
-    let text = "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
-    return currency.isEmpty ? text : "\(text) \(currency)"
-}
 
 /// Parses a time given on the command line (`2025-03-01`, `2025-03-01T09:30:00Z`, Unix seconds).
 func parseTime(_ text: String, option: String) throws -> Int64 {

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import LecternReports
 import LecternStore
 
 extension Lectern {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Reports with exact figures: sales, creator payouts, the funnel and acquisition channels.",
+            abstract: "Reports with exact figures: sales, payouts, funnel, channels, cohorts, catalog, recommendations, learners.",
             discussion: """
                 sales: orders, gross, refunds, net revenue and average price, by day, week, month, course, \
                 domain or creator (--by). creators: each creator's net revenue, revenue share, the payout owed \
@@ -14,14 +15,22 @@ extension Lectern {
                 (or bought), bought and completed, the conversion at each step and the median days between \
                 steps, by course, domain or channel (--by; default domain). channels: learners acquired, \
                 activated, paying, net revenue and conversion by acquisition channel and campaign, and how many \
-                bought in a second domain.
+                bought in a second domain. cohorts: activity or repurchase share by signup month. catalog: courses by \
+                domain, status, difficulty and format, never viewed or bought, tags, prerequisite chains. \
+                recommendations: active models' reach, coverage, exposure Gini over creators and domains, latest \
+                offline metrics. experiments: A/B variants with conversion and p-values. learners: top spenders, \
+                under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
+                all: every report; with --format html one self-contained page with charts (no network, no scripts).
                 """)
 
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case sales, creators, funnel, channels, cohorts, catalog, recommendations }
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md }
+        enum Kind: String, ExpressibleByArgument, CaseIterable {
+            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, learners, all
+        }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md, html }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "sales or creators.") var kind: Kind
+        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, learners or all.")
+        var kind: Kind
         @Option(help: "From this date on (inclusive).") var since: String?
         @Option(help: "Before this date (exclusive).") var until: String?
         @Option(help: "Only this domain.") var domain: String?
@@ -30,91 +39,68 @@ extension Lectern {
         @Option(help: "sales: day, week, month (default), course, domain or creator; funnel: course, domain (default) or channel.")
         var by: String?
         @Option(help: "cohorts: activity or purchase.") var measure: CohortReport.Measure = .activity
-        @Option(help: "table, csv, json or md.") var format: Format = .table
+        @Option(help: "learners: how many to list.") var limit: Int = 20
+        @Flag(help: "Show learners' external id, name and e-mail instead of pseudonyms.") var includePersonalData = false
+        @Option(help: "table, csv, json, md or html.") var format: Format = .table
         @Option(help: "Write to this file instead of standard output.") var out: String?
+
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if kind == .all, format == .csv { throw ValidationError("csv holds one table: name a report, or use --format md, json or html for all") }
+        }
 
         func run() throws {
             let since = try self.since.map { try parseTime($0, option: "--since") }
             let until = try self.until.map { try parseTime($0, option: "--until") }
             if let since, let until, since > until { throw CommandFailure("--since is after --until") }
-            let db = try database.openExisting()
-            var filter = ReportFilter(since: since, until: until, domain: domain, channel: channel)
-            if let creator { filter.creatorID = try CreatorRepository(db).resolve(creator).id }
-            let report = SalesReport(db)
-            var listing: Listing
-            switch kind {
-            case .sales:
-                guard let grouping = SalesReport.Grouping(rawValue: by ?? "month") else {
-                    throw CommandFailure("unknown --by '\(by!)' for sales: use day, week, month, course, domain or creator")
+            var options = ReportOptions(filter: ReportFilter(since: since, until: until, domain: domain, channel: channel))
+            if let by {
+                switch kind {
+                case .sales:
+                    guard let grouping = SalesReport.Grouping(rawValue: by) else {
+                        throw CommandFailure("unknown --by '\(by)' for sales: use day, week, month, course, domain or creator")
+                    }
+                    options.salesGrouping = grouping
+                case .funnel:
+                    guard let grouping = FunnelReport.Grouping(rawValue: by) else {
+                        throw CommandFailure("unknown --by '\(by)' for funnel: use course, domain or channel")
+                    }
+                    options.funnelGrouping = grouping
+                default:
+                    throw CommandFailure("--by applies to sales and funnel, not \(kind.rawValue)")
                 }
-                let (rows, total) = try report.sales(filter, by: grouping)
-                listing = Listing([grouping.rawValue, "orders", "gross", "refunds", "refunded", "net", "average_price"])
-                for row in rows + [total] {
-                    listing.append([.text(row.key), .int(Int64(row.orders)), .money(row.grossMinor), .int(Int64(row.refunds)),
-                                    .money(row.refundedMinor), .money(row.netMinor), .money(row.averagePriceMinor)])
-                }
-            case .funnel:
-                guard let grouping = FunnelReport.Grouping(rawValue: by ?? "domain") else {
-                    throw CommandFailure("unknown --by '\(by!)' for funnel: use course, domain or channel")
-                }
-                let (rows, total) = try FunnelReport(db).funnel(filter, by: grouping)
-                listing = Listing([grouping.rawValue, "viewed", "enrolled", "purchased", "completed", "view_to_enroll",
-                                   "enroll_to_purchase", "purchase_to_complete", "days_to_enroll", "days_to_purchase", "days_to_complete"])
-                for row in rows + [total] {
-                    listing.append([.text(row.key), .int(Int64(row.viewed)), .int(Int64(row.enrolled)), .int(Int64(row.purchased)),
-                                    .int(Int64(row.completed))] + row.conversions.map { .number($0, decimals: 3) }
-                                   + row.medianDays.map { .number($0, decimals: 1) })
-                }
-            case .channels:
-                let rows = try FunnelReport(db).channels(filter)
-                listing = Listing(["channel", "campaign", "acquired", "activated", "paying", "conversion", "net", "second_domain_buyers"])
-                for row in rows {
-                    listing.append([.text(row.channel), .text(row.campaign), .int(Int64(row.acquired)), .int(Int64(row.activated)),
-                                    .int(Int64(row.paying)), .number(row.conversion, decimals: 3), .money(row.netMinor),
-                                    .int(Int64(row.crossDomainBuyers))])
-                }
-            case .cohorts:
-                let rows = try CohortReport(db).cohorts(filter, measure: measure)
-                let months = min(24, rows.map(\.active.count).max() ?? 0)
-                listing = Listing(["cohort", "learners"] + (0..<months).map { "m\($0)" })
-                for row in rows {
-                    listing.append([.text(row.cohort), .int(Int64(row.learners))] + (0..<months).map { .number(row.share($0), decimals: 3) })
-                }
-            case .catalog:
-                let (rows, total) = try CatalogReport(db).domains(filter)
-                listing = Listing(["domain", "courses", "draft", "published", "archived", "beginner", "intermediate", "advanced",
-                                   "video", "audio", "ebook", "live", "article", "never_viewed", "never_bought", "tags", "longest_chain"])
-                for row in rows + [total] {
-                    let counts = [row.courses] + row.byStatus + row.byDifficulty + row.byFormat
-                        + [row.neverViewed, row.neverBought, row.tags, row.longestChain]
-                    listing.append([.text(row.domain)] + counts.map { .int(Int64($0)) })
-                }
-            case .recommendations:
-                listing = Listing(["algorithm", "run", "trained_at", "learners", "rows", "coverage", "creator_gini", "domain_gini",
-                                   "ndcg@10", "precision@10"])
-                for row in try RecommendationReport(db).rows() {
-                    listing.append([.text(row.algorithm), .int(row.runID), .text(Timestamp.format(row.finishedAt)),
-                                    .int(Int64(row.learners)), .int(Int64(row.rows)), .number(row.coverage, decimals: 3),
-                                    .number(row.creatorGini, decimals: 3), .number(row.domainGini, decimals: 3),
-                                    .number(row.ndcgAt10, decimals: 4), .number(row.precisionAt10, decimals: 4)])
-                }
-            case .creators:
-                let earnings = try report.creators(filter)
-                listing = Listing(["creator", "courses", "learners", "net", "share", "payout", "platform"])
-                for e in earnings {
-                    listing.append([.text(e.name), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
-                                    .number(e.revenueShare, decimals: 2), .money(e.payoutMinor), .money(e.platformMinor)])
-                }
-                listing.append([.text("total"), .int(Int64(earnings.map(\.courses).reduce(0, +))), .text(nil),
-                                .money(earnings.map(\.netMinor).reduce(0, +)), .text(nil),
-                                .money(earnings.map(\.payoutMinor).reduce(0, +)), .money(earnings.map(\.platformMinor).reduce(0, +))])
             }
+            options.cohortMeasure = measure
+            options.learnerLimit = limit
+            options.includePersonalData = includePersonalData
+            let db = try database.openExisting()
+            if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }
+            let builder = ReportBuilder(db, options: options)
+            let kinds: [ReportKind] = kind == .all ? ReportKind.allCases : [ReportKind(rawValue: kind.rawValue)!]
             let text: String
             switch format {
-            case .table: text = listing.rendered(.table)
-            case .csv: text = listing.rendered(.csv)
-            case .json: text = listing.rendered(.json)
-            case .md: text = listing.markdown()
+            case .html:
+                let source = URL(fileURLWithPath: database.path).lastPathComponent
+                text = try HTMLReport(builder, source: source, generatedAt: Int64(Date().timeIntervalSince1970)).render(kinds)
+            case .table, .md:
+                let parts = try kinds.map { kind -> String in
+                    let listing = try builder.listing(kind)
+                    let body = format == .md ? listing.markdown() : listing.rendered(.table)
+                    if kinds.count == 1 { return body }
+                    return (format == .md ? "## \(kind.rawValue)\n\n" : "\(kind.rawValue.uppercased())\n\n") + body
+                }
+                text = parts.joined(separator: "\n")
+            case .json:
+                if kinds.count == 1 {
+                    text = try builder.listing(kinds[0]).rendered(.json)
+                } else {
+                    let parts = try kinds.map { kind in
+                        "\(jsonQuote(kind.rawValue)): " + (try builder.listing(kind).rendered(.json)).trimmingCharacters(in: .newlines)
+                    }
+                    text = "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+                }
+            case .csv:
+                text = try builder.listing(kinds[0]).rendered(.csv)
             }
             guard let out else {
                 print(text, terminator: "")
@@ -129,7 +115,7 @@ extension Lectern {
                 unlink(temporary)
                 throw CommandFailure("cannot write '\(out)': \(String(cString: strerror(errno)))")
             }
-            print("Wrote the \(kind.rawValue) report to \(out)")
+            print(kind == .all ? "Wrote every report to \(out)" : "Wrote the \(kind.rawValue) report to \(out)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternReports
 import LecternStore
 
 extension Lectern {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LecternRecommender
 import LecternService
+import LecternReports
 import LecternStore
 
 extension Lectern {

@@ -156,11 +156,57 @@ struct ReportCommandTests {
         (["report", "funnel", "--by", "month"], "month"),
         (["report", "sales", "--out", "/nonexistent-dir/x.csv"], "cannot write"),
         (["report", "creators", "--creator", "Nobody"], "no creator"),
+        (["report", "all", "--format", "csv"], "csv holds one table"),
+        (["report", "catalog", "--by", "domain"], "--by applies to sales and funnel"),
+        (["report", "learners", "--limit", "0"], "--limit"),
+        (["report", "all", "--format", "html", "--out", "/nonexistent-dir/r.html"], "cannot write"),
     ] as [([String], String)])
     func badInputIsRefused(arguments: [String], expected: String) throws {
         let lectern = try sold()
         let line = try lectern.fails(arguments)
         #expect(line.contains(expected), "got: \(line)")
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent-dir"))
+    }
+
+    @Test func everyReportAsOneHTMLPage() throws {
+        let lectern = try sold()
+        let file = lectern.path("report.html")
+        #expect(try lectern.ok(["report", "all", "--format", "html", "--out", file]).contains("Wrote every report to"))
+        let html = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
+        for section in ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "learners"] {
+            #expect(html.contains("<section id=\"\(section)\">"), "no \(section) section")
+        }
+        #expect(html.contains("<svg class=\"chart\""))
+        #expect(!html.contains("<script"))
+        // Net 69.92 as in salesByMonthToTheCent; no learner's id, name or e-mail.
+        #expect(html.contains(">69.92<"))
+        for personal in ["bo@example.com", ">Bo<", ">Cy<", ">u1<", ">u2<"] { #expect(!html.contains(personal), "\(personal) leaked") }
+        // Only the page was written: nothing left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: lectern.path("")).filter { $0.hasPrefix("report.html") } == ["report.html"])
+        // One report as a page, and every report as JSON keyed by kind.
+        #expect(try lectern.ok(["report", "funnel", "--format", "html"]).contains("<section id=\"funnel\">"))
+        let all = try parseJSON(try lectern.ok(["report", "all", "--format", "json"])) as! [String: Any]
+        #expect(Set(all.keys) == ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "learners"])
+    }
+
+    @Test func learnersUnderStablePseudonymsUnlessAskedFor() throws {
+        let lectern = try sold()
+        let rows = try parseJSON(try lectern.ok(["report", "learners", "--format", "json"])) as! [[String: Any]]
+        // u1: 49.90 + 10.01 = 59.91; u2: 60.00 - 60.00 + 10.01 = 10.01.
+        #expect(rows.map { $0["net"] as? Double } == [59.91, 10.01])
+        #expect(rows.map { $0["channel"] as? String } == ["social_video", "referral"])
+        #expect(rows[1]["refunds"] as? Int == 1)
+        let names = rows.map { $0["learner"] as! String }
+        #expect(names.allSatisfy { $0.hasPrefix("L-") && $0.count == 14 } && Set(names).count == 2)
+        #expect(rows.allSatisfy { $0["email"] == nil && $0["external_id"] == nil })
+        let again = try parseJSON(try lectern.ok(["report", "learners", "--format", "json", "--since", "2025-01-01"])) as! [[String: Any]]
+        #expect(again.map { $0["learner"] as! String } == names)
+        let personal = try parseJSON(try lectern.ok(["report", "learners", "--format", "json", "--include-personal-data"])) as! [[String: Any]]
+        #expect(personal.map { $0["external_id"] as? String } == ["u1", "u2"])
+        #expect(personal[0]["email"] as? String == "bo@example.com")
+        #expect(personal.map { $0["learner"] as! String } == names)
+        let csv = try lectern.ok(["report", "learners", "--format", "csv"])
+        #expect(!csv.contains("u1") && !csv.contains("bo@example.com"))
     }
 }

@@ -34,16 +34,11 @@ public struct RecommendationReport {
         FROM active_models a JOIN model_runs r ON r.id = a.run_id ORDER BY a.algorithm
         """
     static let published = "SELECT count(*) FROM courses WHERE status = 'published'"
-    /// Recommendation counts per creator (all creators, zero included) for one run.
-    static let byCreator = """
-        SELECT (SELECT count(*) FROM recommendations r JOIN courses c ON c.id = r.course_id
-                WHERE r.run_id = ?1 AND c.creator_id = cr.id) FROM creators cr
-        """
-    static let byDomain = """
-        SELECT (SELECT count(*) FROM recommendations r JOIN courses c ON c.id = r.course_id
-                WHERE r.run_id = ?1 AND c.domain = d.domain)
-        FROM (SELECT DISTINCT domain FROM courses) d
-        """
+    /// Every course with its creator and domain, so exposure can be summed per creator and domain.
+    static let courses = "SELECT id, creator_id, domain FROM courses"
+    static let creatorIDs = "SELECT id FROM creators"
+    /// How often each course is recommended in one run.
+    static let exposure = "SELECT course_id, count(*) FROM recommendations WHERE run_id = ?1 GROUP BY course_id"
     static let offline = """
         SELECT er.metric, er.value FROM evaluation_results er
         WHERE er.evaluation_id = (SELECT max(evaluation_id) FROM evaluation_results WHERE algorithm = ?1)
@@ -53,13 +48,26 @@ public struct RecommendationReport {
     public func rows() throws -> [RecommendationReportRow] {
         try withStoreErrors {
             let published = Int(try db.scalarInt(Self.published) ?? 0)
+            var courses: [Int64: (creator: Int64, domain: String)] = [:]
+            for (id, creator, domain) in try db.query(Self.courses, row: { ($0.int64(0), $0.int64(1), $0.text(2)) }) {
+                courses[id] = (creator, domain)
+            }
+            let creators = try db.query(Self.creatorIDs) { $0.int64(0) }
             return try db.query(Self.active) {
                 RecommendationReportRow(algorithm: $0.text(0), runID: $0.int64(1), finishedAt: $0.int64(2), learners: $0.int(3),
                                         rows: $0.int(4), coverage: published > 0 ? Double($0.int(5)) / Double(published) : nil)
             }.map { row in
                 var row = row
-                row.creatorGini = Self.gini(try db.query(Self.byCreator, [row.runID]) { Double($0.int64(0)) })
-                row.domainGini = Self.gini(try db.query(Self.byDomain, [row.runID]) { Double($0.int64(0)) })
+                // Every creator and domain counts, those never recommended included (with zero).
+                var byCreator = Dictionary(uniqueKeysWithValues: creators.map { ($0, 0.0) })
+                var byDomain = Dictionary(courses.values.map { ($0.domain, 0.0) }, uniquingKeysWith: { a, _ in a })
+                for (course, count) in try db.query(Self.exposure, [row.runID], row: { ($0.int64(0), Double($0.int64(1))) }) {
+                    guard let owner = courses[course] else { continue }
+                    byCreator[owner.creator, default: 0] += count
+                    byDomain[owner.domain, default: 0] += count
+                }
+                row.creatorGini = Self.gini(Array(byCreator.values))
+                row.domainGini = Self.gini(Array(byDomain.values))
                 for (metric, value) in try db.query(Self.offline, [row.algorithm], row: { ($0.text(0), $0.optionalDouble(1)) }) {
                     if metric == "ndcg" { row.ndcgAt10 = value } else { row.precisionAt10 = value }
                 }

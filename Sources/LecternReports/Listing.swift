@@ -1,8 +1,8 @@
 import Foundation
 
 /// Rows to print as an aligned table, a JSON array of objects, or CSV.
-struct Listing {
-    enum Cell {
+public struct Listing: Sendable {
+    public enum Cell: Sendable, Equatable {
         case text(String?)
         case int(Int64?)
         case number(Double?, decimals: Int)
@@ -10,7 +10,7 @@ struct Listing {
         case money(Int64?)
         case list([String])
 
-        var display: String {
+        public var display: String {
             switch self {
             case .text(let text): text ?? ""
             case .int(let value): value.map(String.init) ?? ""
@@ -20,7 +20,7 @@ struct Listing {
             }
         }
 
-        var json: String {
+        public var json: String {
             switch self {
             case .text(let text): text.map(jsonQuote) ?? "null"
             case .int(let value): value.map(String.init) ?? "null"
@@ -30,14 +30,14 @@ struct Listing {
             }
         }
 
-        var csv: String {
+        public var csv: String {
             switch self {
             case .list(let items): items.joined(separator: ";")
             default: display
             }
         }
 
-        var isNumeric: Bool {
+        public var isNumeric: Bool {
             switch self {
             case .int, .number, .money: true
             default: false
@@ -45,20 +45,20 @@ struct Listing {
         }
     }
 
-    var columns: [String]
-    var rows: [[Cell]] = []
+    public var columns: [String]
+    public var rows: [[Cell]] = []
 
-    init(_ columns: [String]) {
+    public init(_ columns: [String]) {
         self.columns = columns
     }
 
-    mutating func append(_ row: [Cell]) {
+    public mutating func append(_ row: [Cell]) {
         precondition(row.count == columns.count, "a row has \(row.count) cells for \(columns.count) columns")
         rows.append(row)
     }
 
     /// The listing in `format`, ending with a newline.
-    func rendered(_ format: OutputFormat, maxWidth: Int = 48) -> String {
+    public func rendered(_ format: OutputFormat, maxWidth: Int = 48) -> String {
         switch format {
         case .json:
             let objects = rows.map { row in
@@ -90,7 +90,7 @@ struct Listing {
     }
 
     /// A Markdown table (numbers right-aligned).
-    func markdown() -> String {
+    public func markdown() -> String {
         func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines = ["| " + columns.map(escape).joined(separator: " | ") + " |"]
         lines.append("|" + columns.indices.map { index in
@@ -101,7 +101,7 @@ struct Listing {
     }
 
     /// One record as `key: value` lines (table), one JSON object, or a two-row CSV.
-    static func record(_ fields: [(String, Cell)], format: OutputFormat) -> String {
+    public static func record(_ fields: [(String, Cell)], format: OutputFormat) -> String {
         switch format {
         case .table:
             let width = fields.map(\.0.count).max() ?? 0
@@ -118,12 +118,12 @@ struct Listing {
     }
 }
 
-func truncate(_ text: String, _ width: Int) -> String {
+public func truncate(_ text: String, _ width: Int) -> String {
     let single = text.replacingOccurrences(of: "\n", with: " ")
     return single.count <= width ? single : String(single.prefix(width - 1)) + "…"
 }
 
-func jsonQuote(_ text: String) -> String {
+public func jsonQuote(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {
@@ -139,50 +139,29 @@ func jsonQuote(_ text: String) -> String {
     return out + "\""
 }
 
-func csvQuote(_ text: String) -> String {
+public func csvQuote(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
 extension String {
-    func trimmingTrailingSpaces() -> String {
+    public func trimmingTrailingSpaces() -> String {
         var text = self
         while text.last == " " { text.removeLast() }
         return text
     }
 }
 
-/// Shows progress of long work on standard error, only when it is a terminal.
-final class Progress: @unchecked Sendable {
-    private let label: String
-    private let enabled = isatty(STDERR_FILENO) == 1
-    private var lastPercent = -1
-    private let lock = NSLock()
+/// How a listing is printed.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, json, csv
+}
 
-    init(_ label: String) {
-        self.label = label
-    }
-
-    private var lastLabel = ""
-
-    func update(done: Int, total: Int) {
-        update(label: label, done: done, total: total)
-    }
-
-    /// Shows `label: N%`, redrawn in place; cheap when nothing changed.
-    func update(label: String, done: Int, total: Int) {
-        guard enabled, total > 0 else { return }
-        let percent = min(100, done * 100 / total)
-        lock.withLock {
-            guard percent != lastPercent || label != lastLabel else { return }
-            lastPercent = percent
-            lastLabel = label
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(percent)%".utf8))
-        }
-    }
-
-    func finish() {
-        guard enabled, lastPercent >= 0 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
+/// Formats minor units as `49.90`, or `49.90 USD` with a currency.
+public func formatMoney(_ minor: Int64, _ currency: String = "") -> String {
+    let sign = minor < 0 ? "-" : ""
+    let value = abs(minor)
+    let cents = value % 100
+    let text = "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
+    return currency.isEmpty ? text : "\(text) \(currency)"
 }

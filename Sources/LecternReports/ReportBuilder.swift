@@ -1,0 +1,173 @@
+import Foundation
+import LecternService
+import LecternSQLite
+import LecternStore
+
+/// The reports `lectern report` prints.
+public enum ReportKind: String, CaseIterable, Sendable {
+    case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, learners
+}
+
+/// What a report covers and how it groups.
+public struct ReportOptions: Sendable {
+    public var filter: ReportFilter
+    /// sales: day, week, month, course, domain or creator (nil = month).
+    public var salesGrouping: SalesReport.Grouping = .month
+    /// funnel: course, domain or channel.
+    public var funnelGrouping: FunnelReport.Grouping = .domain
+    public var cohortMeasure: CohortReport.Measure = .activity
+    /// Learners are shown under pseudonyms unless this is set.
+    public var includePersonalData = false
+    /// How many learners the learners report lists.
+    public var learnerLimit = 20
+
+    public init(filter: ReportFilter = ReportFilter()) {
+        self.filter = filter
+    }
+}
+
+/// Computes reports as listings (for table, csv, json and md output) from one database.
+public struct ReportBuilder {
+    let db: Connection
+    public let options: ReportOptions
+
+    public init(_ db: Connection, options: ReportOptions) {
+        self.db = db
+        self.options = options
+    }
+
+    var filter: ReportFilter { options.filter }
+
+    public func listing(_ kind: ReportKind) throws -> Listing {
+        switch kind {
+        case .sales: try sales(by: options.salesGrouping)
+        case .creators: try creators()
+        case .funnel: try funnel(by: options.funnelGrouping)
+        case .channels: try channels()
+        case .cohorts: try cohorts(options.cohortMeasure)
+        case .catalog: try catalog()
+        case .recommendations: try recommendations()
+        case .experiments: try experiments()
+        case .learners: try learners()
+        }
+    }
+
+    func sales(by grouping: SalesReport.Grouping) throws -> Listing {
+        let (rows, total) = try SalesReport(db).sales(filter, by: grouping)
+        var listing = Listing([grouping.rawValue, "orders", "gross", "refunds", "refunded", "net", "average_price"])
+        for row in rows + [total] {
+            listing.append([.text(row.key), .int(Int64(row.orders)), .money(row.grossMinor), .int(Int64(row.refunds)),
+                            .money(row.refundedMinor), .money(row.netMinor), .money(row.averagePriceMinor)])
+        }
+        return listing
+    }
+
+    func creators() throws -> Listing {
+        let earnings = try SalesReport(db).creators(filter)
+        var listing = Listing(["creator", "courses", "learners", "net", "share", "payout", "platform"])
+        for e in earnings {
+            listing.append([.text(e.name), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
+                            .number(e.revenueShare, decimals: 2), .money(e.payoutMinor), .money(e.platformMinor)])
+        }
+        listing.append([.text("total"), .int(Int64(earnings.map(\.courses).reduce(0, +))), .text(nil),
+                        .money(earnings.map(\.netMinor).reduce(0, +)), .text(nil),
+                        .money(earnings.map(\.payoutMinor).reduce(0, +)), .money(earnings.map(\.platformMinor).reduce(0, +))])
+        return listing
+    }
+
+    func funnel(by grouping: FunnelReport.Grouping) throws -> Listing {
+        let (rows, total) = try FunnelReport(db).funnel(filter, by: grouping)
+        var listing = Listing([grouping.rawValue, "viewed", "enrolled", "purchased", "completed", "view_to_enroll",
+                               "enroll_to_purchase", "purchase_to_complete", "days_to_enroll", "days_to_purchase", "days_to_complete"])
+        for row in rows + [total] {
+            listing.append([.text(row.key), .int(Int64(row.viewed)), .int(Int64(row.enrolled)), .int(Int64(row.purchased)),
+                            .int(Int64(row.completed))] + row.conversions.map { .number($0, decimals: 3) }
+                           + row.medianDays.map { .number($0, decimals: 1) })
+        }
+        return listing
+    }
+
+    func channels() throws -> Listing {
+        var listing = Listing(["channel", "campaign", "acquired", "activated", "paying", "conversion", "net", "second_domain_buyers"])
+        for row in try FunnelReport(db).channels(filter) {
+            listing.append([.text(row.channel), .text(row.campaign), .int(Int64(row.acquired)), .int(Int64(row.activated)),
+                            .int(Int64(row.paying)), .number(row.conversion, decimals: 3), .money(row.netMinor),
+                            .int(Int64(row.crossDomainBuyers))])
+        }
+        return listing
+    }
+
+    func cohorts(_ measure: CohortReport.Measure) throws -> Listing {
+        let rows = try CohortReport(db).cohorts(filter, measure: measure)
+        let months = min(24, rows.map(\.active.count).max() ?? 0)
+        var listing = Listing(["cohort", "learners"] + (0..<months).map { "m\($0)" })
+        for row in rows {
+            listing.append([.text(row.cohort), .int(Int64(row.learners))] + (0..<months).map { .number(row.share($0), decimals: 3) })
+        }
+        return listing
+    }
+
+    func catalog() throws -> Listing {
+        let (rows, total) = try CatalogReport(db).domains(filter)
+        var listing = Listing(["domain", "courses", "draft", "published", "archived", "beginner", "intermediate", "advanced",
+                               "video", "audio", "ebook", "live", "article", "never_viewed", "never_bought", "tags", "longest_chain"])
+        for row in rows + [total] {
+            let counts = [row.courses] + row.byStatus + row.byDifficulty + row.byFormat
+                + [row.neverViewed, row.neverBought, row.tags, row.longestChain]
+            listing.append([.text(row.domain)] + counts.map { .int(Int64($0)) })
+        }
+        return listing
+    }
+
+    func recommendations() throws -> Listing {
+        var listing = Listing(["algorithm", "run", "trained_at", "learners", "rows", "coverage", "creator_gini", "domain_gini",
+                               "ndcg@10", "precision@10"])
+        for row in try RecommendationReport(db).rows() {
+            listing.append([.text(row.algorithm), .int(row.runID), .text(Timestamp.format(row.finishedAt)),
+                            .int(Int64(row.learners)), .int(Int64(row.rows)), .number(row.coverage, decimals: 3),
+                            .number(row.creatorGini, decimals: 3), .number(row.domainGini, decimals: 3),
+                            .number(row.ndcgAt10, decimals: 4), .number(row.precisionAt10, decimals: 4)])
+        }
+        return listing
+    }
+
+    /// Every experiment's variants: learners, impressions, click-through, conversion, revenue per
+    /// learner and the p-value of the conversion difference against the first variant.
+    func experiments() throws -> Listing {
+        var listing = Listing(["experiment", "status", "variant", "algorithm", "learners", "impressions", "click_through",
+                               "conversion", "revenue_per_learner", "p_value"])
+        let service = ExperimentService(db)
+        for experiment in try ExperimentStore(db).list() {
+            for variant in try service.report(name: experiment.name).variants {
+                listing.append([.text(experiment.name), .text(experiment.status), .text(variant.outcome.variant),
+                                .text(variant.outcome.algorithm), .int(Int64(variant.outcome.learners)),
+                                .int(Int64(variant.outcome.impressions)), .number(variant.clickThrough.rate, decimals: 3),
+                                .number(variant.conversion.rate, decimals: 3),
+                                .money(Int64(variant.revenuePerLearnerMinor.rounded())), .number(variant.test?.p, decimals: 3)])
+            }
+        }
+        return listing
+    }
+
+    /// The learners who spent most, under pseudonyms unless personal data was asked for.
+    func learners() throws -> Listing {
+        let report = LearnerReport(db)
+        var rows = try report.top(filter, limit: options.learnerLimit)
+        var columns = ["learner", "channel", "campaign", "cohort", "purchases", "refunds", "net", "completed", "domains", "last_active"]
+        if options.includePersonalData {
+            rows = try report.personalData(for: rows)
+            columns.insert(contentsOf: ["external_id", "name", "email"], at: 1)
+        }
+        let pseudonyms = try Pseudonyms(hexKey: report.pseudonymKey())
+        var listing = Listing(columns)
+        for row in rows {
+            var cells: [Listing.Cell] = [.text(pseudonyms.pseudonym(forLearner: row.userID))]
+            if options.includePersonalData { cells += [.text(row.externalID), .text(row.displayName), .text(row.email)] }
+            cells += [.text(row.channel), .text(row.campaign), .text(row.cohort), .int(Int64(row.purchases)),
+                      .int(Int64(row.refunds)), .money(row.netMinor), .int(Int64(row.completed)), .int(Int64(row.domains)),
+                      .text(row.lastActive.map(Timestamp.formatDate))]
+            listing.append(cells)
+        }
+        return listing
+    }
+}

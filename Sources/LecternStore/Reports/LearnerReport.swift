@@ -1,0 +1,92 @@
+import LecternSQLite
+
+/// One learner's money and progress: what a "best learners" table shows. The learner is named by
+/// database id only; personal fields are filled in only when a caller asks for them.
+public struct LearnerRow: Sendable, Equatable {
+    public var userID: Int64
+    public var channel: String
+    public var campaign: String?
+    /// Signup month, `2025-03`.
+    public var cohort: String
+    public var purchases: Int
+    public var refunds: Int
+    public var netMinor: Int64
+    public var completed: Int
+    /// Distinct domains bought in (refunded purchases excluded).
+    public var domains: Int
+    public var lastActive: Int64?
+    /// Only filled by `personalData(for:)`.
+    public var externalID: String?
+    public var displayName: String?
+    public var email: String?
+}
+
+/// The learners who spent most in a period, and their personal data for callers entitled to it.
+public struct LearnerReport {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let top = """
+        WITH money AS (
+            SELECT i.user_id,
+                   sum(i.kind = 'purchase') AS purchases,
+                   sum(i.kind = 'refund') AS refunds,
+                   sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) AS net
+            FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
+            WHERE i.kind IN ('purchase', 'refund')
+              AND (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
+              AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
+            GROUP BY i.user_id
+        )
+        SELECT u.id, u.channel, u.campaign, strftime('%Y-%m', u.created_at, 'unixepoch'),
+               m.purchases, m.refunds, m.net,
+               (SELECT count(DISTINCT i.course_id) FROM interactions i WHERE i.user_id = u.id AND i.kind = 'complete'),
+               (SELECT count(DISTINCT c.domain) FROM interactions i JOIN courses c ON c.id = i.course_id
+                 WHERE i.user_id = u.id AND i.kind = 'purchase'
+                   AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id AND r.course_id = i.course_id
+                                   AND r.kind = 'refund')),
+               (SELECT max(occurred_at) FROM interactions i WHERE i.user_id = u.id)
+        FROM money m JOIN users u ON u.id = m.user_id
+        ORDER BY m.net DESC, m.purchases DESC, u.id
+        LIMIT ?6
+        """
+
+    /// The `limit` learners with the highest net spend under `filter` (ties by purchases, then id).
+    public func top(_ filter: ReportFilter, limit: Int) throws -> [LearnerRow] {
+        try withStoreErrors {
+            try db.query(Self.top, [filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, Int64(limit)]) { s in
+                LearnerRow(userID: s.int64(0), channel: s.text(1), campaign: s.optionalText(2), cohort: s.text(3),
+                           purchases: s.int(4), refunds: s.int(5), netMinor: s.int64(6), completed: s.int(7),
+                           domains: s.int(8), lastActive: s.optionalInt64(9))
+            }
+        }
+    }
+
+    /// `rows` with external id, display name and e-mail filled in.
+    public func personalData(for rows: [LearnerRow]) throws -> [LearnerRow] {
+        try rows.map { row in
+            var row = row
+            try withStoreErrors {
+                _ = try db.query("SELECT external_id, display_name, email FROM users WHERE id = ?", [row.userID]) { s in
+                    row.externalID = s.text(0)
+                    row.displayName = s.text(1)
+                    row.email = s.optionalText(2)
+                }
+            }
+            return row
+        }
+    }
+
+    /// This database's secret pseudonym key (hex), made at random by migration 6.
+    public func pseudonymKey() throws -> String {
+        try withStoreErrors {
+            guard let key = try db.queryFirst("SELECT value FROM settings WHERE name = 'pseudonym_key'", [], row: { $0.text(0) }) else {
+                throw StoreError(.invalidInput, "this database has no pseudonym key; run `lectern db migrate`")
+            }
+            return key
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import LecternReports
+import LecternSQLite
+import LecternStore
+import Testing
+
+/// Two creators, three courses, three learners with personal data that must never leak by default.
+///
+/// ada (share 0.7): py-101 (programming, 49.90), py-201 (programming, 60.00); bob (0.5): fin-1 (finance, 10.00).
+/// alice buys py-101 and fin-1, completes py-101: net 59.90, 2 domains, 1 completed.
+/// bruno buys py-201 and gets 60.00 back, buys fin-1: net 10.00, 1 domain (the refunded purchase does not count).
+/// chen only views py-101: not a buyer, so not in the learners report.
+struct Shop {
+    let db: Connection
+    let alice: Learner, bruno: Learner, chen: Learner
+
+    init() throws {
+        let db = try LecternDatabase.inMemory()
+        self.db = db
+        let t0: Int64 = 1_735_689_600  // 2025-01-01T00:00:00Z
+        let ada = try CreatorRepository(db).create(Creator(name: "Ada <b>& Co</b>", revenueShare: 0.7, createdAt: t0))
+        let bob = try CreatorRepository(db).create(Creator(name: "Bob", revenueShare: 0.5, createdAt: t0))
+        func course(_ slug: String, _ domain: String, _ price: Int64, _ creator: Creator) throws -> Course {
+            try CourseRepository(db).create(Course(slug: slug, title: "Course \(slug)", description: "", domain: domain,
+                                                   difficulty: .beginner, format: .video, priceMinor: price, creatorID: creator.id,
+                                                   hours: 2, status: .published, createdAt: t0))
+        }
+        let py101 = try course("py-101", "programming", 4990, ada)
+        let py201 = try course("py-201", "programming", 6000, ada)
+        let fin1 = try course("fin-1", "finance", 1000, bob)
+        func learner(_ id: String, _ name: String, _ email: String, _ channel: String) throws -> Learner {
+            try LearnerRepository(db).create(Learner(externalID: id, displayName: name, email: email, country: "DE",
+                                                     interests: [], channel: channel, campaign: nil, createdAt: t0))
+        }
+        let alice = try learner("ext-alice-77", "Alice Anders", "alice@example.org", "social_video")
+        let bruno = try learner("ext-bruno-88", "Bruno Berg", "bruno@example.org", "search")
+        let chen = try learner("ext-chen-99", "Chen Cui", "chen@example.org", "search")
+        (self.alice, self.bruno, self.chen) = (alice, bruno, chen)
+        let events = InteractionRepository(db)
+        let day: Int64 = 86_400
+        for (user, course, kind, value, at) in [
+            (alice, py101, Interaction.Kind.purchase, Int64?(4990), t0 + day),
+            (alice, fin1, .purchase, 1000, t0 + 2 * day),
+            (alice, py101, .complete, nil, t0 + 30 * day),
+            (bruno, py201, .purchase, 6000, t0 + 3 * day),
+            (bruno, py201, .refund, 6000, t0 + 4 * day),
+            (bruno, fin1, .purchase, 1000, t0 + 40 * day),
+            (chen, py101, .view, nil, t0 + 5 * day),
+        ] {
+            _ = try events.record(Interaction(userID: user.id, courseID: course.id, kind: kind, value: value, occurredAt: at))
+        }
+    }
+
+    func builder(personal: Bool = false) -> ReportBuilder {
+        var options = ReportOptions()
+        options.includePersonalData = personal
+        return ReportBuilder(db, options: options)
+    }
+}
+
+@Suite("Pseudonyms")
+struct PseudonymTests {
+    @Test func knownAnswerFromAnIndependentHMAC() {
+        // python3: hmac.new(bytes(range(32)), b"learner:42", hashlib.sha256).hexdigest()[:12]
+        let key = (0..<32).map { String(format: "%02x", $0) }.joined()
+        #expect(Pseudonyms(hexKey: key).pseudonym(forLearner: 42) == "L-b02ea289cb8e")
+    }
+
+    @Test func stablePerDatabaseAndDifferentAcrossDatabases() throws {
+        let a = try LecternDatabase.inMemory(), b = try LecternDatabase.inMemory()
+        let keyA = try LearnerReport(a).pseudonymKey(), keyB = try LearnerReport(b).pseudonymKey()
+        #expect(keyA.count == 64 && keyA.allSatisfy(\.isHexDigit))
+        #expect(keyA != keyB)
+        #expect(try LearnerReport(a).pseudonymKey() == keyA)
+        let pa = Pseudonyms(hexKey: keyA), pb = Pseudonyms(hexKey: keyB)
+        #expect(pa.pseudonym(forLearner: 1) == Pseudonyms(hexKey: keyA).pseudonym(forLearner: 1))
+        #expect(pa.pseudonym(forLearner: 1) != pb.pseudonym(forLearner: 1))
+        let many = Set((1...5000).map { pa.pseudonym(forLearner: Int64($0)) })
+        #expect(many.count == 5000)
+        #expect(many.allSatisfy { $0.hasPrefix("L-") && $0.count == 14 && $0.dropFirst(2).allSatisfy(\.isHexDigit) })
+    }
+}
+
+@Suite("Learners report and personal data")
+struct LearnerReportTests {
+    @Test func topSpendersByHand() throws {
+        let shop = try Shop()
+        let rows = try LearnerReport(shop.db).top(ReportFilter(), limit: 10)
+        #expect(rows.map(\.userID) == [shop.alice.id, shop.bruno.id])
+        #expect(rows[0].netMinor == 5990 && rows[0].purchases == 2 && rows[0].refunds == 0)
+        #expect(rows[0].completed == 1 && rows[0].domains == 2 && rows[0].cohort == "2025-01")
+        #expect(rows[1].netMinor == 1000 && rows[1].purchases == 2 && rows[1].refunds == 1 && rows[1].domains == 1)
+        #expect(rows[1].channel == "search")
+        // Finance only: both bought fin-1 for 10.00; tie on net and purchases, so by id.
+        let finance = try LearnerReport(shop.db).top(ReportFilter(domain: "finance"), limit: 10)
+        #expect(finance.map(\.netMinor) == [1000, 1000])
+        #expect(try LearnerReport(shop.db).top(ReportFilter(), limit: 1).count == 1)
+    }
+
+    @Test func noPersonalDataAnywhereByDefault() throws {
+        let shop = try Shop()
+        let builder = shop.builder()
+        var everything = try HTMLReport(builder, source: "shop.db", generatedAt: 0).render()
+        for kind in ReportKind.allCases {
+            let listing = try builder.listing(kind)
+            everything += listing.rendered(.json) + listing.rendered(.csv) + listing.markdown()
+        }
+        for secret in ["ext-alice", "ext-bruno", "ext-chen", "Alice", "Bruno", "Chen", "example.org"] {
+            #expect(!everything.contains(secret), "\(secret) leaked")
+        }
+        let learners = try builder.listing(.learners)
+        let key = try LearnerReport(shop.db).pseudonymKey()
+        #expect(learners.rows.map { $0[0].display } == [shop.alice.id, shop.bruno.id].map { Pseudonyms(hexKey: key).pseudonym(forLearner: $0) })
+        #expect(!learners.columns.contains("email"))
+    }
+
+    @Test func personalDataOnlyWhenAskedFor() throws {
+        let shop = try Shop()
+        let learners = try shop.builder(personal: true).listing(.learners)
+        #expect(learners.columns.prefix(4) == ["learner", "external_id", "name", "email"])
+        #expect(learners.rows[0].map(\.display)[1...3] == ["ext-alice-77", "Alice Anders", "alice@example.org"])
+        let html = try HTMLReport(shop.builder(personal: true), source: "shop.db", generatedAt: 0).render([.learners])
+        #expect(html.contains("alice@example.org") && html.contains("holds personal data"))
+    }
+}
+
+@Suite("HTML report")
+struct HTMLReportTests {
+    @Test func selfContainedWithAChartPerSection() throws {
+        let shop = try Shop()
+        let html = try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 1_735_689_600).render()
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("<img"))
+        // The only URL is SVG's namespace name, which is never fetched.
+        let urls = html.components(separatedBy: "http").count - 1
+        #expect(urls == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
+        for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind.rawValue)\">")) }
+        // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars.
+        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 9)
+        #expect(html.contains("<polyline") && html.contains("<polygon"))
+        // The headline: net 69.90 (49.90 + 10.00 + 60.00 - 60.00 + 10.00), payouts 34.93 + 5.00 + 5.00.
+        #expect(html.contains(">69.90<"))
+        #expect(html.contains(">44.93<"))
+        // Names from the database are escaped, never markup.
+        #expect(html.contains("Ada &lt;b&gt;&amp; Co&lt;/b&gt;") && !html.contains("<b>& Co"))
+        #expect(html.contains("made 2025-01-01T00:00:00Z"))
+    }
+
+    @Test func emptyDatabaseSaysSoInsteadOfDrawing() throws {
+        let db = try LecternDatabase.inMemory()
+        let html = try HTMLReport(ReportBuilder(db, options: ReportOptions()), source: "empty.db", generatedAt: 0).render()
+        #expect(html.contains("No purchases in this period."))
+        #expect(html.contains("No model has been trained"))
+        #expect(!html.contains("<svg class=\"chart\""))
+    }
+}
