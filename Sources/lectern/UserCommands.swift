@@ -7,7 +7,7 @@ extension Lectern {
         static let configuration = CommandConfiguration(
             commandName: "user",
             abstract: "Manage learners.",
-            subcommands: [Add.self, Update.self, Show.self, List.self])
+            subcommands: [Add.self, Update.self, Show.self, List.self, Forget.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Register a learner.")
@@ -115,6 +115,40 @@ extension Lectern {
                                     .text(l.campaign), .list(l.interests), .text(Timestamp.formatDate(l.createdAt))])
                 }
                 print(listing.rendered(output.format), terminator: "")
+            }
+        }
+
+        struct Forget: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Erase a learner: personal data, activity, interests, segment and cached recommendations.",
+                discussion: """
+                    Everything about the learner goes in one transaction: the learner row (external id, name, \
+                    e-mail, country, channel), views, enrolments, completions, ratings and wishlists, declared \
+                    interests, segment, cached recommendations, experiment impressions and latent factors. \
+                    Purchases and refunds are kept because the accounts need them (sales, creator payouts): \
+                    they move to one shared anonymous learner, with no idempotency key or channel, so nothing \
+                    links them to the person. Afterwards the learner is in no export, report or cache. \
+                    Freed database pages are zeroed. This cannot be undone.
+                    """)
+
+            @OptionGroup var database: DatabaseOptions
+            @OptionGroup var output: FormatOptions
+            @Argument(help: "The learner's external id.") var externalID: String
+
+            func run() throws {
+                let db = try database.openExisting()
+                let summary = try LearnerRepository(db).forget(externalID: externalID)
+                let fields: [(String, Listing.Cell)] = [
+                    ("forgotten", .text(externalID)),
+                    ("interactions_deleted", .int(Int64(summary.interactionsDeleted))),
+                    ("purchases_and_refunds_kept_anonymously", .int(Int64(summary.moneyEventsAnonymized))),
+                    ("interests_deleted", .int(Int64(summary.interestsDeleted))),
+                    ("cached_recommendations_deleted", .int(Int64(summary.cachedRecommendationsDeleted))),
+                    ("impressions_deleted", .int(Int64(summary.impressionsDeleted))),
+                    ("factors_deleted", .int(Int64(summary.factorsDeleted))),
+                    ("segment_assignments_deleted", .int(Int64(summary.segmentAssignmentsDeleted))),
+                ]
+                print(Listing.record(fields, format: output.format), terminator: "")
             }
         }
     }

@@ -102,6 +102,20 @@ struct Lectern {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The value of one SQL query run by the sqlite3 shell on the test database, trimmed.
+    func sql(_ query: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [databasePath, query]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A small catalog: one creator, three published courses in a chain, two learners.
     func seedSmallCatalog() throws {
         try ok(["creator", "add", "Ada Lovelace", "--share", "0.7"])

@@ -38,9 +38,12 @@ public struct TrainingSnapshot: Sendable {
         """
     static let tags = "SELECT ct.course_id, t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id ORDER BY ct.course_id, t.name"
     static let prerequisites = "SELECT course_id, requires_id FROM course_prerequisites ORDER BY course_id, requires_id"
-    static let learners = "SELECT id FROM users ORDER BY id"
+    static let learners = "SELECT id FROM users WHERE anonymous = 0 ORDER BY id"
     static let interests = "SELECT user_id, topic FROM user_interests ORDER BY user_id, position"
-    static let events = "SELECT user_id, course_id, kind, value, occurred_at, id FROM interactions ORDER BY id"
+    static let events = """
+        SELECT user_id, course_id, kind, value, occurred_at, id FROM interactions
+        WHERE user_id NOT IN (SELECT id FROM users WHERE anonymous = 1) ORDER BY id
+        """
 
     static let eventsOfUser = "SELECT user_id, course_id, kind, value, occurred_at, id FROM interactions WHERE user_id = ? ORDER BY id"
     static let lastEventOfUser = "SELECT max(id) FROM interactions WHERE user_id = ?"

@@ -32,6 +32,7 @@ public struct CohortReport {
     static let cohorts = """
         SELECT strftime('%Y-%m', created_at, 'unixepoch'), count(*) FROM users
         WHERE (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2) AND (?3 IS NULL OR channel = ?3)
+          AND anonymous = 0 AND (?4 IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         GROUP BY 1 ORDER BY 1
         """
     /// Distinct learners per (cohort, months since signup) with a qualifying event.
@@ -42,7 +43,7 @@ public struct CohortReport {
                count(DISTINCT u.id)
         FROM users u JOIN interactions i ON i.user_id = u.id
         WHERE (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
-          AND (?4 = 'activity' OR i.kind = 'purchase')
+          AND (?4 = 'activity' OR i.kind = 'purchase') AND u.anonymous = 0 AND (?5 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?5))
         GROUP BY cohort, offset HAVING offset >= 0 ORDER BY cohort, offset
         """
 
@@ -50,12 +51,12 @@ public struct CohortReport {
     /// `filter.since`/`until` select learners by signup time.
     public func cohorts(_ filter: ReportFilter, measure: Measure) throws -> [CohortRow] {
         try withStoreErrors {
-            var rows = try db.query(Self.cohorts, [filter.since, filter.until, filter.channel]) {
+            var rows = try db.query(Self.cohorts, [filter.since, filter.until, filter.channel, filter.segment]) {
                 CohortRow(cohort: $0.text(0), learners: $0.int(1), active: [])
             }
             var index: [String: Int] = [:]
             for (position, row) in rows.enumerated() { index[row.cohort] = position }
-            let counts = try db.query(Self.activity, [filter.since, filter.until, filter.channel, measure.rawValue]) {
+            let counts = try db.query(Self.activity, [filter.since, filter.until, filter.channel, measure.rawValue, filter.segment]) {
                 ($0.text(0), $0.int(1), $0.int(2))
             }
             for (cohort, offset, learners) in counts {

@@ -53,6 +53,7 @@ public struct FunnelReport {
         FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
         WHERE (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
           AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
+          AND u.anonymous = 0 AND (?6 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
         GROUP BY i.user_id, i.course_id
         """
     static let channels = """
@@ -65,6 +66,7 @@ public struct FunnelReport {
                     WHERE i.user_id = u.id AND i.kind = 'purchase') >= 2)
         FROM users u
         WHERE (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
+          AND u.anonymous = 0 AND (?4 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         GROUP BY u.channel, u.campaign ORDER BY u.channel, u.campaign
         """
 
@@ -76,7 +78,7 @@ public struct FunnelReport {
         var totalGaps: [[Double]] = [[], [], []]
         try withStoreErrors {
             let statement = try db.cached(Self.pairs)
-            try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel])
+            try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, filter.segment])
             defer { statement.reset() }
             while try statement.step() {
                 let key = grouping == .course ? statement.text(0) : grouping == .domain ? statement.text(1) : statement.text(2)
@@ -111,7 +113,7 @@ public struct FunnelReport {
     /// Learners by acquisition channel and campaign (signed up within the filter's dates).
     public func channels(_ filter: ReportFilter) throws -> [ChannelRow] {
         try withStoreErrors {
-            try db.query(Self.channels, [filter.since, filter.until, filter.channel]) {
+            try db.query(Self.channels, [filter.since, filter.until, filter.channel, filter.segment]) {
                 ChannelRow(channel: $0.text(0), campaign: $0.text(1), acquired: $0.int(2), activated: $0.int(3),
                            paying: $0.int(4), netMinor: $0.int64(5), crossDomainBuyers: $0.int(6))
             }

@@ -39,6 +39,7 @@ public struct LearnerReport {
             WHERE i.kind IN ('purchase', 'refund')
               AND (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
               AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
+              AND u.anonymous = 0 AND (?7 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?7))
             GROUP BY i.user_id
         )
         SELECT u.id, u.channel, u.campaign, strftime('%Y-%m', u.created_at, 'unixepoch'),
@@ -57,7 +58,7 @@ public struct LearnerReport {
     /// The `limit` learners with the highest net spend under `filter` (ties by purchases, then id).
     public func top(_ filter: ReportFilter, limit: Int) throws -> [LearnerRow] {
         try withStoreErrors {
-            try db.query(Self.top, [filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, Int64(limit)]) { s in
+            try db.query(Self.top, [filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, Int64(limit), filter.segment]) { s in
                 LearnerRow(userID: s.int64(0), channel: s.text(1), campaign: s.optionalText(2), cohort: s.text(3),
                            purchases: s.int(4), refunds: s.int(5), netMinor: s.int64(6), completed: s.int(7),
                            domains: s.int(8), lastActive: s.optionalInt64(9))

@@ -10,8 +10,12 @@ public struct ReportFilter: Sendable, Equatable {
     public var creatorID: Int64?
     /// Acquisition channel of the learner.
     public var channel: String?
+    /// Only learners in this segment (by name, from `lectern segments build`).
+    public var segment: String?
 
-    public init(since: Int64? = nil, until: Int64? = nil, domain: String? = nil, creatorID: Int64? = nil, channel: String? = nil) {
+    public init(since: Int64? = nil, until: Int64? = nil, domain: String? = nil, creatorID: Int64? = nil, channel: String? = nil,
+                segment: String? = nil) {
+        self.segment = segment
         self.since = since
         self.until = until
         self.domain = domain
@@ -66,6 +70,7 @@ public struct SalesReport {
         WHERE i.kind IN ('purchase', 'refund')
           AND (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
           AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
+          AND (?6 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
         """
     static let creators = """
         SELECT cr.id, cr.name, cr.revenue_share, (SELECT count(*) FROM courses c WHERE c.creator_id = cr.id)
@@ -75,7 +80,7 @@ public struct SalesReport {
     private func events(_ filter: ReportFilter, _ body: (Statement) throws -> Void) throws {
         try withStoreErrors {
             let statement = try db.cached(Self.moneyEvents)
-            try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel])
+            try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, filter.segment])
             defer { statement.reset() }
             while try statement.step() { try body(statement) }
         }

@@ -85,7 +85,7 @@ public struct LearnerRepository {
 
     /// Learners matching `filter`, by external id.
     public func list(_ filter: LearnerFilter = LearnerFilter()) throws -> [Learner] {
-        var conditions: [String] = []
+        var conditions: [String] = ["u.anonymous = 0"]
         var arguments: [any SQLBindable] = []
         if let channel = filter.channel { conditions.append("u.channel = ?"); arguments.append(channel) }
         if let campaign = filter.campaign { conditions.append("u.campaign = ?"); arguments.append(campaign) }

@@ -47,9 +47,10 @@ public struct Importer {
     }
 
     static let insertCreator = "INSERT INTO creators (name, revenue_share, contact, created_at) VALUES (?, ?, ?, ?)"
+    /// The learner `~forgotten` in an export is the anonymous holder of forgotten learners' purchases.
     static let insertUser = """
-        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, anonymous)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1 = '~forgotten')
         """
     static let userIDs = "SELECT external_id, id FROM users"
     static let courseIDs = "SELECT slug, id, price_minor FROM courses"

@@ -1,0 +1,69 @@
+import LecternSQLite
+
+/// What `forget` removed and what it kept for the accounts.
+public struct ForgetSummary: Sendable, Equatable {
+    /// Views, enrolments, completions, ratings and wishlists deleted.
+    public var interactionsDeleted = 0
+    /// Purchases and refunds kept for accounting, now belonging to the anonymous learner.
+    public var moneyEventsAnonymized = 0
+    public var interestsDeleted = 0
+    public var cachedRecommendationsDeleted = 0
+    public var impressionsDeleted = 0
+    public var factorsDeleted = 0
+    public var segmentAssignmentsDeleted = 0
+}
+
+extension LearnerRepository {
+    /// The external id of the one learner that stands for every forgotten learner's purchases.
+    public static let anonymousExternalID = "~forgotten"
+
+    /// Erases a learner: their personal data, interactions, interests, segment, cached recommendations,
+    /// experiment impressions and latent factors, in one transaction. Purchases and refunds are needed
+    /// for the accounts (sales, creator payouts), so they are kept, moved to a single shared anonymous
+    /// learner with their idempotency keys and channels cleared: nothing links them to the person, nor
+    /// to each other. Pages freed by the deletion are zeroed (`secure_delete`).
+    public func forget(externalID: String) throws -> ForgetSummary {
+        try withStoreErrors {
+            try db.execute("PRAGMA secure_delete = ON")
+            defer { try? db.execute("PRAGMA secure_delete = OFF") }
+            return try db.transaction {
+                guard let id = try db.scalarInt("SELECT id FROM users WHERE external_id = ? AND anonymous = 0", [externalID]) else {
+                    throw StoreError(.notFound, "no learner '\(externalID)'")
+                }
+                func count(_ sql: String) throws -> Int { Int(try db.scalarInt(sql, [id]) ?? 0) }
+                var summary = ForgetSummary()
+                summary.moneyEventsAnonymized = try count("SELECT count(*) FROM interactions WHERE user_id = ? AND kind IN ('purchase', 'refund')")
+                summary.interactionsDeleted = try count("SELECT count(*) FROM interactions WHERE user_id = ? AND kind NOT IN ('purchase', 'refund')")
+                summary.interestsDeleted = try count("SELECT count(*) FROM user_interests WHERE user_id = ?")
+                summary.cachedRecommendationsDeleted = try count("SELECT count(*) FROM recommendations WHERE user_id = ?")
+                summary.impressionsDeleted = try count("SELECT count(*) FROM impressions WHERE user_id = ?")
+                summary.factorsDeleted = try count("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?")
+                summary.segmentAssignmentsDeleted = try count("SELECT count(*) FROM user_segments WHERE user_id = ?")
+                if summary.moneyEventsAnonymized > 0 {
+                    let anonymous = try anonymousLearnerID()
+                    try db.run("""
+                        UPDATE interactions SET user_id = ?, idempotency_key = NULL, channel = NULL
+                        WHERE user_id = ? AND kind IN ('purchase', 'refund')
+                        """, [anonymous, id])
+                }
+                try db.run("DELETE FROM model_factors WHERE entity = 'user' AND entity_id = ?", [id])
+                // Cascades to the remaining interactions, interests, cached lists, impressions and segment.
+                try db.run("DELETE FROM users WHERE id = ?", [id])
+                return summary
+            }
+        }
+    }
+
+    /// The shared anonymous learner, made on first use: no name, e-mail, country or interests.
+    func anonymousLearnerID() throws -> Int64 {
+        if let id = try db.scalarInt("SELECT id FROM users WHERE anonymous = 1 ORDER BY id LIMIT 1") { return id }
+        if try db.scalarInt("SELECT id FROM users WHERE external_id = ?", [Self.anonymousExternalID]) != nil {
+            throw StoreError(.conflict, "a learner named '\(Self.anonymousExternalID)' exists; rename it before forgetting anyone")
+        }
+        try db.run("""
+            INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, anonymous)
+            VALUES (?, '', NULL, NULL, 'direct', NULL, 0, 1)
+            """, [Self.anonymousExternalID])
+        return db.lastInsertRowID
+    }
+}
