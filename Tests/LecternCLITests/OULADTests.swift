@@ -119,7 +119,8 @@ struct OULADTests {
         #expect(sales[2]["gross"] as? Double == 13750 && sales[2]["refunded"] as? Double == 3750)
         // Revenue share 1: each faculty is paid all its net.
         let creators = try parseJSON(try lectern.ok(["report", "creators", "--format", "json"])) as! [[String: Any]]
-        #expect(creators.map { $0["payout"] as? Double } == [6250, 3750, 10000])
+        #expect(creators.map { $0["creator"] as? String } == ["The Open University: STEM", "The Open University: Social Sciences", "total"])
+        #expect(creators.map { $0["payout"] as? Double } == [3750, 6250, 10000])
         let funnel = try parseJSON(try lectern.ok(["report", "funnel", "--by", "domain", "--format", "json"])) as! [[String: Any]]
         #expect([funnel[0]["viewed"], funnel[0]["enrolled"], funnel[0]["completed"]].map { $0 as? Int } == [0, 5, 2])
         #expect([funnel[1]["viewed"], funnel[1]["enrolled"], funnel[1]["completed"]].map { $0 as? Int } == [0, 3, 2])
