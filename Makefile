@@ -63,7 +63,7 @@ oulad: release
 		$(BIN) import $$entity .build/oulad/$$entity.csv --db $(OULAD_DB) || exit 1; done
 	$(BIN) train --db $(OULAD_DB)
 	@for args in "sales --by course" "sales --by domain" "sales --by month" "creators" "funnel --by course" \
-		"funnel --by domain" "channels" "cohorts" "cohorts --measure purchase" "catalog"; do \
+		"funnel --by domain" "channels" "cohorts" "cohorts --measure purchase" "catalog" "recommendations"; do \
 		echo; echo "lectern report $$args"; $(BIN) report $$args --db $(OULAD_DB) || exit 1; done
 
 clean:
