@@ -109,6 +109,12 @@ def presentation_start(code):
     return datetime.date(int(code[:4]), START_MONTHS[code[4]], 1)
 
 
+def tag(text):
+    """A Lectern tag from OULAD text: lowercase letters, digits and '-' ('forumng', 'tma'), at most 60."""
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "+#.-") else "-" for c in text.strip().lower())
+    return cleaned.strip("-")[:60]
+
+
 def iso(day):
     return f"{day.isoformat()}T00:00:00Z"
 
@@ -169,7 +175,7 @@ def load_assessments(folder, presentations, notes):
         if presentation is None or kind is None:
             notes.add("assessments.csv rows of an unknown presentation or without a type")
             continue
-        presentation.assessments[kind.lower()] += 1
+        presentation.assessments[tag(kind)] += 1
         day = integer(row, "date")
         if day is not None:
             presentation.last_assessment = max(day, presentation.last_assessment or day)
@@ -182,7 +188,7 @@ def load_materials(folder, presentations, notes):
         if presentation is None or kind is None:
             notes.add("vle.csv rows of an unknown presentation or without an activity type")
             continue
-        presentation.materials[kind.lower()] += 1
+        presentation.materials[tag(kind)] += 1
 
 
 class Registration:
@@ -282,7 +288,7 @@ def events_of(registration, notes):
             notes.add("passed registrations of a presentation with no end (no completion)", registration.student)
         else:
             events.append((max(presentation.end_day, registered), "complete", ""))
-    elif result not in ("Fail", "Withdrawn"):
+    elif registration.info is not None and result not in ("Fail", "Withdrawn"):
         notes.add("results other than Pass, Distinction, Fail or Withdrawn", result)
     return events
 
@@ -296,7 +302,7 @@ def convert(source, target):
     settle_credits(presentations, notes)
 
     interactions = []
-    learners = {}  # student -> (first day, presentation, studentInfo row or None)
+    learners = {}  # student -> (first registration, its presentation code and module, its studentInfo row)
     for key in sorted(registrations, key=lambda k: (k[0], k[1], int(k[2]))):
         registration = registrations[key]
         presentation = registration.presentation
@@ -346,13 +352,13 @@ def convert(source, target):
         if presentation.materials:
             materials = sum(presentation.materials.values())
             parts.append(f"{materials} VLE material{'s' if materials != 1 else ''}")
-        tags = [f"module-{presentation.module.lower()}"] + sorted(presentation.assessments) + sorted(presentation.materials)
+        tags = [tag(f"module-{presentation.module}")] + sorted(presentation.assessments) + sorted(presentation.materials)
         out.writerow([
             presentation.slug,
             f"Module {presentation.module}, {month} {presentation.start.year}",
             "; ".join(parts) + ".",
             presentation.domain, "", "", "en", presentation.price(), CURRENCY, CREATORS[presentation.domain],
-            presentation.credits * HOURS_PER_CREDIT, "published", ";".join(dict.fromkeys(tags)), "",
+            presentation.credits * HOURS_PER_CREDIT, "published", ";".join(dict.fromkeys(t for t in tags if t)), "",
             iso(presentation.opened),
         ])
     handle.close()
