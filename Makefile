@@ -3,8 +3,10 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/lectern
 BIN := .build/release/lectern
 DEMO_DB ?= demo.db
+OULAD ?= ../shared/datasets/oulad
+OULAD_DB ?= oulad.db
 
-.PHONY: build release test check-html demo seed bench bench-quality clean
+.PHONY: build release test check-html demo seed bench bench-quality oulad clean
 
 build:
 	$(SWIFT) build
@@ -62,6 +64,18 @@ bench: release
 bench-quality: release
 	@python3 -c 'import implicit; assert implicit.__version__ == "0.7.3"' 2>/dev/null || pip install -q implicit==0.7.3
 	python3 bench/quality.py $(BIN)
+
+# Real data: the OULAD subset (tools/oulad/README.md) converted, imported into ./oulad.db, trained and reported on.
+oulad: release
+	@rm -rf .build/oulad $(OULAD_DB) $(OULAD_DB)-wal $(OULAD_DB)-shm
+	python3 tools/oulad/convert.py $(OULAD) .build/oulad
+	$(BIN) init --db $(OULAD_DB)
+	@for entity in creators courses users interactions; do \
+		$(BIN) import $$entity .build/oulad/$$entity.csv --db $(OULAD_DB) || exit 1; done
+	$(BIN) train --db $(OULAD_DB)
+	@for args in "sales --by course" "sales --by domain" "sales --by month" "creators" "funnel --by course" \
+		"funnel --by domain" "channels" "cohorts" "cohorts --measure purchase" "catalog" "recommendations"; do \
+		echo; echo "lectern report $$args"; $(BIN) report $$args --db $(OULAD_DB) || exit 1; done
 
 clean:
 	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-report.html

@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternService", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),
-        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"]),
+        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"], exclude: ["Fixtures"]),
     ]
 )
