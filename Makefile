@@ -50,7 +50,7 @@ demo: release
 	@echo
 	$(BIN) report sales --db $(DEMO_DB) --by domain
 	@echo
-	$(BIN) report all --db $(DEMO_DB) --format html --out demo-report.html
+	$(BIN) report all --db $(DEMO_DB) --format html --out demo-report.html $(OULAD_DB) oulad-report.html
 	@echo "Open demo-report.html in a browser: every report, with charts, in one file."
 
 # Rewrites SeedData/ from the generator (deterministic: the same files every time).
@@ -76,6 +76,8 @@ oulad: release
 	@for args in "sales --by course" "sales --by domain" "sales --by month" "creators" "funnel --by course" \
 		"funnel --by domain" "channels" "cohorts" "cohorts --measure purchase" "catalog" "recommendations"; do \
 		echo; echo "lectern report $$args"; $(BIN) report $$args --db $(OULAD_DB) || exit 1; done
+	@echo
+	$(BIN) report all --db $(OULAD_DB) --format html --out oulad-report.html
 
 clean:
-	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-report.html
+	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-report.html $(OULAD_DB) $(OULAD_DB)-wal $(OULAD_DB)-shm oulad-report.html
