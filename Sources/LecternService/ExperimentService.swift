@@ -22,7 +22,8 @@ public struct ExperimentService {
 
     /// Creates a running experiment from `name=algorithm` variants and their traffic shares.
     @discardableResult
-    public func create(name: String, variants: [(name: String, algorithm: Algorithm)], traffic: [Int], windowDays: Double) throws -> Experiment {
+    public func create(name: String, variants: [(name: String, algorithm: Algorithm)], traffic: [Int], windowDays: Double,
+                       segment: String? = nil) throws -> Experiment {
         guard variants.count == traffic.count else {
             throw StoreError(.invalidInput, "give one traffic share per variant (\(variants.count) variants, \(traffic.count) shares)")
         }
@@ -30,7 +31,7 @@ public struct ExperimentService {
             throw StoreError(.conflict, "experiment '\(running.name)' is still running: stop it first")
         }
         return try ExperimentStore(db).create(name: name, variants: zip(variants, traffic).map { ($0.name, $0.algorithm.rawValue, $1) },
-                                              windowDays: windowDays)
+                                              windowDays: windowDays, segment: segment)
     }
 
     /// A learner's list: from `algorithm` when given; else, while an experiment runs, from the
@@ -40,6 +41,10 @@ public struct ExperimentService {
             return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
         }
         guard let experiment = try ExperimentStore(db).running() else {
+            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: .hybrid, limit: limit), nil)
+        }
+        let learner = try LearnerRepository(db).resolve(userExternalID)
+        guard try ExperimentStore(db).includes(experiment, userID: learner.id) else {
             return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: .hybrid, limit: limit), nil)
         }
         let index = ExperimentStatistics.variant(experiment: experiment.name, learner: userExternalID,

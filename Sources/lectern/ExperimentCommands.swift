@@ -26,6 +26,8 @@ extension Lectern {
             @Option(help: "A variant as NAME=ALGORITHM (repeat: --variant A=itemknn --variant B=als).") var variant: [String] = []
             @Option(help: "Traffic shares in percent, such as 50/50; they must add up to 100.") var traffic: String?
             @Option(help: "Days after an impression in which a click or purchase counts.") var windowDays: Double = 7
+            @Option(help: "Only learners in this segment take part (see `lectern segments build`); others get the hybrid list, unlogged.")
+            var segment: String?
 
             func run() throws {
                 let variants = try variant.map { text -> (name: String, algorithm: Algorithm) in
@@ -45,8 +47,10 @@ extension Lectern {
                     shares = variants.indices.map { 100 / variants.count + ($0 < 100 % variants.count ? 1 : 0) }
                 }
                 let db = try database.open()
-                let experiment = try ExperimentService(db).create(name: name, variants: variants, traffic: shares, windowDays: windowDays)
-                print("Started experiment \(experiment.name): " + experiment.variants.map { "\($0.name)=\($0.algorithm) \($0.traffic)%" }.joined(separator: ", "))
+                let experiment = try ExperimentService(db).create(name: name, variants: variants, traffic: shares, windowDays: windowDays,
+                                                                  segment: segment)
+                print("Started experiment \(experiment.name): " + experiment.variants.map { "\($0.name)=\($0.algorithm) \($0.traffic)%" }.joined(separator: ", ")
+                      + (experiment.segment.map { ", segment \($0)" } ?? ""))
             }
         }
 
@@ -58,9 +62,9 @@ extension Lectern {
 
             func run() throws {
                 let db = try database.open()
-                var listing = Listing(["name", "status", "variants", "window_days", "created_at", "stopped_at"])
+                var listing = Listing(["name", "status", "segment", "variants", "window_days", "created_at", "stopped_at"])
                 for e in try ExperimentStore(db).list() {
-                    listing.append([.text(e.name), .text(e.status), .list(e.variants.map { "\($0.name)=\($0.algorithm) \($0.traffic)%" }),
+                    listing.append([.text(e.name), .text(e.status), .text(e.segment), .list(e.variants.map { "\($0.name)=\($0.algorithm) \($0.traffic)%" }),
                                     .number(e.windowDays, decimals: 1), .text(Timestamp.format(e.createdAt)),
                                     .text(e.stoppedAt.map(Timestamp.format))])
                 }

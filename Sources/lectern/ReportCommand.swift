@@ -36,6 +36,7 @@ extension Lectern {
         @Option(help: "Only this domain.") var domain: String?
         @Option(help: "Only this creator (id or name).") var creator: String?
         @Option(help: "Only learners acquired through this channel.") var channel: String?
+        @Option(help: "Only learners in this segment (see `lectern segments build`).") var segment: String?
         @Option(help: "sales: day, week, month (default), course, domain or creator; funnel: course, domain (default) or channel.")
         var by: String?
         @Option(help: "cohorts: activity or purchase.") var measure: CohortReport.Measure = .activity
@@ -53,7 +54,7 @@ extension Lectern {
             let since = try self.since.map { try parseTime($0, option: "--since") }
             let until = try self.until.map { try parseTime($0, option: "--until") }
             if let since, let until, since > until { throw CommandFailure("--since is after --until") }
-            var options = ReportOptions(filter: ReportFilter(since: since, until: until, domain: domain, channel: channel))
+            var options = ReportOptions(filter: ReportFilter(since: since, until: until, domain: domain, channel: channel, segment: segment))
             if let by {
                 switch kind {
                 case .sales:
@@ -75,6 +76,9 @@ extension Lectern {
             options.includePersonalData = includePersonalData
             let db = try database.openExisting()
             if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }
+            if let segment, try db.scalarInt("SELECT count(*) FROM segments WHERE name = ?", [segment]) == 0 {
+                throw StoreError(.notFound, "no segment '\(segment)' (see `lectern segments list`)")
+            }
             let builder = ReportBuilder(db, options: options)
             let kinds: [ReportKind] = kind == .all ? ReportKind.allCases : [ReportKind(rawValue: kind.rawValue)!]
             let text: String

@@ -8,11 +8,13 @@ public struct Experiment: Sendable, Equatable {
     public var windowDays: Double
     public var createdAt: Int64
     public var stoppedAt: Int64?
+    /// Only learners in this segment take part; everyone else is served as usual and not logged.
+    public var segment: String?
     /// (variant name, algorithm, traffic percent), in order.
     public var variants: [(name: String, algorithm: String, traffic: Int)]
 
     public static func == (a: Experiment, b: Experiment) -> Bool {
-        a.id == b.id && a.status == b.status && a.variants.map(\.name) == b.variants.map(\.name)
+        a.id == b.id && a.status == b.status && a.segment == b.segment && a.variants.map(\.name) == b.variants.map(\.name)
     }
 }
 
@@ -35,11 +37,14 @@ public struct ExperimentStore {
         self.db = db
     }
 
-    static let insertExperiment = "INSERT INTO experiments (name, window_days, created_at) VALUES (?, ?, ?)"
+    static let insertExperiment = "INSERT INTO experiments (name, window_days, created_at, segment) VALUES (?, ?, ?, ?)"
     static let insertVariant = "INSERT INTO experiment_variants (experiment_id, name, algorithm, traffic, position) VALUES (?, ?, ?, ?, ?)"
-    static let byName = "SELECT id, name, status, window_days, created_at, stopped_at FROM experiments WHERE name = ?"
-    static let running = "SELECT id, name, status, window_days, created_at, stopped_at FROM experiments WHERE status = 'running' ORDER BY id DESC LIMIT 1"
-    static let all = "SELECT id, name, status, window_days, created_at, stopped_at FROM experiments ORDER BY id"
+    static let byName = "SELECT id, name, status, window_days, created_at, stopped_at, segment FROM experiments WHERE name = ?"
+    static let running = "SELECT id, name, status, window_days, created_at, stopped_at, segment FROM experiments WHERE status = 'running' ORDER BY id DESC LIMIT 1"
+    static let all = "SELECT id, name, status, window_days, created_at, stopped_at, segment FROM experiments ORDER BY id"
+    static let inSegment = """
+        SELECT 1 FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE us.user_id = ? AND s.name = ?
+        """
     static let variants = "SELECT name, algorithm, traffic FROM experiment_variants WHERE experiment_id = ? ORDER BY position"
     static let stop = "UPDATE experiments SET status = 'stopped', stopped_at = ? WHERE id = ? AND status = 'running'"
     static let insertImpression = """
@@ -64,7 +69,7 @@ public struct ExperimentStore {
 
     private func read(_ s: Statement) -> Experiment {
         Experiment(id: s.int64(0), name: s.text(1), status: s.text(2), windowDays: s.double(3), createdAt: s.int64(4),
-                   stoppedAt: s.optionalInt64(5), variants: [])
+                   stoppedAt: s.optionalInt64(5), segment: s.optionalText(6), variants: [])
     }
 
     private func withVariants(_ experiment: Experiment) throws -> Experiment {
@@ -75,7 +80,8 @@ public struct ExperimentStore {
 
     /// Creates a running experiment; traffic must add up to 100.
     @discardableResult
-    public func create(name: String, variants: [(name: String, algorithm: String, traffic: Int)], windowDays: Double) throws -> Experiment {
+    public func create(name: String, variants: [(name: String, algorithm: String, traffic: Int)], windowDays: Double,
+                       segment: String? = nil) throws -> Experiment {
         guard !name.isEmpty, name.count <= 80 else { throw StoreError.invalid("an experiment needs a name of 1 to 80 characters") }
         guard variants.count >= 2 else { throw StoreError.invalid("an experiment needs at least two variants") }
         guard Set(variants.map(\.name)).count == variants.count else { throw StoreError.invalid("variant names must differ") }
@@ -84,9 +90,12 @@ public struct ExperimentStore {
         }
         guard windowDays > 0, windowDays.isFinite else { throw StoreError.invalid("the window must be a positive number of days") }
         if try find(name: name) != nil { throw StoreError.conflict("an experiment named '\(name)' already exists") }
+        if let segment, try db.scalarInt("SELECT count(*) FROM segments WHERE name = ?", [segment]) == 0 {
+            throw StoreError.notFound("no segment '\(segment)' (see `lectern segments list`)")
+        }
         return try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.run(Self.insertExperiment, [name, windowDays, currentUnixTime()])
+                try db.run(Self.insertExperiment, [name, windowDays, currentUnixTime(), segment])
                 let id = db.lastInsertRowID
                 for (position, variant) in variants.enumerated() {
                     try db.run(Self.insertVariant, [id, variant.name, variant.algorithm, variant.traffic, position])
@@ -107,6 +116,12 @@ public struct ExperimentStore {
 
     public func list() throws -> [Experiment] {
         try db.query(Self.all, row: read).map(withVariants)
+    }
+
+    /// Whether a learner takes part in `experiment` (always, unless it is limited to a segment).
+    public func includes(_ experiment: Experiment, userID: Int64) throws -> Bool {
+        guard let segment = experiment.segment else { return true }
+        return try withStoreErrors { try db.queryFirst(Self.inSegment, [userID, segment], row: { _ in true }) ?? false }
     }
 
     /// Stops a running experiment: no more impressions are logged; its report stays.
