@@ -97,10 +97,10 @@ public struct TagSuggestion: Sendable, Equatable {
 ///
 /// Text is read with `ContentModel`'s tokenizer (lowercase words without stop words; CJK text as
 /// character bigrams), then English words lose a plural ending (`libraries` -> `library`,
-/// `networks` -> `network`; words ending in `ss`, `us`, `is` or `ics` keep theirs). A term's weight
-/// in a course is tf-idf: tf counts a title word `titleWeight` times and a description word
-/// `descriptionWeight` times, and the weight is (1 + ln tf) x (ln((1 + n) / (1 + df)) + 1), the
-/// smooth idf of scikit-learn and `ContentModel`. Two adjacent words form a phrase keyword when the
+/// `networks` -> `network`; words ending in `ss`, `us` or `is`, and subjects such as `statistics`,
+/// keep theirs). A term's weight in a course is tf-idf: tf counts a title word `titleWeight` times
+/// and a description word `descriptionWeight` times, and the weight is
+/// (1 + ln tf) x (ln((1 + n) / (1 + df)) + 1), the smooth idf of scikit-learn and `ContentModel`. Two adjacent words form a phrase keyword when the
 /// phrase occurs in at least `phraseMinDocuments` courses; its words are then not offered on their
 /// own after it. Stop words and difficulty cue words are never keywords, nor are numbers.
 ///
@@ -294,7 +294,10 @@ public struct KeywordExtractor: Sendable {
             sources += 1
         }
         guard sources > 0 else { return nil }
-        let best = CourseDifficulty.allCases.max { (evidence[$0] ?? 0) < (evidence[$1] ?? 0) || ((evidence[$0] ?? 0) == (evidence[$1] ?? 0) && $0 < $1) }!
+        let best = CourseDifficulty.allCases.min { a, b in
+            let (evidenceA, evidenceB) = (evidence[a] ?? 0, evidence[b] ?? 0)
+            return evidenceA != evidenceB ? evidenceA > evidenceB : a < b
+        }!
         let cueWords = cues.sorted { $0.value.level != $1.value.level ? $0.value.level < $1.value.level : $0.key < $1.key }.map(\.key)
         return DifficultyGuess(difficulty: best, confidence: min(1, (evidence[best] ?? 0) / sources), cues: cueWords)
     }
@@ -330,8 +333,7 @@ public struct KeywordExtractor: Sendable {
         if word.hasSuffix("sses") || word.hasSuffix("ches") || word.hasSuffix("shes") || word.hasSuffix("xes") {
             return String(word.dropLast(2))
         }
-        if word.hasSuffix("s") && !word.hasSuffix("ss") && !word.hasSuffix("us") && !word.hasSuffix("is")
-            && !word.hasSuffix("ics") {
+        if word.hasSuffix("s") && !word.hasSuffix("ss") && !word.hasSuffix("us") && !word.hasSuffix("is") {
             return String(word.dropLast())
         }
         return word
@@ -339,7 +341,10 @@ public struct KeywordExtractor: Sendable {
 
     static let pluralExceptions: Set<String> = [
         "series", "species", "news", "pandas", "kubernetes", "windows", "macos", "sales", "always", "perhaps",
-        "towards", "whereas", "bias", "canvas", "atlas", "alias", "yes",
+        "towards", "whereas", "bias", "canvas", "atlas", "alias", "yes", "physics", "mathematics", "statistics",
+        "economics", "analytics", "graphics", "ethics", "robotics", "genetics", "linguistics", "electronics",
+        "politics", "logistics", "dynamics", "mechanics", "optics", "semantics", "informatics", "bioinformatics",
+        "aesthetics", "acoustics", "athletics", "econometrics", "photonics", "thermodynamics",
     ]
 
     /// Words that say little about a course's subject, beyond `ContentModel.stopWords`.
@@ -356,7 +361,7 @@ public struct KeywordExtractor: Sendable {
     /// Words that tell a course's difficulty, after plural stripping, with CJK cue bigrams.
     static let difficultyCues: [String: CourseDifficulty] = [
         "introduction": .beginner, "intro": .beginner, "introductory": .beginner, "beginner": .beginner,
-        "basic": .beginner, "fundamental": .beginner, "101": .beginner, "starter": .beginner, "primer": .beginner,
+        "basic": .beginner, "basics": .beginner, "fundamental": .beginner, "101": .beginner, "starter": .beginner, "primer": .beginner,
         "入门": .beginner, "基础": .beginner, "初级": .beginner, "初学": .beginner,
         "intermediate": .intermediate, "进阶": .intermediate, "中级": .intermediate,
         "advanced": .advanced, "expert": .advanced, "mastery": .advanced, "masterclass": .advanced,
