@@ -124,6 +124,23 @@ public struct InterestProfile: Sendable, Equatable {
         return domainOrder.map { domainWeights[$0.lowercased()] ?? 0 } + tagOrder.map { tagWeights[$0.lowercased()] ?? 0 }
     }
 
+    /// Dimension orders shared by `profiles`, for `affinityVector(domainOrder:tagOrder:)` and as
+    /// `KMeans.clusterNames` labels (domains then tags): every domain any profile has, by name,
+    /// and the `tagLimit` tags with the most weight summed over the profiles, heaviest first, then
+    /// by name.
+    /// - Complexity: O(total profile entries + distinct names x log).
+    public static func dimensions(of profiles: [InterestProfile], tagLimit: Int = 50) -> (domains: [String], tags: [String]) {
+        var domains: Set<String> = []
+        var tagTotals: [String: Double] = [:]
+        for profile in profiles {
+            for affinity in profile.domains { domains.insert(affinity.name) }
+            for affinity in profile.tags { tagTotals[affinity.name, default: 0] += affinity.weight }
+        }
+        let tags = tagTotals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(max(0, tagLimit)).map(\.key)
+        return (domains.sorted(), tags)
+    }
+
     /// Positive weights scaled to sum to 1, heaviest first, then by name.
     static func shares(_ weights: [String: Double]) -> [Affinity] {
         let positive = weights.filter { $0.value > 1e-12 }

@@ -67,6 +67,19 @@ struct InterestProfileTests {
                 == [0.25, 0, 0.75, 0, 1])
     }
 
+    @Test func sharedDimensionsForClustering() {
+        let a = InterestProfile(domains: [Affinity(name: "finance", weight: 1)],
+                                tags: [Affinity(name: "excel", weight: 0.6), Affinity(name: "sql", weight: 0.4)])
+        let b = InterestProfile(domains: [Affinity(name: "art", weight: 0.5), Affinity(name: "finance", weight: 0.5)],
+                                tags: [Affinity(name: "sql", weight: 0.5), Affinity(name: "drawing", weight: 0.5)])
+        // Tag totals: sql 0.9, excel 0.6, drawing 0.5.
+        let all = InterestProfile.dimensions(of: [a, b])
+        #expect(all.domains == ["art", "finance"])
+        #expect(all.tags == ["sql", "excel", "drawing"])
+        #expect(InterestProfile.dimensions(of: [a, b], tagLimit: 1).tags == ["sql"])
+        #expect(b.affinityVector(domainOrder: all.domains, tagOrder: all.tags) == [0.5, 0.5, 0.5, 0, 0.5])
+    }
+
     @Test func badParametersAreRefused() {
         #expect(throws: RecommenderError.self) {
             try InterestProfile(events: [], courseDomains: [:], courseTags: [:], declaredInterests: [], now: 0, halfLifeDays: 0)
