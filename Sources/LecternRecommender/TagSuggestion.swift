@@ -330,6 +330,7 @@ public struct KeywordExtractor: Sendable {
     static func normalizedWord(_ word: String) -> String {
         guard word.count > 3, word.unicodeScalars.allSatisfy(\.isASCII), !pluralExceptions.contains(word) else { return word }
         if word.hasSuffix("ies") && word.count > 4 { return String(word.dropLast(3)) + "y" }
+        if word.hasSuffix("zzes") { return String(word.dropLast(3)) }
         if word.hasSuffix("sses") || word.hasSuffix("ches") || word.hasSuffix("shes") || word.hasSuffix("xes") {
             return String(word.dropLast(2))
         }
@@ -356,6 +357,9 @@ public struct KeywordExtractor: Sendable {
         "might", "must", "should", "would", "could", "he", "she", "his", "her", "me", "my", "us", "after", "before",
         "between", "during", "without", "within", "under", "again", "once", "here", "because", "until", "via",
         "per", "student", "lesson", "module", "chapter", "week", "hour", "minute", "level", "topic", "skill",
+        "quiz", "exercise", "project", "instead", "start", "short", "time", "kind", "explain", "understand",
+        "understanding", "happen", "hold", "zero", "prior", "practical", "practise", "practice", "concept",
+        "everything", "anything", "something", "really", "well", "even", "still", "already", "want", "need",
     ]
 
     /// Words that tell a course's difficulty, after plural stripping, with CJK cue bigrams.
