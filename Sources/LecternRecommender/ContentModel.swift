@@ -70,33 +70,7 @@ public struct ContentModel: Sendable {
     /// Lowercased words of two or more letters, without common English words; CJK text as
     /// character bigrams.
     static func words(_ text: String) -> [String] {
-        var out: [String] = []
-        var current = ""
-        var cjk: [Character] = []
-        func flushWord() {
-            if current.count >= 2 && !stopWords.contains(current) { out.append(current) }
-            current = ""
-        }
-        func flushCJK() {
-            if cjk.count == 1 { out.append(String(cjk)) }
-            for i in 0..<max(0, cjk.count - 1) { out.append(String(cjk[i...i + 1])) }
-            cjk.removeAll()
-        }
-        for character in text.lowercased() {
-            if let scalar = character.unicodeScalars.first, isCJK(scalar) {
-                flushWord()
-                cjk.append(character)
-            } else if character.isLetter || character.isNumber || character == "+" || character == "#" {
-                flushCJK()
-                current.append(character)
-            } else {
-                flushWord()
-                flushCJK()
-            }
-        }
-        flushWord()
-        flushCJK()
-        return out
+        runs(text).flatMap(\.terms)
     }
 
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {

@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+@testable import LecternRecommender
+
+@Suite("Tag suggestion")
+struct TagSuggestionTests {
+    static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-9 }
+
+    /// Three courses. Title words count 3, description words 1.
+    /// 1: machine 4, learning 4, neural 1, network 1; phrases machine-learning 4, neural-network 1.
+    /// 2: machine 3, learning 3, python 3; phrase machine-learning 3.
+    /// 3: personal 3, finance 3, budget 1, saving 1; phrase personal-finance 3.
+    static let catalog = [
+        CourseDocument(id: 1, title: "Machine Learning", description: "Neural networks for machine learning.",
+                       tags: ["python"], domain: "data-science", difficulty: .intermediate),
+        CourseDocument(id: 2, title: "Machine Learning with Python"),
+        CourseDocument(id: 3, title: "Personal Finance", description: "Budgets and savings.", tags: ["Budget"],
+                       domain: "finance", difficulty: .beginner),
+    ]
+    /// Smooth idf with n = 3: df 1 -> ln 2 + 1, df 2 -> ln(4/3) + 1.
+    static let idf1 = log(2.0) + 1, idf2 = log(4.0 / 3) + 1
+
+    @Test func aPhraseInSeveralCoursesBeatsItsWords() throws {
+        let extractor = try KeywordExtractor(documents: Self.catalog)
+        let keywords = try extractor.keywords(for: 1, limit: 5)
+        // machine-learning: (1 + ln 4) x idf2 x 1.5; machine and learning alone are covered by it;
+        // neural and network: (1 + ln 1) x idf1 each, alphabetical. neural-network is in one course
+        // only, so no phrase; python is already a tag.
+        #expect(keywords.map(\.tag) == ["machine-learning", "network", "neural"])
+        #expect(Self.close(keywords[0].weight, (1 + log(4.0)) * Self.idf2 * 1.5))
+        #expect(keywords[0].isPhrase)
+        #expect(Self.close(keywords[1].weight, Self.idf1))
+        #expect(Self.close(keywords[2].weight, Self.idf1))
+    }
+
+    @Test func tagsAndTheDomainAreNotProposedAgain() throws {
+        let extractor = try KeywordExtractor(documents: Self.catalog)
+        // Course 2 has no tags, so python stays: (1 + ln 3) x idf1 below machine-learning's
+        // (1 + ln 3) x idf2 x 1.5.
+        let second = try extractor.keywords(for: 2)
+        #expect(second.map(\.tag) == ["machine-learning", "python"])
+        #expect(Self.close(second[0].weight, (1 + log(3.0)) * Self.idf2 * 1.5))
+        #expect(Self.close(second[1].weight, (1 + log(3.0)) * Self.idf1))
+        // Course 3: finance is its domain, budget its tag (compared without the plural).
+        let third = try extractor.keywords(for: 3)
+        #expect(third.map(\.tag) == ["personal", "saving"])
+        #expect(Self.close(third[0].weight, (1 + log(3.0)) * Self.idf1))
+    }
+
+    @Test func theLimitAndThePhraseThreshold() throws {
+        let extractor = try KeywordExtractor(documents: Self.catalog, options: .init(phraseMinDocuments: 1))
+        // neural-network now counts: (1 + ln 1) x idf1 x 1.5, and covers neural and network.
+        let keywords = try extractor.keywords(for: 1, limit: 5)
+        #expect(keywords.map(\.tag) == ["machine-learning", "neural-network"])
+        #expect(Self.close(keywords[1].weight, Self.idf1 * 1.5))
+        #expect(try extractor.keywords(for: 1, limit: 1).map(\.tag) == ["machine-learning"])
+        #expect(try extractor.keywords(for: 1, limit: 0).isEmpty)
+    }
+
+    @Test func theDomainOfTheNearestCourses() throws {
+        // Add course 4, "Python for Finance": n = 4, so df 1 -> ln 2.5 + 1 and df 2 -> ln(5/3) + 1.
+        var catalog = Self.catalog
+        catalog.append(CourseDocument(id: 4, title: "Python for Finance", domain: "finance"))
+        let extractor = try KeywordExtractor(documents: catalog)
+        let (idf1, idf2) = (log(2.5) + 1, log(5.0 / 3) + 1)
+        // Course 2 is (a, a, a) over machine, learning, python with a = (1 + ln 3) idf2. Course 1
+        // shares machine and learning, each b = (1 + ln 4) idf2; its norm also holds neural and
+        // network (idf1 each) and tag:python ((1 + ln 3) idf1). Course 4 shares only python, and
+        // its two terms weigh the same: cosine 1 / sqrt(3 x 2).
+        let b = (1 + log(4.0)) * idf2
+        let norm1 = (2 * b * b + 2 * idf1 * idf1 + pow((1 + log(3.0)) * idf1, 2)).squareRoot()
+        let toCourse1 = 2 * b / (3.0.squareRoot() * norm1)
+        let toCourse4 = 1 / 6.0.squareRoot()
+        let guess = try #require(try extractor.domainGuess(for: 2))
+        #expect(guess.domain == "data-science")
+        #expect(guess.neighbors == [1, 4])
+        #expect(Self.close(guess.confidence, toCourse1 / (toCourse1 + toCourse4)))
+        // One neighbour: all the vote.
+        let nearest = try KeywordExtractor(documents: catalog, options: .init(neighbors: 1))
+        #expect(try nearest.domainGuess(for: 2) == DomainGuess(domain: "data-science", confidence: 1, neighbors: [1]))
+        // Course 3 shares finance with course 4 only.
+        #expect(try extractor.domainGuess(for: 3)?.domain == "finance")
+    }
+
+    @Test func noSharedTermsNoDomainGuess() throws {
+        let extractor = try KeywordExtractor(documents: [
+            CourseDocument(id: 1, title: "Watercolour"), CourseDocument(id: 2, title: "Accounting", domain: "finance"),
+        ])
+        #expect(try extractor.domainGuess(for: 1) == nil)
+        #expect(try extractor.difficultyGuess(for: 1) == nil)
+    }
+
+    @Test func difficultyFromCuesAndNeighbours() throws {
+        let catalog = [
+            CourseDocument(id: 1, title: "Introduction to Python", description: "Advanced topics."),
+            CourseDocument(id: 2, title: "Python Programming", difficulty: .advanced),
+            CourseDocument(id: 3, title: "Cooking", difficulty: .beginner),
+        ]
+        // Cues: introduction in the title (3) and advanced in the description (1): beginner 0.75,
+        // advanced 0.25. The only neighbour with a difficulty, course 2, is advanced: 1. Advanced
+        // wins with 1.25 of 2.
+        let guess = try #require(try KeywordExtractor(documents: catalog).difficultyGuess(for: 1))
+        #expect(guess == DifficultyGuess(difficulty: .advanced, confidence: 0.625, cues: ["introduction", "advanced"]))
+        // Cues alone.
+        var unknown = catalog
+        unknown[1].difficulty = nil
+        let alone = try #require(try KeywordExtractor(documents: unknown).difficultyGuess(for: 1))
+        #expect(alone == DifficultyGuess(difficulty: .beginner, confidence: 0.75, cues: ["introduction", "advanced"]))
+        // Cue words are never keywords, nor is "topics" (a stop word once singular).
+        #expect(try KeywordExtractor(documents: catalog).keywords(for: 1).map(\.tag) == ["python"])
+    }
+
+    @Test func equalEvidenceGoesToTheEasierLevel() throws {
+        let guess = try KeywordExtractor(documents: [CourseDocument(id: 1, title: "Beginner", description: "Intermediate Intermediate Intermediate")])
+            .difficultyGuess(for: 1)
+        #expect(guess == DifficultyGuess(difficulty: .beginner, confidence: 0.5, cues: ["beginner", "intermediate"]))
+    }
+
+    @Test func chineseTextAsCharacterBigrams() throws {
+        let catalog = [
+            CourseDocument(id: 1, title: "机器学习入门"),
+            CourseDocument(id: 2, title: "机器学习进阶"),
+        ]
+        // 1: 机器 器学 学习 习入 入门(cue); 2: 机器 器学 学习 习进 进阶(cue). n = 2: df 2 -> idf 1,
+        // df 1 -> ln 1.5 + 1. Every title bigram has tf 3.
+        let extractor = try KeywordExtractor(documents: catalog, options: .init(storableTagsOnly: false))
+        let keywords = try extractor.keywords(for: 1)
+        #expect(keywords.map(\.tag) == ["习入", "器学", "学习", "机器"])
+        #expect(Self.close(keywords[0].weight, (1 + log(3.0)) * (log(1.5) + 1)))
+        #expect(Self.close(keywords[3].weight, 1 + log(3.0)))
+        #expect(try extractor.difficultyGuess(for: 1) == DifficultyGuess(difficulty: .beginner, confidence: 1, cues: ["入门"]))
+        #expect(try extractor.difficultyGuess(for: 2)?.difficulty == .intermediate)
+        // The tags table takes no CJK, so by default none is offered.
+        #expect(try KeywordExtractor(documents: catalog).keywords(for: 1).isEmpty)
+    }
+
+    @Test func aSuggestionGuessesOnlyWhatIsMissing() throws {
+        var catalog = Self.catalog
+        catalog.append(CourseDocument(id: 4, title: "Python for Finance", domain: "finance"))
+        let extractor = try KeywordExtractor(documents: catalog)
+        let known = try extractor.suggestion(for: 1)
+        #expect(known.domain == nil && known.difficulty == nil)
+        let unknown = try extractor.suggestion(for: 2)
+        #expect(unknown.domain?.domain == "data-science")
+        #expect(unknown.difficulty?.difficulty == .intermediate)   // its nearest course with a level is course 1
+        #expect(unknown.keywords == (try extractor.keywords(for: 2)))
+    }
+
+    @Test func theTokenizerKeepsRunsForPhrases() {
+        let runs = ContentModel.runs("Deep-Learning, for 机器学习! C++ basics")
+        #expect(runs == [ContentModel.TextRun(terms: ["deep", "learning"], isCJK: false),
+                         ContentModel.TextRun(terms: ["机器", "器学", "学习"], isCJK: true),
+                         ContentModel.TextRun(terms: ["c++", "basics"], isCJK: false)])
+        #expect(ContentModel.words("Deep-Learning, for 机器学习! C++ basics")
+                == ["deep", "learning", "机器", "器学", "学习", "c++", "basics"])
+        // A stop word ends a run.
+        #expect(ContentModel.runs("history of art").map(\.terms) == [["history"], ["art"]])
+    }
+
+    @Test func englishNormalisation() {
+        let pairs = [("libraries", "library"), ("networks", "network"), ("classes", "class"), ("boxes", "box"),
+                     ("analysis", "analysis"), ("statistics", "statistics"), ("pandas", "pandas"), ("bus", "bus"),
+                     ("status", "status"), ("business", "business"), ("matches", "match"), ("topics", "topic"), ("quizzes", "quiz"), ("physics", "physics")]
+        for (word, expected) in pairs { #expect(KeywordExtractor.normalizedWord(word) == expected) }
+        #expect(KeywordExtractor.normalizedTag("Neural Networks") == "neural-network")
+        #expect(KeywordExtractor.normalizedTag("Data_Science") == "data-science")
+    }
+
+    @Test func storableTagNames() {
+        #expect(KeywordExtractor.isStorableTagName("c++"))
+        #expect(KeywordExtractor.isStorableTagName("node.js"))
+        #expect(KeywordExtractor.isStorableTagName("machine-learning"))
+        #expect(!KeywordExtractor.isStorableTagName("机器"))
+        #expect(!KeywordExtractor.isStorableTagName("élan"))
+        #expect(!KeywordExtractor.isStorableTagName(""))
+        #expect(!KeywordExtractor.isStorableTagName(String(repeating: "a", count: 61)))
+    }
+
+    @Test func badCatalogsAndUnknownCourses() throws {
+        #expect(throws: RecommenderError("course 1 appears twice in the catalog")) {
+            try KeywordExtractor(documents: [CourseDocument(id: 1, title: "a"), CourseDocument(id: 1, title: "b")])
+        }
+        #expect(throws: RecommenderError.self) { try KeywordExtractor(documents: [], options: .init(neighbors: 0)) }
+        let empty = try KeywordExtractor(documents: [])
+        #expect(throws: RecommenderError("no course 9 in the catalog")) { try empty.keywords(for: 9) }
+        // A course with no words has no keywords and no guesses.
+        let blank = try KeywordExtractor(documents: [CourseDocument(id: 1, title: "!!")])
+        #expect(try blank.suggestion(for: 1) == TagSuggestion(course: 1, keywords: [], domain: nil, difficulty: nil))
+    }
+}
