@@ -50,7 +50,7 @@ demo: release
 	@echo
 	$(BIN) report sales --db $(DEMO_DB) --by domain
 	@echo
-	$(BIN) report all --db $(DEMO_DB) --format html --out demo-report.html $(OULAD_DB) oulad-report.html
+	$(BIN) report all --db $(DEMO_DB) --format html --out demo-report.html
 	@echo "Open demo-report.html in a browser: every report, with charts, in one file."
 
 # Rewrites SeedData/ from the generator (deterministic: the same files every time).
