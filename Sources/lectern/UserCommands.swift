@@ -7,7 +7,7 @@ extension Lectern {
         static let configuration = CommandConfiguration(
             commandName: "user",
             abstract: "Manage learners.",
-            subcommands: [Add.self, Update.self, Show.self, List.self, Forget.self])
+            subcommands: [Add.self, Update.self, Show.self, List.self, Profile.self, Forget.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Register a learner.")

@@ -10,7 +10,7 @@ struct HelpTests {
         ["course", "archive"], ["course", "tag"], ["course", "untag"], ["course", "prereq"],
         ["tag"], ["tag", "list"], ["user"], ["user", "add"], ["user", "update"], ["user", "show"], ["user", "list"],
         ["record"], ["activity"], ["stats"], ["import"], ["export"], ["generate"],
-        ["train"], ["recommend"], ["similar"], ["models"], ["evaluate"], ["tune"], ["experiment"], ["experiment", "create"], ["experiment", "report"], ["experiment", "stop"], ["experiment", "list"], ["report"],
+        ["train"], ["recommend"], ["similar"], ["models"], ["evaluate"], ["tune"], ["experiment"], ["experiment", "create"], ["experiment", "report"], ["experiment", "stop"], ["experiment", "list"], ["report"], ["user", "profile"], ["user", "forget"], ["segments"], ["segments", "build"], ["segments", "list"], ["path"],
     ]
 
     @Test(arguments: commands)
