@@ -191,8 +191,10 @@ public struct HTMLReport {
                 html += figure(SVGChart.horizontalBars(
                     labels: rows.map(\.algorithm),
                     series: [.init(name: "coverage", values: rows.map { $0.coverage ?? 0 }, color: SVGChart.palette[2]),
-                             .init(name: "creator Gini", values: rows.map { $0.creatorGini ?? 0 }, color: SVGChart.palette[3]),
-                             .init(name: "NDCG@10", values: rows.map { $0.ndcgAt10 ?? 0 }, color: SVGChart.palette[0])],
+                             .init(name: "creator Gini", values: rows.map { $0.creatorGini ?? 0 }, color: SVGChart.palette[3])]
+                        // Offline quality only once `lectern evaluate` has measured it, never a made-up 0.
+                        + (rows.contains { $0.ndcgAt10 != nil }
+                           ? [.init(name: "NDCG@10", values: rows.map { $0.ndcgAt10 ?? 0 }, color: SVGChart.palette[0])] : []),
                     format: { String(format: "%.2f", $0) }, title: "Coverage, exposure inequality and quality by model"),
                     caption: "Coverage, exposure and quality")
             } else {
