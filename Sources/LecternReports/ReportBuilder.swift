@@ -77,11 +77,11 @@ public struct ReportBuilder {
 
     func funnel(by grouping: FunnelReport.Grouping) throws -> Listing {
         let (rows, total) = try FunnelReport(db).funnel(filter, by: grouping)
-        var listing = Listing([grouping.rawValue, "viewed", "enrolled", "purchased", "completed", "view_to_enroll",
+        var listing = Listing([grouping.rawValue, "viewed", "enrolled", "purchased", "refunded", "completed", "view_to_enroll",
                                "enroll_to_purchase", "purchase_to_complete", "days_to_enroll", "days_to_purchase", "days_to_complete"])
         for row in rows + [total] {
             listing.append([.text(row.key), .int(Int64(row.viewed)), .int(Int64(row.enrolled)), .int(Int64(row.purchased)),
-                            .int(Int64(row.completed))] + row.conversions.map { .number($0, decimals: 3) }
+                            .int(Int64(row.refunded)), .int(Int64(row.completed))] + row.conversions.map { .number($0, decimals: 3) }
                            + row.medianDays.map { .number($0, decimals: 1) })
         }
         return listing

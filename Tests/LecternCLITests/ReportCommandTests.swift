@@ -71,6 +71,7 @@ struct ReportCommandTests {
         let total = rows[3]
         #expect(total["days_to_enroll"] as? Double == 7)  // median of 4 and 10
         #expect(total["purchase_to_complete"] as? Double == 0.25)
+        #expect(total["refunded"] as? Int == 1)  // u2's py-201, still counted as purchased
     }
 
     @Test func channelsCountAcquiredActivePayingAndSecondDomainBuyers() throws {
@@ -83,6 +84,8 @@ struct ReportCommandTests {
         #expect(social["second_domain_buyers"] as? Int == 1)  // software-engineering and finance
         let referral = rows.first { $0["channel"] as? String == "referral" }!
         #expect(referral["net"] as? Double == 10.01)  // 60 bought, 60 refunded, 10.01 bought
+        // u2 bought in data-science and finance, but the data-science purchase was refunded.
+        #expect(referral["second_domain_buyers"] as? Int == 0)
     }
 
     @Test func cohortTrianglesOfActivityAndPurchase() throws {

@@ -7,6 +7,8 @@ public struct FunnelRow: Sendable, Equatable {
     /// Enrolled or bought (buying enrolls).
     public var enrolled = 0
     public var purchased = 0
+    /// Of the purchased pairs, those refunded since (they still count as purchased: the learner did buy).
+    public var refunded = 0
     public var completed = 0
     /// Median days view -> enroll, enroll -> purchase, purchase -> complete (nil when no pair has both).
     public var medianDays: [Double?] = [nil, nil, nil]
@@ -49,7 +51,8 @@ public struct FunnelReport {
                min(CASE WHEN i.kind = 'view' THEN i.occurred_at END),
                min(CASE WHEN i.kind IN ('enroll', 'purchase') THEN i.occurred_at END),
                min(CASE WHEN i.kind = 'purchase' THEN i.occurred_at END),
-               min(CASE WHEN i.kind = 'complete' THEN i.occurred_at END)
+               min(CASE WHEN i.kind = 'complete' THEN i.occurred_at END),
+               max(i.kind = 'refund')
         FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
         WHERE (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
           AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
@@ -63,7 +66,9 @@ public struct FunnelReport {
                coalesce(sum((SELECT sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) FROM interactions i
                              WHERE i.user_id = u.id AND i.kind IN ('purchase', 'refund'))), 0),
                sum((SELECT count(DISTINCT c.domain) FROM interactions i JOIN courses c ON c.id = i.course_id
-                    WHERE i.user_id = u.id AND i.kind = 'purchase') >= 2)
+                    WHERE i.user_id = u.id AND i.kind = 'purchase'
+                      AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id
+                                      AND r.course_id = i.course_id AND r.kind = 'refund')) >= 2)
         FROM users u
         WHERE (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
           AND u.anonymous = 0 AND (?4 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
@@ -90,6 +95,7 @@ public struct FunnelReport {
                     if times[1] != nil { row.enrolled += 1 }
                     if times[2] != nil { row.purchased += 1 }
                     if times[3] != nil { row.completed += 1 }
+                    if times[2] != nil, statement.int(7) == 1 { row.refunded += 1 }
                 }
                 count(&row)
                 count(&total)
