@@ -54,7 +54,7 @@ public struct HTMLReport {
 
     static let titles: [ReportKind: String] = [
         .sales: "Sales", .creators: "Creator payouts", .funnel: "Funnel", .channels: "Channels", .cohorts: "Cohorts",
-        .catalog: "Catalog", .recommendations: "Recommendations", .experiments: "Experiments", .learners: "Top learners",
+        .catalog: "Catalog", .recommendations: "Recommendations", .experiments: "Experiments", .segments: "Segments", .learners: "Top learners",
     ]
 
     /// Net revenue, orders, paying learners, payouts and view-to-purchase conversion at a glance.
@@ -205,6 +205,18 @@ public struct HTMLReport {
             html += note("Online A/B tests: per variant, learners, impressions, click-through, conversion, revenue per learner, and the p-value of its conversion against the first variant.")
             let listing = try builder.experiments()
             html += listing.rows.isEmpty ? empty("No experiments yet: see `lectern experiment create`.") : table(listing, caption: "Variants")
+        case .segments:
+            let rows = try SegmentReport(builder.db).rows(builder.filter)
+            html += note("Learner segments from `lectern segments build` (k-means on domain and tag affinity): how many learners, how many paid, the net revenue they bring per learner, and how many of their purchases they completed.")
+            if rows.isEmpty {
+                html += empty("No segments yet: run `lectern segments build`.")
+            } else {
+                html += figure(SVGChart.horizontalBars(
+                    labels: rows.map(\.segment),
+                    series: [.init(name: "net revenue per learner", values: rows.map { Double($0.netPerLearnerMinor) / 100 }, color: SVGChart.palette[4])],
+                    format: compactMoney, title: "Net revenue per learner by segment"), caption: "Net revenue per learner by segment")
+                html += table(try builder.segments(), caption: "Segments")
+            }
         case .learners:
             html += note(builder.options.includePersonalData
                 ? "The learners who spent most, with their personal data (asked for with --include-personal-data)."

@@ -5,7 +5,7 @@ import LecternStore
 
 /// The reports `lectern report` prints.
 public enum ReportKind: String, CaseIterable, Sendable {
-    case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, learners
+    case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners
 }
 
 /// What a report covers and how it groups.
@@ -48,6 +48,7 @@ public struct ReportBuilder {
         case .catalog: try catalog()
         case .recommendations: try recommendations()
         case .experiments: try experiments()
+        case .segments: try segments()
         case .learners: try learners()
         }
     }
@@ -145,6 +146,16 @@ public struct ReportBuilder {
                                 .number(variant.conversion.rate, decimals: 3),
                                 .money(Int64(variant.revenuePerLearnerMinor.rounded())), .number(variant.test?.p, decimals: 3)])
             }
+        }
+        return listing
+    }
+
+    /// Each segment's learners, paying learners, net revenue (per learner too) and completion rate.
+    func segments() throws -> Listing {
+        var listing = Listing(["segment", "learners", "paying", "net", "net_per_learner", "completion_rate"])
+        for row in try SegmentReport(db).rows(filter) {
+            listing.append([.text(row.segment), .int(Int64(row.learners)), .int(Int64(row.paying)), .money(row.netMinor),
+                            .money(row.netPerLearnerMinor), .number(row.completionRate, decimals: 3)])
         }
         return listing
     }

@@ -18,18 +18,19 @@ extension Lectern {
                 bought in a second domain. cohorts: activity or repurchase share by signup month. catalog: courses by \
                 domain, status, difficulty and format, never viewed or bought, tags, prerequisite chains. \
                 recommendations: active models' reach, coverage, exposure Gini over creators and domains, latest \
-                offline metrics. experiments: A/B variants with conversion and p-values. learners: top spenders, \
+                offline metrics. experiments: A/B variants with conversion and p-values. segments: learners, paying, net \
+                revenue per learner and completion rate by segment. learners: top spenders, \
                 under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
                 all: every report; with --format html one self-contained page with charts (no network, no scripts).
                 """)
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, learners, all
+            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, all
         }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md, html }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, learners or all.")
+        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners or all.")
         var kind: Kind
         @Option(help: "From this date on (inclusive).") var since: String?
         @Option(help: "Before this date (exclusive).") var until: String?

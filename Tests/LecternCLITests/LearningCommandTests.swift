@@ -58,6 +58,13 @@ struct LearningCommandTests {
         let sales = try parseJSON(try lectern.ok(["report", "sales", "--segment", data, "--format", "json"])) as! [[String: Any]]
         #expect(sales.last?["orders"] as? Int == 2 && sales.last?["gross"] as? Double == 158)
         #expect(try lectern.fails(["report", "sales", "--segment", "nope"]).contains("no segment 'nope'"))
+        // The segments report: u2 and u4 paid 79.00 each for py-201 and completed nothing.
+        try lectern.ok(["record", "complete", "--user", "u4", "--course", "py-201", "--at", "2025-02-01"])
+        let segments = try parseJSON(try lectern.ok(["report", "segments", "--format", "json"])) as! [[String: Any]]
+        let row = segments.first { $0["segment"] as? String == data }!
+        #expect(row["learners"] as? Int == 2 && row["paying"] as? Int == 2)
+        #expect(row["net"] as? Double == 158 && row["net_per_learner"] as? Double == 79)
+        #expect(row["completion_rate"] as? Double == 0.5)  // u4 completed, u2 did not
         let profile = try parseJSON(try lectern.ok(["user", "profile", "u4", "--format", "json"])) as! [String: Any]
         #expect(profile["segment"] as? String == data)
     }

@@ -177,7 +177,7 @@ struct ReportCommandTests {
         #expect(try lectern.ok(["report", "all", "--format", "html", "--out", file]).contains("Wrote every report to"))
         let html = try String(contentsOfFile: file, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
-        for section in ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "learners"] {
+        for section in ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "segments", "learners"] {
             #expect(html.contains("<section id=\"\(section)\">"), "no \(section) section")
         }
         #expect(html.contains("<svg class=\"chart\""))
@@ -190,7 +190,7 @@ struct ReportCommandTests {
         // One report as a page, and every report as JSON keyed by kind.
         #expect(try lectern.ok(["report", "funnel", "--format", "html"]).contains("<section id=\"funnel\">"))
         let all = try parseJSON(try lectern.ok(["report", "all", "--format", "json"])) as! [String: Any]
-        #expect(Set(all.keys) == ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "learners"])
+        #expect(Set(all.keys) == ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "segments", "learners"])
     }
 
     @Test func learnersUnderStablePseudonymsUnlessAskedFor() throws {
