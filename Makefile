@@ -48,6 +48,12 @@ demo: release
 		$(BIN) recommend --db $(DEMO_DB) --user $$u --limit 5 --explain; echo; done
 	$(BIN) similar --db $(DEMO_DB) --course $$($(BIN) course list --db $(DEMO_DB) --format csv --limit 1 --search python | tail -n 1 | cut -d, -f2) --limit 5
 	@echo
+	$(BIN) segments build --db $(DEMO_DB) --k 6
+	@echo
+	$(BIN) user profile --db $(DEMO_DB) $$($(BIN) user list --db $(DEMO_DB) --format csv --limit 1 --offset 10 | tail -n 1 | cut -d, -f2)
+	@echo
+	$(BIN) path --db $(DEMO_DB) --user $$($(BIN) user list --db $(DEMO_DB) --format csv --limit 1 --offset 10 | tail -n 1 | cut -d, -f2) --domain data-science --per-level 1
+	@echo
 	$(BIN) report sales --db $(DEMO_DB) --by domain
 	@echo
 	$(BIN) report all --db $(DEMO_DB) --format html --out demo-report.html
