@@ -154,19 +154,21 @@ struct TaggingServiceTests {
 
     @Test func automaticTagsReachTheContentModel() throws {
         let f = try TaggingFixture()
+        /// How similar the content model finds k8s and spark.
         func similarity() throws -> Float {
             let catalog = try TrainingSnapshot.loadCatalog(from: f.db)
             let model = ContentModel(courses: catalog.map {
                 CourseContent(title: $0.title, description: $0.description, tags: $0.tags, domain: $0.domain, format: $0.format)
             })
-            let pandas = catalog.firstIndex { $0.slug == "pandas" }!, spark = catalog.firstIndex { $0.slug == "spark" }!
-            return model.similarCourses(to: pandas, count: 2).first { Int($0.item) == spark }?.score ?? 0
+            let k8s = catalog.firstIndex { $0.slug == "k8s" }!, spark = catalog.firstIndex { $0.slug == "spark" }!
+            return model.similarCourses(to: k8s, count: 2).first { Int($0.item) == spark }?.score ?? 0
         }
-        let before = try similarity()
         try TaggingService(f.db).suggest(apply: true)
         let tags = try TrainingSnapshot.loadCatalog(from: f.db).first { $0.slug == "spark" }!.tags
-        #expect(tags.contains("dataframe") && tags.contains("clean-data"))
-        // Both now carry tag:dataframe and tag:clean-data, so they are more alike.
+        #expect(tags == ["clean-data", "dataframe", "scale", "spark"])
+        // k8s and spark share only their format; an automatic tag spark also carries brings them closer.
+        let before = try similarity()
+        try TagSuggestionStore(f.db).addSuggestedTags(courseID: f.ids["k8s"]!, [(name: "dataframe", weight: 1)])
         #expect(try similarity() > before)
     }
 }
