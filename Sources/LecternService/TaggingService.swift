@@ -5,7 +5,8 @@ import LecternStore
 /// What tag suggestion proposes for one course, and what applying it stored.
 public struct CourseTagSuggestions: Sendable {
     public var course: TaggableCourse
-    /// Keywords to tag the course with, best first: none it already has, none dropped from it.
+    /// Keywords to tag the course with, best first: none an editor gave it, none dropped from it.
+    /// Automatic tags it already has are proposed again (so applying twice adds nothing new).
     public var keywords: [Keyword]
     /// The keywords stored as automatic tags (empty unless applying).
     public var applied: [String]
@@ -16,6 +17,11 @@ public struct CourseTagSuggestions: Sendable {
     /// Whether the guess became the course's domain (only for an uncategorized course).
     public var domainApplied: Bool
     public var difficulty: DifficultyGuess?
+
+    /// Whether the course carries `keyword` as an automatic tag already.
+    public func isAlreadyApplied(_ keyword: Keyword) -> Bool {
+        course.autoTags.contains(keyword.tag)
+    }
 
     /// Whether the course has a domain and the guess names another.
     public var domainDisagrees: Bool {
@@ -47,6 +53,8 @@ public struct TaggingService {
     /// Suggestions for the courses named (ids or slugs; every course when `courses` is empty), in
     /// the order named, else by id.
     ///
+    /// Only editors' tags count as known: a course's automatic tags come from the same text, so they
+    /// are ranked with the other keywords, and `limit` bounds the automatic tags a course gets.
     /// With `apply`, in one transaction: the keywords become automatic tags with their weights (an
     /// editor's tag is never touched, a dropped suggestion never added again), and an uncategorized
     /// course gets the guessed domain when its confidence is at least `domainConfidenceToApply`.
@@ -70,7 +78,7 @@ public struct TaggingService {
             let slugs = Dictionary(uniqueKeysWithValues: catalog.map { ($0.id, $0.slug) })
             let extractor = try KeywordExtractor(documents: catalog.map { course in
                 CourseDocument(id: course.id, title: course.title, description: course.description,
-                               tags: course.editorTags + course.autoTags,
+                               tags: course.editorTags,
                                domain: course.isUncategorized ? nil : course.domain,
                                difficulty: CourseDifficulty(rawValue: course.difficulty.rawValue))
             })

@@ -66,7 +66,7 @@ extension Lectern {
                 var listing = Listing(["course", "kind", "suggestion", "score", "note", "evidence"])
                 for s in suggestions {
                     for keyword in s.keywords {
-                        let note = s.applied.contains(keyword.tag) ? "applied" : apply ? "not applied: already there" : ""
+                        let note = s.applied.contains(keyword.tag) ? "applied" : s.isAlreadyApplied(keyword) ? "applied before" : ""
                         listing.append([.text(s.course.slug), .text("tag"), .text(keyword.tag), .number(keyword.weight, decimals: 3),
                                         .text(note), .list(keyword.isPhrase ? ["phrase"] : [])])
                     }

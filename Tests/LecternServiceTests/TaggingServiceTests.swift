@@ -79,6 +79,10 @@ struct TaggingServiceTests {
 
         let applied = try service.suggest(courses: ["pandas"], apply: true)
         #expect(applied[0].applied == ["dataframe", "clean-data"])
+        // Applying again proposes the same keywords, now already there, and adds nothing.
+        let twice = try service.suggest(courses: ["pandas"], apply: true)[0]
+        #expect(twice.keywords.map(\.tag) == ["dataframe", "clean-data"])
+        #expect(twice.applied.isEmpty && twice.keywords.allSatisfy(twice.isAlreadyApplied))
         let stored = try f.tags("pandas")
         #expect(stored.map(\.0) == ["clean-data", "dataframe", "pandas"])
         #expect(stored.map(\.1) == ["auto", "auto", "editor"])
