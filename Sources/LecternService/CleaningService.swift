@@ -84,7 +84,8 @@ public struct CleaningService {
     }
 
     /// Checks every interaction and, unless `dryRun`, deletes the flagged ones (purchases and
-    /// refunds only with `options.includeMoney`) in the same transaction as the reading.
+    /// refunds only with `options.includeMoney`) in the same transaction as the reading. With money
+    /// included, a refund goes with the last purchase it could refund.
     ///
     /// Bots and duplicates are `EventCleaner`'s rules over the events of known learners and courses;
     /// the anonymous holder of forgotten learners' purchases is checked only for range and for
@@ -134,12 +135,36 @@ public struct CleaningService {
                 }
             }
 
+            if options.includeMoney { flagOrphanedRefunds(events, &rules) }
+
             let flagged = events.compactMap { event in
                 rules[event.id].map { FlaggedInteraction(event: event, rule: $0, isRemoved: options.includeMoney || !event.movesMoney) }
             }
             let removed = dryRun ? 0 : try store.remove(ids: flagged.filter(\.isRemoved).map(\.event.id))
             return CleaningOutcome(earliest: earliest, flagged: flagged, botLearners: report.botUsers, removed: removed,
                                    dryRun: dryRun)
+        }
+    }
+
+    /// Flags the refunds of a learner's course whose purchases are all flagged, with the rule of the
+    /// last of those purchases: a refund of nothing would take money from the accounts.
+    func flagOrphanedRefunds(_ events: [StoredEvent], _ rules: inout [Int64: CleaningRule]) {
+        struct Pair: Hashable {
+            var user: Int64, course: Int64
+        }
+        var purchases: [Pair: (kept: Int, rule: CleaningRule?)] = [:]
+        for event in events where event.kind == .purchase {
+            let pair = Pair(user: event.userID, course: event.courseID)
+            if let rule = rules[event.id] {
+                purchases[pair, default: (0, nil)].rule = rule
+            } else {
+                purchases[pair, default: (0, nil)].kept += 1
+            }
+        }
+        for event in events where event.kind == .refund && rules[event.id] == nil {
+            if let state = purchases[Pair(user: event.userID, course: event.courseID)], state.kept == 0, let rule = state.rule {
+                rules[event.id] = rule
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ extension Lectern {
                 the learner signed up or the course was created), bot (a learner with more than --burst-limit \
                 events in --burst-window seconds, or more than --daily-limit in a UTC day: all their events), \
                 duplicate (the same learner, course and kind within --duplicate-window seconds of the last one \
-                kept). Purchases and refunds are reported but kept unless --include-money. Removal is one \
+                kept). Purchases and refunds are reported but kept unless --include-money (which also removes \
+                the refunds of a learner's course whose purchases are all removed). Removal is one \
                 transaction; run --dry-run first. Learners or courses loaded without a creation time get the \
                 load time, so their earlier history counts as before-signup or before-course: check the dry \
                 run, or give --no-creation-check.

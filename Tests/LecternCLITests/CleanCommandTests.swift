@@ -98,6 +98,20 @@ struct CleanCommandTests {
         #expect(earlyRules["bot"] == 31)
     }
 
+    @Test func backDatedHistoryIsBeforeSignupUnlessTheCheckIsOff() throws {
+        let lectern = try Lectern()
+        try lectern.seedSmallCatalog()
+        try lectern.ok(["user", "add", "zoe", "--at", "2025-06-01"])
+        try lectern.ok(["record", "view", "--user", "zoe", "--course", "py-101", "--at", "2025-02-01"])
+        let checked = try summary(try lectern.ok(["clean", "--dry-run", "--earliest", "2020-01-01", "--format", "json"]))
+        let sample = checked["sample"] as! [[String: Any]]
+        #expect(sample.map { $0["reason"] as? String } == ["before-signup"])
+        #expect(sample.first?["learner"] as? String == "zoe")
+        let unchecked = try summary(try lectern.ok(["clean", "--no-creation-check", "--earliest", "2020-01-01", "--format", "json"]))
+        #expect(unchecked["flagged"] as? Int == 0)
+        #expect(try lectern.sql("SELECT count(*) FROM interactions") == "1")
+    }
+
     @Test func badOptionsChangeNothing() throws {
         let lectern = try withEvents()
         let before = try lectern.snapshot()

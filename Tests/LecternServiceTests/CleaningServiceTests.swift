@@ -134,6 +134,24 @@ struct CleaningServiceTests {
         #expect(byRule[.beforeSignup] == nil && byRule[.beforeCourse] == nil)
     }
 
+    @Test func aRefundGoesWithTheOnlyPurchaseItRefunds() throws {
+        var f = try CleaningFixture()
+        // Bought "in the future", refunded now: the purchase is out of range.
+        f.ids["future purchase"] = try f.record("a", "c2", .purchase, at: CleaningFixture.now + 1_000)
+        f.ids["refund"] = try f.record("a", "c2", .refund, at: CleaningFixture.now - 1_000)
+        let kept = try CleaningService(f.db).clean(f.options, dryRun: true)
+        #expect(kept.keptMoney.map(\.event.id) == [f.ids["repeated purchase"]!, f.ids["future purchase"]!])
+        var options = f.options
+        options.includeMoney = true
+        let removed = try CleaningService(f.db).clean(options, dryRun: false)
+        let money = removed.flagged.filter(\.event.movesMoney).map { "\($0.event.id) \($0.rule.rawValue)" }
+        #expect(money == ["\(f.ids["repeated purchase"]!) duplicate", "\(f.ids["future purchase"]!) out-of-range",
+                          "\(f.ids["refund"]!) out-of-range"])
+        #expect(try f.db.scalarInt("SELECT count(*) FROM interactions WHERE kind = 'refund'") == 0)
+        // a's first purchase of c1 stays, so nothing else of c1 would be refunded away.
+        #expect(try f.db.scalarInt("SELECT count(*) FROM interactions WHERE id = ?", [f.ids["purchase"]!]) == 1)
+    }
+
     @Test func badThresholdsRemoveNothing() throws {
         let f = try CleaningFixture()
         let before = try f.count()
