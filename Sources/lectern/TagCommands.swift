@@ -96,7 +96,8 @@ extension Lectern {
                     if apply {
                         let tags = suggestions.reduce(0) { $0 + $1.applied.count }
                         let domains = suggestions.filter(\.domainApplied).count
-                        summary += " Applied \(tags) automatic tag\(tags == 1 ? "" : "s") to \(suggestions.filter { !$0.applied.isEmpty }.count) courses"
+                        let courses = suggestions.filter { !$0.applied.isEmpty }.count
+                        summary += " Applied \(tags) automatic tag\(tags == 1 ? "" : "s") to \(courses) course\(courses == 1 ? "" : "s")"
                             + (domains > 0 ? "; set the domain of \(domains) uncategorized course\(domains == 1 ? "" : "s")." : ".")
                     }
                     print(summary)

@@ -55,20 +55,29 @@ public struct CleaningStore {
             try db.transaction(.deferred) {
                 let statement = try db.prepare(Self.events)
                 var events: [StoredEvent] = []
+                // One copy of each learner and course, shared by their events.
+                var learners: [Int64: StoredEvent.Learner] = [:]
+                var courses: [Int64: StoredEvent.Course] = [:]
                 while try statement.step() {
                     guard let kind = Interaction.Kind(rawValue: statement.text(3)) else {
                         throw StoreError.invalid("interaction \(statement.int64(0)) has a kind this lectern does not know")
                     }
                     var event = StoredEvent(id: statement.int64(0), userID: statement.int64(1), courseID: statement.int64(2),
                                             kind: kind, occurredAt: statement.int64(4), learner: nil, course: nil)
-                    if statement.int(5) == 1 {
+                    if let learner = learners[event.userID] {
+                        event.learner = learner
+                    } else if statement.int(5) == 1 {
                         event.learner = StoredEvent.Learner(externalID: statement.text(6), createdAt: statement.int64(7),
                                                             isAnonymous: statement.int(8) == 1)
+                        learners[event.userID] = event.learner
                     }
-                    if statement.int(9) == 1 {
+                    if let course = courses[event.courseID] {
+                        event.course = course
+                    } else if statement.int(9) == 1 {
                         event.course = StoredEvent.Course(slug: statement.text(10),
                                                           status: Course.Status(rawValue: statement.text(11)) ?? .draft,
                                                           createdAt: statement.int64(12))
+                        courses[event.courseID] = event.course
                     }
                     events.append(event)
                 }
