@@ -5,7 +5,8 @@ import LecternStore
 /// What tag suggestion proposes for one course, and what applying it stored.
 public struct CourseTagSuggestions: Sendable {
     public var course: TaggableCourse
-    /// Keywords to tag the course with, best first: none an editor gave it, none dropped from it.
+    /// Keywords to tag the course with, best first: none an editor gave it, none dropped from it,
+    /// no single word of an editor's tag or of the domain (`learning` of `machine-learning`).
     /// Automatic tags it already has are proposed again (so applying twice adds nothing new).
     public var keywords: [Keyword]
     /// The keywords stored as automatic tags (empty unless applying).
@@ -85,8 +86,9 @@ public struct TaggingService {
             var suggestions: [CourseTagSuggestions] = []
             for course in selected {
                 let dropped = Set(course.droppedTags).union(course.droppedTags.map(KeywordExtractor.normalizedTag))
-                let keywords = try extractor.keywords(for: course.id, limit: limit + course.droppedTags.count)
-                    .filter { !dropped.contains($0.tag) }.prefix(limit)
+                let covered = Self.wordsCovered(by: course)
+                let keywords = try extractor.keywords(for: course.id, limit: limit + dropped.count + covered.count)
+                    .filter { !dropped.contains($0.tag) && ($0.isPhrase || !covered.contains($0.tag)) }.prefix(limit)
                 let domain = try extractor.domainGuess(for: course.id)
                 var suggestion = CourseTagSuggestions(
                     course: course, keywords: Array(keywords), applied: [], domain: domain,
@@ -103,6 +105,16 @@ public struct TaggingService {
             return suggestions
         }
         return apply ? try db.transaction { try work() } : try work()
+    }
+
+    /// The words of a course's editors' tags and domain that have more than one word (`machine`
+    /// and `learning` of `machine-learning`): said already, so not proposed on their own.
+    static func wordsCovered(by course: TaggableCourse) -> Set<String> {
+        let names = course.editorTags + (course.isUncategorized ? [] : [course.domain])
+        return Set(names.map(KeywordExtractor.normalizedTag).flatMap { name -> [String] in
+            let words = name.split(separator: "-").map(String.init)
+            return words.count > 1 ? words : []
+        })
     }
 
     /// Makes a course's automatic tags editors' tags: the ones named, or all when `tags` is empty.

@@ -134,6 +134,17 @@ struct TaggingServiceTests {
         #expect(try f.tags("spark").first { $0.0 == "spark" }.map { "\($0.1) \($0.2 == nil)" } == "editor true")
     }
 
+    @Test func wordsOfAMultiWordTagOrDomainAreNotProposedAlone() throws {
+        let db = try LecternDatabase.open(path: ":memory:")
+        let creator = try CreatorRepository(db).create(Creator(name: "Ada", revenueShare: 0.7))
+        let ml = try CourseRepository(db).create(Course(slug: "ml", title: "Machine Learning Pipelines for Science",
+                                                        domain: "data-science", creatorID: creator.id))
+        try CourseRepository(db).tag(courseID: ml.id, with: ["machine-learning"])
+        try CourseRepository(db).create(Course(slug: "web", title: "Web Pipelines", domain: "web", creatorID: creator.id))
+        // machine, learning (of the tag) and science (of the domain) would come first, alone in ml.
+        #expect(try TaggingService(db).suggest(courses: ["ml"])[0].keywords.map(\.tag) == ["pipeline"])
+    }
+
     @Test func anUnknownCourseStoresNothing() throws {
         let f = try TaggingFixture()
         expectError(.notFound, containing: "no course 'nope'") {
