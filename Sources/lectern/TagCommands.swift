@@ -42,10 +42,11 @@ extension Lectern {
                     Chinese text is read as character pairs, which are not stored as tags). The domain is \
                     guessed from the courses whose text is most like the course's, the difficulty from cue \
                     words (introduction, advanced, 入门...) and those courses; a guess that differs from the \
-                    stored value is flagged. With --apply, in one transaction, the keywords become automatic \
-                    tags with their weights (an editor's tag is never changed, a dropped suggestion never \
-                    added again), and a course whose domain is `uncategorized` takes the guessed domain when \
-                    the confidence is at least 0.5.
+                    stored value is flagged. Neither an editor's tag, nor one of its words, nor a dropped \
+                    suggestion is proposed; automatic tags already applied are, marked `applied before`. With \
+                    --apply, in one transaction, the keywords become automatic tags with their weights (an \
+                    editor's tag is never changed; applying again adds nothing new), and a course whose domain \
+                    is `uncategorized` takes the guessed domain when the confidence is at least 0.5.
                     """)
 
             @OptionGroup var database: DatabaseOptions
