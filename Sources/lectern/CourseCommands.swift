@@ -105,7 +105,8 @@ extension Lectern {
                     ("difficulty", .text(c.difficulty.rawValue)), ("format", .text(c.format.rawValue)),
                     ("language", .text(c.language)), ("price", .money(c.priceMinor)), ("currency", .text(c.currency)),
                     ("creator", .text(details.creatorName)), ("hours", .number(c.hours, decimals: 1)),
-                    ("status", .text(c.status.rawValue)), ("tags", .list(details.tags)),
+                    ("status", .text(c.status.rawValue)),
+                    ("tags", .list(details.tags.filter { !details.autoTags.contains($0) } + details.autoTags.map { "\($0) (auto)" })),
                     ("prerequisites", .list(details.prerequisites)),
                     ("created_at", .text(Timestamp.format(c.createdAt))), ("updated_at", .text(Timestamp.format(c.updatedAt))),
                 ]
@@ -242,30 +243,6 @@ extension Lectern {
                 }
                 let required = try courses.details(of: found).prerequisites
                 print("\(found.slug) requires: \(required.isEmpty ? "nothing" : required.joined(separator: ", "))")
-            }
-        }
-    }
-
-    struct TagCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "tag",
-            abstract: "Tags attached to courses.",
-            subcommands: [List.self])
-
-        struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List tags, most used first.")
-
-            @OptionGroup var database: DatabaseOptions
-            @OptionGroup var output: FormatOptions
-            @Option(help: "Show at most this many.") var limit: Int?
-
-            func run() throws {
-                let db = try database.open()
-                var listing = Listing(["tag", "courses"])
-                for tag in try TagRepository(db).list(limit: limit) {
-                    listing.append([.text(tag.name), .int(Int64(tag.courses))])
-                }
-                print(listing.rendered(output.format), terminator: "")
             }
         }
     }

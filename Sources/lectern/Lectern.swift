@@ -16,7 +16,7 @@ struct Lectern: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, DB.self, CreatorCommand.self, CourseCommand.self, TagCommand.self, UserCommand.self,
-            Record.self, Activity.self, Stats.self, Import.self, Export.self, Generate.self,
+            Record.self, Activity.self, Stats.self, Import.self, Export.self, Clean.self, Generate.self,
             Train.self, Recommend.self, Similar.self, Models.self, Evaluate.self, Tune.self, ExperimentCommand.self, Report.self,
             Segments.self, Path.self,
         ]

@@ -8,8 +8,8 @@ struct HelpTests {
         ["creator"], ["creator", "add"], ["creator", "list"], ["creator", "show"],
         ["course"], ["course", "add"], ["course", "update"], ["course", "show"], ["course", "list"],
         ["course", "archive"], ["course", "tag"], ["course", "untag"], ["course", "prereq"],
-        ["tag"], ["tag", "list"], ["user"], ["user", "add"], ["user", "update"], ["user", "show"], ["user", "list"],
-        ["record"], ["activity"], ["stats"], ["import"], ["export"], ["generate"],
+        ["tag"], ["tag", "list"], ["tag", "suggest"], ["tag", "accept"], ["tag", "drop"], ["tags", "suggest"], ["user"], ["user", "add"], ["user", "update"], ["user", "show"], ["user", "list"],
+        ["record"], ["activity"], ["stats"], ["import"], ["export"], ["clean"], ["generate"],
         ["train"], ["recommend"], ["similar"], ["models"], ["evaluate"], ["tune"], ["experiment"], ["experiment", "create"], ["experiment", "report"], ["experiment", "stop"], ["experiment", "list"], ["report"], ["user", "profile"], ["user", "forget"], ["segments"], ["segments", "build"], ["segments", "list"], ["path"],
     ]
 

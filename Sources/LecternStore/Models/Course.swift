@@ -57,7 +57,10 @@ public struct Course: Sendable, Equatable, Codable {
 public struct CourseDetails: Sendable, Equatable {
     public var course: Course
     public var creatorName: String
+    /// Every tag's name, an editor's and suggested ones alike, by name.
     public var tags: [String]
+    /// The tags that `lectern tag suggest --apply` added and nobody has accepted yet, by name.
+    public var autoTags: [String]
     /// Slugs of the courses this one requires.
     public var prerequisites: [String]
 }

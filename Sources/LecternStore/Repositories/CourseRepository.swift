@@ -27,6 +27,10 @@ public struct CourseRepository {
     static let tagsOfCourse = """
         SELECT t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.course_id = ? ORDER BY t.name
         """
+    static let autoTagsOfCourse = """
+        SELECT t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id
+        WHERE ct.course_id = ? AND ct.source = 'auto' ORDER BY t.name
+        """
     static let prerequisitesOfCourse = """
         SELECT r.slug FROM course_prerequisites p JOIN courses r ON r.id = p.requires_id
         WHERE p.course_id = ? ORDER BY r.slug
@@ -34,7 +38,11 @@ public struct CourseRepository {
     static let creatorName = "SELECT name FROM creators WHERE id = ?"
     static let tagByName = "SELECT id FROM tags WHERE name = ?"
     static let insertTag = "INSERT INTO tags (name) VALUES (?)"
-    static let insertCourseTag = "INSERT OR IGNORE INTO course_tags (course_id, tag_id) VALUES (?, ?)"
+    /// An editor naming a suggested tag makes it theirs.
+    static let insertCourseTag = """
+        INSERT INTO course_tags (course_id, tag_id) VALUES (?, ?)
+        ON CONFLICT (course_id, tag_id) DO UPDATE SET source = 'editor', weight = NULL
+        """
     static let deleteCourseTag = "DELETE FROM course_tags WHERE course_id = ? AND tag_id = ?"
     static let deletePrerequisites = "DELETE FROM course_prerequisites WHERE course_id = ?"
     static let insertPrerequisite = "INSERT OR IGNORE INTO course_prerequisites (course_id, requires_id) VALUES (?, ?)"
@@ -109,7 +117,8 @@ public struct CourseRepository {
         guard db.changes == 1 else { throw StoreError.notFound("no course with id \(id)") }
     }
 
-    /// Adds tags to a course, creating tags that do not exist yet.
+    /// Adds tags to a course, creating tags that do not exist yet; a suggested tag named here becomes
+    /// an editor's.
     public func tag(courseID: Int64, with names: [String]) throws {
         try withStoreErrors {
             try db.transaction {
@@ -187,6 +196,7 @@ public struct CourseRepository {
         CourseDetails(course: course,
                       creatorName: try db.queryFirst(Self.creatorName, [course.creatorID]) { $0.text(0) } ?? "",
                       tags: try tags(of: course.id),
+                      autoTags: try db.query(Self.autoTagsOfCourse, [course.id]) { $0.text(0) },
                       prerequisites: try db.query(Self.prerequisitesOfCourse, [course.id]) { $0.text(0) })
     }
 
