@@ -4,7 +4,7 @@ BIN_DEBUG := .build/debug/lectern
 BIN := .build/release/lectern
 DEMO_DB ?= demo.db
 
-.PHONY: build release test demo seed bench bench-quality clean
+.PHONY: build release test demo seed bench bench-quality bench-http clean
 
 build:
 	$(SWIFT) build
@@ -46,6 +46,10 @@ seed: release
 
 bench: release
 	bash bench/run.sh
+
+# `lectern serve` under wrk: cached recommendations for many learners while interactions are written.
+bench-http:
+	bash bench/http.sh
 
 # Lectern's algorithms beside implicit's ALS, BPR and item-kNN under one identical split of SeedData.
 bench-quality: release

@@ -9,6 +9,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Already in Hummingbird's graph; named so LecternServer may import them directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Debian's libsqlite3-dev, seen through a module map; no other SQLite package.
@@ -26,6 +32,13 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["MigrationEmbedder"]
         ),
+        // Turns Sources/LecternServer/openapi.json into Swift source, so the binary serves it.
+        .executableTarget(name: "TextEmbedder", path: "Sources/TextEmbedder"),
+        .plugin(
+            name: "EmbedOpenAPI",
+            capability: .buildTool(),
+            dependencies: ["TextEmbedder"]
+        ),
         // The domain: catalog, learners, interactions; migrations; import and export.
         .target(
             name: "LecternStore",
@@ -38,14 +51,33 @@ let package = Package(
         .target(name: "LecternService", dependencies: ["LecternStore", "LecternRecommender"]),
         // A deterministic generator of believable platforms (no SQL, no database).
         .target(name: "LecternGenerator"),
+        // `lectern serve`: the HTTP API (Hummingbird) with API keys, limits and metrics.
+        .target(
+            name: "LecternServer",
+            dependencies: [
+                "LecternSQLite",
+                "LecternStore",
+                "LecternRecommender",
+                "LecternService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["openapi.json"],
+            plugins: ["EmbedOpenAPI"]
+        ),
         .executableTarget(
             name: "lectern",
             dependencies: [
                 "LecternStore",
                 "LecternService",
+                "LecternServer",
                 "LecternRecommender",
                 "LecternGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The Lectern side of `make bench` (bench/compare.py runs it beside implicit).
@@ -56,5 +88,6 @@ let package = Package(
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternService", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"]),
+        .testTarget(name: "LecternServerTests", dependencies: ["LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
     ]
 )
