@@ -127,7 +127,9 @@ struct LecternAPI: Sendable {
                 externalID: input.externalID, displayName: input.name ?? "", email: input.email, country: input.country,
                 interests: input.interests ?? [], channel: input.channel ?? "direct", campaign: input.campaign))
         }
-        let location = "/v1/users/\(learner.externalID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")"
+        var segment = CharacterSet.urlPathAllowed
+        segment.remove("/")
+        let location = "/v1/users/\(learner.externalID.addingPercentEncoding(withAllowedCharacters: segment) ?? "")"
         return try json(LearnerBody(learner), status: .created, headers: [.location: location])
     }
 

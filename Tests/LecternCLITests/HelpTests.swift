@@ -11,6 +11,7 @@ struct HelpTests {
         ["tag"], ["tag", "list"], ["user"], ["user", "add"], ["user", "update"], ["user", "show"], ["user", "list"],
         ["record"], ["activity"], ["stats"], ["import"], ["export"], ["generate"],
         ["train"], ["recommend"], ["similar"], ["models"], ["evaluate"], ["tune"], ["experiment"], ["experiment", "create"], ["experiment", "report"], ["experiment", "stop"], ["experiment", "list"], ["report"],
+        ["serve"], ["apikey"], ["apikey", "create"], ["apikey", "list"], ["apikey", "revoke"], ["health"],
     ]
 
     @Test(arguments: commands)

@@ -94,7 +94,7 @@ struct ServeCommandTests {
     @Test func serveRefusesBadOptionsAndForeignFiles() throws {
         let lectern = try Lectern()
         #expect(try lectern.fails(["serve", "--port", "70000"]).contains("--port must be 0 to 65535"))
-        #expect(try lectern.fails(["serve", "--rate-limit", "-1"]).contains("--rate-limit cannot be negative"))
+        #expect(try lectern.fails(["serve", "--rate-limit=-1"]).contains("--rate-limit cannot be negative"))
         let junk = try lectern.write("junk.db", "this is not a database at all, just text long enough to fill a header")
         let result = try lectern.run(["serve", "--port", "0"], database: junk)
         #expect(result.status == 6)
