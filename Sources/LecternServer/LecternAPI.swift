@@ -11,6 +11,8 @@ struct LecternAPI: Sendable {
     let metrics: Metrics
     let limiter: RateLimiter
     let maxBodyBytes: Int
+    /// Catalog, ALS and popularity models kept between folded-in lists.
+    let foldIn = FoldInCache()
 
     /// Most events one `POST /v1/interactions` may carry.
     static let maxBatch = 1000
@@ -48,13 +50,13 @@ struct LecternAPI: Sendable {
             _ = try LearnerRepository(db).resolve(user)
             // While an experiment runs, serving logs impressions: that needs the writer.
             if algorithm == nil, try ExperimentStore(db).running() != nil { return nil }
-            let (list, variant) = try modelErrors { try ExperimentService(db).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
+            let (list, variant) = try modelErrors { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
             return RecommendationsBody(list, variant: variant, explain: explain)
         }
         if let body { return try json(body) }
         let logged = try await pool.write { db in
             let (list, variant) = try modelErrors {
-                try db.transaction(.immediate) { try ExperimentService(db).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
+                try db.transaction(.immediate) { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
             }
             return RecommendationsBody(list, variant: variant, explain: explain)
         }
@@ -67,7 +69,7 @@ struct LecternAPI: Sendable {
         let algorithm = try self.algorithm(request, allowed: [.itemknn, .content]) ?? .itemknn
         let body = try await pool.read { db in
             let course = try CourseRepository(db).resolve(reference)
-            let (items, used) = try RecommendationService(db).similar(to: course, algorithm: algorithm, limit: limit)
+            let (items, used) = try RecommendationService(db, foldInCache: foldIn).similar(to: course, algorithm: algorithm, limit: limit)
             return SimilarBody(course: course.slug, algorithm: used.rawValue, items: items.enumerated().map { rank, item in
                 SimilarItemBody(rank: rank + 1, courseID: item.courseID, slug: item.slug, title: item.title, score: item.score)
             })
