@@ -10,6 +10,7 @@ struct LecternAPI: Sendable {
     let pool: DatabasePool
     let metrics: Metrics
     let limiter: RateLimiter
+    let keys: KeyCache
     let maxBodyBytes: Int
     /// Catalog, ALS and popularity models kept between folded-in lists.
     let foldIn = FoldInCache()
@@ -27,14 +28,14 @@ struct LecternAPI: Sendable {
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
         }
         router.group()
-            .add(middleware: AuthenticationMiddleware(required: .read, pool: pool, limiter: limiter))
+            .add(middleware: AuthenticationMiddleware(required: .read, pool: pool, keys: keys, limiter: limiter))
             .get("/metrics") { _, _ in try await metricsText() }
             .get("/v1/users/{id}/recommendations") { request, context in try await recommendations(request, context) }
             .get("/v1/courses") { request, _ in try await courses(request) }
             .get("/v1/courses/{id}") { _, context in try await course(context) }
             .get("/v1/courses/{id}/similar") { request, context in try await similar(request, context) }
         router.group()
-            .add(middleware: AuthenticationMiddleware(required: .write, pool: pool, limiter: limiter))
+            .add(middleware: AuthenticationMiddleware(required: .write, pool: pool, keys: keys, limiter: limiter))
             .post("/v1/users") { request, _ in try await createLearner(request) }
             .post("/v1/interactions") { request, _ in try await record(request) }
     }

@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int64 = 30
     /// How long a request waits on a database lock another process holds before a 503.
     public var busyTimeoutMilliseconds: Int32 = 2_000
+    /// How long a key found by its token is trusted before it is read again (so a key revoked by
+    /// `lectern apikey revoke` is refused within this time); 0 reads it on every request.
+    public var keyCacheSeconds: Double = 1
     /// Threads running database work.
     public var databaseThreads = 8
     public var logger = Logger(label: "lectern.serve")
@@ -102,6 +105,7 @@ public enum LecternServer {
                                                 logger: configuration.logger))
         let api = LecternAPI(pool: pool, metrics: metrics,
                              limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.burst),
+                             keys: KeyCache(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1000))),
                              maxBodyBytes: configuration.maxBodyBytes)
         api.addRoutes(to: router)
         return Application(

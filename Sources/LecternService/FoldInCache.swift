@@ -5,8 +5,8 @@ import Synchronization
 /// The models fold-in builds from the catalog and the cached runs, kept between queries by a
 /// long-running process such as `lectern serve`.
 ///
-/// Without it, every folded-in list reads the whole catalog, every course's ALS factors and every
-/// popularity score, and builds the TF-IDF content model again. Entries are keyed by what they are
+/// Without it, every folded-in list reads the whole catalog, every course's ALS factors, every
+/// popularity score and the neighbour lists of its history, and builds the TF-IDF content model again. Entries are keyed by what they are
 /// built from: the catalog's version (bumped by triggers on courses, tags and prerequisites) and the
 /// run id, so a new training run or a catalog change is picked up by the next query.
 public final class FoldInCache: Sendable {
@@ -16,6 +16,7 @@ public final class FoldInCache: Sendable {
         var content: ContentModel?
         var factors: [Int64: FactorModel] = [:]
         var popularity: [Int64: PopularityModel] = [:]
+        var neighbors: [Int64: ItemKNNModel] = [:]
     }
 
     /// Runs kept per kind; older ones are dropped (training keeps 3 runs per algorithm).
@@ -66,6 +67,19 @@ public final class FoldInCache: Sendable {
             if state.catalogVersion == version {
                 if state.popularity.count >= Self.keptRuns { state.popularity.removeAll() }
                 state.popularity[runID] = model
+            }
+            return model
+        }
+    }
+
+    /// Every neighbour list of item-kNN run `runID`, laid out over the catalog at `version`.
+    func neighbors(runID: Int64, version: Int64, build: () throws -> ItemKNNModel) rethrows -> ItemKNNModel {
+        try state.withLock { state in
+            if state.catalogVersion == version, let model = state.neighbors[runID] { return model }
+            let model = try build()
+            if state.catalogVersion == version {
+                if state.neighbors.count >= Self.keptRuns { state.neighbors.removeAll() }
+                state.neighbors[runID] = model
             }
             return model
         }

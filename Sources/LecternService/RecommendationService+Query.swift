@@ -77,7 +77,13 @@ extension RecommendationService {
             guard let partRun = part == algorithm ? run : try cache.activeRun(algorithm: part.rawValue) else { continue }
             switch part {
             case .itemknn:
-                recommender.itemKNN = try neighborModel(runID: partRun.id, history: profile.history, catalog: catalog)
+                if let foldInCache {
+                    recommender.itemKNN = try foldInCache.neighbors(runID: partRun.id, version: version) {
+                        try neighborModel(runID: partRun.id, catalog: catalog)
+                    }
+                } else {
+                    recommender.itemKNN = try neighborModel(runID: partRun.id, history: profile.history, catalog: catalog)
+                }
             case .als:
                 let build = { try self.factorModel(run: partRun, catalog: catalog) }
                 guard let model = try foldInCache?.factors(runID: partRun.id, version: version, build: build) ?? build() else { continue }
@@ -126,6 +132,22 @@ extension RecommendationService {
         return try FactorModel(factorCount: width, userFactors: [], itemFactors: itemFactors,
                                regularization: Float(parameters.number("regularization") ?? 0.01),
                                alpha: Float(parameters.number("alpha") ?? 1))
+    }
+
+    /// An item-kNN model holding every neighbour list of run `runID` (for `FoldInCache`).
+    private func neighborModel(runID: Int64, catalog: CatalogIndex) throws -> ItemKNNModel {
+        let all = try RecommendationCache(db).allNeighbors(runID: runID)
+        var starts = [0]
+        var indices: [Int32] = [], scores: [Double] = []
+        for course in catalog.courses {
+            for (neighbor, score) in all[course.id] ?? [] {
+                guard let column = catalog.columnOf[neighbor] else { continue }
+                indices.append(column)
+                scores.append(score)
+            }
+            starts.append(indices.count)
+        }
+        return ItemKNNModel(itemCount: catalog.count, neighborStarts: starts, neighborIndices: indices, neighborScores: scores)
     }
 
     /// An item-kNN model holding just the neighbour lists of the courses in `history`.

@@ -32,6 +32,8 @@ extension Lectern {
         @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 30
         @Option(name: .customLong("lock-timeout"), help: "Milliseconds a request waits on a database lock before a 503.")
         var lockTimeout = 2_000
+        @Option(name: .customLong("key-cache"), help: "Seconds a key is trusted before it is read again (a revoked key is refused within this time; 0: every request).")
+        var keyCache: Double = 1
         @Option(help: "Threads running database work.") var threads = 8
         @Option(name: .customLong("log-level"), help: "Access log level: trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
@@ -43,6 +45,7 @@ extension Lectern {
             guard maxBody >= 1 else { throw ValidationError("--max-body must be at least 1 byte") }
             guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
             guard (0...600_000).contains(lockTimeout) else { throw ValidationError("--lock-timeout must be 0 to 600000 ms") }
+            guard keyCache >= 0, keyCache <= 3_600 else { throw ValidationError("--key-cache must be 0 to 3600 seconds") }
             guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         }
@@ -57,6 +60,7 @@ extension Lectern {
             configuration.idleTimeoutSeconds = Int64(idleTimeout)
             configuration.busyTimeoutMilliseconds = Int32(lockTimeout)
             configuration.databaseThreads = threads
+            configuration.keyCacheSeconds = keyCache
             var logger = Logger(label: "lectern.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             configuration.logger = logger

@@ -92,6 +92,7 @@ final class ServerFixture {
         configuration.burst = burst
         configuration.maxBodyBytes = maxBodyBytes
         configuration.databaseThreads = 4
+        configuration.keyCacheSeconds = 0  // revocations are seen at once
         configuration.logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         server = try await LecternServer.start(configuration)
     }
