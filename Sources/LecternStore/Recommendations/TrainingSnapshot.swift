@@ -38,7 +38,6 @@ public struct TrainingSnapshot: Sendable {
         """
     static let tags = "SELECT ct.course_id, t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id ORDER BY ct.course_id, t.name"
     static let prerequisites = "SELECT course_id, requires_id FROM course_prerequisites ORDER BY course_id, requires_id"
-    static let catalogVersion = "SELECT version FROM catalog_version WHERE id = 1"
     static let learners = "SELECT id FROM users ORDER BY id"
     static let interests = "SELECT user_id, topic FROM user_interests ORDER BY user_id, position"
     static let events = "SELECT user_id, course_id, kind, value, occurred_at, id FROM interactions ORDER BY id"
@@ -111,11 +110,5 @@ public struct TrainingSnapshot: Sendable {
                 return courses
             }
         }
-    }
-
-    /// A number that changes whenever courses, their tags or prerequisites change (kept by triggers),
-    /// so a process holding models built from the catalog knows when to build them again.
-    public static func catalogVersion(in db: Connection) throws -> Int64 {
-        try withStoreErrors { try db.scalarInt(Self.catalogVersion) ?? 0 }
     }
 }
