@@ -6,7 +6,7 @@ DEMO_DB ?= demo.db
 OULAD ?= ../shared/datasets/oulad
 OULAD_DB ?= oulad.db
 
-.PHONY: build release test check-html demo seed bench bench-quality oulad clean
+.PHONY: build release test check-html demo seed bench bench-quality bench-http oulad clean
 
 build:
 	$(SWIFT) build
@@ -65,6 +65,10 @@ seed: release
 
 bench: release
 	bash bench/run.sh
+
+# `lectern serve` under wrk: cached recommendations for many learners while interactions are written.
+bench-http:
+	bash bench/http.sh
 
 # Lectern's algorithms beside implicit's ALS, BPR and item-kNN under one identical split of SeedData.
 bench-quality: release

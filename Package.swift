@@ -9,8 +9,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // HMAC-SHA256 for learners' pseudonyms in reports.
+        // The HTTP server behind `lectern serve`.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // HMAC-SHA256 for learners' pseudonyms in reports; SHA-256 of API keys.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Already in Hummingbird's graph; named so LecternServer may import them directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Debian's libsqlite3-dev, seen through a module map; no other SQLite package.
@@ -27,6 +33,13 @@ let package = Package(
             name: "EmbedMigrations",
             capability: .buildTool(),
             dependencies: ["MigrationEmbedder"]
+        ),
+        // Turns Sources/LecternServer/openapi.json into Swift source, so the binary serves it.
+        .executableTarget(name: "TextEmbedder", path: "Sources/TextEmbedder"),
+        .plugin(
+            name: "EmbedOpenAPI",
+            capability: .buildTool(),
+            dependencies: ["TextEmbedder"]
         ),
         // The domain: catalog, learners, interactions; migrations; import and export.
         .target(
@@ -46,15 +59,34 @@ let package = Package(
         ),
         // A deterministic generator of believable platforms (no SQL, no database).
         .target(name: "LecternGenerator"),
+        // `lectern serve`: the HTTP API (Hummingbird) with API keys, limits and metrics.
+        .target(
+            name: "LecternServer",
+            dependencies: [
+                "LecternSQLite",
+                "LecternStore",
+                "LecternRecommender",
+                "LecternService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["openapi.json"],
+            plugins: ["EmbedOpenAPI"]
+        ),
         .executableTarget(
             name: "lectern",
             dependencies: [
                 "LecternStore",
                 "LecternReports",
                 "LecternService",
+                "LecternServer",
                 "LecternRecommender",
                 "LecternGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The Lectern side of `make bench` (bench/compare.py runs it beside implicit).
@@ -66,5 +98,6 @@ let package = Package(
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternService", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"], exclude: ["Fixtures"]),
+        .testTarget(name: "LecternServerTests", dependencies: ["LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
     ]
 )

@@ -15,9 +15,12 @@ public struct VariantReport: Sendable {
 /// Online experiments: assignment, serving and reports.
 public struct ExperimentService {
     let db: Connection
+    /// Passed on to the recommendation service (see `FoldInCache`).
+    let foldInCache: FoldInCache?
 
-    public init(_ db: Connection) {
+    public init(_ db: Connection, foldInCache: FoldInCache? = nil) {
         self.db = db
+        self.foldInCache = foldInCache
     }
 
     /// Creates a running experiment from `name=algorithm` variants and their traffic shares.
@@ -38,10 +41,10 @@ public struct ExperimentService {
     /// learner's variant (logging what was shown); else from the hybrid.
     public func serve(userExternalID: String, algorithm: Algorithm?, limit: Int) throws -> (list: RecommendationList, variant: String?) {
         if let algorithm {
-            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
+            return (try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
         }
         guard let experiment = try ExperimentStore(db).running() else {
-            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: .hybrid, limit: limit), nil)
+            return (try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID, algorithm: .hybrid, limit: limit), nil)
         }
         let learner = try LearnerRepository(db).resolve(userExternalID)
         guard try ExperimentStore(db).includes(experiment, userID: learner.id) else {
@@ -50,7 +53,7 @@ public struct ExperimentService {
         let index = ExperimentStatistics.variant(experiment: experiment.name, learner: userExternalID,
                                                  traffic: experiment.variants.map(\.traffic))
         let variant = experiment.variants[index]
-        let list = try RecommendationService(db).recommend(userExternalID: userExternalID,
+        let list = try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID,
                                                             algorithm: Algorithm(rawValue: variant.algorithm) ?? .hybrid, limit: limit)
         try ExperimentStore(db).logImpressions(experimentID: experiment.id, variant: variant.name, userID: list.learner.id,
                                                courseIDs: list.items.map(\.courseID), runID: list.run.id, at: currentUnixTime())

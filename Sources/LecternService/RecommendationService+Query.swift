@@ -1,5 +1,6 @@
 import Foundation
 import LecternRecommender
+import LecternSQLite
 import LecternStore
 
 extension RecommendationService {
@@ -54,7 +55,8 @@ extension RecommendationService {
     /// A list computed now from the active runs' cached models.
     func foldIn(learner: Learner, algorithm: Algorithm, run: ModelRun, limit: Int) throws -> [CachedRecommendation] {
         let cache = RecommendationCache(db)
-        let catalog = CatalogIndex(courses: try TrainingSnapshot.loadCatalog(from: db))
+        let version = foldInCache == nil ? 0 : try TrainingSnapshot.catalogVersion(in: db)
+        let catalog = try foldInCache?.catalog(version: version) { try Self.loadCatalogIndex(db) } ?? Self.loadCatalogIndex(db)
         let parameters = RunParameters(json: run.parameters)
         let events = try TrainingSnapshot.events(ofUser: learner.id, in: db).compactMap { event -> MatrixEvent? in
             guard let column = catalog.columnOf[event.courseID] else { return nil }
@@ -75,28 +77,26 @@ extension RecommendationService {
             guard let partRun = part == algorithm ? run : try cache.activeRun(algorithm: part.rawValue) else { continue }
             switch part {
             case .itemknn:
-                recommender.itemKNN = try neighborModel(runID: partRun.id, history: profile.history, catalog: catalog)
-            case .als:
-                let partParameters = RunParameters(json: partRun.parameters)
-                let byCourse = try cache.factors(runID: partRun.id, entity: "course")
-                guard let width = byCourse.values.first?.count, width > 0 else { continue }
-                var itemFactors = [Float](repeating: 0, count: catalog.count * width)
-                for (index, course) in catalog.courses.enumerated() {
-                    if let vector = byCourse[course.id], vector.count == width {
-                        itemFactors.replaceSubrange((index * width)..<((index + 1) * width), with: vector)
+                if let foldInCache {
+                    recommender.itemKNN = try foldInCache.neighbors(runID: partRun.id, version: version) {
+                        try neighborModel(runID: partRun.id, catalog: catalog)
                     }
+                } else {
+                    recommender.itemKNN = try neighborModel(runID: partRun.id, history: profile.history, catalog: catalog)
                 }
-                recommender.factorModel = try FactorModel(
-                    factorCount: width, userFactors: [], itemFactors: itemFactors,
-                    regularization: Float(partParameters.number("regularization") ?? 0.01),
-                    alpha: Float(partParameters.number("alpha") ?? 1))
+            case .als:
+                let build = { try self.factorModel(run: partRun, catalog: catalog) }
+                guard let model = try foldInCache?.factors(runID: partRun.id, version: version, build: build) ?? build() else { continue }
+                recommender.factorModel = model
             case .popular:
-                let cached = try cache.popularity(runID: partRun.id)
-                recommender.popularity = PopularityModel(
-                    scores: catalog.courses.map { cached[$0.id]?.score ?? 0 },
-                    domainRanks: catalog.courses.map { cached[$0.id]?.domainRank ?? Int.max })
+                let build = {
+                    let cached = try cache.popularity(runID: partRun.id)
+                    return PopularityModel(scores: catalog.courses.map { cached[$0.id]?.score ?? 0 },
+                                           domainRanks: catalog.courses.map { cached[$0.id]?.domainRank ?? Int.max })
+                }
+                recommender.popularity = try foldInCache?.popularity(runID: partRun.id, version: version, build: build) ?? build()
             case .content:
-                recommender.content = ContentModel(courses: catalog.contents)
+                recommender.content = foldInCache?.content(version: version, catalog: catalog) ?? ContentModel(courses: catalog.contents)
             case .hybrid:
                 break
             }
@@ -112,6 +112,42 @@ extension RecommendationService {
                                         score: candidate.score, algorithm: algorithm.rawValue,
                                         reason: catalog.describe(candidate.reason))
         }
+    }
+
+    static func loadCatalogIndex(_ db: Connection) throws -> CatalogIndex {
+        CatalogIndex(courses: try TrainingSnapshot.loadCatalog(from: db))
+    }
+
+    /// An ALS run's course factors laid out by catalog column; nil when the run has none.
+    private func factorModel(run: ModelRun, catalog: CatalogIndex) throws -> FactorModel? {
+        let parameters = RunParameters(json: run.parameters)
+        let byCourse = try RecommendationCache(db).factors(runID: run.id, entity: "course")
+        guard let width = byCourse.values.first?.count, width > 0 else { return nil }
+        var itemFactors = [Float](repeating: 0, count: catalog.count * width)
+        for (index, course) in catalog.courses.enumerated() {
+            if let vector = byCourse[course.id], vector.count == width {
+                itemFactors.replaceSubrange((index * width)..<((index + 1) * width), with: vector)
+            }
+        }
+        return try FactorModel(factorCount: width, userFactors: [], itemFactors: itemFactors,
+                               regularization: Float(parameters.number("regularization") ?? 0.01),
+                               alpha: Float(parameters.number("alpha") ?? 1))
+    }
+
+    /// An item-kNN model holding every neighbour list of run `runID` (for `FoldInCache`).
+    private func neighborModel(runID: Int64, catalog: CatalogIndex) throws -> ItemKNNModel {
+        let all = try RecommendationCache(db).allNeighbors(runID: runID)
+        var starts = [0]
+        var indices: [Int32] = [], scores: [Double] = []
+        for course in catalog.courses {
+            for (neighbor, score) in all[course.id] ?? [] {
+                guard let column = catalog.columnOf[neighbor] else { continue }
+                indices.append(column)
+                scores.append(score)
+            }
+            starts.append(indices.count)
+        }
+        return ItemKNNModel(itemCount: catalog.count, neighborStarts: starts, neighborIndices: indices, neighborScores: scores)
     }
 
     /// An item-kNN model holding just the neighbour lists of the courses in `history`.

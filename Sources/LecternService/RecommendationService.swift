@@ -28,9 +28,12 @@ public struct RecommendationList: Sendable {
 /// Reads go through the store's repositories; the models themselves see only matrices.
 public struct RecommendationService {
     let db: Connection
+    /// Models kept between fold-in queries by a long-running process; nil builds them per query.
+    let foldInCache: FoldInCache?
 
-    public init(_ db: Connection) {
+    public init(_ db: Connection, foldInCache: FoldInCache? = nil) {
         self.db = db
+        self.foldInCache = foldInCache
     }
 
     // MARK: Training

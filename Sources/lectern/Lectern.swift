@@ -19,6 +19,7 @@ struct Lectern: ParsableCommand {
             Record.self, Activity.self, Stats.self, Import.self, Export.self, Clean.self, Generate.self,
             Train.self, Recommend.self, Similar.self, Models.self, Evaluate.self, Tune.self, ExperimentCommand.self, Report.self,
             Segments.self, Path.self,
+            Serve.self, APIKeyCommand.self, Health.self,
         ]
     )
 }

@@ -11,6 +11,7 @@ struct HelpTests {
         ["tag"], ["tag", "list"], ["tag", "suggest"], ["tag", "accept"], ["tag", "drop"], ["tags", "suggest"], ["user"], ["user", "add"], ["user", "update"], ["user", "show"], ["user", "list"],
         ["record"], ["activity"], ["stats"], ["import"], ["export"], ["clean"], ["generate"],
         ["train"], ["recommend"], ["similar"], ["models"], ["evaluate"], ["tune"], ["experiment"], ["experiment", "create"], ["experiment", "report"], ["experiment", "stop"], ["experiment", "list"], ["report"], ["user", "profile"], ["user", "forget"], ["segments"], ["segments", "build"], ["segments", "list"], ["path"],
+        ["serve"], ["apikey"], ["apikey", "create"], ["apikey", "list"], ["apikey", "revoke"], ["health"],
     ]
 
     @Test(arguments: commands)

@@ -1,0 +1,239 @@
+import Foundation
+import LecternService
+import LecternStore
+
+// What the API sends and takes. Responses are encoded with snake_case keys (`courseID` is
+// `course_id`); request bodies name their keys explicitly.
+
+/// A course as the API shows it. The detail fields are left out of listings.
+struct CourseBody: Encodable, Sendable {
+    var id: Int64
+    var slug: String
+    var title: String
+    var description: String
+    var domain: String
+    var difficulty: String
+    var format: String
+    var language: String
+    /// The price as a decimal string (`49.90`), exact.
+    var price: String
+    var priceMinor: Int64
+    var currency: String
+    var creatorID: Int64
+    var hours: Double
+    var status: String
+    var createdAt: String
+    var updatedAt: String
+    var creatorName: String?
+    var tags: [String]?
+    var prerequisites: [String]?
+
+    init(_ course: Course, details: CourseDetails? = nil) {
+        id = course.id
+        slug = course.slug
+        title = course.title
+        description = course.description
+        domain = course.domain
+        difficulty = course.difficulty.rawValue
+        format = course.format.rawValue
+        language = course.language
+        price = formatMinorUnits(course.priceMinor)
+        priceMinor = course.priceMinor
+        currency = course.currency
+        creatorID = course.creatorID
+        hours = course.hours
+        status = course.status.rawValue
+        createdAt = Timestamp.format(course.createdAt)
+        updatedAt = Timestamp.format(course.updatedAt)
+        creatorName = details?.creatorName
+        tags = details?.tags
+        prerequisites = details?.prerequisites
+    }
+}
+
+struct CourseListBody: Encodable, Sendable {
+    var courses: [CourseBody]
+    var limit: Int
+    var offset: Int
+    /// The offset of the next page, or absent on the last page.
+    var nextOffset: Int?
+}
+
+struct LearnerBody: Encodable, Sendable {
+    var id: Int64
+    var externalID: String
+    var name: String
+    var email: String?
+    var country: String?
+    var interests: [String]
+    var channel: String
+    var campaign: String?
+    var createdAt: String
+
+    init(_ learner: Learner) {
+        id = learner.id
+        externalID = learner.externalID
+        name = learner.displayName
+        email = learner.email
+        country = learner.country
+        interests = learner.interests
+        channel = learner.channel
+        campaign = learner.campaign
+        createdAt = Timestamp.format(learner.createdAt)
+    }
+}
+
+struct RecommendationItemBody: Encodable, Sendable {
+    var rank: Int
+    var courseID: Int64
+    var slug: String
+    var title: String
+    var score: Double
+    var reason: String?
+}
+
+struct RecommendationsBody: Encodable, Sendable {
+    var user: String
+    var algorithm: String
+    var runID: Int64
+    var trainedAt: String
+    /// True when computed now because the learner is new or acted since training.
+    var foldedIn: Bool
+    /// The experiment variant served, while an experiment runs and no algorithm was asked for.
+    var variant: String?
+    var items: [RecommendationItemBody]
+
+    init(_ list: RecommendationList, variant: String?, explain: Bool) {
+        user = list.learner.externalID
+        algorithm = list.algorithm.rawValue
+        runID = list.run.id
+        trainedAt = Timestamp.format(list.run.finishedAt)
+        foldedIn = list.foldedIn
+        self.variant = variant
+        items = list.items.map {
+            RecommendationItemBody(rank: $0.rank, courseID: $0.courseID, slug: $0.slug, title: $0.title,
+                                   score: $0.score, reason: explain ? $0.reason : nil)
+        }
+    }
+}
+
+struct SimilarItemBody: Encodable, Sendable {
+    var rank: Int
+    var courseID: Int64
+    var slug: String
+    var title: String
+    var score: Double
+}
+
+struct SimilarBody: Encodable, Sendable {
+    var course: String
+    var algorithm: String
+    var items: [SimilarItemBody]
+}
+
+struct InteractionResultBody: Encodable, Sendable {
+    var index: Int
+    /// `recorded` or `duplicate`.
+    var status: String
+    var id: Int64?
+    var idempotencyKey: String?
+}
+
+struct InteractionsBody: Encodable, Sendable {
+    var recorded: Int
+    var duplicates: Int
+    var results: [InteractionResultBody]
+}
+
+struct StatusBody: Encodable, Sendable {
+    var status: String
+}
+
+struct ModelBody: Encodable, Sendable {
+    var algorithm: String
+    var runID: Int64
+    var trainedAt: String
+    var ageSeconds: Int64
+}
+
+struct ReadyBody: Encodable, Sendable {
+    var status: String
+    var models: [ModelBody]
+}
+
+/// `POST /v1/users`.
+struct NewLearnerInput: Decodable, Sendable {
+    var externalID: String
+    var name: String?
+    var email: String?
+    var country: String?
+    var interests: [String]?
+    var channel: String?
+    var campaign: String?
+
+    enum CodingKeys: String, CodingKey {
+        case externalID = "external_id", name, email, country, interests, channel, campaign
+    }
+}
+
+/// One event of `POST /v1/interactions`.
+struct EventInput: Decodable, Sendable {
+    var user: String
+    /// The course's slug or id.
+    var course: String
+    var kind: String
+    /// ISO 8601 or Unix seconds; default now.
+    var at: String?
+    var channel: String?
+    var amountMinor: Int64?
+    var rating: Int64?
+    var idempotencyKey: String?
+
+    enum CodingKeys: String, CodingKey {
+        case user, course, kind, at, channel, amountMinor = "amount_minor", rating, idempotencyKey = "idempotency_key"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        user = try container.decode(String.self, forKey: .user)
+        course = try Self.stringOrInteger(container, .course)
+        kind = try container.decode(String.self, forKey: .kind)
+        at = try container.contains(.at) ? Self.stringOrInteger(container, .at) : nil
+        channel = try container.decodeIfPresent(String.self, forKey: .channel)
+        amountMinor = try container.decodeIfPresent(Int64.self, forKey: .amountMinor)
+        rating = try container.decodeIfPresent(Int64.self, forKey: .rating)
+        idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
+    }
+
+    /// A course may be named by slug or by numeric id, a time by ISO text or Unix seconds.
+    private static func stringOrInteger(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> String {
+        if let number = try? container.decode(Int64.self, forKey: key) { return String(number) }
+        return try container.decode(String.self, forKey: key)
+    }
+}
+
+/// Formats minor units as `49.90`.
+func formatMinorUnits(_ minor: Int64) -> String {
+    let sign = minor < 0 ? "-" : ""
+    let value = minor.magnitude
+    let cents = value % 100
+    return "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
+}
+
+/// Parses a price such as `49`, `49.9` or `49.90` into minor units, exactly; nil when malformed.
+func parseMinorUnits(_ text: String) -> Int64? {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber),
+          let whole = Int64(parts[0]) else { return nil }
+    var cents: Int64 = 0
+    if parts.count == 2 {
+        let fraction = parts[1]
+        guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isASCII), fraction.allSatisfy(\.isNumber),
+              let value = Int64(fraction) else { return nil }
+        cents = fraction.count == 1 ? value * 10 : value
+    }
+    let (product, overflow) = whole.multipliedReportingOverflow(by: 100)
+    guard !overflow else { return nil }
+    let (sum, overflow2) = product.addingReportingOverflow(cents)
+    return overflow2 ? nil : sum
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import LecternStore
+
+/// An error the API answers with: an HTTP status and `{"error": {"code": ..., "message": ...}}`.
+public struct APIError: Error, Sendable, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    /// A stable, machine-readable name such as `not_found` or `rate_limited`.
+    public var code: String
+    /// One sentence for a person.
+    public var message: String
+    /// Seconds to wait before retrying (429 and 503).
+    public var retryAfter: Int?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "invalid_request", message) }
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
+
+    public var headers: HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        return fields
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
+    }
+
+    /// The JSON body.
+    var body: Data {
+        let object: [String: Any] = ["error": ["code": code, "message": message]]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    }
+
+    /// The API's answer for any error a handler or middleware threw.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as StoreError:
+            switch error.code {
+            case .notFound: return APIError(.notFound, "not_found", error.message)
+            case .invalidInput: return APIError(.badRequest, "invalid_request", error.message)
+            case .conflict: return APIError(.conflict, "conflict", error.message)
+            case .busy: return APIError(.serviceUnavailable, "database_busy", error.message, retryAfter: 1)
+            case .foreignDatabase, .newerSchema, .tamperedMigration, .io:
+                return APIError(.internalServerError, "database_error", error.message)
+            }
+        case let error as HTTPError:
+            switch error.status {
+            case .contentTooLarge:
+                return APIError(.contentTooLarge, "body_too_large", "the request body is larger than the server accepts")
+            case .notFound:
+                return APIError(.notFound, "not_found", "no such endpoint")
+            case .methodNotAllowed:
+                return APIError(.methodNotAllowed, "method_not_allowed", "this endpoint does not take that method")
+            default:
+                return APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
+            }
+        case let error as DecodingError:
+            return APIError(.badRequest, "invalid_json", describe(error))
+        default:
+            return APIError(.internalServerError, "internal_error", "the server failed to answer: \(error)")
+        }
+    }
+
+    /// A sentence naming the field a JSON body got wrong.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the body" : "'" + keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[") + "'"
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context)) must be \(name(of: type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context)) must be \(name(of: type)), not null"
+        case .keyNotFound(let key, let context):
+            let parent = context.codingPath.isEmpty ? "" : " in \(path(context))"
+            return "'\(key.stringValue)' is required\(parent)"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "the body is not valid JSON" }
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "the body does not match what this endpoint takes"
+        }
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
+    }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import Hummingbird
+import LecternRecommender
+import LecternService
+import LecternSQLite
+import LecternStore
+
+/// The routes of the HTTP API, each a thin call into the store or the recommendation service.
+struct LecternAPI: Sendable {
+    let pool: DatabasePool
+    let metrics: Metrics
+    let limiter: RateLimiter
+    let keys: KeyCache
+    let maxBodyBytes: Int
+    /// Catalog, ALS and popularity models kept between folded-in lists.
+    let foldIn = FoldInCache()
+
+    /// Most events one `POST /v1/interactions` may carry.
+    static let maxBatch = 1000
+    /// The header naming a retried request (HTTPTypes has no constant for it).
+    static let idempotencyKey = HTTPFields.Element.Name("Idempotency-Key")!
+
+    func addRoutes(to router: Router<APIRequestContext>) {
+        router.get("/healthz") { _, _ in try json(StatusBody(status: "ok")) }
+        router.get("/readyz") { _, _ in try await ready() }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
+        }
+        router.group()
+            .add(middleware: AuthenticationMiddleware(required: .read, pool: pool, keys: keys, limiter: limiter))
+            .get("/metrics") { _, _ in try await metricsText() }
+            .get("/v1/users/{id}/recommendations") { request, context in try await recommendations(request, context) }
+            .get("/v1/courses") { request, _ in try await courses(request) }
+            .get("/v1/courses/{id}") { _, context in try await course(context) }
+            .get("/v1/courses/{id}/similar") { request, context in try await similar(request, context) }
+        router.group()
+            .add(middleware: AuthenticationMiddleware(required: .write, pool: pool, keys: keys, limiter: limiter))
+            .post("/v1/users") { request, _ in try await createLearner(request) }
+            .post("/v1/interactions") { request, _ in try await record(request) }
+    }
+
+    // MARK: Reads
+
+    func recommendations(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try pathParameter(context)
+        let limit = try integer(request, "limit", default: 10, in: 1...100)
+        let algorithm = try self.algorithm(request, allowed: Algorithm.allCases)
+        let explain = try flag(request, "explain")
+        let body = try await pool.read { db -> RecommendationsBody? in
+            _ = try LearnerRepository(db).resolve(user)
+            // While an experiment runs, serving logs impressions: that needs the writer.
+            if algorithm == nil, try ExperimentStore(db).running() != nil { return nil }
+            let (list, variant) = try modelErrors { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
+            return RecommendationsBody(list, variant: variant, explain: explain)
+        }
+        if let body { return try json(body) }
+        let logged = try await pool.write { db in
+            let (list, variant) = try modelErrors {
+                try db.transaction(.immediate) { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
+            }
+            return RecommendationsBody(list, variant: variant, explain: explain)
+        }
+        return try json(logged)
+    }
+
+    func similar(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let reference = try pathParameter(context)
+        let limit = try integer(request, "limit", default: 10, in: 1...100)
+        let algorithm = try self.algorithm(request, allowed: [.itemknn, .content]) ?? .itemknn
+        let body = try await pool.read { db in
+            let course = try CourseRepository(db).resolve(reference)
+            let (items, used) = try RecommendationService(db, foldInCache: foldIn).similar(to: course, algorithm: algorithm, limit: limit)
+            return SimilarBody(course: course.slug, algorithm: used.rawValue, items: items.enumerated().map { rank, item in
+                SimilarItemBody(rank: rank + 1, courseID: item.courseID, slug: item.slug, title: item.title, score: item.score)
+            })
+        }
+        return try json(body)
+    }
+
+    func courses(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws -> T? where T.RawValue == String {
+            guard let text = query.get(name) else { return nil }
+            guard let value = T(rawValue: text) else {
+                throw APIError.badRequest("\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            }
+            return value
+        }
+        func price(_ name: String) throws -> Int64? {
+            guard let text = query.get(name) else { return nil }
+            guard let minor = parseMinorUnits(text) else { throw APIError.badRequest("\(name) must be a price such as 49.90, got '\(text)'") }
+            return minor
+        }
+        let limit = try integer(request, "limit", default: 50, in: 1...500)
+        let offset = try integer(request, "offset", default: 0, in: 0...Int(Int32.max))
+        let filter = CourseFilter(domain: query.get("domain"), tag: query.get("tag"),
+                                  difficulty: try choice("difficulty", Course.Difficulty.self),
+                                  format: try choice("format", Course.Format.self),
+                                  status: try choice("status", Course.Status.self),
+                                  minPriceMinor: try price("min_price"), maxPriceMinor: try price("max_price"),
+                                  text: query.get("search"), limit: limit + 1, offset: offset)
+        let creator = query.get("creator")
+        let body = try await pool.read { db in
+            var filter = filter
+            if let creator { filter.creatorID = try CreatorRepository(db).resolve(creator).id }
+            let found = try CourseRepository(db).list(filter)
+            return CourseListBody(courses: found.prefix(limit).map { CourseBody($0) }, limit: limit, offset: offset,
+                                  nextOffset: found.count > limit ? offset + limit : nil)
+        }
+        return try json(body)
+    }
+
+    func course(_ context: APIRequestContext) async throws -> Response {
+        let reference = try pathParameter(context)
+        let body = try await pool.read { db in
+            let repository = CourseRepository(db)
+            let course = try repository.resolve(reference)
+            return CourseBody(course, details: try repository.details(of: course))
+        }
+        return try json(body)
+    }
+
+    // MARK: Writes
+
+    func createLearner(_ request: Request) async throws -> Response {
+        let input = try await decode(NewLearnerInput.self, request)
+        let learner = try await pool.write { db in
+            try LearnerRepository(db).create(Learner(
+                externalID: input.externalID, displayName: input.name ?? "", email: input.email, country: input.country,
+                interests: input.interests ?? [], channel: input.channel ?? "direct", campaign: input.campaign))
+        }
+        var segment = CharacterSet.urlPathAllowed
+        segment.remove("/")
+        let location = "/v1/users/\(learner.externalID.addingPercentEncoding(withAllowedCharacters: segment) ?? "")"
+        return try json(LearnerBody(learner), status: .created, headers: [.location: location])
+    }
+
+    /// One event (an object) or a batch (an array), recorded all or nothing.
+    func record(_ request: Request) async throws -> Response {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        let data = Data(buffer.readableBytesView)
+        let isBatch = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "[")
+        let inputs = isBatch ? try decoder.decode([EventInput].self, from: data) : [try decoder.decode(EventInput.self, from: data)]
+        guard !inputs.isEmpty else { throw APIError.badRequest("the batch is empty") }
+        guard inputs.count <= Self.maxBatch else {
+            throw APIError.badRequest("at most \(Self.maxBatch) events per request, got \(inputs.count)")
+        }
+        let header = request.headers[Self.idempotencyKey]
+        let now = currentUnixTime()
+        var events: [(input: EventInput, kind: Interaction.Kind, at: Int64, key: String?)] = []
+        for (index, input) in inputs.enumerated() {
+            let prefix = isBatch ? "event \(index): " : ""
+            guard let kind = Interaction.Kind(rawValue: input.kind) else {
+                throw APIError.badRequest(prefix + "kind must be one of \(Interaction.Kind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(input.kind)'")
+            }
+            if kind == .rate && input.rating == nil { throw APIError.badRequest(prefix + "a rate event needs 'rating' from 1 to 5") }
+            if kind != .rate && input.rating != nil { throw APIError.badRequest(prefix + "'rating' is only for rate events") }
+            if input.amountMinor != nil && kind != .purchase && kind != .refund {
+                throw APIError.badRequest(prefix + "'amount_minor' is only for purchase and refund events")
+            }
+            var at = now
+            if let text = input.at {
+                guard let time = Timestamp.parse(text) else {
+                    throw APIError.badRequest(prefix + "'at' must be a time such as 2025-03-01T09:30:00Z or Unix seconds, got '\(text)'")
+                }
+                at = time
+            }
+            var key = input.idempotencyKey
+            if key == nil, let header { key = isBatch ? "\(header)#\(index)" : header }
+            if let key, key.utf8.count > 200 { throw APIError.badRequest(prefix + "an idempotency key is at most 200 bytes") }
+            events.append((input, kind, at, key))
+        }
+        let prepared = events
+        let results = try await pool.write { db in
+            try db.transaction(.immediate) {
+                try prepared.enumerated().map { index, event -> InteractionResultBody in
+                    do {
+                        let learner = try LearnerRepository(db).resolve(event.input.user)
+                        let course = try CourseRepository(db).resolve(event.input.course)
+                        let value = event.kind == .rate ? event.input.rating : event.input.amountMinor
+                        let interaction = Interaction(userID: learner.id, courseID: course.id, kind: event.kind, value: value,
+                                                      channel: event.input.channel, occurredAt: event.at,
+                                                      idempotencyKey: event.key)
+                        switch try InteractionRepository(db).record(interaction) {
+                        case .recorded(let id): return InteractionResultBody(index: index, status: "recorded", id: id, idempotencyKey: event.key)
+                        case .duplicate(let key): return InteractionResultBody(index: index, status: "duplicate", idempotencyKey: key)
+                        }
+                    } catch let error as StoreError where isBatch {
+                        throw StoreError(error.code, "event \(index): \(error.message)")
+                    }
+                }
+            }
+        }
+        let recorded = results.filter { $0.status == "recorded" }.count
+        return try json(InteractionsBody(recorded: recorded, duplicates: results.count - recorded, results: results),
+                        status: recorded > 0 ? .created : .ok)
+    }
+
+    // MARK: Operations
+
+    func ready() async throws -> Response {
+        let now = currentUnixTime()
+        let models = try await pool.read { db in
+            try activeRuns(db).map { run in
+                ModelBody(algorithm: run.algorithm, runID: run.id, trainedAt: Timestamp.format(run.finishedAt),
+                          ageSeconds: max(0, now - run.finishedAt))
+            }
+        }
+        guard !models.isEmpty else {
+            throw APIError(.serviceUnavailable, "not_ready", "the database has no trained model: run `lectern train`", retryAfter: 60)
+        }
+        return try json(ReadyBody(status: "ready", models: models))
+    }
+
+    func metricsText() async throws -> Response {
+        let runs = try await pool.read { db in try activeRuns(db) }
+        let now = Double(currentUnixTime())
+        func label(_ run: ModelRun) -> String { "algorithm=\"\(Metrics.escape(run.algorithm))\"" }
+        let gauges: [Metrics.Gauge] = [
+            .init(name: "lectern_cache_age_seconds", help: "Seconds since the active model run of each algorithm finished.",
+                  values: runs.map { (label($0), max(0, now - Double($0.finishedAt))) }),
+            .init(name: "lectern_model_run_id", help: "The id of each algorithm's active model run.",
+                  values: runs.map { (label($0), Double($0.id)) }),
+            .init(name: "lectern_model_run_train_seconds", help: "How long each active model run took to train.",
+                  values: runs.map { (label($0), $0.trainSeconds) }),
+            .init(name: "lectern_last_training_run_timestamp_seconds", help: "Unix time the newest active model run finished (0 when none).",
+                  values: [("", Double(runs.map(\.finishedAt).max() ?? 0))]),
+            .init(name: "lectern_process_start_time_seconds", help: "Unix time the server started.",
+                  values: [("", metrics.startedAt.timeIntervalSince1970.rounded())]),
+        ]
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges))))
+    }
+
+    // MARK: Helpers
+
+    /// The active run of each algorithm that has one.
+    func activeRuns(_ db: Connection) throws -> [ModelRun] {
+        let cache = RecommendationCache(db)
+        return try Algorithm.allCases.compactMap { try cache.activeRun(algorithm: $0.rawValue) }
+    }
+
+    private var decoder: JSONDecoder { JSONDecoder() }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        return try decoder.decode(type, from: Data(buffer.readableBytesView))
+    }
+
+    private func pathParameter(_ context: APIRequestContext) throws -> String {
+        guard let raw = context.parameters.get("id"), !raw.isEmpty else { throw APIError.badRequest("the path needs an id") }
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    private func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+        }
+        return number
+    }
+
+    private func flag(_ request: Request, _ name: String) throws -> Bool {
+        switch request.uri.queryParameters.get(name) {
+        case nil, "false", "0": return false
+        case "", "true", "1": return true
+        case let other?: throw APIError.badRequest("\(name) must be true or false, got '\(other)'")
+        }
+    }
+
+    private func algorithm(_ request: Request, allowed: [Algorithm]) throws -> Algorithm? {
+        guard let text = request.uri.queryParameters.get("algorithm") else { return nil }
+        guard let algorithm = Algorithm(rawValue: text), allowed.contains(algorithm) else {
+            throw APIError.badRequest("algorithm must be one of \(allowed.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+        }
+        return algorithm
+    }
+}
+
+/// A model that was never trained is the server not being ready, not the caller's mistake.
+private func modelErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as StoreError where error.code == .notFound {
+        throw APIError(.serviceUnavailable, "model_not_trained", error.message, retryAfter: 60)
+    }
+}
+
+/// A JSON response with snake_case keys.
+func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var fields = headers
+    fields[.contentType] = "application/json; charset=utf-8"
+    return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+}

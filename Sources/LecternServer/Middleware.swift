@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import LecternStore
+import Logging
+
+/// The outermost middleware: refuses oversized bodies, turns every error into the API's JSON error
+/// body, counts the request in the metrics and writes one structured access-log line.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let metrics: Metrics
+    let maxBodyBytes: Int
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
+                throw APIError(.contentTooLarge, "body_too_large", "the request body is \(length) bytes; the limit is \(maxBodyBytes)")
+            }
+            response = try await next(request, context)
+        } catch {
+            let apiError = APIError.from(error)
+            response = try apiError.response(from: request, context: context)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let route = context.endpointPath ?? "unmatched"
+        metrics.observe(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "path": .string(request.uri.path),
+            "route": .string(route),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.3f", seconds * 1000)),
+        ]
+        if let key = context.caller.keyName { metadata["key"] = .string(key) }
+        logger.info("request", metadata: metadata)
+        return response
+    }
+}
+
+/// Checks the bearer token against the stored key hashes, the key's scope, and its rate limit.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let required: APIKey.Scope
+    let pool: DatabasePool
+    let keys: KeyCache
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, "missing_api_key", "send an API key as 'Authorization: Bearer <token>'")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw APIError(.unauthorized, "missing_api_key", "the Authorization header must be 'Bearer <token>'")
+        }
+        let hash = APIToken.hash(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        let found = try await keys.key(hash: hash) { try await pool.read { db in try APIKeyRepository(db).find(tokenHash: hash) } }
+        guard let key = found else { throw APIError(.unauthorized, "invalid_api_key", "the API key is not known") }
+        guard !key.isRevoked else { throw APIError(.unauthorized, "revoked_api_key", "the API key '\(key.name)' was revoked") }
+        context.caller.keyName = key.name
+        guard key.scope.allows(required) else {
+            throw APIError(.forbidden, "insufficient_scope",
+                           "the API key '\(key.name)' has scope \(key.scope.rawValue); this endpoint needs \(required.rawValue)")
+        }
+        if let wait = limiter.take(key: key.id) {
+            throw APIError(.tooManyRequests, "rate_limited",
+                           "the API key '\(key.name)' is over \(Metrics.format(limiter.rate)) requests a second; retry in \(wait) s",
+                           retryAfter: wait)
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import LecternRecommender
+import LecternServer
+import LecternService
+import LecternSQLite
+import LecternStore
+import Logging
+
+/// A small platform built by hand in a temporary database file, with a running server over it.
+///
+/// Courses: d, e, f (data-science, published), g (draft), h (archived), x (finance, published,
+/// nobody has touched it, tagged like d). Learners: a bought d and e; b bought d, e and f;
+/// c bought d; n is new. Keys: `reader` (read), `writer` (write), `gone` (write, revoked).
+final class ServerFixture {
+    let directory: URL
+    let path: String
+    let db: Connection
+    var courses: [String: Int64] = [:]
+    var tokens: [String: String] = [:]
+    private(set) var server: RunningServer?
+    /// Every answer this fixture's requests got, for the OpenAPI check.
+    let recorder = Recorder()
+
+    /// Where the server listens.
+    var base: String { "http://127.0.0.1:\(server!.port)" }
+
+    /// - Parameter train: the algorithms trained before the server starts.
+    init(train: [Algorithm] = Algorithm.allCases) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("test.db").path
+        db = try LecternDatabase.open(path: path)
+        let ada = try CreatorRepository(db).create(Creator(name: "Ada", revenueShare: 0.7))
+        let bob = try CreatorRepository(db).create(Creator(name: "Bob", revenueShare: 0.6))
+        let repo = CourseRepository(db)
+        let specs: [(String, String, Int64, Int64, [String])] = [
+            ("d", "data-science", ada.id, 1000, ["python", "pandas"]),
+            ("e", "data-science", ada.id, 2000, ["python", "statistics"]),
+            ("f", "data-science", bob.id, 3000, ["statistics", "machine-learning"]),
+            ("g", "data-science", ada.id, 4000, ["python"]),
+            ("h", "data-science", bob.id, 5000, ["python"]),
+            ("x", "finance", bob.id, 4990, ["python", "pandas"]),
+        ]
+        for (slug, domain, creatorID, price, tags) in specs {
+            let course = try repo.create(Course(slug: slug, title: "Course \(slug.uppercased())",
+                                                description: "All about \(tags.joined(separator: " and "))", domain: domain,
+                                                priceMinor: price, creatorID: creatorID, status: .published,
+                                                createdAt: 1_700_000_000))
+            try repo.tag(courseID: course.id, with: tags)
+            courses[slug] = course.id
+        }
+        let people = LearnerRepository(db)
+        var learners: [String: Int64] = [:]
+        for name in ["a", "b", "c", "n"] {
+            learners[name] = try people.create(Learner(externalID: name, createdAt: 1_700_000_000)).id
+        }
+        var time: Int64 = 1_700_000_000
+        for (learner, bought) in [("a", ["d", "e", "g", "h"]), ("b", ["d", "e", "f", "g", "h"]), ("c", ["d"])] {
+            for slug in bought {
+                time += 60
+                for kind in [Interaction.Kind.view, .purchase] {
+                    _ = try InteractionRepository(db).record(Interaction(userID: learners[learner]!, courseID: courses[slug]!,
+                                                                         kind: kind, occurredAt: time + (kind == .view ? 0 : 10)))
+                }
+            }
+        }
+        for (slug, status) in [("g", Course.Status.draft), ("h", .archived)] {
+            var course = try repo.find(slug: slug)!
+            course.status = status
+            try repo.update(course)
+        }
+        if !train.isEmpty { try RecommendationService(db).train(train, options: Self.options()) }
+        let keys = APIKeyRepository(db)
+        for (name, scope) in [("reader", APIKey.Scope.read), ("writer", .write), ("gone", .write)] {
+            tokens[name] = try APIToken.createKey(name: name, scope: scope, in: keys).token
+        }
+        try keys.revoke(id: try keys.resolve("gone").id)
+    }
+
+    static func options() -> TrainingOptions {
+        var options = TrainingOptions()
+        options.als = ALSParameters(factors: 2, regularization: 0.5, iterations: 10, seed: 7)
+        options.listLength = 5
+        return options
+    }
+
+    /// Starts the server on a free loopback port.
+    func start(rateLimit: Double = 0, burst: Int = 1, maxBodyBytes: Int = 1 << 20) async throws {
+        var configuration = ServerConfiguration(databasePath: path)
+        configuration.port = 0
+        configuration.rateLimit = rateLimit
+        configuration.burst = burst
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.databaseThreads = 4
+        configuration.keyCacheSeconds = 0  // revocations are seen at once
+        configuration.logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        server = try await LecternServer.start(configuration)
+    }
+
+    func stop() async throws {
+        try await server?.stop()
+        server = nil
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func count(_ table: String) throws -> Int {
+        Int(try db.scalarInt("SELECT count(*) FROM \(table)") ?? -1)
+    }
+
+    // MARK: HTTP
+
+    /// Sends one request with `key`'s token (or `token` as given) and returns what came back.
+    func send(_ method: String, _ path: String, key: String? = nil, token: String? = nil, json: Any? = nil,
+              body: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPResult {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(tokens[key]!)", forHTTPHeaderField: "Authorization") }
+        if let token { request.setValue(token, forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await Self.session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
+        let result = HTTPResult(method: method, path: path, status: http.statusCode, headers: fields, body: data)
+        recorder.append(result)
+        return result
+    }
+
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        configuration.httpAdditionalHeaders = ["Expect": ""]
+        return URLSession(configuration: configuration)
+    }()
+}
+
+#if canImport(FoundationNetworking)
+@_exported import FoundationNetworking
+#endif
+
+/// One answer from the server.
+struct HTTPResult: Sendable {
+    let method: String
+    let path: String
+    let status: Int
+    let headers: [String: String]
+    let body: Data
+
+    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    /// `error.code` of an error body.
+    var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+    var errorMessage: String? { (object["error"] as? [String: Any])?["message"] as? String }
+    /// The `slug` of each item of `key`'s array.
+    func slugs(_ key: String = "items") -> [String] {
+        (object[key] as? [[String: Any]] ?? []).compactMap { $0["slug"] as? String }
+    }
+}
+
+/// Collects answers (thread-safe).
+final class Recorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [HTTPResult] = []
+
+    func append(_ result: HTTPResult) { lock.withLock { results.append(result) } }
+    var all: [HTTPResult] { lock.withLock { results } }
+}

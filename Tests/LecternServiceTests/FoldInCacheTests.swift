@@ -1,0 +1,69 @@
+import Foundation
+import LecternRecommender
+import LecternService
+import LecternStore
+import Testing
+
+@Suite("Fold-in cache")
+struct FoldInCacheTests {
+    /// Every learner's folded-in list, for every algorithm, with and without the cache.
+    @Test func aCachedFoldInAnswersLikeAFreshOne() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train(Algorithm.allCases, options: RecommendationServiceTests.options())
+        try f.record("c", "f", .view, at: 1_800_000_000)  // c acted since training: folded in
+        try LearnerRepository(f.db).create(Learner(externalID: "m", interests: ["finance"]))  // new: folded in
+        let cache = FoldInCache()
+        for _ in 0..<2 {  // the second round answers from the cache
+            for algorithm in Algorithm.allCases {
+                for learner in ["c", "m"] {
+                    let fresh = try RecommendationService(f.db).recommend(userExternalID: learner, algorithm: algorithm, limit: 5)
+                    let cached = try RecommendationService(f.db, foldInCache: cache)
+                        .recommend(userExternalID: learner, algorithm: algorithm, limit: 5)
+                    #expect(fresh.foldedIn && cached.foldedIn)
+                    #expect(cached.items.map(\.slug) == fresh.items.map(\.slug), "\(algorithm) for \(learner)")
+                    #expect(cached.items.map(\.reason) == fresh.items.map(\.reason), "\(algorithm) for \(learner)")
+                    // ALS's fold-in sums in float32 on several threads: equal to about 1e-7, not bit for bit.
+                    for (a, b) in zip(cached.items, fresh.items) { #expect(abs(a.score - b.score) <= 1e-6 * max(1, abs(b.score))) }
+                }
+            }
+        }
+    }
+
+    @Test func aCatalogChangeIsSeenByTheNextQuery() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())
+        try f.record("c", "x", .view, at: 1_800_000_000)
+        let cache = FoldInCache()
+        let before = try RecommendationService(f.db, foldInCache: cache).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(before.items.map(\.slug) == ["e", "f"])
+        let version = try TrainingSnapshot.catalogVersion(in: f.db)
+        try CourseRepository(f.db).archive(id: f.courses["e"]!)
+        #expect(try TrainingSnapshot.catalogVersion(in: f.db) > version)
+        let after = try RecommendationService(f.db, foldInCache: cache).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(after.items.map(\.slug) == ["f"])
+    }
+
+    @Test func theCatalogVersionMovesWithCoursesTagsAndPrerequisites() throws {
+        let f = try ServiceFixture()
+        var last = try TrainingSnapshot.catalogVersion(in: f.db)
+        func moved() throws -> Bool {
+            let now = try TrainingSnapshot.catalogVersion(in: f.db)
+            defer { last = now }
+            return now > last
+        }
+        let courses = CourseRepository(f.db)
+        try courses.tag(courseID: f.courses["d"]!, with: ["sql"])
+        #expect(try moved())
+        try courses.untag(courseID: f.courses["d"]!, names: ["sql"])
+        #expect(try moved())
+        try courses.addPrerequisites(courseID: f.courses["f"]!, requires: [f.courses["e"]!])
+        #expect(try moved())
+        var x = try courses.find(id: f.courses["x"]!)!
+        x.title = "Course X, revised"
+        try courses.update(x)
+        #expect(try moved())
+        // Activity is not the catalog.
+        try f.record("a", "x", .view, at: 1_800_000_000)
+        #expect(try !moved())
+    }
+}
