@@ -17,7 +17,25 @@ public final class FoldInCache: Sendable {
         var factors: [Int64: FactorModel] = [:]
         var popularity: [Int64: PopularityModel] = [:]
         var neighbors: [Int64: ItemKNNModel] = [:]
+        var lists: [ListKey: [CachedRecommendation]] = [:]
     }
+
+    /// What a folded-in list is computed from: the learner's latest event, the catalog's version and
+    /// the active runs. Any new event, catalog change or training run makes a new key.
+    struct ListKey: Hashable, Sendable {
+        var userID: Int64
+        var algorithm: String
+        var lastEvent: Int64
+        /// With `lastEvent`, tells when events were removed (`lectern clean`) rather than added.
+        var events: Int64
+        var limit: Int
+        var catalogVersion: Int64
+        /// The newest run id among the active models (a hybrid reads the others' runs).
+        var newestActiveRun: Int64
+    }
+
+    /// Folded-in lists kept; past this many the memo starts again.
+    static let keptLists = 50_000
 
     /// Runs kept per kind; older ones are dropped (training keeps 3 runs per algorithm).
     static let keptRuns = 8
@@ -83,5 +101,16 @@ public final class FoldInCache: Sendable {
             }
             return model
         }
+    }
+
+    /// The folded-in list for `key`, computed by `compute` (outside the lock) the first time.
+    func list(_ key: ListKey, compute: () throws -> [CachedRecommendation]) rethrows -> [CachedRecommendation] {
+        if let list = state.withLock({ $0.lists[key] }) { return list }
+        let list = try compute()
+        state.withLock { state in
+            if state.lists.count >= Self.keptLists { state.lists.removeAll(keepingCapacity: true) }
+            state.lists[key] = list
+        }
+        return list
     }
 }

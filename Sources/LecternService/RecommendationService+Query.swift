@@ -22,9 +22,23 @@ extension RecommendationService {
         if lastEvent <= run.lastInteractionID && !cached.isEmpty {
             return RecommendationList(learner: learner, algorithm: algorithm, items: cached, run: run, foldedIn: false)
         }
-        let items = try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit)
+        let items: [CachedRecommendation]
+        if let foldInCache {
+            // A long-running process folds a learner in once per new event, not once per request.
+            let key = FoldInCache.ListKey(
+                userID: learner.id, algorithm: algorithm.rawValue, lastEvent: lastEvent,
+                events: try db.scalarInt(Self.eventCount, [learner.id]) ?? 0, limit: limit,
+                catalogVersion: try TrainingSnapshot.catalogVersion(in: db),
+                newestActiveRun: try db.scalarInt(Self.newestActiveRun) ?? 0)
+            items = try foldInCache.list(key) { try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit) }
+        } else {
+            items = try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit)
+        }
         return RecommendationList(learner: learner, algorithm: algorithm, items: items, run: run, foldedIn: true)
     }
+
+    static let newestActiveRun = "SELECT max(run_id) FROM active_models"
+    static let eventCount = "SELECT count(*) FROM interactions WHERE user_id = ?"
 
     /// Courses like `course`: from who took what (item-kNN), or from content for courses nobody
     /// has taken yet and when asked for.

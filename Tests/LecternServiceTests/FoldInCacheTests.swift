@@ -43,6 +43,25 @@ struct FoldInCacheTests {
         #expect(after.items.map(\.slug) == ["f"])
     }
 
+    /// The server keeps each folded-in list until the learner acts again: a purchase made after the
+    /// first answer must be gone from the next one, and a removed event must count too.
+    @Test func aKeptListNeverOutlivesTheLearnersNextEvent() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())
+        try f.record("c", "x", .view, at: 1_800_000_000)
+        let cache = FoldInCache()
+        let service = RecommendationService(f.db, foldInCache: cache)
+        let first = try service.recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(first.items.map(\.slug) == ["e", "f"])
+        #expect(try service.recommend(userExternalID: "c", algorithm: .itemknn, limit: 10).items == first.items)
+        try f.record("c", "e", .purchase, at: 1_800_000_100)
+        let afterPurchase = try service.recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(afterPurchase.items.map(\.slug) == ["f"])
+        // `lectern clean` in another process removes the purchase: the list is computed again.
+        try f.db.run("DELETE FROM interactions WHERE id = (SELECT max(id) FROM interactions)")
+        #expect(try service.recommend(userExternalID: "c", algorithm: .itemknn, limit: 10).items.map(\.slug) == ["e", "f"])
+    }
+
     @Test func theCatalogVersionMovesWithCoursesTagsAndPrerequisites() throws {
         let f = try ServiceFixture()
         var last = try TrainingSnapshot.catalogVersion(in: f.db)
