@@ -1,4 +1,5 @@
 import Foundation
+import LecternStore
 
 /// Rows to print as an aligned table, a JSON array of objects, or CSV.
 public struct Listing: Sendable {
@@ -159,9 +160,5 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// Formats minor units as `49.90`, or `49.90 USD` with a currency.
 public func formatMoney(_ minor: Int64, _ currency: String = "") -> String {
-    let sign = minor < 0 ? "-" : ""
-    let value = abs(minor)
-    let cents = value % 100
-    let text = "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
-    return currency.isEmpty ? text : "\(text) \(currency)"
+    currency.isEmpty ? Money.format(minor) : "\(Money.format(minor)) \(currency)"
 }

@@ -37,7 +37,7 @@ struct CourseBody: Encodable, Sendable {
         difficulty = course.difficulty.rawValue
         format = course.format.rawValue
         language = course.language
-        price = formatMinorUnits(course.priceMinor)
+        price = Money.format(course.priceMinor)
         priceMinor = course.priceMinor
         currency = course.currency
         creatorID = course.creatorID
@@ -212,28 +212,3 @@ struct EventInput: Decodable, Sendable {
     }
 }
 
-/// Formats minor units as `49.90`.
-func formatMinorUnits(_ minor: Int64) -> String {
-    let sign = minor < 0 ? "-" : ""
-    let value = minor.magnitude
-    let cents = value % 100
-    return "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
-}
-
-/// Parses a price such as `49`, `49.9` or `49.90` into minor units, exactly; nil when malformed.
-func parseMinorUnits(_ text: String) -> Int64? {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber),
-          let whole = Int64(parts[0]) else { return nil }
-    var cents: Int64 = 0
-    if parts.count == 2 {
-        let fraction = parts[1]
-        guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isASCII), fraction.allSatisfy(\.isNumber),
-              let value = Int64(fraction) else { return nil }
-        cents = fraction.count == 1 ? value * 10 : value
-    }
-    let (product, overflow) = whole.multipliedReportingOverflow(by: 100)
-    guard !overflow else { return nil }
-    let (sum, overflow2) = product.addingReportingOverflow(cents)
-    return overflow2 ? nil : sum
-}

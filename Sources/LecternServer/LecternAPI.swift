@@ -89,7 +89,7 @@ struct LecternAPI: Sendable {
         }
         func price(_ name: String) throws -> Int64? {
             guard let text = query.get(name) else { return nil }
-            guard let minor = parseMinorUnits(text) else { throw APIError.badRequest("\(name) must be a price such as 49.90, got '\(text)'") }
+            guard let minor = Money.parse(text) else { throw APIError.badRequest("\(name) must be a price such as 49.90, got '\(text)'") }
             return minor
         }
         let limit = try integer(request, "limit", default: 50, in: 1...500)

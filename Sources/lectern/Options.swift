@@ -41,22 +41,10 @@ extension Course.Status: ExpressibleByArgument {}
 func parseMinorUnits(_ text: String, what: String = "price") throws -> Int64 {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if trimmed.hasPrefix("-") { throw CommandFailure("\(what) cannot be negative, got \(text)") }
-    let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-    guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0,
-          parts[0].allSatisfy(\.isNumber) else {
-        throw CommandFailure("invalid \(what) '\(text)': write it like 49.90")
+    guard let minor = Money.parse(trimmed) else {
+        throw CommandFailure("invalid \(what) '\(text)': write it like 49.90, with at most two decimals")
     }
-    var cents: Int64 = 0
-    if parts.count == 2 {
-        let fraction = parts[1]
-        guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isNumber), let value = Int64(fraction) else {
-            throw CommandFailure("invalid \(what) '\(text)': at most two decimals, like 49.90")
-        }
-        cents = fraction.count == 1 ? value * 10 : value
-    }
-    let (product, overflow) = whole.multipliedReportingOverflow(by: 100)
-    guard !overflow else { throw CommandFailure("\(what) '\(text)' is too large") }
-    return product + cents
+    return minor
 }
 
 

@@ -1,0 +1,29 @@
+/// Exact money: prices and amounts are integers in the currency's minor unit (4990 is 49.90).
+public enum Money {
+    /// Parses `49`, `49.9` or `49.90` into minor units (4990), exactly; nil when the text is not a
+    /// non-negative amount with at most two decimals, or does not fit.
+    public static func parse(_ text: String) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+              let whole = Int64(parts[0]) else { return nil }
+        var cents: Int64 = 0
+        if parts.count == 2 {
+            let fraction = parts[1]
+            guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let value = Int64(fraction) else { return nil }
+            cents = fraction.count == 1 ? value * 10 : value
+        }
+        let (product, overflow) = whole.multipliedReportingOverflow(by: 100)
+        guard !overflow else { return nil }
+        let (sum, overflowAgain) = product.addingReportingOverflow(cents)
+        return overflowAgain ? nil : sum
+    }
+
+    /// Formats minor units as `49.90` (and `-39.98` below zero).
+    public static func format(_ minor: Int64) -> String {
+        let sign = minor < 0 ? "-" : ""
+        let value = minor.magnitude
+        let cents = value % 100
+        return "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+}
