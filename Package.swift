@@ -27,15 +27,14 @@ let package = Package(
         ),
         // A thin Swift layer over the C API: connections, statements, transactions, errors.
         .target(name: "LecternSQLite", dependencies: ["CSQLite"]),
-        // Turns Migrations/*.sql into Swift source at build time, so the binary carries its schema.
-        .executableTarget(name: "MigrationEmbedder", path: "Sources/MigrationEmbedder"),
+        // Turns files into Swift source at build time, so the binary carries them: Migrations/*.sql
+        // (EmbedMigrations, the schema) and Sources/LecternServer/openapi.json (EmbedOpenAPI).
+        .executableTarget(name: "TextEmbedder", path: "Sources/TextEmbedder"),
         .plugin(
             name: "EmbedMigrations",
             capability: .buildTool(),
-            dependencies: ["MigrationEmbedder"]
+            dependencies: ["TextEmbedder"]
         ),
-        // Turns Sources/LecternServer/openapi.json into Swift source, so the binary serves it.
-        .executableTarget(name: "TextEmbedder", path: "Sources/TextEmbedder"),
         .plugin(
             name: "EmbedOpenAPI",
             capability: .buildTool(),

@@ -15,8 +15,8 @@ struct EmbedMigrations: BuildToolPlugin {
         return [
             .buildCommand(
                 displayName: "Embedding \(files.count) migrations",
-                executable: try context.tool(named: "MigrationEmbedder").url,
-                arguments: [output.path] + files.map(\.path),
+                executable: try context.tool(named: "TextEmbedder").url,
+                arguments: ["migrations", output.path] + files.map(\.path),
                 inputFiles: files,
                 outputFiles: [output]
             ),

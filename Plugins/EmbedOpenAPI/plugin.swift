@@ -12,7 +12,7 @@ struct EmbedOpenAPI: BuildToolPlugin {
             .buildCommand(
                 displayName: "Embedding openapi.json",
                 executable: try context.tool(named: "TextEmbedder").url,
-                arguments: [output.path, "OpenAPIDocument", input.path],
+                arguments: ["text", output.path, "OpenAPIDocument", input.path],
                 inputFiles: [input],
                 outputFiles: [output]
             ),
