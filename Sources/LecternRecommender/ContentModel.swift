@@ -29,7 +29,13 @@ public struct ContentModel: Sendable {
     public let vocabulary: [String]
     /// Unit-length TF-IDF vector of each course (course x term).
     public let vectors: SparseMatrix
-    private let termIndex: [String: Int32]
+    /// The transpose of `vectors` (term x course): the courses that hold each term.
+    public let postings: SparseMatrix
+    let termIndex: [String: Int32]
+    /// Whether each term is a `tag:` or `domain:` term (the ones a reason can name).
+    let namedTerm: [Bool]
+    /// Each course's squared vector length: 1, or 0 for a course with no terms.
+    let selfSimilarity: [Float]
 
     /// Tags and domains weigh more than a word of the description.
     static let tagBoost: Float = 3, domainBoost: Float = 2, formatBoost: Float = 0.5, titleBoost: Float = 2
@@ -64,7 +70,12 @@ public struct ContentModel: Sendable {
         weighted = Self.normalized(weighted)
         self.vocabulary = vocabulary
         self.vectors = weighted
+        self.postings = weighted.transposed()
         self.termIndex = termIndex
+        self.namedTerm = vocabulary.map { $0.hasPrefix("tag:") || $0.hasPrefix("domain:") }
+        self.selfSimilarity = (0..<weighted.rowCount).map { row in
+            weighted.row(row).values.reduce(0) { $0 + $1 * $1 }
+        }
     }
 
     /// Lowercased words of two or more letters, without common English words; CJK text as
@@ -96,13 +107,6 @@ public struct ContentModel: Sendable {
         return matrix.mapValues { row, _, value in norms[row] > 0 ? value / norms[row] : 0 }
     }
 
-    /// The `count` courses most like course `item` by content, best first, without itself.
-    public func similarCourses(to item: Int, count: Int) -> [(item: Int32, score: Float)] {
-        let row = vectors.row(item)
-        let profile = Dictionary(uniqueKeysWithValues: zip(row.columns, row.values).map { ($0, $1) })
-        return rank(profile: profile, excluding: [Int32(item)], count: count).map { ($0.item, $0.score) }
-    }
-
     /// A learner's taste as a term vector: the courses they touched (weighted) and their declared
     /// interests (each a tag or domain name).
     public func profile(history: [(item: Int32, weight: Float)], interests: [String]) -> [Int32: Float] {
@@ -122,6 +126,9 @@ public struct ContentModel: Sendable {
     }
 
     /// Courses by cosine similarity to `profile`, each with the tag or domain term that matched most.
+    ///
+    /// The exhaustive path: training and fold-in use `recommend(history:interests:excluding:count:neighbors:scratch:)`,
+    /// which reaches the same courses through neighbour lists; tests compare the two.
     /// - Complexity: O(courses x profile terms).
     public func rank(profile: [Int32: Float], excluding: Set<Int32>, count: Int) -> [(item: Int32, score: Float, term: String?)] {
         guard !profile.isEmpty else { return [] }
@@ -138,8 +145,7 @@ public struct ContentModel: Sendable {
                 guard let weight = profile[column] else { continue }
                 let contribution = weight * vectors.values[k]
                 dot += contribution
-                if vocabulary[Int(column)].hasPrefix("tag:") || vocabulary[Int(column)].hasPrefix("domain:"),
-                   contribution > (strongest?.1 ?? 0) {
+                if namedTerm[Int(column)], contribution > (strongest?.1 ?? 0) {
                     strongest = (column, contribution)
                 }
             }

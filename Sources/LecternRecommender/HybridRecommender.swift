@@ -58,10 +58,16 @@ public struct HybridRecommender: Sendable {
     public var factorModel: FactorModel?
     public var popularity: PopularityModel?
     public var content: ContentModel?
+    /// Each course's content neighbours: with them, content scores a learner from their courses'
+    /// lists (and the courses holding their interests) instead of every course.
+    public var contentNeighbors: ContentNeighbors?
     public var weights: HybridWeights
     public var rules: RankingRules
     /// Domain crossover for the cross-domain slot.
     public var crossover: [[Double]]?
+    /// Score every course in every model (content against the whole catalog, popularity over every
+    /// course): the reference the sparse paths are tested against. Off in training and serving.
+    public var exhaustive = false
 
     public init(facts: CatalogFacts, domainNames: [String], itemKNN: ItemKNNModel? = nil, factorModel: FactorModel? = nil,
                 popularity: PopularityModel? = nil, content: ContentModel? = nil, weights: HybridWeights = HybridWeights(),
@@ -78,24 +84,60 @@ public struct HybridRecommender: Sendable {
     }
 
     /// The learner's final list from `algorithm`: at most `count` courses, best first.
-    public func recommend(_ learner: LearnerProfile, algorithm: Algorithm, count: Int) -> [Candidate] {
-        let pool = max(count * 4, count + 20)
-        let candidates: [Candidate]
-        switch algorithm {
-        case .itemknn: candidates = neighbourCandidates(learner, count: pool)
-        case .als: candidates = factorCandidates(learner, count: pool)
-        case .popular: candidates = popularCandidates(learner, count: pool)
-        case .content: candidates = contentCandidates(learner, count: pool)
-        case .hybrid:
-            var parts: [(Double, [Candidate])] = []
-            if itemKNN != nil { parts.append((weights.itemknn, neighbourCandidates(learner, count: pool))) }
-            if factorModel != nil { parts.append((weights.als, factorCandidates(learner, count: pool))) }
-            if content != nil { parts.append((weights.content, contentCandidates(learner, count: pool))) }
-            if popularity != nil { parts.append((weights.popular, popularCandidates(learner, count: pool))) }
-            candidates = Blend.combine(parts)
+    /// - Parameter scratch: working memory reused across learners by one thread (made as needed if nil).
+    public func recommend(_ learner: LearnerProfile, algorithm: Algorithm, count: Int,
+                          scratch: ScoringScratch? = nil) -> [Candidate] {
+        recommendations(learner, algorithms: [algorithm], count: count, scratch: scratch)[algorithm] ?? []
+    }
+
+    /// The learner's final list from each of `algorithms`, each model's candidates computed once
+    /// and shared by its own list and the hybrid's blend.
+    /// - Parameters:
+    ///   - factorCandidates: the factor model's best courses for this learner when already computed
+    ///     (training scores learners in blocks); nil computes them here.
+    /// - Complexity: the sum of the models' costs for one learner; the hybrid adds
+    ///   O(candidates) to blend the union of its parts' candidates, never O(courses).
+    public func recommendations(_ learner: LearnerProfile, algorithms: [Algorithm], count: Int,
+                                factorCandidates precomputed: [(item: Int32, score: Float)]? = nil,
+                                scratch: ScoringScratch? = nil) -> [Algorithm: [Candidate]] {
+        let pool = Self.poolSize(count)
+        var parts: [Algorithm: [Candidate]] = [:]
+        func part(_ algorithm: Algorithm) -> [Candidate] {
+            if let done = parts[algorithm] { return done }
+            let candidates: [Candidate]
+            switch algorithm {
+            case .itemknn: candidates = neighbourCandidates(learner, count: pool, scratch: scratch)
+            case .als: candidates = factorCandidates(learner, count: pool, precomputed: precomputed)
+            case .popular: candidates = popularCandidates(learner, count: pool)
+            case .content: candidates = contentCandidates(learner, count: pool, scratch: scratch)
+            case .hybrid: candidates = []
+            }
+            parts[algorithm] = candidates
+            return candidates
         }
-        return rules.apply(candidates, facts: facts, learner: learner.state,
-                           crossover: algorithm == .hybrid ? crossover : nil, count: count)
+        var lists: [Algorithm: [Candidate]] = [:]
+        for algorithm in algorithms {
+            let candidates: [Candidate]
+            if algorithm == .hybrid {
+                var blend: [(Double, [Candidate])] = []
+                if itemKNN != nil { blend.append((weights.itemknn, part(.itemknn))) }
+                if factorModel != nil { blend.append((weights.als, part(.als))) }
+                if content != nil { blend.append((weights.content, part(.content))) }
+                if popularity != nil { blend.append((weights.popular, part(.popular))) }
+                candidates = Blend.combine(blend)
+            } else {
+                candidates = part(algorithm)
+            }
+            let list = rules.apply(candidates, facts: facts, learner: learner.state,
+                                   crossover: algorithm == .hybrid ? crossover : nil, count: count)
+            lists[algorithm] = explainFactorMatches(list, learner)
+        }
+        return lists
+    }
+
+    /// Candidates each model proposes for a list of `count`: enough for the rules to drop some.
+    public static func poolSize(_ count: Int) -> Int {
+        max(count * 4, count + 20)
     }
 
     private func excluded(_ learner: LearnerProfile) -> Set<Int32> {
@@ -107,29 +149,47 @@ public struct HybridRecommender: Sendable {
         return learner.bought.contains(item) ? .bought(item: item) : .alsoTook(item: item)
     }
 
-    func neighbourCandidates(_ learner: LearnerProfile, count: Int) -> [Candidate] {
+    func neighbourCandidates(_ learner: LearnerProfile, count: Int, scratch: ScoringScratch? = nil) -> [Candidate] {
         guard let itemKNN, !learner.history.isEmpty else { return [] }
-        return itemKNN.recommend(history: learner.history, excluding: excluded(learner), count: count).map {
+        return itemKNN.recommend(history: learner.history, excluding: excluded(learner), count: count, scratch: scratch).map {
             Candidate(item: $0.item, score: Double($0.score), reason: historyReason(learner, $0.because, recommending: $0.item))
         }
     }
 
-    func factorCandidates(_ learner: LearnerProfile, count: Int) -> [Candidate] {
+    func factorCandidates(_ learner: LearnerProfile, count: Int,
+                          precomputed: [(item: Int32, score: Float)]? = nil) -> [Candidate] {
         guard let model = factorModel, !learner.history.isEmpty else { return [] }
-        let vector = learner.factors ?? model.foldIn(items: learner.history)
+        let top: [(item: Int32, score: Float)]
+        if let precomputed {
+            top = precomputed
+        } else {
+            let vector = learner.factors ?? model.foldIn(items: learner.history)
+            top = model.recommend(userVector: vector, excluding: excluded(learner), count: count)
+        }
+        // Explained once the list is final (`explainFactorMatches`): only the courses shown need it.
+        return top.map { Candidate(item: $0.item, score: Double($0.score), reason: .factorMatch(item: $0.item)) }
+    }
+
+    /// Replaces each `.factorMatch` reason with the touched course whose factors are closest to the
+    /// proposed one ("because you bought ...", "learners who took ...").
+    /// - Complexity: O(list x history x factors).
+    func explainFactorMatches(_ list: [Candidate], _ learner: LearnerProfile) -> [Candidate] {
+        guard let model = factorModel, list.contains(where: { if case .factorMatch = $0.reason { true } else { false } })
+        else { return list }
         let factors = model.factorCount
         let items = model.itemCount
-        let top = model.recommend(userVector: vector, excluding: excluded(learner), count: count)
-        // Explain with the touched course whose factors are closest to the proposed one.
-        return top.map { entry in
-            var because = entry.item
+        return list.map { candidate in
+            guard case .factorMatch(let proposed) = candidate.reason else { return candidate }
+            var because = proposed
             var best = -Float.infinity
-            for (item, weight) in learner.history where Int(item) < items && item != entry.item {
+            for (item, weight) in learner.history where item >= 0 && Int(item) < items && item != proposed {
                 var dot: Float = 0
-                for f in 0..<factors { dot += model.itemFactors[Int(item) * factors + f] * model.itemFactors[Int(entry.item) * factors + f] }
+                for f in 0..<factors { dot += model.itemFactors[Int(item) * factors + f] * model.itemFactors[Int(proposed) * factors + f] }
                 if dot * weight > best { best = dot * weight; because = item }
             }
-            return Candidate(item: entry.item, score: Double(entry.score), reason: historyReason(learner, because, recommending: entry.item))
+            var explained = candidate
+            explained.reason = historyReason(learner, because, recommending: proposed)
+            return explained
         }
     }
 
@@ -140,23 +200,36 @@ public struct HybridRecommender: Sendable {
         for interest in learner.interests {
             if let domain = domainNames.firstIndex(of: interest.lowercased()) { preferred.insert(Int32(domain)) }
         }
-        let top = popularity.scores.max() ?? 0
-        guard top > 0 else { return [] }
-        var best = TopK(capacity: count)
         let owned = excluded(learner)
-        for item in 0..<popularity.scores.count where popularity.scores[item] > 0 && !owned.contains(Int32(item)) {
-            let boost = preferred.contains(facts.domains[item]) ? 2.0 : 1.0
-            best.insert(Int32(item), popularity.scores[item] / top * boost)
+        let top: [(index: Int32, score: Double)]
+        if exhaustive {
+            let best = popularity.scores.max() ?? 0
+            guard best > 0 else { return [] }
+            var heap = TopK(capacity: count)
+            for item in 0..<popularity.scores.count where popularity.scores[item] > 0 && !owned.contains(Int32(item)) {
+                let boost = preferred.contains(facts.domains[item]) ? 2.0 : 1.0
+                heap.insert(Int32(item), popularity.scores[item] / best * boost)
+            }
+            top = heap.sortedDescending()
+        } else {
+            top = popularity.top(count: count, excluding: owned, preferring: preferred, boost: 2, domains: facts.domains)
         }
-        return best.sortedDescending().map {
+        return top.map {
             Candidate(item: $0.index, score: $0.score, reason: .popularIn(domain: facts.domains[Int($0.index)]))
         }
     }
 
-    func contentCandidates(_ learner: LearnerProfile, count: Int) -> [Candidate] {
+    func contentCandidates(_ learner: LearnerProfile, count: Int, scratch: ScoringScratch? = nil) -> [Candidate] {
         guard let content else { return [] }
-        let profile = content.profile(history: learner.history, interests: learner.interests)
-        return content.rank(profile: profile, excluding: excluded(learner), count: count).map { entry in
+        let ranked: [(item: Int32, score: Float, term: String?)]
+        if let contentNeighbors, !exhaustive {
+            ranked = content.recommend(history: learner.history, interests: learner.interests, excluding: excluded(learner),
+                                       count: count, neighbors: contentNeighbors, scratch: scratch)
+        } else {
+            let profile = content.profile(history: learner.history, interests: learner.interests)
+            ranked = content.rank(profile: profile, excluding: excluded(learner), count: count)
+        }
+        return ranked.map { entry in
             let reason: Reason = entry.term.map { .interest($0) } ?? .popularIn(domain: facts.domains[Int(entry.item)])
             return Candidate(item: entry.item, score: Double(entry.score), reason: reason)
         }

@@ -89,33 +89,39 @@ public struct ItemKNNModel: Sendable, Equatable {
 
     /// The best `count` courses for a learner who touched `history` (course, weight), leaving out
     /// `excluded`, each with the touched course that contributed most (for "because you took ...").
+    /// - Parameter scratch: working memory reused across learners by one thread (made here if nil).
     /// - Complexity: O(|history| x K + candidates x log count).
     public func recommend(history: [(item: Int32, weight: Float)], excluding excluded: Set<Int32>,
-                         count: Int) -> [(item: Int32, score: Float, because: Int32)] {
-        var scores: [Int32: (score: Double, best: Double, because: Int32)] = [:]
+                          count: Int, scratch: ScoringScratch? = nil) -> [(item: Int32, score: Float, because: Int32)] {
+        let scratch = scratch.flatMap { $0.fits(items: itemCount) ? $0 : nil } ?? ScoringScratch(items: itemCount)
+        defer { scratch.clearItems() }
         for (liked, weight) in history where Int(liked) < itemCount && liked >= 0 {
             for k in neighborStarts[Int(liked)]..<neighborStarts[Int(liked) + 1] {
-                let item = neighborIndices[k]
+                let item = Int(neighborIndices[k])
                 let contribution = Double(weight) * neighborScores[k]
                 // A course's own entry adds to its score but explains nothing: prefer any other course.
-                let rank = item == liked ? -1.0 : contribution
-                if var entry = scores[item] {
-                    entry.score += contribution
-                    if rank > entry.best || (rank == entry.best && liked < entry.because) {
-                        entry.best = rank
-                        entry.because = liked
+                let rank = item == Int(liked) ? -1.0 : contribution
+                if scratch.marked[item] {
+                    scratch.scores[item] += contribution
+                    if rank > scratch.best[item] || (rank == scratch.best[item] && liked < scratch.because[item]) {
+                        scratch.best[item] = rank
+                        scratch.because[item] = liked
                     }
-                    scores[item] = entry
                 } else {
-                    scores[item] = (contribution, rank, liked)
+                    scratch.touch(item)
+                    scratch.scores[item] = contribution
+                    scratch.best[item] = rank
+                    scratch.because[item] = liked
                 }
             }
         }
         var top = TopK(capacity: count)
-        for (item, entry) in scores where !excluded.contains(item) && entry.score > 0 {
-            top.insert(item, entry.score)
+        for t in 0..<scratch.touchedCount {
+            let item = scratch.touched[t]
+            let score = scratch.scores[Int(item)]
+            if score > 0 && !excluded.contains(item) { top.insert(item, score) }
         }
-        return top.sortedDescending().map { ($0.index, Float($0.score), scores[$0.index]!.because) }
+        return top.sortedDescending().map { ($0.index, Float($0.score), scratch.because[Int($0.index)]) }
     }
 }
 

@@ -4,6 +4,10 @@ public struct PopularityModel: Sendable, Equatable {
     public let scores: [Double]
     /// Each course's rank within its domain (1 = the domain's most popular).
     public let domainRanks: [Int]
+    /// Courses with a positive score, best first (ties: lower index first).
+    public let ranked: [Int32]
+    /// The same, split by `domains[i]` when the model was built with domains; empty otherwise.
+    let rankedByDomain: [Int32: [Int32]]
 
     /// Computes popularity from events; `domains[i]` is course i's domain index.
     ///
@@ -26,12 +30,61 @@ public struct PopularityModel: Sendable, Equatable {
             let sorted = members.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
             for (rank, item) in sorted.enumerated() { ranks[item] = rank + 1 }
         }
-        self.scores = scores
-        self.domainRanks = ranks
+        self.init(scores: scores, domainRanks: ranks, domains: domains)
     }
 
-    public init(scores: [Double], domainRanks: [Int]) {
+    /// A model from stored scores; `domains` (course i's domain index) lets `top(count:excluding:preferring:)`
+    /// read only the preferred domains' lists.
+    /// - Complexity: O(courses log courses).
+    public init(scores: [Double], domainRanks: [Int], domains: [Int32]? = nil) {
         self.scores = scores
         self.domainRanks = domainRanks
+        let ranked = scores.indices.filter { scores[$0] > 0 }
+            .sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+            .map { Int32($0) }
+        self.ranked = ranked
+        var byDomain: [Int32: [Int32]] = [:]
+        if let domains, domains.count == scores.count {
+            for item in ranked { byDomain[domains[Int(item)], default: []].append(item) }
+        }
+        self.rankedByDomain = byDomain
+    }
+
+    public static func == (a: PopularityModel, b: PopularityModel) -> Bool {
+        a.scores == b.scores && a.domainRanks == b.domainRanks
+    }
+
+    /// The `count` best courses by score relative to the best score, times `boost` for courses whose
+    /// domain is in `preferred`, leaving out `excluded`; best first, ties to the lower index.
+    ///
+    /// Reads the overall ranking and each preferred domain's ranking only as far as `count` courses
+    /// not excluded: any course in the answer is among those.
+    /// - Complexity: O((1 + preferred domains) x (count + excluded)), not O(courses).
+    public func top(count: Int, excluding excluded: Set<Int32>, preferring preferred: Set<Int32>, boost: Double,
+                    domains: [Int32]) -> [(index: Int32, score: Double)] {
+        guard count > 0, let first = ranked.first else { return [] }
+        let best = scores[Int(first)]
+        var top = TopK(capacity: count)
+        var seen = Set<Int32>()
+        func take(_ list: [Int32]) {
+            var taken = 0
+            for item in list where !excluded.contains(item) {
+                let factor = preferred.contains(domains[Int(item)]) ? boost : 1.0
+                // A preferred course is on the overall ranking and on its domain's: count it once.
+                if seen.insert(item).inserted { top.insert(item, scores[Int(item)] / best * factor) }
+                taken += 1
+                if taken == count { break }
+            }
+        }
+        take(ranked)
+        if rankedByDomain.isEmpty {
+            if !preferred.isEmpty {
+                // Built without domains: read the whole ranking for the preferred ones.
+                take(ranked.filter { preferred.contains(domains[Int($0)]) })
+            }
+        } else {
+            for domain in preferred { take(rankedByDomain[domain] ?? []) }
+        }
+        return top.sortedDescending()
     }
 }

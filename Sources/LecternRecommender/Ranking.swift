@@ -12,6 +12,9 @@ public enum Reason: Sendable, Equatable {
     case interest(String)
     /// "learners like you moved on to <domain>" (the cross-domain slot)
     case crossDomain(domain: Int32)
+    /// Proposed by the factor model for `item`, to be explained by the learner's closest course;
+    /// `HybridRecommender` replaces it before a list leaves it.
+    case factorMatch(item: Int32)
 }
 
 /// A course proposed for one learner, with its score and reason.

@@ -47,6 +47,7 @@ struct CatalogIndex {
         case .popularIn(let domain): "popular in \(domainNames[Int(domain)])"
         case .interest(let term): "matches your interest in \(term)"
         case .crossDomain(let domain): "learners like you branched out into \(domainNames[Int(domain)])"
+        case .factorMatch: "learners with tastes like yours took this"
         }
     }
 }

@@ -106,11 +106,16 @@ extension RecommendationService {
                 let build = {
                     let cached = try cache.popularity(runID: partRun.id)
                     return PopularityModel(scores: catalog.courses.map { cached[$0.id]?.score ?? 0 },
-                                           domainRanks: catalog.courses.map { cached[$0.id]?.domainRank ?? Int.max })
+                                           domainRanks: catalog.courses.map { cached[$0.id]?.domainRank ?? Int.max },
+                                           domains: catalog.facts.domains)
                 }
                 recommender.popularity = try foldInCache?.popularity(runID: partRun.id, version: version, build: build) ?? build()
             case .content:
-                recommender.content = foldInCache?.content(version: version, catalog: catalog) ?? ContentModel(courses: catalog.contents)
+                let content = foldInCache?.content(version: version, catalog: catalog) ?? ContentModel(courses: catalog.contents)
+                recommender.content = content
+                // The neighbour lists of the learner's courses, as training computed them for everyone.
+                let neighbors = Int(RunParameters(json: partRun.parameters).number("neighbors") ?? 50)
+                recommender.contentNeighbors = content.neighbors(count: max(1, neighbors), of: profile.history.map(\.item), threads: 1)
             case .hybrid:
                 break
             }

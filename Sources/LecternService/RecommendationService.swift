@@ -38,9 +38,15 @@ public struct RecommendationService {
 
     // MARK: Training
 
-    /// Trains `algorithms` (a hybrid also trains the models it blends) and caches each one's results
-    /// in its own atomic refresh.
+    /// Trains `algorithms` (a hybrid also trains the models it blends) and caches their results.
+    ///
+    /// Phases: load the events; train each model once; compute every learner's lists for all the
+    /// algorithms in one pass on all cores (each model's candidates shared by its own list and the
+    /// hybrid's); write them as the runs go, in short transactions; then make every run active in
+    /// one short transaction and prune old runs in small batches.
     /// - Throws: `StoreError` when there is nothing to learn from; `RecommenderError` for bad options.
+    /// - Complexity: O(events + learners x (history x K + list) + courses x factors x learners for ALS lists),
+    ///   never learners x courses for item-kNN, content, popularity or the hybrid.
     @discardableResult
     public func train(_ algorithms: [Algorithm], options: TrainingOptions = TrainingOptions(),
                       progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> [ModelRun] {
@@ -48,6 +54,7 @@ public struct RecommendationService {
         let clock = ContinuousClock()
         let loadStart = clock.now
         let startedAt = currentUnixTime()
+        progress?(TrainingProgress(phase: "loading", done: 0, total: 1))
         let data = try TrainingMatrix.build(from: db, weights: options.weights)
         let (snapshot, catalog, events, matrix, now) = (data.snapshot, data.catalog, data.events, data.matrix, data.now)
         let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
@@ -85,7 +92,13 @@ public struct RecommendationService {
             }
         }
         if needs.contains(.content) {
-            recommender.content = timed(.content) { ContentModel(courses: catalog.contents) }
+            timed(.content) {
+                let model = ContentModel(courses: catalog.contents)
+                recommender.content = model
+                recommender.contentNeighbors = model.neighbors(count: options.contentNeighbors) { done, total in
+                    progress?(TrainingProgress(phase: "content neighbours", done: done, total: total))
+                }
+            }
         }
         if needs.contains(.hybrid) {
             recommender.crossover = timed(.hybrid) {
@@ -93,65 +106,64 @@ public struct RecommendationService {
             }
         }
 
+        // One 'writing' run per algorithm, filled as the lists come, activated together at the end.
+        let wanted = Algorithm.allCases.filter { algorithms.contains($0) }
+        let cache = RecommendationCache(db)
         var runs: [ModelRun] = []
-        for algorithm in Algorithm.allCases where algorithms.contains(algorithm) {
+        var writeSeconds = 0.0
+        func written<T>(_ body: () throws -> T) rethrows -> T {
             let start = clock.now
-            var output = RunOutput(run: ModelRun(
-                algorithm: algorithm.rawValue, parameters: options.json(for: algorithm), learners: snapshot.learners.count,
-                courses: catalog.count, interactions: snapshot.events.count, loadSeconds: loadSeconds, trainSeconds: 0,
-                startedAt: startedAt, finishedAt: startedAt, dataUntil: snapshot.dataUntil,
-                lastInteractionID: snapshot.lastInteractionID))
-            let lists = Self.lists(recommender, algorithm: algorithm, profiles: profiles, count: options.listLength) { done, total in
-                progress?(TrainingProgress(phase: "\(algorithm.rawValue) lists", done: done, total: total))
+            defer { writeSeconds += seconds(clock.now - start) }
+            return try body()
+        }
+        do {
+            for algorithm in wanted {
+                let run = ModelRun(
+                    algorithm: algorithm.rawValue, parameters: options.json(for: algorithm), learners: snapshot.learners.count,
+                    courses: catalog.count, interactions: snapshot.events.count, loadSeconds: loadSeconds, trainSeconds: 0,
+                    startedAt: startedAt, finishedAt: startedAt, dataUntil: snapshot.dataUntil,
+                    lastInteractionID: snapshot.lastInteractionID)
+                runs.append(try written { try cache.begin(run) })
+                progress?(TrainingProgress(phase: "writing \(algorithm.rawValue) model", done: 0, total: 1))
+                try written { try cache.append(Self.modelRows(recommender, algorithm: algorithm, run: run,
+                                                              catalog: catalog, learners: snapshot.learners), to: runs.last!.id) }
             }
-            for (row, list) in lists.enumerated() {
-                let userID = snapshot.learners[row].id
-                for (rank, candidate) in list.enumerated() {
-                    output.recommendations.append((userID, rank + 1, catalog.courses[Int(candidate.item)].id, candidate.score,
-                                                   algorithm.rawValue, catalog.describe(candidate.reason)))
-                }
-            }
-            switch algorithm {
-            case .itemknn:
-                let model = recommender.itemKNN!
-                for item in 0..<catalog.count {
-                    for (rank, neighbor) in model.neighbors(of: item).enumerated() {
-                        output.neighbors.append((catalog.courses[item].id, rank + 1, catalog.courses[Int(neighbor.item)].id,
-                                                 Double(neighbor.score)))
+            let listStart = clock.now
+            let rows = Self.listedLearners(profiles: profiles, events: events, now: now, activeWithin: options.activeWithinSeconds)
+            try Self.lists(recommender, algorithms: wanted, profiles: profiles, rows: rows, count: options.listLength,
+                           progress: { done, total in progress?(TrainingProgress(phase: "lists", done: done, total: total)) }) { block in
+                for (index, algorithm) in wanted.enumerated() {
+                    var output = RunOutput(run: runs[index])
+                    for (row, lists) in block {
+                        let userID = snapshot.learners[row].id
+                        for (rank, candidate) in (lists[algorithm] ?? []).enumerated() {
+                            output.recommendations.append((userID, rank + 1, catalog.courses[Int(candidate.item)].id, candidate.score,
+                                                           algorithm.rawValue, catalog.describe(candidate.reason)))
+                        }
                     }
+                    try written { try cache.append(output, to: runs[index].id) }
                 }
-            case .content:
-                let model = recommender.content!
-                for item in 0..<catalog.count {
-                    for (rank, neighbor) in model.similarCourses(to: item, count: options.contentNeighbors).enumerated() {
-                        output.neighbors.append((catalog.courses[item].id, rank + 1, catalog.courses[Int(neighbor.item)].id,
-                                                 Double(neighbor.score)))
-                    }
-                }
-            case .als:
-                let model = recommender.factorModel!
-                for row in 0..<model.userCount {
-                    output.factors.append(("user", snapshot.learners[row].id, Array(model.userVector(row))))
-                }
-                for item in 0..<model.itemCount {
-                    output.factors.append(("course", catalog.courses[item].id, Array(model.itemVector(item))))
-                }
-            case .popular:
-                let model = recommender.popularity!
-                for item in 0..<catalog.count {
-                    output.popularity.append((catalog.courses[item].id, model.scores[item], model.domainRanks[item]))
-                }
-            case .hybrid:
-                break
             }
-            output.run.trainSeconds = (trainSeconds[algorithm] ?? 0) + seconds(clock.now - start)
-            if algorithm == .hybrid {
-                output.run.trainSeconds += Self.components(of: options.hybrid).reduce(0) { $0 + (trainSeconds[$1] ?? 0) }
+            let listSeconds = seconds(clock.now - listStart) - writeSeconds
+            for index in runs.indices {
+                let algorithm = wanted[index]
+                var seconds = (trainSeconds[algorithm] ?? 0) + listSeconds
+                if algorithm == .hybrid {
+                    seconds += Self.components(of: options.hybrid).reduce(0) { $0 + (trainSeconds[$1] ?? 0) }
+                }
+                runs[index].trainSeconds = seconds
+                runs[index].writeSeconds = writeSeconds
+                runs[index].finishedAt = currentUnixTime()
             }
-            output.run.finishedAt = currentUnixTime()
-            progress?(TrainingProgress(phase: "writing \(algorithm.rawValue)", done: 0, total: 1))
-            let writeStart = clock.now
-            runs.append(try RecommendationCache(db).save(output, now: { seconds(clock.now - writeStart) }))
+            progress?(TrainingProgress(phase: "activating", done: 0, total: 1))
+            runs = try cache.activate(runs)
+        } catch {
+            for run in runs { try? cache.abandon(run.id) }
+            throw error
+        }
+        for run in runs {
+            progress?(TrainingProgress(phase: "pruning old runs", done: 0, total: 1))
+            try cache.prune(algorithm: run.algorithm, keepingWritingFrom: runs[0].id)
         }
         return runs
     }
@@ -192,24 +204,125 @@ public struct RecommendationService {
         }
     }
 
-    /// Every learner's list, computed on all cores.
-    static func lists(_ recommender: HybridRecommender, algorithm: Algorithm, profiles: [LearnerProfile], count: Int,
-                      progress: @Sendable (Int, Int) -> Void) -> [[Candidate]] {
-        var lists = [[Candidate]](repeating: [], count: profiles.count)
-        let chunk = 256
-        let chunks = (profiles.count + chunk - 1) / chunk
-        let done = ProgressCounter()
-        lists.withUnsafeMutableBufferPointer { buffer in
-            let output = UncheckedBox(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let range = (c * chunk)..<min(profiles.count, (c + 1) * chunk)
-                for row in range {
-                    output.value[row] = recommender.recommend(profiles[row], algorithm: algorithm, count: count)
+    /// The rows a run caches besides learners' lists: neighbours, factors, popularity.
+    /// - Complexity: O(courses x K) for neighbours, O((learners + courses) x factors) for factors.
+    static func modelRows(_ recommender: HybridRecommender, algorithm: Algorithm, run: ModelRun, catalog: CatalogIndex,
+                          learners: [(id: Int64, interests: [String])]) -> RunOutput {
+        var output = RunOutput(run: run)
+        switch algorithm {
+        case .itemknn:
+            let model = recommender.itemKNN!
+            for item in 0..<catalog.count {
+                for (rank, neighbor) in model.neighbors(of: item).enumerated() {
+                    output.neighbors.append((catalog.courses[item].id, rank + 1, catalog.courses[Int(neighbor.item)].id,
+                                             Double(neighbor.score)))
                 }
-                progress(done.add(range.count), profiles.count)
             }
+        case .content:
+            let neighbors = recommender.contentNeighbors!
+            for item in 0..<catalog.count {
+                for (rank, neighbor) in neighbors.neighbors(of: item).enumerated() {
+                    output.neighbors.append((catalog.courses[item].id, rank + 1, catalog.courses[Int(neighbor.item)].id,
+                                             Double(neighbor.score)))
+                }
+            }
+        case .als:
+            let model = recommender.factorModel!
+            for row in 0..<model.userCount {
+                output.factors.append(("user", learners[row].id, Array(model.userVector(row))))
+            }
+            for item in 0..<model.itemCount {
+                output.factors.append(("course", catalog.courses[item].id, Array(model.itemVector(item))))
+            }
+        case .popular:
+            let model = recommender.popularity!
+            for item in 0..<catalog.count {
+                output.popularity.append((catalog.courses[item].id, model.scores[item], model.domainRanks[item]))
+            }
+        case .hybrid:
+            break
         }
-        return lists
+        return output
+    }
+
+    /// The learners whose lists are cached: everyone, or with `activeWithin` only those with an event
+    /// in that many seconds before `now` (the others are folded in when first asked for).
+    /// - Complexity: O(events + learners).
+    static func listedLearners(profiles: [LearnerProfile], events: [MatrixEvent], now: Int64, activeWithin: Int64?) -> [Int] {
+        guard let activeWithin else { return Array(profiles.indices) }
+        let since = now - min(activeWithin, now - Int64.min / 2)
+        var active = [Bool](repeating: false, count: profiles.count)
+        for event in events where event.time >= since { active[Int(event.user)] = true }
+        return profiles.indices.filter { active[$0] }
+    }
+
+    /// Learners scored per block handed to `write`: bounds the lists held in memory.
+    static let learnersPerBlock = 8_192
+    /// Learners per unit of work on one core; also the block of the factor model's product.
+    static let learnersPerChunk = 256
+
+    /// Every listed learner's lists for `algorithms`, computed on all cores a block at a time, each
+    /// block handed to `write` (on the calling thread) while the next one is computed.
+    /// - Complexity: O(rows x (history x K + pool)) plus, for ALS, O(rows x courses x factors) as a blocked product.
+    static func lists(_ recommender: HybridRecommender, algorithms: [Algorithm], profiles: [LearnerProfile], rows: [Int],
+                      count: Int, progress: @escaping @Sendable (Int, Int) -> Void,
+                      write: ([(row: Int, lists: [Algorithm: [Candidate]])]) throws -> Void) throws {
+        let done = ProgressCounter()
+        let usesFactors = recommender.factorModel.map { $0.userCount == profiles.count } ?? false
+            && algorithms.contains { $0 == .als || ($0 == .hybrid && recommender.weights.als > 0) }
+        let terms = recommender.content?.vocabulary.count ?? 0
+        let shared = UncheckedBox((recommender, profiles))
+        func compute(_ block: ArraySlice<Int>) -> [(row: Int, lists: [Algorithm: [Candidate]])] {
+            let block = Array(block)
+            var out = [(row: Int, lists: [Algorithm: [Candidate]])](repeating: (0, [:]), count: block.count)
+            let chunks = (block.count + learnersPerChunk - 1) / learnersPerChunk
+            out.withUnsafeMutableBufferPointer { buffer in
+                let output = UncheckedBox(buffer)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let (recommender, profiles) = shared.value
+                    let range = (c * learnersPerChunk)..<min(block.count, (c + 1) * learnersPerChunk)
+                    let scratch = ScoringScratch(items: recommender.facts.count, terms: terms)
+                    var factorTop: [[(item: Int32, score: Float)]] = []
+                    if usesFactors, let model = recommender.factorModel {
+                        let users = Array(block[range])
+                        factorTop = model.recommendations(users: users, count: HybridRecommender.poolSize(count)) {
+                            profiles[users[$0]].state.owned
+                        }
+                    }
+                    for (offset, index) in range.enumerated() {
+                        let row = block[index]
+                        let lists = recommender.recommendations(profiles[row], algorithms: algorithms, count: count,
+                                                                factorCandidates: usesFactors ? factorTop[offset] : nil,
+                                                                scratch: scratch)
+                        output.value[index] = (row, lists)
+                    }
+                    progress(done.add(range.count), rows.count)
+                }
+            }
+            return out
+        }
+        // Compute block n + 1 while block n is written.
+        var start = 0
+        var pending: [(row: Int, lists: [Algorithm: [Candidate]])]? = nil
+        if !rows.isEmpty { pending = compute(rows[0..<min(rows.count, learnersPerBlock)]) }
+        while let ready = pending {
+            start += learnersPerBlock
+            let next = LockedBox<[(row: Int, lists: [Algorithm: [Candidate]])]>()
+            let group = DispatchGroup()
+            if start < rows.count {
+                let slice = rows[start..<min(rows.count, start + learnersPerBlock)]
+                let work = UncheckedBox(compute)
+                DispatchQueue.global().async(group: group) { next.set(work.value(slice)) }
+            }
+            do {
+                try write(ready)
+            } catch {
+                group.wait()
+                throw error
+            }
+            group.wait()
+            pending = next.get()
+        }
     }
 }
 
@@ -221,6 +334,15 @@ func seconds(_ duration: Duration) -> Double {
 struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// A value handed from one thread to another.
+final class LockedBox<Value>: @unchecked Sendable {
+    private var value: Value?
+    private let lock = NSLock()
+
+    func set(_ value: Value) { lock.withLock { self.value = value } }
+    func get() -> Value? { lock.withLock { value } }
 }
 
 /// Counts finished work across threads.

@@ -11,8 +11,11 @@ public struct TrainingOptions: Sendable {
     public var rules = RankingRules()
     /// Courses cached per learner.
     public var listLength = 20
-    /// Content neighbours cached per course.
-    public var contentNeighbors = 20
+    /// Content neighbours kept per course: cached, and what content scores learners from.
+    public var contentNeighbors = 50
+    /// Cache lists only for learners with an event in this many seconds before the newest event;
+    /// nil caches everyone's. The others are folded in when first asked for.
+    public var activeWithinSeconds: Int64?
 
     public init() {}
 
@@ -25,6 +28,9 @@ public struct TrainingOptions: Sendable {
         guard popularityHalfLifeDays > 0 else { throw RecommenderError("the popularity half-life must be positive") }
         guard (1...1000).contains(listLength) else { throw RecommenderError("the list length must be 1 to 1000, got \(listLength)") }
         guard contentNeighbors >= 1 else { throw RecommenderError("content neighbours must be at least 1") }
+        if let activeWithinSeconds, activeWithinSeconds < 0 {
+            throw RecommenderError("--active-within cannot be negative")
+        }
     }
 
     /// The parameters of one algorithm as a JSON object, for `model_runs.parameters`.

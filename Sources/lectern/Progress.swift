@@ -17,16 +17,34 @@ final class Progress: @unchecked Sendable {
         update(label: label, done: done, total: total)
     }
 
-    /// Shows `label: N%`, redrawn in place; cheap when nothing changed.
+    private var phaseStart = ContinuousClock.now
+
+    /// Shows `label: N% (about T left)`, redrawn in place; cheap when nothing changed. The time left
+    /// is estimated from how fast this phase (this label) has gone so far.
     func update(label: String, done: Int, total: Int) {
         guard enabled, total > 0 else { return }
         let percent = min(100, done * 100 / total)
         lock.withLock {
             guard percent != lastPercent || label != lastLabel else { return }
+            if label != lastLabel { phaseStart = .now }
             lastPercent = percent
             lastLabel = label
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(percent)%".utf8))
+            var line = "\(label): \(percent)%"
+            let elapsed = ContinuousClock.now - phaseStart
+            if done > 0 && total > done && elapsed > Duration.seconds(2) {
+                let left = Double(elapsed.components.seconds) * Double(total - done) / Double(done)
+                line += " (about \(Self.describe(seconds: left)) left)"
+            }
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         }
+    }
+
+    /// "45 s", "3 min", "1 h 20 min".
+    static func describe(seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 90 { return "\(max(s, 1)) s" }
+        if s < 3_600 { return "\((s + 30) / 60) min" }
+        return "\(s / 3_600) h \((s % 3_600 + 30) / 60) min"
     }
 
     func finish() {

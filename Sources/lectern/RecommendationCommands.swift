@@ -13,8 +13,11 @@ extension Lectern {
             abstract: "Train recommendation models and cache their results.",
             discussion: """
                 Each algorithm's cache is refreshed atomically: readers see the old lists or the new ones, \
-                never a mix, and a failed training leaves the old cache in place. The last 3 runs of each \
-                algorithm are kept.
+                never a mix, and a failed training leaves the old cache in place. The new lists are written \
+                in short transactions and swapped in by one, so `lectern record` and HTTP writes never wait \
+                more than a moment. The last 3 runs of each algorithm are kept; older ones are pruned in small \
+                batches. With --active-within, only learners active in that window get a cached list; \
+                everyone else is folded in when first asked for.
                 """)
 
         enum Choice: String, ExpressibleByArgument, CaseIterable {
@@ -24,6 +27,10 @@ extension Lectern {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "itemknn, als, popular, content, hybrid or all.") var algorithm: Choice = .all
         @Option(help: "Courses cached per learner.") var top: Int = 20
+        @Option(help: ArgumentHelp("Cache lists only for learners with an event this recently before the newest one: 90d, 12h, 2w (default: everyone).",
+                                   valueName: "duration"))
+        var activeWithin: String?
+        @Option(help: "Content neighbours kept per course (default 50).") var contentNeighbors: Int?
 
         // Interaction weights.
         @Option(help: "Weight of a view.") var viewWeight: Double = 1
@@ -59,6 +66,8 @@ extension Lectern {
             var options = TrainingOptions()
             for (algorithm, json) in tuned where !ignoreTuned { options = options.applying(json, for: algorithm) }
             options.listLength = top
+            if let activeWithin { options.activeWithinSeconds = try Self.seconds(activeWithin, option: "--active-within") }
+            if let contentNeighbors { options.contentNeighbors = contentNeighbors }
             options.weights = InteractionWeights(view: viewWeight, wishlist: wishlistWeight, enroll: enrollWeight,
                                                  purchase: purchaseWeight, complete: completeWeight, rate: rateWeight,
                                                  halfLifeDays: halfLife)
@@ -91,6 +100,25 @@ extension Lectern {
                                          filterMissingPrerequisites: filterMissingPrerequisites)
             try options.validate()
             return options
+        }
+
+        /// Seconds in a duration such as `90d`, `12h`, `30m`, `2w` or `3600s` (a bare number is days).
+        static func seconds(_ text: String, option: String) throws -> Int64 {
+            let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
+            var digits = Substring(text.trimmingCharacters(in: .whitespaces))
+            var unit: Int64 = 86_400
+            if let last = digits.last, let scale = units[last] {
+                unit = scale
+                digits = digits.dropLast()
+            }
+            guard let amount = Int64(digits), amount >= 0 else {
+                throw CommandFailure("\(option) needs a duration such as 90d, 12h or 2w, got '\(text)'")
+            }
+            let (seconds, overflow) = amount.multipliedReportingOverflow(by: unit)
+            guard !overflow, seconds <= 10_000 * 366 * 86_400 else {
+                throw CommandFailure("\(option) is too long: at most 10000 years, got '\(text)'")
+            }
+            return seconds
         }
 
         func run() throws {

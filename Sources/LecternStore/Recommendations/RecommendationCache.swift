@@ -77,8 +77,8 @@ public struct RunOutput: Sendable {
 
 /// The recommendation cache: model runs, neighbours, per-learner lists, popularity and factors.
 ///
-/// A run's rows are written and made active in one immediate transaction; readers in other
-/// processes (WAL) keep seeing the previous run until it commits.
+/// A run's rows are written as a 'writing' run in short transactions, then one short transaction
+/// makes it active; readers in other processes (WAL) keep seeing the previous run until then.
 public struct RecommendationCache {
     let db: Connection
 
@@ -91,8 +91,8 @@ public struct RecommendationCache {
 
     static let insertRun = """
         INSERT INTO model_runs (algorithm, parameters, learners, courses, interactions, load_seconds, train_seconds,
-                                write_seconds, started_at, finished_at, data_until, last_interaction_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                write_seconds, started_at, finished_at, data_until, last_interaction_id, state)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'writing')
         """
     static let insertNeighbor = "INSERT INTO course_neighbors (run_id, course_id, rank, neighbor_id, score) VALUES (?, ?, ?, ?, ?)"
     static let insertRecommendation = """
@@ -104,18 +104,44 @@ public struct RecommendationCache {
         INSERT INTO active_models (algorithm, run_id) VALUES (?, ?)
         ON CONFLICT (algorithm) DO UPDATE SET run_id = excluded.run_id
         """
-    static let setWriteSeconds = "UPDATE model_runs SET write_seconds = ?, finished_at = ? WHERE id = ?"
-    static let oldRuns = """
-        SELECT id FROM model_runs WHERE algorithm = ? AND id NOT IN (SELECT run_id FROM active_models)
-        ORDER BY id DESC LIMIT -1 OFFSET ?
+    static let finishRun = """
+        UPDATE model_runs SET state = 'ready', train_seconds = ?, write_seconds = ?, finished_at = ? WHERE id = ? AND state = 'writing'
         """
-    static let deleteRun = "DELETE FROM model_runs WHERE id = ?"
+    /// Runs of `algorithm` past the newest `keptRuns - 1` inactive ready ones, and runs of any algorithm
+    /// left 'writing' before `?3` (by a killed or failed training).
+    static let oldRuns = """
+        SELECT id FROM (
+            SELECT id FROM model_runs WHERE algorithm = ?1 AND state = 'ready' AND id NOT IN (SELECT run_id FROM active_models)
+            ORDER BY id DESC LIMIT -1 OFFSET ?2)
+        UNION
+        SELECT id FROM model_runs WHERE state = 'writing' AND id < ?3 AND id NOT IN (SELECT run_id FROM active_models)
+        """
+    /// Deletes up to `?2` cached rows of run `?1` from one table (the tables are keyed by run first).
+    static let deleteRunRows = [
+        """
+        DELETE FROM recommendations WHERE (run_id, user_id, rank) IN
+            (SELECT run_id, user_id, rank FROM recommendations WHERE run_id = ?1 LIMIT ?2)
+        """,
+        """
+        DELETE FROM course_neighbors WHERE (run_id, course_id, rank) IN
+            (SELECT run_id, course_id, rank FROM course_neighbors WHERE run_id = ?1 LIMIT ?2)
+        """,
+        """
+        DELETE FROM model_factors WHERE (run_id, entity, entity_id) IN
+            (SELECT run_id, entity, entity_id FROM model_factors WHERE run_id = ?1 LIMIT ?2)
+        """,
+        """
+        DELETE FROM course_popularity WHERE (run_id, course_id) IN
+            (SELECT run_id, course_id FROM course_popularity WHERE run_id = ?1 LIMIT ?2)
+        """,
+    ]
+    static let deleteRun = "DELETE FROM model_runs WHERE id = ? AND id NOT IN (SELECT run_id FROM active_models)"
     static let runColumns = """
         id, algorithm, parameters, learners, courses, interactions, load_seconds, train_seconds, write_seconds,
         started_at, finished_at, data_until, last_interaction_id
         """
     static let activeRun = "SELECT \(runColumns) FROM model_runs WHERE id = (SELECT run_id FROM active_models WHERE algorithm = ?)"
-    static let runs = "SELECT \(runColumns) FROM model_runs ORDER BY id DESC LIMIT ?"
+    static let runs = "SELECT \(runColumns) FROM model_runs WHERE state = 'ready' ORDER BY id DESC LIMIT ?"
     static let runByID = "SELECT \(runColumns) FROM model_runs WHERE id = ?"
 
     /// The storefront query: a learner's current list from one algorithm, without courses bought,
@@ -152,55 +178,173 @@ public struct RecommendationCache {
                  lastInteractionID: s.int64(12))
     }
 
-    /// Writes a run's cache and makes it the active one for its algorithm, atomically; prunes old runs.
-    /// - Parameter beforeCommit: called inside the transaction after everything is written
-    ///   (tests use it to check that readers still see the old cache).
+    /// Rows written per transaction while a run is being written: small enough that the write lock
+    /// is held for tens of milliseconds, so `lectern record` and HTTP writes wait at most that long.
+    public static let rowsPerTransaction = 20_000
+
+    /// Writes a run's cache and makes it the active one for its algorithm; prunes old runs.
+    ///
+    /// The rows go in as a 'writing' run, in transactions of `rowsPerTransaction` rows that no
+    /// reader serves from; one short transaction then marks the run ready and makes it active, so
+    /// readers (in any process, through WAL) see the old cache or the new one, never a mix.
+    /// - Parameter beforeCommit: called inside the activating transaction (tests use it to check
+    ///   that readers still see the old cache).
     /// - Returns: the run with its id and write time.
     @discardableResult
     public func save(_ output: RunOutput, now: () -> Double, beforeCommit: (() throws -> Void)? = nil) throws -> ModelRun {
+        let started = now()
+        var run = try begin(output.run)
+        do {
+            try append(output, to: run.id)
+        } catch {
+            try? abandon(run.id)
+            throw error
+        }
+        run.writeSeconds = now() - started
+        run = try activate([run], beforeCommit: beforeCommit)[0]
+        try prune(algorithm: run.algorithm, keepingWritingFrom: run.id)
+        return run
+    }
+
+    /// Records a new run as 'writing' (not served) and returns it with its id.
+    public func begin(_ run: ModelRun) throws -> ModelRun {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                let started = now()
-                var run = output.run
                 try db.run(Self.insertRun, [run.algorithm, run.parameters, run.learners, run.courses, run.interactions,
                                             run.loadSeconds, run.trainSeconds, 0.0, run.startedAt, run.finishedAt, run.dataUntil,
                                             run.lastInteractionID])
-                run.id = db.lastInsertRowID
-                let neighbor = try db.cached(Self.insertNeighbor)
-                for row in output.neighbors {
-                    try neighbor.bind(1, run.id); try neighbor.bind(2, row.courseID); try neighbor.bind(3, row.rank)
-                    try neighbor.bind(4, row.neighborID); try neighbor.bind(5, row.score)
-                    try neighbor.execute()
-                }
-                let recommendation = try db.cached(Self.insertRecommendation)
-                for row in output.recommendations {
-                    try recommendation.bind(1, run.id); try recommendation.bind(2, row.userID); try recommendation.bind(3, row.rank)
-                    try recommendation.bind(4, row.courseID); try recommendation.bind(5, row.score)
-                    try recommendation.bind(6, row.algorithm); try recommendation.bind(7, row.reason)
-                    try recommendation.execute()
-                }
-                let popularity = try db.cached(Self.insertPopularity)
-                for row in output.popularity {
-                    try popularity.bind(1, run.id); try popularity.bind(2, row.courseID); try popularity.bind(3, row.score)
-                    try popularity.bind(4, row.domainRank)
-                    try popularity.execute()
-                }
-                let factors = try db.cached(Self.insertFactors)
-                for row in output.factors {
-                    try factors.bind(1, run.id); try factors.bind(2, row.entity); try factors.bind(3, row.id)
-                    try factors.bind(4, Self.bytes(of: row.vector))
-                    try factors.execute()
-                }
-                try db.run(Self.activate, [run.algorithm, run.id])
-                for old in try db.query(Self.oldRuns, [run.algorithm, Self.keptRuns - 1], row: { $0.int64(0) }) {
-                    try db.run(Self.deleteRun, [old])
-                }
-                run.writeSeconds = now() - started
-                run.finishedAt = max(run.finishedAt, run.startedAt)
-                try db.run(Self.setWriteSeconds, [run.writeSeconds, run.finishedAt, run.id])
-                try beforeCommit?()
-                return run
+                var started = run
+                started.id = db.lastInsertRowID
+                return started
             }
+        }
+    }
+
+    /// Adds `output`'s rows to the 'writing' run `runID`, `rowsPerTransaction` rows per transaction.
+    /// - Complexity: O(rows); the write lock is held for one batch at a time.
+    public func append(_ output: RunOutput, to runID: Int64) throws {
+        var batch = Batch(db: db, limit: Self.rowsPerTransaction)
+        try withStoreErrors {
+            defer { batch.end() }
+            for row in output.neighbors {
+                try batch.row(Self.insertNeighbor) { s in
+                    try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.rank)
+                    try s.bind(4, row.neighborID); try s.bind(5, row.score)
+                }
+            }
+            for row in output.recommendations {
+                try batch.row(Self.insertRecommendation) { s in
+                    try s.bind(1, runID); try s.bind(2, row.userID); try s.bind(3, row.rank)
+                    try s.bind(4, row.courseID); try s.bind(5, row.score)
+                    try s.bind(6, row.algorithm); try s.bind(7, row.reason)
+                }
+            }
+            for row in output.popularity {
+                try batch.row(Self.insertPopularity) { s in
+                    try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.score); try s.bind(4, row.domainRank)
+                }
+            }
+            for row in output.factors {
+                try batch.row(Self.insertFactors) { s in
+                    try s.bind(1, runID); try s.bind(2, row.entity); try s.bind(3, row.id)
+                    try s.bind(4, Self.bytes(of: row.vector))
+                }
+            }
+            try batch.commit()
+        }
+    }
+
+    /// Marks the 'writing' runs ready and makes each the active run of its algorithm, all in one
+    /// short transaction: the swap holds the write lock for milliseconds, whatever the runs' size.
+    /// - Throws: `StoreError(.conflict)` when a run is no longer 'writing' (pruned as abandoned).
+    @discardableResult
+    public func activate(_ runs: [ModelRun], beforeCommit: (() throws -> Void)? = nil) throws -> [ModelRun] {
+        try withStoreErrors {
+            try db.transaction(.immediate) {
+                var out: [ModelRun] = []
+                for var run in runs {
+                    run.finishedAt = max(run.finishedAt, run.startedAt)
+                    try db.run(Self.finishRun, [run.trainSeconds, run.writeSeconds, run.finishedAt, run.id])
+                    guard db.changes == 1 else {
+                        throw StoreError(.conflict, "run \(run.id) was removed while it was written (another `lectern train` pruned it)")
+                    }
+                    try db.run(Self.activate, [run.algorithm, run.id])
+                    out.append(run)
+                }
+                try beforeCommit?()
+                return out
+            }
+        }
+    }
+
+    /// Removes a run that will not be activated (a failed training), in batches.
+    public func abandon(_ runID: Int64) throws {
+        try deleteRows(of: runID)
+    }
+
+    /// Deletes old runs of `algorithm` beyond `keptRuns` (the active one counts) and runs of any
+    /// algorithm left 'writing' with an id below `keepingWritingFrom` (a killed training), a few
+    /// thousand rows per transaction so that writers in other processes are never kept waiting.
+    /// - Complexity: O(rows deleted).
+    public func prune(algorithm: String, keepingWritingFrom newest: Int64) throws {
+        let old = try withStoreErrors {
+            try db.query(Self.oldRuns, [algorithm, Self.keptRuns - 1, newest], row: { $0.int64(0) })
+        }
+        for runID in old { try deleteRows(of: runID) }
+    }
+
+    private func deleteRows(of runID: Int64) throws {
+        try withStoreErrors {
+            for sql in Self.deleteRunRows {
+                while true {
+                    let deleted = try db.transaction(.immediate) { () -> Int in
+                        try db.run(sql, [runID, Self.rowsPerTransaction])
+                        return db.changes
+                    }
+                    if deleted < Self.rowsPerTransaction { break }
+                }
+            }
+            try db.transaction(.immediate) { try db.run(Self.deleteRun, [runID]) }
+        }
+    }
+
+    /// Rows inserted in transactions of at most `limit` rows (inside a caller's transaction, in that one).
+    private struct Batch {
+        let db: Connection
+        let limit: Int
+        var rows = 0
+        var open = false
+        let nested: Bool
+
+        init(db: Connection, limit: Int) {
+            self.db = db
+            self.limit = limit
+            nested = db.isInTransaction
+        }
+
+        mutating func row(_ sql: String, bind: (Statement) throws -> Void) throws {
+            if !open && !nested {
+                try db.execute("BEGIN IMMEDIATE TRANSACTION")
+                open = true
+            }
+            let statement = try db.cached(sql)
+            try bind(statement)
+            try statement.execute()
+            rows += 1
+            if rows >= limit { try commit() }
+        }
+
+        mutating func commit() throws {
+            guard open else { return }
+            try db.execute("COMMIT TRANSACTION")
+            open = false
+            rows = 0
+        }
+
+        /// Rolls back an unfinished batch (after an error).
+        mutating func end() {
+            if open { try? db.execute("ROLLBACK TRANSACTION") }
+            open = false
         }
     }
 
