@@ -51,6 +51,8 @@ public struct RecommendationService {
     public func train(_ algorithms: [Algorithm], options: TrainingOptions = TrainingOptions(),
                       progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> [ModelRun] {
         try options.validate()
+        let lock = try TrainingLock.acquire(for: db)
+        defer { withExtendedLifetime(lock) {} }
         let clock = ContinuousClock()
         let loadStart = clock.now
         let startedAt = currentUnixTime()
@@ -130,17 +132,23 @@ public struct RecommendationService {
             }
             let listStart = clock.now
             let rows = Self.listedLearners(profiles: profiles, events: events, now: now, activeWithin: options.activeWithinSeconds)
+            let learners = snapshot.learners
+            // Rows are built on the worker threads; the writing thread only binds and inserts them.
             try Self.lists(recommender, algorithms: wanted, profiles: profiles, rows: rows, count: options.listLength,
-                           progress: { done, total in progress?(TrainingProgress(phase: "lists", done: done, total: total)) }) { block in
-                for (index, algorithm) in wanted.enumerated() {
+                           progress: { done, total in progress?(TrainingProgress(phase: "lists", done: done, total: total)) },
+                           rowsOf: { row, lists in
+                               let userID = learners[row].id
+                               return wanted.map { algorithm in
+                                   (lists[algorithm] ?? []).enumerated().map { rank, candidate in
+                                       (userID: userID, rank: rank + 1, courseID: catalog.courses[Int(candidate.item)].id,
+                                        score: candidate.score, algorithm: algorithm.rawValue, reason: catalog.describe(candidate.reason))
+                                   }
+                               }
+                           }) { block in
+                for index in wanted.indices {
                     var output = RunOutput(run: runs[index])
-                    for (row, lists) in block {
-                        let userID = snapshot.learners[row].id
-                        for (rank, candidate) in (lists[algorithm] ?? []).enumerated() {
-                            output.recommendations.append((userID, rank + 1, catalog.courses[Int(candidate.item)].id, candidate.score,
-                                                           algorithm.rawValue, catalog.describe(candidate.reason)))
-                        }
-                    }
+                    output.recommendations.reserveCapacity(block.count * options.listLength)
+                    for learner in block { output.recommendations.append(contentsOf: learner[index]) }
                     try written { try cache.append(output, to: runs[index].id) }
                 }
             }
@@ -261,20 +269,25 @@ public struct RecommendationService {
     /// Learners per unit of work on one core; also the block of the factor model's product.
     static let learnersPerChunk = 256
 
-    /// Every listed learner's lists for `algorithms`, computed on all cores a block at a time, each
-    /// block handed to `write` (on the calling thread) while the next one is computed.
+    /// Every listed learner's lists for `algorithms`, computed on all cores a block at a time and
+    /// turned into rows by `rowsOf` there too; each block is handed to `write` (on the calling thread)
+    /// while the next one is computed.
     /// - Complexity: O(rows x (history x K + pool)) plus, for ALS, O(rows x courses x factors) as a blocked product.
+    typealias Rows = [[(userID: Int64, rank: Int, courseID: Int64, score: Double, algorithm: String, reason: String)]]
+
     static func lists(_ recommender: HybridRecommender, algorithms: [Algorithm], profiles: [LearnerProfile], rows: [Int],
-                      count: Int, progress: @escaping @Sendable (Int, Int) -> Void,
-                      write: ([(row: Int, lists: [Algorithm: [Candidate]])]) throws -> Void) throws {
+                            count: Int, progress: @escaping @Sendable (Int, Int) -> Void,
+                            rowsOf: @escaping (Int, [Algorithm: [Candidate]]) -> Rows,
+                            write: ([Rows]) throws -> Void) throws {
         let done = ProgressCounter()
         let usesFactors = recommender.factorModel.map { $0.userCount == profiles.count } ?? false
             && algorithms.contains { $0 == .als || ($0 == .hybrid && recommender.weights.als > 0) }
         let terms = recommender.content?.vocabulary.count ?? 0
         let shared = UncheckedBox((recommender, profiles))
-        func compute(_ block: ArraySlice<Int>) -> [(row: Int, lists: [Algorithm: [Candidate]])] {
+        let makeRows = UncheckedBox(rowsOf)
+        func compute(_ block: ArraySlice<Int>) -> [Rows] {
             let block = Array(block)
-            var out = [(row: Int, lists: [Algorithm: [Candidate]])](repeating: (0, [:]), count: block.count)
+            var out = [Rows](repeating: [], count: block.count)
             let chunks = (block.count + learnersPerChunk - 1) / learnersPerChunk
             out.withUnsafeMutableBufferPointer { buffer in
                 let output = UncheckedBox(buffer)
@@ -294,7 +307,7 @@ public struct RecommendationService {
                         let lists = recommender.recommendations(profiles[row], algorithms: algorithms, count: count,
                                                                 factorCandidates: usesFactors ? factorTop[offset] : nil,
                                                                 scratch: scratch)
-                        output.value[index] = (row, lists)
+                        output.value[index] = makeRows.value(row, lists)
                     }
                     progress(done.add(range.count), rows.count)
                 }
@@ -303,11 +316,11 @@ public struct RecommendationService {
         }
         // Compute block n + 1 while block n is written.
         var start = 0
-        var pending: [(row: Int, lists: [Algorithm: [Candidate]])]? = nil
+        var pending: [Rows]? = nil
         if !rows.isEmpty { pending = compute(rows[0..<min(rows.count, learnersPerBlock)]) }
         while let ready = pending {
             start += learnersPerBlock
-            let next = LockedBox<[(row: Int, lists: [Algorithm: [Candidate]])]>()
+            let next = LockedBox<[Rows]>()
             let group = DispatchGroup()
             if start < rows.count {
                 let slice = rows[start..<min(rows.count, start + learnersPerBlock)]

@@ -178,9 +178,11 @@ public struct RecommendationCache {
                  lastInteractionID: s.int64(12))
     }
 
-    /// Rows written per transaction while a run is being written: small enough that the write lock
-    /// is held for tens of milliseconds, so `lectern record` and HTTP writes wait at most that long.
+    /// Rows written (or deleted) per transaction at most while a run is written or pruned.
     public static let rowsPerTransaction = 20_000
+    /// And the longest a transaction of those keeps the write lock: `lectern record` and HTTP writes
+    /// wait at most about this long, far below the 5 s busy timeout.
+    public static let writeLockHold = Duration.milliseconds(100)
 
     /// Writes a run's cache and makes it the active one for its algorithm; prunes old runs.
     ///
@@ -201,7 +203,12 @@ public struct RecommendationCache {
             throw error
         }
         run.writeSeconds = now() - started
-        run = try activate([run], beforeCommit: beforeCommit)[0]
+        do {
+            run = try activate([run], beforeCommit: beforeCommit)[0]
+        } catch {
+            try? abandon(run.id)
+            throw error
+        }
         try prune(algorithm: run.algorithm, keepingWritingFrom: run.id)
         return run
     }
@@ -226,28 +233,40 @@ public struct RecommendationCache {
         var batch = Batch(db: db, limit: Self.rowsPerTransaction)
         try withStoreErrors {
             defer { batch.end() }
-            for row in output.neighbors {
-                try batch.row(Self.insertNeighbor) { s in
-                    try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.rank)
-                    try s.bind(4, row.neighborID); try s.bind(5, row.score)
+            if !output.neighbors.isEmpty {
+                let s = try db.cached(Self.insertNeighbor)
+                for row in output.neighbors {
+                    try batch.row(s) {
+                        try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.rank)
+                        try s.bind(4, row.neighborID); try s.bind(5, row.score)
+                    }
                 }
             }
-            for row in output.recommendations {
-                try batch.row(Self.insertRecommendation) { s in
-                    try s.bind(1, runID); try s.bind(2, row.userID); try s.bind(3, row.rank)
-                    try s.bind(4, row.courseID); try s.bind(5, row.score)
-                    try s.bind(6, row.algorithm); try s.bind(7, row.reason)
+            if !output.recommendations.isEmpty {
+                let s = try db.cached(Self.insertRecommendation)
+                for row in output.recommendations {
+                    try batch.row(s) {
+                        try s.bind(1, runID); try s.bind(2, row.userID); try s.bind(3, row.rank)
+                        try s.bind(4, row.courseID); try s.bind(5, row.score)
+                        try s.bind(6, row.algorithm); try s.bind(7, row.reason)
+                    }
                 }
             }
-            for row in output.popularity {
-                try batch.row(Self.insertPopularity) { s in
-                    try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.score); try s.bind(4, row.domainRank)
+            if !output.popularity.isEmpty {
+                let s = try db.cached(Self.insertPopularity)
+                for row in output.popularity {
+                    try batch.row(s) {
+                        try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.score); try s.bind(4, row.domainRank)
+                    }
                 }
             }
-            for row in output.factors {
-                try batch.row(Self.insertFactors) { s in
-                    try s.bind(1, runID); try s.bind(2, row.entity); try s.bind(3, row.id)
-                    try s.bind(4, Self.bytes(of: row.vector))
+            if !output.factors.isEmpty {
+                let s = try db.cached(Self.insertFactors)
+                for row in output.factors {
+                    try batch.row(s) {
+                        try s.bind(1, runID); try s.bind(2, row.entity); try s.bind(3, row.id)
+                        try s.bind(4, Self.bytes(of: row.vector))
+                    }
                 }
             }
             try batch.commit()
@@ -296,12 +315,18 @@ public struct RecommendationCache {
     private func deleteRows(of runID: Int64) throws {
         try withStoreErrors {
             for sql in Self.deleteRunRows {
+                // Start small and grow while a batch stays well inside the hold time.
+                var limit = 1_000
                 while true {
+                    let start = ContinuousClock.now
                     let deleted = try db.transaction(.immediate) { () -> Int in
-                        try db.run(sql, [runID, Self.rowsPerTransaction])
+                        try db.run(sql, [runID, limit])
                         return db.changes
                     }
-                    if deleted < Self.rowsPerTransaction { break }
+                    if deleted < limit { break }
+                    let took = ContinuousClock.now - start
+                    if took * 2 < Self.writeLockHold { limit = min(limit * 2, Self.rowsPerTransaction) }
+                    else if took > Self.writeLockHold { limit = max(limit / 2, 100) }
                 }
             }
             try db.transaction(.immediate) { try db.run(Self.deleteRun, [runID]) }
@@ -322,16 +347,20 @@ public struct RecommendationCache {
             nested = db.isInTransaction
         }
 
-        mutating func row(_ sql: String, bind: (Statement) throws -> Void) throws {
+        var began = ContinuousClock.now
+
+        mutating func row(_ statement: Statement, bind: () throws -> Void) throws {
             if !open && !nested {
                 try db.execute("BEGIN IMMEDIATE TRANSACTION")
                 open = true
+                began = .now
             }
-            let statement = try db.cached(sql)
-            try bind(statement)
+            try bind()
             try statement.execute()
             rows += 1
-            if rows >= limit { try commit() }
+            if rows >= limit || (rows % 128 == 0 && ContinuousClock.now - began > RecommendationCache.writeLockHold) {
+                try commit()
+            }
         }
 
         mutating func commit() throws {

@@ -1,0 +1,146 @@
+import Dispatch
+import Foundation
+import LecternGenerator
+import LecternRecommender
+import LecternService
+import LecternSQLite
+import LecternStore
+import Testing
+
+/// How a training run reaches the cache: in short transactions, swapped in by one, one training at a time.
+@Suite("Training writes", .serialized)
+struct TrainingWriteTests {
+    @Test func aSecondTrainingIsRefusedWhileOneRuns() throws {
+        let f = try ServiceFixture(file: true)
+        defer { Self.remove(f.path) }
+        var held = try TrainingLock.acquire(for: f.db)
+        #expect(held != nil)
+        #expect {
+            try RecommendationService(f.db).train([.popular], options: RecommendationServiceTests.options())
+        } throws: { error in
+            (error as? StoreError)?.code == .busy && "\(error)".contains("another `lectern train` is running")
+        }
+        held = nil
+        #expect(try RecommendationService(f.db).train([.popular], options: RecommendationServiceTests.options()).count == 1)
+    }
+
+    @Test func aRunLeftWritingIsNeverServedAndIsPrunedByTheNextTraining() throws {
+        let f = try ServiceFixture(file: true)
+        defer { Self.remove(f.path) }
+        let first = try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())[0]
+        // What a training killed while writing leaves behind.
+        let cache = RecommendationCache(f.db)
+        let orphan = try cache.begin(ModelRun(algorithm: "itemknn", parameters: "{}", learners: 1, courses: 1, interactions: 1,
+                                              startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+        var rows = RunOutput(run: orphan)
+        rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, "itemknn", "left behind")]
+        try cache.append(rows, to: orphan.id)
+        #expect(try cache.activeRun(algorithm: "itemknn")?.id == first.id)
+        #expect(try !cache.runs().contains { $0.id == orphan.id })
+        #expect(try !RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10).items
+            .contains { $0.reason == "left behind" })
+
+        try RecommendationService(f.db).train([.popular], options: RecommendationServiceTests.options())
+        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ?", [orphan.id]) == 0)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs WHERE id = ?", [orphan.id]) == 0)
+        #expect(try cache.activeRun(algorithm: "itemknn")?.id == first.id)
+    }
+
+    @Test func pruningKeepsTheActiveRunAndDeletesInBatches() throws {
+        let f = try ServiceFixture(file: true)
+        defer { Self.remove(f.path) }
+        let cache = RecommendationCache(f.db)
+        var last: ModelRun?
+        for _ in 0..<5 {
+            var output = RunOutput(run: ModelRun(algorithm: "popular", parameters: "{}", learners: 1, courses: 1, interactions: 1,
+                                                 startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+            // More rows than one deleting transaction takes.
+            for user in 0..<(RecommendationCache.rowsPerTransaction / 10 + 7) {
+                for rank in 1...11 { output.recommendations.append((f.learners["a"]!, user * 11 + rank, f.courses["d"]!, 1, "popular", "r")) }
+            }
+            last = try cache.save(output, now: { 0 })
+        }
+        #expect(try cache.activeRun(algorithm: "popular")?.id == last?.id)
+        #expect(try f.db.scalarInt("SELECT count(DISTINCT run_id) FROM recommendations") == Int64(RecommendationCache.keptRuns))
+        #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs") == Int64(RecommendationCache.keptRuns))
+    }
+
+    /// While `train` writes a 200k-event platform's lists, another connection records events with a
+    /// one-second busy timeout: none fails with "locked", because no transaction of the training holds
+    /// the write lock for long (before, the whole cache went in one transaction).
+    @Test func writersAreNeverLockedOutDuringTraining() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-lock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let shape = PlatformShape(creators: 40, courses: 600, users: 8_000, interactions: 200_000, months: 12,
+                                  startEpoch: PlatformShape.seedData.startEpoch)
+        _ = try PlatformGenerator(seed: 9, shape: shape).write(to: directory, format: .csv)
+        let path = directory.appendingPathComponent("lectern.db").path
+        do {
+            let db = try LecternDatabase.open(path: path)
+            let importer = Importer(db)
+            for entity in ["creators", "courses", "users", "interactions"] {
+                let file = directory.appendingPathComponent("\(entity).csv").path
+                switch entity {
+                case "creators": _ = try importer.importCreators(from: file)
+                case "courses": _ = try importer.importCourses(from: file)
+                case "users": _ = try importer.importUsers(from: file)
+                default: _ = try importer.importInteractions(from: file)
+                }
+            }
+        }
+        let finished = LockedFlag()
+        let failure = LockedFlag()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            do {
+                let db = try LecternDatabase.open(path: path)
+                var options = RecommendationServiceTests.options()
+                options.als.factors = 8
+                options.listLength = 20
+                try RecommendationService(db).train(Algorithm.allCases, options: options)
+            } catch {
+                failure.set("\(error)")
+            }
+            finished.set("done")
+        }
+        var options = Connection.Options()
+        options.busyTimeoutMilliseconds = 1_000
+        let writer = try Connection(path: path, options: options)
+        let learner = try #require(try writer.scalarInt("SELECT min(id) FROM users"))
+        let course = try #require(try writer.scalarInt("SELECT min(id) FROM courses WHERE status = 'published'"))
+        var writes = 0, lockedOut = 0
+        var slowest = Duration.zero
+        let clock = ContinuousClock()
+        while finished.value == nil {
+            let start = clock.now
+            do {
+                _ = try InteractionRepository(writer).record(Interaction(userID: learner, courseID: course, kind: .view,
+                                                                         occurredAt: 1_700_000_000 + Int64(writes)))
+                writes += 1
+            } catch let error as StoreError where error.code == .busy {
+                lockedOut += 1
+            }
+            slowest = max(slowest, clock.now - start)
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        group.wait()
+        print("\(writes) writes during training, none locked out: \(lockedOut == 0); the slowest took \(slowest)")
+        #expect(failure.value == nil)
+        #expect(lockedOut == 0, "\(lockedOut) writes were locked out; the slowest took \(slowest)")
+        #expect(writes >= 10, "the training was too short to test anything: \(writes) writes")
+        #expect(slowest < .seconds(1))
+    }
+
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm", ".train-lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+/// A string set once from another thread.
+final class LockedFlag: @unchecked Sendable {
+    private var stored: String?
+    private let lock = NSLock()
+    var value: String? { lock.withLock { stored } }
+    func set(_ value: String) { lock.withLock { if stored == nil { stored = value } } }
+}
