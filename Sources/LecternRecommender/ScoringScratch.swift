@@ -96,3 +96,23 @@ public final class ScoringScratch {
         touchedTermCount = 0
     }
 }
+
+/// Scratch for callers that cannot keep one per thread (a closure called from worker threads):
+/// each call borrows a free scratch, or makes one, and gives it back.
+final class ScoringScratchPool: @unchecked Sendable {
+    private var free: [ScoringScratch] = []
+    private let lock = Lock()
+    let items: Int
+    let terms: Int
+
+    init(items: Int, terms: Int) {
+        self.items = items
+        self.terms = terms
+    }
+
+    func withScratch<T>(_ body: (ScoringScratch) -> T) -> T {
+        let scratch = lock.withLock { free.popLast() } ?? ScoringScratch(items: items, terms: terms)
+        defer { lock.withLock { free.append(scratch) } }
+        return body(scratch)
+    }
+}

@@ -152,8 +152,10 @@ struct EvaluationContext {
 extension TrainingOptions {
     /// The same settings in the form the evaluator takes.
     var evaluationSettings: EvaluationModelSettings {
-        EvaluationModelSettings(weights: weights, itemKNN: itemKNN, als: als, popularityHalfLifeDays: popularityHalfLifeDays,
-                                hybrid: hybrid, rules: rules)
+        var settings = EvaluationModelSettings(weights: weights, itemKNN: itemKNN, als: als, popularityHalfLifeDays: popularityHalfLifeDays,
+                                               hybrid: hybrid, rules: rules)
+        settings.contentNeighbors = contentNeighbors
+        return settings
     }
 
     /// These options with an algorithm's parameters from a JSON object written by `json(for:)`

@@ -8,6 +8,8 @@ public struct EvaluationModelSettings: Sendable, Equatable {
     public var hybrid: HybridWeights
     /// Applied to every algorithm's list, as in production.
     public var rules: RankingRules
+    /// Content neighbours per course, as training keeps them.
+    public var contentNeighbors = 50
 
     public init(weights: InteractionWeights = InteractionWeights(), itemKNN: ItemKNNParameters = ItemKNNParameters(),
                 als: ALSParameters = ALSParameters(), popularityHalfLifeDays: Double = 30,
@@ -77,6 +79,7 @@ public struct EvaluationModels: Sendable {
 
         start = clock.now
         let content = contents.map { ContentModel(courses: $0) }
+        let contentNeighbors = content?.neighbors(count: settings.contentNeighbors)
         times[.content] = clock.now - start
 
         start = clock.now
@@ -84,9 +87,10 @@ public struct EvaluationModels: Sendable {
         let crossover = Blend.domainCrossover(userItems: matrix, domains: facts.domains, domainCount: domainCount)
         times[.hybrid] = (clock.now - start) + times[.itemknn]! + times[.als]! + times[.popular]! + times[.content]!
 
-        let recommender = HybridRecommender(facts: facts, domainNames: domainNames, itemKNN: itemKNN, factorModel: factors,
+        var recommender = HybridRecommender(facts: facts, domainNames: domainNames, itemKNN: itemKNN, factorModel: factors,
                                             popularity: popularity, content: content, weights: settings.hybrid,
                                             rules: settings.rules, crossover: crossover)
+        recommender.contentNeighbors = contentNeighbors
         return EvaluationModels(recommender: recommender, trainingTimes: times, matrixTime: matrixTime, now: now)
     }
 
@@ -97,6 +101,7 @@ public struct EvaluationModels: Sendable {
     /// touched are those of the excluded (touched in training) courses.
     public func recommend(_ algorithm: Algorithm, interests: [Int32: [String]] = [:]) -> Evaluator.Recommend {
         let recommender = self.recommender
+        let scratch = ScoringScratchPool(items: recommender.facts.count, terms: recommender.content?.vocabulary.count ?? 0)
         return { user, history, exclude, k in
             var touched = Set<Int32>()
             for item in exclude where Int(item) < recommender.facts.count { touched.insert(recommender.facts.domains[Int(item)]) }
@@ -106,7 +111,7 @@ public struct EvaluationModels: Sendable {
             }
             let learner = LearnerProfile(history: history, bought: [], state: LearnerState(owned: exclude, touchedDomains: touched),
                                          interests: interests[user] ?? [], factors: factors)
-            return recommender.recommend(learner, algorithm: algorithm, count: k).map(\.item)
+            return scratch.withScratch { recommender.recommend(learner, algorithm: algorithm, count: k, scratch: $0).map(\.item) }
         }
     }
 }
@@ -143,7 +148,8 @@ extension Evaluator {
                                                 contents: contents, settings: settings)
         return algorithms.map { algorithm in
             AlgorithmEvaluation(algorithm: algorithm, trainingTime: models.trainingTimes[algorithm] ?? .zero,
-                                report: evaluator.evaluate(models.recommend(algorithm, interests: interests)))
+                                report: evaluator.evaluate(models.recommend(algorithm, interests: interests),
+                                                           threads: activeProcessorCount()))
         }
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 /// What the list metrics need to know about every course, by matrix column.
 public struct EvaluationCatalog: Sendable, Equatable {
     public var domains: [Int32]
@@ -132,12 +133,32 @@ public struct Evaluator: Sendable {
     }
 
     /// Every metric at every cutoff for the lists `recommend` makes.
-    /// - Complexity: O(cutoffs x learners x (one call + K²)).
-    public func evaluate(_ recommend: Recommend) -> EvaluationReport {
+    /// - Parameter threads: learners scored at once; more than 1 only for a `recommend` that may be
+    ///   called from several threads (it reads shared models and keeps no state of its own).
+    /// - Complexity: O(cutoffs x learners x (one call + K²)), the calls spread over `threads`.
+    public func evaluate(_ recommend: Recommend, threads: Int = 1) -> EvaluationReport {
         var values: [Int: [Metric: Double]] = [:]
         for k in cutoffs {
-            let lists = learners.indices.map { index in
-                cleaned(recommend(learners[index], histories[index], exclusions[index], k), exclusions[index], k)
+            var lists = [[Int32]](repeating: [], count: learners.count)
+            if threads <= 1 {
+                for index in learners.indices {
+                    lists[index] = cleaned(recommend(learners[index], histories[index], exclusions[index], k), exclusions[index], k)
+                }
+            } else {
+                let chunk = 256
+                let chunks = (learners.count + chunk - 1) / chunk
+                withoutActuallyEscaping(recommend) { recommend in
+                    let call = UnsafeSendable(recommend)
+                    lists.withUnsafeMutableBufferPointer { buffer in
+                        let output = UnsafeSendable(buffer)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            for index in (c * chunk)..<min(learners.count, (c + 1) * chunk) {
+                                output.value[index] = cleaned(call.value(learners[index], histories[index], exclusions[index], k),
+                                                              exclusions[index], k)
+                            }
+                        }
+                    }
+                }
             }
             values[k] = metrics(lists: lists, k: k)
         }
