@@ -6,7 +6,7 @@ DEMO_DB ?= demo.db
 OULAD ?= ../shared/datasets/oulad
 OULAD_DB ?= oulad.db
 
-.PHONY: build release test check-html demo seed bench bench-quality bench-http oulad clean
+.PHONY: build release test check-html demo seed bench bench-quality bench-http bench-scale oulad clean
 
 build:
 	$(SWIFT) build
@@ -65,6 +65,11 @@ seed: release
 
 bench: release
 	bash bench/run.sh
+
+# Lectern end to end at scale (SCALE=127k|1M|3M|20M|50M, default 1M) beside implicit's ALS fit and recommend_all.
+SCALE ?= 1M
+bench-scale:
+	SCALE=$(SCALE) bash bench/scale.sh
 
 # `lectern serve` under wrk: cached recommendations for many learners while interactions are written.
 bench-http:

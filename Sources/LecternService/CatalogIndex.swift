@@ -40,14 +40,20 @@ struct CatalogIndex {
 
     /// The sentence shown beside a recommendation.
     func describe(_ reason: Reason) -> String {
+        let cached = cachedReason(reason)
+        return cached.sentence(title: cached.courseID.flatMap { id in columnOf[id].map { courses[Int($0)].title } })
+    }
+
+    /// The reason as the cache stores it: a kind, the course it names, a term.
+    func cachedReason(_ reason: Reason) -> CachedReason {
         switch reason {
-        case .bought(let item): "because you bought \(courses[Int(item)].title)"
-        case .alsoTook(let item): "learners who took \(courses[Int(item)].title) also took this"
-        case .lookedAt: "you looked at this course before"
-        case .popularIn(let domain): "popular in \(domainNames[Int(domain)])"
-        case .interest(let term): "matches your interest in \(term)"
-        case .crossDomain(let domain): "learners like you branched out into \(domainNames[Int(domain)])"
-        case .factorMatch: "learners with tastes like yours took this"
+        case .bought(let item): CachedReason(.bought, courseID: courses[Int(item)].id)
+        case .alsoTook(let item): CachedReason(.alsoTook, courseID: courses[Int(item)].id)
+        case .lookedAt: CachedReason(.lookedAt)
+        case .popularIn(let domain): CachedReason(.popularIn, term: domainNames[Int(domain)])
+        case .interest(let term): CachedReason(.interest, term: term)
+        case .crossDomain(let domain): CachedReason(.crossDomain, term: domainNames[Int(domain)])
+        case .factorMatch: CachedReason(.similarTastes)
         }
     }
 }

@@ -141,7 +141,7 @@ public struct RecommendationService {
                                return wanted.map { algorithm in
                                    (lists[algorithm] ?? []).enumerated().map { rank, candidate in
                                        (userID: userID, rank: rank + 1, courseID: catalog.courses[Int(candidate.item)].id,
-                                        score: candidate.score, algorithm: algorithm.rawValue, reason: catalog.describe(candidate.reason))
+                                        score: candidate.score, algorithm: algorithm.rawValue, reason: catalog.cachedReason(candidate.reason))
                                    }
                                }
                            }) { block in
@@ -273,7 +273,7 @@ public struct RecommendationService {
     /// turned into rows by `rowsOf` there too; each block is handed to `write` (on the calling thread)
     /// while the next one is computed.
     /// - Complexity: O(rows x (history x K + pool)) plus, for ALS, O(rows x courses x factors) as a blocked product.
-    typealias Rows = [[(userID: Int64, rank: Int, courseID: Int64, score: Double, algorithm: String, reason: String)]]
+    typealias Rows = [[(userID: Int64, rank: Int, courseID: Int64, score: Double, algorithm: String, reason: CachedReason)]]
 
     static func lists(_ recommender: HybridRecommender, algorithms: [Algorithm], profiles: [LearnerProfile], rows: [Int],
                             count: Int, progress: @escaping @Sendable (Int, Int) -> Void,

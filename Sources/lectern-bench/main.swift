@@ -6,10 +6,22 @@
 //                                                 itemknn-cosine | itemknn-bm25 | als; prints seconds
 //                                                 and writes DIR/ALGORITHM.neighbors for comparison
 //   lectern-bench recommend-latency DB N          p50/p99 of a cached `recommend`, in process
+//   lectern-bench als-lists DIR FACTORS ITERATIONS N
+//                                                 ALS fit, then every learner's top N (blocked product,
+//                                                 all cores, owned courses left out); prints both times
+import Dispatch
 import Foundation
 import LecternRecommender
 import LecternService
 import LecternStore
+
+/// Adds up across threads.
+final class Counter: @unchecked Sendable {
+    private var total = 0
+    private let lock = NSLock()
+    func add(_ amount: Int) { lock.withLock { total += amount } }
+    var value: Int { lock.withLock { total } }
+}
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -88,6 +100,24 @@ do {
         default:
             fail("unknown algorithm \(algorithm)")
         }
+
+    case "als-lists":
+        guard arguments.count == 6, let factors = Int(arguments[3]), let iterations = Int(arguments[4]), let n = Int(arguments[5])
+        else { fail("usage: lectern-bench als-lists DIR FACTORS ITERATIONS N") }
+        let matrix = try loadMatrix(arguments[2])
+        var start = clock.now
+        let model = try ALS.train(userItems: matrix, parameters: ALSParameters(factors: factors, iterations: iterations, seed: 42))
+        let fit = elapsed(since: start)
+        start = clock.now
+        let chunk = 256
+        let chunks = (matrix.rowCount + chunk - 1) / chunk
+        let listed = Counter()
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let users = Array((c * chunk)..<min(matrix.rowCount, (c + 1) * chunk))
+            let lists = model.recommendations(users: users, count: n) { Set(matrix.row(users[$0]).columns) }
+            listed.add(lists.reduce(0) { $0 + $1.count })
+        }
+        print("{\"fit_seconds\": \(fit), \"lists_seconds\": \(elapsed(since: start)), \"rows\": \(listed.value)}")
 
     case "recommend-latency":
         guard arguments.count == 4, let n = Int(arguments[3]) else { fail("usage: lectern-bench recommend-latency DB N") }

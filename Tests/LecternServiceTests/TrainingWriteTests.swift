@@ -33,7 +33,7 @@ struct TrainingWriteTests {
         let orphan = try cache.begin(ModelRun(algorithm: "itemknn", parameters: "{}", learners: 1, courses: 1, interactions: 1,
                                               startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         var rows = RunOutput(run: orphan)
-        rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, "itemknn", "left behind")]
+        rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, "itemknn", CachedReason(text: "left behind"))]
         try cache.append(rows, to: orphan.id)
         #expect(try cache.activeRun(algorithm: "itemknn")?.id == first.id)
         #expect(try !cache.runs().contains { $0.id == orphan.id })
@@ -56,7 +56,7 @@ struct TrainingWriteTests {
                                                  startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
             // More rows than one deleting transaction takes.
             for user in 0..<(RecommendationCache.rowsPerTransaction / 10 + 7) {
-                for rank in 1...11 { output.recommendations.append((f.learners["a"]!, user * 11 + rank, f.courses["d"]!, 1, "popular", "r")) }
+                for rank in 1...11 { output.recommendations.append((f.learners["a"]!, user * 11 + rank, f.courses["d"]!, 1, "popular", CachedReason(.lookedAt))) }
             }
             last = try cache.save(output, now: { 0 })
         }

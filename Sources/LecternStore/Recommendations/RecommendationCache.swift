@@ -64,7 +64,7 @@ public struct RunOutput: Sendable {
     /// (course, rank, neighbour, score)
     public var neighbors: [(courseID: Int64, rank: Int, neighborID: Int64, score: Double)] = []
     /// (learner, rank, course, score, algorithm, reason)
-    public var recommendations: [(userID: Int64, rank: Int, courseID: Int64, score: Double, algorithm: String, reason: String)] = []
+    public var recommendations: [(userID: Int64, rank: Int, courseID: Int64, score: Double, algorithm: String, reason: CachedReason)] = []
     /// (course, score, rank in its domain)
     public var popularity: [(courseID: Int64, score: Double, domainRank: Int)] = []
     /// (entity, id, float32 vector)
@@ -96,7 +96,8 @@ public struct RecommendationCache {
         """
     static let insertNeighbor = "INSERT INTO course_neighbors (run_id, course_id, rank, neighbor_id, score) VALUES (?, ?, ?, ?, ?)"
     static let insertRecommendation = """
-        INSERT INTO recommendations (run_id, user_id, rank, course_id, score, algorithm, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO recommendations (run_id, user_id, rank, course_id, score, algorithm, reason, reason_kind, reason_course, reason_term)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let insertPopularity = "INSERT INTO course_popularity (run_id, course_id, score, domain_rank) VALUES (?, ?, ?, ?)"
     static let insertFactors = "INSERT INTO model_factors (run_id, entity, entity_id, factors) VALUES (?, ?, ?, ?)"
@@ -147,10 +148,11 @@ public struct RecommendationCache {
     /// The storefront query: a learner's current list from one algorithm, without courses bought,
     /// enrolled in or completed since training and without courses taken off sale since.
     public static let storefrontQuery = """
-        SELECT r.rank, r.course_id, c.slug, c.title, r.score, r.algorithm, r.reason
+        SELECT r.rank, r.course_id, c.slug, c.title, r.score, r.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
         FROM active_models a
         JOIN recommendations r ON r.run_id = a.run_id AND r.user_id = ?2
         JOIN courses c ON c.id = r.course_id AND c.status = 'published'
+        LEFT JOIN courses rc ON rc.id = r.reason_course
         WHERE a.algorithm = ?1
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = r.user_id AND i.course_id = r.course_id
                           AND i.kind IN ('purchase', 'enroll', 'complete'))
@@ -248,7 +250,10 @@ public struct RecommendationCache {
                     try batch.row(s) {
                         try s.bind(1, runID); try s.bind(2, row.userID); try s.bind(3, row.rank)
                         try s.bind(4, row.courseID); try s.bind(5, row.score)
-                        try s.bind(6, row.algorithm); try s.bind(7, row.reason)
+                        try s.bind(6, row.algorithm); try s.bind(7, row.reason.text)
+                        if let kind = row.reason.kind { try s.bind(8, kind.rawValue) } else { try s.bindNull(8) }
+                        if let course = row.reason.courseID { try s.bind(9, course) } else { try s.bindNull(9) }
+                        if let term = row.reason.term { try s.bind(10, term) } else { try s.bindNull(10) }
                     }
                 }
             }
