@@ -57,6 +57,8 @@ public struct RecommendationService {
         let loadStart = clock.now
         let startedAt = currentUnixTime()
         progress?(TrainingProgress(phase: "loading", done: 0, total: 1))
+        let size = try TrainingResources.measure(db)
+        try size.checkMemory()
         let data = try TrainingMatrix.build(from: db, weights: options.weights)
         let (snapshot, catalog, events, matrix, now) = (data.snapshot, data.catalog, data.events, data.matrix, data.now)
         let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
@@ -118,6 +120,9 @@ public struct RecommendationService {
             defer { writeSeconds += seconds(clock.now - start) }
             return try body()
         }
+        let rows = Self.listedLearners(profiles: profiles, events: events, now: now, activeWithin: options.activeWithinSeconds)
+        try TrainingResources.checkDisk(for: db, bytes: size.diskNeeded(listedRows: rows.count * options.listLength * wanted.count,
+                                                                          factors: options.als.factors))
         do {
             for algorithm in wanted {
                 let run = ModelRun(
@@ -131,7 +136,6 @@ public struct RecommendationService {
                                                               catalog: catalog, learners: snapshot.learners), to: runs.last!.id) }
             }
             let listStart = clock.now
-            let rows = Self.listedLearners(profiles: profiles, events: events, now: now, activeWithin: options.activeWithinSeconds)
             let learners = snapshot.learners
             // Rows are built on the worker threads; the writing thread only binds and inserts them.
             try Self.lists(recommender, algorithms: wanted, profiles: profiles, rows: rows, count: options.listLength,

@@ -45,6 +45,22 @@ struct RecommendCommandTests {
         #expect(table.contains("computed now"))
     }
 
+    /// With --active-within, only learners active in the window get a cached list; the others are
+    /// folded in on request and get the same courses as a full training would cache for them.
+    @Test func activeWithinCachesOnlyRecentLearners() throws {
+        let lectern = try trained()
+        let full = try parseJSON(try lectern.ok(["recommend", "--user", "u1", "--algorithm", "itemknn", "--format", "json"])) as! [[String: Any]]
+        // u3's view on 2025-01-03 is the newest event; u1 and u2 last acted on 2025-01-02.
+        try lectern.ok(["train", "--factors", "4", "--iterations", "5", "--top", "5", "--active-within", "12h"])
+        let cached = try lectern.sql("SELECT DISTINCT u.external_id FROM recommendations r JOIN active_models a ON a.run_id = r.run_id "
+                                     + "JOIN users u ON u.id = r.user_id ORDER BY 1")
+        #expect(cached.split(separator: "\n").map(String.init) == ["u3"])
+        let table = try lectern.ok(["recommend", "--user", "u1", "--algorithm", "itemknn"])
+        #expect(table.contains("computed now"))
+        let folded = try parseJSON(try lectern.ok(["recommend", "--user", "u1", "--algorithm", "itemknn", "--format", "json"])) as! [[String: Any]]
+        #expect(folded.map { $0["course"] as? String } == full.map { $0["course"] as? String })
+    }
+
     @Test func aNewLearnerIsServed() throws {
         let lectern = try trained()
         try lectern.ok(["user", "add", "fresh", "--interests", "data-science"])
@@ -70,6 +86,9 @@ struct RecommendCommandTests {
         (["recommend", "--user", "u1", "--limit", "0"], "limit"),
         (["similar", "--course", "nope"], "no course"),
         (["recommend", "--user", "u1", "--algorithm", "magic"], "magic"),
+        (["train", "--active-within", "soon"], "needs a duration such as 90d"),
+        (["train", "--active-within", "99999999999999d"], "too long"),
+        (["train", "--content-neighbors", "0"], "content neighbours"),
     ] as [([String], String)])
     func badInputLeavesTheCacheAlone(arguments: [String], expected: String) throws {
         let lectern = try trained()
