@@ -86,47 +86,56 @@ struct ScalePathTests {
         return Double(same) / Double(p.sample.count)
     }
 
-    @Test(arguments: [0, 1]) func popularityReadsOnlyWhatItNeeds(_ which: Int) throws {
-        let p = try Self.platforms[which].get()
-        #expect(Self.agreement(p, .popular) == 1, "\(p.name)")
-        // The candidates themselves (before the rules): each course once, as the full scan gives them.
-        let sparse = p.recommender(exhaustive: false), exhaustive = p.recommender(exhaustive: true)
-        for row in p.sample.prefix(200) {
-            let a = sparse.popularCandidates(p.profiles[row], count: 40), b = exhaustive.popularCandidates(p.profiles[row], count: 40)
-            #expect(a == b)
-        }
+    static func platform(_ which: Int) async throws -> Platform {
+        try await offThePool { try platforms[which].get() }
     }
 
-    @Test(arguments: [0, 1]) func contentFromNeighbourListsMatchesScoringEveryCourse(_ which: Int) throws {
-        let p = try Self.platforms[which].get()
-        let share = Self.agreement(p, .content)
+    @Test(arguments: [0, 1]) func popularityReadsOnlyWhatItNeeds(_ which: Int) async throws {
+        let p = try await Self.platform(which)
+        let (share, candidatesEqual) = try await offThePool {
+            // The candidates themselves (before the rules): each course once, as the full scan gives them.
+            let sparse = p.recommender(exhaustive: false), exhaustive = p.recommender(exhaustive: true)
+            let equal = p.sample.prefix(200).allSatisfy { row in
+                sparse.popularCandidates(p.profiles[row], count: 40) == exhaustive.popularCandidates(p.profiles[row], count: 40)
+            }
+            return (Self.agreement(p, .popular), equal)
+        }
+        #expect(share == 1, "\(p.name)")
+        #expect(candidatesEqual, "\(p.name)")
+    }
+
+    @Test(arguments: [0, 1]) func contentFromNeighbourListsMatchesScoringEveryCourse(_ which: Int) async throws {
+        let p = try await Self.platform(which)
+        let share = try await offThePool { Self.agreement(p, .content) }
         print("content top 10 identical for \(share) of \(p.sample.count) learners of \(p.name)")
         #expect(share >= (which == 0 ? 1 : 0.99), "\(p.name): \(share) of learners have the same content top 10")
     }
 
-    @Test(arguments: [0, 1]) func hybridOfCandidatesMatchesTheExhaustiveBlend(_ which: Int) throws {
-        let p = try Self.platforms[which].get()
-        let share = Self.agreement(p, .hybrid)
+    @Test(arguments: [0, 1]) func hybridOfCandidatesMatchesTheExhaustiveBlend(_ which: Int) async throws {
+        let p = try await Self.platform(which)
+        let share = try await offThePool { Self.agreement(p, .hybrid) }
         print("hybrid top 10 identical for \(share) of \(p.sample.count) learners of \(p.name)")
         #expect(share >= (which == 0 ? 1 : 0.98), "\(p.name): \(share) of learners have the same hybrid top 10")
     }
 
     /// The blocked product gives each learner exactly what scoring them alone gives: same courses, same
     /// scores bit for bit, same ties.
-    @Test(arguments: [0, 1]) func blockedFactorListsEqualOneLearnerAtATime(_ which: Int) throws {
-        let p = try Self.platforms[which].get()
-        let users = Array(p.sample.prefix(1_001))  // not a multiple of the block of four
-        let blocked = p.factors.recommendations(users: users, count: 40) { p.profiles[users[$0]].state.owned }
-        for (i, user) in users.enumerated() {
-            let alone = p.factors.recommend(user: user, excluding: p.profiles[user].state.owned, count: 40)
-            #expect(blocked[i].map(\.item) == alone.map(\.item))
-            #expect(blocked[i].map(\.score) == alone.map(\.score))
+    @Test(arguments: [0, 1]) func blockedFactorListsEqualOneLearnerAtATime(_ which: Int) async throws {
+        let p = try await Self.platform(which)
+        let mismatches = try await offThePool {
+            let users = Array(p.sample.prefix(1_001))  // not a multiple of the block of four
+            let blocked = p.factors.recommendations(users: users, count: 40) { p.profiles[users[$0]].state.owned }
+            return users.indices.filter { i in
+                let alone = p.factors.recommend(user: users[i], excluding: p.profiles[users[i]].state.owned, count: 40)
+                return blocked[i].map(\.item) != alone.map(\.item) || blocked[i].map(\.score) != alone.map(\.score)
+            }.count
         }
+        #expect(mismatches == 0, "\(p.name)")
     }
 
     /// Content neighbour lists computed for a few courses (fold-in) equal those of the whole catalog.
-    @Test func contentNeighboursOfAFewCoursesEqualTheFullComputation() throws {
-        let p = try Self.seedData.get()
+    @Test func contentNeighboursOfAFewCoursesEqualTheFullComputation() async throws {
+        let p = try await Self.platform(0)
         let few: [Int32] = [0, 7, 42, 219]
         let partial = p.content.neighbors(count: 50, of: few, threads: 1)
         for item in few {

@@ -70,7 +70,16 @@ struct TrainingWriteTests {
     /// training holds the write lock for more than about 100 ms (before, the whole cache went in one
     /// transaction, many seconds in a debug build). The margin is for a loaded 2-core machine, where
     /// the training thread can be descheduled while it holds the lock.
-    @Test func writersAreNeverLockedOutDuringTraining() throws {
+    @Test func writersAreNeverLockedOutDuringTraining() async throws {
+        let (writes, lockedOut, slowest, failure) = try await offThePool { try Self.writeDuringTraining() }
+        print("\(writes) writes during training, \(lockedOut) locked out; the slowest took \(slowest)")
+        #expect(failure == nil)
+        #expect(lockedOut == 0, "\(lockedOut) writes were locked out; the slowest took \(slowest)")
+        #expect(writes >= 10, "the training was too short to test anything: \(writes) writes")
+        #expect(slowest < .milliseconds(2_500))
+    }
+
+    static func writeDuringTraining() throws -> (writes: Int, lockedOut: Int, slowest: Duration, failure: String?) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-lock-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -109,8 +118,8 @@ struct TrainingWriteTests {
         var options = Connection.Options()
         options.busyTimeoutMilliseconds = 2_500
         let writer = try Connection(path: path, options: options)
-        let learner = try #require(try writer.scalarInt("SELECT min(id) FROM users"))
-        let course = try #require(try writer.scalarInt("SELECT min(id) FROM courses WHERE status = 'published'"))
+        let learner = try writer.scalarInt("SELECT min(id) FROM users") ?? 0
+        let course = try writer.scalarInt("SELECT min(id) FROM courses WHERE status = 'published'") ?? 0
         var writes = 0, lockedOut = 0
         var slowest = Duration.zero
         let clock = ContinuousClock()
@@ -127,11 +136,7 @@ struct TrainingWriteTests {
             Thread.sleep(forTimeInterval: 0.02)
         }
         group.wait()
-        print("\(writes) writes during training, none locked out: \(lockedOut == 0); the slowest took \(slowest)")
-        #expect(failure.value == nil)
-        #expect(lockedOut == 0, "\(lockedOut) writes were locked out; the slowest took \(slowest)")
-        #expect(writes >= 10, "the training was too short to test anything: \(writes) writes")
-        #expect(slowest < .milliseconds(2_500))
+        return (writes, lockedOut, slowest, failure.value)
     }
 
     static func remove(_ path: String) {
