@@ -26,6 +26,8 @@ public final class Connection {
     }
 
     @usableFromInline let handle: OpaquePointer
+    /// The busy handler's timeout, in milliseconds (it outlives every call SQLite makes to the handler).
+    private let busyTimeout = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     /// The path given when opening, or `:memory:`.
     public let path: String
     private var cache: [String: Statement] = [:]
@@ -53,7 +55,8 @@ public final class Connection {
         self.path = path
         self.cacheCapacity = options.statementCacheCapacity
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds)
+        busyTimeout.initialize(to: options.busyTimeoutMilliseconds)
+        lectern_sqlite_busy_retry(handle, busyTimeout)
         do {
             // Reading the schema is the first thing that fails on a file that is not a database.
             try execute("SELECT count(*) FROM sqlite_schema")
@@ -69,6 +72,11 @@ public final class Connection {
         }
     }
 
+    /// How long a statement waits on another connection's lock before failing with `SQLITE_BUSY`,
+    /// retrying every millisecond (not SQLite's own back-off of up to 100 ms, which would miss the
+    /// short gaps a training leaves between its cache transactions).
+    public var busyTimeoutMilliseconds: Int32 { busyTimeout.pointee }
+
     /// Opens a private in-memory database.
     public static func inMemory() throws -> Connection {
         try Connection(path: ":memory:")
@@ -76,6 +84,8 @@ public final class Connection {
 
     deinit {
         cache.removeAll()
+        sqlite3_busy_handler(handle, nil, nil)
+        busyTimeout.deallocate()
         sqlite3_close_v2(handle)
     }
 

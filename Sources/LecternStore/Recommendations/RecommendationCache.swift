@@ -1,3 +1,4 @@
+import Foundation
 import LecternSQLite
 
 /// One training run as recorded in `model_runs`.
@@ -328,6 +329,7 @@ public struct RecommendationCache {
                         try db.run(sql, [runID, limit])
                         return db.changes
                     }
+                    Self.letWaitingWritersIn()
                     if deleted < limit { break }
                     let took = ContinuousClock.now - start
                     if took * 2 < Self.writeLockHold { limit = min(limit * 2, Self.rowsPerTransaction) }
@@ -336,6 +338,12 @@ public struct RecommendationCache {
             }
             try db.transaction(.immediate) { try db.run(Self.deleteRun, [runID]) }
         }
+    }
+
+    /// Leaves the write lock free for a moment after a transaction, so a writer in another process
+    /// that waits for it (polling every millisecond, see `Connection`) gets in before the next one.
+    static func letWaitingWritersIn() {
+        Thread.sleep(forTimeInterval: 0.002)
     }
 
     /// Rows inserted in transactions of at most `limit` rows (inside a caller's transaction, in that one).
@@ -373,6 +381,7 @@ public struct RecommendationCache {
             try db.execute("COMMIT TRANSACTION")
             open = false
             rows = 0
+            RecommendationCache.letWaitingWritersIn()
         }
 
         /// Rolls back an unfinished batch (after an error).
