@@ -136,6 +136,7 @@ public struct RecommendationService {
                                                               catalog: catalog, learners: snapshot.learners), to: runs.last!.id) }
             }
             let listStart = clock.now
+            let writtenBeforeLists = writeSeconds
             let learners = snapshot.learners
             // Rows are built on the worker threads; the writing thread only binds and inserts them.
             try Self.lists(recommender, algorithms: wanted, profiles: profiles, rows: rows, count: options.listLength,
@@ -156,7 +157,8 @@ public struct RecommendationService {
                     try written { try cache.append(output, to: runs[index].id) }
                 }
             }
-            let listSeconds = seconds(clock.now - listStart) - writeSeconds
+            // Lists are computed while the previous block is written: count the time not spent writing.
+            let listSeconds = max(0, seconds(clock.now - listStart) - (writeSeconds - writtenBeforeLists))
             for index in runs.indices {
                 let algorithm = wanted[index]
                 var seconds = (trainSeconds[algorithm] ?? 0) + listSeconds
