@@ -6,6 +6,11 @@
  *   cc -O2 -o import_limit import_limit.c -lsqlite3
  *   ./import_limit DB INTERACTIONS.csv     (DB already holds the creators, courses and users)
  *
+ * With LIMIT_BULK=1 in the environment it loads as `lectern import` does a bulk load: the page
+ * cache raised to LIMIT_CACHE_MIB (default 2048), interactions_by_course dropped inside the
+ * transaction and built again before the commit (timed too); LIMIT_KEEP_INDEXES=1 keeps it (the
+ * big cache alone).
+ *
  * Prints one line: "rows=N seconds=S rows_per_second=R".
  */
 #include <sqlite3.h>
@@ -57,6 +62,18 @@ int main(int argc, char **argv) {
     if (sqlite3_open(argv[1], &db) != SQLITE_OK) { fprintf(stderr, "cannot open %s\n", argv[1]); return 1; }
     sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                      "PRAGMA cache_size=-65536;", 0, 0, 0);
+    int bulk = getenv("LIMIT_BULK") && !strcmp(getenv("LIMIT_BULK"), "1");
+    char index_sql[1024] = "";
+    if (bulk) {
+        char pragma[128];
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%lld;",
+                 (getenv("LIMIT_CACHE_MIB") ? atoll(getenv("LIMIT_CACHE_MIB")) : 2048) * 1024);
+        sqlite3_exec(db, pragma, 0, 0, 0);
+        sqlite3_stmt *s;
+        sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name = 'interactions_by_course'", -1, &s, NULL);
+        if (sqlite3_step(s) == SQLITE_ROW) snprintf(index_sql, sizeof index_sql, "%s", sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+    }
     size_t users_n, courses_n;
     Entry *users = load(db, "SELECT external_id, id FROM users", &users_n);
     Entry *courses = load(db, "SELECT slug, id, price_minor FROM courses", &courses_n);
@@ -94,6 +111,8 @@ int main(int argc, char **argv) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0);
+    if (bulk && getenv("LIMIT_KEEP_INDEXES")) index_sql[0] = 0;  /* the big cache alone */
+    if (bulk && index_sql[0]) sqlite3_exec(db, "DROP INDEX interactions_by_course", 0, 0, 0);
     for (size_t i = 0; i < n; i++) {
         Row *r = &rows[i];
         sqlite3_bind_int64(insert, 1, r->user);
@@ -105,6 +124,9 @@ int main(int argc, char **argv) {
         if (r->key) sqlite3_bind_text(insert, 7, r->key, -1, SQLITE_STATIC); else sqlite3_bind_null(insert, 7);
         if (sqlite3_step(insert) != SQLITE_DONE) { fprintf(stderr, "row %zu: %s\n", i + 2, sqlite3_errmsg(db)); return 1; }
         sqlite3_reset(insert);
+    }
+    if (bulk && index_sql[0] && sqlite3_exec(db, index_sql, 0, 0, 0) != SQLITE_OK) {
+        fprintf(stderr, "%s\n", sqlite3_errmsg(db)); return 1;
     }
     sqlite3_exec(db, "COMMIT", 0, 0, 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);

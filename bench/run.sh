@@ -34,10 +34,11 @@ sqlite3 "$OUT/base.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 best() { sort -t= -k2 -g | tail -n 1; }
 declare -A result
 for round in 1 2 3; do
-  for kind in c csv jsonl; do
+  for kind in c cbulk csv jsonl; do
     cp "$OUT/base.db" "$OUT/run-$kind.db"; rm -f "$OUT/run-$kind.db-wal" "$OUT/run-$kind.db-shm"
-    if [ "$kind" = c ]; then
-      r=$("$OUT/import_limit" "$OUT/run-$kind.db" "$OUT/platform/interactions.csv" | sed 's/.*rows_per_second=//')
+    if [ "$kind" = c ] || [ "$kind" = cbulk ]; then
+      bulk=0; [ "$kind" = cbulk ] && bulk=1
+      r=$(LIMIT_BULK=$bulk "$OUT/import_limit" "$OUT/run-$kind.db" "$OUT/platform/interactions.csv" | sed 's/.*rows_per_second=//')
     else
       file="$OUT/platform/interactions.csv"; [ "$kind" = jsonl ] && file="$OUT/platform-jsonl/interactions.jsonl"
       s=$(now); $BIN import interactions "$file" --db "$OUT/run-$kind.db" >/dev/null; e=$(now)
@@ -47,10 +48,12 @@ for round in 1 2 3; do
   done
 done
 pick() { echo $1 | tr ' ' '\n' | sort -g | tail -n 1; }
-c=$(pick "${result[c]}"); csv=$(pick "${result[csv]}"); jsonl=$(pick "${result[jsonl]}")
-printf "%-34s %12s rows/s\n" "SQLite limit (C, prepared, 1 txn)" "$c"
-printf "%-34s %12s rows/s   ratio %.2f\n" "lectern import (CSV)" "$csv" "$(python3 -c "print($csv/$c)")"
-printf "%-34s %12s rows/s   ratio %.2f\n" "lectern import (JSON Lines)" "$jsonl" "$(python3 -c "print($jsonl/$c)")"
+c=$(pick "${result[c]}"); cbulk=$(pick "${result[cbulk]}"); csv=$(pick "${result[csv]}"); jsonl=$(pick "${result[jsonl]}")
+printf "%-44s %12s rows/s\n" "SQLite limit (C, every index kept)" "$c"
+printf "%-44s %12s rows/s\n" "SQLite limit (C, as a bulk load: by-course index rebuilt)" "$cbulk"
+printf "%-44s %12s rows/s   ratio %.2f\n" "lectern import (CSV)" "$csv" "$(python3 -c "print($csv/$cbulk)")"
+printf "%-44s %12s rows/s   ratio %.2f\n" "lectern import (JSON Lines)" "$jsonl" "$(python3 -c "print($jsonl/$cbulk)")"
+echo "(ratios against the bulk-load limit, the same strategy lectern uses for a file this size)"
 echo "(best of 3 rounds each; the limit parses and resolves its rows before the clock starts, Lectern's figure includes parsing)"
 
 echo

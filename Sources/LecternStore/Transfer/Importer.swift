@@ -165,7 +165,10 @@ public struct Importer {
         }
         let writer = try InteractionWriter(db)
         let (users, courses) = (userIDs, courseIDs)
-        return try runPipelined(path: path, entity: "interactions", options: options) { (record: ImportRecord<InteractionColumn>) in
+        let bulk = try BulkLoad(db, file: path)
+        defer { bulk.restoreCacheSize() }
+        return try runPipelined(path: path, entity: "interactions", options: options,
+                                before: bulk.dropDeferredIndexes, after: bulk.rebuildDeferredIndexes) { (record: ImportRecord<InteractionColumn>) in
             let user = try record.requiredText(.user)
             guard let userID = users[user] else { throw record.fail(.user, "no learner with external id '\(user)'") }
             let slug = try record.requiredText(.course)
@@ -201,6 +204,7 @@ public struct Importer {
     /// `store` writes them here, in file order, inside one transaction.
     private func runPipelined<Column: TransferColumn, Value: Sendable>(
         path: String, entity: String, options: ImportOptions,
+        before: () throws -> Void = {}, after: () throws -> Void = {},
         parse: @escaping @Sendable (ImportRecord<Column>) throws -> Value,
         store: (Value, inout ImportSummary) throws -> Void
     ) throws -> ImportSummary {
@@ -245,6 +249,7 @@ public struct Importer {
         var summary = ImportSummary(entity: entity)
         return try withStoreErrors {
             try db.transaction(.immediate) {
+                try before()
                 var batches = 0
                 while let batch = try channel.take() {
                     batches += 1
@@ -270,6 +275,7 @@ public struct Importer {
                         }
                     }
                 }
+                try after()
                 options.progress?(source.value.totalBytes, source.value.totalBytes)
                 return summary
             }
