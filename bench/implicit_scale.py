@@ -15,19 +15,16 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit's advice: its own threads, single-threaded BLAS
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from implicit.als import AlternatingLeastSquares
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from implicit_train import load  # noqa: E402  (the same reader of an exported matrix)
 
 
 def main():
     directory, factors, iterations, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    with open(os.path.join(directory, "matrix.json")) as f:
-        header = json.load(f)
-    indptr = np.fromfile(os.path.join(directory, "indptr.i64"), dtype="<i8")
-    indices = np.fromfile(os.path.join(directory, "indices.i32"), dtype="<i4")
-    data = np.fromfile(os.path.join(directory, "data.f32"), dtype="<f4")
-    matrix = csr_matrix((data, indices, indptr), shape=(header["rows"], header["columns"]))
+    matrix = load(directory)
     confidence = matrix.copy()
     confidence.data = 1.0 + confidence.data
     model = AlternatingLeastSquares(factors=factors, regularization=0.01, alpha=1.0, iterations=iterations,

@@ -223,23 +223,19 @@ public struct RecommendationService {
     static func modelRows(_ recommender: HybridRecommender, algorithm: Algorithm, run: ModelRun, catalog: CatalogIndex,
                           learners: [(id: Int64, interests: [String])]) -> RunOutput {
         var output = RunOutput(run: run)
+        func neighborRows(_ neighbors: (Int) -> [(item: Int32, score: Double)]) {
+            for item in 0..<catalog.count {
+                for (rank, neighbor) in neighbors(item).enumerated() {
+                    output.neighbors.append((catalog.courses[item].id, rank + 1, catalog.courses[Int(neighbor.item)].id,
+                                             neighbor.score))
+                }
+            }
+        }
         switch algorithm {
         case .itemknn:
-            let model = recommender.itemKNN!
-            for item in 0..<catalog.count {
-                for (rank, neighbor) in model.neighbors(of: item).enumerated() {
-                    output.neighbors.append((catalog.courses[item].id, rank + 1, catalog.courses[Int(neighbor.item)].id,
-                                             Double(neighbor.score)))
-                }
-            }
+            neighborRows { recommender.itemKNN!.neighbors(of: $0) }
         case .content:
-            let neighbors = recommender.contentNeighbors!
-            for item in 0..<catalog.count {
-                for (rank, neighbor) in neighbors.neighbors(of: item).enumerated() {
-                    output.neighbors.append((catalog.courses[item].id, rank + 1, catalog.courses[Int(neighbor.item)].id,
-                                             Double(neighbor.score)))
-                }
-            }
+            neighborRows { recommender.contentNeighbors!.neighbors(of: $0).map { ($0.item, Double($0.score)) } }
         case .als:
             let model = recommender.factorModel!
             for row in 0..<model.userCount {
