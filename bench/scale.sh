@@ -57,7 +57,17 @@ step generate generate "$events" $BIN generate --seed 11 --users $users --course
 rows=$(($(wc -l < "$OUT/platform/interactions.csv") - 1))
 $BIN init --db "$DB" >/dev/null
 for entity in creators courses users; do $BIN import $entity "$OUT/platform/$entity.csv" --db "$DB" >/dev/null; done
+cc -O2 -o "$OUT/import_limit" bench/import_limit.c -lsqlite3
+cp "$DB" "$OUT/limit.db"
+limit=$(LIMIT_BULK=1 "$OUT/import_limit" "$OUT/limit.db" "$OUT/platform/interactions.csv" | sed 's/.*rows_per_second=//')
+rm -f "$OUT"/limit.db*
 step import "import interactions" "$rows" $BIN import interactions "$OUT/platform/interactions.csv" --db "$DB"
+python3 - "$rows" "$limit" "$OUT/import.json" <<'PY'
+import json, sys
+rows, limit, m = int(sys.argv[1]), float(sys.argv[2]), json.load(open(sys.argv[3]))
+print(f"    SQLite's limit on the same schema and file (C, bulk load, parsing untimed): {limit:,.0f} rows/s; "
+      f"lectern / limit {rows / m['seconds'] / limit:.2f}")
+PY
 step train "train (all)" 0 $BIN train --db "$DB"
 step recommend "recommend p50/p99 (1,000)" 0 $BENCH recommend-latency "$DB" 1000
 echo "    cached hybrid list, in process: $(cat "$OUT/recommend.out")"
