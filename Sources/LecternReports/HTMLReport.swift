@@ -59,9 +59,9 @@ public struct HTMLReport {
 
     /// Net revenue, orders, paying learners, payouts and view-to-purchase conversion at a glance.
     func headline() throws -> String {
-        let (_, sales) = try SalesReport(builder.db).sales(builder.filter, by: .month)
-        let earnings = try SalesReport(builder.db).creators(builder.filter)
-        let (_, funnel) = try FunnelReport(builder.db).funnel(builder.filter, by: .domain)
+        let (_, sales) = try builder.salesResult(by: .month)
+        let earnings = try builder.creatorEarnings()
+        let (_, funnel) = try builder.funnelResult(by: .domain)
         let payouts = earnings.map(\.payoutMinor).reduce(0, +)
         let cards: [(String, String, String)] = [
             ("Net revenue", formatMoney(sales.netMinor), "\(SVGChart.grouped(sales.orders)) orders, \(SVGChart.grouped(sales.refunds)) refunded"),
@@ -80,8 +80,8 @@ public struct HTMLReport {
         var html = "<section id=\"\(kind.rawValue)\"><h2>\(title)</h2>"
         switch kind {
         case .sales:
-            let (months, _) = try SalesReport(builder.db).sales(builder.filter, by: .month)
-            let (domains, _) = try SalesReport(builder.db).sales(builder.filter, by: .domain)
+            let (months, _) = try builder.salesResult(by: .month)
+            let (domains, _) = try builder.salesResult(by: .domain)
             html += note("Orders, gross, refunds and net revenue. The line is net revenue per month; the bars, net revenue per domain.")
             if months.isEmpty {
                 html += empty("No purchases in this period.")
@@ -101,7 +101,7 @@ public struct HTMLReport {
             html += table(try builder.sales(by: .domain), caption: "By domain", collapsed: true)
             html += table(try builder.sales(by: .course), caption: "By course", collapsed: true)
         case .creators:
-            let earnings = try SalesReport(builder.db).creators(builder.filter).sorted { $0.netMinor > $1.netMinor }
+            let earnings = try builder.creatorEarnings().sorted { $0.netMinor > $1.netMinor }
             html += note("Each creator's net revenue split into the payout owed (net × revenue share, to the cent) and the platform's part. The totals equal net sales exactly.")
             let shown = Array(earnings.prefix(20))
             if shown.contains(where: { $0.netMinor != 0 }) {
@@ -114,7 +114,7 @@ public struct HTMLReport {
             }
             html += table(try builder.creators(), caption: "Payouts", collapsed: earnings.count > 30)
         case .funnel:
-            let (rows, total) = try FunnelReport(builder.db).funnel(builder.filter, by: .domain)
+            let (rows, total) = try builder.funnelResult(by: .domain)
             html += note("Learner-course pairs reaching each step: viewed, enrolled (or bought), bought, completed; the share of the step before, and the median days between steps.")
             if total.viewed + total.enrolled + total.purchased > 0 {
                 html += figure(SVGChart.funnel(steps: [("viewed", total.viewed), ("enrolled", total.enrolled),
@@ -133,7 +133,7 @@ public struct HTMLReport {
             html += table(try builder.funnel(by: .domain), caption: "By domain")
             html += table(try builder.funnel(by: .channel), caption: "By acquisition channel", collapsed: true)
         case .channels:
-            let rows = try FunnelReport(builder.db).channels(builder.filter)
+            let rows = try builder.channelRows()
             var byChannel: [String: (acquired: Int, paying: Int, net: Int64, second: Int)] = [:]
             for row in rows {
                 var entry = byChannel[row.channel] ?? (0, 0, 0, 0)
@@ -161,7 +161,7 @@ public struct HTMLReport {
         case .cohorts:
             html += note("Of the learners who signed up in a month, the share active (any event) or buying in each month after. Darker is more.")
             for measure in CohortReport.Measure.allCases {
-                let rows = try CohortReport(builder.db).cohorts(builder.filter, measure: measure)
+                let rows = try builder.cohortRows(measure)
                 let columns = min(24, rows.map(\.active.count).max() ?? 0)
                 if rows.isEmpty || columns == 0 { html += empty("No learners signed up in this period."); break }
                 html += figure(SVGChart.heatMap(rows: rows.map { row in (row.cohort, row.learners, (0..<columns).map { row.share($0) }) },

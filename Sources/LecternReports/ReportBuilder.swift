@@ -31,12 +31,58 @@ public struct ReportBuilder {
     let db: Connection
     public let options: ReportOptions
 
+    /// What this builder has computed already, so a page that shows one result as a chart and as a table
+    /// (the HTML report) reads the database for it once.
+    final class Results {
+        var sales: [SalesReport.Grouping: (rows: [SalesRow], total: SalesRow)] = [:]
+        var creators: [CreatorEarnings]?
+        var funnel: [FunnelReport.Grouping: (rows: [FunnelRow], total: FunnelRow)] = [:]
+        var channels: [ChannelRow]?
+        var cohorts: [CohortReport.Measure: [CohortRow]] = [:]
+    }
+    let results = Results()
+
     public init(_ db: Connection, options: ReportOptions) {
         self.db = db
         self.options = options
     }
 
     var filter: ReportFilter { options.filter }
+
+    func salesResult(by grouping: SalesReport.Grouping) throws -> (rows: [SalesRow], total: SalesRow) {
+        if let known = results.sales[grouping] { return known }
+        let result = try SalesReport(db).sales(filter, by: grouping)
+        results.sales[grouping] = result
+        return result
+    }
+
+    func creatorEarnings() throws -> [CreatorEarnings] {
+        if let known = results.creators { return known }
+        let result = try SalesReport(db).creators(filter)
+        results.creators = result
+        return result
+    }
+
+    func funnelResult(by grouping: FunnelReport.Grouping) throws -> (rows: [FunnelRow], total: FunnelRow) {
+        if let known = results.funnel[grouping] { return known }
+        let result = try FunnelReport(db).funnel(filter, by: grouping)
+        results.funnel[grouping] = result
+        return result
+    }
+
+    func channelRows() throws -> [ChannelRow] {
+        if let known = results.channels { return known }
+        let result = try FunnelReport(db).channels(filter)
+        results.channels = result
+        return result
+    }
+
+    func cohortRows(_ measure: CohortReport.Measure) throws -> [CohortRow] {
+        if let known = results.cohorts[measure] { return known }
+        let result = try CohortReport(db).cohorts(filter, measure: measure)
+        results.cohorts[measure] = result
+        return result
+    }
 
     public func listing(_ kind: ReportKind) throws -> Listing {
         switch kind {
@@ -54,7 +100,7 @@ public struct ReportBuilder {
     }
 
     func sales(by grouping: SalesReport.Grouping) throws -> Listing {
-        let (rows, total) = try SalesReport(db).sales(filter, by: grouping)
+        let (rows, total) = try salesResult(by: grouping)
         var listing = Listing([grouping.rawValue, "orders", "gross", "refunds", "refunded", "net", "average_price"])
         for row in rows + [total] {
             listing.append([.text(row.key), .int(Int64(row.orders)), .money(row.grossMinor), .int(Int64(row.refunds)),
@@ -64,7 +110,7 @@ public struct ReportBuilder {
     }
 
     func creators() throws -> Listing {
-        let earnings = try SalesReport(db).creators(filter)
+        let earnings = try creatorEarnings()
         var listing = Listing(["creator", "courses", "learners", "net", "share", "payout", "platform"])
         for e in earnings {
             listing.append([.text(e.name), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
@@ -77,7 +123,7 @@ public struct ReportBuilder {
     }
 
     func funnel(by grouping: FunnelReport.Grouping) throws -> Listing {
-        let (rows, total) = try FunnelReport(db).funnel(filter, by: grouping)
+        let (rows, total) = try funnelResult(by: grouping)
         var listing = Listing([grouping.rawValue, "viewed", "enrolled", "purchased", "refunded", "completed", "view_to_enroll",
                                "enroll_to_purchase", "purchase_to_complete", "days_to_enroll", "days_to_purchase", "days_to_complete"])
         for row in rows + [total] {
@@ -90,7 +136,7 @@ public struct ReportBuilder {
 
     func channels() throws -> Listing {
         var listing = Listing(["channel", "campaign", "acquired", "activated", "paying", "conversion", "net", "second_domain_buyers"])
-        for row in try FunnelReport(db).channels(filter) {
+        for row in try channelRows() {
             listing.append([.text(row.channel), .text(row.campaign), .int(Int64(row.acquired)), .int(Int64(row.activated)),
                             .int(Int64(row.paying)), .number(row.conversion, decimals: 3), .money(row.netMinor),
                             .int(Int64(row.crossDomainBuyers))])
@@ -99,7 +145,7 @@ public struct ReportBuilder {
     }
 
     func cohorts(_ measure: CohortReport.Measure) throws -> Listing {
-        let rows = try CohortReport(db).cohorts(filter, measure: measure)
+        let rows = try cohortRows(measure)
         let months = min(24, rows.map(\.active.count).max() ?? 0)
         var listing = Listing(["cohort", "learners"] + (0..<months).map { "m\($0)" })
         for row in rows {

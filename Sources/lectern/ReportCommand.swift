@@ -80,6 +80,9 @@ extension Lectern {
             if let segment, try db.scalarInt("SELECT count(*) FROM segments WHERE name = ?", [segment]) == 0 {
                 throw StoreError(.notFound, "no segment '\(segment)' (see `lectern segments list`)")
             }
+            // Events recorded since the last refresh are folded into the rollups first (reports would read
+            // them raw, exactly, but each time).
+            try ReportRollups(db).refreshIfPossible()
             let builder = ReportBuilder(db, options: options)
             let kinds: [ReportKind] = kind == .all ? ReportKind.allCases : [ReportKind(rawValue: kind.rawValue)!]
             let text: String

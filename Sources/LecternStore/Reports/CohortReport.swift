@@ -35,36 +35,89 @@ public struct CohortReport {
           AND anonymous = 0 AND (?4 IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         GROUP BY 1 ORDER BY 1
         """
-    /// Distinct learners per (cohort, months since signup) with a qualifying event.
-    static let activity = """
-        SELECT strftime('%Y-%m', u.created_at, 'unixepoch') AS cohort,
-               (CAST(strftime('%Y', i.occurred_at, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', i.occurred_at, 'unixepoch') AS INTEGER))
-             - (CAST(strftime('%Y', u.created_at, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', u.created_at, 'unixepoch') AS INTEGER)) AS offset,
-               count(DISTINCT u.id)
-        FROM users u JOIN interactions i ON i.user_id = u.id
-        WHERE (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
-          AND (?4 = 'activity' OR i.kind = 'purchase') AND u.anonymous = 0 AND (?5 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?5))
-        GROUP BY cohort, offset HAVING offset >= 0 ORDER BY cohort, offset
+    /// The learners `cohorts` counts, with their signup time.
+    static let learners = """
+        SELECT id, created_at FROM users
+        WHERE (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2) AND (?3 IS NULL OR channel = ?3)
+          AND anonymous = 0 AND (?4 IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+        """
+    /// Every (learner, month) with a qualifying event (?1: activity or purchase) among the interactions
+    /// under the watermark, from the rollup.
+    static let rolledUpMonths = """
+        SELECT user_id, month FROM monthly_learner_activity WHERE CASE ?1 WHEN 'activity' THEN events > 0 ELSE purchases > 0 END
+        """
+    /// The qualifying events above the watermark (?2): a rowid range scan.
+    static let newerEvents = """
+        SELECT user_id, occurred_at FROM interactions NOT INDEXED WHERE id > ?2 AND (?1 = 'activity' OR kind = 'purchase')
         """
 
     /// Each signup month's learners and how many were active (or bought) in each month since.
     /// `filter.since`/`until` select learners by signup time.
+    ///
+    /// A learner counts once per month: the rollup has one row per (learner, month), and the events above
+    /// its watermark add the (learner, month) pairs it does not hold yet.
+    /// - Complexity: O(learners + rollup rows + events above the watermark).
     public func cohorts(_ filter: ReportFilter, measure: Measure) throws -> [CohortRow] {
         try withStoreErrors {
-            var rows = try db.query(Self.cohorts, [filter.since, filter.until, filter.channel, filter.segment]) {
-                CohortRow(cohort: $0.text(0), learners: $0.int(1), active: [])
+            try db.transaction(.deferred) {
+                var rows = try db.query(Self.cohorts, [filter.since, filter.until, filter.channel, filter.segment]) {
+                    CohortRow(cohort: $0.text(0), learners: $0.int(1), active: [])
+                }
+                var index: [Int64: Int] = [:]
+                for (position, row) in rows.enumerated() {
+                    index[Self.month(ofCohort: row.cohort)] = position
+                }
+                // Each counted learner's signup month.
+                var signup: [Int64: Int64] = [:]
+                for (id, createdAt) in try db.query(Self.learners, [filter.since, filter.until, filter.channel, filter.segment], row: {
+                    ($0.int64(0), $0.int64(1))
+                }) {
+                    signup[id] = Self.month(of: createdAt)
+                }
+                func count(_ user: Int64, _ month: Int64) {
+                    guard let cohort = signup[user], let at = index[cohort] else { return }
+                    let offset = Int(month - cohort)
+                    guard offset >= 0 else { return }
+                    while rows[at].active.count <= offset { rows[at].active.append(0) }
+                    rows[at].active[offset] += 1
+                }
+                let watermark = try ReportRollups(db).watermark()
+                var newer = Set<Pair>()
+                let events = try db.cached(Self.newerEvents)
+                try events.bind([measure.rawValue, watermark])
+                defer { events.reset() }
+                while try events.step() {
+                    guard signup[events.int64(0)] != nil else { continue }
+                    newer.insert(Pair(user: events.int64(0), month: Self.month(of: events.int64(1))))
+                }
+                let months = try db.cached(Self.rolledUpMonths)
+                try months.bind([measure.rawValue])
+                defer { months.reset() }
+                while try months.step() {
+                    let pair = Pair(user: months.int64(0), month: months.int64(1))
+                    if !newer.isEmpty { newer.remove(pair) }
+                    count(pair.user, pair.month)
+                }
+                for pair in newer { count(pair.user, pair.month) }
+                return rows
             }
-            var index: [String: Int] = [:]
-            for (position, row) in rows.enumerated() { index[row.cohort] = position }
-            let counts = try db.query(Self.activity, [filter.since, filter.until, filter.channel, measure.rawValue, filter.segment]) {
-                ($0.text(0), $0.int(1), $0.int(2))
-            }
-            for (cohort, offset, learners) in counts {
-                guard let at = index[cohort] else { continue }
-                while rows[at].active.count <= offset { rows[at].active.append(0) }
-                rows[at].active[offset] = learners
-            }
-            return rows
         }
+    }
+
+    private struct Pair: Hashable {
+        var user: Int64
+        var month: Int64
+    }
+
+    /// Months since 1970-01 (UTC) of a time: (year - 1970) x 12 + month - 1.
+    static func month(of seconds: Int64) -> Int64 {
+        let (year, month, _) = Timestamp.civilFromDays(SalesReport.floorDay(seconds))
+        return Int64(year - 1970) * 12 + Int64(month - 1)
+    }
+
+    /// Months since 1970-01 of a `YYYY-MM` cohort.
+    static func month(ofCohort cohort: String) -> Int64 {
+        let parts = cohort.split(separator: "-")
+        return Int64((Int(parts[0]) ?? 1970) - 1970) * 12 + Int64((Int(parts[1]) ?? 1) - 1)
     }
 }

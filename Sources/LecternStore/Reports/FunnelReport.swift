@@ -88,30 +88,29 @@ public struct FunnelReport {
             while try statement.step() {
                 let key = grouping == .course ? statement.text(0) : grouping == .domain ? statement.text(1) : statement.text(2)
                 let times = (3...6).map { statement.optionalInt64($0) }
-                var row = rows[key] ?? FunnelRow(key: key)
-                var keyGaps = gaps[key] ?? [[], [], []]
+                let refunded = statement.int(7) == 1
                 func count(_ row: inout FunnelRow) {
                     if times[0] != nil { row.viewed += 1 }
                     if times[1] != nil { row.enrolled += 1 }
                     if times[2] != nil { row.purchased += 1 }
                     if times[3] != nil { row.completed += 1 }
-                    if times[2] != nil, statement.int(7) == 1 { row.refunded += 1 }
+                    if times[2] != nil, refunded { row.refunded += 1 }
                 }
-                count(&row)
+                // Mutated in place: a copy of a key's gaps taken out and stored back would copy its
+                // arrays on every append, which made the funnel quadratic in pairs per key.
+                count(&rows[key, default: FunnelRow(key: key)])
                 count(&total)
                 for step in 0..<3 {
                     if let a = times[step], let b = times[step + 1], b >= a {
                         let days = Double(b - a) / 86_400
-                        keyGaps[step].append(days)
+                        gaps[key, default: [[], [], []]][step].append(days)
                         totalGaps[step].append(days)
                     }
                 }
-                rows[key] = row
-                gaps[key] = keyGaps
             }
         }
         var result = rows.values.sorted { $0.key < $1.key }
-        for index in result.indices { result[index].medianDays = gaps[result[index].key]!.map(Self.median) }
+        for index in result.indices { result[index].medianDays = (gaps[result[index].key] ?? [[], [], []]).map(Self.median) }
         total.medianDays = totalGaps.map(Self.median)
         return (result, total)
     }

@@ -29,6 +29,8 @@ public struct LearnerReport {
         self.db = db
     }
 
+    /// Learners ranked on their money alone, so the per-learner figures (completions, domains, last
+    /// activity) are looked up for the `limit` listed only, not for every paying learner.
     static let top = """
         WITH money AS (
             SELECT i.user_id,
@@ -41,6 +43,9 @@ public struct LearnerReport {
               AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
               AND u.anonymous = 0 AND (?7 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?7))
             GROUP BY i.user_id
+        ),
+        top AS (
+            SELECT user_id, purchases, refunds, net FROM money ORDER BY net DESC, purchases DESC, user_id LIMIT ?6
         )
         SELECT u.id, u.channel, u.campaign, strftime('%Y-%m', u.created_at, 'unixepoch'),
                m.purchases, m.refunds, m.net,
@@ -50,9 +55,8 @@ public struct LearnerReport {
                    AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id AND r.course_id = i.course_id
                                    AND r.kind = 'refund')),
                (SELECT max(occurred_at) FROM interactions i WHERE i.user_id = u.id)
-        FROM money m JOIN users u ON u.id = m.user_id
+        FROM top m JOIN users u ON u.id = m.user_id
         ORDER BY m.net DESC, m.purchases DESC, u.id
-        LIMIT ?6
         """
 
     /// The `limit` learners with the highest net spend under `filter` (ties by purchases, then id).

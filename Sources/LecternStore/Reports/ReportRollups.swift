@@ -1,0 +1,103 @@
+import LecternSQLite
+
+/// The rollups reports read instead of the raw events, and their watermark.
+///
+/// `daily_course_sales` (migration 10) holds the purchases and refunds of every UTC day and course, and
+/// `monthly_learner_activity` each learner's events and purchases per UTC month, among the interactions
+/// with id at or under the watermark. Interactions above it are read raw, with a rowid
+/// range scan, so a report is exact between refreshes; triggers keep the rows under the watermark exact
+/// when such an interaction is deleted (`forget`, `clean`, a deleted learner), changed, or inserted
+/// again under a reused id.
+public struct ReportRollups {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let watermark = "SELECT through_interaction_id FROM rollup_state WHERE name = 'reports'"
+    static let setWatermark = "UPDATE rollup_state SET through_interaction_id = ?1 WHERE name = 'reports'"
+    static let newestInteraction = "SELECT coalesce(max(id), 0) FROM interactions"
+    /// Folds the money events with id in (?1, ?2] into their (day, course) rows. The day is floored, so
+    /// events before 1970 fall on the right day too.
+    static let fold = """
+        INSERT INTO daily_course_sales (day, course_id, orders, gross_minor, refunds, refunded_minor)
+        SELECT (occurred_at - ((occurred_at % 86400) + 86400) % 86400) / 86400 AS day, course_id,
+               sum(kind = 'purchase'), sum(CASE kind WHEN 'purchase' THEN value ELSE 0 END),
+               sum(kind = 'refund'), sum(CASE kind WHEN 'refund' THEN value ELSE 0 END)
+        FROM interactions
+        WHERE id > ?1 AND id <= ?2 AND kind IN ('purchase', 'refund')
+        GROUP BY day, course_id
+        ON CONFLICT (day, course_id) DO UPDATE SET
+            orders = orders + excluded.orders, gross_minor = gross_minor + excluded.gross_minor,
+            refunds = refunds + excluded.refunds, refunded_minor = refunded_minor + excluded.refunded_minor
+        """
+
+    /// Folds the events with id in (?1, ?2] into their (learner, month) rows.
+    static let foldMonthly = """
+        INSERT INTO monthly_learner_activity (user_id, month, events, purchases)
+        SELECT user_id, (CAST(strftime('%Y', occurred_at, 'unixepoch') AS INTEGER) - 1970) * 12
+                        + CAST(strftime('%m', occurred_at, 'unixepoch') AS INTEGER) - 1 AS month,
+               count(*), sum(kind = 'purchase')
+        FROM interactions
+        WHERE id > ?1 AND id <= ?2
+        GROUP BY user_id, month
+        ON CONFLICT (user_id, month) DO UPDATE SET
+            events = events + excluded.events, purchases = purchases + excluded.purchases
+        """
+
+    /// The newest interaction id the rollup holds; every event above it is read raw.
+    public func watermark() throws -> Int64 {
+        try withStoreErrors { try db.scalarInt(Self.watermark) ?? 0 }
+    }
+
+    /// How many interaction ids lie above the watermark (an upper bound on the events a report reads raw).
+    public func staleInteractions() throws -> Int64 {
+        try withStoreErrors {
+            max(0, (try db.scalarInt(Self.newestInteraction) ?? 0) - (try db.scalarInt(Self.watermark) ?? 0))
+        }
+    }
+
+    /// Folds the interactions above the watermark into the rollup and moves the watermark to the newest
+    /// one, in one transaction.
+    /// - Returns: the ids folded in (0 when the rollup was current).
+    /// - Complexity: O(new events log new events): a rowid range scan, grouped, plus O(log rollup rows) per
+    ///   (day, course) and (learner, month) touched.
+    @discardableResult
+    public func refresh() throws -> Int64 {
+        try withStoreErrors {
+            try db.transaction(.immediate) {
+                let from = try db.scalarInt(Self.watermark) ?? 0
+                let through = try db.scalarInt(Self.newestInteraction) ?? 0
+                guard through > from else { return 0 }
+                try db.run(Self.fold, [from, through])
+                try db.run(Self.foldMonthly, [from, through])
+                try db.run(Self.setWatermark, [through])
+                return through - from
+            }
+        }
+    }
+
+    /// Folds new interactions in when there are any; when another process holds the write lock it
+    /// leaves the rollup as it is, which reports read exactly all the same (the newer events raw).
+    public func refreshIfPossible() throws {
+        do {
+            if try staleInteractions() > 0 { try refresh() }
+        } catch let error as StoreError where error.code == .busy {
+            return
+        }
+    }
+
+    /// Empties the rollup and builds it again from every interaction.
+    /// - Complexity: O(interactions).
+    public func rebuild() throws {
+        try withStoreErrors {
+            try db.transaction(.immediate) {
+                try db.run("DELETE FROM daily_course_sales")
+                try db.run("DELETE FROM monthly_learner_activity")
+                try db.run(Self.setWatermark, [Int64(0)])
+                try refresh()
+            }
+        }
+    }
+}
