@@ -14,9 +14,12 @@ build:
 release:
 	$(SWIFT) build -c release --product lectern
 
+# The HTTP server's tests run on their own: beside the CPU-heavy suites (training and imports at
+# 200k events) on 2 cores their requests can wait past URLSession's timeout.
 test:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip LecternServerTests
+	$(SWIFT) test --skip-build --filter LecternServerTests
 	bash scripts/check-html.sh
 
 # The HTML report of SeedData rendered in headless Chromium (laptop and phone), checked to show its charts.
