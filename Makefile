@@ -28,7 +28,7 @@ check-html:
 	bash scripts/check-html.sh
 
 demo: release
-	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).train-lock
 	$(BIN) init --db $(DEMO_DB)
 	$(BIN) import creators SeedData/creators.csv --db $(DEMO_DB)
 	$(BIN) import courses SeedData/courses.csv --db $(DEMO_DB)
@@ -85,7 +85,7 @@ bench-quality: release
 
 # Real data: the OULAD subset (tools/oulad/README.md) converted, imported into ./oulad.db, trained and reported on.
 oulad: release
-	@rm -rf .build/oulad $(OULAD_DB) $(OULAD_DB)-wal $(OULAD_DB)-shm
+	@rm -rf .build/oulad $(OULAD_DB) $(OULAD_DB)-wal $(OULAD_DB)-shm $(OULAD_DB).train-lock
 	python3 tools/oulad/convert.py $(OULAD) .build/oulad
 	$(BIN) init --db $(OULAD_DB)
 	@for entity in creators courses users interactions; do \
@@ -98,4 +98,4 @@ oulad: release
 	$(BIN) report all --db $(OULAD_DB) --format html --out oulad-report.html
 
 clean:
-	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-report.html $(OULAD_DB) $(OULAD_DB)-wal $(OULAD_DB)-shm oulad-report.html
+	rm -rf .build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).train-lock demo-report.html $(OULAD_DB) $(OULAD_DB)-wal $(OULAD_DB)-shm $(OULAD_DB).train-lock oulad-report.html bench/out
