@@ -58,22 +58,33 @@ public struct ReportRollups {
         }
     }
 
+    /// Interaction ids folded per transaction: the first refresh of a large database folds every event,
+    /// and one transaction for all of them would hold the write lock for most of a minute at 20M events.
+    public static let idsPerTransaction: Int64 = 500_000
+
     /// Folds the interactions above the watermark into the rollup and moves the watermark to the newest
-    /// one, in one transaction.
+    /// one, `idsPerTransaction` ids per transaction (each moves the watermark with what it folded, so
+    /// the rollup is exact after every one, and writers in other processes get in between).
     /// - Returns: the ids folded in (0 when the rollup was current).
-    /// - Complexity: O(new events log new events): a rowid range scan, grouped, plus O(log rollup rows) per
+    /// - Complexity: O(new events log new events): rowid range scans, grouped, plus O(log rollup rows) per
     ///   (day, course) and (learner, month) touched.
     @discardableResult
-    public func refresh() throws -> Int64 {
+    public func refresh(idsPerTransaction: Int64 = ReportRollups.idsPerTransaction) throws -> Int64 {
         try withStoreErrors {
-            try db.transaction(.immediate) {
-                let from = try db.scalarInt(Self.watermark) ?? 0
-                let through = try db.scalarInt(Self.newestInteraction) ?? 0
-                guard through > from else { return 0 }
-                try db.run(Self.fold, [from, through])
-                try db.run(Self.foldMonthly, [from, through])
-                try db.run(Self.setWatermark, [through])
-                return through - from
+            var folded: Int64 = 0
+            while true {
+                let step = try db.transaction(.immediate) { () -> Int64 in
+                    let from = try db.scalarInt(Self.watermark) ?? 0
+                    let newest = try db.scalarInt(Self.newestInteraction) ?? 0
+                    guard newest > from else { return 0 }
+                    let through = min(newest, from + max(1, idsPerTransaction))
+                    try db.run(Self.fold, [from, through])
+                    try db.run(Self.foldMonthly, [from, through])
+                    try db.run(Self.setWatermark, [through])
+                    return through - from
+                }
+                guard step > 0 else { return folded }
+                folded += step
             }
         }
     }
