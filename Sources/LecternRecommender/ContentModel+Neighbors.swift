@@ -165,12 +165,12 @@ extension ContentModel {
         for t in 0..<s.touchedCount {
             let item = s.touched[t]
             let bound = s.scores[Int(item)]
-            if bound > 0 && !excluded.contains(item) { shortlist.insert(item, bound) }
+            if bound > 0 && shortlist.admits(item, bound) && !excluded.contains(item) { shortlist.insert(item, bound) }
         }
 
         // The shortlist scored exactly.
         var top = TopK(capacity: count)
-        var bestTerm: [Int32: Int32] = [:]
+        // Each shortlisted course's strongest named term, kept in the scratch (-1: none).
         for entry in shortlist.sortedDescending() {
             let item = Int(entry.index)
             var dot: Float = 0
@@ -185,11 +185,11 @@ extension ContentModel {
             }
             guard dot > 0 else { continue }
             top.insert(entry.index, Double(dot / norm))
-            if let strongest { bestTerm[entry.index] = strongest.0 }
+            s.because[item] = strongest?.0 ?? -1
         }
         return top.sortedDescending().map { entry in
-            let term = bestTerm[entry.index].map { vocabulary[Int($0)] }
-            return (entry.index, Float(entry.score), term.map { String($0.drop(while: { $0 != ":" }).dropFirst()) })
+            let term = s.because[Int(entry.index)]
+            return (entry.index, Float(entry.score), term >= 0 ? termLabels[Int(term)] : nil)
         }
     }
 }

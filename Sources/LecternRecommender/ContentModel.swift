@@ -34,6 +34,9 @@ public struct ContentModel: Sendable {
     let termIndex: [String: Int32]
     /// Whether each term is a `tag:` or `domain:` term (the ones a reason can name).
     let namedTerm: [Bool]
+    /// The name a reason shows for each named term (the tag or domain, without its prefix); made once
+    /// so that every learner's list shares the strings.
+    let termLabels: [String]
     /// Each course's squared vector length: 1, or 0 for a course with no terms.
     let selfSimilarity: [Float]
 
@@ -73,6 +76,7 @@ public struct ContentModel: Sendable {
         self.postings = weighted.transposed()
         self.termIndex = termIndex
         self.namedTerm = vocabulary.map { $0.hasPrefix("tag:") || $0.hasPrefix("domain:") }
+        self.termLabels = vocabulary.map { String($0.drop(while: { $0 != ":" }).dropFirst()) }
         self.selfSimilarity = (0..<weighted.rowCount).map { row in
             weighted.row(row).values.reduce(0) { $0 + $1 * $1 }
         }

@@ -119,7 +119,7 @@ public struct ItemKNNModel: Sendable, Equatable {
         for t in 0..<scratch.touchedCount {
             let item = scratch.touched[t]
             let score = scratch.scores[Int(item)]
-            if score > 0 && !excluded.contains(item) { top.insert(item, score) }
+            if score > 0 && top.admits(item, score) && !excluded.contains(item) { top.insert(item, score) }
         }
         return top.sortedDescending().map { ($0.index, Float($0.score), scratch.because[Int($0.index)]) }
     }

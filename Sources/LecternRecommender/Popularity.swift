@@ -8,6 +8,8 @@ public struct PopularityModel: Sendable, Equatable {
     public let ranked: [Int32]
     /// The same, split by `domains[i]` when the model was built with domains; empty otherwise.
     let rankedByDomain: [Int32: [Int32]]
+    /// Each course's place in `ranked` (Int32.max when it has no positive score).
+    let places: [Int32]
 
     /// Computes popularity from events; `domains[i]` is course i's domain index.
     ///
@@ -43,6 +45,9 @@ public struct PopularityModel: Sendable, Equatable {
             .sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
             .map { Int32($0) }
         self.ranked = ranked
+        var places = [Int32](repeating: .max, count: scores.count)
+        for (place, item) in ranked.enumerated() { places[Int(item)] = Int32(place) }
+        self.places = places
         var byDomain: [Int32: [Int32]] = [:]
         if let domains, domains.count == scores.count {
             for item in ranked { byDomain[domains[Int(item)], default: []].append(item) }
@@ -65,25 +70,27 @@ public struct PopularityModel: Sendable, Equatable {
         guard count > 0, let first = ranked.first else { return [] }
         let best = scores[Int(first)]
         var top = TopK(capacity: count)
-        var seen = Set<Int32>()
-        func take(_ list: [Int32]) {
+        // The overall ranking is read up to place `overallEnd`; a preferred course is on it and on its
+        // domain's ranking (domains' rankings share no course), so count it once.
+        var overallEnd = 0
+        func take(_ list: [Int32], overall: Bool) {
             var taken = 0
-            for item in list where !excluded.contains(item) {
+            for (place, item) in list.enumerated() where !excluded.contains(item) {
+                if overall { overallEnd = place + 1 }
                 let factor = preferred.contains(domains[Int(item)]) ? boost : 1.0
-                // A preferred course is on the overall ranking and on its domain's: count it once.
-                if seen.insert(item).inserted { top.insert(item, scores[Int(item)] / best * factor) }
+                if overall || Int(places[Int(item)]) >= overallEnd { top.insert(item, scores[Int(item)] / best * factor) }
                 taken += 1
                 if taken == count { break }
             }
         }
-        take(ranked)
+        take(ranked, overall: true)
         if rankedByDomain.isEmpty {
             if !preferred.isEmpty {
                 // Built without domains: read the whole ranking for the preferred ones.
-                take(ranked.filter { preferred.contains(domains[Int($0)]) })
+                take(ranked.filter { preferred.contains(domains[Int($0)]) }, overall: false)
             }
         } else {
-            for domain in preferred { take(rankedByDomain[domain] ?? []) }
+            for domain in preferred { take(rankedByDomain[domain] ?? [], overall: false) }
         }
         return top.sortedDescending()
     }

@@ -108,11 +108,11 @@ public struct RankingRules: Sendable, Equatable {
         guard count > 0 else { return [] }
         var pool: [Candidate] = []
         pool.reserveCapacity(candidates.count)
-        var seen = Set<Int32>()
+        let ownsAny = !learner.owned.isEmpty
         for var candidate in candidates {
             let item = Int(candidate.item)
-            guard item >= 0, item < facts.count, facts.available[item], !learner.owned.contains(candidate.item),
-                  candidate.score.isFinite, seen.insert(candidate.item).inserted else { continue }
+            guard item >= 0, item < facts.count, facts.available[item], candidate.score.isFinite,
+                  !(ownsAny && learner.owned.contains(candidate.item)) else { continue }
             let missing = facts.prerequisites[item].contains { !learner.owned.contains($0) }
             if missing {
                 if filterMissingPrerequisites { continue }
@@ -122,7 +122,11 @@ public struct RankingRules: Sendable, Equatable {
             }
             pool.append(candidate)
         }
-        pool.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
+        // A course proposed twice (no model does) is listed once, at its best place: the loop below
+        // skips a course already taken.
+        func ranksBefore(_ a: Candidate, _ b: Candidate) -> Bool { a.score != b.score ? a.score > b.score : a.item < b.item }
+        // Models hand their candidates over ranked; only a prerequisite penalty or a blend reorders them.
+        if zip(pool, pool.dropFirst()).contains(where: { ranksBefore($1, $0) }) { pool.sort(by: ranksBefore) }
 
         // The cross-domain pick: the best course from an untouched domain, weighed by crossover.
         var crossPick: Candidate?
@@ -154,8 +158,8 @@ public struct RankingRules: Sendable, Equatable {
         }
         func take(_ candidate: Candidate) {
             let item = Int(candidate.item)
-            perCreator[facts.creators[item], default: 0] += 1
-            perDomain[facts.domains[item], default: 0] += 1
+            if maxPerCreator != nil { perCreator[facts.creators[item], default: 0] += 1 }
+            if maxPerDomain != nil { perDomain[facts.domains[item], default: 0] += 1 }
             result.append(candidate)
         }
         while result.count < count {
@@ -185,25 +189,39 @@ public enum Blend {
     /// Each model's scores are divided by that model's best score for this learner, weighted and
     /// summed; a course's reason is the one from the model that contributed most to it.
     public static func combine(_ parts: [(weight: Double, candidates: [Candidate])]) -> [Candidate] {
-        var total: [Int32: (score: Double, best: Double, reason: Reason)] = [:]
-        for (weight, candidates) in parts where weight > 0 {
+        // Every contribution, then one sort by course to sum each course's (no hashing), then by score.
+        var contributions: [(item: Int32, part: Int, index: Int, contribution: Double)] = []
+        contributions.reserveCapacity(parts.reduce(0) { $0 + $1.candidates.count })
+        for (p, (weight, candidates)) in parts.enumerated() where weight > 0 {
             guard let top = candidates.map(\.score).max(), top > 0 else { continue }
-            for candidate in candidates where candidate.score > 0 {
-                let contribution = weight * candidate.score / top
-                if var entry = total[candidate.item] {
-                    entry.score += contribution
-                    if contribution > entry.best {
-                        entry.best = contribution
-                        entry.reason = candidate.reason
-                    }
-                    total[candidate.item] = entry
-                } else {
-                    total[candidate.item] = (contribution, contribution, candidate.reason)
-                }
+            for (c, candidate) in candidates.enumerated() where candidate.score > 0 {
+                contributions.append((candidate.item, p, c, weight * candidate.score / top))
             }
         }
-        return total.map { Candidate(item: $0.key, score: $0.value.score, reason: $0.value.reason) }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
+        // By course, then in the order the parts and their candidates came (the order a dictionary
+        // filled in would have seen them), so sums and the reason chosen on equal contributions match.
+        contributions.sort { $0.item != $1.item ? $0.item < $1.item : ($0.part, $0.index) < ($1.part, $1.index) }
+        // Each course's total and where its reason comes from, sorted as plain values; Candidates
+        // (whose reason may hold a string) are made once, in the final order.
+        var totals: [(item: Int32, score: Double, part: Int, index: Int)] = []
+        totals.reserveCapacity(contributions.count)
+        var i = 0
+        while i < contributions.count {
+            let item = contributions[i].item
+            var score = 0.0, best = -Double.infinity, part = 0, index = 0
+            while i < contributions.count && contributions[i].item == item {
+                let entry = contributions[i]
+                score += entry.contribution
+                if entry.contribution > best {
+                    best = entry.contribution
+                    (part, index) = (entry.part, entry.index)
+                }
+                i += 1
+            }
+            totals.append((item, score, part, index))
+        }
+        totals.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
+        return totals.map { Candidate(item: $0.item, score: $0.score, reason: parts[$0.part].candidates[$0.index].reason) }
     }
 
     /// How often learners who touched domain a also touched domain b, for every pair (a != b).

@@ -27,6 +27,12 @@ public struct TopK {
     /// The worst kept score (the bar a new entry must pass once full).
     public var threshold: Double { scores.first ?? -.infinity }
 
+    /// Whether `insert` would keep (index, score): cheap, to test before costlier checks.
+    @inline(__always)
+    public func admits(_ index: Int32, _ score: Double) -> Bool {
+        capacity > 0 && (indices.count < capacity || Self.worse(scores[0], indices[0], score, index))
+    }
+
     public mutating func insert(_ index: Int32, _ score: Double) {
         guard capacity > 0 else { return }
         if indices.count < capacity {

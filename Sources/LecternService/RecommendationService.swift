@@ -59,6 +59,7 @@ public struct RecommendationService {
         progress?(TrainingProgress(phase: "loading", done: 0, total: 1))
         let size = try TrainingResources.measure(db)
         try size.checkMemory()
+        let erasureMark = try RecommendationCache(db).erasureMark()
         let data = try TrainingMatrix.build(from: db, weights: options.weights)
         let (snapshot, catalog, events, matrix, now) = (data.snapshot, data.catalog, data.events, data.matrix, data.now)
         let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
@@ -146,7 +147,7 @@ public struct RecommendationService {
                                return wanted.map { algorithm in
                                    (lists[algorithm] ?? []).enumerated().map { rank, candidate in
                                        (userID: userID, rank: rank + 1, courseID: catalog.courses[Int(candidate.item)].id,
-                                        score: candidate.score, algorithm: algorithm.rawValue, reason: catalog.cachedReason(candidate.reason))
+                                        score: candidate.score, reason: catalog.cachedReason(candidate.reason))
                                    }
                                }
                            }) { block in
@@ -170,7 +171,7 @@ public struct RecommendationService {
                 runs[index].finishedAt = currentUnixTime()
             }
             progress?(TrainingProgress(phase: "activating", done: 0, total: 1))
-            runs = try cache.activate(runs)
+            runs = try cache.activate(runs, erasedAfter: erasureMark)
         } catch {
             for run in runs { try? cache.abandon(run.id) }
             throw error
@@ -268,6 +269,8 @@ public struct RecommendationService {
 
     /// Learners scored per block handed to `write`: bounds the lists held in memory.
     static let learnersPerBlock = 8_192
+    /// The first block is smaller, so that writing starts soon (nothing is written while it is computed).
+    static let firstBlock = 1_024
     /// Learners per unit of work on one core; also the block of the factor model's product.
     static let learnersPerChunk = 256
 
@@ -275,7 +278,7 @@ public struct RecommendationService {
     /// turned into rows by `rowsOf` there too; each block is handed to `write` (on the calling thread)
     /// while the next one is computed.
     /// - Complexity: O(rows x (history x K + pool)) plus, for ALS, O(rows x courses x factors) as a blocked product.
-    typealias Rows = [[(userID: Int64, rank: Int, courseID: Int64, score: Double, algorithm: String, reason: CachedReason)]]
+    typealias Rows = [[(userID: Int64, rank: Int, courseID: Int64, score: Double, reason: CachedReason)]]
 
     static func lists(_ recommender: HybridRecommender, algorithms: [Algorithm], profiles: [LearnerProfile], rows: [Int],
                             count: Int, progress: @escaping @Sendable (Int, Int) -> Void,
@@ -316,16 +319,20 @@ public struct RecommendationService {
             }
             return out
         }
-        // Compute block n + 1 while block n is written.
-        var start = 0
+        // Compute block n + 1 while block n is written. Nothing is written while the first block is
+        // computed, so it is small, and the blocks double up to `learnersPerBlock`.
+        var block = min(firstBlock, learnersPerBlock)
+        var end = min(rows.count, block)
         var pending: [Rows]? = nil
-        if !rows.isEmpty { pending = compute(rows[0..<min(rows.count, learnersPerBlock)]) }
+        if !rows.isEmpty { pending = compute(rows[0..<end]) }
         while let ready = pending {
-            start += learnersPerBlock
+            let start = end
+            block = min(block * 2, learnersPerBlock)
+            end = min(rows.count, start + block)
             let next = LockedBox<[Rows]>()
             let group = DispatchGroup()
             if start < rows.count {
-                let slice = rows[start..<min(rows.count, start + learnersPerBlock)]
+                let slice = rows[start..<end]
                 let work = UncheckedBox(compute)
                 DispatchQueue.global().async(group: group) { next.set(work.value(slice)) }
             }

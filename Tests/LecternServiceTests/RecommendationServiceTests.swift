@@ -138,7 +138,7 @@ struct CacheRefreshTests {
         var rowsDuring: Int64?
         var output = RunOutput(run: ModelRun(algorithm: "itemknn", parameters: "{}", learners: 0, courses: 0, interactions: 0,
                                              startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
-        output.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, "itemknn", CachedReason(text: "test"))]
+        output.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, CachedReason(text: "test"))]
         try RecommendationCache(f.db).save(output, now: { 0 }) {
             seenDuring = try reader.scalarInt(query)
             rowsDuring = try reader.scalarInt("SELECT count(*) FROM recommendations r JOIN active_models a ON a.run_id = r.run_id WHERE r.course_id = ?", [f.courses["x"]!])

@@ -33,7 +33,7 @@ struct TrainingWriteTests {
         let orphan = try cache.begin(ModelRun(algorithm: "itemknn", parameters: "{}", learners: 1, courses: 1, interactions: 1,
                                               startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         var rows = RunOutput(run: orphan)
-        rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, "itemknn", CachedReason(text: "left behind"))]
+        rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, CachedReason(text: "left behind"))]
         try cache.append(rows, to: orphan.id)
         #expect(try cache.activeRun(algorithm: "itemknn")?.id == first.id)
         #expect(try !cache.runs().contains { $0.id == orphan.id })
@@ -46,6 +46,63 @@ struct TrainingWriteTests {
         #expect(try cache.activeRun(algorithm: "itemknn")?.id == first.id)
     }
 
+    /// A learner forgotten while a run is written: rows written before the deletion go with the
+    /// learner (a trigger), rows written after it are removed when the run is activated, and the
+    /// note of the deletion is dropped once no run being written needs it.
+    @Test func aLearnerForgottenDuringTrainingIsNeverServed() throws {
+        let f = try ServiceFixture(file: true)
+        defer { Self.remove(f.path) }
+        let cache = RecommendationCache(f.db)
+        let (a, b) = (f.learners["a"]!, f.learners["b"]!)
+        let mark = try cache.erasureMark()
+        let run = try cache.begin(ModelRun(algorithm: "popular", parameters: "{}", learners: 2, courses: 1, interactions: 1,
+                                           startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+        var before = RunOutput(run: run)
+        before.recommendations = [(a, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt)), (b, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt))]
+        before.factors = [("user", a, [1, 2]), ("user", b, [3, 4])]
+        try cache.append(before, to: run.id)
+
+        _ = try LearnerRepository(f.db).forget(externalID: "a")
+        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 0)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?", [a]) == 0)
+
+        // The training read its data before the deletion and goes on writing the forgotten learner's rows.
+        var after = RunOutput(run: run)
+        after.recommendations = [(a, 2, f.courses["d"]!, 0.5, CachedReason(.lookedAt))]
+        after.factors = [("user", a, [5, 6])]
+        try cache.append(after, to: run.id)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 1)
+
+        try cache.activate([run], erasedAfter: mark)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 0)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?", [a]) == 0)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ? AND user_id = ?", [run.id, b]) == 1)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 0)
+        #expect(try cache.activeRun(algorithm: "popular")?.id == run.id)
+    }
+
+    /// A deletion noted while another run is still being written is kept for that run.
+    @Test func erasureNotesWaitForEveryRunBeingWritten() throws {
+        let f = try ServiceFixture(file: true)
+        defer { Self.remove(f.path) }
+        let cache = RecommendationCache(f.db)
+        let mark = try cache.erasureMark()
+        func begin() throws -> ModelRun {
+            try cache.begin(ModelRun(algorithm: "popular", parameters: "{}", learners: 1, courses: 1, interactions: 1,
+                                     startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+        }
+        let (first, second) = (try begin(), try begin())
+        _ = try LearnerRepository(f.db).forget(externalID: "a")
+        try cache.activate([first], erasedAfter: mark)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 1)
+        var late = RunOutput(run: second)
+        late.recommendations = [(f.learners["a"]!, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt))]
+        try cache.append(late, to: second.id)
+        try cache.activate([second], erasedAfter: mark)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [f.learners["a"]!]) == 0)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 0)
+    }
+
     @Test func pruningKeepsTheActiveRunAndDeletesInBatches() throws {
         let f = try ServiceFixture(file: true)
         defer { Self.remove(f.path) }
@@ -56,7 +113,7 @@ struct TrainingWriteTests {
                                                  startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
             // More rows than one deleting transaction takes.
             for user in 0..<(RecommendationCache.rowsPerTransaction / 10 + 7) {
-                for rank in 1...11 { output.recommendations.append((f.learners["a"]!, user * 11 + rank, f.courses["d"]!, 1, "popular", CachedReason(.lookedAt))) }
+                for rank in 1...11 { output.recommendations.append((f.learners["a"]!, user * 11 + rank, f.courses["d"]!, 1, CachedReason(.lookedAt))) }
             }
             last = try cache.save(output, now: { 0 })
         }

@@ -19,7 +19,7 @@ struct CachedReasonTests {
         for (index, reason) in reasons.enumerated() {
             let course = try makeCourse(in: db, slug: "c\(index)", creator: creator)
             courses.append(course.id)
-            output.recommendations.append((learner.id, index + 1, course.id, 1 - Double(index) / 100, "hybrid", reason))
+            output.recommendations.append((learner.id, index + 1, course.id, 1 - Double(index) / 100, reason))
         }
         try RecommendationCache(db).save(output, now: { 0 })
         let served = try RecommendationCache(db).recommendations(userID: learner.id, algorithm: "hybrid", limit: 50)

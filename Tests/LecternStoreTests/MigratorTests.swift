@@ -128,6 +128,37 @@ struct MigratorTests {
         #expect(try db.scalarInt("PRAGMA application_id") == 0)
     }
 
+    @Test("migration 11 keeps every cached list, neighbour and reason, and deleting a learner still clears their lists")
+    func leanCacheKeepsRows() throws {
+        let db = try Connection.inMemory()
+        try db.execute("PRAGMA foreign_keys = ON")
+        try Migrator(migrations: Migration.embedded.filter { $0.version <= 10 }).migrate(db, now: 100)
+        try db.execute("""
+            INSERT INTO creators (id, name, revenue_share, created_at) VALUES (1, 'C', 0.7, 0);
+            INSERT INTO courses (id, slug, title, creator_id, domain, difficulty, format, price_minor, currency, status, created_at, updated_at)
+            VALUES (1, 'x', 'Course X', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0),
+                   (2, 'y', 'Course Y', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0);
+            INSERT INTO users (id, external_id, created_at) VALUES (1, 'u1', 0), (2, 'u2', 0);
+            INSERT INTO model_runs (id, algorithm, learners, courses, interactions, started_at, finished_at) VALUES (7, 'itemknn', 2, 2, 0, 0, 0);
+            INSERT INTO active_models (algorithm, run_id) VALUES ('itemknn', 7);
+            INSERT INTO recommendations (run_id, user_id, rank, course_id, score, algorithm, reason, reason_kind, reason_course, reason_term)
+            VALUES (7, 1, 1, 2, 0.9, 'itemknn', '', 2, 1, NULL), (7, 2, 1, 1, 0.8, 'itemknn', 'an old sentence', NULL, NULL, NULL);
+            INSERT INTO course_neighbors (run_id, course_id, rank, neighbor_id, score) VALUES (7, 1, 1, 2, 0.5);
+            """)
+        try Migrator().migrate(db, now: 200)
+        let rows = try db.query("SELECT user_id, course_id, score, algorithm, reason FROM current_recommendations ORDER BY user_id") {
+            "\($0.int(0)) \($0.int(1)) \($0.double(2)) \($0.text(3)) \($0.text(4))"
+        }
+        #expect(rows == ["1 2 0.9 itemknn learners who took Course X also took this", "2 1 0.8 itemknn an old sentence"])
+        #expect(try db.scalarInt("SELECT count(*) FROM course_neighbors WHERE run_id = 7") == 1)
+        try db.execute("DELETE FROM users WHERE id = 1")
+        #expect(try db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = 1") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM cache_erasures WHERE entity = 'user' AND entity_id = 1") == 1)
+        try db.execute("DELETE FROM active_models; DELETE FROM model_runs WHERE id = 7")
+        #expect(try db.scalarInt("SELECT count(*) FROM recommendations") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM course_neighbors") == 0)
+    }
+
     @Test("an upgrade applies only the new migration")
     func upgrade() throws {
         let db = try Connection.inMemory()

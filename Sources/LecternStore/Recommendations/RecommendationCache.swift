@@ -64,8 +64,8 @@ public struct RunOutput: Sendable {
     public var run: ModelRun
     /// (course, rank, neighbour, score)
     public var neighbors: [(courseID: Int64, rank: Int, neighborID: Int64, score: Double)] = []
-    /// (learner, rank, course, score, algorithm, reason)
-    public var recommendations: [(userID: Int64, rank: Int, courseID: Int64, score: Double, algorithm: String, reason: CachedReason)] = []
+    /// (learner, rank, course, score, reason); the algorithm is the run's.
+    public var recommendations: [(userID: Int64, rank: Int, courseID: Int64, score: Double, reason: CachedReason)] = []
     /// (course, score, rank in its domain)
     public var popularity: [(courseID: Int64, score: Double, domainRank: Int)] = []
     /// (entity, id, float32 vector)
@@ -95,11 +95,22 @@ public struct RecommendationCache {
                                 write_seconds, started_at, finished_at, data_until, last_interaction_id, state)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'writing')
         """
-    static let insertNeighbor = "INSERT INTO course_neighbors (run_id, course_id, rank, neighbor_id, score) VALUES (?, ?, ?, ?, ?)"
-    static let insertRecommendation = """
-        INSERT INTO recommendations (run_id, user_id, rank, course_id, score, algorithm, reason, reason_kind, reason_course, reason_term)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// Rows per INSERT statement when a run is written: one statement step per row cost more than
+    /// SQLite's insert itself.
+    static let rowsPerStatement = 16
+    /// An INSERT of `rows` rows of `columns` columns, numbered parameters row by row.
+    static func insert(into table: String, _ columns: [String], rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+    static let neighborColumns = ["run_id", "course_id", "rank", "neighbor_id", "score"]
+    static let recommendationColumns = ["run_id", "user_id", "rank", "course_id", "score", "reason_kind", "reason_course",
+                                        "reason_term", "reason"]
+    static let insertNeighbor = insert(into: "course_neighbors", neighborColumns, rows: 1)
+    static let insertNeighbors = insert(into: "course_neighbors", neighborColumns, rows: rowsPerStatement)
+    static let insertRecommendation = insert(into: "recommendations", recommendationColumns, rows: 1)
+    static let insertRecommendations = insert(into: "recommendations", recommendationColumns, rows: rowsPerStatement)
     static let insertPopularity = "INSERT INTO course_popularity (run_id, course_id, score, domain_rank) VALUES (?, ?, ?, ?)"
     static let insertFactors = "INSERT INTO model_factors (run_id, entity, entity_id, factors) VALUES (?, ?, ?, ?)"
     static let activate = """
@@ -118,24 +129,34 @@ public struct RecommendationCache {
         UNION
         SELECT id FROM model_runs WHERE state = 'writing' AND id < ?3 AND id NOT IN (SELECT run_id FROM active_models)
         """
-    /// Deletes up to `?2` cached rows of run `?1` from one table (the tables are keyed by run first).
-    static let deleteRunRows = [
-        """
-        DELETE FROM recommendations WHERE (run_id, user_id, rank) IN
-            (SELECT run_id, user_id, rank FROM recommendations WHERE run_id = ?1 LIMIT ?2)
-        """,
-        """
-        DELETE FROM course_neighbors WHERE (run_id, course_id, rank) IN
-            (SELECT run_id, course_id, rank FROM course_neighbors WHERE run_id = ?1 LIMIT ?2)
-        """,
-        """
-        DELETE FROM model_factors WHERE (run_id, entity, entity_id) IN
-            (SELECT run_id, entity, entity_id FROM model_factors WHERE run_id = ?1 LIMIT ?2)
-        """,
-        """
-        DELETE FROM course_popularity WHERE (run_id, course_id) IN
-            (SELECT run_id, course_id FROM course_popularity WHERE run_id = ?1 LIMIT ?2)
-        """,
+    /// One table's rows of a run, deleted a key range at a time: `boundary` finds the key `?2` rows
+    /// into run `?1`'s rows (in key order), `deleteBelow` deletes the run's rows before that key and
+    /// `deleteAll` the run's last rows. A range delete walks the key in order, several times faster
+    /// than deleting rows picked one by one.
+    struct RunRows {
+        let keyColumns: Int
+        let boundary: String
+        let deleteBelow: String
+        let deleteAll: String
+
+        /// `key`: the primary key's columns after `run_id` (and after `within`'s column, which narrows
+        /// the rows to one value of it: model_factors' entity).
+        init(table: String, key: [String], within: String = "") {
+            let run = "run_id = ?1" + (within.isEmpty ? "" : " AND \(within)")
+            let columns = key.joined(separator: ", ")
+            let values = (0..<key.count).map { "?\($0 + 2)" }.joined(separator: ", ")
+            keyColumns = key.count
+            boundary = "SELECT \(columns) FROM \(table) WHERE \(run) ORDER BY \(columns) LIMIT 1 OFFSET ?2"
+            deleteBelow = "DELETE FROM \(table) WHERE \(run) AND (\(columns)) < (\(values))"
+            deleteAll = "DELETE FROM \(table) WHERE \(run)"
+        }
+    }
+    static let runRows = [
+        RunRows(table: "recommendations", key: ["user_id", "rank"]),
+        RunRows(table: "course_neighbors", key: ["course_id", "rank"]),
+        RunRows(table: "model_factors", key: ["entity_id"], within: "entity = 'user'"),
+        RunRows(table: "model_factors", key: ["entity_id"], within: "entity = 'course'"),
+        RunRows(table: "course_popularity", key: ["course_id"]),
     ]
     static let deleteRun = "DELETE FROM model_runs WHERE id = ? AND id NOT IN (SELECT run_id FROM active_models)"
     static let runColumns = """
@@ -149,7 +170,7 @@ public struct RecommendationCache {
     /// The storefront query: a learner's current list from one algorithm, without courses bought,
     /// enrolled in or completed since training and without courses taken off sale since.
     public static let storefrontQuery = """
-        SELECT r.rank, r.course_id, c.slug, c.title, r.score, r.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
+        SELECT r.rank, r.course_id, c.slug, c.title, r.score, a.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
         FROM active_models a
         JOIN recommendations r ON r.run_id = a.run_id AND r.user_id = ?2
         JOIN courses c ON c.id = r.course_id AND c.status = 'published'
@@ -182,10 +203,12 @@ public struct RecommendationCache {
     }
 
     /// Rows written (or deleted) per transaction at most while a run is written or pruned.
-    public static let rowsPerTransaction = 20_000
+    public static let rowsPerTransaction = 100_000
     /// And the longest a transaction of those keeps the write lock: `lectern record` and HTTP writes
     /// wait at most about this long, far below the 5 s busy timeout.
     public static let writeLockHold = Duration.milliseconds(100)
+    /// Rows pruned per transaction at most; a range delete costs a fraction of an insert.
+    static let rowsPerPruningTransaction = 200_000
 
     /// Writes a run's cache and makes it the active one for its algorithm; prunes old runs.
     ///
@@ -198,6 +221,7 @@ public struct RecommendationCache {
     @discardableResult
     public func save(_ output: RunOutput, now: () -> Double, beforeCommit: (() throws -> Void)? = nil) throws -> ModelRun {
         let started = now()
+        let mark = try erasureMark()
         var run = try begin(output.run)
         do {
             try append(output, to: run.id)
@@ -207,7 +231,7 @@ public struct RecommendationCache {
         }
         run.writeSeconds = now() - started
         do {
-            run = try activate([run], beforeCommit: beforeCommit)[0]
+            run = try activate([run], erasedAfter: mark, beforeCommit: beforeCommit)[0]
         } catch {
             try? abandon(run.id)
             throw error
@@ -237,25 +261,24 @@ public struct RecommendationCache {
         try withStoreErrors {
             defer { batch.end() }
             if !output.neighbors.isEmpty {
-                let s = try db.cached(Self.insertNeighbor)
-                for row in output.neighbors {
-                    try batch.row(s) {
-                        try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.rank)
-                        try s.bind(4, row.neighborID); try s.bind(5, row.score)
-                    }
+                let one = try db.cached(Self.insertNeighbor), many = try db.cached(Self.insertNeighbors)
+                try batch.rows(output.neighbors, one: one, many: many, per: Self.rowsPerStatement) { s, offset, row in
+                    try s.bind(offset + 1, runID); try s.bind(offset + 2, row.courseID); try s.bind(offset + 3, row.rank)
+                    try s.bind(offset + 4, row.neighborID); try s.bind(offset + 5, row.score)
                 }
             }
             if !output.recommendations.isEmpty {
-                let s = try db.cached(Self.insertRecommendation)
-                for row in output.recommendations {
-                    try batch.row(s) {
-                        try s.bind(1, runID); try s.bind(2, row.userID); try s.bind(3, row.rank)
-                        try s.bind(4, row.courseID); try s.bind(5, row.score)
-                        try s.bind(6, row.algorithm); try s.bind(7, row.reason.text)
-                        if let kind = row.reason.kind { try s.bind(8, kind.rawValue) } else { try s.bindNull(8) }
-                        if let course = row.reason.courseID { try s.bind(9, course) } else { try s.bindNull(9) }
-                        if let term = row.reason.term { try s.bind(10, term) } else { try s.bindNull(10) }
+                let one = try db.cached(Self.insertRecommendation), many = try db.cached(Self.insertRecommendations)
+                try batch.rows(output.recommendations, one: one, many: many, per: Self.rowsPerStatement) { s, offset, row in
+                    try s.bind(offset + 1, runID); try s.bind(offset + 2, row.userID); try s.bind(offset + 3, row.rank)
+                    try s.bind(offset + 4, row.courseID); try s.bind(offset + 5, row.score)
+                    if let kind = row.reason.kind {
+                        try s.bind(offset + 6, kind.rawValue); try s.bindNull(offset + 9)
+                    } else {
+                        try s.bindNull(offset + 6); try s.bind(offset + 9, row.reason.text)
                     }
+                    if let course = row.reason.courseID { try s.bind(offset + 7, course) } else { try s.bindNull(offset + 7) }
+                    if let term = row.reason.term { try s.bind(offset + 8, term) } else { try s.bindNull(offset + 8) }
                 }
             }
             if !output.popularity.isEmpty {
@@ -279,13 +302,48 @@ public struct RecommendationCache {
         }
     }
 
+    /// The newest learner or course deletion noted so far (0 for none). Read it before reading the data
+    /// a run is trained on and pass it to `activate`, which removes the run's rows for anything deleted since.
+    public func erasureMark() throws -> Int64 {
+        try withStoreErrors { try db.scalarInt(Self.lastErasure) ?? 0 }
+    }
+
+    static let lastErasure = "SELECT coalesce(max(seq), 0) FROM cache_erasures"
+    static let erasuresAfter = "SELECT entity, entity_id FROM cache_erasures WHERE seq > ? ORDER BY seq"
+    static let eraseUser = [
+        "DELETE FROM recommendations WHERE run_id = ?1 AND user_id = ?2",
+        "DELETE FROM model_factors WHERE run_id = ?1 AND entity = 'user' AND entity_id = ?2",
+    ]
+    static let eraseCourse = [
+        "DELETE FROM recommendations WHERE run_id = ?1 AND course_id = ?2",
+        "DELETE FROM course_neighbors WHERE run_id = ?1 AND (course_id = ?2 OR neighbor_id = ?2)",
+        "DELETE FROM course_popularity WHERE run_id = ?1 AND course_id = ?2",
+        "DELETE FROM model_factors WHERE run_id = ?1 AND entity = 'course' AND entity_id = ?2",
+    ]
+    /// Notes no run being written can need any more: every run still 'writing' is being activated.
+    static let dropErasures = """
+        DELETE FROM cache_erasures WHERE seq <= ?1
+          AND NOT EXISTS (SELECT 1 FROM model_runs WHERE state = 'writing')
+        """
+
     /// Marks the 'writing' runs ready and makes each the active run of its algorithm, all in one
     /// short transaction: the swap holds the write lock for milliseconds, whatever the runs' size.
+    ///
+    /// Rows a run gained for a learner or course deleted after `mark` (see `erasureMark()`) are
+    /// removed first, in the same transaction: a forgotten learner is never served, however the
+    /// deletion and the training interleaved.
     /// - Throws: `StoreError(.conflict)` when a run is no longer 'writing' (pruned as abandoned).
     @discardableResult
-    public func activate(_ runs: [ModelRun], beforeCommit: (() throws -> Void)? = nil) throws -> [ModelRun] {
+    public func activate(_ runs: [ModelRun], erasedAfter mark: Int64,
+                         beforeCommit: (() throws -> Void)? = nil) throws -> [ModelRun] {
         try withStoreErrors {
             try db.transaction(.immediate) {
+                let erasures = try db.query(Self.erasuresAfter, [mark]) { ($0.text(0), $0.int64(1)) }
+                for run in runs {
+                    for (entity, id) in erasures {
+                        for sql in entity == "user" ? Self.eraseUser : Self.eraseCourse { try db.run(sql, [run.id, id]) }
+                    }
+                }
                 var out: [ModelRun] = []
                 for var run in runs {
                     run.finishedAt = max(run.finishedAt, run.startedAt)
@@ -296,6 +354,7 @@ public struct RecommendationCache {
                     try db.run(Self.activate, [run.algorithm, run.id])
                     out.append(run)
                 }
+                try db.run(Self.dropErasures, [try db.scalarInt(Self.lastErasure) ?? 0])
                 try beforeCommit?()
                 return out
             }
@@ -320,19 +379,25 @@ public struct RecommendationCache {
 
     private func deleteRows(of runID: Int64) throws {
         try withStoreErrors {
-            for sql in Self.deleteRunRows {
+            for table in Self.runRows {
                 // Start small and grow while a batch stays well inside the hold time.
                 var limit = 1_000
                 while true {
                     let start = ContinuousClock.now
-                    let deleted = try db.transaction(.immediate) { () -> Int in
-                        try db.run(sql, [runID, limit])
-                        return db.changes
+                    let finished = try db.transaction(.immediate) { () -> Bool in
+                        guard let below = try db.queryFirst(table.boundary, [runID, limit], row: { row in
+                            (0..<table.keyColumns).map { row.int64($0) }
+                        }) else {
+                            try db.run(table.deleteAll, [runID])
+                            return true
+                        }
+                        try db.run(table.deleteBelow, [runID] + below)
+                        return false
                     }
                     Self.letWaitingWritersIn()
-                    if deleted < limit { break }
+                    if finished { break }
                     let took = ContinuousClock.now - start
-                    if took * 2 < Self.writeLockHold { limit = min(limit * 2, Self.rowsPerTransaction) }
+                    if took * 2 < Self.writeLockHold { limit = min(limit * 2, Self.rowsPerPruningTransaction) }
                     else if took > Self.writeLockHold { limit = max(limit / 2, 100) }
                 }
             }
@@ -363,6 +428,30 @@ public struct RecommendationCache {
         var began = ContinuousClock.now
 
         mutating func row(_ statement: Statement, bind: () throws -> Void) throws {
+            try rows(statement, count: 1, bind: bind)
+        }
+
+        /// Inserts `rows`, `per` at a time through `many` (whose parameters are `per` rows of
+        /// `bind`'s, one after another) and the rest one at a time through `one`.
+        mutating func rows<Row>(_ rows: [Row], one: Statement, many: Statement, per: Int,
+                                bind: (Statement, Int, Row) throws -> Void) throws {
+            let columns = one.parameterCount
+            var start = 0
+            while start < rows.count {
+                if rows.count - start >= per {
+                    try self.rows(many, count: per) {
+                        for i in 0..<per { try bind(many, i * columns, rows[start + i]) }
+                    }
+                    start += per
+                } else {
+                    try row(one) { try bind(one, 0, rows[start]) }
+                    start += 1
+                }
+            }
+        }
+
+        /// One statement inserting `count` rows.
+        mutating func rows(_ statement: Statement, count: Int, bind: () throws -> Void) throws {
             if !open && !nested {
                 try db.execute("BEGIN IMMEDIATE TRANSACTION")
                 open = true
@@ -370,8 +459,9 @@ public struct RecommendationCache {
             }
             try bind()
             try statement.execute()
-            rows += 1
-            if rows >= limit || (rows % 128 == 0 && ContinuousClock.now - began > RecommendationCache.writeLockHold) {
+            let before = rows
+            rows += count
+            if rows >= limit || (rows / 128 != before / 128 && ContinuousClock.now - began > RecommendationCache.writeLockHold) {
                 try commit()
             }
         }

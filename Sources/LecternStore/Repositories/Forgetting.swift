@@ -35,9 +35,9 @@ extension LearnerRepository {
                 summary.moneyEventsAnonymized = try count("SELECT count(*) FROM interactions WHERE user_id = ? AND kind IN ('purchase', 'refund')")
                 summary.interactionsDeleted = try count("SELECT count(*) FROM interactions WHERE user_id = ? AND kind NOT IN ('purchase', 'refund')")
                 summary.interestsDeleted = try count("SELECT count(*) FROM user_interests WHERE user_id = ?")
-                summary.cachedRecommendationsDeleted = try count("SELECT count(*) FROM recommendations WHERE user_id = ?")
+                summary.cachedRecommendationsDeleted = try count("SELECT count(*) FROM recommendations WHERE run_id IN (SELECT id FROM model_runs) AND user_id = ?")
                 summary.impressionsDeleted = try count("SELECT count(*) FROM impressions WHERE user_id = ?")
-                summary.factorsDeleted = try count("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?")
+                summary.factorsDeleted = try count("SELECT count(*) FROM model_factors WHERE run_id IN (SELECT id FROM model_runs) AND entity = 'user' AND entity_id = ?")
                 summary.segmentAssignmentsDeleted = try count("SELECT count(*) FROM user_segments WHERE user_id = ?")
                 if summary.moneyEventsAnonymized > 0 {
                     let anonymous = try anonymousLearnerID()
@@ -46,8 +46,8 @@ extension LearnerRepository {
                         WHERE user_id = ? AND kind IN ('purchase', 'refund')
                         """, [anonymous, id])
                 }
-                try db.run("DELETE FROM model_factors WHERE entity = 'user' AND entity_id = ?", [id])
-                // Cascades to the remaining interactions, interests, cached lists, impressions and segment.
+                // Cascades to the remaining interactions, interests, impressions and segment; a trigger
+                // (migration 11) removes the cached lists and factors.
                 try db.run("DELETE FROM users WHERE id = ?", [id])
                 return summary
             }
