@@ -163,7 +163,7 @@ struct LecternAPI: Sendable {
             var at = now
             if let text = input.at {
                 guard let time = Timestamp.parse(text) else {
-                    throw APIError.badRequest(prefix + "'at' must be a time such as 2025-03-01T09:30:00Z or Unix seconds, got '\(text)'")
+                    throw APIError.badRequest(prefix + "'at' must be a time such as 2025-03-01T09:30:00Z or Unix seconds, \(Timestamp.rangeDescription), got '\(text)'")
                 }
                 at = time
             }

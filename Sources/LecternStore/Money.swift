@@ -1,7 +1,14 @@
 /// Exact money: prices and amounts are integers in the currency's minor unit (4990 is 49.90).
 public enum Money {
+    /// The largest price or amount Lectern stores: 10^12 minor units (ten billion in a currency of
+    /// cents). Sums of them fit in 64 bits for nine million events; reports sum in SQL, which fails
+    /// with an error rather than wrapping.
+    public static let maxMinor: Int64 = 1_000_000_000_000
+    /// The limit in words, for error messages.
+    public static let maxDescription = "at most 10000000000.00 (10^12 minor units)"
+
     /// Parses `49`, `49.9` or `49.90` into minor units (4990), exactly; nil when the text is not a
-    /// non-negative amount with at most two decimals, or does not fit.
+    /// non-negative amount with at most two decimals, or is over `maxMinor`.
     public static func parse(_ text: String) -> Int64? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
@@ -16,7 +23,7 @@ public enum Money {
         let (product, overflow) = whole.multipliedReportingOverflow(by: 100)
         guard !overflow else { return nil }
         let (sum, overflowAgain) = product.addingReportingOverflow(cents)
-        return overflowAgain ? nil : sum
+        return overflowAgain || sum > maxMinor ? nil : sum
     }
 
     /// Formats minor units as `49.90` (and `-39.98` below zero).

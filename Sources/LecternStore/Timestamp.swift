@@ -9,8 +9,17 @@ public func currentUnixTime() -> Int64 {
 ///
 /// Hand-written because import parses millions of them: `DateFormatter` is far too slow.
 public enum Timestamp {
-    /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (UTC),
-    /// or plain Unix seconds. Returns nil for anything else.
+    /// The first time Lectern stores: 1970-01-01T00:00:00Z.
+    public static let earliest: Int64 = 0
+    /// The last time Lectern stores: 9999-12-31T23:59:59Z.
+    public static let latest: Int64 = 253_402_300_799
+    /// Every time Lectern stores lies here: parsing refuses the rest, and the schema too (migration 12).
+    public static let range = earliest...latest
+    /// The range in words, for error messages.
+    public static let rangeDescription = "between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z"
+
+    /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` (at most 14 hours) or no
+    /// zone (UTC), or plain Unix seconds. Returns nil for anything else and for a time outside `range`.
     public static func parse(_ text: String) -> Int64? {
         var text = text
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
@@ -18,6 +27,11 @@ public enum Timestamp {
 
     /// Parses UTF-8 bytes; see `parse(_:)`.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard let seconds = parseAnyTime(bytes), range.contains(seconds) else { return nil }
+        return seconds
+    }
+
+    private static func parseAnyTime(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         let n = bytes.count
         guard n > 0 else { return nil }
         func digit(_ i: Int) -> Int? {
@@ -72,11 +86,11 @@ public enum Timestamp {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
             return i + 1 == n ? seconds : nil
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard let zoneHour = number(i + 1, 2) else { return nil }
+            guard let zoneHour = number(i + 1, 2), zoneHour <= 14 else { return nil }
             var zoneMinute = 0
             if i + 3 < n {
                 let at = bytes[i + 3] == UInt8(ascii: ":") ? i + 4 : i + 3
-                guard let m = number(at, 2), at + 2 == n else { return nil }
+                guard let m = number(at, 2), m < 60, at + 2 == n else { return nil }
                 zoneMinute = m
             } else if i + 3 != n {
                 return nil
@@ -88,8 +102,10 @@ public enum Timestamp {
         }
     }
 
-    /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+    /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`; a time outside `range` (only a database
+    /// written before migration 12 could hold one) as its plain seconds, never a trap.
     public static func format(_ seconds: Int64) -> String {
+        guard range.contains(seconds) else { return String(seconds) }
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = Int(seconds - days * 86_400)
         let (y, m, d) = civilFromDays(days)

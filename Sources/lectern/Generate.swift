@@ -42,7 +42,7 @@ extension Lectern {
                 throw CommandFailure(error.description)
             } catch {
                 progress.finish()
-                throw CommandFailure("cannot write into '\(out)': \(error.localizedDescription)")
+                throw CommandFailure.io("cannot write into '\(out)': \(error.localizedDescription)")
             }
             progress.finish()
             let seconds = Date().timeIntervalSince(started)

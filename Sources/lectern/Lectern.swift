@@ -43,7 +43,7 @@ enum Main {
         } catch let error as StoreError {
             fail(error.message, code: exitCode(for: error))
         } catch let error as CommandFailure {
-            fail(error.message, code: 1)
+            fail(error.message, code: error.code)
         } catch let error as RecommenderError {
             fail(error.description, code: 4)
         } catch let error as FactorModelError {
@@ -95,5 +95,13 @@ enum Main {
 /// A failure found by the command line itself, printed as `error: message`.
 struct CommandFailure: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// The exit status: 4 (invalid input) unless said otherwise, as the README lists them.
+    let code: Int32
+    init(_ message: String, code: Int32 = 4) {
+        self.message = message
+        self.code = code
+    }
+
+    /// A file or folder that cannot be written or created: exit 8.
+    static func io(_ message: String) -> CommandFailure { CommandFailure(message, code: 8) }
 }

@@ -51,7 +51,7 @@ func parseMinorUnits(_ text: String, what: String = "price") throws -> Int64 {
 /// Parses a time given on the command line (`2025-03-01`, `2025-03-01T09:30:00Z`, Unix seconds).
 func parseTime(_ text: String, option: String) throws -> Int64 {
     guard let time = Timestamp.parse(text) else {
-        throw CommandFailure("invalid \(option) '\(text)': use a time such as 2025-03-01 or 2025-03-01T09:30:00Z")
+        throw CommandFailure("invalid \(option) '\(text)': use a time such as 2025-03-01 or 2025-03-01T09:30:00Z, \(Timestamp.rangeDescription)")
     }
     return time
 }

@@ -117,11 +117,11 @@ extension Lectern {
             // Written beside the target and renamed, so a failure leaves no partial file.
             let temporary = out + ".\(getpid()).tmp"
             guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-                throw CommandFailure("cannot write '\(out)'")
+                throw CommandFailure.io("cannot write '\(out)'")
             }
             if rename(temporary, out) != 0 {
                 unlink(temporary)
-                throw CommandFailure("cannot write '\(out)': \(String(cString: strerror(errno)))")
+                throw CommandFailure.io("cannot write '\(out)': \(String(cString: strerror(errno)))")
             }
             print(kind == .all ? "Wrote every report to \(out)" : "Wrote the \(kind.rawValue) report to \(out)")
         }

@@ -76,7 +76,7 @@ extension Lectern {
             } catch let error as StoreError {
                 throw error
             } catch {
-                throw CommandFailure("cannot serve on \(host):\(port): \(error)")
+                throw CommandFailure.io("cannot serve on \(host):\(port): \(error)")
             }
             print("lectern serve: stopped")
         }
@@ -110,13 +110,13 @@ extension Lectern {
             let runs = try algorithms.compactMap { try cache.activeRun(algorithm: $0.rawValue) }
             guard !runs.isEmpty else {
                 let which = algorithm.map { "no trained \($0.rawValue) model" } ?? "no trained model"
-                throw CommandFailure("\(which) in \(database.path): run `lectern train`")
+                throw CommandFailure("\(which) in \(database.path): run `lectern train`", code: 1)
             }
             let now = currentUnixTime()
             let stale = runs.filter { now - $0.finishedAt > limit }
             if !stale.isEmpty {
                 let list = stale.map { "\($0.algorithm) is \(formatDuration(now - $0.finishedAt)) old" }.joined(separator: ", ")
-                throw CommandFailure("stale cache in \(database.path): \(list) (more than \(maxCacheAge))")
+                throw CommandFailure("stale cache in \(database.path): \(list) (more than \(maxCacheAge))", code: 1)
             }
             let ages = runs.map { "\($0.algorithm) \(formatDuration(now - $0.finishedAt))" }.joined(separator: ", ")
             print("ok: \(database.path) answers; cache ages: \(ages)")

@@ -78,7 +78,7 @@ extension Lectern {
                 do {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 } catch {
-                    throw CommandFailure("cannot create '\(directory)': \(error.localizedDescription)")
+                    throw CommandFailure.io("cannot create '\(directory)': \(error.localizedDescription)")
                 }
                 let creators = try exporter.exportCreators(to: "\(directory)/creators.\(format.rawValue)", format: format)
                 let courses = try exporter.exportCourses(to: "\(directory)/courses.\(format.rawValue)", format: format)

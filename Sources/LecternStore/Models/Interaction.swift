@@ -46,6 +46,9 @@ public struct Interaction: Sendable, Equatable, Codable {
 
     /// Checks the rules the schema also enforces, with messages a person can act on.
     public func validate() throws {
+        guard Timestamp.range.contains(occurredAt) else {
+            throw StoreError.invalid("an event's time must be \(Timestamp.rangeDescription), got \(occurredAt)")
+        }
         switch kind {
         case .rate:
             guard let value, (1...5).contains(value) else {
@@ -54,6 +57,9 @@ public struct Interaction: Sendable, Equatable, Codable {
         case .purchase, .refund:
             guard let value else { throw StoreError.invalid("a \(kind.rawValue) needs an amount") }
             guard value >= 0 else { throw StoreError.invalid("a \(kind.rawValue) amount cannot be negative, got \(value)") }
+            guard value <= Money.maxMinor else {
+                throw StoreError.invalid("a \(kind.rawValue) amount must be \(Money.maxDescription), got \(value) minor units")
+            }
         default:
             if value != nil { throw StoreError.invalid("a \(kind.rawValue) carries no value") }
         }

@@ -268,12 +268,19 @@ public struct CourseRepository {
         guard course.priceMinor >= 0 else {
             throw StoreError.invalid("price cannot be negative, got \(course.priceMinor)")
         }
+        guard course.priceMinor <= Money.maxMinor else {
+            throw StoreError.invalid("a price must be \(Money.maxDescription), got \(course.priceMinor) minor units")
+        }
+        guard course.createdAt == 0 || Timestamp.range.contains(course.createdAt),
+              course.updatedAt == 0 || Timestamp.range.contains(course.updatedAt) else {
+            throw StoreError.invalid("a course's times must be \(Timestamp.rangeDescription)")
+        }
         course.currency = course.currency.uppercased()
         guard course.currency.count == 3, course.currency.allSatisfy({ $0 >= "A" && $0 <= "Z" }) else {
             throw StoreError.invalid("currency must be a 3-letter code such as USD, got '\(course.currency)'")
         }
-        guard course.hours.isFinite, course.hours >= 0 else {
-            throw StoreError.invalid("hours cannot be negative, got \(course.hours)")
+        guard course.hours.isFinite, course.hours >= 0, course.hours <= 100_000 else {
+            throw StoreError.invalid("hours must be between 0 and 100000, got \(course.hours)")
         }
         guard (2...8).contains(course.language.count) else {
             throw StoreError.invalid("language must be a code such as en or zh-Hans, got '\(course.language)'")

@@ -125,6 +125,9 @@ public struct LearnerRepository {
     }
 
     func validate(_ learner: inout Learner) throws {
+        guard learner.createdAt == 0 || Timestamp.range.contains(learner.createdAt) else {
+            throw StoreError.invalid("a learner's creation time must be \(Timestamp.rangeDescription), got \(learner.createdAt)")
+        }
         learner.externalID = learner.externalID.trimmingCharacters(in: .whitespaces)
         guard !learner.externalID.isEmpty, learner.externalID.utf8.count <= 120 else {
             throw StoreError.invalid("a learner needs an external id of 1 to 120 characters")

@@ -33,10 +33,10 @@ public struct ExternalInteractions: Sendable {
             if let text = record.text(.timestamp) {
                 if let seconds = Timestamp.parse(text) {
                     time = seconds
-                } else if let seconds = Double(text), seconds.isFinite {
+                } else if let seconds = Double(text), seconds >= Double(Timestamp.earliest), seconds <= Double(Timestamp.latest) {
                     time = Int64(seconds)
                 } else {
-                    throw record.fail(.timestamp, "expected a time or Unix seconds, got '\(text)'")
+                    throw record.fail(.timestamp, "expected a time or Unix seconds \(Timestamp.rangeDescription), got '\(text)'")
                 }
             }
             let u = userIndex[user] ?? {

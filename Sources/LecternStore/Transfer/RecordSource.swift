@@ -64,7 +64,7 @@ struct ImportRecord<Column: TransferColumn> {
     func time(_ column: Column) throws -> Int64? {
         guard let text = text(column) else { return nil }
         guard let value = Timestamp.parse(text) else {
-            throw fail(column, "expected a time such as 2025-03-01T09:30:00Z, got '\(text)'")
+            throw fail(column, "expected a time such as 2025-03-01T09:30:00Z \(Timestamp.rangeDescription), got '\(text)'")
         }
         return value
     }
