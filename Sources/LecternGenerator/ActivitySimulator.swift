@@ -65,7 +65,41 @@ struct ActivitySimulator {
             now = min(sessionEnd + 60 + Int64(meanGap * random.exponential()), last)
         }
         interactions.sort { ($0.occurredAt, $0.sequence) < ($1.occurredAt, $1.sequence) }
+        separateRepeats(signedUp: learner.createdAt, last: catalog.epoch + last)
         if interactions.count > budget { interactions.removeLast(interactions.count - budget) }
+    }
+
+    /// The same course, kind and value in the same second is one event to Lectern (its natural
+    /// identity): such a repeat moves to the nearest free second, later up to `last` or else earlier
+    /// (after sign-up and the course's creation), so that every generated event is imported.
+    ///
+    /// - Complexity: O(*n* log *n*) in the learner's events; nothing moves in most learners.
+    private mutating func separateRepeats(signedUp: Int64, last: Int64) {
+        struct Identity: Hashable {
+            let time: Int64, course: Int32, value: Int32, kind: UInt8
+        }
+        var seen = Set<Identity>(minimumCapacity: interactions.count)
+        func identity(_ event: Interaction, at time: Int64) -> Identity {
+            Identity(time: time, course: event.course, value: event.value, kind: event.kind.rawValue)
+        }
+        var moved = false
+        for i in interactions.indices {
+            let event = interactions[i]
+            guard !seen.insert(identity(event, at: event.occurredAt)).inserted else { continue }
+            let earliest = max(signedUp + 1, catalog.courses[Int(event.course)].createdAt)
+            var time = event.occurredAt + 1
+            while time <= last && seen.contains(identity(event, at: time)) { time += 1 }
+            if time > last {
+                time = event.occurredAt - 1
+                while time >= earliest && seen.contains(identity(event, at: time)) { time -= 1 }
+                if time < earliest { continue }  // no free second: left as it is (an import counts it once)
+            }
+            seen.insert(identity(event, at: time))
+            interactions[i] = Interaction(occurredAt: time, sequence: event.sequence, course: event.course,
+                                          value: event.value, kind: event.kind, channel: event.channel)
+            moved = true
+        }
+        if moved { interactions.sort { ($0.occurredAt, $0.sequence) < ($1.occurredAt, $1.sequence) } }
     }
 
     /// Forgets the previous learner.

@@ -186,6 +186,8 @@ struct LecternAPI: Sendable {
                         switch try InteractionRepository(db).record(interaction) {
                         case .recorded(let id): return InteractionResultBody(index: index, status: "recorded", id: id, idempotencyKey: event.key)
                         case .duplicate(let key): return InteractionResultBody(index: index, status: "duplicate", idempotencyKey: key)
+                        case .sameEvent(let id):
+                            return InteractionResultBody(index: index, status: "duplicate", id: id, idempotencyKey: event.key)
                         }
                     } catch let error as StoreError where isBatch {
                         throw StoreError(error.code, "event \(index): \(error.message)")

@@ -20,7 +20,7 @@ public enum LecternDatabase {
                 throw StoreError(.io, "'\(path)' is a directory, not a database file")
             }
             if !exists && mustExist {
-                throw StoreError(.notFound, "no database at '\(path)' (run `lectern init` first)")
+                throw StoreError(.io, "no database at '\(path)': check the path, or create one with `lectern init --db \(path)` (or --create)")
             }
             if exists && !FileManager.default.isReadableFile(atPath: path) {
                 throw StoreError(.io, "cannot read '\(path)'")

@@ -45,6 +45,8 @@ extension Lectern {
                 print("Recorded \(kind.rawValue) \(id): \(learner.externalID) → \(found.slug)")
             case .duplicate(let key):
                 print("Already recorded (key \(key)); nothing changed.")
+            case .sameEvent(let id):
+                print("Already recorded as event \(id) (the same learner, course, kind, time and value); nothing changed.")
             }
         }
     }

@@ -10,7 +10,7 @@ extension Lectern {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openCreating()
             let states = try Migrator().status(db)
             print("Lectern database ready at \(database.path) (schema version \(states.last?.version ?? 0))")
         }
@@ -28,7 +28,7 @@ extension Lectern {
             @OptionGroup var database: DatabaseOptions
 
             func run() throws {
-                let db = try LecternDatabase.open(path: database.path, migrate: false)
+                let db = try LecternDatabase.open(path: database.path, migrate: false, mustExist: !database.create)
                 let applied = try Migrator().migrate(db)
                 if applied.isEmpty {
                     print("Schema is up to date.")

@@ -10,8 +10,9 @@ struct Lectern: ParsableCommand {
         commandName: "lectern",
         abstract: "The backend of a paid learning platform: catalog, learners, activity, in one SQLite file.",
         discussion: """
-            Every command takes --db PATH (default $LECTERN_DB, else ./lectern.db). A new database is \
-            created and migrated on first use.
+            Every command takes --db PATH (default $LECTERN_DB, else ./lectern.db). `lectern init` creates \
+            a database; other commands refuse a missing file (exit 8) unless given --create. A database \
+            is migrated when opened.
             """,
         version: "0.1.0",
         subcommands: [

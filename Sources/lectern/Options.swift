@@ -9,16 +9,25 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The database file (default: $LECTERN_DB, else ./lectern.db).", valueName: "path"))
     var db: String?
 
+    @Flag(name: .long, help: "Create the database when the file does not exist (`lectern init` always may).")
+    var create = false
+
     var path: String {
         db ?? ProcessInfo.processInfo.environment["LECTERN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "lectern.db"
     }
 
-    /// Opens the database, creating and migrating it when new.
+    /// Opens and migrates the database. A missing file is an error (exit 8, with a hint) unless
+    /// `--create` is given: a mistyped `--db` must not quietly start an empty database.
     func open() throws -> Connection {
+        try LecternDatabase.open(path: path, mustExist: !create)
+    }
+
+    /// Opens the database, creating it when new (`lectern init`).
+    func openCreating() throws -> Connection {
         try LecternDatabase.open(path: path)
     }
 
-    /// Opens a database that must already exist (for read-only commands such as `db status`).
+    /// Opens a database that must already exist, even with `--create` (for `db status`).
     func openExisting(migrate: Bool = true) throws -> Connection {
         try LecternDatabase.open(path: path, migrate: migrate, mustExist: true)
     }

@@ -52,6 +52,8 @@ extension Lectern {
         }
 
         func run() throws {
+            // A mistyped --db must not start a server on a new, empty database.
+            _ = try database.open()
             var configuration = ServerConfiguration(databasePath: database.path)
             configuration.host = host
             configuration.port = port

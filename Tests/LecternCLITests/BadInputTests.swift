@@ -121,4 +121,28 @@ struct BadInputTests {
             #expect(result.stderr.hasPrefix("error: "), "\(arguments): \(result.stderr)")
         }
     }
+
+    /// Only `init` or `--create` makes a database: a mistyped `--db` is an error, and no file appears.
+    @Test(arguments: [["stats"], ["course", "list"], ["record", "view", "--user", "u1", "--course", "x"],
+                      ["import", "users", "users.csv"], ["db", "migrate"], ["db", "status"], ["serve", "--port", "0"],
+                      ["train"], ["report", "sales"]])
+    func aMissingDatabaseIsNeverCreatedByMistake(arguments: [String]) throws {
+        let lectern = try Lectern(initialized: false)
+        try lectern.write("users.csv", "external_id\nu1\n")
+        let typo = lectern.path("shop.dbb")
+        let result = try lectern.run(arguments, database: typo)
+        #expect(result.status == 8, "\(arguments): \(result.stderr)")
+        #expect(result.errorLines == ["error: no database at '\(typo)': check the path, or create one with `lectern init --db \(typo)` (or --create)"])
+        #expect(!FileManager.default.fileExists(atPath: typo))
+    }
+
+    @Test func initAndCreateMakeADatabase() throws {
+        let lectern = try Lectern(initialized: false)
+        try lectern.write("users.csv", "external_id\nu1\n")
+        let created = lectern.path("new.db")
+        #expect(try lectern.run(["import", "users", "users.csv", "--create"], database: created).status == 0)
+        #expect(try lectern.run(["user", "show", "u1"], database: created).status == 0)
+        try lectern.ok(["init"])
+        #expect(FileManager.default.fileExists(atPath: lectern.databasePath))
+    }
 }

@@ -31,9 +31,12 @@ struct Lectern {
     /// The database file every run uses unless told otherwise.
     var databasePath: String { directory.appendingPathComponent("test.db").path }
 
-    init() throws {
+    /// A fresh folder; `initialized` also creates the test database with `lectern init`, as a user
+    /// would (other commands refuse a missing database).
+    init(initialized: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if initialized { try ok(["init"]) }
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

@@ -32,8 +32,9 @@ struct ServeCommandTests {
     }
 
     @Test func healthChecksTheDatabaseAndTheCacheAge() throws {
-        let lectern = try Lectern()
-        #expect(try lectern.run(["health"]).status == 3)  // no database yet
+        let lectern = try Lectern(initialized: false)
+        #expect(try lectern.run(["health"]).status == 8)  // no database yet
+        try lectern.ok(["init"])
         try lectern.seedSmallCatalog()
         #expect(try lectern.fails(["health"]) == "error: no trained model in \(lectern.databasePath): run `lectern train`")
         try lectern.ok(["record", "purchase", "--user", "u1", "--course", "py-101", "--at", "2025-01-02"])

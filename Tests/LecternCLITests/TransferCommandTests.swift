@@ -44,6 +44,34 @@ struct TransferCommandTests {
         #expect(out.contains("1 already recorded"))
     }
 
+    /// A keyless event is known by its learner, course, kind, time and value: importing the same file
+    /// again, or recording the same event again, stores nothing new and says so.
+    @Test func importingTheSameEventsAgainRecordsNothingNew() throws {
+        let lectern = try Lectern()
+        try importAll(lectern)
+        let before = try lectern.snapshot()
+        let again = try lectern.ok(["import", "interactions", lectern.path("interactions.csv")])
+        #expect(again.contains("Imported 0 interactions"), "\(again)")
+        #expect(again.contains("8 already recorded"), "\(again)")
+        #expect(try lectern.snapshot() == before)
+
+        // The same rows again with a repeat inside the file and one new event: only the new one is stored.
+        let more = Self.interactions + "u2,cobol-1,view,,,2025-03-04T10:00:00Z,\nu2,cobol-1,view,,,2025-03-04T10:00:00Z,\n"
+        let out = try lectern.ok(["import", "interactions", try lectern.write("more.csv", more)])
+        #expect(out.contains("Imported 1 interactions") && out.contains("9 already recorded"), "\(out)")
+
+        // `record` of an event already stored (same time and value) changes nothing; a second later is new.
+        let repeated = try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-02-01T10:00:00Z"])
+        #expect(repeated.hasPrefix("Already recorded as event 1 "), "\(repeated)")
+        try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-02-01T10:00:01Z"])
+        let views = try parseJSON(try lectern.ok(["activity", "--user", "u1", "--kind", "view", "--format", "json"])) as! [[String: Any]]
+        #expect(views.count == 2)
+        // A rating of another value at the same time is another event.
+        try lectern.ok(["record", "rate", "--user", "u1", "--course", "py-101", "--rating", "4", "--at", "2025-02-21T10:00:00Z"])
+        let rates = try parseJSON(try lectern.ok(["activity", "--user", "u1", "--kind", "rate", "--format", "json"])) as! [[String: Any]]
+        #expect(rates.count == 2)
+    }
+
     @Test func csvImportStoresEverything() throws {
         let lectern = try Lectern()
         try importAll(lectern)

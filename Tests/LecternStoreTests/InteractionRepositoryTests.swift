@@ -188,9 +188,33 @@ struct InteractionRepositoryTests {
     func emptyKey() throws {
         let f = try Fixture()
         try f.record(f.event(.view, key: ""))
-        try f.record(f.event(.view, key: ""))
+        try f.record(f.event(.view, at: newYear2025 + 1, key: ""))
         #expect(try f.repository.count() == 2)
         #expect(try f.db.scalarInt("SELECT count(*) FROM interactions WHERE idempotency_key IS NULL") == 2)
+    }
+
+    @Test("an event with the learner, course, kind, time and value of a stored one is that event")
+    func naturalIdentity() throws {
+        let f = try Fixture()
+        guard case .recorded(let first) = try f.repository.record(f.event(.view)) else { Issue.record("not recorded"); return }
+        #expect(try f.repository.record(f.event(.view)) == .sameEvent(id: first))
+        #expect(try f.repository.record(f.event(.view, key: "late-key")) == .sameEvent(id: first))
+        #expect(try f.repository.record(f.event(.rate, value: 4)) != .sameEvent(id: first))
+        guard case .recorded(let rated) = try f.repository.record(f.event(.rate, value: 5, at: newYear2025 + 9)) else {
+            Issue.record("not recorded"); return
+        }
+        #expect(try f.repository.record(f.event(.rate, value: 5, at: newYear2025 + 9)) == .sameEvent(id: rated))
+        // A purchase and its refund, recorded again (the refund without its amount): nothing new, no "already refunded".
+        guard case .recorded(let bought) = try f.repository.record(f.event(.purchase, value: 4990, at: newYear2025 + 60, key: "o-1")) else {
+            Issue.record("not recorded"); return
+        }
+        guard case .recorded(let refunded) = try f.repository.record(f.event(.refund, at: newYear2025 + 120)) else {
+            Issue.record("not recorded"); return
+        }
+        #expect(try f.repository.record(f.event(.purchase, value: 4990, at: newYear2025 + 60, key: "o-1")) == .duplicate(key: "o-1"))
+        #expect(try f.repository.record(f.event(.purchase, value: 4990, at: newYear2025 + 60)) == .sameEvent(id: bought))
+        #expect(try f.repository.record(f.event(.refund, at: newYear2025 + 120)) == .sameEvent(id: refunded))
+        #expect(try f.repository.count() == 5)
     }
 
     // MARK: What may be recorded

@@ -284,11 +284,11 @@ struct LecternDatabaseTests {
         #expect(try again.queryFirst("PRAGMA journal_mode") { $0.text(0) } == "wal")
     }
 
-    @Test("mustExist refuses a missing file with notFound and creates nothing")
+    @Test("mustExist refuses a missing file as a file problem (io), with a hint, and creates nothing")
     func mustExist() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("missing.sqlite")
-        expectStoreError(.notFound, containing: "missing.sqlite") { _ = try LecternDatabase.open(path: path, mustExist: true) }
+        expectStoreError(.io, containing: "lectern init --db \(path)") { _ = try LecternDatabase.open(path: path, mustExist: true) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 

@@ -6,6 +6,9 @@ public enum RecordOutcome: Sendable, Equatable {
     case recorded(id: Int64)
     /// An event with the same idempotency key was stored before; nothing was written.
     case duplicate(key: String)
+    /// The same event (learner, course, kind, time and value) was stored before as event `id`;
+    /// nothing was written. This is how a file imported twice records nothing new.
+    case sameEvent(id: Int64)
 }
 
 /// What learners do: views, wishlists, enrollments, purchases, completions, ratings, refunds.
@@ -95,6 +98,7 @@ public final class InteractionWriter {
     private let db: Connection
     private let insertStatement: Statement
     private let refundState: Statement
+    private let sameEvent: Statement
 
     static let insert = """
         INSERT INTO interactions (user_id, course_id, kind, value, channel, occurred_at, idempotency_key)
@@ -110,11 +114,34 @@ public final class InteractionWriter {
         """
 
     static let keyExists = "SELECT 1 FROM interactions WHERE idempotency_key = ?"
+    /// An event's natural identity: learner, course, kind, time and value (any value when ?6, for a
+    /// refund whose amount is not given). A seek in `interactions_by_user`.
+    static let sameEventQuery = """
+        SELECT id, idempotency_key FROM interactions
+        WHERE user_id = ?1 AND course_id = ?2 AND kind = ?3 AND occurred_at = ?4 AND (?6 OR value IS ?5)
+        ORDER BY id LIMIT 1
+        """
 
     public init(_ db: Connection) throws {
         self.db = db
         insertStatement = try db.cached(Self.insert)
         refundState = try db.prepare(Self.refundState)
+        sameEvent = try db.cached(Self.sameEventQuery)
+    }
+
+    /// The event already stored with `interaction`'s natural identity, if any.
+    private func storedEvent(like interaction: Interaction, anyValue: Bool = false) throws -> RecordOutcome? {
+        let s = sameEvent
+        defer { s.reset() }
+        try s.bind(1, interaction.userID)
+        try s.bind(2, interaction.courseID)
+        try s.bind(3, static: interaction.kind.staticName)
+        try s.bind(4, interaction.occurredAt)
+        if let value = interaction.value { try s.bind(5, value) } else { try s.bindNull(5) }
+        try s.bind(6, anyValue ? 1 : 0)
+        guard try s.step() else { return nil }
+        if let key = interaction.idempotencyKey, !s.isNull(1), s.text(1) == key { return .duplicate(key: key) }
+        return .sameEvent(id: s.int64(0))
     }
 
     /// Inserts one interaction; returns whether it was new.
@@ -124,8 +151,13 @@ public final class InteractionWriter {
     public func insert(_ interaction: Interaction, coursePrice: Int64?) throws -> RecordOutcome {
         var interaction = interaction
         if interaction.kind == .purchase, interaction.value == nil { interaction.value = coursePrice }
+        // A refund recorded again must be recognised before it is refused as a second refund.
+        if interaction.kind == .refund, let stored = try storedEvent(like: interaction, anyValue: interaction.value == nil) {
+            return stored
+        }
         if interaction.kind == .refund { try prepareRefund(&interaction) }
         try interaction.validate()
+        if interaction.kind != .refund, let stored = try storedEvent(like: interaction) { return stored }
         if let key = interaction.idempotencyKey, key.isEmpty { interaction.idempotencyKey = nil }
         let s = insertStatement
         try s.bind(1, interaction.userID)

@@ -182,7 +182,7 @@ public struct Importer {
         } store: { parsed, summary in
             switch try writer.insert(parsed.0, coursePrice: parsed.1) {
             case .recorded: summary.imported += 1
-            case .duplicate: summary.duplicates += 1
+            case .duplicate, .sameEvent: summary.duplicates += 1
             }
         }
     }
