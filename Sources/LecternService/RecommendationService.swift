@@ -195,22 +195,24 @@ public struct RecommendationService {
     /// Each learner's history, purchases, owned courses and touched domains.
     static func profiles(matrix: SparseMatrix, events: [MatrixEvent], catalog: CatalogIndex,
                          interests: [[String]]) -> [LearnerProfile] {
-        var bought = [Set<Int32>](repeating: [], count: matrix.rowCount)
-        var owned = [Set<Int32>](repeating: [], count: matrix.rowCount)
+        // What a learner owns now: a course bought and not refunded (purchases outnumber refunds), or
+        // taken (enrolled in, completed or rated: a rating means they took it). A refunded course is
+        // never "because you bought" it; a taken one is never recommended back.
+        var paid = [[Int32: Int]](repeating: [:], count: matrix.rowCount)
+        var taken = [Set<Int32>](repeating: [], count: matrix.rowCount)
         var domains = [Set<Int32>](repeating: [], count: matrix.rowCount)
         for event in events {
             let row = Int(event.user)
             switch event.kind {
-            case .purchase:
-                bought[row].insert(event.item)
-                owned[row].insert(event.item)
-            case .enroll, .complete:
-                owned[row].insert(event.item)
-            default:
-                break
+            case .purchase: paid[row][event.item, default: 0] += 1
+            case .refund: paid[row][event.item, default: 0] -= 1
+            case .enroll, .complete, .rate: taken[row].insert(event.item)
+            default: break
             }
             domains[row].insert(catalog.facts.domains[Int(event.item)])
         }
+        let bought = paid.map { Set($0.compactMap { $0.value > 0 ? $0.key : nil }) }
+        let owned = zip(bought, taken).map { $0.union($1) }
         return (0..<matrix.rowCount).map { row in
             let entries = matrix.row(row)
             return LearnerProfile(history: zip(entries.columns, entries.values).map { (item: $0, weight: $1) },

@@ -63,6 +63,30 @@ struct RecommendationServiceTests {
         #expect(list.items.map(\.slug) == ["f"])
     }
 
+    /// What a learner owns follows refunds and ratings: a refunded course is no reason "because you
+    /// bought" it, and a rated course (a rating means they took it) is never recommended back, in the
+    /// cache, at once after the rating, and in a folded-in list.
+    @Test func refundsAndRatingsChangeWhatALearnerOwns() throws {
+        let f = try ServiceFixture()
+        try f.record("c", "d", .refund, at: 1_750_000_000)
+        try f.record("a", "f", .rate, at: 1_750_000_000, value: 5)
+        try RecommendationService(f.db).train([.itemknn], options: Self.options())
+        let c = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(!c.foldedIn && !c.items.isEmpty)
+        #expect(c.items.allSatisfy { !$0.reason.hasPrefix("because you bought") }, "\(c.items.map(\.reason))")
+        let a = try RecommendationService(f.db).recommend(userExternalID: "a", algorithm: .itemknn, limit: 10)
+        #expect(!a.items.map(\.slug).contains("f"), "\(a.items.map(\.slug))")
+
+        #expect(c.items.map(\.slug).contains("e"))
+        try f.record("c", "e", .rate, at: 1_800_000_000, value: 5)
+        let rated = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(rated.foldedIn)
+        #expect(!rated.items.map(\.slug).contains("e"), "\(rated.items.map(\.slug))")
+        // The cached list alone (what a storefront reads) drops it too.
+        let cached = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
+        #expect(!cached.map(\.slug).contains("e"))
+    }
+
     @Test func newActivityIsFoldedIn() throws {
         let f = try ServiceFixture()
         try RecommendationService(f.db).train([.itemknn, .als], options: Self.options())

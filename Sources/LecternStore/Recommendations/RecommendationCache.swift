@@ -168,7 +168,7 @@ public struct RecommendationCache {
     static let runByID = "SELECT \(runColumns) FROM model_runs WHERE id = ?"
 
     /// The storefront query: a learner's current list from one algorithm, without courses bought,
-    /// enrolled in or completed since training and without courses taken off sale since.
+    /// enrolled in, completed or rated since training and without courses taken off sale since.
     public static let storefrontQuery = """
         SELECT r.rank, r.course_id, c.slug, c.title, r.score, a.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
         FROM active_models a
@@ -177,7 +177,7 @@ public struct RecommendationCache {
         LEFT JOIN courses rc ON rc.id = r.reason_course
         WHERE a.algorithm = ?1
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = r.user_id AND i.course_id = r.course_id
-                          AND i.kind IN ('purchase', 'enroll', 'complete'))
+                          AND i.kind IN ('purchase', 'enroll', 'complete', 'rate'))
         ORDER BY r.rank
         LIMIT ?3
         """
