@@ -37,6 +37,16 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 extension StoreError {
+    /// Whether the failure is the fault of the row being written (a bad value, an unknown reference,
+    /// a conflict with stored data), so that `import --skip-invalid` may skip the row and go on. A
+    /// storage failure (a full disk, an I/O error, a lock) never is: it rolls the whole import back.
+    public var isRowFault: Bool {
+        switch code {
+        case .invalidInput, .notFound, .conflict: true
+        case .io, .busy, .foreignDatabase, .newerSchema, .tamperedMigration: false
+        }
+    }
+
     /// Turns an SQLite failure into a sentence for a person, keeping the SQL out of it.
     ///
     /// Constraint failures name the rule; a busy database names the lock.
@@ -55,6 +65,9 @@ extension StoreError {
         }
         if error.isConstraintViolation {
             return StoreError(.conflict, "the change breaks a rule of the database: \(error.message)")
+        }
+        if error.primaryCode == 13 {  // SQLITE_FULL
+            return StoreError(.io, "the disk is full (or the database reached its size limit): nothing of this change was written")
         }
         return StoreError(.io, "database error: \(error.message) (\(error.codeName))")
     }

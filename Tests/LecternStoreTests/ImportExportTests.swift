@@ -343,6 +343,63 @@ struct ImportExportTests {
         #expect(try CreatorRepository(db).list().map(\.creator.name) == ["Ada", "Bob", "Dan"])
     }
 
+    @Test("skipInvalid skips structurally bad rows too (field count, malformed JSON, unknown field) and keeps the good ones",
+          arguments: [
+            ("creators.csv", "name,revenue_share\nAda,0.5\nBob,0.6,extra\nCy\"x,0.1\nDan,0.2\n", [3, 4]),
+            ("creators.csv", "name,revenue_share\nAda,0.5\n\"Bob,0.6\nDan,0.2\n", [3]),
+            ("creators.jsonl", "{\"name\": \"Ada\", \"revenue_share\": 0.5}\n{\"name\": \"Bob\", \"revenue_share\": \n"
+                + "{\"name\": \"Cy\", \"revenue_share\": 0.1, \"shoe_size\": 44}\n{\"name\": \"Dan\", \"revenue_share\": 0.2}\n", [2, 3]),
+          ] as [(String, String, [Int])])
+    func skipInvalidStructural(name: String, text: String, lines: [Int]) throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(name, text)
+        // Without the flag the file is refused whole, naming the first bad line.
+        expectStoreError(.invalidInput, containing: "line \(lines[0])") { _ = try Importer(db).importCreators(from: path) }
+        #expect(try rowCount(db, "creators") == 0)
+        let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
+        #expect(summary.skipped.map(\.line) == lines)
+        let kept = try CreatorRepository(db).list().map(\.creator.name)
+        #expect(kept.first == "Ada" && (kept.count == 2 ? kept.last == "Dan" : true), "\(kept)")
+    }
+
+    @Test("a full database is never a bad row: the whole import rolls back, skipInvalid or not, as a storage error")
+    func fullDatabaseRollsBack() throws {
+        let directory = try TemporaryDirectory()
+        let db = try LecternDatabase.open(path: directory.path("full.db"))
+        let ada = try makeCreator(in: db)
+        try makeCourse(in: db, slug: "swift", creator: ada)
+        try makeLearner(in: db, externalID: "u1")
+        var text = "user,course,kind,occurred_at\n"
+        for i in 0..<20_000 { text += "u1,swift,view,\(1_740_787_200 + i)\n" }
+        let path = try directory.write("events.csv", text)
+        let pages = try db.scalarInt("PRAGMA page_count") ?? 0
+        try db.execute("PRAGMA max_page_count = \(pages + 8)")
+        for skip in [false, true] {
+            let error = expectStoreError(.io, containing: "the disk is full") {
+                _ = try Importer(db).importInteractions(from: path, options: ImportOptions(skipInvalid: skip))
+            }
+            #expect(error?.message.contains("line") == false)
+            #expect(try rowCount(db, "interactions") == 0)
+            #expect(!db.isInTransaction)
+        }
+    }
+
+    @Test("a field over 1 MiB or a JSON line over 4 MiB is refused at that size, as its row")
+    func sizeLimits() throws {
+        let db = try makeDatabase()
+        let directory = try TemporaryDirectory()
+        let huge = String(repeating: "x", count: (1 << 20) + 10)
+        let csv = try directory.write("creators.csv", "name,revenue_share\nAda,0.5\n\(huge),0.1\n\"\(huge)\",0.1\nDan,0.2\n")
+        expectStoreError(.invalidInput, containing: "line 3: a field longer than 1 MiB") { _ = try Importer(db).importCreators(from: csv) }
+        let summary = try Importer(db).importCreators(from: csv, options: ImportOptions(skipInvalid: true))
+        #expect(summary.skipped.map(\.line) == [3, 4])
+        #expect(try CreatorRepository(db).list().map(\.creator.name) == ["Ada", "Dan"])
+        // A file that is one line with no line break.
+        let line = try directory.write("creators.jsonl", "{\"name\": \"" + String(repeating: "y", count: 5 << 20))
+        expectStoreError(.invalidInput, containing: "line 1: a line longer than 4 MiB") { _ = try Importer(db).importCreators(from: line) }
+    }
+
     @Test("a bad interaction fails the whole file and keeps none of the earlier ones")
     func interactionsAllOrNothing() throws {
         let db = try makeDatabase()

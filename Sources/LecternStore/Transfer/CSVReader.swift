@@ -1,6 +1,22 @@
 /// Reads RFC 4180 CSV (or TSV) one record at a time: quoted fields, doubled quotes, CRLF or LF.
 ///
 /// - Complexity: O(n) in the file's bytes; memory is one chunk plus one record.
+/// A record that cannot be read, with the reader already at the start of the next one: an import
+/// with `--skip-invalid` lists it and goes on.
+struct BadRecord: Error {
+    let line: Int
+    let error: StoreError
+}
+
+/// The largest field, and JSON line, import reads: a file with no line breaks, or one huge field,
+/// is refused at this size instead of growing memory without bound.
+enum ImportLimits {
+    static let fieldBytes = 1 << 20
+    static let lineBytes = 4 << 20
+    static let fieldDescription = "1 MiB"
+    static let lineDescription = "4 MiB"
+}
+
 final class CSVReader {
     private let bytes: ByteReader
     private let delimiter: UInt8
@@ -41,7 +57,7 @@ final class CSVReader {
             switch byte {
             case UInt8(ascii: "\""):
                 guard field.isEmpty && !quotedField else {
-                    throw StoreError.invalid("line \(line): malformed CSV: a quote inside an unquoted field")
+                    throw try badRecord("line \(line): malformed CSV: a quote inside an unquoted field")
                 }
                 try readQuoted()
                 quotedField = true
@@ -64,7 +80,10 @@ final class CSVReader {
                 return true
             default:
                 if quotedField {
-                    throw StoreError.invalid("line \(line): malformed CSV: text after a closing quote")
+                    throw try badRecord("line \(line): malformed CSV: text after a closing quote")
+                }
+                guard field.count < ImportLimits.fieldBytes else {
+                    throw try badRecord("line \(line): a field longer than \(ImportLimits.fieldDescription), Lectern's limit")
                 }
                 field.append(byte)
                 sawAnything = true
@@ -87,9 +106,26 @@ final class CSVReader {
                 }
             } else {
                 if byte == UInt8(ascii: "\n") { line += 1 }
+                guard field.count < ImportLimits.fieldBytes else {
+                    let message = "line \(start): a field longer than \(ImportLimits.fieldDescription), Lectern's limit"
+                    throw try badRecord(message, recordStart: start)
+                }
                 field.append(byte)
             }
         }
-        throw StoreError.invalid("line \(start): malformed CSV: a quoted field is never closed")
+        // The rest of the file was the field: the next read finds the end.
+        throw BadRecord(line: start, error: StoreError.invalid("line \(start): malformed CSV: a quoted field is never closed"))
+    }
+
+    /// Skips to the end of the current line (quotes no longer count) and returns the error to throw.
+    private func badRecord(_ message: String, recordStart: Int? = nil) throws -> BadRecord {
+        field.removeAll(keepingCapacity: true)
+        while let byte = try bytes.next() {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                break
+            }
+        }
+        return BadRecord(line: recordStart ?? recordLine, error: StoreError.invalid(message))
     }
 }

@@ -223,9 +223,12 @@ public struct Importer {
             var batch: [ParsedRow<Value>] = []
             batch.reserveCapacity(2048)
             do {
-                while try source.value.next(into: &record) {
+                while true {
                     do {
+                        guard try source.value.next(into: &record) else { break }
                         batch.append(.parsed(line: record.line, value: try parse(record)))
+                    } catch let bad as BadRecord {
+                        batch.append(.failed(line: bad.line, error: bad.error))
                     } catch let error as StoreError {
                         batch.append(.failed(line: record.line, error: error))
                     }
@@ -259,11 +262,11 @@ public struct Importer {
                         case .parsed(let line, let value):
                             do {
                                 try store(value, &summary)
-                            } catch let error as StoreError {
+                            } catch let error as StoreError where error.isRowFault {
                                 let message = "line \(line): \(error.message)"
                                 guard options.skipInvalid else { throw StoreError(error.code, message) }
                                 summary.skipped.append((line, message))
-                            } catch let error as SQLiteError {
+                            } catch let error as SQLiteError where error.isConstraintViolation {
                                 let message = "line \(line): \(error.message)"
                                 guard options.skipInvalid else { throw StoreError.invalid(message) }
                                 summary.skipped.append((line, message))
@@ -297,16 +300,23 @@ public struct Importer {
         var rows = 0
         return try withStoreErrors {
             try db.transaction(.immediate) {
-                while try source.next(into: &record) {
+                while true {
+                    do {
+                        guard try source.next(into: &record) else { break }
+                    } catch let bad as BadRecord {
+                        guard options.skipInvalid else { throw bad.error }
+                        summary.skipped.append((bad.line, bad.error.message))
+                        continue
+                    }
                     rows += 1
                     if rows % progressEvery == 0 { options.progress?(source.bytesRead, source.totalBytes) }
                     do {
                         try row(record, &summary)
-                    } catch let error as StoreError {
+                    } catch let error as StoreError where error.isRowFault {
                         let message = error.message.hasPrefix("line ") ? error.message : "line \(record.line): \(error.message)"
                         guard options.skipInvalid else { throw StoreError(error.code, message) }
                         summary.skipped.append((record.line, message))
-                    } catch let error as SQLiteError {
+                    } catch let error as SQLiteError where error.isConstraintViolation {
                         let message = "line \(record.line): \(error.message)"
                         guard options.skipInvalid else { throw StoreError.invalid(message) }
                         summary.skipped.append((record.line, message))

@@ -33,19 +33,29 @@ final class JSONLinesReader {
         while true {
             lineBytes.removeAll(keepingCapacity: true)
             var sawByte = false
+            var tooLong = false
             while let byte = try bytes.next() {
                 sawByte = true
                 if byte == UInt8(ascii: "\n") { break }
-                lineBytes.append(byte)
+                // Past the limit the line is read to its end but not kept.
+                if lineBytes.count < ImportLimits.lineBytes { lineBytes.append(byte) } else { tooLong = true }
             }
             guard sawByte else { return false }
             line += 1
+            if tooLong {
+                throw BadRecord(line: line, error: StoreError.invalid("line \(line): a line longer than \(ImportLimits.lineDescription), Lectern's limit"))
+            }
             if lineBytes.last == UInt8(ascii: "\r") { lineBytes.removeLast() }
             if lineBytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
             position = 0
-            try parseObject(into: &object)
-            skipSpace()
-            guard position == lineBytes.count else { throw error("text after the object") }
+            do {
+                try parseObject(into: &object)
+                skipSpace()
+                guard position == lineBytes.count else { throw error("text after the object") }
+            } catch let error as StoreError {
+                // The whole line is read: the next call starts at the next one.
+                throw BadRecord(line: line, error: error)
+            }
             return true
         }
     }

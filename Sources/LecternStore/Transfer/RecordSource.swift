@@ -106,7 +106,10 @@ final class RecordSource<Column: TransferColumn> {
         case .csv, .tsv:
             let csv = try CSVReader(path: path, delimiter: format == .tsv ? 9 : UInt8(ascii: ","))
             var header: [String] = []
-            guard try csv.next(into: &header) else { throw StoreError.invalid("'\(path)' is empty: expected a header row") }
+            // A header that cannot be read stops the import, --skip-invalid or not.
+            let read: Bool
+            do { read = try csv.next(into: &header) } catch let bad as BadRecord { throw bad.error }
+            guard read else { throw StoreError.invalid("'\(path)' is empty: expected a header row") }
             if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
             var columnOf: [Column] = []
             for name in header {
@@ -133,7 +136,18 @@ final class RecordSource<Column: TransferColumn> {
         }
     }
 
-    /// Reads the next record into `record`; false at the end of the file.
+    /// A value from the file as an error message shows it: control characters escaped, at most 60
+    /// characters, so an error stays one short line.
+    static func shown(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(60) {
+            out += scalar.value < 0x20 || scalar.value == 0x7F ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return text.unicodeScalars.count > 60 ? out + "…" : out
+    }
+
+    /// Reads the next record into `record`; false at the end of the file. A record that cannot be
+    /// read throws `BadRecord`, after which the next call reads the record after it.
     func next(into record: inout ImportRecord<Column>) throws -> Bool {
         for i in record.values.indices { record.values[i] = nil }
         switch reader {
@@ -141,7 +155,8 @@ final class RecordSource<Column: TransferColumn> {
             guard try csv.next(into: &fields) else { return false }
             record.line = csv.recordLine
             guard fields.count == columnOf.count else {
-                throw StoreError.invalid("line \(csv.recordLine): expected \(columnOf.count) fields, found \(fields.count)")
+                throw BadRecord(line: csv.recordLine, error: StoreError.invalid(
+                    "line \(csv.recordLine): expected \(columnOf.count) fields, found \(fields.count)"))
             }
             for (index, column) in columnOf.enumerated() {
                 record.values[column.rawValue] = .string(fields[index])
@@ -151,12 +166,13 @@ final class RecordSource<Column: TransferColumn> {
             record.line = json.recordLine
             for (key, value) in object {
                 guard let column = columnByName[key] else {
-                    throw StoreError.invalid("line \(json.recordLine): unknown field '\(key)'")
+                    throw BadRecord(line: json.recordLine, error: StoreError.invalid(
+                        "line \(json.recordLine): unknown field '\(Self.shown(key))'"))
                 }
                 record.values[column.rawValue] = value
             }
             for column in Column.required where record.values[column.rawValue] == nil {
-                throw StoreError.invalid("line \(json.recordLine): missing field '\(column.name)'")
+                throw BadRecord(line: json.recordLine, error: StoreError.invalid("line \(json.recordLine): missing field '\(column.name)'"))
             }
         }
         return true
