@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import LecternStore
+import NIOCore
+import NIOHTTP1
 
 /// An error the API answers with: an HTTP status and `{"error": {"code": ..., "message": ...}}`.
 public struct APIError: Error, Sendable, HTTPResponseError {
@@ -11,6 +13,10 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     public var message: String
     /// Seconds to wait before retrying (429 and 503).
     public var retryAfter: Int?
+    /// The methods the path takes (405), sent as `Allow`.
+    public var allow: [HTTPRequest.Method] = []
+    /// The answer ends the connection (`Connection: close`): the rest of the request is not read.
+    public var closesConnection = false
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
@@ -22,9 +28,36 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "invalid_request", message) }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
 
+    /// A body over the limit; the connection is closed rather than the rest of the body read.
+    static func bodyTooLarge(_ message: String) -> APIError {
+        var error = APIError(.contentTooLarge, "body_too_large", message)
+        error.closesConnection = true
+        return error
+    }
+
+    /// A method the path does not take.
+    static func methodNotAllowed(_ allow: [HTTPRequest.Method]) -> APIError {
+        var error = APIError(.methodNotAllowed, "method_not_allowed",
+                             "this endpoint takes \(allow.map(\.rawValue).joined(separator: ", ")) only")
+        error.allow = allow
+        return error
+    }
+
+    /// A request the HTTP/1 parser refused; nothing after it on the connection can be read.
+    static func malformedRequest(_ error: HTTPParserError) -> APIError {
+        var answer = error == .headerOverflow
+            ? APIError(.badRequest, "headers_too_large",
+                       "the request's headers are over the server's limit (\(ProtocolErrorHandler.headerLimitDescription))")
+            : APIError(.badRequest, "malformed_request", "the request is not valid HTTP/1.1: \(error.debugDescription)")
+        answer.closesConnection = true
+        return answer
+    }
+
     public var headers: HTTPFields {
         var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        if !allow.isEmpty { fields[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
+        if closesConnection { fields[.connection] = "close" }
         return fields
     }
 
@@ -52,10 +85,14 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             case .foreignDatabase, .newerSchema, .tamperedMigration, .io:
                 return APIError(.internalServerError, "database_error", error.message)
             }
+        case let error as NIOTooManyBytesError:
+            return .bodyTooLarge("the request body is over the limit of \(error.maxBytes.map(String.init) ?? "the server's") bytes")
+        case let error as HTTPParserError:
+            return .malformedRequest(error)
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge:
-                return APIError(.contentTooLarge, "body_too_large", "the request body is larger than the server accepts")
+                return .bodyTooLarge("the request body is larger than the server accepts")
             case .notFound:
                 return APIError(.notFound, "not_found", "no such endpoint")
             case .methodNotAllowed:

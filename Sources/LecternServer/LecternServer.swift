@@ -108,9 +108,13 @@ public enum LecternServer {
                              keys: KeyCache(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1000))),
                              maxBodyBytes: configuration.maxBodyBytes)
         api.addRoutes(to: router)
+        // Added after the routes, so it wraps only Hummingbird's not-found responder.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ProtocolErrorHandler()],
+                                                idleTimeout: .seconds(configuration.idleTimeoutSeconds),
+                                                httpDecoderConfiguration: ProtocolErrorHandler.decoderLimits)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lectern"),
             onServerRunning: onServerRunning,
             logger: configuration.logger)

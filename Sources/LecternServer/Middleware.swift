@@ -16,7 +16,7 @@ struct AccessMiddleware: RouterMiddleware {
         var response: Response
         do {
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
-                throw APIError(.contentTooLarge, "body_too_large", "the request body is \(length) bytes; the limit is \(maxBodyBytes)")
+                throw APIError.bodyTooLarge("the request body is \(length) bytes; the limit is \(maxBodyBytes)")
             }
             response = try await next(request, context)
         } catch {

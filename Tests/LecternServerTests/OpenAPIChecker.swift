@@ -26,23 +26,59 @@ struct OpenAPIChecker {
         }
     }
 
-    /// What is wrong with one answer; empty when it matches the document.
-    func problems(method: String, path: String, status: Int, body: Data) -> [String] {
+    /// What is wrong with one answer; empty when it matches the document. A method the document
+    /// does not give a documented path must be answered as `components/responses/MethodNotAllowed`,
+    /// with `Allow` naming exactly the path's documented methods.
+    /// - Parameter headers: the answer's header fields, names in lower case.
+    func problems(method: String, path: String, status: Int, body: Data, headers: [String: String] = [:]) -> [String] {
         guard let template = template(for: path) else { return ["\(path) is not documented"] }
         let paths = document["paths"] as! [String: Any]
-        guard let operation = (paths[template] as? [String: Any])?[method.lowercased()] as? [String: Any] else {
-            return ["\(method) \(template) is not documented"]
+        let item = paths[template] as? [String: Any] ?? [:]
+        guard let operation = item[method.lowercased()] as? [String: Any] else {
+            guard status == 405 else { return ["\(method) \(template) is not documented (and answered \(status), not 405)"] }
+            let documented = item.keys.map { $0.uppercased() }.sorted()
+            let allowed = (headers["allow"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.sorted()
+            let allow = allowed == documented ? [] : ["\(method) \(path) 405: Allow is \(allowed), the document has \(documented)"]
+            return allow + problems(response: "MethodNotAllowed", body: body, headers: headers, at: "\(method) \(path) 405")
         }
         let responses = operation["responses"] as? [String: Any] ?? [:]
         guard let response = responses[String(status)] as? [String: Any] else {
             return ["\(method) \(template) does not document status \(status)"]
         }
-        guard let content = response["content"] as? [String: Any],
-              let schema = (content["application/json"] as? [String: Any])?["schema"] as? [String: Any] else { return [] }
-        guard let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else {
-            return ["\(method) \(path) \(status): the body is not JSON"]
+        return problems(of: response, body: body, headers: headers, at: "\(method) \(path) \(status)")
+    }
+
+    /// What is wrong with an answer that the shared response `components/responses/<name>` describes.
+    func problems(response name: String, body: Data, headers: [String: String], at location: String) -> [String] {
+        let shared = (document["components"] as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+        guard let response = shared[name] as? [String: Any] else { return ["components/responses/\(name) is not documented"] }
+        return problems(of: response, body: body, headers: headers, at: location)
+    }
+
+    /// Checks the body against the response's JSON schema, and its required headers (and their enums).
+    private func problems(of raw: [String: Any], body: Data, headers: [String: String], at location: String) -> [String] {
+        var response = raw
+        if let ref = raw["$ref"] as? String {
+            let shared = (document["components"] as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+            guard let found = shared[String(ref.split(separator: "/").last!)] as? [String: Any] else { return ["\(location): \(ref) is not documented"] }
+            response = found
         }
-        return check(value, against: schema, at: "\(method) \(path) \(status): body")
+        var problems: [String] = []
+        for (name, header) in response["headers"] as? [String: [String: Any]] ?? [:] where header["required"] as? Bool == true {
+            guard let value = headers[name.lowercased()] else {
+                problems.append("\(location): lacks the header \(name)")
+                continue
+            }
+            if let allowed = (header["schema"] as? [String: Any])?["enum"] as? [String], !allowed.contains(value.lowercased()) {
+                problems.append("\(location): \(name) is '\(value)', not one of \(allowed)")
+            }
+        }
+        guard let content = response["content"] as? [String: Any],
+              let schema = (content["application/json"] as? [String: Any])?["schema"] as? [String: Any] else { return problems }
+        guard let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else {
+            return problems + ["\(location): the body is not JSON"]
+        }
+        return problems + check(value, against: schema, at: "\(location): body")
     }
 
     private func resolve(_ schema: [String: Any]) -> [String: Any] {

@@ -85,12 +85,13 @@ final class ServerFixture {
     }
 
     /// Starts the server on a free loopback port.
-    func start(rateLimit: Double = 0, burst: Int = 1, maxBodyBytes: Int = 1 << 20) async throws {
+    func start(rateLimit: Double = 0, burst: Int = 1, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int64 = 30) async throws {
         var configuration = ServerConfiguration(databasePath: path)
         configuration.port = 0
         configuration.rateLimit = rateLimit
         configuration.burst = burst
         configuration.maxBodyBytes = maxBodyBytes
+        configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.databaseThreads = 4
         configuration.keyCacheSeconds = 0  // revocations are seen at once
         configuration.logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

@@ -423,6 +423,8 @@ struct ServerTests {
         _ = try await f.send("POST", "/v1/interactions", key: "gone", json: ["user": "o1", "course": "d", "kind": "view"])
         _ = try await f.send("POST", "/v1/interactions", key: "writer",
                              body: Data(("[" + String(repeating: "{\"user\":\"o1\",\"course\":\"d\",\"kind\":\"view\"},", count: 30_000) + "{}]").utf8))
+        _ = try await f.send("DELETE", "/v1/courses/d", key: "writer")
+        _ = try await f.send("POST", "/healthz")
         var limited = 0
         while limited == 0 {
             let answer = try await f.send("GET", "/v1/courses/d", key: "reader")
@@ -433,7 +435,8 @@ struct ServerTests {
         let answers = f.recorder.all.filter { $0.path != "/openapi.json" }
         var seen = Set<String>()
         for answer in answers {
-            let problems = checker.problems(method: answer.method, path: answer.path, status: answer.status, body: answer.body)
+            let problems = checker.problems(method: answer.method, path: answer.path, status: answer.status, body: answer.body,
+                                            headers: answer.headers)
             #expect(problems.isEmpty, "\(problems)")
             seen.insert("\(answer.method) \(checker.template(for: answer.path) ?? answer.path) \(answer.status)")
         }
@@ -441,8 +444,15 @@ struct ServerTests {
         for status in [200, 201, 400, 401, 403, 404, 413] { #expect(seen.contains("POST /v1/interactions \(status)"), "\(status)") }
         for status in [201, 400, 401, 403, 409] { #expect(seen.contains("POST /v1/users \(status)"), "\(status)") }
         #expect(seen.contains("GET /v1/courses/{id} 429"))
+        #expect(seen.contains("DELETE /v1/courses/{id} 405"))
+        #expect(seen.contains("POST /healthz 405"))
         // And the checker itself catches a wrong answer.
         #expect(!checker.problems(method: "GET", path: "/v1/courses/d", status: 200, body: Data("{\"slug\": 1}".utf8)).isEmpty)
         #expect(!checker.problems(method: "GET", path: "/v1/courses/d", status: 418, body: Data("{}".utf8)).isEmpty)
+        let error = Data(#"{"error": {"code": "method_not_allowed", "message": "no"}}"#.utf8)
+        #expect(!checker.problems(method: "PUT", path: "/v1/courses/d", status: 405, body: error, headers: ["allow": "GET, PUT"]).isEmpty)
+        #expect(!checker.problems(method: "PUT", path: "/v1/courses/d", status: 404, body: error, headers: ["allow": "GET"]).isEmpty)
+        #expect(checker.problems(method: "PUT", path: "/v1/courses/d", status: 405, body: error, headers: ["allow": "GET"]).isEmpty)
+        #expect(!checker.problems(method: "POST", path: "/v1/users", status: 413, body: error).isEmpty)
     }
 }
