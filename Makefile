@@ -64,7 +64,7 @@ demo: release
 
 # Rewrites SeedData/ from the generator (deterministic: the same files every time).
 seed: release
-	$(BIN) generate --seed 42 --out SeedData
+	$(BIN) generate --seed 42 --out SeedData --force
 
 bench: release
 	bash bench/run.sh

@@ -20,7 +20,7 @@ echo "== Generator =="
 rm -rf "$OUT/platform"
 start=$(now)
 $BIN generate --seed 7 --users 60000 --courses 3000 --creators 150 --interactions 1000000 --out "$OUT/platform" | tail -n 1
-$BIN generate --seed 7 --users 60000 --courses 3000 --creators 150 --interactions 1000000 --format jsonl --out "$OUT/platform-jsonl" >/dev/null
+$BIN generate --seed 7 --users 60000 --courses 3000 --creators 150 --interactions 1000000 --format jsonl --out "$OUT/platform-jsonl" --force >/dev/null
 rows=$(($(wc -l < "$OUT/platform/interactions.csv") - 1))
 
 echo

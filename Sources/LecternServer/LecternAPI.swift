@@ -169,7 +169,9 @@ struct LecternAPI: Sendable {
             }
             var key = input.idempotencyKey
             if key == nil, let header { key = isBatch ? "\(header)#\(index)" : header }
-            if let key, key.utf8.count > 200 { throw APIError.badRequest(prefix + "an idempotency key is at most 200 bytes") }
+            if let key, key.utf8.count > Interaction.maxKeyBytes {
+                throw APIError.badRequest(prefix + "an idempotency key is at most \(Interaction.maxKeyBytes) bytes")
+            }
             events.append((input, kind, at, key))
         }
         let prepared = events

@@ -22,6 +22,7 @@ extension Lectern {
         @Option(help: "Number of users.") var users: Int = PlatformShape.seedData.users
         @Option(help: "Number of interactions (approximate).") var interactions: Int = PlatformShape.seedData.interactions
         @Option(help: "Months of activity.") var months: Int = PlatformShape.seedData.months
+        @Flag(help: "Write into --out even when it already holds files (they may be replaced).") var force = false
 
         func run() throws {
             let shape = PlatformShape(creators: creators, courses: courses, users: users, interactions: interactions,
@@ -31,6 +32,14 @@ extension Lectern {
             } catch let error as GeneratorError {
                 throw CommandFailure(error.description)
             }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw CommandFailure.io("'\(out)' is a file, not a folder") }
+                let held = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+                if !held.isEmpty && !force {
+                    throw CommandFailure("'\(out)' already holds \(held.count) file(s): choose an empty folder, or pass --force to write over them")
+                }
+            }
             let progress = Progress("generating")
             let started = Date()
             let summary: GenerationSummary
@@ -38,8 +47,9 @@ extension Lectern {
                 summary = try PlatformGenerator(seed: seed, shape: shape).write(
                     to: URL(fileURLWithPath: out), format: format) { progress.update(done: $0.done, total: $0.total) }
             } catch let error as GeneratorError {
+                // Writing fails only on the file system (the shape was checked above).
                 progress.finish()
-                throw CommandFailure(error.description)
+                throw CommandFailure.io(error.description)
             } catch {
                 progress.finish()
                 throw CommandFailure.io("cannot write into '\(out)': \(error.localizedDescription)")

@@ -76,8 +76,23 @@ enum Main {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(oneLine(message))\n".utf8))
         exit(code == 0 ? 1 : code)
+    }
+
+    /// An error as one line of at most `limit` characters: line breaks and other control characters
+    /// (which a value from a file or an argument may carry) are escaped, and a longer text is cut.
+    static func oneLine(_ message: String, limit: Int = 500) -> String {
+        var out = ""
+        var count = 0
+        for scalar in message.unicodeScalars {
+            let shown = scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029
+                ? scalar.escaped(asASCII: true) : String(scalar)
+            count += 1
+            if count > limit { return out + "…" }
+            out += shown
+        }
+        return out
     }
 
     /// Distinct exit codes let scripts tell a missing thing from a bad value from a busy database.

@@ -122,6 +122,29 @@ struct BadInputTests {
         }
     }
 
+    /// An error is one line whatever the value it quotes: control characters escaped, long values cut.
+    @Test func anErrorLineNeverSpansTwoLines() throws {
+        let lectern = try seeded()
+        let line = try lectern.fails(["course", "show", "evil\nerror: injected\r\u{1B}[31m"])
+        #expect(line.contains("evil\\nerror: injected\\r\\u{1B}[31m"), "\(line)")
+        let long = try lectern.fails(["course", "show", String(repeating: "x", count: 5_000)])
+        #expect(long.count < 700 && long.hasSuffix("…"))
+    }
+
+    /// An idempotency key has one limit, 200 bytes, on the command line and in imports (and HTTP).
+    @Test func anIdempotencyKeyIsAtMost200Bytes() throws {
+        let lectern = try seeded()
+        let before = try lectern.snapshot()
+        let key = String(repeating: "k", count: 201)
+        let result = try lectern.run(["record", "view", "--user", "u1", "--course", "py-101", "--key", key])
+        #expect(result.status == 4 && result.stderr.contains("at most 200 bytes"), "\(result.stderr)")
+        let file = try lectern.write("keys.csv", "user,course,kind,occurred_at,key\nu1,py-101,view,2025-03-01,\(key)\n")
+        let imported = try lectern.run(["import", "interactions", file])
+        #expect(imported.status == 4 && imported.stderr.contains("line 2") && imported.stderr.contains("200 bytes"), "\(imported.stderr)")
+        #expect(try lectern.snapshot() == before)
+        try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101", "--key", String(repeating: "k", count: 200)])
+    }
+
     /// Only `init` or `--create` makes a database: a mistyped `--db` is an error, and no file appears.
     @Test(arguments: [["stats"], ["course", "list"], ["record", "view", "--user", "u1", "--course", "x"],
                       ["import", "users", "users.csv"], ["db", "migrate"], ["db", "status"], ["serve", "--port", "0"],

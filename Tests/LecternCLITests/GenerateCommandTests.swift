@@ -28,6 +28,21 @@ struct GenerateCommandTests {
         #expect(stats.contains("80 learners, 3000 interactions"))
     }
 
+    @Test func aFolderThatHoldsFilesIsRefusedUnlessForced() throws {
+        let lectern = try Lectern(initialized: false)
+        try FileManager.default.createDirectory(atPath: lectern.path("full"), withIntermediateDirectories: true)
+        try lectern.write("full/notes.txt", "mine\n")
+        let small = ["generate", "--creators", "2", "--courses", "10", "--users", "10", "--interactions", "100"]
+        let refused = try lectern.run(small + ["--out", lectern.path("full")])
+        #expect(refused.status == 4 && refused.errorLines.count == 1 && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: lectern.path("full")) == ["notes.txt"])
+        #expect(try lectern.run(small + ["--out", lectern.path("full"), "--force"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: lectern.path("full/interactions.csv")))
+        // A file where the folder should be cannot be written: a file problem, exit 8.
+        try lectern.write("plain", "x\n")
+        #expect(try lectern.run(small + ["--out", lectern.path("plain")]).status == 8)
+    }
+
     @Test func badSizesAreRefused() throws {
         let lectern = try Lectern()
         let line = try lectern.fails(["generate", "--courses", "0", "--out", lectern.path("x")])
