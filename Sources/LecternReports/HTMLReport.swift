@@ -23,8 +23,9 @@ public struct HTMLReport {
             body += try section(kind)
         }
         body += """
-            <footer>Made by <code>lectern report</code> on \(escape(Timestamp.format(generatedAt))). Money is in the \
-            catalog currency's major unit; refunds are netted out of revenue and payouts. \
+            <footer>Made by <code>lectern report</code> on \(escape(Timestamp.format(generatedAt))). Money is in each \
+            course's own currency, in its major unit, named beside every amount; it is never converted, so every total \
+            is per currency. Refunds are netted out of revenue and payouts. \
             \(builder.options.includePersonalData
                 ? "<strong>This page holds personal data</strong> (asked for with --include-personal-data)."
                 : "Learners appear under pseudonyms (a keyed hash, stable for this database); no personal data is shown.")</footer>
@@ -57,21 +58,32 @@ public struct HTMLReport {
         .catalog: "Catalog", .recommendations: "Recommendations", .experiments: "Experiments", .segments: "Segments", .learners: "Top learners",
     ]
 
-    /// Net revenue, orders, paying learners, payouts and view-to-purchase conversion at a glance.
+    /// Net revenue, orders, average price, payouts (one line per currency) and view-to-purchase conversion at a glance.
     func headline() throws -> String {
-        let (_, sales) = try builder.salesResult(by: .month)
+        let (_, totals) = try builder.salesResult(by: .month)
         let earnings = try builder.creatorEarnings()
         let (_, funnel) = try builder.funnelResult(by: .domain)
-        let payouts = earnings.map(\.payoutMinor).reduce(0, +)
-        let cards: [(String, String, String)] = [
-            ("Net revenue", formatMoney(sales.netMinor), "\(SVGChart.grouped(sales.orders)) orders, \(SVGChart.grouped(sales.refunds)) refunded"),
-            ("Average price", formatMoney(sales.averagePriceMinor), "gross \(formatMoney(sales.grossMinor))"),
-            ("Owed to creators", formatMoney(payouts), "platform keeps \(formatMoney(sales.netMinor - payouts))"),
-            ("Viewed → bought", funnel.viewed > 0 ? SVGChart.percent(Double(funnel.purchased) / Double(funnel.viewed)) : "–",
-             "\(SVGChart.grouped(funnel.purchased)) of \(SVGChart.grouped(funnel.viewed)) learner-course pairs"),
+        let payouts = Money.totals(earnings.compactMap { e in e.currency.map { Money.Amount(currency: $0, minor: e.payoutMinor) } })
+        let platform = Money.totals(earnings.compactMap { e in e.currency.map { Money.Amount(currency: $0, minor: e.platformMinor) } })
+        let none = [(value: formatMoney(0), currency: "", note: "nothing sold")]
+        let cards: [(title: String, lines: [(value: String, currency: String, note: String)])] = [
+            ("Net revenue", totals.isEmpty ? none : totals.map {
+                (formatMoney($0.netMinor), $0.currency, "\(SVGChart.grouped($0.orders)) orders, \(SVGChart.grouped($0.refunds)) refunded")
+            }),
+            ("Average price", totals.isEmpty ? none : totals.map {
+                (formatMoney($0.averagePriceMinor), $0.currency, "gross \(formatMoney($0.grossMinor, $0.currency))")
+            }),
+            ("Owed to creators", payouts.isEmpty ? none : zip(payouts, platform).map {
+                (formatMoney($0.minor), $0.currency, "platform keeps \(formatMoney($1.minor, $1.currency))")
+            }),
+            ("Viewed → bought", [(funnel.viewed > 0 ? SVGChart.percent(Double(funnel.purchased) / Double(funnel.viewed)) : "–", "",
+                                  "\(SVGChart.grouped(funnel.purchased)) of \(SVGChart.grouped(funnel.viewed)) learner-course pairs")]),
         ]
-        return "<section class=\"cards\">" + cards.map { title, value, note in
-            "<div class=\"card\"><div class=\"k\">\(escape(title))</div><div class=\"v\">\(escape(value))</div><div class=\"n\">\(escape(note))</div></div>"
+        return "<section class=\"cards\">" + cards.map { title, lines in
+            "<div class=\"card\"><div class=\"k\">\(escape(title))</div>" + lines.map { value, currency, note in
+                "<div class=\"v\">\(escape(value))\(currency.isEmpty ? "" : " <span class=\"cur\">\(escape(currency))</span>")</div>"
+                    + "<div class=\"n\">\(escape(note))</div>"
+            }.joined() + "</div>"
         }.joined() + "</section>"
     }
 
@@ -82,35 +94,49 @@ public struct HTMLReport {
         case .sales:
             let (months, _) = try builder.salesResult(by: .month)
             let (domains, _) = try builder.salesResult(by: .domain)
-            html += note("Orders, gross, refunds and net revenue. The line is net revenue per month; the bars, net revenue per domain.")
+            // A chart per currency: amounts in two currencies share no axis.
+            let currencies = Set(months.map(\.currency)).sorted()
+            html += note("Orders, gross, refunds and net revenue, per currency: amounts in different currencies are never added or converted. "
+                         + "The lines are net and gross revenue per month; the bars, net revenue per domain; one chart per currency.")
             if months.isEmpty {
                 html += empty("No purchases in this period.")
             } else {
-                html += figure(SVGChart.lines(
-                    xLabels: months.map(\.key),
-                    series: [.init(name: "net revenue", values: months.map { Double($0.netMinor) / 100 }, color: SVGChart.palette[0]),
-                             .init(name: "gross", values: months.map { Double($0.grossMinor) / 100 }, color: SVGChart.palette[1])],
-                    format: compactMoney, title: "Net and gross revenue by month"), caption: "Revenue by month")
-                let top = domains.sorted { $0.netMinor > $1.netMinor }
-                html += figure(SVGChart.horizontalBars(
-                    labels: top.map(\.key),
-                    series: [.init(name: "net revenue", values: top.map { Double($0.netMinor) / 100 }, color: SVGChart.palette[0])],
-                    format: compactMoney, title: "Net revenue by domain"), caption: "Net revenue by domain")
+                let keys = Set(months.map(\.key)).sorted()
+                for currency in currencies {
+                    var byMonth: [String: SalesRow] = [:]
+                    for row in months where row.currency == currency { byMonth[row.key] = row }
+                    html += figure(SVGChart.lines(
+                        xLabels: keys,
+                        series: [.init(name: "net revenue, \(currency)", values: keys.map { Double(byMonth[$0]?.netMinor ?? 0) / 100 },
+                                       color: SVGChart.palette[0]),
+                                 .init(name: "gross, \(currency)", values: keys.map { Double(byMonth[$0]?.grossMinor ?? 0) / 100 },
+                                       color: SVGChart.palette[1])],
+                        format: compactMoney, title: "Net and gross revenue by month (\(currency))"), caption: "Revenue by month, \(currency)")
+                }
+                for currency in currencies {
+                    let top = domains.filter { $0.currency == currency }.sorted { $0.netMinor > $1.netMinor }
+                    html += figure(SVGChart.horizontalBars(
+                        labels: top.map(\.key),
+                        series: [.init(name: "net revenue, \(currency)", values: top.map { Double($0.netMinor) / 100 }, color: SVGChart.palette[0])],
+                        format: compactMoney, title: "Net revenue by domain (\(currency))"), caption: "Net revenue by domain, \(currency)")
+                }
             }
             html += table(try builder.sales(by: .month), caption: "By month")
             html += table(try builder.sales(by: .domain), caption: "By domain", collapsed: true)
             html += table(try builder.sales(by: .course), caption: "By course", collapsed: true)
         case .creators:
             let earnings = try builder.creatorEarnings().sorted { $0.netMinor > $1.netMinor }
-            html += note("Each creator's net revenue split into the payout owed (net × revenue share, to the cent) and the platform's part. The totals equal net sales exactly.")
-            let shown = Array(earnings.prefix(20))
-            if shown.contains(where: { $0.netMinor != 0 }) {
+            html += note("Each creator's net revenue split into the payout owed (net × revenue share, to the cent) and the platform's part, per currency. The totals equal net sales in each currency exactly.")
+            for currency in Set(earnings.compactMap(\.currency)).sorted() {
+                let inCurrency = earnings.filter { $0.currency == currency }
+                let shown = Array(inCurrency.prefix(20))
+                guard shown.contains(where: { $0.netMinor != 0 }) else { continue }
                 html += figure(SVGChart.horizontalBars(
                     labels: shown.map(\.name),
-                    series: [.init(name: "payout", values: shown.map { Double($0.payoutMinor) / 100 }, color: SVGChart.palette[2]),
-                             .init(name: "platform", values: shown.map { Double($0.platformMinor) / 100 }, color: SVGChart.palette[5])],
-                    stacked: true, format: compactMoney, title: "Payout and platform part by creator"),
-                    caption: shown.count < earnings.count ? "Top \(shown.count) creators by net revenue" : "Creators by net revenue")
+                    series: [.init(name: "payout, \(currency)", values: shown.map { Double($0.payoutMinor) / 100 }, color: SVGChart.palette[2]),
+                             .init(name: "platform, \(currency)", values: shown.map { Double($0.platformMinor) / 100 }, color: SVGChart.palette[5])],
+                    stacked: true, format: compactMoney, title: "Payout and platform part by creator (\(currency))"),
+                    caption: (shown.count < inCurrency.count ? "Top \(shown.count) creators by net revenue" : "Creators by net revenue") + ", \(currency)")
             }
             html += table(try builder.creators(), caption: "Payouts", collapsed: earnings.count > 30)
         case .funnel:
@@ -134,14 +160,14 @@ public struct HTMLReport {
             html += table(try builder.funnel(by: .channel), caption: "By acquisition channel", collapsed: true)
         case .channels:
             let rows = try builder.channelRows()
-            var byChannel: [String: (acquired: Int, paying: Int, net: Int64, second: Int)] = [:]
+            var byChannel: [String: (acquired: Int, paying: Int, net: [Money.Amount], second: Int)] = [:]
             for row in rows {
-                var entry = byChannel[row.channel] ?? (0, 0, 0, 0)
-                entry.acquired += row.acquired; entry.paying += row.paying; entry.net += row.netMinor; entry.second += row.crossDomainBuyers
+                var entry = byChannel[row.channel] ?? (0, 0, [], 0)
+                entry.acquired += row.acquired; entry.paying += row.paying; entry.net += row.net; entry.second += row.crossDomainBuyers
                 byChannel[row.channel] = entry
             }
             let channels = byChannel.sorted { $0.value.acquired > $1.value.acquired }
-            html += note("Cross-over marketing: learners each channel and campaign brought, how many did anything, how many paid, their net revenue, and how many went on to buy in a second domain.")
+            html += note("Cross-over marketing: learners each channel and campaign brought, how many did anything, how many paid, their net revenue (per currency), and how many went on to buy in a second domain.")
             if !channels.isEmpty {
                 html += figure(SVGChart.horizontalBars(
                     labels: channels.map(\.key),
@@ -150,11 +176,13 @@ public struct HTMLReport {
                              .init(name: "second domain", values: channels.map { Double($0.value.second) }, color: SVGChart.palette[1])],
                     format: { SVGChart.grouped(Int($0)) }, title: "Learners by acquisition channel"), caption: "Learners by channel")
             }
-            var summary = Listing(["channel", "acquired", "paying", "conversion", "net", "second_domain_buyers"])
+            var summary = Listing(["channel", "acquired", "paying", "conversion", "second_domain_buyers", "currency", "net"])
             for (channel, entry) in channels {
-                summary.append([.text(channel), .int(Int64(entry.acquired)), .int(Int64(entry.paying)),
-                                .number(entry.acquired > 0 ? Double(entry.paying) / Double(entry.acquired) : nil, decimals: 3),
-                                .money(entry.net), .int(Int64(entry.second))])
+                summary.append([.text(channel)],
+                               shared: [.int(Int64(entry.acquired)), .int(Int64(entry.paying)),
+                                        .number(entry.acquired > 0 ? Double(entry.paying) / Double(entry.acquired) : nil, decimals: 3),
+                                        .int(Int64(entry.second))],
+                               perCurrency: Money.totals(entry.net).map { ($0.currency, [.money($0.minor)]) }, zero: [.money(0)])
             }
             html += table(summary, caption: "By channel")
             html += table(try builder.channels(), caption: "By channel and campaign", collapsed: true)
@@ -207,21 +235,26 @@ public struct HTMLReport {
             html += listing.rows.isEmpty ? empty("No experiments yet: see `lectern experiment create`.") : table(listing, caption: "Variants")
         case .segments:
             let rows = try SegmentReport(builder.db).rows(builder.filter)
-            html += note("Learner segments from `lectern segments build` (k-means on domain and tag affinity): how many learners, how many paid, the net revenue they bring per learner, and how many of their purchases they completed.")
+            html += note("Learner segments from `lectern segments build` (k-means on domain and tag affinity): how many learners, how many paid, the net revenue they bring per learner in each currency, and how many of their purchases they completed.")
             if rows.isEmpty {
                 html += empty("No segments yet: run `lectern segments build`.")
             } else {
-                html += figure(SVGChart.horizontalBars(
-                    labels: rows.map(\.segment),
-                    series: [.init(name: "net revenue per learner", values: rows.map { Double($0.netPerLearnerMinor) / 100 }, color: SVGChart.palette[4])],
-                    format: compactMoney, title: "Net revenue per learner by segment"), caption: "Net revenue per learner by segment")
+                for currency in Set(rows.flatMap { $0.net.map(\.currency) }).sorted() {
+                    let perLearner = rows.map { row in row.netPerLearner.first { $0.currency == currency }?.minor ?? 0 }
+                    html += figure(SVGChart.horizontalBars(
+                        labels: rows.map(\.segment),
+                        series: [.init(name: "net revenue per learner, \(currency)", values: perLearner.map { Double($0) / 100 },
+                                       color: SVGChart.palette[4])],
+                        format: compactMoney, title: "Net revenue per learner by segment (\(currency))"),
+                        caption: "Net revenue per learner by segment, \(currency)")
+                }
                 html += table(try builder.segments(), caption: "Segments")
             }
         case .learners:
             html += note(builder.options.includePersonalData
-                ? "The learners who spent most, with their personal data (asked for with --include-personal-data)."
-                : "The learners who spent most, under pseudonyms: the same learner has the same pseudonym in every report of this database.")
-            html += table(try builder.learners(), caption: "Top \(builder.options.learnerLimit) by net spend")
+                ? "The learners who spent most in each currency, with their personal data (asked for with --include-personal-data)."
+                : "The learners who spent most in each currency, under pseudonyms: the same learner has the same pseudonym in every report of this database.")
+            html += table(try builder.learners(), caption: "Top \(builder.options.learnerLimit) by net spend in each currency")
         }
         return html + "</section>"
     }
@@ -292,7 +325,9 @@ public struct HTMLReport {
         .card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
         .card .k { color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: .04em; }
         .card .v { font-size: 26px; font-weight: 700; margin: 4px 0; font-variant-numeric: tabular-nums; }
+        .card .v .cur { font-size: 15px; font-weight: 600; color: var(--muted); letter-spacing: .04em; }
         .card .n { color: var(--muted); font-size: 13px; }
+        .card .n + .v { margin-top: 10px; }
         figure { margin: 12px 0 18px; }
         figcaption { font-size: 13px; margin-top: 2px; }
         svg.chart { width: 100%; height: auto; max-width: 760px; display: block; }
@@ -308,6 +343,7 @@ public struct HTMLReport {
         th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
         td.num, th.num { text-align: right; }
         tr.total td { font-weight: 700; border-top: 2px solid var(--fg); }
+        tr.total + tr.total td { border-top: 1px solid var(--line); }
         details { margin: 10px 0; }
         summary { cursor: pointer; color: var(--accent); font-weight: 600; }
         .empty { color: var(--muted); font-style: italic; }

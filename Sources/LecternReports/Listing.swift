@@ -7,8 +7,11 @@ public struct Listing: Sendable {
         case text(String?)
         case int(Int64?)
         case number(Double?, decimals: Int)
-        /// Minor units, printed as `49.90` (a number in JSON and CSV).
+        /// Minor units, printed as `49.90` (a number in JSON and CSV). The currency is in a cell of its own.
         case money(Int64?)
+        /// Money in one or more currencies, never added: `49.90 USD, 120.00 CNY` (`0.00` when empty);
+        /// in JSON an object from currency to amount, `{"CNY": 120.00, "USD": 49.90}`.
+        case amounts([Money.Amount])
         case list([String])
 
         public var display: String {
@@ -17,6 +20,7 @@ public struct Listing: Sendable {
             case .int(let value): value.map(String.init) ?? ""
             case .number(let value, let decimals): value.map { String(format: "%.\(decimals)f", $0) } ?? ""
             case .money(let value): value.map { formatMoney($0) } ?? ""
+            case .amounts(let amounts): amounts.isEmpty ? formatMoney(0) : amounts.map { formatMoney($0.minor, $0.currency) }.joined(separator: ", ")
             case .list(let items): items.joined(separator: ", ")
             }
         }
@@ -27,6 +31,7 @@ public struct Listing: Sendable {
             case .int(let value): value.map(String.init) ?? "null"
             case .number(let value, let decimals): value.map { String(format: "%.\(decimals)f", $0) } ?? "null"
             case .money(let value): value.map { formatMoney($0) } ?? "null"
+            case .amounts(let amounts): "{" + amounts.map { "\(jsonQuote($0.currency)): \(formatMoney($0.minor))" }.joined(separator: ", ") + "}"
             case .list(let items): "[" + items.map(jsonQuote).joined(separator: ",") + "]"
             }
         }
@@ -34,6 +39,7 @@ public struct Listing: Sendable {
         public var csv: String {
             switch self {
             case .list(let items): items.joined(separator: ";")
+            case .amounts(let amounts) where !amounts.isEmpty: amounts.map { formatMoney($0.minor, $0.currency) }.joined(separator: ";")
             default: display
             }
         }
@@ -56,6 +62,18 @@ public struct Listing: Sendable {
     public mutating func append(_ row: [Cell]) {
         precondition(row.count == columns.count, "a row has \(row.count) cells for \(columns.count) columns")
         rows.append(row)
+    }
+
+    /// Appends the rows of one key whose money is in `money`'s currencies: one row per currency, with
+    /// `shared` (figures that are not money) on the first row only and blank on the others, so every
+    /// figure appears once and no row mixes currencies. A key without money gets one row with no
+    /// currency and `zero` (a zero needs none). The columns are the key's, the shared ones, `currency`,
+    /// then the money's.
+    public mutating func append(_ key: [Cell], shared: [Cell], perCurrency money: [(currency: String, cells: [Cell])], zero: [Cell]) {
+        guard !money.isEmpty else { return append(key + shared + [.text(nil)] + zero) }
+        for (index, entry) in money.enumerated() {
+            append(key + (index == 0 ? shared : shared.map { _ in .text(nil) }) + [.text(entry.currency)] + entry.cells)
+        }
     }
 
     /// The listing in `format`, ending with a newline.

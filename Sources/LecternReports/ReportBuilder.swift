@@ -34,7 +34,7 @@ public struct ReportBuilder {
     /// What this builder has computed already, so a page that shows one result as a chart and as a table
     /// (the HTML report) reads the database for it once.
     final class Results {
-        var sales: [SalesReport.Grouping: (rows: [SalesRow], total: SalesRow)] = [:]
+        var sales: [SalesReport.Grouping: (rows: [SalesRow], totals: [SalesRow])] = [:]
         var creators: [CreatorEarnings]?
         var funnel: [FunnelReport.Grouping: (rows: [FunnelRow], total: FunnelRow)] = [:]
         var channels: [ChannelRow]?
@@ -49,7 +49,7 @@ public struct ReportBuilder {
 
     var filter: ReportFilter { options.filter }
 
-    func salesResult(by grouping: SalesReport.Grouping) throws -> (rows: [SalesRow], total: SalesRow) {
+    func salesResult(by grouping: SalesReport.Grouping) throws -> (rows: [SalesRow], totals: [SalesRow]) {
         if let known = results.sales[grouping] { return known }
         let result = try SalesReport(db).sales(filter, by: grouping)
         results.sales[grouping] = result
@@ -99,26 +99,37 @@ public struct ReportBuilder {
         }
     }
 
+    /// One row per key and currency, then a total per currency (one total of zero, without a currency,
+    /// when nothing was sold).
     func sales(by grouping: SalesReport.Grouping) throws -> Listing {
-        let (rows, total) = try salesResult(by: grouping)
-        var listing = Listing([grouping.rawValue, "orders", "gross", "refunds", "refunded", "net", "average_price"])
-        for row in rows + [total] {
-            listing.append([.text(row.key), .int(Int64(row.orders)), .money(row.grossMinor), .int(Int64(row.refunds)),
+        let (rows, totals) = try salesResult(by: grouping)
+        var listing = Listing([grouping.rawValue, "currency", "orders", "gross", "refunds", "refunded", "net", "average_price"])
+        for row in rows + totals {
+            listing.append([.text(row.key), .text(row.currency), .int(Int64(row.orders)), .money(row.grossMinor), .int(Int64(row.refunds)),
                             .money(row.refundedMinor), .money(row.netMinor), .money(row.averagePriceMinor)])
         }
+        if totals.isEmpty { listing.append([.text("total"), .text(nil), .int(0), .money(0), .int(0), .money(0), .money(0), .money(0)]) }
         return listing
     }
 
+    /// One row per creator and currency of their courses, then a total per currency.
     func creators() throws -> Listing {
         let earnings = try creatorEarnings()
-        var listing = Listing(["creator", "courses", "learners", "net", "share", "payout", "platform"])
+        var listing = Listing(["creator", "currency", "courses", "learners", "net", "share", "payout", "platform"])
         for e in earnings {
-            listing.append([.text(e.name), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
+            listing.append([.text(e.name), .text(e.currency), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
                             .number(e.revenueShare, decimals: 2), .money(e.payoutMinor), .money(e.platformMinor)])
         }
-        listing.append([.text("total"), .int(Int64(earnings.map(\.courses).reduce(0, +))), .text(nil),
-                        .money(earnings.map(\.netMinor).reduce(0, +)), .text(nil),
-                        .money(earnings.map(\.payoutMinor).reduce(0, +)), .money(earnings.map(\.platformMinor).reduce(0, +))])
+        let currencies = Set(earnings.compactMap(\.currency)).sorted()
+        for currency in currencies {
+            let some = earnings.filter { $0.currency == currency }
+            listing.append([.text("total"), .text(currency), .int(Int64(some.map(\.courses).reduce(0, +))), .text(nil),
+                            .money(some.map(\.netMinor).reduce(0, +)), .text(nil),
+                            .money(some.map(\.payoutMinor).reduce(0, +)), .money(some.map(\.platformMinor).reduce(0, +))])
+        }
+        if currencies.isEmpty {
+            listing.append([.text("total"), .text(nil), .int(0), .text(nil), .money(0), .text(nil), .money(0), .money(0)])
+        }
         return listing
     }
 
@@ -134,12 +145,16 @@ public struct ReportBuilder {
         return listing
     }
 
+    /// One row per channel, campaign and currency of their learners' purchases; learner counts on the
+    /// first row of each channel and campaign.
     func channels() throws -> Listing {
-        var listing = Listing(["channel", "campaign", "acquired", "activated", "paying", "conversion", "net", "second_domain_buyers"])
+        var listing = Listing(["channel", "campaign", "acquired", "activated", "paying", "conversion", "second_domain_buyers",
+                               "currency", "net"])
         for row in try channelRows() {
-            listing.append([.text(row.channel), .text(row.campaign), .int(Int64(row.acquired)), .int(Int64(row.activated)),
-                            .int(Int64(row.paying)), .number(row.conversion, decimals: 3), .money(row.netMinor),
-                            .int(Int64(row.crossDomainBuyers))])
+            listing.append([.text(row.channel), .text(row.campaign)],
+                           shared: [.int(Int64(row.acquired)), .int(Int64(row.activated)), .int(Int64(row.paying)),
+                                    .number(row.conversion, decimals: 3), .int(Int64(row.crossDomainBuyers))],
+                           perCurrency: row.net.map { ($0.currency, [.money($0.minor)]) }, zero: [.money(0)])
         }
         return listing
     }
@@ -178,39 +193,44 @@ public struct ReportBuilder {
         return listing
     }
 
-    /// Every experiment's variants: learners, impressions, click-through, conversion, revenue per
-    /// learner and the p-value of the conversion difference against the first variant.
+    /// Every experiment's variants: learners, impressions, click-through, conversion, the p-value of the
+    /// conversion difference against the first variant, and revenue per learner in each currency (one
+    /// row per currency, the other figures on the first).
     func experiments() throws -> Listing {
         var listing = Listing(["experiment", "status", "variant", "algorithm", "learners", "impressions", "click_through",
-                               "conversion", "revenue_per_learner", "p_value"])
+                               "conversion", "p_value", "currency", "revenue_per_learner"])
         let service = ExperimentService(db)
         for experiment in try ExperimentStore(db).list() {
             for variant in try service.report(name: experiment.name).variants {
-                listing.append([.text(experiment.name), .text(experiment.status), .text(variant.outcome.variant),
-                                .text(variant.outcome.algorithm), .int(Int64(variant.outcome.learners)),
-                                .int(Int64(variant.outcome.impressions)), .number(variant.clickThrough.rate, decimals: 3),
-                                .number(variant.conversion.rate, decimals: 3),
-                                .money(Int64(variant.revenuePerLearnerMinor.rounded())), .number(variant.test?.p, decimals: 3)])
+                listing.append([.text(experiment.name), .text(experiment.status), .text(variant.outcome.variant)],
+                               shared: [.text(variant.outcome.algorithm), .int(Int64(variant.outcome.learners)),
+                                        .int(Int64(variant.outcome.impressions)), .number(variant.clickThrough.rate, decimals: 3),
+                                        .number(variant.conversion.rate, decimals: 3), .number(variant.test?.p, decimals: 3)],
+                               perCurrency: variant.revenuePerLearner.map { ($0.currency, [.money($0.minor)]) }, zero: [.money(0)])
             }
         }
         return listing
     }
 
-    /// Each segment's learners, paying learners, net revenue (per learner too) and completion rate.
+    /// Each segment's learners, paying learners and completion rate, and its net revenue (per learner
+    /// too) in each currency, one row per currency.
     func segments() throws -> Listing {
-        var listing = Listing(["segment", "learners", "paying", "net", "net_per_learner", "completion_rate"])
+        var listing = Listing(["segment", "learners", "paying", "completion_rate", "currency", "net", "net_per_learner"])
         for row in try SegmentReport(db).rows(filter) {
-            listing.append([.text(row.segment), .int(Int64(row.learners)), .int(Int64(row.paying)), .money(row.netMinor),
-                            .money(row.netPerLearnerMinor), .number(row.completionRate, decimals: 3)])
+            listing.append([.text(row.segment)],
+                           shared: [.int(Int64(row.learners)), .int(Int64(row.paying)), .number(row.completionRate, decimals: 3)],
+                           perCurrency: zip(row.net, row.netPerLearner).map { ($0.currency, [.money($0.minor), .money($1.minor)]) },
+                           zero: [.money(0), .money(0)])
         }
         return listing
     }
 
-    /// The learners who spent most, under pseudonyms unless personal data was asked for.
+    /// The learners who spent most in each currency, under pseudonyms unless personal data was asked for.
     func learners() throws -> Listing {
         let report = LearnerReport(db)
         var rows = try report.top(filter, limit: options.learnerLimit)
-        var columns = ["learner", "channel", "campaign", "cohort", "purchases", "refunds", "net", "completed", "domains", "last_active"]
+        var columns = ["learner", "channel", "campaign", "cohort", "currency", "purchases", "refunds", "net", "completed", "domains",
+                       "last_active"]
         if options.includePersonalData {
             rows = try report.personalData(for: rows)
             columns.insert(contentsOf: ["external_id", "name", "email"], at: 1)
@@ -220,7 +240,7 @@ public struct ReportBuilder {
         for row in rows {
             var cells: [Listing.Cell] = [.text(pseudonyms.pseudonym(forLearner: row.userID))]
             if options.includePersonalData { cells += [.text(row.externalID), .text(row.displayName), .text(row.email)] }
-            cells += [.text(row.channel), .text(row.campaign), .text(row.cohort), .int(Int64(row.purchases)),
+            cells += [.text(row.channel), .text(row.campaign), .text(row.cohort), .text(row.currency), .int(Int64(row.purchases)),
                       .int(Int64(row.refunds)), .money(row.netMinor), .int(Int64(row.completed)), .int(Int64(row.domains)),
                       .text(row.lastActive.map(Timestamp.formatDate))]
             listing.append(cells)

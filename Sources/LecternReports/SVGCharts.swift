@@ -150,7 +150,9 @@ enum SVGChart {
         for item in series {
             svg += "<rect x=\"\(f(offset))\" y=\"\(f(y - 9))\" width=\"10\" height=\"10\" fill=\"\(item.color)\"/>"
             svg += text(item.name, x: offset + 14, y: y, anchor: "start", cls: "axis")
-            offset += 24 + Double(item.name.count) * 6.5
+            // Room for the name at the phone's larger text (14 units, about 8 a character), so names
+            // such as "net revenue, USD" do not run into the next one.
+            offset += 24 + Double(item.name.count) * 8
         }
         return svg
     }

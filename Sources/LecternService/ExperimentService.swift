@@ -7,7 +7,9 @@ public struct VariantReport: Sendable {
     public var outcome: VariantOutcome
     public var clickThrough: (rate: Double, low: Double, high: Double)
     public var conversion: (rate: Double, low: Double, high: Double)
-    public var revenuePerLearnerMinor: Double
+    /// Revenue per exposed learner in each currency the variant's purchases were in, rounded to the
+    /// nearest minor unit (half away from zero), in currency order.
+    public var revenuePerLearner: [Money.Amount]
     /// Conversion compared with the first variant (nil for the first itself).
     public var test: (z: Double, p: Double)?
 }
@@ -70,7 +72,9 @@ public struct ExperimentService {
             VariantReport(outcome: outcome,
                           clickThrough: ExperimentStatistics.proportion(outcome.clicks, of: outcome.impressions),
                           conversion: ExperimentStatistics.proportion(outcome.converters, of: outcome.learners),
-                          revenuePerLearnerMinor: outcome.learners > 0 ? Double(outcome.revenueMinor) / Double(outcome.learners) : 0,
+                          revenuePerLearner: outcome.revenue.map { amount in
+                              Money.Amount(currency: amount.currency, minor: Money.divide(amount.minor, by: Int64(outcome.learners)))
+                          },
                           test: index == 0 || first == nil ? nil : ExperimentStatistics.twoProportionZTest(
                               successesA: first!.converters, trialsA: first!.learners,
                               successesB: outcome.converters, trialsB: outcome.learners))

@@ -10,7 +10,8 @@ public struct LearnerOverview: Sendable {
     public var interests: InterestProfile
     /// Events by kind.
     public var counts: [Interaction.Kind: Int]
-    public var netSpendMinor: Int64
+    /// Paid minus refunded, per currency (in currency order; none when nothing was bought).
+    public var netSpend: [Money.Amount]
     /// Courses completed of those enrolled in or bought (nil when none).
     public var completionRate: Double?
     /// Distinct courses enrolled in or bought.
@@ -69,7 +70,7 @@ public struct LearningService {
         let completed = Set(events.filter { $0.kind == .complete }.map(\.courseID))
         return LearnerOverview(
             learner: learner, interests: interests, counts: counts,
-            netSpendMinor: try ActivityQueries(db).netSpend(userID: learner.id),
+            netSpend: try ActivityQueries(db).netSpend(userID: learner.id),
             completionRate: taken.isEmpty ? nil : Double(completed.intersection(taken).count) / Double(taken.count),
             coursesTaken: taken.count, coursesCompleted: completed.count, lastActive: events.map(\.time).max(),
             segment: try SegmentStore(db).segment(ofUser: learner.id))

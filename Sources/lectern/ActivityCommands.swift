@@ -76,12 +76,19 @@ extension Lectern {
                 userID: try user.map { try LearnerRepository(db).resolve($0).id },
                 courseID: try course.map { try CourseRepository(db).resolve($0).id },
                 kind: kind, since: since, until: until, limit: limit))
-            var listing = Listing(["id", "occurred_at", "user", "course", "kind", "value", "channel"])
+            var listing = Listing(["id", "occurred_at", "user", "course", "kind", "currency", "value", "channel"])
+            // A purchase or refund is in its course's currency, looked up once per course listed.
+            var currencies: [Int64: String] = [:]
             for r in records {
                 let i = r.interaction
+                var currency: String?
+                if i.kind == .purchase || i.kind == .refund {
+                    if currencies[i.courseID] == nil { currencies[i.courseID] = try CourseRepository(db).find(id: i.courseID)?.currency }
+                    currency = currencies[i.courseID]
+                }
                 let value: Listing.Cell = i.kind == .rate ? .int(i.value) : .money(i.value)
                 listing.append([.int(i.id), .text(Timestamp.format(i.occurredAt)), .text(r.userExternalID),
-                                .text(r.courseSlug), .text(i.kind.rawValue), value, .text(i.channel)])
+                                .text(r.courseSlug), .text(i.kind.rawValue), .text(currency), value, .text(i.channel)])
             }
             print(listing.rendered(output.format), terminator: "")
         }
@@ -93,7 +100,7 @@ extension Lectern {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
-        @Option(help: "How many best sellers to show.") var top: Int = 10
+        @Option(help: "How many best sellers to show in each currency.") var top: Int = 10
 
         func run() throws {
             let db = try database.open()
@@ -111,20 +118,23 @@ extension Lectern {
                 print("Activity by kind")
                 print(kinds.rendered(.table))
             }
-            var domains = Listing(["domain", "courses", "learners", "purchases", "net_revenue"])
+            // Revenue is per currency: a domain with courses in two currencies has a row for each, and the
+            // best sellers are ranked within each currency.
+            var domains = Listing(["domain", "currency", "courses", "learners", "purchases", "net_revenue"])
             for d in try queries.domains() {
-                domains.append([.text(d.domain), .int(Int64(d.courses)), .int(Int64(d.learners)), .int(Int64(d.purchases)),
-                                .money(d.netRevenueMinor)])
+                domains.append([.text(d.domain), .text(d.currency), .int(Int64(d.courses)), .int(Int64(d.learners)),
+                                .int(Int64(d.purchases)), .money(d.netRevenueMinor)])
             }
-            var top = Listing(["course", "domain", "purchases", "refunds", "net_revenue"])
+            var top = Listing(["course", "domain", "currency", "purchases", "refunds", "net_revenue"])
             for c in try queries.topCourses(limit: self.top) {
-                top.append([.text(c.slug), .text(c.domain), .int(Int64(c.purchases)), .int(Int64(c.refunds)), .money(c.netRevenueMinor)])
+                top.append([.text(c.slug), .text(c.domain), .text(c.currency), .int(Int64(c.purchases)), .int(Int64(c.refunds)),
+                            .money(c.netRevenueMinor)])
             }
             switch output.format {
             case .table:
-                print("Domains by net revenue")
+                print("Domains by net revenue, per currency")
                 print(domains.rendered(.table))
-                print("Best sellers")
+                print("Best sellers in each currency")
                 print(top.rendered(.table), terminator: "")
             case .json:
                 print("{\"domains\": \(domains.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines)),\n\"best_sellers\": \(top.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines))}")

@@ -83,15 +83,19 @@ extension Lectern {
             func run() throws {
                 let db = try database.open()
                 let (experiment, variants) = try ExperimentService(db).report(name: name)
+                // Revenue per learner is per currency: a variant whose learners paid in two currencies has two
+                // rows, the other figures on the first.
                 var listing = Listing(["variant", "algorithm", "learners", "impressions", "clicks", "ctr", "ctr_low", "ctr_high",
-                                       "converters", "conversion", "conv_low", "conv_high", "revenue_per_learner", "z", "p_value"])
+                                       "converters", "conversion", "conv_low", "conv_high", "z", "p_value", "currency", "revenue_per_learner"])
                 for v in variants {
                     let o = v.outcome
                     func rate(_ x: Double) -> Listing.Cell { .number(x.isFinite ? x : nil, decimals: 4) }
-                    listing.append([.text(o.variant), .text(o.algorithm), .int(Int64(o.learners)), .int(Int64(o.impressions)),
-                                    .int(Int64(o.clicks)), rate(v.clickThrough.rate), rate(v.clickThrough.low), rate(v.clickThrough.high),
-                                    .int(Int64(o.converters)), rate(v.conversion.rate), rate(v.conversion.low), rate(v.conversion.high),
-                                    .money(Int64(v.revenuePerLearnerMinor.rounded())), rate(v.test?.z ?? .nan), rate(v.test?.p ?? .nan)])
+                    listing.append([.text(o.variant)],
+                        shared: [.text(o.algorithm), .int(Int64(o.learners)), .int(Int64(o.impressions)), .int(Int64(o.clicks)),
+                                 rate(v.clickThrough.rate), rate(v.clickThrough.low), rate(v.clickThrough.high),
+                                 .int(Int64(o.converters)), rate(v.conversion.rate), rate(v.conversion.low), rate(v.conversion.high),
+                                 rate(v.test?.z ?? .nan), rate(v.test?.p ?? .nan)],
+                        perCurrency: v.revenuePerLearner.map { ($0.currency, [.money($0.minor)]) }, zero: [.money(0)])
                 }
                 if output.format == .table {
                     print("Experiment \(experiment.name) (\(experiment.status), window \(experiment.windowDays) days); z and p compare each variant's conversion with \(experiment.variants.first?.name ?? "the first"):")

@@ -34,7 +34,9 @@ extension Lectern.UserCommand {
             case .json:
                 var object: [String: Any] = [
                     "external_id": profile.learner.externalID, "segment": profile.segment ?? NSNull(),
-                    "net_spend": Double(profile.netSpendMinor) / 100, "courses_taken": profile.coursesTaken,
+                    // Per currency, never added: {"USD": 49.9}.
+                    "net_spend": Dictionary(uniqueKeysWithValues: profile.netSpend.map { ($0.currency, Double($0.minor) / 100) }),
+                    "courses_taken": profile.coursesTaken,
                     "courses_completed": profile.coursesCompleted, "completion_rate": profile.completionRate ?? NSNull(),
                     "last_active": profile.lastActive.map(Timestamp.format) ?? NSNull(),
                     "declared_interests": profile.learner.interests,
@@ -53,7 +55,7 @@ extension Lectern.UserCommand {
                 var fields: [(String, Listing.Cell)] = [
                     ("learner", .text(profile.learner.externalID)), ("segment", .text(profile.segment ?? "(none: run `lectern segments build`)")),
                     ("declared interests", .list(profile.learner.interests)),
-                    ("net spend", .money(profile.netSpendMinor)),
+                    ("net spend", .amounts(profile.netSpend)),
                     ("courses taken", .int(Int64(profile.coursesTaken))), ("completed", .int(Int64(profile.coursesCompleted))),
                     ("completion rate", .number(profile.completionRate, decimals: 3)),
                     ("last active", .text(profile.lastActive.map(Timestamp.format))),
@@ -162,14 +164,16 @@ extension Lectern {
             } else {
                 (steps, unreachable) = try service.path(externalID: user, domain: domain!, perLevel: perLevel)
             }
-            var listing = Listing(["step", "course", "title", "domain", "level", "price", "hours", "why", "score"])
+            var listing = Listing(["step", "course", "title", "domain", "level", "currency", "price", "hours", "why", "score"])
             for (index, step) in steps.enumerated() {
                 let why = step.requiredBy.map { "needed for \($0)" } ?? (goal != nil ? "the goal" : "\(step.stage.rawValue) pick")
                 listing.append([.int(Int64(index + 1)), .text(step.course.slug), .text(step.course.title), .text(step.course.domain),
-                                .text(step.course.difficulty.rawValue), .money(step.course.priceMinor),
+                                .text(step.course.difficulty.rawValue), .text(step.course.currency), .money(step.course.priceMinor),
                                 .number(step.course.hours, decimals: 1), .text(why), .number(step.score, decimals: 3)])
             }
-            let price = steps.map(\.course.priceMinor).reduce(0, +)
+            // Prices in two currencies are not added: one total per currency.
+            let currencies = Set(steps.map(\.course.currency)).sorted()
+            let price = Money.totals(steps.map { Money.Amount(currency: $0.course.currency, minor: $0.course.priceMinor) })
             let hours = steps.map(\.course.hours).reduce(0, +)
             if output.format == .table {
                 if steps.isEmpty {
@@ -177,11 +181,17 @@ extension Lectern {
                     return
                 }
                 print(listing.rendered(.table), terminator: "")
-                print("\(steps.count) courses, \(formatMoney(price)) in all, \(String(format: "%.1f", hours)) hours")
+                let prices = price.map { formatMoney($0.minor, $0.currency) }.joined(separator: " and ")
+                print("\(steps.count) courses, \(prices) in all, \(String(format: "%.1f", hours)) hours")
                 if !unreachable.isEmpty { print("Left out (prerequisites not available): \(unreachable.joined(separator: ", "))") }
             } else {
-                listing.append([.text("total"), .int(Int64(steps.count)), .text(nil), .text(nil), .text(nil), .money(price),
-                                .number(hours, decimals: 1), .text(nil), .text(nil)])
+                // A total per currency: its courses, their price and hours.
+                for currency in currencies {
+                    let some = steps.filter { $0.course.currency == currency }
+                    listing.append([.text("total"), .int(Int64(some.count)), .text(nil), .text(nil), .text(nil), .text(currency),
+                                    .money(some.map(\.course.priceMinor).reduce(0, +)),
+                                    .number(some.map(\.course.hours).reduce(0, +), decimals: 1), .text(nil), .text(nil)])
+                }
                 print(listing.rendered(output.format), terminator: "")
             }
         }

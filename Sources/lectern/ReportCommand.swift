@@ -10,8 +10,10 @@ extension Lectern {
             discussion: """
                 sales: orders, gross, refunds, net revenue and average price, by day, week, month, course, \
                 domain or creator (--by). creators: each creator's net revenue, revenue share, the payout owed \
-                and the platform's part; their totals reconcile with sales to the cent. Money is in the \
-                catalog currency's major unit (49.90). funnel: learner-course pairs that viewed, enrolled \
+                and the platform's part; their totals reconcile with sales to the cent. Money is in each \
+                course's own currency, in its major unit (49.90), with a currency column beside it; money in two \
+                currencies is never added or converted, so a key sold in two currencies has a row for each and \
+                totals are per currency. funnel: learner-course pairs that viewed, enrolled \
                 (or bought), bought and completed, the conversion at each step and the median days between \
                 steps, by course, domain or channel (--by; default domain). channels: learners acquired, \
                 activated, paying, net revenue and conversion by acquisition channel and campaign, and how many \
@@ -19,7 +21,7 @@ extension Lectern {
                 domain, status, difficulty and format, never viewed or bought, tags, prerequisite chains. \
                 recommendations: active models' reach, coverage, exposure Gini over creators and domains, latest \
                 offline metrics. experiments: A/B variants with conversion and p-values. segments: learners, paying, net \
-                revenue per learner and completion rate by segment. learners: top spenders, \
+                revenue per learner and completion rate by segment. learners: top spenders in each currency, \
                 under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
                 all: every report; with --format html one self-contained page with charts (no network, no scripts).
                 """)

@@ -83,7 +83,7 @@ extension Lectern {
                 for kind in Interaction.Kind.allCases {
                     fields.append(("\(kind.rawValue)s", .int(counts[kind.rawValue] ?? 0)))
                 }
-                fields.append(("net_spend", .money(try activity.netSpend(userID: learner.id))))
+                fields.append(("net_spend", .amounts(try activity.netSpend(userID: learner.id))))
                 print(Listing.record(fields, format: output.format), terminator: "")
             }
         }

@@ -21,6 +21,7 @@ struct ActivityCommandTests {
         #expect(rows.first?["value"] as? Double == 60)  // refund defaults to what was paid
         let purchase = rows.first { $0["kind"] as? String == "purchase" && $0["user"] as? String == "u1" }
         #expect(purchase?["value"] as? Double == 49.9)  // purchase defaults to the price
+        #expect(purchase?["currency"] as? String == "USD")
         #expect(purchase?["occurred_at"] as? String == "2025-03-01T10:00:00Z")
 
         let onlyU1 = try parseJSON(try lectern.ok(["activity", "--user", "u1", "--kind", "view", "--format", "json"])) as! [[String: Any]]
@@ -30,12 +31,13 @@ struct ActivityCommandTests {
         #expect(march.count == 3)
 
         let user = try parseJSON(try lectern.ok(["user", "show", "u2", "--format", "json"])) as! [String: Any]
-        #expect(user["net_spend"] as? Double == 0)
+        #expect((user["net_spend"] as? [String: Any])?["USD"] as? Double == 0)  // per currency: bought and refunded in USD
         #expect(user["refunds"] as? Int == 1)
 
         let stats = try parseJSON(try lectern.ok(["stats", "--format", "json"])) as! [String: Any]
         let best = stats["best_sellers"] as! [[String: Any]]
         #expect(best.first?["course"] as? String == "py-101")
         #expect(best.first?["net_revenue"] as? Double == 49.9)
+        #expect(best.first?["currency"] as? String == "USD")
     }
 }

@@ -25,7 +25,7 @@ struct LearningCommandTests {
         #expect(domains[0]["weight"] as? Double == 1)
         #expect(tags.map { $0["name"] as? String } == ["python", "beginner"])
         #expect(tags.map { $0["weight"] as? Double } == [0.5417, 0.4583])
-        #expect(profile["net_spend"] as? Double == 49.9)
+        #expect(profile["net_spend"] as? [String: Double] == ["USD": 49.9])
         #expect(profile["completion_rate"] as? Double == 1)
         #expect(profile["views"] as? Int == 1 && profile["purchases"] as? Int == 1)
         #expect(profile["segment"] is NSNull)
@@ -91,6 +91,7 @@ struct LearningCommandTests {
         var rows = try parseJSON(try lectern.ok(["path", "--user", "u1", "--goal", "py-301", "--format", "json"])) as! [[String: Any]]
         #expect(rows.map { $0["course"] as? String } == ["py-101", "py-201", "py-301", nil])
         #expect(rows.last?["price"] as? Double == 227.9)  // 49.90 + 79.00 + 99.00
+        #expect(rows.last?["currency"] as? String == "USD")
         try lectern.ok(["record", "complete", "--user", "u1", "--course", "py-101"])
         rows = try parseJSON(try lectern.ok(["path", "--user", "u1", "--goal", "py-301", "--format", "json"])) as! [[String: Any]]
         #expect(rows.map { $0["course"] as? String } == ["py-201", "py-301", nil])
@@ -98,7 +99,7 @@ struct LearningCommandTests {
         try lectern.ok(["record", "complete", "--user", "u1", "--course", "py-301"])
         #expect(try lectern.ok(["path", "--user", "u1", "--goal", "py-301"]).contains("Nothing left"))
         let table = try lectern.ok(["path", "--user", "u2", "--goal", "py-201"])
-        #expect(table.contains("2 courses, 128.90 in all"))
+        #expect(table.contains("2 courses, 128.90 USD in all"))
     }
 
     @Test func pathThroughADomainPullsInPrerequisitesFromElsewhere() throws {

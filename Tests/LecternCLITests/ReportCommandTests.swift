@@ -24,6 +24,7 @@ struct ReportCommandTests {
         let lectern = try sold()
         let rows = try parseJSON(try lectern.ok(["report", "sales", "--by", "month", "--format", "json"])) as! [[String: Any]]
         #expect(rows.map { $0["month"] as? String } == ["2025-01", "2025-02", "total"])
+        #expect(rows.map { $0["currency"] as? String } == ["USD", "USD", "USD"])  // one currency: the same rows, named
         #expect(rows[0]["orders"] as? Int == 2)
         #expect(rows[0]["gross"] as? Double == 109.90)
         #expect(rows[0]["average_price"] as? Double == 54.95)
@@ -143,11 +144,11 @@ struct ReportCommandTests {
     @Test func markdownAndFileOutput() throws {
         let lectern = try sold()
         let md = try lectern.ok(["report", "creators", "--format", "md"])
-        #expect(md.hasPrefix("| creator | courses |"))
+        #expect(md.hasPrefix("| creator | currency | courses |"))
         #expect(md.contains("| ---: |"))
         let file = lectern.path("sales.csv")
         try lectern.ok(["report", "sales", "--format", "csv", "--out", file])
-        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("month,orders,gross"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("month,currency,orders,gross"))
     }
 
     @Test(arguments: [

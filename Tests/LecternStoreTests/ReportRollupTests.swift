@@ -63,8 +63,8 @@ struct ReportRollupTests {
         var figures = Figures()
         for filter in filters {
             for grouping in SalesReport.Grouping.allCases {
-                let (rows, total) = try SalesReport(db).sales(filter, by: grouping)
-                figures.sales.append(rows + [total])
+                let (rows, totals) = try SalesReport(db).sales(filter, by: grouping)
+                figures.sales.append(rows + totals)
             }
             figures.creators.append(try SalesReport(db).creators(filter))
             for measure in CohortReport.Measure.allCases {
@@ -109,7 +109,8 @@ struct ReportRollupTests {
          ReportFilter(since: t + 86_400 / 2, channel: "search")]
     }
 
-    /// A small platform in three currencies with random purchases, refunds and other events.
+    /// A small platform in a few currencies (USD, EUR and JPY unless told) with random purchases,
+    /// refunds and other events.
     struct RandomPlatform {
         let db: Connection
         var random: SplitMix
@@ -120,7 +121,7 @@ struct ReportRollupTests {
             HAVING sum(kind = 'purchase') > sum(kind = 'refund') ORDER BY user_id, course_id
             """
 
-        init(seed: UInt64) throws {
+        init(seed: UInt64, currencies: [String] = ["USD", "EUR", "JPY"]) throws {
             let db = try makeDatabase()
             self.db = db
             random = SplitMix(seed: seed)
@@ -129,8 +130,9 @@ struct ReportRollupTests {
             for index in 0..<12 {
                 var course = try makeCourse(in: db, slug: "course-\(index)", creator: creators[index % 3],
                                             domain: ["data", "design", "music"][index % 3], priceMinor: Int64(499 + 250 * index))
-                // Courses in USD, EUR and JPY (a currency without minor units).
-                let currency = ["USD", "EUR", "JPY"][index % 3]
+                // By default courses in USD, EUR and JPY (a currency without minor units), so each
+                // creator and domain sells in every currency.
+                let currency = currencies[(index / 3) % currencies.count]
                 try db.run("UPDATE courses SET currency = ? WHERE id = ?", [currency, course.id])
                 course.currency = currency
                 courses.append(course)
@@ -238,10 +240,73 @@ struct ReportRollupTests {
                    sum(kind = 'refund'), coalesce(sum(CASE kind WHEN 'refund' THEN value END), 0)
             FROM interactions WHERE kind IN ('purchase', 'refund') AND occurred_at >= ? AND occurred_at < ?
             """, [since, until]) { [$0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3)] }[0]
-        let (days, total) = try SalesReport(db).sales(ReportFilter(since: since, until: until), by: .day)
-        #expect([Int64(total.orders), total.grossMinor, Int64(total.refunds), total.refundedMinor] == expected)
-        #expect(days.map(\.key) == ["2025-01-03", "2025-01-04", "2025-01-05", "2025-01-06", "2025-01-07"])
+        let (days, totals) = try SalesReport(db).sales(ReportFilter(since: since, until: until), by: .day)
+        func sum(_ value: (SalesRow) -> Int64) -> Int64 { totals.map(value).reduce(0, +) }
+        #expect([sum { Int64($0.orders) }, sum(\.grossMinor), sum { Int64($0.refunds) }, sum(\.refundedMinor)] == expected)
+        #expect(Set(days.map(\.key)) == ["2025-01-03", "2025-01-04", "2025-01-05", "2025-01-06", "2025-01-07"])
         #expect(expected[0] > 0)
+    }
+
+    /// Orders, gross, refunds and refunded per currency, summed from the raw events under `filter`: the truth.
+    static let rawByCurrencyFiltered = """
+        SELECT c.currency, sum(i.kind = 'purchase'), coalesce(sum(CASE i.kind WHEN 'purchase' THEN i.value END), 0),
+               sum(i.kind = 'refund'), coalesce(sum(CASE i.kind WHEN 'refund' THEN i.value END), 0)
+        FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
+        WHERE i.kind IN ('purchase', 'refund') AND i.occurred_at >= ?1 AND i.occurred_at < ?2
+          AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
+        GROUP BY c.currency ORDER BY c.currency
+        """
+
+    /// Every sales grouping and the creators report hold, for each currency, exactly what that
+    /// currency's raw events add up to, and nothing of another currency.
+    static func expectPerCurrency(_ db: Connection, _ filter: ReportFilter, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let raw = try db.query(rawByCurrencyFiltered, [filter.since ?? .min, filter.until ?? .max, filter.domain, filter.creatorID, filter.channel]) {
+            ($0.text(0), [$0.int64(1), $0.int64(2), $0.int64(3), $0.int64(4)])
+        }
+        let truth = Dictionary(uniqueKeysWithValues: raw)
+        func figures(_ rows: [SalesRow]) -> [Int64] {
+            [rows.map { Int64($0.orders) }.reduce(0, +), rows.map(\.grossMinor).reduce(0, +),
+             rows.map { Int64($0.refunds) }.reduce(0, +), rows.map(\.refundedMinor).reduce(0, +)]
+        }
+        for grouping in SalesReport.Grouping.allCases {
+            let (rows, totals) = try SalesReport(db).sales(filter, by: grouping)
+            #expect(totals.map(\.currency) == raw.map(\.0), sourceLocation: sourceLocation)
+            #expect(Set(rows.map { "\($0.key) \($0.currency)" }).count == rows.count, sourceLocation: sourceLocation)
+            for total in totals {
+                #expect(total.key == "total", sourceLocation: sourceLocation)
+                #expect(figures([total]) == truth[total.currency], "\(grouping) \(total.currency)", sourceLocation: sourceLocation)
+                #expect(figures(rows.filter { $0.currency == total.currency }) == truth[total.currency], sourceLocation: sourceLocation)
+            }
+        }
+        let earnings = try SalesReport(db).creators(filter)
+        for (currency, figures) in raw {
+            let some = earnings.filter { $0.currency == currency }
+            let net: Int64 = figures[1] - figures[3]
+            let payouts: Int64 = some.map(\.payoutMinor).reduce(0, +), platform: Int64 = some.map(\.platformMinor).reduce(0, +)
+            #expect(some.map(\.netMinor).reduce(0, +) == net, "creators \(currency)", sourceLocation: sourceLocation)
+            #expect(payouts + platform == net, sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Issue 12: a platform selling in USD and CNY. The rollup, read stale, refreshed or rebuilt, and the
+    /// raw events agree per currency to the cent, and no report row or total mixes the two.
+    @Test func twoCurrencyPlatformAgreesPerCurrencyToTheCent() throws {
+        let t0 = newYear2025
+        var platform = try RandomPlatform(seed: 12, currencies: ["USD", "CNY"])
+        let db = platform.db
+        let filters = Self.filters(around: t0)
+        try platform.record(300, from: t0, days: 45)
+        try Self.expectExact(db)
+        #expect(try db.query(Self.rolledUpByCurrency) { $0.text(0) } == ["CNY", "USD"])
+        for filter in filters { try Self.expectPerCurrency(db, filter) }
+        // Stale, back-dated events, then a refresh: still per currency and exact.
+        try platform.record(120, from: t0 - 5 * 86_400, days: 60)
+        for filter in filters { try Self.expectPerCurrency(db, filter) }
+        try Self.expectReportsAgree(db, filters)
+        try Self.expectExact(db)
+        for filter in filters { try Self.expectPerCurrency(db, filter) }
+        let (_, totals) = try SalesReport(db).sales(ReportFilter(), by: .month)
+        #expect(totals.map(\.currency) == ["CNY", "USD"])
     }
 
     @Test func seedDataRollupsAgreeToTheCent() throws {

@@ -5,15 +5,19 @@ public struct CourseSales: Sendable, Equatable {
     public var slug: String
     public var title: String
     public var domain: String
+    /// The course's currency, which its revenue is in.
+    public var currency: String
     public var purchases: Int
     public var refunds: Int
     /// Paid minus refunded, in minor units.
     public var netRevenueMinor: Int64
 }
 
-/// A domain's size and activity.
+/// A domain's size and activity among its courses in one currency.
 public struct DomainActivity: Sendable, Equatable {
     public var domain: String
+    public var currency: String
+    /// Courses of the domain priced in `currency`; learners and purchases are of those courses.
     public var courses: Int
     public var learners: Int
     public var purchases: Int
@@ -31,26 +35,37 @@ public struct ActivityQueries {
     static let kindsOfCourse = "SELECT kind, count(*) FROM interactions WHERE course_id = ? GROUP BY kind"
     static let kindsOfUser = "SELECT kind, count(*) FROM interactions WHERE user_id = ? GROUP BY kind"
     static let spendOfUser = """
-        SELECT coalesce(sum(CASE kind WHEN 'purchase' THEN value WHEN 'refund' THEN -value END), 0)
-        FROM interactions WHERE user_id = ? AND kind IN ('purchase', 'refund')
-        """
-    static let topCourses = """
-        SELECT c.slug, c.title, c.domain,
-               sum(i.kind = 'purchase'), sum(i.kind = 'refund'),
-               coalesce(sum(CASE i.kind WHEN 'purchase' THEN i.value WHEN 'refund' THEN -i.value END), 0) AS net
+        SELECT c.currency, sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END)
         FROM interactions i JOIN courses c ON c.id = i.course_id
-        WHERE i.kind IN ('purchase', 'refund')
-        GROUP BY c.id ORDER BY net DESC, c.slug LIMIT ?
+        WHERE i.user_id = ? AND i.kind IN ('purchase', 'refund')
+        GROUP BY c.currency ORDER BY c.currency
+        """
+    /// The best sellers of each currency: revenue in two currencies is not compared.
+    static let topCourses = """
+        WITH sales AS (
+            SELECT c.slug, c.title, c.domain, c.currency,
+                   sum(i.kind = 'purchase') AS purchases, sum(i.kind = 'refund') AS refunds,
+                   sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) AS net
+            FROM interactions i JOIN courses c ON c.id = i.course_id
+            WHERE i.kind IN ('purchase', 'refund')
+            GROUP BY c.id
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY currency ORDER BY net DESC, slug) AS place FROM sales
+        )
+        SELECT slug, title, domain, currency, purchases, refunds, net FROM ranked WHERE place <= ?
+        ORDER BY currency, place
         """
     static let domains = """
-        SELECT c.domain, count(DISTINCT c.id),
-               (SELECT count(DISTINCT i.user_id) FROM interactions i JOIN courses x ON x.id = i.course_id WHERE x.domain = c.domain),
+        SELECT c.domain, c.currency, count(DISTINCT c.id),
+               (SELECT count(DISTINCT i.user_id) FROM interactions i JOIN courses x ON x.id = i.course_id
+                WHERE x.domain = c.domain AND x.currency = c.currency),
                (SELECT count(*) FROM interactions i JOIN courses x ON x.id = i.course_id
-                WHERE x.domain = c.domain AND i.kind = 'purchase'),
+                WHERE x.domain = c.domain AND x.currency = c.currency AND i.kind = 'purchase'),
                (SELECT coalesce(sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END), 0)
                 FROM interactions i JOIN courses x ON x.id = i.course_id
-                WHERE x.domain = c.domain AND i.kind IN ('purchase', 'refund'))
-        FROM courses c GROUP BY c.domain ORDER BY 5 DESC, c.domain
+                WHERE x.domain = c.domain AND x.currency = c.currency AND i.kind IN ('purchase', 'refund'))
+        FROM courses c GROUP BY c.domain, c.currency ORDER BY c.currency, 6 DESC, c.domain
         """
     static let totals = """
         SELECT (SELECT count(*) FROM creators), (SELECT count(*) FROM courses),
@@ -67,24 +82,26 @@ public struct ActivityQueries {
         Dictionary(uniqueKeysWithValues: try db.query(Self.kindsOfUser, [userID]) { ($0.text(0), $0.int64(1)) })
     }
 
-    /// What a learner paid, net of refunds, in minor units.
-    public func netSpend(userID: Int64) throws -> Int64 {
-        try db.scalarInt(Self.spendOfUser, [userID]) ?? 0
+    /// What a learner paid, net of refunds, per currency (in currency order; none when they bought nothing).
+    public func netSpend(userID: Int64) throws -> [Money.Amount] {
+        try db.query(Self.spendOfUser, [userID]) { Money.Amount(currency: $0.text(0), minor: $0.int64(1)) }
     }
 
-    /// Best-selling courses by net revenue.
+    /// The `limit` best-selling courses by net revenue in each currency, in currency order.
+    /// - Complexity: O(money events + courses sold log courses sold).
     public func topCourses(limit: Int) throws -> [CourseSales] {
         try db.query(Self.topCourses, [limit]) {
-            CourseSales(slug: $0.text(0), title: $0.text(1), domain: $0.text(2), purchases: $0.int(3),
-                        refunds: $0.int(4), netRevenueMinor: $0.int64(5))
+            CourseSales(slug: $0.text(0), title: $0.text(1), domain: $0.text(2), currency: $0.text(3), purchases: $0.int(4),
+                        refunds: $0.int(5), netRevenueMinor: $0.int64(6))
         }
     }
 
-    /// Every domain with its courses, learners, purchases and net revenue, by revenue.
+    /// Every domain and currency of its courses, with those courses, their learners, purchases and
+    /// net revenue: in currency order, then by revenue.
     public func domains() throws -> [DomainActivity] {
         try db.query(Self.domains) {
-            DomainActivity(domain: $0.text(0), courses: $0.int(1), learners: $0.int(2), purchases: $0.int(3),
-                           netRevenueMinor: $0.int64(4))
+            DomainActivity(domain: $0.text(0), currency: $0.text(1), courses: $0.int(2), learners: $0.int(3), purchases: $0.int(4),
+                           netRevenueMinor: $0.int64(5))
         }
     }
 

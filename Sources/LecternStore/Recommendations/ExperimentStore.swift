@@ -26,7 +26,8 @@ public struct VariantOutcome: Sendable, Equatable {
     public var impressions: Int
     public var clicks: Int
     public var converters: Int
-    public var revenueMinor: Int64
+    /// What the converting purchases brought in, per currency, in currency order.
+    public var revenue: [Money.Amount]
 }
 
 /// Experiments, their variants and the impressions logged while they run.
@@ -51,8 +52,8 @@ public struct ExperimentStore {
         INSERT INTO impressions (experiment_id, variant, user_id, course_id, rank, run_id, shown_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         """
     /// Per variant: exposed learners, impressions, impressions followed by a view, enrollment or purchase
-    /// of that course by that learner within the window, learners who bought an impressed course within
-    /// the window, and what those purchases brought in.
+    /// of that course by that learner within the window, and learners who bought an impressed course
+    /// within the window.
     static let outcome = """
         SELECT count(DISTINCT i.user_id), count(*),
                sum(EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id AND e.course_id = i.course_id
@@ -60,11 +61,16 @@ public struct ExperimentStore {
                            AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3)),
                count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id
                            AND e.course_id = i.course_id AND e.kind = 'purchase'
-                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3) THEN i.user_id END),
-               (SELECT coalesce(sum(e.value), 0) FROM interactions e WHERE e.kind = 'purchase' AND EXISTS (
-                    SELECT 1 FROM impressions j WHERE j.experiment_id = ?1 AND j.variant = ?2 AND j.user_id = e.user_id
-                    AND j.course_id = e.course_id AND e.occurred_at >= j.shown_at AND e.occurred_at <= j.shown_at + ?3))
+                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3) THEN i.user_id END)
         FROM impressions i WHERE i.experiment_id = ?1 AND i.variant = ?2
+        """
+    /// Per currency: what a variant's purchases of an impressed course within the window brought in.
+    static let revenue = """
+        SELECT c.currency, sum(e.value) FROM interactions e JOIN courses c ON c.id = e.course_id
+        WHERE e.kind = 'purchase' AND EXISTS (
+            SELECT 1 FROM impressions j WHERE j.experiment_id = ?1 AND j.variant = ?2 AND j.user_id = e.user_id
+            AND j.course_id = e.course_id AND e.occurred_at >= j.shown_at AND e.occurred_at <= j.shown_at + ?3)
+        GROUP BY c.currency ORDER BY c.currency
         """
 
     private func read(_ s: Statement) -> Experiment {
@@ -146,9 +152,12 @@ public struct ExperimentStore {
     public func outcomes(of experiment: Experiment) throws -> [VariantOutcome] {
         let window = Int64(experiment.windowDays * 86_400)
         return try experiment.variants.map { variant in
-            try db.queryFirst(Self.outcome, [experiment.id, variant.name, window]) {
+            let revenue = try db.query(Self.revenue, [experiment.id, variant.name, window]) {
+                Money.Amount(currency: $0.text(0), minor: $0.int64(1))
+            }
+            return try db.queryFirst(Self.outcome, [experiment.id, variant.name, window]) {
                 VariantOutcome(variant: variant.name, algorithm: variant.algorithm, learners: $0.int(0), impressions: $0.int(1),
-                               clicks: $0.int(2), converters: $0.int(3), revenueMinor: $0.int64(4))
+                               clicks: $0.int(2), converters: $0.int(3), revenue: revenue)
             }!
         }
     }

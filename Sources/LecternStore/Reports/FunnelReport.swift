@@ -27,7 +27,8 @@ public struct ChannelRow: Sendable, Equatable {
     public var acquired: Int
     public var activated: Int
     public var paying: Int
-    public var netMinor: Int64
+    /// The learners' net revenue per currency, in currency order (none when they bought nothing).
+    public var net: [Money.Amount]
     /// Learners who bought in two or more domains.
     public var crossDomainBuyers: Int
     public var conversion: Double? { acquired > 0 ? Double(paying) / Double(acquired) : nil }
@@ -63,8 +64,6 @@ public struct FunnelReport {
         SELECT u.channel, coalesce(u.campaign, ''), count(*),
                sum(EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id)),
                sum(EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id AND i.kind = 'purchase')),
-               coalesce(sum((SELECT sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) FROM interactions i
-                             WHERE i.user_id = u.id AND i.kind IN ('purchase', 'refund'))), 0),
                sum((SELECT count(DISTINCT c.domain) FROM interactions i JOIN courses c ON c.id = i.course_id
                     WHERE i.user_id = u.id AND i.kind = 'purchase'
                       AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id
@@ -73,6 +72,15 @@ public struct FunnelReport {
         WHERE (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
           AND u.anonymous = 0 AND (?4 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         GROUP BY u.channel, u.campaign ORDER BY u.channel, u.campaign
+        """
+    /// Net revenue per channel, campaign and currency, of the learners `channels` counts.
+    static let channelNet = """
+        SELECT u.channel, coalesce(u.campaign, ''), c.currency, sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END)
+        FROM users u JOIN interactions i ON i.user_id = u.id JOIN courses c ON c.id = i.course_id
+        WHERE i.kind IN ('purchase', 'refund')
+          AND (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
+          AND u.anonymous = 0 AND (?4 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+        GROUP BY u.channel, u.campaign, c.currency
         """
 
     /// The funnel grouped by course, domain or the learner's channel, and the total.
@@ -115,12 +123,23 @@ public struct FunnelReport {
         return (result, total)
     }
 
-    /// Learners by acquisition channel and campaign (signed up within the filter's dates).
+    /// Learners by acquisition channel and campaign (signed up within the filter's dates), with their
+    /// net revenue per currency.
     public func channels(_ filter: ReportFilter) throws -> [ChannelRow] {
-        try withStoreErrors {
-            try db.query(Self.channels, [filter.since, filter.until, filter.channel, filter.segment]) {
-                ChannelRow(channel: $0.text(0), campaign: $0.text(1), acquired: $0.int(2), activated: $0.int(3),
-                           paying: $0.int(4), netMinor: $0.int64(5), crossDomainBuyers: $0.int(6))
+        struct Key: Hashable {
+            var channel: String
+            var campaign: String
+        }
+        let arguments: [any SQLBindable] = [filter.since, filter.until, filter.channel, filter.segment]
+        return try withStoreErrors {
+            var net: [Key: [Money.Amount]] = [:]
+            for (key, amount) in try db.query(Self.channelNet, arguments, row: { s in
+                (Key(channel: s.text(0), campaign: s.text(1)), Money.Amount(currency: s.text(2), minor: s.int64(3)))
+            }) { net[key, default: []].append(amount) }
+            return try db.query(Self.channels, arguments) {
+                ChannelRow(channel: $0.text(0), campaign: $0.text(1), acquired: $0.int(2), activated: $0.int(3), paying: $0.int(4),
+                           net: (net[Key(channel: $0.text(0), campaign: $0.text(1))] ?? []).sorted { $0.currency < $1.currency },
+                           crossDomainBuyers: $0.int(5))
             }
         }
     }

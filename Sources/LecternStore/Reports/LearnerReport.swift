@@ -1,13 +1,15 @@
 import LecternSQLite
 
-/// One learner's money and progress: what a "best learners" table shows. The learner is named by
-/// database id only; personal fields are filled in only when a caller asks for them.
+/// One learner's money in one currency and their progress: what a "best learners" table shows. The
+/// learner is named by database id only; personal fields are filled in only when a caller asks for them.
 public struct LearnerRow: Sendable, Equatable {
     public var userID: Int64
     public var channel: String
     public var campaign: String?
     /// Signup month, `2025-03`.
     public var cohort: String
+    /// The currency of the purchases, refunds and net on this row.
+    public var currency: String
     public var purchases: Int
     public var refunds: Int
     public var netMinor: Int64
@@ -29,11 +31,12 @@ public struct LearnerReport {
         self.db = db
     }
 
-    /// Learners ranked on their money alone, so the per-learner figures (completions, domains, last
-    /// activity) are looked up for the `limit` listed only, not for every paying learner.
+    /// Learners ranked on their money alone, within each currency, so the per-learner figures
+    /// (completions, domains, last activity) are looked up for the `limit` listed per currency only,
+    /// not for every paying learner.
     static let top = """
         WITH money AS (
-            SELECT i.user_id,
+            SELECT i.user_id, c.currency,
                    sum(i.kind = 'purchase') AS purchases,
                    sum(i.kind = 'refund') AS refunds,
                    sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) AS net
@@ -42,10 +45,12 @@ public struct LearnerReport {
               AND (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
               AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
               AND u.anonymous = 0 AND (?7 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?7))
-            GROUP BY i.user_id
+            GROUP BY i.user_id, c.currency
         ),
-        top AS (
-            SELECT user_id, purchases, refunds, net FROM money ORDER BY net DESC, purchases DESC, user_id LIMIT ?6
+        ranked AS (
+            SELECT user_id, currency, purchases, refunds, net,
+                   row_number() OVER (PARTITION BY currency ORDER BY net DESC, purchases DESC, user_id) AS place
+            FROM money
         )
         SELECT u.id, u.channel, u.campaign, strftime('%Y-%m', u.created_at, 'unixepoch'),
                m.purchases, m.refunds, m.net,
@@ -54,17 +59,23 @@ public struct LearnerReport {
                  WHERE i.user_id = u.id AND i.kind = 'purchase'
                    AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id AND r.course_id = i.course_id
                                    AND r.kind = 'refund')),
-               (SELECT max(occurred_at) FROM interactions i WHERE i.user_id = u.id)
-        FROM top m JOIN users u ON u.id = m.user_id
-        ORDER BY m.net DESC, m.purchases DESC, u.id
+               (SELECT max(occurred_at) FROM interactions i WHERE i.user_id = u.id),
+               m.currency
+        FROM ranked m JOIN users u ON u.id = m.user_id
+        WHERE m.place <= ?6
+        ORDER BY m.currency, m.place
         """
 
-    /// The `limit` learners with the highest net spend under `filter` (ties by purchases, then id).
+    /// The `limit` learners with the highest net spend under `filter` in each currency (ties by
+    /// purchases, then id), in currency order. A learner who paid in two currencies can appear in both
+    /// rankings; their money is never added across currencies.
+    /// - Complexity: O(money events log money events) to rank learners per currency, then the listed
+    ///   learners' own events.
     public func top(_ filter: ReportFilter, limit: Int) throws -> [LearnerRow] {
         try withStoreErrors {
             try db.query(Self.top, [filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, Int64(limit), filter.segment]) { s in
                 LearnerRow(userID: s.int64(0), channel: s.text(1), campaign: s.optionalText(2), cohort: s.text(3),
-                           purchases: s.int(4), refunds: s.int(5), netMinor: s.int64(6), completed: s.int(7),
+                           currency: s.text(10), purchases: s.int(4), refunds: s.int(5), netMinor: s.int64(6), completed: s.int(7),
                            domains: s.int(8), lastActive: s.optionalInt64(9))
             }
         }

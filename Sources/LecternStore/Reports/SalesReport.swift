@@ -24,9 +24,12 @@ public struct ReportFilter: Sendable, Equatable {
     }
 }
 
-/// One row of the sales report: a period, course, domain or creator, with exact money in minor units.
+/// One row of the sales report: a period, course, domain or creator in one currency, with exact money
+/// in that currency's minor units. A key with sales in two currencies has two rows; nothing adds them.
 public struct SalesRow: Sendable, Equatable {
     public var key: String
+    /// The currency of the courses sold (`courses.currency`).
+    public var currency: String
     public var orders: Int
     public var grossMinor: Int64
     public var refunds: Int
@@ -36,12 +39,16 @@ public struct SalesRow: Sendable, Equatable {
     public var averagePriceMinor: Int64 { orders > 0 ? (grossMinor + Int64(orders) / 2) / Int64(orders) : 0 }
 }
 
-/// A creator's earnings: their share of net revenue and the platform's part, to the cent.
+/// A creator's earnings in one currency: their share of net revenue and the platform's part, to the cent.
 public struct CreatorEarnings: Sendable, Equatable {
     public var creatorID: Int64
     public var name: String
+    /// The currency of these courses and this money; nil for a creator without courses (and so without money).
+    public var currency: String?
     public var revenueShare: Double
+    /// The creator's courses priced in `currency`.
     public var courses: Int
+    /// Distinct learners who bought these courses.
     public var learners: Int
     public var netMinor: Int64
     /// net x share, rounded half away from zero to a whole minor unit.
@@ -66,7 +73,7 @@ public struct SalesReport {
     /// with what reports group by. Read through the partial index `interactions_money_by_time`, which
     /// covers every column of `i` used here, so only money events are read, in time order.
     static let moneyEvents = """
-        SELECT i.kind, i.value, i.occurred_at, c.slug, c.domain, c.creator_id, cr.name, i.user_id
+        SELECT i.kind, i.value, i.occurred_at, c.slug, c.domain, c.creator_id, cr.name, i.user_id, c.currency
         FROM interactions i JOIN courses c ON c.id = i.course_id JOIN creators cr ON cr.id = c.creator_id
         JOIN users u ON u.id = i.user_id
         WHERE i.kind IN ('purchase', 'refund') AND i.occurred_at >= ?1 AND i.occurred_at < ?2
@@ -76,7 +83,7 @@ public struct SalesReport {
     /// The money events above the rollup's watermark (?7), between ?1 and ?2: a rowid range scan (NOT INDEXED
     /// keeps the planner off the time index, which would read every money event of the period).
     static let moneyEventsAfter = """
-        SELECT i.kind, i.value, i.occurred_at, c.slug, c.domain, c.creator_id, cr.name, i.user_id
+        SELECT i.kind, i.value, i.occurred_at, c.slug, c.domain, c.creator_id, cr.name, i.user_id, c.currency
         FROM interactions i NOT INDEXED JOIN courses c ON c.id = i.course_id JOIN creators cr ON cr.id = c.creator_id
         JOIN users u ON u.id = i.user_id
         WHERE i.id > ?7 AND i.kind IN ('purchase', 'refund') AND i.occurred_at >= ?1 AND i.occurred_at < ?2
@@ -85,13 +92,15 @@ public struct SalesReport {
         """
     /// The rollup's (day, course) rows for days ?1 <= day < ?2, with what reports group by.
     static let dailySales = """
-        SELECT d.day * 86400, c.slug, c.domain, cr.name, d.orders, d.gross_minor, d.refunds, d.refunded_minor
+        SELECT d.day * 86400, c.slug, c.domain, cr.name, d.orders, d.gross_minor, d.refunds, d.refunded_minor, c.currency
         FROM daily_course_sales d JOIN courses c ON c.id = d.course_id JOIN creators cr ON cr.id = c.creator_id
         WHERE d.day >= ?1 AND d.day < ?2 AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4)
         """
+    /// Every creator with their courses per currency (one row with a NULL currency for a creator without courses).
     static let creators = """
-        SELECT cr.id, cr.name, cr.revenue_share, (SELECT count(*) FROM courses c WHERE c.creator_id = cr.id)
-        FROM creators cr WHERE (?1 IS NULL OR cr.id = ?1) ORDER BY cr.name
+        SELECT cr.id, cr.name, cr.revenue_share, c.currency, count(c.id)
+        FROM creators cr LEFT JOIN courses c ON c.creator_id = cr.id
+        WHERE (?1 IS NULL OR cr.id = ?1) GROUP BY cr.id, c.currency ORDER BY cr.name, cr.id, c.currency
         """
 
     /// Calls `body` with every raw money event in [from, until) that passes `filter`'s other conditions,
@@ -115,6 +124,7 @@ public struct SalesReport {
         var slug: String
         var domain: String
         var creator: String
+        var currency: String
         var orders: Int
         var grossMinor: Int64
         var refunds: Int
@@ -130,7 +140,7 @@ public struct SalesReport {
         func raw(from: Int64, until: Int64, above watermark: Int64? = nil) throws {
             try events(filter, from: from, until: until, above: watermark) { s in
                 let purchase = s.text(0) == "purchase", value = s.int64(1)
-                body(Figures(time: s.int64(2), slug: s.text(3), domain: s.text(4), creator: s.text(6),
+                body(Figures(time: s.int64(2), slug: s.text(3), domain: s.text(4), creator: s.text(6), currency: s.text(8),
                              orders: purchase ? 1 : 0, grossMinor: purchase ? value : 0,
                              refunds: purchase ? 0 : 1, refundedMinor: purchase ? 0 : value))
             }
@@ -149,7 +159,7 @@ public struct SalesReport {
                 defer { statement.reset() }
                 while try statement.step() {
                     body(Figures(time: statement.int64(0), slug: statement.text(1), domain: statement.text(2),
-                                 creator: statement.text(3), orders: statement.int(4), grossMinor: statement.int64(5),
+                                 creator: statement.text(3), currency: statement.text(8), orders: statement.int(4), grossMinor: statement.int64(5),
                                  refunds: statement.int(6), refundedMinor: statement.int64(7)))
                 }
                 let wholeFrom = since == .min ? Int64.min : firstDay * 86_400
@@ -166,12 +176,21 @@ public struct SalesReport {
         seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     }
 
-    /// Sales grouped by `grouping`, in key order, and the totals.
-    public func sales(_ filter: ReportFilter, by grouping: Grouping) throws -> (rows: [SalesRow], total: SalesRow) {
-        var rows: [String: SalesRow] = [:]
-        var total = SalesRow(key: "total", orders: 0, grossMinor: 0, refunds: 0, refundedMinor: 0)
+    /// Sales grouped by `grouping` and currency, in key then currency order, and one total per currency
+    /// (in currency order; none without sales). Money in two currencies is never added.
+    public func sales(_ filter: ReportFilter, by grouping: Grouping) throws -> (rows: [SalesRow], totals: [SalesRow]) {
+        struct Key: Hashable {
+            var key: String
+            var currency: String
+        }
+        var rows: [Key: SalesRow] = [:]
+        var totals: [String: SalesRow] = [:]
         // Keys of day, week and month, worked out once per day.
         var dayKeys: [Int64: String] = [:]
+        func add(_ f: Figures, to row: inout SalesRow) {
+            row.orders += f.orders; row.grossMinor += f.grossMinor
+            row.refunds += f.refunds; row.refundedMinor += f.refundedMinor
+        }
         try figures(filter) { f in
             let key: String
             switch grouping {
@@ -188,32 +207,39 @@ public struct SalesReport {
             case .domain: key = f.domain
             case .creator: key = f.creator
             }
-            var row = rows[key] ?? SalesRow(key: key, orders: 0, grossMinor: 0, refunds: 0, refundedMinor: 0)
-            row.orders += f.orders; row.grossMinor += f.grossMinor
-            row.refunds += f.refunds; row.refundedMinor += f.refundedMinor
-            total.orders += f.orders; total.grossMinor += f.grossMinor
-            total.refunds += f.refunds; total.refundedMinor += f.refundedMinor
-            rows[key] = row
+            add(f, to: &rows[Key(key: key, currency: f.currency),
+                             default: SalesRow(key: key, currency: f.currency, orders: 0, grossMinor: 0, refunds: 0, refundedMinor: 0)])
+            add(f, to: &totals[f.currency,
+                               default: SalesRow(key: "total", currency: f.currency, orders: 0, grossMinor: 0, refunds: 0, refundedMinor: 0)])
         }
-        return (rows.values.sorted { $0.key < $1.key }, total)
+        return (rows.values.sorted { ($0.key, $0.currency) < ($1.key, $1.currency) },
+                totals.values.sorted { $0.currency < $1.currency })
     }
 
-    /// Every creator's net revenue, payout and the platform's part (creators without sales included).
-    /// Paying learners are distinct per creator, so this reads the money events themselves, through
-    /// their covering index, rather than the daily rollup.
-    /// - Complexity: O(money events in the period).
+    /// Every creator's net revenue, payout and the platform's part, one row per currency of their
+    /// courses (creators without sales included, with zeros; a creator without courses has one row
+    /// without a currency). Paying learners are distinct per creator and currency, so this reads the
+    /// money events themselves, through their covering index, rather than the daily rollup.
+    /// - Complexity: O(money events in the period + courses).
     public func creators(_ filter: ReportFilter) throws -> [CreatorEarnings] {
-        var net: [Int64: Int64] = [:]
-        var learners: [Int64: Set<Int64>] = [:]
+        struct Key: Hashable {
+            var creatorID: Int64
+            var currency: String
+        }
+        var net: [Key: Int64] = [:]
+        var learners: [Key: Set<Int64>] = [:]
         try events(filter, from: filter.since ?? .min, until: filter.until ?? .max) { s in
-            let creator = s.int64(5)
-            net[creator, default: 0] += s.text(0) == "purchase" ? s.int64(1) : -s.int64(1)
-            if s.text(0) == "purchase" { learners[creator, default: []].insert(s.int64(7)) }
+            let key = Key(creatorID: s.int64(5), currency: s.text(8))
+            net[key, default: 0] += s.text(0) == "purchase" ? s.int64(1) : -s.int64(1)
+            if s.text(0) == "purchase" { learners[key, default: []].insert(s.int64(7)) }
         }
         return try withStoreErrors {
             try db.query(Self.creators, [filter.creatorID]) { s in
-                CreatorEarnings(creatorID: s.int64(0), name: s.text(1), revenueShare: s.double(2), courses: s.int(3),
-                                learners: learners[s.int64(0)]?.count ?? 0, netMinor: net[s.int64(0)] ?? 0)
+                let currency = s.optionalText(3)
+                let key = currency.map { Key(creatorID: s.int64(0), currency: $0) }
+                return CreatorEarnings(creatorID: s.int64(0), name: s.text(1), currency: currency, revenueShare: s.double(2),
+                                       courses: s.int(4), learners: key.flatMap { learners[$0]?.count } ?? 0,
+                                       netMinor: key.flatMap { net[$0] } ?? 0)
             }
         }
     }
