@@ -116,15 +116,9 @@ extension Lectern {
                 print(text, terminator: "")
                 return
             }
-            // Written beside the target and renamed, so a failure leaves no partial file.
-            let temporary = out + ".\(getpid()).tmp"
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-                throw CommandFailure.io("cannot write '\(out)'")
-            }
-            if rename(temporary, out) != 0 {
-                unlink(temporary)
-                throw CommandFailure.io("cannot write '\(out)': \(String(cString: strerror(errno)))")
-            }
+            // Written beside the target and renamed, so a failure leaves no partial file (a device
+            // such as /dev/stdout is written in place).
+            try OutputPath.write(Data(text.utf8), to: out)
             print(kind == .all ? "Wrote every report to \(out)" : "Wrote the \(kind.rawValue) report to \(out)")
         }
     }

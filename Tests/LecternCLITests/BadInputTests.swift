@@ -131,6 +131,27 @@ struct BadInputTests {
         #expect(long.count < 700 && long.hasSuffix("…"))
     }
 
+    /// A write error on --out is a file problem (exit 8), and a device or a link given as --out is
+    /// written through, never replaced by a plain file.
+    @Test func outputThatCannotBeWrittenIsExit8AndDevicesStayDevices() throws {
+        let lectern = try seeded()
+        for command in [["export", "interactions", "--out", "/dev/full"], ["report", "all", "--format", "html", "--out", "/dev/full"],
+                        ["report", "sales", "--out", "/dev/full"]] {
+            let result = try lectern.run(command)
+            #expect(result.status == 8 && result.errorLines.count == 1 && result.stderr.contains("cannot write '/dev/full'"),
+                    "\(command): \(result.stderr)")
+        }
+        var info = stat()
+        #expect(lstat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/full is still a device")
+        // A link is written through: the file it names gets the export, the link stays.
+        let target = lectern.path("target.csv")
+        try lectern.write("target.csv", "")
+        try FileManager.default.createSymbolicLink(atPath: lectern.path("link.csv"), withDestinationPath: target)
+        try lectern.ok(["export", "creators", "--out", lectern.path("link.csv")])
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("name,revenue_share"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: lectern.path("link.csv")) == target)
+    }
+
     /// An idempotency key has one limit, 200 bytes, on the command line and in imports (and HTTP).
     @Test func anIdempotencyKeyIsAtMost200Bytes() throws {
         let lectern = try seeded()

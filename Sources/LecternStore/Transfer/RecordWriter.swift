@@ -16,7 +16,13 @@ final class RecordWriter {
     init(path: String?, format: TransferFormat, columns: [String]) throws {
         self.format = format
         self.columnNames = columns
-        if let path {
+        if let path, OutputPath.isSpecial(path) {
+            // A device or a pipe: written in place (see `OutputPath`).
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw StoreError(.io, "cannot write '\(path)'") }
+            self.handle = handle
+            finalPath = path
+            temporaryPath = nil
+        } else if let path {
             let directory = (path as NSString).deletingLastPathComponent
             let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
             guard FileManager.default.createFile(atPath: temporary, contents: nil),
@@ -89,6 +95,9 @@ final class RecordWriter {
     /// Flushes and, for a file, moves it into place.
     func finish() throws {
         try flush()
+        if temporaryPath == nil, let finalPath {
+            do { try handle.close() } catch { throw StoreError(.io, "cannot write '\(finalPath)': \(error.localizedDescription)") }
+        }
         if let temporaryPath, let finalPath {
             try handle.close()
             // rename(2) replaces the destination atomically (FileManager.replaceItemAt is broken on Linux).
@@ -159,5 +168,52 @@ final class RecordWriter {
             }
         }
         buffer.append(34)
+    }
+}
+
+/// Where `--out` writes. A regular file (or a new one) is written beside itself and renamed into
+/// place, so a failure leaves nothing half-written. Anything else that exists (a device such as
+/// /dev/full, a pipe, a symbolic link such as /dev/stdout) is written through in place and never
+/// replaced: renaming over it would swap a device or a link for a plain file.
+public enum OutputPath {
+    /// Whether `path` exists and is not a plain regular file (nor a directory): a device, a pipe, or
+    /// a symbolic link (such as /dev/stdout), which is written through and never replaced.
+    public static func isSpecial(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
+    }
+
+    /// Writes `data` to `path` as described above.
+    /// - Throws: `StoreError(.io)` naming the path and the reason (a full disk, no permission...).
+    public static func write(_ data: Data, to path: String) throws {
+        func failure(_ reason: String) -> StoreError { StoreError(.io, "cannot write '\(path)': \(reason)") }
+        if isSpecial(path) {
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw failure(String(cString: strerror(errno))) }
+            do {
+                try handle.write(contentsOf: data)
+                try handle.close()
+            } catch {
+                throw failure(error.localizedDescription)
+            }
+            return
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else { throw failure(String(cString: strerror(errno))) }
+        do {
+            try handle.write(contentsOf: data)
+            try handle.close()
+        } catch {
+            unlink(temporary)
+            throw failure(error.localizedDescription)
+        }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw failure(reason)
+        }
     }
 }
