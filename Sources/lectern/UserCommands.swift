@@ -128,7 +128,10 @@ extension Lectern {
                     Purchases and refunds are kept because the accounts need them (sales, creator payouts): \
                     they move to one shared anonymous learner, with no idempotency key or channel, so nothing \
                     links them to the person. Afterwards the learner is in no export, report or cache. \
-                    Freed database pages are zeroed. This cannot be undone.
+                    Freed database pages are zeroed, and the write-ahead log is emptied and truncated (waiting \
+                    for readers such as `lectern serve` up to the busy timeout), so no byte of the person is \
+                    left in the files; if a reader holds old pages throughout, the output says the wipe is \
+                    pending. This cannot be undone.
                     """)
 
             @OptionGroup var database: DatabaseOptions
@@ -147,6 +150,8 @@ extension Lectern {
                     ("impressions_deleted", .int(Int64(summary.impressionsDeleted))),
                     ("factors_deleted", .int(Int64(summary.factorsDeleted))),
                     ("segment_assignments_deleted", .int(Int64(summary.segmentAssignmentsDeleted))),
+                    ("wiped_from_disk", .text(summary.wiped ? "yes"
+                        : "pending: a reader kept old pages in the write-ahead log; they go at the next checkpoint")),
                 ]
                 print(Listing.record(fields, format: output.format), terminator: "")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import LecternSQLite
 import Testing
 
 @Suite("lectern user forget")
@@ -68,6 +69,55 @@ struct ForgetCommandTests {
         #expect(!(try lectern.ok(["export", "users"])).contains("zed"))
         #expect(!(try lectern.ok(["export", "interactions"])).contains("zed"))
         #expect(!(try lectern.ok(["report", "all", "--format", "json"])).contains("zed"))
+    }
+
+    /// With another connection open on the database (as `lectern serve` keeps one), no byte of the
+    /// person is left in the database file or its write-ahead log once `forget` returns: searched in
+    /// the raw files.
+    @Test func noByteOfThePersonIsLeftInTheFilesWhileAServerHasThemOpen() throws {
+        let lectern = try withZed()
+        let server = try Connection(path: lectern.databasePath)
+        #expect(try server.scalarInt("SELECT count(*) FROM users") == 3)
+        // Read by another process: closing a descriptor of the file in this one would drop the POSIX
+        // locks `server` holds, and the next `lectern` would then think itself the last connection.
+        func raw() throws -> Data {
+            var bytes = Data()
+            for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: lectern.databasePath + suffix) {
+                let cat = Process()
+                cat.executableURL = URL(fileURLWithPath: "/bin/cat")
+                cat.arguments = [lectern.databasePath + suffix]
+                let out = Pipe()
+                cat.standardOutput = out
+                try cat.run()
+                bytes.append(out.fileHandleForReading.readDataToEndOfFile())
+                cat.waitUntilExit()
+            }
+            return bytes
+        }
+        // A change while the server is open: the person's row now also sits in the write-ahead log.
+        try lectern.ok(["user", "update", "zed-4711", "--name", "Zed Zimmermann-Berg"])
+        let traces = ["zed-4711", "Zimmermann", "zed.z@example.net", "zz-campaign"]
+        #expect(traces.allSatisfy { try! raw().range(of: Data($0.utf8)) != nil })
+        let summary = try parseJSON(try lectern.ok(["user", "forget", "zed-4711", "--format", "json"])) as! [String: Any]
+        #expect(summary["wiped_from_disk"] as? String == "yes")
+        let bytes = try raw()
+        for trace in traces { #expect(bytes.range(of: Data(trace.utf8)) == nil, "\(trace) is still in the files") }
+        #expect(try server.scalarInt("SELECT count(*) FROM users WHERE external_id = 'zed-4711'") == 0)
+    }
+
+    /// A reader that keeps an old snapshot throughout: the learner is erased, and the command says
+    /// plainly that the wipe of the old pages is pending.
+    @Test func aReaderHoldingOldPagesLeavesTheWipePendingAndSaysSo() throws {
+        let lectern = try withZed()
+        let reader = try Connection(path: lectern.databasePath)
+        try reader.execute("BEGIN")
+        #expect(try reader.scalarInt("SELECT count(*) FROM users") == 3)
+        let result = try lectern.run(["user", "forget", "zed-4711", "--format", "json"], environment: ["LECTERN_BUSY_TIMEOUT_MS": "200"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try parseJSON(result.stdout) as! [String: Any]
+        #expect((summary["wiped_from_disk"] as? String)?.hasPrefix("pending") == true)
+        try reader.execute("COMMIT")
+        #expect(try lectern.sql("SELECT count(*) FROM users WHERE external_id = 'zed-4711'") == "0")
     }
 
     @Test func forgottenLearnersShareOneAnonymousHolder() throws {

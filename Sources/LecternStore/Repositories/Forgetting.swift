@@ -11,6 +11,10 @@ public struct ForgetSummary: Sendable, Equatable {
     public var impressionsDeleted = 0
     public var factorsDeleted = 0
     public var segmentAssignmentsDeleted = 0
+    /// Whether no copy of the learner's data is left in the database file or its write-ahead log:
+    /// false when a reader (a long report, say) kept the log from being emptied; the old pages then
+    /// go at the next checkpoint that finds no reader.
+    public var wiped = true
 }
 
 extension LearnerRepository {
@@ -23,6 +27,25 @@ extension LearnerRepository {
     /// learner with their idempotency keys and channels cleared: nothing links them to the person, nor
     /// to each other. Pages freed by the deletion are zeroed (`secure_delete`).
     public func forget(externalID: String) throws -> ForgetSummary {
+        var summary = try erase(externalID: externalID)
+        summary.wiped = try wipeLog()
+        return summary
+    }
+
+    /// Empties the write-ahead log into the database file and truncates it, so that the old page
+    /// images that still hold a forgotten learner's data (in the log, and in the file until the new
+    /// zeroed pages are copied over them) are gone. Waits for readers as long as the busy timeout.
+    /// - Returns: whether the log was emptied (false: a reader kept a snapshot open throughout).
+    func wipeLog() throws -> Bool {
+        guard try db.queryFirst("PRAGMA journal_mode", row: { $0.text(0) }) == "wal" else { return true }
+        let result = try withStoreErrors {
+            try db.queryFirst("PRAGMA wal_checkpoint(TRUNCATE)") { ($0.int(0), $0.int(1), $0.int(2)) }
+        }
+        guard let (busy, _, _) = result else { return false }
+        return busy == 0
+    }
+
+    private func erase(externalID: String) throws -> ForgetSummary {
         try withStoreErrors {
             try db.execute("PRAGMA secure_delete = ON")
             defer { try? db.execute("PRAGMA secure_delete = OFF") }
