@@ -18,8 +18,17 @@ extension Money {
     /// - Complexity: O(n log n) for n amounts.
     public static func totals(_ amounts: some Sequence<Amount>) -> [Amount] {
         var sums: [String: Int64] = [:]
-        for amount in amounts { sums[amount.currency, default: 0] += amount.minor }
+        for amount in amounts { sums[amount.currency] = add(sums[amount.currency] ?? 0, amount.minor) }
         return sums.map { Amount(currency: $0.key, minor: $0.value) }.sorted { $0.currency < $1.currency }
+    }
+
+    /// `a + b`, held at Int64's limits instead of trapping. With every stored amount at most
+    /// `maxMinor` (10^12), a sum reaches a limit only past nine million sales at the largest price
+    /// in one currency; reports that sum in SQL fail with an error there instead.
+    public static func add(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return sum }
+        return b > 0 ? .max : .min
     }
 
     /// `minor / count` rounded half away from zero to a whole minor unit (0 when `count` is 0): an

@@ -6,6 +6,8 @@ struct RunResult {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// The process was killed by a signal (a trap is SIGILL, 4: not the exit status 4).
+    var signaled = false
 
     /// The lines written to standard error.
     var errorLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
@@ -69,7 +71,7 @@ struct Lectern {
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return RunResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
+                         stderr: String(decoding: stderr, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
     }
 
     /// Runs a command that must succeed and returns its standard output.

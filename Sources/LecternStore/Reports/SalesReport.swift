@@ -52,7 +52,10 @@ public struct CreatorEarnings: Sendable, Equatable {
     public var learners: Int
     public var netMinor: Int64
     /// net x share, rounded half away from zero to a whole minor unit.
-    public var payoutMinor: Int64 { Int64((Double(netMinor) * revenueShare).rounded(.toNearestOrAwayFromZero)) }
+    public var payoutMinor: Int64 {
+        let payout = (Double(netMinor) * revenueShare).rounded(.toNearestOrAwayFromZero)
+        return Int64(exactly: payout) ?? (payout > 0 ? .max : .min)  // never a trap, even at Int64's edge
+    }
     /// What the platform keeps; payout + platform = net exactly.
     public var platformMinor: Int64 { netMinor - payoutMinor }
 }
@@ -188,8 +191,8 @@ public struct SalesReport {
         // Keys of day, week and month, worked out once per day.
         var dayKeys: [Int64: String] = [:]
         func add(_ f: Figures, to row: inout SalesRow) {
-            row.orders += f.orders; row.grossMinor += f.grossMinor
-            row.refunds += f.refunds; row.refundedMinor += f.refundedMinor
+            row.orders += f.orders; row.grossMinor = Money.add(row.grossMinor, f.grossMinor)
+            row.refunds += f.refunds; row.refundedMinor = Money.add(row.refundedMinor, f.refundedMinor)
         }
         try figures(filter) { f in
             let key: String
