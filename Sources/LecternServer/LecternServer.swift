@@ -64,8 +64,11 @@ public enum LecternServer {
         let app = makeApplication(configuration, pool: pool) { channel in
             await onRunning(channel.localAddress?.port ?? configuration.port)
         }
+        let group = ServiceGroup(configuration: .init(services: [app, PendingWipeService(pool: pool)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: configuration.logger))
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await group.run()
         } catch {
             try? await pool.shutdown()
             throw error
@@ -81,7 +84,7 @@ public enum LecternServer {
             continuation.yield(channel.localAddress?.port ?? configuration.port)
             continuation.finish()
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: configuration.logger))
+        let group = ServiceGroup(configuration: .init(services: [app, PendingWipeService(pool: pool)], logger: configuration.logger))
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {

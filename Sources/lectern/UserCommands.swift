@@ -151,7 +151,7 @@ extension Lectern {
                     ("factors_deleted", .int(Int64(summary.factorsDeleted))),
                     ("segment_assignments_deleted", .int(Int64(summary.segmentAssignmentsDeleted))),
                     ("wiped_from_disk", .text(summary.wiped ? "yes"
-                        : "pending: a reader kept old pages in the write-ahead log; they go at the next checkpoint")),
+                        : "pending: a reader kept old pages in the write-ahead log; lectern serve wipes them within seconds of the reader finishing, or the next forget does")),
                 ]
                 print(Listing.record(fields, format: output.format), terminator: "")
             }

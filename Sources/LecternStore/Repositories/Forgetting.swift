@@ -1,3 +1,4 @@
+import Foundation
 import LecternSQLite
 
 /// What `forget` removed and what it kept for the accounts.
@@ -29,7 +30,28 @@ extension LearnerRepository {
     public func forget(externalID: String) throws -> ForgetSummary {
         var summary = try erase(externalID: externalID)
         summary.wiped = try wipeLog()
+        // A pending wipe is left to `lectern serve` (which checks for this marker every two seconds)
+        // or to the next `forget`.
+        let marker = Self.wipeMarker(forDatabase: db.path)
+        if summary.wiped {
+            try? FileManager.default.removeItem(atPath: marker)
+        } else {
+            FileManager.default.createFile(atPath: marker, contents: Data("a forgotten learner's old pages may remain in the write-ahead log\n".utf8))
+        }
         return summary
+    }
+
+    /// The file beside a database that says a wipe is pending (see `forget`).
+    public static func wipeMarker(forDatabase path: String) -> String { path + ".wipe-pending" }
+
+    /// Completes a pending wipe: empties and truncates the write-ahead log if no reader holds old
+    /// pages, and then removes the marker. - Returns: whether no wipe is pending any more.
+    public static func completePendingWipe(_ db: Connection) throws -> Bool {
+        let marker = wipeMarker(forDatabase: db.path)
+        guard FileManager.default.fileExists(atPath: marker) else { return true }
+        guard try LearnerRepository(db).wipeLog() else { return false }
+        try? FileManager.default.removeItem(atPath: marker)
+        return true
     }
 
     /// Empties the write-ahead log into the database file and truncates it, so that the old page
