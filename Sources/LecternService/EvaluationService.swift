@@ -36,6 +36,8 @@ public struct EvaluationOutcome: Sendable {
     public var testPairs: Int
     public var dropped: Int
     public var evaluationID: Int64?
+    /// With `--tune`: how each tuning carved its validation part (distinct, in the order met).
+    public var validation: [ValidationSplit] = []
 }
 
 /// Measures Lectern's algorithms offline: trains each on the training part only and scores its
@@ -125,15 +127,18 @@ public struct EvaluationService {
         guard tuneTrials >= 0 else { throw RecommenderError("--tune cannot be negative") }
         // Each fold's reports per algorithm; parameters are tuned per fold on its training part only.
         var reports: [Algorithm: [(report: EvaluationReport, seconds: Double, parameters: String)]] = [:]
+        var validation: [ValidationSplit] = []
         for split in splits {
             for algorithm in algorithms {
                 var chosen = options
                 if tuneTrials > 0, TuningService.tunable.contains(algorithm) {
                     let context = EvaluationContext(facts: facts, domainNames: domainNames, tags: tags,
                                                     contents: contents, interests: interests)
-                    chosen = try TuningService.search(algorithm, events: split.train, context: context, metric: .ndcg,
-                                                      k: cutoffs[0], trials: tuneTrials, seed: options.als.seed,
-                                                      base: options, progress: nil).options
+                    let tuned = try TuningService.search(algorithm, events: split.train, context: context, metric: .ndcg,
+                                                         k: cutoffs[0], trials: tuneTrials, seed: options.als.seed,
+                                                         base: options, progress: nil)
+                    chosen = tuned.options
+                    if !validation.contains(tuned.validation) { validation.append(tuned.validation) }
                 }
                 let result = try Evaluator.compareAlgorithms([algorithm], split: split, facts: facts, domainNames: domainNames,
                                                              tags: tags, contents: contents, cutoffs: cutoffs,
@@ -162,6 +167,6 @@ public struct EvaluationService {
         guard learners > 0 else {
             throw RecommenderError("no learner is left to evaluate: every test pair was dropped (unknown learner or course, or already in training)")
         }
-        return EvaluationOutcome(rows: rows, learners: learners, testPairs: pairs, dropped: dropped)
+        return EvaluationOutcome(rows: rows, learners: learners, testPairs: pairs, dropped: dropped, validation: validation)
     }
 }

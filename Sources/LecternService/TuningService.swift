@@ -11,6 +11,22 @@ public struct TuningTrial: Sendable {
     public var seconds: Double
 }
 
+/// How `lectern tune` carved its validation part from the training data.
+public enum ValidationSplit: Sendable, Equatable {
+    /// The newest 20% of events by time.
+    case temporal
+    /// A seeded random 20% of each learner's courses, because the times cannot split the data
+    /// (`reason` says why: all at one time, or no learner active on both sides of the cut).
+    case randomHoldout(reason: String)
+
+    public var description: String {
+        switch self {
+        case .temporal: "the newest 20% of events by time"
+        case .randomHoldout(let reason): "a seeded random 20% of each learner's courses (\(reason))"
+        }
+    }
+}
+
 /// Random search of hyper-parameters on a validation split carved from training data only.
 public struct TuningService {
     let db: Connection
@@ -26,7 +42,7 @@ public struct TuningService {
     /// the best parameters, which `lectern train` then starts from.
     public func tune(_ algorithm: Algorithm, metric: Metric, k: Int, trials: Int, seed: UInt64,
                      base: TrainingOptions = TrainingOptions(), progress: ((TuningTrial) -> Void)? = nil)
-        throws -> (trials: [TuningTrial], best: TuningTrial) {
+        throws -> (trials: [TuningTrial], best: TuningTrial, validation: ValidationSplit) {
         guard Self.tunable.contains(algorithm) else {
             throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular or hybrid")
         }
@@ -36,23 +52,44 @@ public struct TuningService {
                                      seed: seed, base: base, progress: progress)
         try TunedParametersStore(db).save(algorithm: algorithm.rawValue, parameters: result.best.parameters,
                                           metric: metric.name, k: k, value: result.best.value, trials: trials)
-        return (result.trials, result.best)
+        return (result.trials, result.best, result.validation)
+    }
+
+    /// The validation part of `events`: the newest 20% by time, or, when the times cannot split the
+    /// data (missing, all tied, or no learner on both sides of the cut), a seeded random 20% of each
+    /// learner's courses.
+    /// - Throws: `RecommenderError` naming what is needed when neither leaves a learner to validate on.
+    static func validationSplit(_ events: [MatrixEvent], seed: UInt64) throws -> (EvaluationSplit, ValidationSplit) {
+        let times = events.map(\.time).sorted()
+        guard let first = times.first, let last = times.last else { throw RecommenderError("nothing to tune on: no interactions") }
+        var reason = "all events have one time"
+        if first != last {
+            let temporal = EvaluationSplit.temporal(events, cutoff: times[min(times.count - 1, times.count * 8 / 10)])
+            let trained = Set(temporal.train.map(\.user))
+            if temporal.test.contains(where: { trained.contains($0.user) }) { return (temporal, .temporal) }
+            reason = "no learner is active both before and after the newest 20% of events"
+        }
+        let random = try EvaluationSplit.randomHoldout(events, testFraction: 0.2, seed: seed)
+        let trained = Set(random.train.map(\.user))
+        guard random.test.contains(where: { trained.contains($0.user) }) else {
+            let learners = Set(events.map(\.user)).count
+            throw RecommenderError("too little data to tune on: validation needs learners with at least two courses each "
+                                   + "(\(learners) learner(s) and \(events.count) event(s) here)")
+        }
+        return (random, .randomHoldout(reason: reason))
     }
 
     /// Random search over `events` (training data): carves a temporal validation split from them,
     /// tries the current parameters first and then `trials - 1` random draws.
     static func search(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
                        trials: Int, seed: UInt64, base: TrainingOptions, progress: ((TuningTrial) -> Void)?)
-        throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions) {
+        throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit) {
         guard tunable.contains(algorithm) else {
             throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular or hybrid")
         }
         guard (1...10_000).contains(trials) else { throw RecommenderError("--trials must be 1 to 10000, got \(trials)") }
         guard k >= 1 else { throw RecommenderError("K must be at least 1, got \(k)") }
-        let times = events.map(\.time).sorted()
-        guard !times.isEmpty else { throw RecommenderError("nothing to tune on: no interactions") }
-        let validation = EvaluationSplit.temporal(events, cutoff: times[min(times.count - 1, times.count * 8 / 10)])
-        guard !validation.test.isEmpty else { throw RecommenderError("the validation part is empty: too little data to tune on") }
+        let (validation, carved) = try validationSplit(events, seed: seed)
         var generator = SeededGenerator(seed: seed)
         var results: [TuningTrial] = []
         var best: (TuningTrial, TrainingOptions)?
@@ -74,7 +111,7 @@ public struct TuningService {
             if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options) }
         }
         guard let best else { throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part") }
-        return (results, best.0, best.1)
+        return (results, best.0, best.1, carved)
     }
 
     /// A random configuration around the defaults (log-uniform where scale matters).

@@ -129,8 +129,12 @@ extension Lectern {
                     listing.append(cells)
                 }
             }
+            let tuning = outcome.validation.map { "tuned on \($0.description)" }.joined(separator: "; ")
             if output.format == .table {
                 print("Evaluated \(source): \(outcome.learners) learners, \(outcome.testPairs) test pairs (\(outcome.dropped) dropped by the protocol)\(kfold ? ", mean±sd over \(folds) folds" : "")")
+                if !tuning.isEmpty { print("Parameters \(tuning).") }
+            } else if !tuning.isEmpty {
+                FileHandle.standardError.write(Data("validation: \(tuning)\n".utf8))
             }
             print(listing.rendered(output.format), terminator: "")
         }

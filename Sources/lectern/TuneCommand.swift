@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import LecternRecommender
 import LecternService
@@ -44,9 +45,12 @@ extension Lectern {
                                 .text(trial.parameters)])
             }
             if output.format == .table {
+                print("Validation: \(result.validation.description).\n")
                 print(listing.rendered(.table, maxWidth: 120), terminator: "")
                 print("\nBest: trial \(result.best.number), \(metric) \(String(format: "%.4f", result.best.value)); saved for `lectern train`.")
             } else {
+                // Standard output stays one listing; which split validated goes beside it.
+                FileHandle.standardError.write(Data("validation: \(result.validation.description)\n".utf8))
                 print(listing.rendered(output.format), terminator: "")
             }
         }

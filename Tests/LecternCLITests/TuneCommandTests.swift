@@ -45,6 +45,44 @@ struct TuneCommandTests {
         #expect(rows[0]["ndcg"] as? Double != nil)
     }
 
+    /// The same platform with every event at one time (data sets without timestamps): tuning falls
+    /// back to a seeded random holdout per learner and says so; with times it validates on the newest.
+    @Test func tiedTimesFallBackToARandomHoldoutAndSaySo() throws {
+        let lectern = try Lectern()
+        let dir = lectern.path("p")
+        try lectern.ok(["generate", "--seed", "9", "--creators", "4", "--courses", "30", "--users", "120",
+                        "--interactions", "4000", "--out", dir])
+        for entity in ["creators", "courses", "users"] { try lectern.ok(["import", entity, "\(dir)/\(entity).csv"]) }
+        // Every event at one time; repeats of an event then collapse into one (that is its identity).
+        let lines = try String(contentsOfFile: "\(dir)/interactions.csv", encoding: .utf8).split(separator: "\n")
+        let columns = lines[0].split(separator: ",", omittingEmptySubsequences: false)
+        let at = columns.firstIndex(of: "occurred_at")!
+        let tied = lines.dropFirst().map { line -> String in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[at] = "2025-06-01T00:00:00Z"
+            return fields.joined(separator: ",")
+        }
+        try lectern.ok(["import", "interactions", try lectern.write("tied.csv", ([String(lines[0])] + tied).joined(separator: "\n") + "\n")])
+        let table = try lectern.ok(["tune", "--algorithm", "als", "--trials", "2"])
+        #expect(table.contains("Validation: a seeded random 20% of each learner's courses (all events have one time)"), "\(table)")
+        let json = try lectern.run(["tune", "--algorithm", "popular", "--trials", "2", "--format", "json"])
+        #expect(json.status == 0 && json.stderr.contains("validation: a seeded random 20%"), "\(json.stderr)")
+        #expect((try parseJSON(json.stdout) as? [[String: Any]])?.count == 2)
+        let evaluated = try lectern.ok(["evaluate", "--algorithm", "popular", "--split", "random", "--tune", "2"])
+        #expect(evaluated.contains("Parameters tuned on a seeded random 20%"), "\(evaluated)")
+
+        let timed = try platform()
+        #expect(try timed.ok(["tune", "--algorithm", "popular", "--trials", "2"]).contains("Validation: the newest 20% of events by time"))
+    }
+
+    @Test func tooLittleDataSaysWhatIsNeeded() throws {
+        let lectern = try Lectern()
+        try lectern.seedSmallCatalog()
+        try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-03-01"])
+        let line = try lectern.fails(["tune", "--algorithm", "popular", "--trials", "2"])
+        #expect(line.contains("learners with at least two courses") && line.contains("1 learner(s) and 1 event(s)"), "\(line)")
+    }
+
     @Test(arguments: [
         (["tune", "--algorithm", "content"], "no parameters to tune"),
         (["tune", "--algorithm", "als", "--metric", "ndcg"], "ndcg@10"),
