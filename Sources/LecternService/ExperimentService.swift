@@ -45,12 +45,14 @@ public struct ExperimentService {
         if let algorithm {
             return (try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
         }
+        // What `tune --all` chose on validation, else the hybrid.
+        let served = try SettingsStore(db).servedAlgorithm().flatMap(Algorithm.init(rawValue:)) ?? .hybrid
         guard let experiment = try ExperimentStore(db).running() else {
-            return (try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID, algorithm: .hybrid, limit: limit), nil)
+            return (try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
         }
         let learner = try LearnerRepository(db).resolve(userExternalID)
         guard try ExperimentStore(db).includes(experiment, userID: learner.id) else {
-            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: .hybrid, limit: limit), nil)
+            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
         }
         let index = ExperimentStatistics.variant(experiment: experiment.name, learner: userExternalID,
                                                  traffic: experiment.variants.map(\.traffic))

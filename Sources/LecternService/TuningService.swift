@@ -55,6 +55,57 @@ public struct TuningService {
         return (result.trials, result.best, result.validation)
     }
 
+    /// One algorithm's best on validation in `tuneAll`.
+    public struct Candidate: Sendable {
+        public var algorithm: Algorithm
+        public var value: Double
+        public var parameters: String
+        /// Trials run (1 for an algorithm with nothing to tune).
+        public var trials: Int
+    }
+
+    /// Tunes every algorithm (the hybrid's weights too) on one validation split carved from the data,
+    /// saves each one's best parameters, and makes the best of all the algorithm served by default.
+    /// - Returns: every candidate, best first, and how validation was carved.
+    public func tuneAll(metric: Metric, k: Int, trials: Int, seed: UInt64, base: TrainingOptions = TrainingOptions(),
+                        progress: ((Algorithm, TuningTrial) -> Void)? = nil)
+        throws -> (candidates: [Candidate], validation: ValidationSplit) {
+        let data = try TrainingMatrix.build(from: db, weights: base.weights)
+        let context = EvaluationContext(data)
+        var candidates: [Candidate] = []
+        var carved = ValidationSplit.temporal
+        for algorithm in Algorithm.allCases {
+            if Self.tunable.contains(algorithm) {
+                let result = try Self.search(algorithm, events: data.events, context: context, metric: metric, k: k,
+                                             trials: trials, seed: seed, base: base) { progress?(algorithm, $0) }
+                carved = result.validation
+                candidates.append(Candidate(algorithm: algorithm, value: result.best.value, parameters: result.best.parameters,
+                                            trials: trials))
+            } else {
+                // Nothing to tune: scored once on the same validation part.
+                let (validation, how) = try Self.validationSplit(data.events, seed: seed)
+                carved = how
+                let evaluation = try Evaluator.compareAlgorithms(
+                    [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
+                    contents: context.contents, cutoffs: [k], settings: base.evaluationSettings, interests: context.interests)[0]
+                candidates.append(Candidate(algorithm: algorithm, value: evaluation.report[metric, k] ?? .nan,
+                                            parameters: base.json(for: algorithm), trials: 1))
+            }
+        }
+        candidates.sort { ($0.value.isFinite ? $0.value : -.infinity) > ($1.value.isFinite ? $1.value : -.infinity) }
+        guard let best = candidates.first, best.value.isFinite else {
+            throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part for every algorithm")
+        }
+        try db.transaction {
+            for candidate in candidates where Self.tunable.contains(candidate.algorithm) {
+                try TunedParametersStore(db).save(algorithm: candidate.algorithm.rawValue, parameters: candidate.parameters,
+                                                  metric: metric.name, k: k, value: candidate.value, trials: trials)
+            }
+            try SettingsStore(db).setServedAlgorithm(best.algorithm.rawValue)
+        }
+        return (candidates, carved)
+    }
+
     /// The validation part of `events`: the newest 20% by time, or, when the times cannot split the
     /// data (missing, all tied, or no learner on both sides of the cut), a seeded random 20% of each
     /// learner's courses.

@@ -75,6 +75,28 @@ struct TuneCommandTests {
         #expect(try timed.ok(["tune", "--algorithm", "popular", "--trials", "2"]).contains("Validation: the newest 20% of events by time"))
     }
 
+    /// `tune --all` ranks every algorithm on one validation split and serves the best by default.
+    @Test func tuneAllRanksEveryAlgorithmAndServesTheBest() throws {
+        let lectern = try platform()
+        let result = try lectern.run(["tune", "--all", "--trials", "2", "--metric", "ndcg@10", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try parseJSON(result.stdout) as! [[String: Any]]
+        #expect(Set(rows.compactMap { $0["algorithm"] as? String }) == ["itemknn", "als", "popular", "content", "hybrid"])
+        let values = rows.compactMap { $0["ndcg@10"] as? Double }
+        #expect(values == values.sorted(by: >))
+        #expect(rows.map { $0["served"] as? String } == ["yes"] + Array(repeating: "", count: rows.count - 1))
+        let best = rows[0]["algorithm"] as! String
+        #expect(try lectern.sql("SELECT value FROM settings WHERE name = 'served_algorithm'") == best)
+        #expect(try lectern.sql("SELECT count(*) FROM tuned_parameters") == "4")
+        // recommend without --algorithm serves it once trained.
+        try lectern.ok(["train"])
+        let learner = try lectern.sql("SELECT external_id FROM users u WHERE EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id) LIMIT 1")
+        let served = try lectern.ok(["recommend", "--user", learner])
+        #expect(served.hasPrefix("\(best) recommendations for \(learner)"), "\(served.prefix(120))")
+        #expect(try lectern.fails(["tune", "--all", "--algorithm", "als"]).contains("leave out --algorithm"))
+        #expect(try lectern.fails(["tune"]).contains("or pass --all"))
+    }
+
     @Test func tooLittleDataSaysWhatIsNeeded() throws {
         let lectern = try Lectern()
         try lectern.seedSmallCatalog()

@@ -1,0 +1,24 @@
+import LecternSQLite
+
+/// Platform-wide choices kept in the database's `settings` table (migration 6), beside the pseudonym key.
+public struct SettingsStore {
+    let db: Connection
+
+    public init(_ db: Connection) {
+        self.db = db
+    }
+
+    static let read = "SELECT value FROM settings WHERE name = ?"
+    static let write = """
+        INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value
+        """
+
+    /// The algorithm served when none is asked for and no experiment runs; nil until `tune --all` sets it.
+    public func servedAlgorithm() throws -> String? {
+        try withStoreErrors { try db.queryFirst(Self.read, ["served_algorithm"]) { $0.text(0) } }
+    }
+
+    public func setServedAlgorithm(_ algorithm: String) throws {
+        try withStoreErrors { try db.run(Self.write, ["served_algorithm", algorithm]) }
+    }
+}
