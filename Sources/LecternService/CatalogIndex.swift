@@ -8,6 +8,8 @@ struct CatalogIndex {
     let columnOf: [Int64: Int32]
     let domainNames: [String]
     let facts: CatalogFacts
+    /// For each course (by column), the other runs of its family (empty for most).
+    let otherRuns: [[Int32]]
 
     init(courses: [TrainingSnapshot.CourseRow]) {
         self.courses = courses
@@ -28,6 +30,13 @@ struct CatalogIndex {
         }
         self.columnOf = columnOf
         self.domainNames = domainNames
+        var families: [String: [Int32]] = [:]
+        for (index, course) in courses.enumerated() {
+            if let family = course.family { families[family, default: []].append(Int32(index)) }
+        }
+        otherRuns = courses.enumerated().map { index, course in
+            course.family.map { family in (families[family] ?? []).filter { $0 != Int32(index) } } ?? []
+        }
         facts = CatalogFacts(creators: creators, domains: domains, available: courses.map { $0.status == .published },
                              prerequisites: courses.map { $0.prerequisites.compactMap { columnOf[$0] } })
     }

@@ -212,7 +212,13 @@ public struct RecommendationService {
             domains[row].insert(catalog.facts.domains[Int(event.item)])
         }
         let bought = paid.map { Set($0.compactMap { $0.value > 0 ? $0.key : nil }) }
-        let owned = zip(bought, taken).map { $0.union($1) }
+        // A learner who took one run of a family (a module each term, a book's editions) owns them all:
+        // another run is never offered.
+        let owned = zip(bought, taken).map { bought, taken -> Set<Int32> in
+            var owned = bought.union(taken)
+            for item in owned { owned.formUnion(catalog.otherRuns[Int(item)]) }
+            return owned
+        }
         return (0..<matrix.rowCount).map { row in
             let entries = matrix.row(row)
             return LearnerProfile(history: zip(entries.columns, entries.values).map { (item: $0, weight: $1) },

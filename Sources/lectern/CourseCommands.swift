@@ -28,6 +28,7 @@ extension Lectern {
             @Option(help: "draft, published or archived.") var status: Course.Status = .draft
             @Option(help: "Comma-separated tags.") var tags: String?
             @Option(help: "Comma-separated slugs or ids of required courses.") var requires: String?
+            @Option(help: "The family this course is one run of (a module each term, a book's editions).") var family: String?
 
             func run() throws {
                 let db = try database.open()
@@ -37,7 +38,7 @@ extension Lectern {
                     let course = try courses.create(Course(
                         slug: slug, title: title, description: description, domain: domain, difficulty: difficulty,
                         format: format, language: language, priceMinor: try parseMinorUnits(price), currency: currency,
-                        creatorID: creator.id, hours: hours, status: status))
+                        creatorID: creator.id, hours: hours, status: status, family: family))
                     let tagNames = splitList(tags)
                     if !tagNames.isEmpty { try courses.tag(courseID: course.id, with: tagNames) }
                     let required = try splitList(requires).map { try courses.resolve($0).id }
@@ -65,6 +66,7 @@ extension Lectern {
             @Option(help: "The creator's id or name.") var creator: String?
             @Option(help: "Length in hours.") var hours: Double?
             @Option(help: "draft, published or archived.") var status: Course.Status?
+            @Option(help: "The family this course is one run of; an empty value takes it out of its family.") var family: String?
 
             func run() throws {
                 let db = try database.open()
@@ -82,6 +84,7 @@ extension Lectern {
                 if let creator { found.creatorID = try CreatorRepository(db).resolve(creator).id }
                 if let hours { found.hours = hours }
                 if let status { found.status = status }
+                if let family { found.family = family }
                 try courses.update(found)
                 print("Updated course \(found.id): \(found.slug)")
             }
@@ -108,6 +111,7 @@ extension Lectern {
                     ("status", .text(c.status.rawValue)),
                     ("tags", .list(details.tags.filter { !details.autoTags.contains($0) } + details.autoTags.map { "\($0) (auto)" })),
                     ("prerequisites", .list(details.prerequisites)),
+                    ("family", .text(details.course.family ?? "")),
                     ("created_at", .text(Timestamp.format(c.createdAt))), ("updated_at", .text(Timestamp.format(c.updatedAt))),
                 ]
                 let counts = try ActivityQueries(db).countsByKind(courseID: c.id)

@@ -72,6 +72,32 @@ struct TransferCommandTests {
         #expect(rates.count == 2)
     }
 
+    /// A course's family travels through import and export, and a course in two families is refused
+    /// with its line named.
+    @Test func familiesAreImportedAndExported() throws {
+        let lectern = try Lectern()
+        try lectern.ok(["import", "creators", try lectern.write("creators.csv", Self.creators)])
+        let courses = """
+            slug,title,domain,price_minor,creator,family
+            aaa-2013j,Module AAA 2013J,social-sciences,100,Ada Lovelace,Module-AAA
+            aaa-2014j,Module AAA 2014J,social-sciences,100,Ada Lovelace,module-aaa
+            bbb-2013j,Module BBB 2013J,social-sciences,100,Ada Lovelace,
+
+            """
+        try lectern.ok(["import", "courses", try lectern.write("families.csv", courses)])
+        let exported = try lectern.ok(["export", "courses"])
+        #expect(exported.contains(",module-aaa\n") && exported.split(separator: "\n").filter { $0.hasSuffix(",module-aaa") }.count == 2)
+        let shown = try parseJSON(try lectern.ok(["course", "show", "aaa-2014j", "--format", "json"])) as! [String: Any]
+        #expect(shown["family"] as? String == "module-aaa")
+        let before = try lectern.snapshot()
+        let twice = "slug,title,domain,price_minor,creator,family\nccc-1,C,d,1,Ada Lovelace,module-aaa;module-bbb\n"
+        let line = try lectern.fails(["import", "courses", try lectern.write("twice.csv", twice)])
+        #expect(line.contains("line 2") && line.contains("at most one family"), "\(line)")
+        #expect(try lectern.snapshot() == before)
+        try lectern.ok(["course", "update", "bbb-2013j", "--family", "module-bbb"])
+        #expect(try lectern.sql("SELECT family FROM courses WHERE slug = 'bbb-2013j'") == "module-bbb")
+    }
+
     @Test func csvImportStoresEverything() throws {
         let lectern = try Lectern()
         try importAll(lectern)

@@ -87,6 +87,42 @@ struct RecommendationServiceTests {
         #expect(!cached.map(\.slug).contains("e"))
     }
 
+    /// Runs of one family (a module each term): a learner who took one run is never offered another,
+    /// in the cached list, in fold-in, or at once after taking one since training.
+    @Test func anotherRunOfACourseTakenIsNeverOffered() throws {
+        let f = try ServiceFixture()
+        let repo = CourseRepository(f.db)
+        for slug in ["d", "f"] {
+            var course = try repo.find(id: f.courses[slug]!)!
+            course.family = "module-df"
+            try repo.update(course)
+        }
+        try RecommendationService(f.db).train([.itemknn], options: Self.options())
+        let c = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(!c.foldedIn && c.items.map(\.slug) == ["e"], "\(c.items.map(\.slug))")
+        try f.record("c", "x", .view, at: 1_800_000_000)
+        let folded = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
+        #expect(folded.foldedIn && !folded.items.map(\.slug).contains("f"), "\(folded.items.map(\.slug))")
+
+        // Without the family, f is offered; taking d's family-mate since training removes it at once.
+        for slug in ["d", "f"] {
+            var course = try repo.find(id: f.courses[slug]!)!
+            course.family = nil
+            try repo.update(course)
+        }
+        try RecommendationService(f.db).train([.itemknn], options: Self.options())
+        #expect(try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
+            .map(\.slug).contains("f"))
+        for slug in ["e", "f"] {
+            var course = try repo.find(id: f.courses[slug]!)!
+            course.family = "module-ef"
+            try repo.update(course)
+        }
+        try f.record("c", "e", .enroll, at: 1_800_000_100)
+        let storefront = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
+        #expect(!storefront.map(\.slug).contains("e") && !storefront.map(\.slug).contains("f"), "\(storefront.map(\.slug))")
+    }
+
     @Test func newActivityIsFoldedIn() throws {
         let f = try ServiceFixture()
         try RecommendationService(f.db).train([.itemknn, .als], options: Self.options())

@@ -58,11 +58,11 @@ private enum Samples {
         """
 
     static let exportedCoursesCSV = """
-        slug,title,description,domain,difficulty,format,language,price_minor,currency,creator,hours,status,tags,prerequisites,created_at,updated_at
-        swift-advanced,Advanced Swift,"Generics, ""macros"" and more",programming,advanced,video,en,4900,USD,Ada Lovelace,12.5,published,generics;swift,swift-basics,2025-01-02T00:00:00Z,2025-01-03T00:00:00Z
-        swift-basics,Swift Basics,,programming,beginner,video,en,1900,USD,Ada Lovelace,3.25,published,ios;swift,,2025-01-01T00:00:00Z,2025-01-01T00:00:00Z
+        slug,title,description,domain,difficulty,format,language,price_minor,currency,creator,hours,status,tags,prerequisites,created_at,updated_at,family
+        swift-advanced,Advanced Swift,"Generics, ""macros"" and more",programming,advanced,video,en,4900,USD,Ada Lovelace,12.5,published,generics;swift,swift-basics,2025-01-02T00:00:00Z,2025-01-03T00:00:00Z,
+        swift-basics,Swift Basics,,programming,beginner,video,en,1900,USD,Ada Lovelace,3.25,published,ios;swift,,2025-01-01T00:00:00Z,2025-01-01T00:00:00Z,
         cobol-now,COBOL Now,"Line one
-        Line two",legacy,intermediate,ebook,de,0,EUR,"Hopper, Grace",1.5,draft,,,2025-01-01T00:00:00Z,2025-01-01T00:00:00Z
+        Line two",legacy,intermediate,ebook,de,0,EUR,"Hopper, Grace",1.5,draft,,,2025-01-01T00:00:00Z,2025-01-01T00:00:00Z,
 
         """
 

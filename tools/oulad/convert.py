@@ -339,7 +339,7 @@ def convert(source, target):
 
     handle, out = writer("courses.csv", ["slug", "title", "description", "domain", "difficulty", "format",
                                          "language", "price_minor", "currency", "creator", "hours", "status",
-                                         "tags", "prerequisites", "created_at"])
+                                         "tags", "prerequisites", "created_at", "family"])
     for presentation in sorted(presentations.values(), key=lambda p: p.slug):
         month = MONTH_NAMES[presentation.start.month]
         length = f"{presentation.length} days" if presentation.length is not None else "for a length OULAD does not give"
@@ -360,6 +360,9 @@ def convert(source, target):
             presentation.domain, "", "", "en", presentation.price(), CURRENCY, CREATORS[presentation.domain],
             presentation.credits * HOURS_PER_CREDIT, "published", ";".join(dict.fromkeys(t for t in tags if t)), "",
             iso(presentation.opened),
+            # Every presentation of a module is a run of one family: a learner who took AAA 2013J is
+            # never offered AAA 2014J.
+            tag(f"module-{presentation.module}"),
         ])
     handle.close()
 

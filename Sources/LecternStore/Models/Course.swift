@@ -30,11 +30,14 @@ public struct Course: Sendable, Equatable, Codable {
     public var status: Status
     public var createdAt: Int64
     public var updatedAt: Int64
+    /// The family this course is one run of (a module offered each term, a book's editions), or nil.
+    public var family: String?
 
     public init(id: Int64 = 0, slug: String, title: String, description: String = "", domain: String,
                 difficulty: Difficulty = .beginner, format: Format = .video, language: String = "en",
                 priceMinor: Int64 = 0, currency: String = "USD", creatorID: Int64, hours: Double = 0,
-                status: Status = .draft, createdAt: Int64 = 0, updatedAt: Int64 = 0) {
+                status: Status = .draft, createdAt: Int64 = 0, updatedAt: Int64 = 0, family: String? = nil) {
+        self.family = family
         self.id = id
         self.slug = slug
         self.title = title

@@ -168,7 +168,8 @@ public struct RecommendationCache {
     static let runByID = "SELECT \(runColumns) FROM model_runs WHERE id = ?"
 
     /// The storefront query: a learner's current list from one algorithm, without courses bought,
-    /// enrolled in, completed or rated since training and without courses taken off sale since.
+    /// enrolled in, completed or rated since training (nor another run of their family) and without
+    /// courses taken off sale since.
     public static let storefrontQuery = """
         SELECT r.rank, r.course_id, c.slug, c.title, r.score, a.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
         FROM active_models a
@@ -178,6 +179,9 @@ public struct RecommendationCache {
         WHERE a.algorithm = ?1
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = r.user_id AND i.course_id = r.course_id
                           AND i.kind IN ('purchase', 'enroll', 'complete', 'rate'))
+          AND (c.family IS NULL OR NOT EXISTS (
+                SELECT 1 FROM courses o JOIN interactions i ON i.user_id = r.user_id AND i.course_id = o.id
+                WHERE o.family = c.family AND i.kind IN ('purchase', 'enroll', 'complete', 'rate')))
         ORDER BY r.rank
         LIMIT ?3
         """

@@ -13,6 +13,8 @@ public struct TrainingSnapshot: Sendable {
         public var creatorID: Int64
         public var tags: [String]
         public var prerequisites: [Int64]
+        /// The family this course is one run of, or nil (migration 14).
+        public var family: String? = nil
     }
 
     public struct EventRow: Sendable {
@@ -33,7 +35,7 @@ public struct TrainingSnapshot: Sendable {
     public var lastInteractionID: Int64
 
     static let courses = """
-        SELECT c.id, c.slug, c.title, c.description, c.domain, c.format, c.status, c.creator_id
+        SELECT c.id, c.slug, c.title, c.description, c.domain, c.format, c.status, c.creator_id, c.family
         FROM courses c ORDER BY c.id
         """
     static let tags = "SELECT ct.course_id, t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id ORDER BY ct.course_id, t.name"
@@ -99,7 +101,7 @@ public struct TrainingSnapshot: Sendable {
                 for row in try db.query(Self.courses, row: { s -> CourseRow in
                     CourseRow(id: s.int64(0), slug: s.text(1), title: s.text(2), description: s.text(3), domain: s.text(4),
                               format: s.text(5), status: Course.Status(rawValue: s.text(6)) ?? .archived,
-                              creatorID: s.int64(7), tags: [], prerequisites: [])
+                              creatorID: s.int64(7), tags: [], prerequisites: [], family: s.optionalText(8))
                 }) {
                     position[row.id] = courses.count
                     courses.append(row)

@@ -10,16 +10,17 @@ public struct CourseRepository {
 
     static let columns = """
         c.id, c.slug, c.title, c.description, c.domain, c.difficulty, c.format, c.language, \
-        c.price_minor, c.currency, c.creator_id, c.hours, c.status, c.created_at, c.updated_at
+        c.price_minor, c.currency, c.creator_id, c.hours, c.status, c.created_at, c.updated_at, c.family
         """
     static let insert = """
         INSERT INTO courses (slug, title, description, domain, difficulty, format, language, price_minor,
-                             currency, creator_id, hours, status, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             currency, creator_id, hours, status, created_at, updated_at, family)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let update = """
         UPDATE courses SET slug = ?, title = ?, description = ?, domain = ?, difficulty = ?, format = ?,
-               language = ?, price_minor = ?, currency = ?, creator_id = ?, hours = ?, status = ?, updated_at = ?
+               language = ?, price_minor = ?, currency = ?, creator_id = ?, hours = ?, status = ?, updated_at = ?,
+               family = ?
         WHERE id = ?
         """
     static let byID = "SELECT \(columns) FROM courses c WHERE c.id = ?"
@@ -66,7 +67,8 @@ public struct CourseRepository {
         return Course(id: row.int64(0), slug: row.text(1), title: row.text(2), description: row.text(3),
                       domain: row.text(4), difficulty: difficulty, format: format, language: row.text(7),
                       priceMinor: row.int64(8), currency: row.text(9), creatorID: row.int64(10),
-                      hours: row.double(11), status: status, createdAt: row.int64(13), updatedAt: row.int64(14))
+                      hours: row.double(11), status: status, createdAt: row.int64(13), updatedAt: row.int64(14),
+                      family: row.optionalText(15))
     }
 
     // MARK: Writing
@@ -87,7 +89,7 @@ public struct CourseRepository {
             try db.run(Self.insert, [course.slug, course.title, course.description, course.domain,
                                      course.difficulty.rawValue, course.format.rawValue, course.language,
                                      course.priceMinor, course.currency, course.creatorID, course.hours,
-                                     course.status.rawValue, course.createdAt, course.updatedAt])
+                                     course.status.rawValue, course.createdAt, course.updatedAt, course.family])
         }
         course.id = db.lastInsertRowID
         return course
@@ -106,7 +108,7 @@ public struct CourseRepository {
             try db.run(Self.update, [course.slug, course.title, course.description, course.domain,
                                      course.difficulty.rawValue, course.format.rawValue, course.language,
                                      course.priceMinor, course.currency, course.creatorID, course.hours,
-                                     course.status.rawValue, updatedAt, course.id])
+                                     course.status.rawValue, updatedAt, course.family, course.id])
         }
         guard db.changes == 1 else { throw StoreError.notFound("no course with id \(course.id)") }
     }
@@ -281,6 +283,18 @@ public struct CourseRepository {
         }
         guard course.hours.isFinite, course.hours >= 0, course.hours <= 100_000 else {
             throw StoreError.invalid("hours must be between 0 and 100000, got \(course.hours)")
+        }
+        if let family = course.family {
+            let name = family.trimmingCharacters(in: .whitespaces).lowercased()
+            if name.isEmpty {
+                course.family = nil
+            } else {
+                guard !name.contains(";") && !name.contains(",") else {
+                    throw StoreError.invalid("a course belongs to at most one family, got '\(family)'")
+                }
+                try Validation.requireSlug(name, what: "family")
+                course.family = name
+            }
         }
         guard (2...8).contains(course.language.count) else {
             throw StoreError.invalid("language must be a code such as en or zh-Hans, got '\(course.language)'")

@@ -16,7 +16,8 @@ public struct Exporter {
                (SELECT group_concat(name, ';') FROM (SELECT t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id
                     WHERE ct.course_id = c.id ORDER BY t.name)),
                (SELECT group_concat(slug, ';') FROM (SELECT r.slug FROM course_prerequisites p
-                    JOIN courses r ON r.id = p.requires_id WHERE p.course_id = c.id ORDER BY r.slug))
+                    JOIN courses r ON r.id = p.requires_id WHERE p.course_id = c.id ORDER BY r.slug)),
+               c.family
         FROM courses c JOIN creators cr ON cr.id = c.creator_id ORDER BY c.id
         """
     static let users = """
@@ -45,7 +46,7 @@ public struct Exporter {
             [.text(s.text(1)), .text(s.text(2)), .text(s.text(3)), .text(s.text(4)), .text(s.text(5)), .text(s.text(6)),
              .text(s.text(7)), .int(s.int64(8)), .text(s.text(9)), .text(s.text(10)), .double(s.double(11)),
              .text(s.text(12)), .list(Self.split(s.optionalText(15))), .list(Self.split(s.optionalText(16))),
-             .text(Timestamp.format(s.int64(13))), .text(Timestamp.format(s.int64(14)))]
+             .text(Timestamp.format(s.int64(13))), .text(Timestamp.format(s.int64(14))), .text(s.optionalText(17))]
         }
     }
 

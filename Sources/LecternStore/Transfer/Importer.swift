@@ -97,7 +97,7 @@ public struct Importer {
                 language: record.text(.language) ?? "en", priceMinor: try record.int(.priceMinor) ?? 0,
                 currency: record.text(.currency) ?? "USD", creatorID: creatorID, hours: try record.double(.hours) ?? 0,
                 status: try record.choice(.status, Course.Status.self) ?? .published,
-                createdAt: createdAt, updatedAt: try record.time(.updatedAt) ?? createdAt)
+                createdAt: createdAt, updatedAt: try record.time(.updatedAt) ?? createdAt, family: record.text(.family))
             try inSavepoint(if: options.skipInvalid) {
                 let stored = try courses.create(course)
                 let tags = record.list(.tags)

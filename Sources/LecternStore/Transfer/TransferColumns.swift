@@ -8,10 +8,10 @@ enum CreatorColumn: Int, TransferColumn {
 /// Columns of a courses file; `creator` is the creator's name, `tags` and `prerequisites` are lists.
 enum CourseColumn: Int, TransferColumn {
     case slug, title, description, domain, difficulty, format, language, priceMinor, currency, creator, hours,
-         status, tags, prerequisites, createdAt, updatedAt
+         status, tags, prerequisites, createdAt, updatedAt, family
     var name: String {
         ["slug", "title", "description", "domain", "difficulty", "format", "language", "price_minor", "currency",
-         "creator", "hours", "status", "tags", "prerequisites", "created_at", "updated_at"][rawValue]
+         "creator", "hours", "status", "tags", "prerequisites", "created_at", "updated_at", "family"][rawValue]
     }
     static let required: [CourseColumn] = [.slug, .title, .domain, .priceMinor, .creator]
 }
