@@ -57,8 +57,8 @@ public struct EvaluationService {
                          options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0) throws -> EvaluationOutcome {
         try options.validate()
         let data = try TrainingMatrix.build(from: db, weights: options.weights)
-        let context = EvaluationContext(data)
-        let outcome = try Self.run(split, events: data.events, algorithms: algorithms, cutoffs: cutoffs, options: options,
+        let (events, context) = Self.familiesAsOne(data)
+        let outcome = try Self.run(split, events: events, algorithms: algorithms, cutoffs: cutoffs, options: options,
                                    facts: context.facts, domainNames: context.domainNames, tags: context.tags,
                                    contents: context.contents, interests: context.interests, tuneTrials: tuneTrials)
         var stored = outcome
@@ -90,6 +90,25 @@ public struct EvaluationService {
         return try evaluate(splits: [split], algorithms: algorithms.filter { $0 != .content }, cutoffs: cutoffs, options: options,
                             facts: facts, domainNames: ["all"], tags: Array(repeating: [], count: train.items.count),
                             contents: nil, interests: [:], tuneTrials: tuneTrials)
+    }
+
+    /// The data as offline evaluation (and tuning) sees it: a family of course runs counts as one
+    /// course. Every run's events go to the family's first run, and the other runs are left out of
+    /// every list, so recommending any run of a family a learner took later is one hit, not a miss.
+    static func familiesAsOne(_ data: TrainingMatrix) -> (events: [MatrixEvent], context: EvaluationContext) {
+        let context = EvaluationContext(data)
+        let otherRuns = data.catalog.otherRuns
+        guard otherRuns.contains(where: { !$0.isEmpty }) else { return (data.events, context) }
+        let first = otherRuns.indices.map { i in min(Int32(i), otherRuns[i].min() ?? Int32(i)) }
+        var facts = context.facts
+        for i in first.indices where first[i] != Int32(i) { facts.available[i] = false }
+        let events = data.events.map { event -> MatrixEvent in
+            var event = event
+            event.item = first[Int(event.item)]
+            return event
+        }
+        return (events, EvaluationContext(facts: facts, domainNames: context.domainNames, tags: context.tags,
+                                          contents: context.contents, interests: context.interests))
     }
 
     static func flatCatalog(items: Int) -> CatalogFacts {

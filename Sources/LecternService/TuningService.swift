@@ -47,8 +47,8 @@ public struct TuningService {
             throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular or hybrid")
         }
         let data = try TrainingMatrix.build(from: db, weights: base.weights)
-        let context = EvaluationContext(data)
-        let result = try Self.search(algorithm, events: data.events, context: context, metric: metric, k: k, trials: trials,
+        let (events, context) = EvaluationService.familiesAsOne(data)
+        let result = try Self.search(algorithm, events: events, context: context, metric: metric, k: k, trials: trials,
                                      seed: seed, base: base, progress: progress)
         try TunedParametersStore(db).save(algorithm: algorithm.rawValue, parameters: result.best.parameters,
                                           metric: metric.name, k: k, value: result.best.value, trials: trials)
@@ -71,19 +71,19 @@ public struct TuningService {
                         progress: ((Algorithm, TuningTrial) -> Void)? = nil)
         throws -> (candidates: [Candidate], validation: ValidationSplit) {
         let data = try TrainingMatrix.build(from: db, weights: base.weights)
-        let context = EvaluationContext(data)
+        let (events, context) = EvaluationService.familiesAsOne(data)
         var candidates: [Candidate] = []
         var carved = ValidationSplit.temporal
         for algorithm in Algorithm.allCases {
             if Self.tunable.contains(algorithm) {
-                let result = try Self.search(algorithm, events: data.events, context: context, metric: metric, k: k,
+                let result = try Self.search(algorithm, events: events, context: context, metric: metric, k: k,
                                              trials: trials, seed: seed, base: base) { progress?(algorithm, $0) }
                 carved = result.validation
                 candidates.append(Candidate(algorithm: algorithm, value: result.best.value, parameters: result.best.parameters,
                                             trials: trials))
             } else {
                 // Nothing to tune: scored once on the same validation part.
-                let (validation, how) = try Self.validationSplit(data.events, seed: seed)
+                let (validation, how) = try Self.validationSplit(events, seed: seed)
                 carved = how
                 let evaluation = try Evaluator.compareAlgorithms(
                     [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,

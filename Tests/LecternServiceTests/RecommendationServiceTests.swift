@@ -1,7 +1,7 @@
 import Foundation
 import LecternRecommender
 import LecternSQLite
-import LecternService
+@testable import LecternService
 import LecternStore
 import Testing
 
@@ -121,6 +121,30 @@ struct RecommendationServiceTests {
         try f.record("c", "e", .enroll, at: 1_800_000_100)
         let storefront = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
         #expect(!storefront.map(\.slug).contains("e") && !storefront.map(\.slug).contains("f"), "\(storefront.map(\.slug))")
+    }
+
+    /// Offline evaluation counts a family as one course: every run's events go to its first run, and
+    /// the other runs are never listed.
+    @Test func evaluationCountsAFamilyAsOneCourse() throws {
+        let f = try ServiceFixture()
+        let repo = CourseRepository(f.db)
+        for slug in ["e", "f"] {
+            var course = try repo.find(id: f.courses[slug]!)!
+            course.family = "module-ef"
+            try repo.update(course)
+        }
+        let data = try TrainingMatrix.build(from: f.db, weights: InteractionWeights())
+        let (events, context) = EvaluationService.familiesAsOne(data)
+        let (e, fColumn) = (data.catalog.columnOf[f.courses["e"]!]!, data.catalog.columnOf[f.courses["f"]!]!)
+        let (first, other) = (min(e, fColumn), max(e, fColumn))
+        #expect(events.count == data.events.count)
+        #expect(!events.contains { $0.item == other })
+        #expect(events.filter { $0.item == first }.count == data.events.filter { $0.item == e || $0.item == fColumn }.count)
+        #expect(!context.facts.available[Int(other)] && context.facts.available[Int(first)])
+        // Without families nothing changes.
+        let plain = try ServiceFixture()
+        let plainData = try TrainingMatrix.build(from: plain.db, weights: InteractionWeights())
+        #expect(EvaluationService.familiesAsOne(plainData).events == plainData.events)
     }
 
     @Test func newActivityIsFoldedIn() throws {
