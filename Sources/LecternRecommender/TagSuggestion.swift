@@ -102,7 +102,11 @@ public struct TagSuggestion: Sendable, Equatable {
 /// and a description word `descriptionWeight` times, and the weight is
 /// (1 + ln tf) x (ln((1 + n) / (1 + df)) + 1), the smooth idf of scikit-learn and `ContentModel`. Two adjacent words form a phrase keyword when the
 /// phrase occurs in at least `phraseMinDocuments` courses; its words are then not offered on their
-/// own after it. Stop words and difficulty cue words are never keywords, nor are numbers.
+/// own after it. A keyword must describe at least `minDocuments` courses (in their text or editors'
+/// tags), and no generic word (`small`, `run`) is one, nor starts or ends a phrase that is not a
+/// catalog tag. Stop words of every
+/// catalog language (`stopWords`), difficulty cue words and tokens without a letter are never
+/// keywords and part runs, so no phrase starts, ends or spans one.
 ///
 /// Domains and difficulties are guessed by the k nearest courses (cosine of unit tf-idf vectors of
 /// words and existing tags) whose domain or difficulty is known. Every output is deterministic:
@@ -117,6 +121,15 @@ public struct KeywordExtractor: Sendable {
         public var phraseBoost: Double
         /// A phrase must occur in this many courses to be a keyword (a one-off phrase is noise).
         public var phraseMinDocuments: Int
+        /// A keyword, word or phrase, must describe this many courses (occur in their text or be
+        /// one of their editors' tags): a tag that describes one course groups nothing. 2 by default.
+        public var minDocuments: Int
+        /// Words that are never a keyword nor part of a phrase: `KeywordExtractor.stopWords` by
+        /// default (function words and course words of every catalog language).
+        public var stopWords: Set<String>
+        /// Words that are no keyword alone, nor the first or last word of a phrase unless the phrase
+        /// is a tag in the catalog: `KeywordExtractor.genericWords` by default.
+        public var genericWords: Set<String>
         /// How many nearest courses vote on a domain or difficulty.
         public var neighbors: Int
         /// Offer only keywords the `tags` table accepts (`[a-z0-9+#.-]`, 1 to 60 characters),
@@ -124,11 +137,16 @@ public struct KeywordExtractor: Sendable {
         public var storableTagsOnly: Bool
 
         public init(titleWeight: Double = 3, descriptionWeight: Double = 1, phraseBoost: Double = 1.5,
-                    phraseMinDocuments: Int = 2, neighbors: Int = 5, storableTagsOnly: Bool = true) {
+                    phraseMinDocuments: Int = 2, minDocuments: Int = 2, stopWords: Set<String> = KeywordExtractor.stopWords,
+                    genericWords: Set<String> = KeywordExtractor.genericWords,
+                    neighbors: Int = 5, storableTagsOnly: Bool = true) {
             self.titleWeight = titleWeight
             self.descriptionWeight = descriptionWeight
             self.phraseBoost = phraseBoost
             self.phraseMinDocuments = phraseMinDocuments
+            self.minDocuments = minDocuments
+            self.stopWords = stopWords
+            self.genericWords = genericWords
             self.neighbors = neighbors
             self.storableTagsOnly = storableTagsOnly
         }
@@ -143,8 +161,15 @@ public struct KeywordExtractor: Sendable {
             guard phraseMinDocuments >= 1 else {
                 throw RecommenderError("a phrase must occur in at least 1 course, got \(phraseMinDocuments)")
             }
+            guard minDocuments >= 1 else {
+                throw RecommenderError("a keyword must occur in at least 1 course, got \(minDocuments)")
+            }
             guard neighbors >= 1 else { throw RecommenderError("at least 1 neighbour must vote, got \(neighbors)") }
         }
+
+        /// The rules before issue 13: English stop words only, and a single word may describe one
+        /// course. `TagEvaluation` compares the defaults with these.
+        public static let baseline = Options(minDocuments: 1, stopWords: KeywordExtractor.baselineStopWords, genericWords: [])
     }
 
     /// One course's text, counted.
@@ -165,6 +190,10 @@ public struct KeywordExtractor: Sendable {
     private let analyses: [Analysis]
     /// Term -> in how many courses it occurs (words, phrases, and `tag:NAME`).
     private let documentFrequency: [String: Int]
+    /// Word or phrase -> how many courses have it in their text or as an editors' tag.
+    private let describedCourses: [String: Int]
+    /// Every editors' tag of the catalog, normalised.
+    private let vocabulary: Set<String>
     /// Unit tf-idf vector of each course over words and `tag:NAME` terms.
     private let vectors: [[String: Double]]
     /// Term -> (course position, weight) for every course with the term.
@@ -184,10 +213,13 @@ public struct KeywordExtractor: Sendable {
         }
         let analyses = documents.map { Self.analyse($0, options: options) }
         var documentFrequency: [String: Int] = [:]
+        var describedCourses: [String: Int] = [:]
         for (document, analysis) in zip(documents, analyses) {
-            var terms = Set(analysis.words.keys).union(analysis.phrases.keys)
-            for tag in document.tags { terms.insert("tag:" + Self.normalizedTag(tag)) }
-            for term in terms { documentFrequency[term, default: 0] += 1 }
+            let text = Set(analysis.words.keys).union(analysis.phrases.keys)
+            let tags = Set(document.tags.map(Self.normalizedTag))
+            for term in text { documentFrequency[term, default: 0] += 1 }
+            for tag in tags { documentFrequency["tag:" + tag, default: 0] += 1 }
+            for term in text.union(tags) { describedCourses[term, default: 0] += 1 }
         }
         let count = Double(documents.count)
         func idf(_ term: String) -> Double {
@@ -212,6 +244,8 @@ public struct KeywordExtractor: Sendable {
         self.positions = positions
         self.analyses = analyses
         self.documentFrequency = documentFrequency
+        self.describedCourses = describedCourses
+        self.vocabulary = Set(documents.flatMap { $0.tags.map(Self.normalizedTag) })
         self.vectors = vectors
         self.postings = postings
     }
@@ -229,15 +263,22 @@ public struct KeywordExtractor: Sendable {
             log((1 + count) / (1 + Double(documentFrequency[term] ?? 0))) + 1
         }
         var candidates: [Keyword] = []
-        for (word, tf) in analysis.words {
+        for (word, tf) in analysis.words
+        where (describedCourses[word] ?? 0) >= options.minDocuments && !options.genericWords.contains(word) {
             candidates.append(Keyword(tag: word, weight: (1 + log(tf)) * idf(word), isPhrase: false))
         }
-        for (phrase, tf) in analysis.phrases where (documentFrequency[phrase] ?? 0) >= options.phraseMinDocuments {
+        for (phrase, tf) in analysis.phrases
+        where (documentFrequency[phrase] ?? 0) >= options.phraseMinDocuments && (describedCourses[phrase] ?? 0) >= options.minDocuments
+            && (vocabulary.contains(phrase) || !phrase.split(separator: "-").contains { options.genericWords.contains(String($0)) }) {
             candidates.append(Keyword(tag: phrase, weight: (1 + log(tf)) * idf(phrase) * options.phraseBoost, isPhrase: true))
         }
         candidates.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.tag < $1.tag }
         var chosen: [Keyword] = []
-        var covered: Set<Substring> = []
+        // The words of a known tag of several words (`learning` of `machine-learning`) are said already.
+        var covered = Set(analysis.known.flatMap { name -> [Substring] in
+            let words = name.split(separator: "-")
+            return words.count > 1 ? words : []
+        })
         for candidate in candidates {
             guard !analysis.known.contains(candidate.tag) else { continue }
             guard !options.storableTagsOnly || Self.isStorableTagName(candidate.tag) else { continue }
@@ -348,20 +389,6 @@ public struct KeywordExtractor: Sendable {
         "aesthetics", "acoustics", "athletics", "econometrics", "photonics", "thermodynamics",
     ]
 
-    /// Words that say little about a course's subject, beyond `ContentModel.stopWords`.
-    static let keywordStopWords: Set<String> = [
-        "guide", "hand", "step", "way", "part", "new", "make", "also", "like", "just", "over", "through", "each",
-        "every", "which", "while", "where", "there", "their", "they", "them", "these", "those", "has", "have", "had",
-        "was", "were", "been", "being", "not", "no", "but", "if", "so", "do", "doe", "did", "one", "two", "some",
-        "any", "other", "such", "only", "own", "same", "very", "too", "both", "few", "most", "many", "much", "may",
-        "might", "must", "should", "would", "could", "he", "she", "his", "her", "me", "my", "us", "after", "before",
-        "between", "during", "without", "within", "under", "again", "once", "here", "because", "until", "via",
-        "per", "student", "lesson", "module", "chapter", "week", "hour", "minute", "level", "topic", "skill",
-        "quiz", "exercise", "project", "instead", "start", "short", "time", "kind", "explain", "understand",
-        "understanding", "happen", "hold", "zero", "prior", "practical", "practise", "practice", "concept",
-        "everything", "anything", "something", "really", "well", "even", "still", "already", "want", "need",
-    ]
-
     /// Words that tell a course's difficulty, after plural stripping, with CJK cue bigrams.
     static let difficultyCues: [String: CourseDifficulty] = [
         "introduction": .beginner, "intro": .beginner, "introductory": .beginner, "beginner": .beginner,
@@ -392,7 +419,8 @@ public struct KeywordExtractor: Sendable {
                     if let level = difficultyCues[word] {
                         analysis.cues[word, default: (level, 0)].count += weight
                         endSegment()
-                    } else if keywordStopWords.contains(word) || word.allSatisfy(\.isNumber) {
+                    } else if isStopWord(term, normalized: word, stopWords: options.stopWords, chinese: run.isCJK)
+                                || !word.contains(where: \.isLetter) {
                         endSegment()
                     } else {
                         analysis.words[word, default: 0] += weight

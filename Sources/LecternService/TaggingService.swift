@@ -62,8 +62,10 @@ public struct TaggingService {
     /// - Throws: `StoreError.notFound` for a course that does not exist (nothing is stored then).
     /// - Complexity: O(text of the whole catalog), plus a neighbour search per course named.
     @discardableResult
-    public func suggest(courses references: [String] = [], limit: Int = 5, apply: Bool = false) throws -> [CourseTagSuggestions] {
+    public func suggest(courses references: [String] = [], limit: Int = 5, minCourses: Int = 2,
+                        apply: Bool = false) throws -> [CourseTagSuggestions] {
         guard limit >= 1 else { throw StoreError(.invalidInput, "the limit must be at least 1, got \(limit)") }
+        guard minCourses >= 1 else { throw StoreError(.invalidInput, "a tag must describe at least 1 course, got \(minCourses)") }
         let work = { () throws -> [CourseTagSuggestions] in
             let store = TagSuggestionStore(db)
             let catalog = try store.catalog()
@@ -77,12 +79,8 @@ public struct TaggingService {
                 }
             }
             let slugs = Dictionary(uniqueKeysWithValues: catalog.map { ($0.id, $0.slug) })
-            let extractor = try KeywordExtractor(documents: catalog.map { course in
-                CourseDocument(id: course.id, title: course.title, description: course.description,
-                               tags: course.editorTags,
-                               domain: course.isUncategorized ? nil : course.domain,
-                               difficulty: CourseDifficulty(rawValue: course.difficulty.rawValue))
-            })
+            let extractor = try KeywordExtractor(documents: catalog.map(Self.document),
+                                                 options: .init(minDocuments: minCourses))
             var suggestions: [CourseTagSuggestions] = []
             for course in selected {
                 let dropped = Set(course.droppedTags).union(course.droppedTags.map(KeywordExtractor.normalizedTag))
@@ -105,6 +103,30 @@ public struct TaggingService {
             return suggestions
         }
         return apply ? try db.transaction { try work() } : try work()
+    }
+
+    /// How often suggestions find editors' tags hidden from the extractor, under the current rules
+    /// (with `minCourses`) and under the rules before issue 13; see `TagEvaluation`. Stores nothing.
+    /// - Throws: `StoreError.invalidInput` for a bad limit, share or `minCourses`.
+    /// - Complexity: O(text of the whole catalog) twice, plus a keyword ranking per course.
+    public func evaluate(limit: Int = 5, minCourses: Int = 2, hiddenShare: Double = 0.5,
+                         seed: UInt64 = 13) throws -> (current: TagEvaluation, baseline: TagEvaluation) {
+        let documents = try TagSuggestionStore(db).catalog().map(Self.document)
+        do {
+            return (try TagEvaluation.measure(documents: documents, options: .init(minDocuments: minCourses), k: limit,
+                                              hiddenShare: hiddenShare, seed: seed),
+                    try TagEvaluation.measure(documents: documents, options: .baseline, k: limit,
+                                              hiddenShare: hiddenShare, seed: seed))
+        } catch let error as RecommenderError {
+            throw StoreError(.invalidInput, error.description)
+        }
+    }
+
+    /// A course as the extractor reads it: only editors' tags are known.
+    static func document(_ course: TaggableCourse) -> CourseDocument {
+        CourseDocument(id: course.id, title: course.title, description: course.description, tags: course.editorTags,
+                       domain: course.isUncategorized ? nil : course.domain,
+                       difficulty: CourseDifficulty(rawValue: course.difficulty.rawValue))
     }
 
     /// The words of a course's editors' tags and domain that have more than one word (`machine`

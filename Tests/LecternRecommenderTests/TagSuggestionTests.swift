@@ -9,6 +9,8 @@ import Testing
 @Suite("Tag suggestion")
 struct TagSuggestionTests {
     static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-9 }
+    /// These catalogs are too small for the default minimum of 2 courses per keyword.
+    static let everyWord = KeywordExtractor.Options(minDocuments: 1)
 
     /// Three courses. Title words count 3, description words 1.
     /// 1: machine 4, learning 4, neural 1, network 1; phrases machine-learning 4, neural-network 1.
@@ -25,7 +27,7 @@ struct TagSuggestionTests {
     static let idf1 = log(2.0) + 1, idf2 = log(4.0 / 3) + 1
 
     @Test func aPhraseInSeveralCoursesBeatsItsWords() throws {
-        let extractor = try KeywordExtractor(documents: Self.catalog)
+        let extractor = try KeywordExtractor(documents: Self.catalog, options: Self.everyWord)
         let keywords = try extractor.keywords(for: 1, limit: 5)
         // machine-learning: (1 + ln 4) x idf2 x 1.5; machine and learning alone are covered by it;
         // neural and network: (1 + ln 1) x idf1 each, alphabetical. neural-network is in one course
@@ -38,7 +40,7 @@ struct TagSuggestionTests {
     }
 
     @Test func tagsAndTheDomainAreNotProposedAgain() throws {
-        let extractor = try KeywordExtractor(documents: Self.catalog)
+        let extractor = try KeywordExtractor(documents: Self.catalog, options: Self.everyWord)
         // Course 2 has no tags, so python stays: (1 + ln 3) x idf1 below machine-learning's
         // (1 + ln 3) x idf2 x 1.5.
         let second = try extractor.keywords(for: 2)
@@ -52,7 +54,7 @@ struct TagSuggestionTests {
     }
 
     @Test func theLimitAndThePhraseThreshold() throws {
-        let extractor = try KeywordExtractor(documents: Self.catalog, options: .init(phraseMinDocuments: 1))
+        let extractor = try KeywordExtractor(documents: Self.catalog, options: .init(phraseMinDocuments: 1, minDocuments: 1))
         // neural-network now counts: (1 + ln 1) x idf1 x 1.5, and covers neural and network.
         let keywords = try extractor.keywords(for: 1, limit: 5)
         #expect(keywords.map(\.tag) == ["machine-learning", "neural-network"])
@@ -125,13 +127,15 @@ struct TagSuggestionTests {
             CourseDocument(id: 1, title: "机器学习入门"),
             CourseDocument(id: 2, title: "机器学习进阶"),
         ]
-        // 1: 机器 器学 学习 习入 入门(cue); 2: 机器 器学 学习 习进 进阶(cue). n = 2: df 2 -> idf 1,
-        // df 1 -> ln 1.5 + 1. Every title bigram has tf 3.
+        // 1: 机器 器学 学习(stop word) 习入 入门(cue); 2: 机器 器学 学习 习进 进阶(cue). n = 2: df 2 -> idf 1,
+        // df 1 -> ln 1.5 + 1. Every title bigram has tf 3. 习入 describes one course, below minDocuments 2.
         let extractor = try KeywordExtractor(documents: catalog, options: .init(storableTagsOnly: false))
         let keywords = try extractor.keywords(for: 1)
-        #expect(keywords.map(\.tag) == ["习入", "器学", "学习", "机器"])
-        #expect(Self.close(keywords[0].weight, (1 + log(3.0)) * (log(1.5) + 1)))
-        #expect(Self.close(keywords[3].weight, 1 + log(3.0)))
+        #expect(keywords.map(\.tag) == ["器学", "机器"])
+        #expect(Self.close(keywords[0].weight, 1 + log(3.0)))
+        let everyWord = try KeywordExtractor(documents: catalog, options: .init(minDocuments: 1, storableTagsOnly: false))
+        #expect(try everyWord.keywords(for: 1).map(\.tag) == ["习入", "器学", "机器"])
+        #expect(Self.close(try everyWord.keywords(for: 1)[0].weight, (1 + log(3.0)) * (log(1.5) + 1)))
         #expect(try extractor.difficultyGuess(for: 1) == DifficultyGuess(difficulty: .beginner, confidence: 1, cues: ["入门"]))
         #expect(try extractor.difficultyGuess(for: 2)?.difficulty == .intermediate)
         // The tags table takes no CJK, so by default none is offered.
@@ -190,5 +194,38 @@ struct TagSuggestionTests {
         // A course with no words has no keywords and no guesses.
         let blank = try KeywordExtractor(documents: [CourseDocument(id: 1, title: "!!")])
         #expect(try blank.suggestion(for: 1) == TagSuggestion(course: 1, keywords: [], domain: nil, difficulty: nil))
+    }
+
+    @Test func stopWordsGenericWordsAndTheMinimumOfCourses() throws {
+        let catalog = [
+            CourseDocument(id: 1, title: "Go für Einsteiger", description: "Der einfache Einstieg in Go, ganz ohne Vorkenntnisse."),
+            CourseDocument(id: 2, title: "Rust für Einsteiger", description: "Der einfache Einstieg in Rust, ganz ohne Vorkenntnisse."),
+            CourseDocument(id: 3, title: "Fundamentos de Real Estate", description: "Run a small, profitable real estate business."),
+            CourseDocument(id: 4, title: "Real Estate Investing", description: "Run a small, profitable portfolio.", tags: ["real-estate"]),
+        ]
+        let extractor = try KeywordExtractor(documents: catalog)
+        // Only go, rust and the words of the Spanish and generic copy remain; go and rust describe one course each.
+        #expect(try extractor.keywords(for: 1).isEmpty)
+        // real is generic, yet real-estate is a catalog tag; small, run and profitable are never keywords.
+        #expect(try extractor.keywords(for: 3).map(\.tag) == ["real-estate"])
+        let baseline = try KeywordExtractor(documents: catalog, options: .baseline)
+        #expect(try baseline.keywords(for: 1, limit: 10).map(\.tag).contains("ganz-ohne"))
+        #expect(try baseline.keywords(for: 4, limit: 10).map(\.tag).contains("profitable"))
+        #expect(try KeywordExtractor(documents: catalog, options: .init(minDocuments: 1)).keywords(for: 1).map(\.tag) == ["go"])
+        #expect(throws: RecommenderError.self) { try KeywordExtractor(documents: [], options: .init(minDocuments: 0)) }
+    }
+
+    @Test func evaluationCountsHitsAmongHiddenTags() throws {
+        // Each course has two tags, so one is hidden; the seed decides which. Both texts name both.
+        let catalog = [
+            CourseDocument(id: 1, title: "Pandas and Numpy", tags: ["pandas", "numpy"]),
+            CourseDocument(id: 2, title: "Pandas and Numpy", tags: ["pandas", "numpy"]),
+        ]
+        let result = try TagEvaluation.measure(documents: catalog, k: 5)
+        #expect(result.courses == 2 && result.hidden == 2)
+        // The visible tag is known, so the one suggestion is the hidden tag.
+        #expect(result.suggestions == 2 && result.hits == 2)
+        #expect(result.precision == 1 && result.recall == 1)
+        #expect(throws: RecommenderError.self) { try TagEvaluation.measure(documents: catalog, hiddenShare: 2) }
     }
 }
