@@ -3,16 +3,25 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/lectern
 BIN := .build/release/lectern
 DEMO_DB ?= demo.db
-OULAD ?= ../shared/datasets/oulad
+# The OULAD files: beside this clone by default (../shared/datasets/oulad), else OULAD=/path/to/oulad.
+OULAD ?= $(firstword $(wildcard ../shared/datasets/oulad ../../shared/datasets/oulad /work/shared/datasets/oulad) ../shared/datasets/oulad)
 OULAD_DB ?= oulad.db
+PREFIX ?= /usr/local
 
-.PHONY: build release test check-html demo seed bench bench-quality bench-http bench-scale oulad clean
+.PHONY: build release install test check-html demo seed bench bench-quality bench-http bench-scale oulad clean
 
 build:
 	$(SWIFT) build
 
 release:
 	$(SWIFT) build -c release --product lectern
+
+# Puts the release binary on PATH: $(PREFIX)/bin/lectern (PREFIX=/usr/local by default; PREFIX=~/.local
+# needs no root).
+install: release
+	install -d $(PREFIX)/bin
+	install -m 755 $(BIN) $(PREFIX)/bin/lectern
+	@echo "Installed $(PREFIX)/bin/lectern"
 
 # The HTTP server's tests run on their own: beside the CPU-heavy suites (training and imports at
 # 200k events) on 2 cores their requests can wait past URLSession's timeout.
@@ -85,6 +94,7 @@ bench-quality: release
 
 # Real data: the OULAD subset (tools/oulad/README.md) converted, imported into ./oulad.db, trained and reported on.
 oulad: release
+	@test -f "$(OULAD)/studentRegistration.csv" || { echo "error: no OULAD files in '$(OULAD)': run make oulad OULAD=/path/to/oulad (the folder with studentRegistration.csv; see tools/oulad/README.md)" >&2; exit 1; }
 	@rm -rf .build/oulad $(OULAD_DB) $(OULAD_DB)-wal $(OULAD_DB)-shm $(OULAD_DB).train-lock
 	python3 tools/oulad/convert.py $(OULAD) .build/oulad
 	$(BIN) init --db $(OULAD_DB)
