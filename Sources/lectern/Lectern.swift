@@ -38,6 +38,14 @@ enum Main {
             setenv("LECTERN_DB", String(first.dropFirst(5)), 1)
             arguments.removeFirst()
         }
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help" {
+            let names = Lectern.configuration.subcommands.flatMap { [$0._commandName] + $0.configuration.aliases }
+            if !names.contains(first) {
+                let near = names.map { ($0, editDistance($0, first)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }
+                fail("unknown command '\(oneLine(first, limit: 60))'" + (near.map { "; did you mean '\($0.0)'?" } ?? "")
+                     + " (see `lectern --help`)", code: 64)
+            }
+        }
         do {
             var command = try Lectern.parseAsRoot(arguments)
             try command.run()
@@ -78,6 +86,20 @@ enum Main {
     static func fail(_ message: String, code: Int32) -> Never {
         FileHandle.standardError.write(Data("error: \(oneLine(message))\n".utf8))
         exit(code == 0 ? 1 : code)
+    }
+
+    /// Levenshtein distance between two short words (command names).
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 
     /// An error as one line of at most `limit` characters: line breaks and other control characters

@@ -22,4 +22,15 @@ struct HelpTests {
         #expect(result.stdout.contains("USAGE: lectern"), "\(command): \(result.stdout)")
         #expect(result.stderr.isEmpty)
     }
+
+    /// A mistyped command is named, with the nearest real one, before any of its options are read.
+    @Test func aMistypedCommandSuggestsTheNearestOne() throws {
+        let lectern = try Lectern()
+        let typo = try lectern.run(["recomend", "--user", "1"])
+        #expect(typo.status == 64 && typo.errorLines == ["error: unknown command 'recomend'; did you mean 'recommend'? (see `lectern --help`)"],
+                "\(typo.stderr)")
+        let unknown = try lectern.run(["xyzzy"])
+        #expect(unknown.status == 64 && unknown.errorLines == ["error: unknown command 'xyzzy' (see `lectern --help`)"])
+        #expect(try lectern.run(["tags", "list"]).status == 0)  // an alias is a command
+    }
 }
