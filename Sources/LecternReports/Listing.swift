@@ -18,7 +18,8 @@ public struct Listing: Sendable {
             switch self {
             case .text(let text): text ?? ""
             case .int(let value): value.map(String.init) ?? ""
-            case .number(let value, let decimals): value.map { String(format: "%.\(decimals)f", $0) } ?? ""
+            // An undefined figure (no impressions yet, say: NaN) is blank, never "nan".
+            case .number(let value, let decimals): value.flatMap { $0.isFinite ? String(format: "%.\(decimals)f", $0) : nil } ?? ""
             case .money(let value): value.map { formatMoney($0) } ?? ""
             case .amounts(let amounts): amounts.isEmpty ? formatMoney(0) : amounts.map { formatMoney($0.minor, $0.currency) }.joined(separator: ", ")
             case .list(let items): items.joined(separator: ", ")
@@ -29,7 +30,7 @@ public struct Listing: Sendable {
             switch self {
             case .text(let text): text.map(jsonQuote) ?? "null"
             case .int(let value): value.map(String.init) ?? "null"
-            case .number(let value, let decimals): value.map { String(format: "%.\(decimals)f", $0) } ?? "null"
+            case .number(let value, let decimals): value.flatMap { $0.isFinite ? String(format: "%.\(decimals)f", $0) : nil } ?? "null"
             case .money(let value): value.map { formatMoney($0) } ?? "null"
             case .amounts(let amounts): "{" + amounts.map { "\(jsonQuote($0.currency)): \(formatMoney($0.minor))" }.joined(separator: ", ") + "}"
             case .list(let items): "[" + items.map(jsonQuote).joined(separator: ",") + "]"

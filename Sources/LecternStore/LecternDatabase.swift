@@ -25,6 +25,11 @@ public enum LecternDatabase {
             if exists && !FileManager.default.isReadableFile(atPath: path) {
                 throw StoreError(.io, "cannot read '\(path)'")
             }
+            let folder = (path as NSString).deletingLastPathComponent
+            var folderIsDirectory: ObjCBool = false
+            if !exists, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &folderIsDirectory) {
+                throw StoreError(.io, "cannot create '\(path)': the folder '\(folder)' does not exist")
+            }
         }
         var options = Connection.Options()
         if let text = ProcessInfo.processInfo.environment["LECTERN_BUSY_TIMEOUT_MS"], let milliseconds = Int32(text), milliseconds >= 0 {

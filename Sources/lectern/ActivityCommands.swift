@@ -19,7 +19,7 @@ extension Lectern {
         @Option(help: "The course's slug or id.") var course: String
         @Option(help: "When it happened (default now), such as 2025-03-01T09:30:00Z.") var at: String?
         @Option(help: "Where the event came from (web, app, email, a partner...).") var channel: String?
-        @Option(help: "Amount paid or refunded, such as 49.90 (purchase, refund).") var amount: String?
+        @Option(parsing: .unconditional, help: "Amount paid or refunded, such as 49.90 (purchase, refund).") var amount: String?
         @Option(help: "Rating from 1 to 5 (rate).") var rating: Int?
         @Option(help: "An idempotency key: an event with a key already recorded is not recorded again.") var key: String?
 

@@ -21,7 +21,7 @@ extension Lectern {
             @Option(help: "beginner, intermediate or advanced.") var difficulty: Course.Difficulty = .beginner
             @Option(help: "video, audio, ebook, live or article.") var format: Course.Format = .video
             @Option(help: "Language code.") var language: String = "en"
-            @Option(help: "Price such as 49.90 (in --currency).") var price: String
+            @Option(parsing: .unconditional, help: "Price such as 49.90 (in --currency).") var price: String
             @Option(help: "Three-letter currency code.") var currency: String = "USD"
             @Option(help: "The creator's id or name.") var creator: String
             @Option(help: "Length in hours.") var hours: Double = 0
@@ -61,7 +61,7 @@ extension Lectern {
             @Option(help: "beginner, intermediate or advanced.") var difficulty: Course.Difficulty?
             @Option(help: "video, audio, ebook, live or article.") var format: Course.Format?
             @Option(help: "Language code.") var language: String?
-            @Option(help: "Price such as 49.90.") var price: String?
+            @Option(parsing: .unconditional, help: "Price such as 49.90.") var price: String?
             @Option(help: "Three-letter currency code.") var currency: String?
             @Option(help: "The creator's id or name.") var creator: String?
             @Option(help: "Length in hours.") var hours: Double?

@@ -23,11 +23,13 @@ extension Lectern {
             @OptionGroup var database: DatabaseOptions
             @OptionGroup var output: FormatOptions
             @Option(help: "Show at most this many.") var limit: Int?
+            @Flag(help: "Show tags no course carries any more, too.") var includeUnused = false
 
             func run() throws {
                 let db = try database.open()
                 var listing = Listing(["tag", "courses"])
-                for tag in try TagRepository(db).list(limit: limit) {
+                // Tags are most used first, so the unused ones come last and the limit still holds.
+                for tag in try TagRepository(db).list(limit: limit) where includeUnused || tag.courses > 0 {
                     listing.append([.text(tag.name), .int(Int64(tag.courses))])
                 }
                 print(listing.rendered(output.format), terminator: "")

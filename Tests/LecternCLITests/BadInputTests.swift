@@ -152,6 +152,24 @@ struct BadInputTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: lectern.path("link.csv")) == target)
     }
 
+    /// Messages a newcomer meets: a negative price as written (`--price -5`), a database in a folder
+    /// that does not exist, an export into one; unused tags are hidden.
+    @Test func messagesSayWhatIsWrong() throws {
+        let lectern = try seeded()
+        let price = try lectern.fails(["course", "add", "neg-1", "--title", "T", "--domain", "d", "--price", "-5", "--creator", "1"])
+        #expect(price.contains("cannot be negative"), "\(price)")
+        let amount = try lectern.fails(["record", "refund", "--user", "u1", "--course", "py-101", "--amount", "-5"])
+        #expect(amount.contains("cannot be negative"), "\(amount)")
+        let folder = lectern.path("no/such/folder")
+        let initLine = try lectern.fails(["init"], database: folder + "/x.db")
+        #expect(initLine.contains("the folder '\(folder)' does not exist"), "\(initLine)")
+        let export = try lectern.fails(["export", "users", "--out", folder + "/users.csv"])
+        #expect(export.contains("the folder '\(folder)' does not exist"), "\(export)")
+        try lectern.ok(["course", "untag", "py-101", "beginner"])
+        #expect(!(try lectern.ok(["tag", "list"])).contains("beginner"))
+        #expect(try lectern.ok(["tag", "list", "--include-unused"]).contains("beginner"))
+    }
+
     /// An idempotency key has one limit, 200 bytes, on the command line and in imports (and HTTP).
     @Test func anIdempotencyKeyIsAtMost200Bytes() throws {
         let lectern = try seeded()

@@ -27,7 +27,11 @@ final class RecordWriter {
             let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
             guard FileManager.default.createFile(atPath: temporary, contents: nil),
                   let handle = FileHandle(forWritingAtPath: temporary) else {
-                throw StoreError(.io, "cannot write '\(path)'")
+                var isDirectory: ObjCBool = false
+                let folder = directory.isEmpty ? "." : directory
+                let reason = !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue
+                    ? "the folder '\(folder)' does not exist" : String(cString: strerror(errno))
+                throw StoreError(.io, "cannot write '\(path)': \(reason)")
             }
             self.handle = handle
             finalPath = path
