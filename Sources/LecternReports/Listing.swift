@@ -92,14 +92,15 @@ public struct Listing: Sendable {
         case .table:
             if rows.isEmpty { return "(none)\n" }
             let cells = rows.map { $0.map { truncate($0.display, maxWidth) } }
-            var widths = columns.map(\.count)
+            // Columns are measured in terminal cells: 机器学习实战 takes 12, not 6.
+            var widths = columns.map(displayWidth)
             for row in cells {
-                for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+                for (index, cell) in row.enumerated() { widths[index] = max(widths[index], displayWidth(cell)) }
             }
             let numeric = columns.indices.map { index in rows.allSatisfy { $0[index].isNumeric || $0[index].display.isEmpty } }
             func line(_ values: [String]) -> String {
                 values.enumerated().map { index, value in
-                    let padding = String(repeating: " ", count: widths[index] - value.count)
+                    let padding = String(repeating: " ", count: widths[index] - displayWidth(value))
                     return numeric[index] ? padding + value : value + padding
                 }.joined(separator: "  ").trimmingTrailingSpaces()
             }
@@ -138,9 +139,38 @@ public struct Listing: Sendable {
     }
 }
 
+/// `text` on one line and at most `width` terminal cells, cut with "…".
 public func truncate(_ text: String, _ width: Int) -> String {
     let single = text.replacingOccurrences(of: "\n", with: " ")
-    return single.count <= width ? single : String(single.prefix(width - 1)) + "…"
+    guard displayWidth(single) > width else { return single }
+    var out = "", used = 0
+    for character in single {
+        let cells = displayWidth(String(character))
+        if used + cells > width - 1 { break }
+        out.append(character)
+        used += cells
+    }
+    return out + "…"
+}
+
+/// How many terminal cells `text` takes: East Asian wide and fullwidth characters (CJK ideographs,
+/// kana, Hangul, fullwidth forms, most emoji) take two, combining marks none, the rest one
+/// (Unicode's East Asian Width, the ranges a table of course titles meets).
+public func displayWidth(_ text: String) -> Int {
+    var width = 0
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        switch v {
+        case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F, 0x20D0...0x20FF: break
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            width += 2
+        default:
+            width += 1
+        }
+    }
+    return width
 }
 
 public func jsonQuote(_ text: String) -> String {

@@ -154,3 +154,25 @@ struct HTMLReportTests {
         #expect(!html.contains("<svg class=\"chart\""))
     }
 }
+
+/// Tables line up in a terminal whatever the script: width is counted in cells (East Asian Width).
+@Suite("Listing widths")
+struct ListingWidthTests {
+    @Test func wideCharactersTakeTwoCells() {
+        #expect(displayWidth("机器学习实战") == 12)
+        #expect(displayWidth("Python") == 6)
+        #expect(displayWidth("ｶﾀｶﾅ") == 4)  // halfwidth katakana: one cell each
+        #expect(displayWidth("e\u{301}") == 1)  // a combining accent takes none
+        #expect(displayWidth(truncate("机器学习实战入门课程", 9)) <= 9)
+    }
+
+    @Test func columnsLineUpWithCJKTitles() {
+        var listing = Listing(["title", "orders"])
+        listing.append([.text("机器学习实战"), .int(3)])
+        listing.append([.text("Python Basics"), .int(12)])
+        let lines = listing.rendered(.table).split(separator: "\n").map(String.init)
+        // Every line ends its last column at the same cell.
+        let ends = lines.map(displayWidth)
+        #expect(Set(ends).count == 1, "\(lines)")
+    }
+}
