@@ -110,6 +110,9 @@ extension Lectern {
                 source = database.path
             }
             let kfold = outcome.rows.contains { $0.spread != nil }
+            // A file from elsewhere has no catalog: every item is one domain and one creator, so these
+            // say nothing and show n/a (null in JSON), not a misleading 0.
+            let withoutCatalog: Set<String> = source == database.path ? [] : ["diversity_domain", "gini_creator"]
             var listing = Listing(["algorithm", "k"] + shown.map(\.name) + ["train_s"])
             for algorithm in algorithms {
                 for k in cutoffs {
@@ -119,7 +122,9 @@ extension Lectern {
                     for metric in shown {
                         let row = rows.first { $0.metric == metric.name }
                         let value = row?.value.flatMap { $0.isFinite ? $0 : nil }
-                        if kfold && output.format == .table, let value, let spread = row?.spread, spread.isFinite {
+                        if withoutCatalog.contains(metric.name) {
+                            cells.append(output.format == .json ? .number(nil, decimals: 4) : .text("n/a"))
+                        } else if kfold && output.format == .table, let value, let spread = row?.spread, spread.isFinite {
                             cells.append(.text(String(format: "%.4f±%.4f", value, spread)))
                         } else {
                             cells.append(.number(value, decimals: 4))

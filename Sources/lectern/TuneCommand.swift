@@ -58,6 +58,7 @@ extension Lectern {
                 print("Validation: \(result.validation.description).\n")
                 print(listing.rendered(.table, maxWidth: 120), terminator: "")
                 print("\nBest: trial \(result.best.number), \(metric) \(String(format: "%.4f", result.best.value)); saved for `lectern train`.")
+                print("Parameters: \(result.best.parameters)")
             } else {
                 // Standard output stays one listing; which split validated goes beside it.
                 FileHandle.standardError.write(Data("validation: \(result.validation.description)\n".utf8))

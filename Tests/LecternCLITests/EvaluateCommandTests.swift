@@ -67,11 +67,26 @@ struct EvaluateCommandTests {
         #expect(line.contains(expected), "got: \(line)")
     }
 
+    /// On a file from elsewhere (no catalog) the catalog metrics are n/a, not 0.
+    @Test func catalogMetricsAreNotAvailableOnOutsideData() throws {
+        let lectern = try Lectern()
+        let file = try Self.interactionsFile(lectern)
+        let table = try lectern.ok(["evaluate", "--interactions", file, "--algorithm", "popular", "--split", "random"])
+        #expect(table.contains("n/a"), "\(table)")
+        let rows = try parseJSON(try lectern.ok(["evaluate", "--interactions", file, "--algorithm", "popular", "--split", "random",
+                                                 "--format", "json"])) as! [[String: Any]]
+        #expect(rows[0]["diversity_domain"] is NSNull && rows[0]["gini_creator"] is NSNull && rows[0]["ndcg"] is Double)
+    }
+
     @Test func aMalformedFileIsReportedByLine() throws {
         let lectern = try Lectern()
         let file = try lectern.write("bad.csv", "user,item,weight\nu1,a,1\nu2,b,heavy\n")
         #expect(try lectern.fails(["evaluate", "--interactions", file]).contains("line 3"))
         let header = try lectern.write("bad2.csv", "learner,item\nu1,a\n")
         #expect(try lectern.fails(["evaluate", "--interactions", header]).contains("unknown column 'learner'"))
+        // A headerless TSV is told what header it needs.
+        let headerless = try lectern.write("plain.tsv", "u1\ta\t5\nu2\ta\t3\n")
+        #expect(try lectern.fails(["evaluate", "--train", headerless, "--test", headerless])
+            .contains("needs a header line first: user<TAB>item[<TAB>weight][<TAB>timestamp]"))
     }
 }

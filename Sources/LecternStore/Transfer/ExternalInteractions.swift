@@ -19,12 +19,19 @@ public struct ExternalInteractions: Sendable {
         guard let format = TransferFormat.inferred(from: path) ?? (path.hasSuffix(".txt") ? .tsv : nil) else {
             throw StoreError.invalid("cannot tell the format of '\(path)': name it .csv or .tsv")
         }
-        let source = try RecordSource<Column>(path: path, format: format)
+        let source: RecordSource<Column>
+        do {
+            source = try RecordSource<Column>(path: path, format: format)
+        } catch let error as StoreError where error.message.hasPrefix("line 1: unknown column") || error.message.hasPrefix("line 1: missing column") {
+            let separator = format == .tsv ? "<TAB>" : ","
+            throw StoreError.invalid("'\(path)' needs a header line first: user\(separator)item[\(separator)weight][\(separator)timestamp] "
+                                     + "(\(error.message.dropFirst("line 1: ".count)))")
+        }
         var result = ExternalInteractions()
         var userIndex: [String: Int32] = [:], itemIndex: [String: Int32] = [:]
         var record = ImportRecord<Column>()
         var row: Int64 = 0
-        while try source.next(into: &record) {
+        while try Self.next(source, &record) {
             row += 1
             let user = try record.requiredText(.user), item = try record.requiredText(.item)
             let weight = try record.double(.weight) ?? 1
@@ -55,6 +62,11 @@ public struct ExternalInteractions: Sendable {
         }
         guard !result.events.isEmpty else { throw StoreError.invalid("'\(path)' holds no interactions") }
         return result
+    }
+
+    /// The next record; a record that cannot be read is an error naming its line (no skipping here).
+    private static func next(_ source: RecordSource<Column>, _ record: inout ImportRecord<Column>) throws -> Bool {
+        do { return try source.next(into: &record) } catch let bad as BadRecord { throw bad.error }
     }
 
     /// Reads a train file and a test file made elsewhere, with one shared numbering of learners and items.
