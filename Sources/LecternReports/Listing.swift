@@ -31,8 +31,8 @@ public struct Listing: Sendable {
             case .text(let text): text.map(jsonQuote) ?? "null"
             case .int(let value): value.map(String.init) ?? "null"
             case .number(let value, let decimals): value.flatMap { $0.isFinite ? String(format: "%.\(decimals)f", $0) : nil } ?? "null"
-            case .money(let value): value.map { formatMoney($0) } ?? "null"
-            case .amounts(let amounts): "{" + amounts.map { "\(jsonQuote($0.currency)): \(formatMoney($0.minor))" }.joined(separator: ", ") + "}"
+            case .money(let value): value.map { plainMoney($0) } ?? "null"
+            case .amounts(let amounts): "{" + amounts.map { "\(jsonQuote($0.currency)): \(plainMoney($0.minor))" }.joined(separator: ", ") + "}"
             case .list(let items): "[" + items.map(jsonQuote).joined(separator: ",") + "]"
             }
         }
@@ -40,7 +40,9 @@ public struct Listing: Sendable {
         public var csv: String {
             switch self {
             case .list(let items): items.joined(separator: ";")
-            case .amounts(let amounts) where !amounts.isEmpty: amounts.map { formatMoney($0.minor, $0.currency) }.joined(separator: ";")
+            case .amounts(let amounts) where !amounts.isEmpty: amounts.map { plainMoney($0.minor, $0.currency) }.joined(separator: ";")
+            case .amounts: plainMoney(0)
+            case .money(let value): value.map { plainMoney($0) } ?? ""
             default: display
             }
         }
@@ -208,6 +210,14 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 }
 
 /// Formats minor units as `49.90`, or `49.90 USD` with a currency.
+/// Money for people (tables, Markdown, HTML, messages): thousands separators and the currency code,
+/// `428,628.86 USD`.
 public func formatMoney(_ minor: Int64, _ currency: String = "") -> String {
+    let amount = Money.format(minor, grouped: true)
+    return currency.isEmpty ? amount : "\(amount) \(currency)"
+}
+
+/// Money for machines (JSON, CSV): the exact number, `428628.86`, and the code after a space if given.
+public func plainMoney(_ minor: Int64, _ currency: String = "") -> String {
     currency.isEmpty ? Money.format(minor) : "\(Money.format(minor)) \(currency)"
 }

@@ -16,7 +16,8 @@ struct CourseBody: Encodable, Sendable {
     var format: String
     var language: String
     /// The price as a decimal string (`49.90`), exact.
-    var price: String
+    /// The price in major units as a JSON number (exact: a Decimal), beside the integer minor units.
+    var price: Decimal
     var priceMinor: Int64
     var currency: String
     var creatorID: Int64
@@ -37,7 +38,7 @@ struct CourseBody: Encodable, Sendable {
         difficulty = course.difficulty.rawValue
         format = course.format.rawValue
         language = course.language
-        price = Money.format(course.priceMinor)
+        price = Decimal(course.priceMinor) / 100
         priceMinor = course.priceMinor
         currency = course.currency
         creatorID = course.creatorID

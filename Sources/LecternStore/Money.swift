@@ -26,11 +26,21 @@ public enum Money {
         return overflowAgain || sum > maxMinor ? nil : sum
     }
 
-    /// Formats minor units as `49.90` (and `-39.98` below zero).
-    public static func format(_ minor: Int64) -> String {
+    /// Formats minor units as `49.90` (and `-39.98` below zero); `grouped` puts thousands separators
+    /// in the whole part, for people (`428,628.86`), never in JSON or CSV.
+    public static func format(_ minor: Int64, grouped: Bool = false) -> String {
         let sign = minor < 0 ? "-" : ""
         let value = minor.magnitude
         let cents = value % 100
-        return "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents)"
+        var whole = String(value / 100)
+        if grouped && whole.count > 3 {
+            var out = ""
+            for (index, digit) in whole.enumerated() {
+                if index > 0 && (whole.count - index) % 3 == 0 { out.append(",") }
+                out.append(digit)
+            }
+            whole = out
+        }
+        return "\(sign)\(whole).\(cents < 10 ? "0" : "")\(cents)"
     }
 }

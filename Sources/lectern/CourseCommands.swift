@@ -106,7 +106,7 @@ extension Lectern {
                     ("id", .int(c.id)), ("slug", .text(c.slug)), ("title", .text(c.title)),
                     ("description", .text(c.description)), ("domain", .text(c.domain)),
                     ("difficulty", .text(c.difficulty.rawValue)), ("format", .text(c.format.rawValue)),
-                    ("language", .text(c.language)), ("price", .money(c.priceMinor)), ("currency", .text(c.currency)),
+                    ("language", .text(c.language)), ("price", .money(c.priceMinor)), ("price_minor", .int(c.priceMinor)), ("currency", .text(c.currency)),
                     ("creator", .text(details.creatorName)), ("hours", .number(c.hours, decimals: 1)),
                     ("status", .text(c.status.rawValue)),
                     ("tags", .list(details.tags.filter { !details.autoTags.contains($0) } + details.autoTags.map { "\($0) (auto)" })),

@@ -22,3 +22,13 @@ struct MoneyTests {
         #expect(Money.format(Int64.min) == "-92233720368547758.08")
     }
 }
+
+@Suite("Money for people")
+struct GroupedMoneyTests {
+    @Test(arguments: [(42862886, "428,628.86"), (99, "0.99"), (100000, "1,000.00"), (99999, "999.99"),
+                      (-123456789, "-1,234,567.89"), (Money.maxMinor, "10,000,000,000.00")] as [(Int64, String)])
+    func thousandsSeparators(minor: Int64, text: String) {
+        #expect(Money.format(minor, grouped: true) == text)
+        #expect(Money.format(minor) == text.replacingOccurrences(of: ",", with: ""))  // machines get the plain number
+    }
+}
