@@ -30,6 +30,7 @@ test:
 	$(SWIFT) test --skip-build --skip LecternServerTests
 	$(SWIFT) test --skip-build --filter LecternServerTests
 	bash scripts/check-html.sh
+	bash scripts/check-deploy.sh
 
 # The HTML report of SeedData rendered in headless Chromium (laptop and phone), checked to show its charts.
 check-html:
