@@ -16,7 +16,7 @@ extension Lectern {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
-        @Option(help: "itemknn, als, popular or hybrid.") var algorithm: Algorithm
+        @Option(help: "itemknn, als, popular, hybrid, ease, rp3beta or bpr.") var algorithm: Algorithm
         @Option(help: "What to maximise, as METRIC@K (precision, recall, ndcg, map, mrr, hit_rate, ...).") var metric: String = "ndcg@10"
         @Option(help: "How many configurations to try.") var trials: Int = 20
         @Option(help: "Seed of the random search.") var seed: UInt64 = 42
