@@ -1,7 +1,9 @@
 -- lectern: rebuilds tables
--- EASE and RP3beta join the algorithms a run can hold (BPR was listed from the start).
+-- EASE and RP3beta join the algorithms a run can hold (BPR was listed from the start); EASE, RP3beta
+-- and BPR join those `lectern tune` saves parameters for and an experiment's variant can serve.
 --
--- SQLite cannot change a CHECK constraint in place, so `model_runs` is rebuilt by the 12-step
+-- SQLite cannot change a CHECK constraint in place, so `model_runs`, `tuned_parameters` and
+-- `experiment_variants` are rebuilt by the 12-step
 -- procedure of https://www.sqlite.org/lang_altertable.html#otheralter. The first line above makes the
 -- migrator switch foreign keys off around this migration's transaction (else dropping the table
 -- would cascade to active_models, course_popularity and model_factors) and run
@@ -54,3 +56,30 @@ CREATE TRIGGER runs_take_their_rows AFTER DELETE ON model_runs BEGIN
     DELETE FROM recommendations WHERE run_id = OLD.id;
     DELETE FROM course_neighbors WHERE run_id = OLD.id;
 END;
+
+CREATE TABLE tuned_parameters_new (
+    algorithm  TEXT    PRIMARY KEY CHECK (algorithm IN ('itemknn', 'als', 'popular', 'hybrid', 'ease', 'rp3beta', 'bpr')),
+    parameters TEXT    NOT NULL CHECK (json_valid(parameters)),
+    metric     TEXT    NOT NULL,
+    k          INTEGER NOT NULL CHECK (k >= 1),
+    value      REAL    NOT NULL,
+    trials     INTEGER NOT NULL CHECK (trials >= 1),
+    tuned_at   INTEGER NOT NULL
+) STRICT;
+INSERT INTO tuned_parameters_new (algorithm, parameters, metric, k, value, trials, tuned_at)
+SELECT algorithm, parameters, metric, k, value, trials, tuned_at FROM tuned_parameters;
+DROP TABLE tuned_parameters;
+ALTER TABLE tuned_parameters_new RENAME TO tuned_parameters;
+
+CREATE TABLE experiment_variants_new (
+    experiment_id INTEGER NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+    name          TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 40),
+    algorithm     TEXT    NOT NULL CHECK (algorithm IN ('itemknn', 'als', 'popular', 'content', 'hybrid', 'ease', 'rp3beta', 'bpr')),
+    traffic       INTEGER NOT NULL CHECK (traffic BETWEEN 0 AND 100),
+    position      INTEGER NOT NULL,
+    PRIMARY KEY (experiment_id, name)
+) STRICT, WITHOUT ROWID;
+INSERT INTO experiment_variants_new (experiment_id, name, algorithm, traffic, position)
+SELECT experiment_id, name, algorithm, traffic, position FROM experiment_variants;
+DROP TABLE experiment_variants;
+ALTER TABLE experiment_variants_new RENAME TO experiment_variants;

@@ -37,6 +37,24 @@ struct TuneCommandTests {
         #expect(used["half_life_days"] as? Double == 7)  // an explicit option wins over the tuned value
     }
 
+    @Test(arguments: ["ease", "rp3beta", "bpr"])
+    func theNewAlgorithmsAreTunedAndTrainedFromTheirBest(algorithm: String) throws {
+        let lectern = try platform()
+        let out = try lectern.ok(["tune", "--algorithm", algorithm, "--metric", "ndcg@10", "--trials", "2", "--format", "json"])
+        let trials = try parseJSON(out) as! [[String: Any]]
+        #expect(trials.count == 2)
+        let best = trials.max { ($0["ndcg@10"] as? Double ?? -1) < ($1["ndcg@10"] as? Double ?? -1) }!
+        let tuned = try parseJSON(best["parameters"] as! String) as! [String: Any]
+        let key = ["ease": "lambda", "rp3beta": "beta", "bpr": "learning_rate"][algorithm]!
+        try lectern.ok(["train", "--algorithm", algorithm])
+        let runs = try parseJSON(try lectern.ok(["models", "--format", "json"])) as! [[String: Any]]
+        let used = try parseJSON(runs[0]["parameters"] as! String) as! [String: Any]
+        #expect(runs[0]["algorithm"] as? String == algorithm)
+        #expect(used[key] as? Double == tuned[key] as? Double)
+        let evaluated = try lectern.ok(["evaluate", "--algorithm", algorithm, "--metrics", "ndcg"])
+        #expect(evaluated.contains(algorithm))
+    }
+
     @Test func evaluateCanTuneOnTheTrainingPartFirst() throws {
         let lectern = try platform()
         let out = try lectern.ok(["evaluate", "--algorithm", "popular", "--tune", "3", "--format", "json"])

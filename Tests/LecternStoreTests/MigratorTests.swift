@@ -159,7 +159,7 @@ struct MigratorTests {
         #expect(try db.scalarInt("SELECT count(*) FROM course_neighbors") == 0)
     }
 
-    @Test("migration 13 rebuilds model_runs for ease and rp3beta, keeping every run, its rows, index and triggers")
+    @Test("migration 13 widens model_runs, tuned_parameters and experiment_variants, keeping every row, index, trigger and key")
     func moreAlgorithmsKeepRuns() throws {
         let db = try Connection.inMemory()
         try db.execute("PRAGMA foreign_keys = ON")
@@ -181,6 +181,9 @@ struct MigratorTests {
             INSERT INTO course_neighbors (run_id, course_id, rank, neighbor_id, score) VALUES (7, 1, 1, 2, 0.5);
             INSERT INTO model_factors (run_id, entity, entity_id, factors) VALUES (8, 'user', 1, x'0000803f');
             INSERT INTO course_popularity (run_id, course_id, score, domain_rank) VALUES (9, 1, 2.0, 1);
+            INSERT INTO tuned_parameters (algorithm, parameters, metric, k, value, trials, tuned_at) VALUES ('als', '{"factors":8}', 'ndcg', 10, 0.25, 5, 50);
+            INSERT INTO experiments (id, name, created_at) VALUES (3, 'exp', 0);
+            INSERT INTO experiment_variants (experiment_id, name, algorithm, traffic, position) VALUES (3, 'A', 'itemknn', 50, 0), (3, 'B', 'als', 50, 1);
             """)
         let runs = "SELECT id, algorithm, parameters, learners, courses, interactions, train_seconds, started_at, finished_at, last_interaction_id, coalesce(data_until, -1), state FROM model_runs ORDER BY id"
         let before = try db.query(runs) { row in (0..<12).map { row.text($0) }.joined(separator: "|") }
@@ -202,6 +205,12 @@ struct MigratorTests {
         #expect(throws: (any Error).self) {
             try db.execute("INSERT INTO model_runs (algorithm, learners, courses, interactions, started_at, finished_at) VALUES ('slope-one', 0, 0, 0, 0, 0)")
         }
+        #expect(try db.query("SELECT algorithm || ' ' || parameters || ' ' || value FROM tuned_parameters") { $0.text(0) } == ["als {\"factors\":8} 0.25"])
+        try db.execute("INSERT INTO tuned_parameters (algorithm, parameters, metric, k, value, trials, tuned_at) VALUES ('rp3beta', '{}', 'ndcg', 10, 0.3, 2, 60)")
+        #expect(try db.query("SELECT name || algorithm FROM experiment_variants ORDER BY position") { $0.text(0) } == ["Aitemknn", "Bals"])
+        try db.execute("INSERT INTO experiment_variants (experiment_id, name, algorithm, traffic, position) VALUES (3, 'C', 'ease', 0, 2)")
+        try db.execute("DELETE FROM experiments WHERE id = 3")
+        #expect(try db.scalarInt("SELECT count(*) FROM experiment_variants") == 0)
         // The triggers made again: a deleted learner leaves the cache, a deleted run takes its rows,
         // and the foreign keys still cascade from runs.
         try db.execute("DELETE FROM users WHERE id = 1")
