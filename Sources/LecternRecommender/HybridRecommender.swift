@@ -1,6 +1,14 @@
 /// The algorithms a learner's list can come from.
 public enum Algorithm: String, Sendable, CaseIterable {
-    case itemknn, als, popular, content, hybrid
+    case itemknn, als, popular, content, hybrid, ease, rp3beta, bpr
+
+    /// The algorithms `train --algorithm all` and `evaluate` run unless told otherwise: the new
+    /// ones cost more (EASE inverts a courses x courses matrix; BPR runs 100 epochs) and are asked for.
+    public static let standard: [Algorithm] = [.itemknn, .als, .popular, .content, .hybrid]
+
+    /// Whether the algorithm keeps course-to-course weights (cached as neighbours, explained as
+    /// "learners who took X also took this").
+    public var isItemToItem: Bool { self == .itemknn || self == .ease || self == .rp3beta }
 }
 
 /// How much each model counts in the hybrid blend.
@@ -56,6 +64,11 @@ public struct HybridRecommender: Sendable {
     public var domainNames: [String]
     public var itemKNN: ItemKNNModel?
     public var factorModel: FactorModel?
+    /// EASE's and RP3beta's course-to-course weights, scored like item-kNN.
+    public var ease: ItemKNNModel?
+    public var rp3beta: ItemKNNModel?
+    /// BPR's factors, scored like ALS's (with course biases).
+    public var bpr: FactorModel?
     public var popularity: PopularityModel?
     public var content: ContentModel?
     /// Each course's content neighbours: with them, content scores a learner from their courses'
@@ -99,6 +112,7 @@ public struct HybridRecommender: Sendable {
     ///   O(candidates) to blend the union of its parts' candidates, never O(courses).
     public func recommendations(_ learner: LearnerProfile, algorithms: [Algorithm], count: Int,
                                 factorCandidates precomputed: [(item: Int32, score: Float)]? = nil,
+                                bprCandidates: [(item: Int32, score: Float)]? = nil,
                                 scratch: ScoringScratch? = nil) -> [Algorithm: [Candidate]] {
         let pool = Self.poolSize(count)
         var parts: [Algorithm: [Candidate]] = [:]
@@ -106,8 +120,14 @@ public struct HybridRecommender: Sendable {
             if let done = parts[algorithm] { return done }
             let candidates: [Candidate]
             switch algorithm {
-            case .itemknn: candidates = neighbourCandidates(learner, count: pool, scratch: scratch)
-            case .als: candidates = factorCandidates(learner, count: pool, precomputed: precomputed)
+            case .itemknn: candidates = neighbourCandidates(itemKNN, learner, count: pool, scratch: scratch)
+            case .ease: candidates = neighbourCandidates(ease, learner, count: pool, scratch: scratch)
+            case .rp3beta: candidates = neighbourCandidates(rp3beta, learner, count: pool, scratch: scratch)
+            case .als: candidates = factorCandidates(factorModel, learner, count: pool, precomputed: precomputed)
+            case .bpr:
+                // `learner.factors` are the factor model's of the list asked for: a caller that asks for
+                // ALS and BPR together passes neither and precomputes (training) or folds in.
+                candidates = factorCandidates(bpr, learner, count: pool, precomputed: bprCandidates)
             case .popular: candidates = popularCandidates(learner, count: pool)
             case .content: candidates = contentCandidates(learner, count: pool, scratch: scratch)
             case .hybrid: candidates = []
@@ -130,7 +150,7 @@ public struct HybridRecommender: Sendable {
             }
             let list = rules.apply(candidates, facts: facts, learner: learner.state,
                                    crossover: algorithm == .hybrid ? crossover : nil, count: count)
-            lists[algorithm] = explainFactorMatches(list, learner)
+            lists[algorithm] = explainFactorMatches(list, learner, model: algorithm == .bpr ? bpr : factorModel)
         }
         return lists
     }
@@ -149,16 +169,17 @@ public struct HybridRecommender: Sendable {
         return learner.bought.contains(item) ? .bought(item: item) : .alsoTook(item: item)
     }
 
-    func neighbourCandidates(_ learner: LearnerProfile, count: Int, scratch: ScoringScratch? = nil) -> [Candidate] {
-        guard let itemKNN, !learner.history.isEmpty else { return [] }
-        return itemKNN.recommend(history: learner.history, excluding: excluded(learner), count: count, scratch: scratch).map {
+    func neighbourCandidates(_ model: ItemKNNModel?, _ learner: LearnerProfile, count: Int,
+                             scratch: ScoringScratch? = nil) -> [Candidate] {
+        guard let model, !learner.history.isEmpty else { return [] }
+        return model.recommend(history: learner.history, excluding: excluded(learner), count: count, scratch: scratch).map {
             Candidate(item: $0.item, score: Double($0.score), reason: historyReason(learner, $0.because, recommending: $0.item))
         }
     }
 
-    func factorCandidates(_ learner: LearnerProfile, count: Int,
+    func factorCandidates(_ model: FactorModel?, _ learner: LearnerProfile, count: Int,
                           precomputed: [(item: Int32, score: Float)]? = nil) -> [Candidate] {
-        guard let model = factorModel, !learner.history.isEmpty else { return [] }
+        guard let model, !learner.history.isEmpty else { return [] }
         let top: [(item: Int32, score: Float)]
         if let precomputed {
             top = precomputed
@@ -173,8 +194,8 @@ public struct HybridRecommender: Sendable {
     /// Replaces each `.factorMatch` reason with the touched course whose factors are closest to the
     /// proposed one ("because you bought ...", "learners who took ...").
     /// - Complexity: O(list x history x factors).
-    func explainFactorMatches(_ list: [Candidate], _ learner: LearnerProfile) -> [Candidate] {
-        guard let model = factorModel, list.contains(where: { if case .factorMatch = $0.reason { true } else { false } })
+    func explainFactorMatches(_ list: [Candidate], _ learner: LearnerProfile, model: FactorModel?) -> [Candidate] {
+        guard let model, list.contains(where: { if case .factorMatch = $0.reason { true } else { false } })
         else { return list }
         let factors = model.factorCount
         let items = model.itemCount

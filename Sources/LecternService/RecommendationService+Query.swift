@@ -90,14 +90,26 @@ extension RecommendationService {
         for part in needs {
             guard let partRun = part == algorithm ? run : try cache.activeRun(algorithm: part.rawValue) else { continue }
             switch part {
-            case .itemknn:
+            case .itemknn, .ease, .rp3beta:
+                let model: ItemKNNModel
                 if let foldInCache {
-                    recommender.itemKNN = try foldInCache.neighbors(runID: partRun.id, version: version) {
+                    model = try foldInCache.neighbors(runID: partRun.id, version: version) {
                         try neighborModel(runID: partRun.id, catalog: catalog)
                     }
                 } else {
-                    recommender.itemKNN = try neighborModel(runID: partRun.id, history: profile.history, catalog: catalog)
+                    model = try neighborModel(runID: partRun.id, algorithm: part, history: profile.history, catalog: catalog)
                 }
+                switch part {
+                case .ease: recommender.ease = model
+                case .rp3beta: recommender.rp3beta = model
+                default: recommender.itemKNN = model
+                }
+            case .bpr:
+                // BPR's learner vector for new activity is folded in by ALS's least squares on BPR's course
+                // vectors (with BPR's regularisation), and scored with BPR's course biases.
+                let build = { try self.factorModel(run: partRun, catalog: catalog, biasLast: true) }
+                guard let model = try foldInCache?.factors(runID: partRun.id, version: version, build: build) ?? build() else { continue }
+                recommender.bpr = model
             case .als:
                 let build = { try self.factorModel(run: partRun, catalog: catalog) }
                 guard let model = try foldInCache?.factors(runID: partRun.id, version: version, build: build) ?? build() else { continue }
@@ -138,17 +150,21 @@ extension RecommendationService {
     }
 
     /// An ALS run's course factors laid out by catalog column; nil when the run has none.
-    private func factorModel(run: ModelRun, catalog: CatalogIndex) throws -> FactorModel? {
+    /// - Parameter biasLast: each course vector ends with the course's bias (BPR).
+    private func factorModel(run: ModelRun, catalog: CatalogIndex, biasLast: Bool = false) throws -> FactorModel? {
         let parameters = RunParameters(json: run.parameters)
         let byCourse = try RecommendationCache(db).factors(runID: run.id, entity: "course")
-        guard let width = byCourse.values.first?.count, width > 0 else { return nil }
+        guard let stored = byCourse.values.first?.count, stored > (biasLast ? 1 : 0) else { return nil }
+        let width = biasLast ? stored - 1 : stored
         var itemFactors = [Float](repeating: 0, count: catalog.count * width)
+        var biases = [Float](repeating: 0, count: biasLast ? catalog.count : 0)
         for (index, course) in catalog.courses.enumerated() {
-            if let vector = byCourse[course.id], vector.count == width {
-                itemFactors.replaceSubrange((index * width)..<((index + 1) * width), with: vector)
+            if let vector = byCourse[course.id], vector.count == stored {
+                itemFactors.replaceSubrange((index * width)..<((index + 1) * width), with: vector[0..<width])
+                if biasLast { biases[index] = vector[width] }
             }
         }
-        return try FactorModel(factorCount: width, userFactors: [], itemFactors: itemFactors,
+        return try FactorModel(factorCount: width, userFactors: [], itemFactors: itemFactors, itemBiases: biases,
                                regularization: Float(parameters.number("regularization") ?? 0.01),
                                alpha: Float(parameters.number("alpha") ?? 1))
     }
@@ -170,12 +186,13 @@ extension RecommendationService {
     }
 
     /// An item-kNN model holding just the neighbour lists of the courses in `history`.
-    private func neighborModel(runID: Int64, history: [(item: Int32, weight: Float)], catalog: CatalogIndex) throws -> ItemKNNModel {
+    private func neighborModel(runID: Int64, algorithm: Algorithm, history: [(item: Int32, weight: Float)],
+                               catalog: CatalogIndex) throws -> ItemKNNModel {
         var lists = [[(Int32, Double)]](repeating: [], count: catalog.count)
         let cache = RecommendationCache(db)
         for (item, _) in history {
             let courseID = catalog.courses[Int(item)].id
-            lists[Int(item)] = try cache.neighbors(courseID: courseID, algorithm: "itemknn", limit: 10_000, includeUnavailable: true)
+            lists[Int(item)] = try cache.neighbors(courseID: courseID, algorithm: algorithm.rawValue, limit: 10_000, includeUnavailable: true)
                 .compactMap { neighbor in catalog.columnOf[neighbor.courseID].map { ($0, neighbor.score) } }
         }
         var starts = [0]

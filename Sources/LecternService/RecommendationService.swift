@@ -90,6 +90,27 @@ public struct RecommendationService {
                 }
             }
         }
+        if needs.contains(.ease) {
+            recommender.ease = try timed(.ease) {
+                try EASE.train(userItems: matrix, parameters: options.ease) { done, total in
+                    progress?(TrainingProgress(phase: "EASE", done: done, total: total))
+                }
+            }
+        }
+        if needs.contains(.rp3beta) {
+            recommender.rp3beta = try timed(.rp3beta) {
+                try RP3beta.train(userItems: matrix, parameters: options.rp3beta) { done, total in
+                    progress?(TrainingProgress(phase: "RP3beta", done: done, total: total))
+                }
+            }
+        }
+        if needs.contains(.bpr) {
+            recommender.bpr = try timed(.bpr) {
+                try BPR.train(userItems: matrix, parameters: options.bpr) { done, total in
+                    progress?(TrainingProgress(phase: "BPR", done: done, total: total))
+                }
+            }
+        }
         if needs.contains(.popular) {
             recommender.popularity = try timed(.popular) {
                 try PopularityModel(events: events, items: catalog.count, domains: catalog.facts.domains,
@@ -243,6 +264,20 @@ public struct RecommendationService {
         switch algorithm {
         case .itemknn:
             neighborRows { recommender.itemKNN!.neighbors(of: $0) }
+        case .ease:
+            neighborRows { recommender.ease!.neighbors(of: $0) }
+        case .rp3beta:
+            neighborRows { recommender.rp3beta!.neighbors(of: $0) }
+        case .bpr:
+            // Course vectors carry their bias as one more number (read back by `factorModel(run:catalog:)`).
+            let model = recommender.bpr!
+            for row in 0..<model.userCount {
+                output.factors.append(("user", learners[row].id, Array(model.userVector(row))))
+            }
+            for item in 0..<model.itemCount {
+                output.factors.append(("course", catalog.courses[item].id,
+                                       Array(model.itemVector(item)) + [model.itemBiases.isEmpty ? 0 : model.itemBiases[item]]))
+            }
         case .content:
             neighborRows { recommender.contentNeighbors!.neighbors(of: $0).map { ($0.item, Double($0.score)) } }
         case .als:
@@ -295,6 +330,7 @@ public struct RecommendationService {
         let done = ProgressCounter()
         let usesFactors = recommender.factorModel.map { $0.userCount == profiles.count } ?? false
             && algorithms.contains { $0 == .als || ($0 == .hybrid && recommender.weights.als > 0) }
+        let usesBPR = recommender.bpr.map { $0.userCount == profiles.count } ?? false && algorithms.contains(.bpr)
         let terms = recommender.content?.vocabulary.count ?? 0
         let shared = UncheckedBox((recommender, profiles))
         let makeRows = UncheckedBox(rowsOf)
@@ -315,10 +351,18 @@ public struct RecommendationService {
                             profiles[users[$0]].state.owned
                         }
                     }
+                    var bprTop: [[(item: Int32, score: Float)]] = []
+                    if usesBPR, let model = recommender.bpr {
+                        let users = Array(block[range])
+                        bprTop = model.recommendations(users: users, count: HybridRecommender.poolSize(count)) {
+                            profiles[users[$0]].state.owned
+                        }
+                    }
                     for (offset, index) in range.enumerated() {
                         let row = block[index]
                         let lists = recommender.recommendations(profiles[row], algorithms: algorithms, count: count,
                                                                 factorCandidates: usesFactors ? factorTop[offset] : nil,
+                                                                bprCandidates: usesBPR ? bprTop[offset] : nil,
                                                                 scratch: scratch)
                         output.value[index] = makeRows.value(row, lists)
                     }

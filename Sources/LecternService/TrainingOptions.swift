@@ -5,6 +5,9 @@ public struct TrainingOptions: Sendable {
     public var weights = InteractionWeights()
     public var itemKNN = ItemKNNParameters()
     public var als = ALSParameters()
+    public var ease = EASEParameters()
+    public var rp3beta = RP3betaParameters()
+    public var bpr = BPRParameters()
     /// Half-life of popularity, in days.
     public var popularityHalfLifeDays = 30.0
     public var hybrid = HybridWeights()
@@ -23,6 +26,9 @@ public struct TrainingOptions: Sendable {
         try weights.validate()
         try itemKNN.validate()
         try als.validate()
+        try ease.validate()
+        try rp3beta.validate()
+        try bpr.validate()
         try hybrid.validate()
         try rules.validate()
         guard popularityHalfLifeDays > 0 else { throw RecommenderError("the popularity half-life must be positive") }
@@ -34,7 +40,7 @@ public struct TrainingOptions: Sendable {
     }
 
     /// The parameters of one algorithm as a JSON object, for `model_runs.parameters`.
-    func json(for algorithm: Algorithm) -> String {
+    public func json(for algorithm: Algorithm) -> String {
         var fields: [(String, String)] = [("list_length", "\(listLength)")]
         let w = weights
         let weightsJSON = "{\"view\":\(w.view),\"wishlist\":\(w.wishlist),\"enroll\":\(w.enroll),\"purchase\":\(w.purchase),"
@@ -55,6 +61,22 @@ public struct TrainingOptions: Sendable {
             fields.append(("alpha", "\(als.alpha)"))
             fields.append(("iterations", "\(als.iterations)"))
             fields.append(("seed", "\(als.seed)"))
+            fields.append(("weights", weightsJSON))
+        case .ease:
+            fields.append(("lambda", "\(ease.regularization)"))
+            fields.append(("neighbors", "\(ease.neighbors)"))
+            fields.append(("weights", weightsJSON))
+        case .rp3beta:
+            fields.append(("alpha", "\(rp3beta.alpha)"))
+            fields.append(("beta", "\(rp3beta.beta)"))
+            fields.append(("neighbors", "\(rp3beta.neighbors)"))
+            fields.append(("weights", weightsJSON))
+        case .bpr:
+            fields.append(("factors", "\(bpr.factors)"))
+            fields.append(("learning_rate", "\(bpr.learningRate)"))
+            fields.append(("regularization", "\(bpr.regularization)"))
+            fields.append(("iterations", "\(bpr.iterations)"))
+            fields.append(("seed", "\(bpr.seed)"))
             fields.append(("weights", weightsJSON))
         case .popular:
             fields.append(("half_life_days", "\(popularityHalfLifeDays)"))

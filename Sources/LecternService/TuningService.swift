@@ -36,7 +36,7 @@ public struct TuningService {
     }
 
     /// The algorithms with something to tune.
-    public static let tunable: [Algorithm] = [.itemknn, .als, .popular, .hybrid]
+    public static let tunable: [Algorithm] = [.itemknn, .als, .popular, .hybrid, .ease, .rp3beta, .bpr]
 
     /// Tunes `algorithm` on the database's interactions (the newest 20% by time validate) and saves
     /// the best parameters, which `lectern train` then starts from.
@@ -44,7 +44,7 @@ public struct TuningService {
                      base: TrainingOptions = TrainingOptions(), progress: ((TuningTrial) -> Void)? = nil)
         throws -> (trials: [TuningTrial], best: TuningTrial, validation: ValidationSplit) {
         guard Self.tunable.contains(algorithm) else {
-            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular or hybrid")
+            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
         }
         let data = try TrainingMatrix.build(from: db, weights: base.weights)
         let (events, context) = EvaluationService.familiesAsOne(data)
@@ -136,7 +136,7 @@ public struct TuningService {
                        trials: Int, seed: UInt64, base: TrainingOptions, progress: ((TuningTrial) -> Void)?)
         throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit) {
         guard tunable.contains(algorithm) else {
-            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular or hybrid")
+            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
         }
         guard (1...10_000).contains(trials) else { throw RecommenderError("--trials must be 1 to 10000, got \(trials)") }
         guard k >= 1 else { throw RecommenderError("K must be at least 1, got \(k)") }
@@ -192,6 +192,16 @@ public struct TuningService {
             let raw = (0..<4).map { _ in Double.random(in: 0...1, using: &generator) }
             let total = max(raw.reduce(0, +), 1e-9)
             options.hybrid = HybridWeights(itemknn: raw[0] / total, als: raw[1] / total, content: raw[2] / total, popular: raw[3] / total)
+        case .ease:
+            options.ease = EASEParameters(regularization: logUniform(1, 5_000), neighbors: base.ease.neighbors, threads: base.ease.threads)
+        case .rp3beta:
+            options.rp3beta = RP3betaParameters(alpha: Double.random(in: 0.3...1.5, using: &generator),
+                                                beta: Double.random(in: 0...1, using: &generator),
+                                                neighbors: Int(logUniform(10, 500)), threads: base.rp3beta.threads)
+        case .bpr:
+            options.bpr = BPRParameters(factors: [16, 32, 64, 128].randomElement(using: &generator)!,
+                                        learningRate: Float(logUniform(1e-3, 0.1)), regularization: Float(logUniform(1e-4, 0.1)),
+                                        iterations: Int(logUniform(20, 200)), seed: base.bpr.seed)
         case .content:
             break
         }
@@ -243,6 +253,9 @@ extension TrainingOptions {
         var settings = EvaluationModelSettings(weights: weights, itemKNN: itemKNN, als: als, popularityHalfLifeDays: popularityHalfLifeDays,
                                                hybrid: hybrid, rules: rules)
         settings.contentNeighbors = contentNeighbors
+        settings.ease = ease
+        settings.rp3beta = rp3beta
+        settings.bpr = bpr
         return settings
     }
 
@@ -270,6 +283,18 @@ extension TrainingOptions {
             if let h = p.number("half_life_days") { options.popularityHalfLifeDays = h }
         case .hybrid:
             if let weights = p.hybridWeights { options.hybrid = weights }
+        case .ease:
+            if let l = p.number("lambda") { options.ease.regularization = l }
+            if let n = p.number("neighbors") { options.ease.neighbors = Int(n) }
+        case .rp3beta:
+            if let a = p.number("alpha") { options.rp3beta.alpha = a }
+            if let b = p.number("beta") { options.rp3beta.beta = b }
+            if let n = p.number("neighbors") { options.rp3beta.neighbors = Int(n) }
+        case .bpr:
+            if let f = p.number("factors") { options.bpr.factors = Int(f) }
+            if let r = p.number("learning_rate") { options.bpr.learningRate = Float(r) }
+            if let r = p.number("regularization") { options.bpr.regularization = Float(r) }
+            if let i = p.number("iterations") { options.bpr.iterations = Int(i) }
         case .content:
             break
         }

@@ -58,6 +58,9 @@ public struct Migrator: Sendable {
         self.migrations = migrations
     }
 
+    /// The first line of a migration that rebuilds a table.
+    static let rebuildMarker = "-- lectern: rebuilds tables"
+
     static let createLedger = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version    INTEGER PRIMARY KEY,
@@ -118,12 +121,24 @@ public struct Migrator: Sendable {
         let done = Set(try appliedRows(db).map(\.version))
         var applied: [Migration] = []
         for migration in migrations where !done.contains(migration.version) {
+            // A migration that rebuilds a table (SQLite's 12 steps) runs with foreign keys off, which
+            // only takes effect outside a transaction, and checks them before it commits.
+            let rebuilds = migration.sql.hasPrefix(Self.rebuildMarker)
+            let foreignKeys = try db.scalarInt("PRAGMA foreign_keys") ?? 0
+            if rebuilds && foreignKeys != 0 { try db.execute("PRAGMA foreign_keys = OFF") }
+            defer { if rebuilds && foreignKeys != 0 { try? db.execute("PRAGMA foreign_keys = ON") } }
             try db.transaction(.immediate) {
                 if try db.scalarInt("PRAGMA application_id") != Self.applicationID {
                     try db.execute("PRAGMA application_id = \(Self.applicationID)")
                 }
                 try db.execute(Self.createLedger)
                 try db.execute(migration.sql)
+                if rebuilds {
+                    let broken = try db.query("PRAGMA foreign_key_check") { "\($0.text(0)) row \($0.int64(1))" }
+                    if let first = broken.first {
+                        throw StoreError(.conflict, "migration \(migration.version) would break \(broken.count) foreign keys (first: \(first))")
+                    }
+                }
                 try db.run(Self.insertApplied, [migration.version, migration.name, migration.checksum, now])
             }
             applied.append(migration)

@@ -3,7 +3,8 @@
 //
 //   lectern-bench export-matrix DB DIR            the learner x course weights Lectern trains on
 //   lectern-bench train DIR ALGORITHM [K|FACTORS] [ITERATIONS]
-//                                                 itemknn-cosine | itemknn-bm25 | als; prints seconds
+//                                                 itemknn-cosine | itemknn-bm25 | als | ease | rp3beta; prints seconds
+//   lectern-bench ease-scale COURSES LEARNERS     EASE fit on a random matrix (20 courses per learner)
 //                                                 and writes DIR/ALGORITHM.neighbors for comparison
 //   lectern-bench recommend-latency DB N          p50/p99 of a cached `recommend`, in process
 //   lectern-bench als-lists DIR FACTORS ITERATIONS N
@@ -97,9 +98,28 @@ do {
                 }
             }
             print("{\"seconds\": \(seconds), \"observed_loss\": \(loss)}")
+        case "ease", "rp3beta":
+            let model = algorithm == "ease" ? try EASE.train(userItems: matrix)
+                                            : try RP3beta.train(userItems: matrix)
+            print("{\"seconds\": \(elapsed(since: start)), \"weights\": \(model.neighborIndices.count)}")
         default:
             fail("unknown algorithm \(algorithm)")
         }
+
+    case "ease-scale":
+        guard arguments.count == 4, let courses = Int(arguments[2]), let learners = Int(arguments[3])
+        else { fail("usage: lectern-bench ease-scale COURSES LEARNERS") }
+        var generator = SeededGenerator(seed: 1)
+        var entries: [(row: Int32, column: Int32, value: Float)] = []
+        for user in 0..<learners {
+            for _ in 0..<20 { entries.append((Int32(user), Int32.random(in: 0..<Int32(courses), using: &generator), 1)) }
+        }
+        let matrix = SparseMatrix(rowCount: learners, columnCount: courses, entries: entries)
+        let start = clock.now
+        let model = try EASE.train(userItems: matrix) { done, _ in
+            FileHandle.standardError.write(Data("step \(done) at \(ContinuousClock.now - start)\n".utf8))
+        }
+        print("{\"courses\": \(courses), \"seconds\": \(elapsed(since: start)), \"weights\": \(model.neighborIndices.count)}")
 
     case "als-lists":
         guard arguments.count == 6, let factors = Int(arguments[3]), let iterations = Int(arguments[4]), let n = Int(arguments[5])

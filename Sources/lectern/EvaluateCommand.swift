@@ -36,7 +36,7 @@ extension Lectern {
         @Option(help: "kfold: number of folds.") var folds: Int = 5
         @Option(help: "Seed of the random splits.") var seed: UInt64 = 42
         @Option(help: "Cut-offs, comma-separated (default 10).") var k: String = "10"
-        @Option(help: "Algorithms, comma-separated, or all.") var algorithm: String = "all"
+        @Option(help: "Algorithms, comma-separated (itemknn, als, popular, content, hybrid, ease, rp3beta, bpr), or all (the first five).") var algorithm: String = "all"
         @Option(help: "Metrics to show, comma-separated, or all.") var metrics: String = "precision,recall,ndcg,map,mrr,hit_rate,coverage,novelty,diversity_domain,gini_creator"
         @Option(help: "Evaluate this interactions file instead of the database.") var interactions: String?
         @Option(help: "A training file made elsewhere (with --test).") var train: String?
@@ -44,6 +44,14 @@ extension Lectern {
         @Option(help: "ALS factors.") var factors: Int = 64
         @Option(help: "ALS iterations.") var iterations: Int = 15
         @Option(name: .customLong("neighbors"), help: "Item-kNN neighbours.") var neighbors: Int = 50
+        @Option(help: "EASE lambda (default 500).") var easeLambda: Double = 500
+        @Option(help: "RP3beta alpha (default 1).") var rp3Alpha: Double = 1
+        @Option(help: "RP3beta beta (default 0.5).") var rp3Beta: Double = 0.5
+        @Option(help: "RP3beta neighbours per course (default 100).") var rp3Neighbors: Int = 100
+        @Option(help: "BPR factors (default 64).") var bprFactors: Int = 64
+        @Option(help: "BPR learning rate (default 0.01).") var bprLearningRate: Double = 0.01
+        @Option(help: "BPR regularization (default 0.01).") var bprRegularization: Double = 0.01
+        @Option(help: "BPR epochs (default 100).") var bprIterations: Int = 100
         @Option(help: "Before scoring, tune each algorithm with this many trials on a validation split carved from the training part.") var tune: Int = 0
 
         func cutoffs() throws -> [Int] {
@@ -55,7 +63,7 @@ extension Lectern {
         }
 
         func algorithms() throws -> [Algorithm] {
-            if algorithm == "all" { return Algorithm.allCases }
+            if algorithm == "all" { return Algorithm.standard }
             return try algorithm.split(separator: ",").map {
                 let name = $0.trimmingCharacters(in: .whitespaces)
                 guard let value = Algorithm(rawValue: name) else {
@@ -92,6 +100,11 @@ extension Lectern {
             var options = TrainingOptions()
             options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
             options.itemKNN.neighbors = neighbors
+            options.ease.regularization = easeLambda
+            options.rp3beta = RP3betaParameters(alpha: rp3Alpha, beta: rp3Beta, neighbors: rp3Neighbors)
+            options.bpr = BPRParameters(factors: bprFactors, learningRate: Float(bprLearningRate),
+                                        regularization: Float(bprRegularization), iterations: bprIterations, seed: seed)
+            try options.validate()
             let outcome: EvaluationOutcome
             let source: String
             if train != nil || test != nil {

@@ -21,11 +21,12 @@ extension Lectern {
                 """)
 
         enum Choice: String, ExpressibleByArgument, CaseIterable {
-            case itemknn, als, popular, content, hybrid, all
+            case itemknn, als, popular, content, hybrid, ease, rp3beta, bpr, all
         }
 
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "itemknn, als, popular, content, hybrid or all.") var algorithm: Choice = .all
+        @Option(help: "itemknn, als, popular, content, hybrid, ease, rp3beta, bpr, or all (the first five: ease, rp3beta and bpr cost more and are asked for by name).")
+        var algorithm: Choice = .all
         @Option(help: "Courses cached per learner.") var top: Int = 20
         @Option(help: ArgumentHelp("Cache lists only for learners with an event this recently before the newest one: 90d, 12h, 2w (default: everyone).",
                                    valueName: "duration"))
@@ -51,6 +52,15 @@ extension Lectern {
         @Option(help: "ALS regularization (default 0.01).") var regularization: Double?
         @Option(help: "ALS confidence: 1 + alpha * weight (default 1).") var alpha: Double?
         @Option(help: "ALS iterations (default 15).") var iterations: Int?
+        @Option(help: "EASE lambda, added to the diagonal of XᵀX (default 500).") var easeLambda: Double?
+        @Option(help: "EASE weights kept per course (default 200).") var easeNeighbors: Int?
+        @Option(help: "RP3beta exponent on transition probabilities (default 1).") var rp3Alpha: Double?
+        @Option(help: "RP3beta popularity penalty exponent (default 0.5).") var rp3Beta: Double?
+        @Option(help: "RP3beta neighbours kept per course (default 100).") var rp3Neighbors: Int?
+        @Option(help: "BPR latent factors (default 64).") var bprFactors: Int?
+        @Option(help: "BPR learning rate (default 0.01).") var bprLearningRate: Double?
+        @Option(help: "BPR regularization (default 0.01).") var bprRegularization: Double?
+        @Option(help: "BPR epochs (default 100).") var bprIterations: Int?
         @Option(help: "Random seed (the same seed gives the same model).") var seed: UInt64 = 42
         @Option(help: "Popularity half-life in days (default 30).") var popularityHalfLife: Double?
         @Option(help: "Hybrid blend weights itemknn,als,content,popular (default 0.4,0.3,0.15,0.15).") var blend: String?
@@ -87,6 +97,16 @@ extension Lectern {
             if let alpha { options.als.alpha = Float(alpha) }
             if let iterations { options.als.iterations = iterations }
             options.als.seed = seed
+            if let easeLambda { options.ease.regularization = easeLambda }
+            if let easeNeighbors { options.ease.neighbors = easeNeighbors }
+            if let rp3Alpha { options.rp3beta.alpha = rp3Alpha }
+            if let rp3Beta { options.rp3beta.beta = rp3Beta }
+            if let rp3Neighbors { options.rp3beta.neighbors = rp3Neighbors }
+            if let bprFactors { options.bpr.factors = bprFactors }
+            if let bprLearningRate { options.bpr.learningRate = Float(bprLearningRate) }
+            if let bprRegularization { options.bpr.regularization = Float(bprRegularization) }
+            if let bprIterations { options.bpr.iterations = bprIterations }
+            options.bpr.seed = seed
             if let popularityHalfLife { options.popularityHalfLifeDays = popularityHalfLife }
             if let blend {
                 let parts = blend.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -129,7 +149,7 @@ extension Lectern {
                 if let json = try TunedParametersStore(db).parameters(algorithm: algorithm.rawValue) { tuned[algorithm] = json }
             }
             let options = try options(tuned: tuned)
-            let algorithms: [Algorithm] = algorithm == .all ? Algorithm.allCases : [Algorithm(rawValue: algorithm.rawValue)!]
+            let algorithms: [Algorithm] = algorithm == .all ? Algorithm.standard : [Algorithm(rawValue: algorithm.rawValue)!]
             let progress = Progress("training")
             let runs: [ModelRun]
             do {
@@ -159,7 +179,7 @@ extension Lectern {
         @OptionGroup var output: FormatOptions
         @Option(help: "The learner's external id.") var user: String
         @Option(help: "How many courses.") var limit: Int = 10
-        @Option(help: "itemknn, als, popular, content or hybrid (default: the learner's variant while an experiment runs, else hybrid).")
+        @Option(help: "itemknn, als, popular, content, hybrid, ease, rp3beta or bpr (default: the learner's variant while an experiment runs, else hybrid).")
         var algorithm: Algorithm?
         @Flag(help: "Show why each course is recommended.") var explain = false
 

@@ -20,7 +20,7 @@ extension Lectern {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
-        @Option(help: "itemknn, als, popular or hybrid.") var algorithm: Algorithm?
+        @Option(help: "itemknn, als, popular, hybrid, ease, rp3beta or bpr.") var algorithm: Algorithm?
         @Flag(help: "Tune every algorithm and the hybrid's weights on one validation split, and serve the best by default.")
         var all = false
         @Option(help: "What to maximise, as METRIC@K (precision, recall, ndcg, map, mrr, hit_rate, ...).") var metric: String = "ndcg@10"
@@ -42,7 +42,7 @@ extension Lectern {
                 guard algorithm == nil else { throw CommandFailure("--all tunes every algorithm: leave out --algorithm") }
                 return try runAll(target, k)
             }
-            guard let algorithm else { throw CommandFailure("name an --algorithm (itemknn, als, popular or hybrid), or pass --all") }
+            guard let algorithm else { throw CommandFailure("name an --algorithm (\(TuningService.tunable.map(\.rawValue).joined(separator: ", "))), or pass --all") }
             let db = try database.open()
             let progress = Progress("tuning \(algorithm.rawValue)")
             let result = try TuningService(db).tune(algorithm, metric: target, k: k, trials: trials, seed: seed) { trial in

@@ -36,6 +36,27 @@ struct RecommendCommandTests {
         #expect(!table.contains("py-101 "))  // bought
     }
 
+    @Test func easeRP3betaAndBPRAreTrainedByNameWithTheirOptions() throws {
+        let lectern = try trained()
+        try lectern.ok(["train", "--algorithm", "ease", "--ease-lambda", "50", "--top", "5"])
+        try lectern.ok(["train", "--algorithm", "rp3beta", "--rp3-alpha", "0.9", "--rp3-beta", "0.3", "--rp3-neighbors", "20", "--top", "5"])
+        try lectern.ok(["train", "--algorithm", "bpr", "--bpr-factors", "4", "--bpr-iterations", "20", "--bpr-learning-rate", "0.05", "--top", "5"])
+        let runs = try parseJSON(try lectern.ok(["models", "--format", "json"])) as! [[String: Any]]
+        #expect(Set(runs.compactMap { $0["algorithm"] as? String }).isSuperset(of: ["ease", "rp3beta", "bpr", "itemknn"]))
+        for algorithm in ["ease", "rp3beta"] {
+            let list = try parseJSON(try lectern.ok(["recommend", "--user", "u1", "--algorithm", algorithm, "--format", "json"])) as! [[String: Any]]
+            #expect(list.first?["course"] as? String == "py-201", "\(algorithm)")
+            #expect(list.first?["reason"] as? String == "because you bought Python Basics", "\(algorithm)")
+            // u3 only looked at py-101: "learners who took" it.
+            let u3 = try parseJSON(try lectern.ok(["recommend", "--user", "u3", "--algorithm", algorithm, "--format", "json"])) as! [[String: Any]]
+            #expect(u3.first?["reason"] as? String == "learners who took Python Basics also took this", "\(algorithm)")
+        }
+        let bpr = try parseJSON(try lectern.ok(["recommend", "--user", "u1", "--algorithm", "bpr", "--format", "json"])) as! [[String: Any]]
+        #expect(!bpr.isEmpty && !bpr.contains { $0["course"] as? String == "py-101" })
+        let error = try lectern.fails(["train", "--algorithm", "ease", "--ease-lambda", "0"])
+        #expect(error.contains("EASE lambda must be a finite number > 0, got 0.0"))
+    }
+
     @Test func aPurchaseAfterTrainingIsHonouredAtOnce() throws {
         let lectern = try trained()
         try lectern.ok(["record", "purchase", "--user", "u1", "--course", "py-201"])

@@ -37,6 +37,24 @@ struct TuneCommandTests {
         #expect(used["half_life_days"] as? Double == 7)  // an explicit option wins over the tuned value
     }
 
+    @Test(arguments: ["ease", "rp3beta", "bpr"])
+    func theNewAlgorithmsAreTunedAndTrainedFromTheirBest(algorithm: String) throws {
+        let lectern = try platform()
+        let out = try lectern.ok(["tune", "--algorithm", algorithm, "--metric", "ndcg@10", "--trials", "2", "--format", "json"])
+        let trials = try parseJSON(out) as! [[String: Any]]
+        #expect(trials.count == 2)
+        let best = trials.max { ($0["ndcg@10"] as? Double ?? -1) < ($1["ndcg@10"] as? Double ?? -1) }!
+        let tuned = try parseJSON(best["parameters"] as! String) as! [String: Any]
+        let key = ["ease": "lambda", "rp3beta": "beta", "bpr": "learning_rate"][algorithm]!
+        try lectern.ok(["train", "--algorithm", algorithm])
+        let runs = try parseJSON(try lectern.ok(["models", "--format", "json"])) as! [[String: Any]]
+        let used = try parseJSON(runs[0]["parameters"] as! String) as! [String: Any]
+        #expect(runs[0]["algorithm"] as? String == algorithm)
+        #expect(used[key] as? Double == tuned[key] as? Double)
+        let evaluated = try lectern.ok(["evaluate", "--algorithm", algorithm, "--metrics", "ndcg"])
+        #expect(evaluated.contains(algorithm))
+    }
+
     @Test func evaluateCanTuneOnTheTrainingPartFirst() throws {
         let lectern = try platform()
         let out = try lectern.ok(["evaluate", "--algorithm", "popular", "--tune", "3", "--format", "json"])
@@ -81,13 +99,14 @@ struct TuneCommandTests {
         let result = try lectern.run(["tune", "--all", "--trials", "2", "--metric", "ndcg@10", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try parseJSON(result.stdout) as! [[String: Any]]
-        #expect(Set(rows.compactMap { $0["algorithm"] as? String }) == ["itemknn", "als", "popular", "content", "hybrid"])
+        #expect(Set(rows.compactMap { $0["algorithm"] as? String })
+            == ["itemknn", "als", "popular", "content", "hybrid", "ease", "rp3beta", "bpr"])
         let values = rows.compactMap { $0["ndcg@10"] as? Double }
         #expect(values == values.sorted(by: >))
         #expect(rows.map { $0["served"] as? String } == ["yes"] + Array(repeating: "", count: rows.count - 1))
         let best = rows[0]["algorithm"] as! String
         #expect(try lectern.sql("SELECT value FROM settings WHERE name = 'served_algorithm'") == best)
-        #expect(try lectern.sql("SELECT count(*) FROM tuned_parameters") == "4")
+        #expect(try lectern.sql("SELECT count(*) FROM tuned_parameters") == "7")  // all but content, which has nothing to tune
         // recommend without --algorithm serves it once trained.
         try lectern.ok(["train"])
         let learner = try lectern.sql("SELECT external_id FROM users u WHERE EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id) LIMIT 1")

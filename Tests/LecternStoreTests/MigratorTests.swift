@@ -159,6 +159,70 @@ struct MigratorTests {
         #expect(try db.scalarInt("SELECT count(*) FROM course_neighbors") == 0)
     }
 
+    @Test("migration 14 widens model_runs, tuned_parameters and experiment_variants, keeping every row, index, trigger and key")
+    func moreAlgorithmsKeepRuns() throws {
+        let db = try Connection.inMemory()
+        try db.execute("PRAGMA foreign_keys = ON")
+        try Migrator(migrations: Migration.embedded.filter { $0.version <= 12 }).migrate(db, now: 100)
+        try db.execute("""
+            INSERT INTO creators (id, name, revenue_share, created_at) VALUES (1, 'C', 0.7, 0);
+            INSERT INTO courses (id, slug, title, creator_id, domain, difficulty, format, price_minor, currency, status, created_at, updated_at)
+            VALUES (1, 'x', 'Course X', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0),
+                   (2, 'y', 'Course Y', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0);
+            INSERT INTO users (id, external_id, created_at) VALUES (1, 'u1', 0), (2, 'u2', 0);
+            INSERT INTO model_runs (id, algorithm, parameters, learners, courses, interactions, train_seconds, started_at, finished_at,
+                                    last_interaction_id, data_until, state)
+            VALUES (7, 'itemknn', '{"neighbors":50}', 2, 2, 3, 1.5, 10, 20, 3, 30, 'ready'),
+                   (8, 'als', '{}', 2, 2, 3, 0, 10, 20, 3, NULL, 'ready'),
+                   (9, 'popular', '{}', 2, 2, 3, 0, 10, 20, 3, NULL, 'writing');
+            INSERT INTO active_models (algorithm, run_id) VALUES ('itemknn', 7), ('als', 8);
+            INSERT INTO recommendations (run_id, user_id, rank, course_id, score, reason_kind, reason_course)
+            VALUES (7, 1, 1, 2, 0.9, 2, 1), (7, 2, 1, 1, 0.8, 2, 2);
+            INSERT INTO course_neighbors (run_id, course_id, rank, neighbor_id, score) VALUES (7, 1, 1, 2, 0.5);
+            INSERT INTO model_factors (run_id, entity, entity_id, factors) VALUES (8, 'user', 1, x'0000803f');
+            INSERT INTO course_popularity (run_id, course_id, score, domain_rank) VALUES (9, 1, 2.0, 1);
+            INSERT INTO tuned_parameters (algorithm, parameters, metric, k, value, trials, tuned_at) VALUES ('als', '{"factors":8}', 'ndcg', 10, 0.25, 5, 50);
+            INSERT INTO experiments (id, name, created_at) VALUES (3, 'exp', 0);
+            INSERT INTO experiment_variants (experiment_id, name, algorithm, traffic, position) VALUES (3, 'A', 'itemknn', 50, 0), (3, 'B', 'als', 50, 1);
+            """)
+        let runs = "SELECT id, algorithm, parameters, learners, courses, interactions, train_seconds, started_at, finished_at, last_interaction_id, coalesce(data_until, -1), state FROM model_runs ORDER BY id"
+        let before = try db.query(runs) { row in (0..<12).map { row.text($0) }.joined(separator: "|") }
+        #expect(throws: (any Error).self) {
+            try db.execute("INSERT INTO model_runs (algorithm, learners, courses, interactions, started_at, finished_at) VALUES ('ease', 0, 0, 0, 0, 0)")
+        }
+        try Migrator().migrate(db, now: 200)
+        #expect(try db.query(runs) { row in (0..<12).map { row.text($0) }.joined(separator: "|") } == before)
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try db.query("PRAGMA foreign_key_check") { $0.text(0) }.isEmpty)
+        #expect(try db.scalarInt("SELECT count(*) FROM active_models") == 2)
+        #expect(try db.scalarInt("SELECT count(*) FROM model_factors WHERE run_id = 8") == 1)
+        #expect(try db.scalarInt("SELECT count(*) FROM course_popularity WHERE run_id = 9") == 1)
+        #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'model_runs_by_algorithm'") == 1)
+        #expect(try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'model_runs%'") { $0.text(0) } == ["model_runs"])
+        for algorithm in ["ease", "rp3beta", "bpr"] {
+            try db.execute("INSERT INTO model_runs (algorithm, learners, courses, interactions, started_at, finished_at) VALUES ('\(algorithm)', 0, 0, 0, 0, 0)")
+        }
+        #expect(throws: (any Error).self) {
+            try db.execute("INSERT INTO model_runs (algorithm, learners, courses, interactions, started_at, finished_at) VALUES ('slope-one', 0, 0, 0, 0, 0)")
+        }
+        #expect(try db.query("SELECT algorithm || ' ' || parameters || ' ' || value FROM tuned_parameters") { $0.text(0) } == ["als {\"factors\":8} 0.25"])
+        try db.execute("INSERT INTO tuned_parameters (algorithm, parameters, metric, k, value, trials, tuned_at) VALUES ('rp3beta', '{}', 'ndcg', 10, 0.3, 2, 60)")
+        #expect(try db.query("SELECT name || algorithm FROM experiment_variants ORDER BY position") { $0.text(0) } == ["Aitemknn", "Bals"])
+        try db.execute("INSERT INTO experiment_variants (experiment_id, name, algorithm, traffic, position) VALUES (3, 'C', 'ease', 0, 2)")
+        try db.execute("DELETE FROM experiments WHERE id = 3")
+        #expect(try db.scalarInt("SELECT count(*) FROM experiment_variants") == 0)
+        // The triggers made again: a deleted learner leaves the cache, a deleted run takes its rows,
+        // and the foreign keys still cascade from runs.
+        try db.execute("DELETE FROM users WHERE id = 1")
+        #expect(try db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = 1") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = 1") == 0)
+        try db.execute("DELETE FROM active_models WHERE run_id = 7; DELETE FROM model_runs WHERE id = 7")
+        #expect(try db.scalarInt("SELECT count(*) FROM recommendations") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM course_neighbors") == 0)
+        try db.execute("DELETE FROM model_runs WHERE id = 9")
+        #expect(try db.scalarInt("SELECT count(*) FROM course_popularity") == 0)
+    }
+
     @Test("an upgrade applies only the new migration")
     func upgrade() throws {
         let db = try Connection.inMemory()

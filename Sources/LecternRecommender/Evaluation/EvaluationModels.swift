@@ -10,6 +10,9 @@ public struct EvaluationModelSettings: Sendable, Equatable {
     public var rules: RankingRules
     /// Content neighbours per course, as training keeps them.
     public var contentNeighbors = 50
+    public var ease = EASEParameters()
+    public var rp3beta = RP3betaParameters()
+    public var bpr = BPRParameters()
 
     public init(weights: InteractionWeights = InteractionWeights(), itemKNN: ItemKNNParameters = ItemKNNParameters(),
                 als: ALSParameters = ALSParameters(), popularityHalfLifeDays: Double = 30,
@@ -46,11 +49,12 @@ public struct EvaluationModels: Sendable {
     ///   - domainNames: domain names by index (for declared interests).
     ///   - contents: what each course says about itself; nil leaves the content model out.
     ///   - now: the time popularity decays to; default the last event's time.
+    ///   - algorithms: EASE, RP3beta and BPR are trained only when listed here; the other models always.
     /// - Throws: `RecommenderError` or `FactorModelError` for settings a model refuses, or events
     ///   outside the matrix.
     public static func train(events: [MatrixEvent], users: Int? = nil, facts: CatalogFacts, domainNames: [String],
                              contents: [CourseContent]? = nil, settings: EvaluationModelSettings = EvaluationModelSettings(),
-                             now: Int64? = nil) throws -> EvaluationModels {
+                             now: Int64? = nil, algorithms: [Algorithm] = Algorithm.allCases) throws -> EvaluationModels {
         let clock = ContinuousClock()
         let now = now ?? events.map(\.time).max() ?? 0
         let users = users ?? Int(events.map(\.user).max() ?? -1) + 1
@@ -91,6 +95,21 @@ public struct EvaluationModels: Sendable {
                                             popularity: popularity, content: content, weights: settings.hybrid,
                                             rules: settings.rules, crossover: crossover)
         recommender.contentNeighbors = contentNeighbors
+        if algorithms.contains(.ease) {
+            start = clock.now
+            recommender.ease = try EASE.train(userItems: matrix, parameters: settings.ease)
+            times[.ease] = clock.now - start
+        }
+        if algorithms.contains(.rp3beta) {
+            start = clock.now
+            recommender.rp3beta = try RP3beta.train(userItems: matrix, parameters: settings.rp3beta)
+            times[.rp3beta] = clock.now - start
+        }
+        if algorithms.contains(.bpr) {
+            start = clock.now
+            recommender.bpr = try BPR.train(userItems: matrix, parameters: settings.bpr)
+            times[.bpr] = clock.now - start
+        }
         return EvaluationModels(recommender: recommender, trainingTimes: times, matrixTime: matrixTime, now: now)
     }
 
@@ -106,7 +125,8 @@ public struct EvaluationModels: Sendable {
             var touched = Set<Int32>()
             for item in exclude where Int(item) < recommender.facts.count { touched.insert(recommender.facts.domains[Int(item)]) }
             var factors: [Float]?
-            if let model = recommender.factorModel, user >= 0, Int(user) < model.userCount {
+            // The learner's trained vector of the factor model asked for (BPR's or ALS's).
+            if let model = algorithm == .bpr ? recommender.bpr : recommender.factorModel, user >= 0, Int(user) < model.userCount {
                 factors = Array(model.userVector(Int(user)))
             }
             let learner = LearnerProfile(history: history, bought: [], state: LearnerState(owned: exclude, touchedDomains: touched),
@@ -145,7 +165,7 @@ extension Evaluator {
         let evaluator = try Evaluator(split: split, catalog: catalog, cutoffs: cutoffs, weights: settings.weights)
         let users = Int((split.train + split.heldOut).map(\.user).max() ?? -1) + 1
         let models = try EvaluationModels.train(events: split.train, users: users, facts: facts, domainNames: domainNames,
-                                                contents: contents, settings: settings)
+                                                contents: contents, settings: settings, algorithms: algorithms)
         return algorithms.map { algorithm in
             AlgorithmEvaluation(algorithm: algorithm, trainingTime: models.trainingTimes[algorithm] ?? .zero,
                                 report: evaluator.evaluate(models.recommend(algorithm, interests: interests),
