@@ -29,6 +29,21 @@ struct ServerTests {
         try await untrained.stop()
     }
 
+    @Test func easeRP3betaAndBPRAreServed() async throws {
+        let f = try ServerFixture(train: [.ease, .rp3beta, .bpr])
+        try await f.start()
+        for algorithm in ["ease", "rp3beta"] {
+            let list = try await f.send("GET", "/v1/users/c/recommendations?algorithm=\(algorithm)&explain=true", key: "reader")
+            #expect(list.status == 200)
+            #expect(list.slugs() == ["e", "f"], "\(algorithm)")
+            #expect((list.object["items"] as? [[String: Any]])?.first?["reason"] as? String == "because you bought Course D")
+        }
+        let bpr = try await f.send("GET", "/v1/users/c/recommendations?algorithm=bpr", key: "reader")
+        #expect(bpr.status == 200)
+        #expect(!bpr.slugs().isEmpty && !bpr.slugs().contains("d"))
+        try await f.stop()
+    }
+
     @Test func recommendationsComeFromTheCacheWithTheCLIFreshnessRules() async throws {
         let f = try ServerFixture()
         try await f.start()
