@@ -67,6 +67,7 @@ enum Main {
             var message = Lectern.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
             if message.lowercased().hasPrefix("error: ") { message = String(message.dropFirst(7)) }
             message = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; ")
+            message = oneSentence(message)
             fail(message + " (see `\(helpCommand(for: arguments))`)", code: code.rawValue)
         }
     }
@@ -86,6 +87,27 @@ enum Main {
     static func fail(_ message: String, code: Int32) -> Never {
         FileHandle.standardError.write(Data("error: \(oneLine(message))\n".utf8))
         exit(code == 0 ? 1 : code)
+    }
+
+    /// ArgumentParser's two sentences for a value outside a choice ("The value 'expert' is invalid for
+    /// '--difficulty <difficulty>'. Please provide one of 'beginner', 'intermediate' or 'advanced'.")
+    /// as one: "invalid --difficulty 'expert': use beginner, intermediate or advanced".
+    static func oneSentence(_ message: String) -> String {
+        let pattern = #/The value '(?<value>.*)' is invalid for '(?<option>[^' <]+)[^']*'\. Please provide one of (?<choices>.*)\./#
+        if let match = message.wholeMatch(of: pattern) {
+            let choices = match.output.choices.replacingOccurrences(of: "'", with: "")
+            return "invalid \(match.output.option) '\(match.output.value)': use \(choices)"
+        }
+        // Many choices come as a list ("Please provide one of the following:; - view; - wishlist; ..."),
+        // and an argument is named as <kind>.
+        let listed = #/The value '(?<value>.*)' is invalid for '<?(?<name>[^'<> ]+)[^']*'\. Please provide one of the following:(?<items>(; - [^;]+)+)/#
+        if let match = message.wholeMatch(of: listed) {
+            let items = match.output.items.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).dropFirst(2) }
+                .filter { !$0.isEmpty }
+            let choices = items.count > 1 ? items.dropLast().joined(separator: ", ") + " or " + items.last! : items.joined()
+            return "invalid \(match.output.name) '\(match.output.value)': use \(choices)"
+        }
+        return message
     }
 
     /// Levenshtein distance between two short words (command names).
