@@ -68,9 +68,10 @@ enum SVGChart {
             svg += "<line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(py(tick)))\" x2=\"\(f(width - right))\" y2=\"\(f(py(tick)))\"/>"
             svg += text(format(tick), x: left - 6, y: py(tick) + 4, anchor: "end", cls: "axis")
         }
-        let every = max(1, Int((Double(xLabels.count) / 6).rounded(.up)))
-        for (i, label) in xLabels.enumerated() where i % every == 0 || i == xLabels.count - 1 {
-            svg += text(label, x: px(i), y: height - bottom + 18, anchor: "middle", cls: "axis")
+        for i in Self.shownLabels(count: xLabels.count) {
+            // The first and last labels hang inward from the plot's edges, so none is cut by the box.
+            let anchor = xLabels.count > 1 && i == 0 ? "start" : xLabels.count > 1 && i == xLabels.count - 1 ? "end" : "middle"
+            svg += text(xLabels[i], x: px(i), y: height - bottom + 18, anchor: anchor, cls: "axis")
         }
         for item in series {
             let points = item.values.enumerated().map { "\(f(px($0.offset))),\(f(py($0.element)))" }.joined(separator: " ")
@@ -159,6 +160,20 @@ enum SVGChart {
 
     static func rect(x: Double, y: Double, width: Double, height: Double, fill: String, tip: String) -> String {
         "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(max(0, width)))\" height=\"\(f(max(0, height)))\" fill=\"\(fill)\"><title>\(escape(tip))</title></rect>"
+    }
+
+    /// Which of `count` x labels a line chart shows: about six, evenly spaced, always the first and
+    /// the last; when the last would sit closer to the one before it than the spacing, it takes that
+    /// one's place (the "2026-01 2026-0" overlap).
+    static func shownLabels(count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        let every = max(1, Int((Double(count) / 6).rounded(.up)))
+        var shown = Array(stride(from: 0, to: count, by: every))
+        if shown.last != count - 1 {
+            if let previous = shown.last, count - 1 - previous < every, shown.count > 1 { shown.removeLast() }
+            shown.append(count - 1)
+        }
+        return shown
     }
 
     static func text(_ content: String, x: Double, y: Double, anchor: String, cls: String) -> String {
