@@ -91,12 +91,7 @@ struct RecommendationServiceTests {
     /// in the cached list, in fold-in, or at once after taking one since training.
     @Test func anotherRunOfACourseTakenIsNeverOffered() throws {
         let f = try ServiceFixture()
-        let repo = CourseRepository(f.db)
-        for slug in ["d", "f"] {
-            var course = try repo.find(id: f.courses[slug]!)!
-            course.family = "module-df"
-            try repo.update(course)
-        }
+        try f.setFamily("module-df", of: ["d", "f"])
         try RecommendationService(f.db).train([.itemknn], options: Self.options())
         let c = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10)
         #expect(!c.foldedIn && c.items.map(\.slug) == ["e"], "\(c.items.map(\.slug))")
@@ -105,19 +100,11 @@ struct RecommendationServiceTests {
         #expect(folded.foldedIn && !folded.items.map(\.slug).contains("f"), "\(folded.items.map(\.slug))")
 
         // Without the family, f is offered; taking d's family-mate since training removes it at once.
-        for slug in ["d", "f"] {
-            var course = try repo.find(id: f.courses[slug]!)!
-            course.family = nil
-            try repo.update(course)
-        }
+        try f.setFamily(nil, of: ["d", "f"])
         try RecommendationService(f.db).train([.itemknn], options: Self.options())
         #expect(try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
             .map(\.slug).contains("f"))
-        for slug in ["e", "f"] {
-            var course = try repo.find(id: f.courses[slug]!)!
-            course.family = "module-ef"
-            try repo.update(course)
-        }
+        try f.setFamily("module-ef", of: ["e", "f"])
         try f.record("c", "e", .enroll, at: 1_800_000_100)
         let storefront = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
         #expect(!storefront.map(\.slug).contains("e") && !storefront.map(\.slug).contains("f"), "\(storefront.map(\.slug))")
@@ -127,12 +114,7 @@ struct RecommendationServiceTests {
     /// the other runs are never listed.
     @Test func evaluationCountsAFamilyAsOneCourse() throws {
         let f = try ServiceFixture()
-        let repo = CourseRepository(f.db)
-        for slug in ["e", "f"] {
-            var course = try repo.find(id: f.courses[slug]!)!
-            course.family = "module-ef"
-            try repo.update(course)
-        }
+        try f.setFamily("module-ef", of: ["e", "f"])
         let data = try TrainingMatrix.build(from: f.db, weights: InteractionWeights())
         let (events, context) = EvaluationService.familiesAsOne(data)
         let (e, fColumn) = (data.catalog.columnOf[f.courses["e"]!]!, data.catalog.columnOf[f.courses["f"]!]!)

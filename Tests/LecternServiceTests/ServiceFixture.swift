@@ -64,6 +64,16 @@ struct ServiceFixture {
                                                              kind: kind, value: value, occurredAt: time))
     }
 
+    /// Puts the courses `slugs` in `family` (nil takes them out of any).
+    func setFamily(_ family: String?, of slugs: [String]) throws {
+        let repo = CourseRepository(db)
+        for slug in slugs {
+            var course = try repo.find(id: courses[slug]!)!
+            course.family = family
+            try repo.update(course)
+        }
+    }
+
     func slug(_ id: Int64) -> String {
         courses.first { $0.value == id }!.key
     }

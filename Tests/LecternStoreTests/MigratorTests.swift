@@ -128,17 +128,26 @@ struct MigratorTests {
         #expect(try db.scalarInt("PRAGMA application_id") == 0)
     }
 
-    @Test("migration 11 keeps every cached list, neighbour and reason, and deleting a learner still clears their lists")
-    func leanCacheKeepsRows() throws {
+    /// A database migrated up to `version`, holding a creator, courses x and y and learners u1 and u2:
+    /// what an older Lectern left, for a later migration to carry over.
+    static func catalogAtVersion(_ version: Int) throws -> Connection {
         let db = try Connection.inMemory()
         try db.execute("PRAGMA foreign_keys = ON")
-        try Migrator(migrations: Migration.embedded.filter { $0.version <= 10 }).migrate(db, now: 100)
+        try Migrator(migrations: Migration.embedded.filter { $0.version <= version }).migrate(db, now: 100)
         try db.execute("""
             INSERT INTO creators (id, name, revenue_share, created_at) VALUES (1, 'C', 0.7, 0);
             INSERT INTO courses (id, slug, title, creator_id, domain, difficulty, format, price_minor, currency, status, created_at, updated_at)
             VALUES (1, 'x', 'Course X', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0),
                    (2, 'y', 'Course Y', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0);
             INSERT INTO users (id, external_id, created_at) VALUES (1, 'u1', 0), (2, 'u2', 0);
+            """)
+        return db
+    }
+
+    @Test("migration 11 keeps every cached list, neighbour and reason, and deleting a learner still clears their lists")
+    func leanCacheKeepsRows() throws {
+        let db = try Self.catalogAtVersion(10)
+        try db.execute("""
             INSERT INTO model_runs (id, algorithm, learners, courses, interactions, started_at, finished_at) VALUES (7, 'itemknn', 2, 2, 0, 0, 0);
             INSERT INTO active_models (algorithm, run_id) VALUES ('itemknn', 7);
             INSERT INTO recommendations (run_id, user_id, rank, course_id, score, algorithm, reason, reason_kind, reason_course, reason_term)
@@ -161,15 +170,8 @@ struct MigratorTests {
 
     @Test("migration 14 widens model_runs, tuned_parameters and experiment_variants, keeping every row, index, trigger and key")
     func moreAlgorithmsKeepRuns() throws {
-        let db = try Connection.inMemory()
-        try db.execute("PRAGMA foreign_keys = ON")
-        try Migrator(migrations: Migration.embedded.filter { $0.version <= 12 }).migrate(db, now: 100)
+        let db = try Self.catalogAtVersion(12)
         try db.execute("""
-            INSERT INTO creators (id, name, revenue_share, created_at) VALUES (1, 'C', 0.7, 0);
-            INSERT INTO courses (id, slug, title, creator_id, domain, difficulty, format, price_minor, currency, status, created_at, updated_at)
-            VALUES (1, 'x', 'Course X', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0),
-                   (2, 'y', 'Course Y', 1, 'data', 'beginner', 'video', 100, 'EUR', 'published', 0, 0);
-            INSERT INTO users (id, external_id, created_at) VALUES (1, 'u1', 0), (2, 'u2', 0);
             INSERT INTO model_runs (id, algorithm, parameters, learners, courses, interactions, train_seconds, started_at, finished_at,
                                     last_interaction_id, data_until, state)
             VALUES (7, 'itemknn', '{"neighbors":50}', 2, 2, 3, 1.5, 10, 20, 3, 30, 'ready'),
