@@ -1,6 +1,5 @@
 import Foundation
 import LecternService
-import LecternSQLite
 import LecternStore
 
 /// The reports `lectern report` prints.
@@ -28,7 +27,7 @@ public struct ReportOptions: Sendable {
 
 /// Computes reports as listings (for table, csv, json and md output) from one database.
 public struct ReportBuilder {
-    let db: Connection
+    let db: Database
     public let options: ReportOptions
 
     /// What this builder has computed already, so a page that shows one result as a chart and as a table
@@ -42,7 +41,7 @@ public struct ReportBuilder {
     }
     let results = Results()
 
-    public init(_ db: Connection, options: ReportOptions) {
+    public init(_ db: Database, options: ReportOptions) {
         self.db = db
         self.options = options
     }

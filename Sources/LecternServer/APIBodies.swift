@@ -178,7 +178,7 @@ struct NewLearnerInput: Decodable, Sendable {
 }
 
 /// One event of `POST /v1/interactions`.
-struct EventInput: Decodable, Sendable {
+struct EventBody: Decodable, Sendable {
     var user: String
     /// The course's slug or id.
     var course: String

@@ -2,12 +2,11 @@ import Foundation
 import Hummingbird
 import LecternRecommender
 import LecternService
-import LecternSQLite
 import LecternStore
 
 /// The routes of the HTTP API, each a thin call into the store or the recommendation service.
 struct LecternAPI: Sendable {
-    let pool: DatabasePool
+    let pool: AsyncDatabase
     let metrics: Metrics
     let limiter: RateLimiter
     let keys: KeyCache
@@ -142,59 +141,33 @@ struct LecternAPI: Sendable {
         let buffer = try await request.collectBody(upTo: maxBodyBytes)
         let data = Data(buffer.readableBytesView)
         let isBatch = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "[")
-        let inputs = isBatch ? try decoder.decode([EventInput].self, from: data) : [try decoder.decode(EventInput.self, from: data)]
+        let inputs = isBatch ? try decoder.decode([EventBody].self, from: data) : [try decoder.decode(EventBody.self, from: data)]
         guard !inputs.isEmpty else { throw APIError.badRequest("the batch is empty") }
         guard inputs.count <= Self.maxBatch else {
             throw APIError.badRequest("at most \(Self.maxBatch) events per request, got \(inputs.count)")
         }
         let header = request.headers[Self.idempotencyKey]
         let now = currentUnixTime()
-        var events: [(input: EventInput, kind: Interaction.Kind, at: Int64, key: String?)] = []
-        for (index, input) in inputs.enumerated() {
-            let prefix = isBatch ? "event \(index): " : ""
-            guard let kind = Interaction.Kind(rawValue: input.kind) else {
-                throw APIError.badRequest(prefix + "kind must be one of \(Interaction.Kind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(input.kind)'")
+        let events = try inputs.enumerated().map { index, input in
+            var event = EventInput(user: input.user, course: input.course, kind: input.kind, rating: input.rating,
+                                                   amountMinor: input.amountMinor, at: input.at, channel: input.channel,
+                                                   idempotencyKey: input.idempotencyKey)
+            if event.idempotencyKey == nil, let header { event.idempotencyKey = isBatch ? "\(header)#\(index)" : header }
+            do {
+                return try ActivityService.check(event, now: now, fields: .api)
+            } catch let error as StoreError where isBatch {
+                throw StoreError(error.code, "event \(index): \(error.message)")
             }
-            if kind == .rate && input.rating == nil { throw APIError.badRequest(prefix + "a rate event needs 'rating' from 1 to 5") }
-            if kind != .rate && input.rating != nil { throw APIError.badRequest(prefix + "'rating' is only for rate events") }
-            if input.amountMinor != nil && kind != .purchase && kind != .refund {
-                throw APIError.badRequest(prefix + "'amount_minor' is only for purchase and refund events")
-            }
-            var at = now
-            if let text = input.at {
-                guard let time = Timestamp.parse(text) else {
-                    throw APIError.badRequest(prefix + "'at' must be a time such as 2025-03-01T09:30:00Z or Unix seconds, \(Timestamp.rangeDescription), got '\(text)'")
-                }
-                at = time
-            }
-            var key = input.idempotencyKey
-            if key == nil, let header { key = isBatch ? "\(header)#\(index)" : header }
-            if let key, key.utf8.count > Interaction.maxKeyBytes {
-                throw APIError.badRequest(prefix + "an idempotency key is at most \(Interaction.maxKeyBytes) bytes")
-            }
-            events.append((input, kind, at, key))
         }
-        let prepared = events
-        let results = try await pool.write { db in
-            try db.transaction(.immediate) {
-                try prepared.enumerated().map { index, event -> InteractionResultBody in
-                    do {
-                        let learner = try LearnerRepository(db).resolve(event.input.user)
-                        let course = try CourseRepository(db).resolve(event.input.course)
-                        let value = event.kind == .rate ? event.input.rating : event.input.amountMinor
-                        let interaction = Interaction(userID: learner.id, courseID: course.id, kind: event.kind, value: value,
-                                                      channel: event.input.channel, occurredAt: event.at,
-                                                      idempotencyKey: event.key)
-                        switch try InteractionRepository(db).record(interaction) {
-                        case .recorded(let id): return InteractionResultBody(index: index, status: "recorded", id: id, idempotencyKey: event.key)
-                        case .duplicate(let key): return InteractionResultBody(index: index, status: "duplicate", idempotencyKey: key)
-                        case .sameEvent(let id):
-                            return InteractionResultBody(index: index, status: "duplicate", id: id, idempotencyKey: event.key)
-                        }
-                    } catch let error as StoreError where isBatch {
-                        throw StoreError(error.code, "event \(index): \(error.message)")
-                    }
-                }
+        let outcomes = try await pool.write { db in
+            let activity = ActivityService(db)
+            return isBatch ? try activity.record(events) : [try activity.record(events[0])]
+        }
+        let results = zip(events, outcomes).enumerated().map { index, pair in
+            switch pair.1 {
+            case .recorded(let id): InteractionResultBody(index: index, status: "recorded", id: id, idempotencyKey: pair.0.idempotencyKey)
+            case .duplicate(let key): InteractionResultBody(index: index, status: "duplicate", idempotencyKey: key)
+            case .sameEvent(let id): InteractionResultBody(index: index, status: "duplicate", id: id, idempotencyKey: pair.0.idempotencyKey)
             }
         }
         let recorded = results.filter { $0.status == "recorded" }.count
@@ -241,7 +214,7 @@ struct LecternAPI: Sendable {
     // MARK: Helpers
 
     /// The active run of each algorithm that has one.
-    func activeRuns(_ db: Connection) throws -> [ModelRun] {
+    func activeRuns(_ db: Database) throws -> [ModelRun] {
         let cache = RecommendationCache(db)
         return try Algorithm.allCases.compactMap { try cache.activeRun(algorithm: $0.rawValue) }
     }

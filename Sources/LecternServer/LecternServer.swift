@@ -37,20 +37,17 @@ public final class RunningServer: Sendable {
     public let port: Int
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
-    private let pool: DatabasePool
 
-    init(port: Int, group: ServiceGroup, task: Task<Void, any Error>, pool: DatabasePool) {
+    init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
         self.group = group
         self.task = task
-        self.pool = pool
     }
 
     /// Stops taking connections, finishes the requests in flight, and returns.
     public func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
-        try await pool.shutdown()
     }
 }
 
@@ -64,16 +61,11 @@ public enum LecternServer {
         let app = makeApplication(configuration, pool: pool) { channel in
             await onRunning(channel.localAddress?.port ?? configuration.port)
         }
-        let group = ServiceGroup(configuration: .init(services: [app, PendingWipeService(pool: pool)],
+        // Shut down in reverse order: the server first, then the wipe service, then the database.
+        let group = ServiceGroup(configuration: .init(services: [pool, PendingWipeService(pool: pool), app],
                                                       gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: configuration.logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await pool.shutdown()
-            throw error
-        }
-        try await pool.shutdown()
+        try await group.run()
     }
 
     /// Starts a server in the background and returns once it accepts connections.
@@ -84,7 +76,7 @@ public enum LecternServer {
             continuation.yield(channel.localAddress?.port ?? configuration.port)
             continuation.finish()
         }
-        let group = ServiceGroup(configuration: .init(services: [app, PendingWipeService(pool: pool)], logger: configuration.logger))
+        let group = ServiceGroup(configuration: .init(services: [pool, PendingWipeService(pool: pool), app], logger: configuration.logger))
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
@@ -92,15 +84,15 @@ public enum LecternServer {
             try? await pool.shutdown()
             throw APIError(.internalServerError, "not_started", "the server did not start")
         }
-        return RunningServer(port: port, group: group, task: task, pool: pool)
+        return RunningServer(port: port, group: group, task: task)
     }
 
-    static func makePool(_ configuration: ServerConfiguration) throws -> DatabasePool {
-        try DatabasePool(path: configuration.databasePath, threadCount: configuration.databaseThreads,
+    static func makePool(_ configuration: ServerConfiguration) throws -> AsyncDatabase {
+        try AsyncDatabase(path: configuration.databasePath, threadCount: configuration.databaseThreads,
                          busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
     }
 
-    static func makeApplication(_ configuration: ServerConfiguration, pool: DatabasePool,
+    static func makeApplication(_ configuration: ServerConfiguration, pool: AsyncDatabase,
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void) -> some ApplicationProtocol {
         let metrics = Metrics()
         let router = Router(context: APIRequestContext.self)

@@ -44,7 +44,7 @@ struct AccessMiddleware: RouterMiddleware {
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let required: APIKey.Scope
-    let pool: DatabasePool
+    let pool: AsyncDatabase
     let keys: KeyCache
     let limiter: RateLimiter
 

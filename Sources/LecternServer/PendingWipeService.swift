@@ -1,5 +1,4 @@
 import Foundation
-import LecternSQLite
 import LecternStore
 import ServiceLifecycle
 
@@ -7,7 +6,7 @@ import ServiceLifecycle
 /// seconds, when the marker beside the database is there, the write-ahead log is emptied and
 /// truncated once no reader holds old pages, and the marker removed. Stops with the server.
 struct PendingWipeService: Service {
-    let pool: DatabasePool
+    let pool: AsyncDatabase
     static let interval = Duration.seconds(2)
 
     func run() async throws {

@@ -1,5 +1,4 @@
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// Why `clean` sets an interaction aside, most serious first; an event gets only its most serious.
@@ -77,9 +76,9 @@ public struct CleaningOutcome: Sendable {
 /// Finds interactions that should not be there (on missing or unreleased things, at impossible
 /// times, from bots, repeated) and removes them in one transaction.
 public struct CleaningService {
-    let db: Connection
+    let db: Database
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
         self.db = db
     }
 

@@ -1,5 +1,4 @@
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// How `lectern evaluate` splits behaviour into what models learn from and what they must predict.
@@ -43,9 +42,9 @@ public struct EvaluationOutcome: Sendable {
 /// Measures Lectern's algorithms offline: trains each on the training part only and scores its
 /// lists against the held-out part.
 public struct EvaluationService {
-    let db: Connection
+    let db: Database
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
         self.db = db
     }
 

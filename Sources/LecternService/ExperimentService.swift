@@ -1,5 +1,4 @@
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// A variant's figures with confidence intervals and the test against the first variant.
@@ -16,11 +15,11 @@ public struct VariantReport: Sendable {
 
 /// Online experiments: assignment, serving and reports.
 public struct ExperimentService {
-    let db: Connection
+    let db: Database
     /// Passed on to the recommendation service (see `FoldInCache`).
     let foldInCache: FoldInCache?
 
-    public init(_ db: Connection, foldInCache: FoldInCache? = nil) {
+    public init(_ db: Database, foldInCache: FoldInCache? = nil) {
         self.db = db
         self.foldInCache = foldInCache
     }
@@ -42,23 +41,25 @@ public struct ExperimentService {
     /// A learner's list: from `algorithm` when given; else, while an experiment runs, from the
     /// learner's variant (logging what was shown); else from the hybrid.
     public func serve(userExternalID: String, algorithm: Algorithm?, limit: Int) throws -> (list: RecommendationList, variant: String?) {
+        // One recommender for every path, so each passes the fold-in cache.
+        let recommender = RecommendationService(db, foldInCache: foldInCache)
         if let algorithm {
-            return (try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
+            return (try recommender.recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
         }
         // What `tune --all` chose on validation, else the hybrid.
         let served = try SettingsStore(db).servedAlgorithm().flatMap(Algorithm.init(rawValue:)) ?? .hybrid
         guard let experiment = try ExperimentStore(db).running() else {
-            return (try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
+            return (try recommender.recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
         }
         let learner = try LearnerRepository(db).resolve(userExternalID)
         guard try ExperimentStore(db).includes(experiment, userID: learner.id) else {
-            return (try RecommendationService(db).recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
+            return (try recommender.recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
         }
         let index = ExperimentStatistics.variant(experiment: experiment.name, learner: userExternalID,
                                                  traffic: experiment.variants.map(\.traffic))
         let variant = experiment.variants[index]
-        let list = try RecommendationService(db, foldInCache: foldInCache).recommend(userExternalID: userExternalID,
-                                                            algorithm: Algorithm(rawValue: variant.algorithm) ?? .hybrid, limit: limit)
+        let list = try recommender.recommend(userExternalID: userExternalID,
+                                             algorithm: Algorithm(rawValue: variant.algorithm) ?? .hybrid, limit: limit)
         try ExperimentStore(db).logImpressions(experimentID: experiment.id, variant: variant.name, userID: list.learner.id,
                                                courseIDs: list.items.map(\.courseID), runID: list.run.id, at: currentUnixTime())
         return (list, variant.name)

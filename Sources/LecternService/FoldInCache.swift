@@ -37,6 +37,9 @@ public final class FoldInCache: Sendable {
     /// Folded-in lists kept; past this many the memo starts again.
     static let keptLists = 50_000
 
+    /// How many folded-in lists are kept now.
+    var keptListCount: Int { state.withLock { $0.lists.count } }
+
     /// Runs kept per kind; older ones are dropped (training keeps 3 runs per algorithm).
     static let keptRuns = 8
 

@@ -1,6 +1,5 @@
 import Foundation
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// A learner as personalisation sees them: what they care about, what they did and spent, and their segment.
@@ -45,9 +44,9 @@ public struct PathStep: Sendable, Equatable {
 
 /// Learner profiles, segments and learning paths, read through the store and computed by the recommender module.
 public struct LearningService {
-    let db: Connection
+    let db: Database
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
         self.db = db
     }
 
@@ -178,7 +177,7 @@ struct PathContext {
     var publishedSlugs: Set<String> = []
     var scoresBySlug: [String: Double] = [:]
 
-    init(_ db: Connection, learner: Learner) throws {
+    init(_ db: Database, learner: Learner) throws {
         let queries = LearningQueries(db)
         let courses = try queries.courses()
         for course in courses.values {

@@ -1,6 +1,5 @@
 import Foundation
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 extension RecommendationService {
@@ -27,18 +26,15 @@ extension RecommendationService {
             // A long-running process folds a learner in once per new event, not once per request.
             let key = FoldInCache.ListKey(
                 userID: learner.id, algorithm: algorithm.rawValue, lastEvent: lastEvent,
-                events: try db.scalarInt(Self.eventCount, [learner.id]) ?? 0, limit: limit,
+                events: Int64(try InteractionRepository(db).count(ofUser: learner.id)), limit: limit,
                 catalogVersion: try TrainingSnapshot.catalogVersion(in: db),
-                newestActiveRun: try db.scalarInt(Self.newestActiveRun) ?? 0)
+                newestActiveRun: try cache.newestActiveRunID())
             items = try foldInCache.list(key) { try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit) }
         } else {
             items = try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit)
         }
         return RecommendationList(learner: learner, algorithm: algorithm, items: items, run: run, foldedIn: true)
     }
-
-    static let newestActiveRun = "SELECT max(run_id) FROM active_models"
-    static let eventCount = "SELECT count(*) FROM interactions WHERE user_id = ?"
 
     /// Courses like `course`: from who took what (item-kNN), or from content for courses nobody
     /// has taken yet and when asked for.
@@ -145,7 +141,7 @@ extension RecommendationService {
         }
     }
 
-    static func loadCatalogIndex(_ db: Connection) throws -> CatalogIndex {
+    static func loadCatalogIndex(_ db: Database) throws -> CatalogIndex {
         CatalogIndex(courses: try TrainingSnapshot.loadCatalog(from: db))
     }
 

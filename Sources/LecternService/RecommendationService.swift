@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// Where long work stands, for a progress line.
@@ -27,11 +26,11 @@ public struct RecommendationList: Sendable {
 ///
 /// Reads go through the store's repositories; the models themselves see only matrices.
 public struct RecommendationService {
-    let db: Connection
+    let db: Database
     /// Models kept between fold-in queries by a long-running process; nil builds them per query.
     let foldInCache: FoldInCache?
 
-    public init(_ db: Connection, foldInCache: FoldInCache? = nil) {
+    public init(_ db: Database, foldInCache: FoldInCache? = nil) {
         self.db = db
         self.foldInCache = foldInCache
     }

@@ -1,5 +1,4 @@
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// What tag suggestion proposes for one course, and what applying it stored.
@@ -41,9 +40,9 @@ public struct CourseTagSuggestions: Sendable {
 /// Chinese) proposed as tags, with a domain and difficulty guess for each course, stored as
 /// automatic tags on request and then accepted or dropped by an editor.
 public struct TaggingService {
-    let db: Connection
+    let db: Database
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
         self.db = db
     }
 

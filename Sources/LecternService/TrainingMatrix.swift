@@ -1,5 +1,4 @@
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// The database as the models see it: learners x courses weights, with the mappings back to ids.
@@ -13,7 +12,7 @@ public struct TrainingMatrix {
 
     /// Reads the database and builds the weights matrix.
     /// - Throws: `StoreError` when there are no interactions or no courses.
-    public static func build(from db: Connection, weights: InteractionWeights = InteractionWeights()) throws -> TrainingMatrix {
+    public static func build(from db: Database, weights: InteractionWeights = InteractionWeights()) throws -> TrainingMatrix {
         let snapshot = try TrainingSnapshot.load(from: db)
         guard !snapshot.events.isEmpty else {
             throw StoreError(.invalidInput, "nothing to train on: the database has no interactions yet")

@@ -1,6 +1,5 @@
 import Foundation
 import LecternRecommender
-import LecternSQLite
 import LecternStore
 
 /// One configuration tried by `lectern tune`.
@@ -29,9 +28,9 @@ public enum ValidationSplit: Sendable, Equatable {
 
 /// Random search of hyper-parameters on a validation split carved from training data only.
 public struct TuningService {
-    let db: Connection
+    let db: Database
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
         self.db = db
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import LecternSQLite
+internal import LecternSQLite
 
 /// Opens Lectern's SQLite file, checks it is Lectern's, and brings its schema up to date.
 public enum LecternDatabase {
@@ -12,7 +12,7 @@ public enum LecternDatabase {
     ///   - migrate: apply pending migrations (every command does; `db status` does not).
     ///   - mustExist: fail instead of creating a missing file.
     /// - Throws: `StoreError` for a foreign or newer database, a tampered migration, a locked file.
-    public static func open(path: String, migrate: Bool = true, mustExist: Bool = false) throws -> Connection {
+    public static func open(path: String, migrate: Bool = true, mustExist: Bool = false) throws -> Database {
         if path != ":memory:" {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -42,20 +42,19 @@ public enum LecternDatabase {
             } else {
                 try Migrator().checkCompatible(db, checksums: false)
             }
-            return db
+            return Database(db)
         } catch let error as SQLiteError {
             throw StoreError.wrapping(error, path: path)
         }
     }
 
     /// An in-memory database with every migration applied (for tests and tools).
-    public static func inMemory() throws -> Connection {
+    public static func inMemory() throws -> Database {
         try open(path: ":memory:")
     }
 }
 
 /// Runs a store operation, turning SQLite's errors into `StoreError`s people can read.
-@inlinable
 func withStoreErrors<T>(path: String? = nil, _ body: () throws -> T) throws -> T {
     do {
         return try body()

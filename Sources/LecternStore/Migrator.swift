@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// One numbered schema change from `Migrations/NNNN_what_it_does.sql`.
 public struct Migration: Sendable, Equatable {
@@ -73,7 +73,7 @@ public struct Migrator: Sendable {
     static let insertApplied = "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)"
 
     /// Refuses a database that is not Lectern's, is newer than this binary, or has a tampered migration.
-    public func checkCompatible(_ db: Connection) throws {
+    func checkCompatible(_ db: Connection) throws {
         try checkCompatible(db, checksums: true)
     }
 
@@ -103,7 +103,7 @@ public struct Migrator: Sendable {
 
     /// The state of every known migration in `db`.
     /// A changed migration shows as `checksumMatches == false` rather than an error.
-    public func status(_ db: Connection) throws -> [MigrationState] {
+    func status(_ db: Connection) throws -> [MigrationState] {
         try checkCompatible(db, checksums: false)
         let applied = Dictionary(uniqueKeysWithValues: try appliedRows(db).map { ($0.version, $0) })
         return migrations.map { migration in
@@ -116,7 +116,7 @@ public struct Migrator: Sendable {
     /// Applies every pending migration, each in its own immediate transaction.
     /// - Returns: the migrations applied now.
     @discardableResult
-    public func migrate(_ db: Connection, now: Int64 = currentUnixTime()) throws -> [Migration] {
+    func migrate(_ db: Connection, now: Int64 = currentUnixTime()) throws -> [Migration] {
         try checkCompatible(db)
         let done = Set(try appliedRows(db).map(\.version))
         var applied: [Migration] = []
@@ -159,5 +159,24 @@ public struct Migrator: Sendable {
         return try db.query(Self.selectApplied) {
             AppliedRow(version: $0.int(0), name: $0.text(1), checksum: $0.text(2), appliedAt: $0.int64(3))
         }
+    }
+}
+
+extension Migrator {
+    /// Refuses a database that is not Lectern's, is newer than this binary, or has a tampered migration.
+    public func checkCompatible(_ db: Database) throws {
+        try withStoreErrors(path: db.path) { try checkCompatible(db.connection) }
+    }
+
+    /// The state of every known migration in `db`.
+    /// A changed migration shows as `checksumMatches == false` rather than an error.
+    public func status(_ db: Database) throws -> [MigrationState] {
+        try withStoreErrors(path: db.path) { try status(db.connection) }
+    }
+
+    /// Applies every pending migration, each in its own transaction. - Returns: the migrations applied now.
+    @discardableResult
+    public func migrate(_ db: Database, now: Int64 = currentUnixTime()) throws -> [Migration] {
+        try withStoreErrors(path: db.path) { try migrate(db.connection, now: now) }
     }
 }

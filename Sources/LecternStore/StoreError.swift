@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// An error a person can act on: what went wrong, in one sentence, with a code callers can match.
 public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -50,7 +50,7 @@ extension StoreError {
     /// Turns an SQLite failure into a sentence for a person, keeping the SQL out of it.
     ///
     /// Constraint failures name the rule; a busy database names the lock.
-    public static func wrapping(_ error: SQLiteError, path: String? = nil) -> StoreError {
+    static func wrapping(_ error: SQLiteError, path: String? = nil) -> StoreError {
         if error.isBusy {
             return StoreError(.busy, "the database\(path.map { " '\($0)'" } ?? "") is locked by another process (gave up after the busy timeout)")
         }

@@ -4,7 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LecternSQLite
+internal import LecternSQLite
 
 /// Only one training at a time per database file: an exclusive `flock` on `<database>.train-lock`
 /// beside it, held while the training runs and released when it ends, even by a kill (the kernel
@@ -28,7 +28,7 @@ public final class TrainingLock {
     /// Takes the lock for `db`'s file, or returns nil for an in-memory database.
     /// - Throws: `StoreError(.busy)` when another training holds it; `StoreError(.io)` when the lock
     ///   file cannot be created.
-    public static func acquire(for db: Connection) throws -> TrainingLock? {
+    public static func acquire(for db: Database) throws -> TrainingLock? {
         guard db.path != ":memory:", !db.path.isEmpty else { return nil }
         let path = db.path + ".train-lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

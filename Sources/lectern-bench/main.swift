@@ -142,7 +142,7 @@ do {
     case "recommend-latency":
         guard arguments.count == 4, let n = Int(arguments[3]) else { fail("usage: lectern-bench recommend-latency DB N") }
         let db = try LecternDatabase.open(path: arguments[2], mustExist: true)
-        let learners = try db.query("SELECT DISTINCT u.external_id FROM users u JOIN recommendations r ON r.user_id = u.id") { $0.text(0) }
+        let learners = try RecommendationCache(db).learnersWithLists()
         guard !learners.isEmpty else { fail("no cached recommendations: run lectern train first") }
         let service = RecommendationService(db)
         var generator = SeededGenerator(seed: 1)

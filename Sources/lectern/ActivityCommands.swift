@@ -23,24 +23,17 @@ extension Lectern {
         @Option(help: "Rating from 1 to 5 (rate).") var rating: Int?
         @Option(help: "An idempotency key: an event with a key already recorded is not recorded again.") var key: String?
 
-        func validate() throws {
-            if kind == .rate && rating == nil { throw ValidationError("rate needs --rating 1-5") }
-            if kind != .rate && rating != nil { throw ValidationError("--rating is only for rate") }
-            if amount != nil && kind != .purchase && kind != .refund {
-                throw ValidationError("--amount is only for purchase and refund")
-            }
-        }
-
         func run() throws {
             let db = try database.open()
+            // The rules live in ActivityService; the command only reads the amount as money.
+            let event = try ActivityService.check(EventInput(
+                user: user, course: course, kind: kind.rawValue, rating: rating.map(Int64.init),
+                amountMinor: try amount.map { try parseMinorUnits($0, what: "--amount") },
+                at: at, channel: channel, idempotencyKey: key), now: currentUnixTime(), fields: .cli)
+            let outcome = try ActivityService(db).record(event)
             let learner = try LearnerRepository(db).resolve(user)
             let found = try CourseRepository(db).resolve(course)
-            var value: Int64? = rating.map(Int64.init)
-            if let amount { value = try parseMinorUnits(amount, what: "--amount") }
-            let interaction = Interaction(
-                userID: learner.id, courseID: found.id, kind: kind, value: value, channel: channel,
-                occurredAt: try at.map { try parseTime($0, option: "--at") } ?? currentUnixTime(), idempotencyKey: key)
-            switch try InteractionRepository(db).record(interaction) {
+            switch outcome {
             case .recorded(let id):
                 print("Recorded \(kind.rawValue) \(id): \(learner.externalID) → \(found.slug)")
             case .duplicate(let key):

@@ -1,5 +1,4 @@
 import ArgumentParser
-import LecternSQLite
 import LecternReports
 import LecternStore
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LecternSQLite
 import LecternReports
 import LecternStore
 
@@ -18,17 +17,17 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens and migrates the database. A missing file is an error (exit 8, with a hint) unless
     /// `--create` is given: a mistyped `--db` must not quietly start an empty database.
-    func open() throws -> Connection {
+    func open() throws -> Database {
         try LecternDatabase.open(path: path, mustExist: !create)
     }
 
     /// Opens the database, creating it when new (`lectern init`).
-    func openCreating() throws -> Connection {
+    func openCreating() throws -> Database {
         try LecternDatabase.open(path: path)
     }
 
     /// Opens a database that must already exist, even with `--create` (for `db status`).
-    func openExisting(migrate: Bool = true) throws -> Connection {
+    func openExisting(migrate: Bool = true) throws -> Database {
         try LecternDatabase.open(path: path, migrate: migrate, mustExist: true)
     }
 }

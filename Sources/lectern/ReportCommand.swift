@@ -79,7 +79,7 @@ extension Lectern {
             options.includePersonalData = includePersonalData
             let db = try database.openExisting()
             if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }
-            if let segment, try db.scalarInt("SELECT count(*) FROM segments WHERE name = ?", [segment]) == 0 {
+            if let segment, try !SegmentStore(db).segmentExists(named: segment) {
                 throw StoreError(.notFound, "no segment '\(segment)' (see `lectern segments list`)")
             }
             // Events recorded since the last refresh are folded into the rollups first (reports would read

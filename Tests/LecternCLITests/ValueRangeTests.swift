@@ -17,11 +17,11 @@ struct ValueRangeTests {
     static let header = "user,course,kind,value,occurred_at\n"
 
     @Test(arguments: [
-        (["record", "view", "--user", "u1", "--course", "py-101", "--at=-9223372036854775000"], "invalid --at"),
-        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-03-01T09:00:00+99:99"], "invalid --at"),
-        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-03-01T09:00:00+15:00"], "invalid --at"),
-        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "1969-12-31T23:59:59Z"], "invalid --at"),
-        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "253402300800"], "invalid --at"),
+        (["record", "view", "--user", "u1", "--course", "py-101", "--at=-9223372036854775000"], "--at must be a time such as"),
+        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-03-01T09:00:00+99:99"], "--at must be a time such as"),
+        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-03-01T09:00:00+15:00"], "--at must be a time such as"),
+        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "1969-12-31T23:59:59Z"], "--at must be a time such as"),
+        (["record", "view", "--user", "u1", "--course", "py-101", "--at", "253402300800"], "--at must be a time such as"),
         (["record", "purchase", "--user", "u2", "--course", "py-101", "--amount", "46116860184273879.04"], "invalid --amount"),
         (["course", "add", "big-1", "--title", "T", "--domain", "x", "--price", "10000000000.01", "--creator", "1"], "invalid price"),
     ] as [([String], String)])

@@ -12,7 +12,7 @@ import Testing
 /// USD: 2 orders, gross 99.80, net 99.80. CNY: 2 orders, gross 298.00, 1 refund of 50.00, net 248.00.
 /// Added together they would make 347.80 net (397.80 gross), which must appear nowhere.
 struct TwoCurrencyShop {
-    let db: Connection
+    let db: Database
     let alice: Learner, bruno: Learner, chen: Learner
 
     init() throws {

@@ -11,7 +11,7 @@ import Testing
 /// bruno buys py-201 and gets 60.00 back, buys fin-1: net 10.00, 1 domain (the refunded purchase does not count).
 /// chen only views py-101: not a buyer, so not in the learners report.
 struct Shop {
-    let db: Connection
+    let db: Database
     let alice: Learner, bruno: Learner, chen: Learner
 
     init() throws {

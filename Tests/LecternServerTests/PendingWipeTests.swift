@@ -1,7 +1,7 @@
 import Foundation
 import LecternServer
 import LecternSQLite
-import LecternStore
+@testable import LecternStore
 import Testing
 
 /// `user forget` while a reader holds old pages says the wipe is pending; the running server then

@@ -14,7 +14,7 @@ import Logging
 final class ServerFixture {
     let directory: URL
     let path: String
-    let db: Connection
+    let db: Database
     var courses: [String: Int64] = [:]
     var tokens: [String: String] = [:]
     private(set) var server: RunningServer?

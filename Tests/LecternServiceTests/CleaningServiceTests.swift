@@ -14,7 +14,7 @@ struct CleaningFixture {
     static let day: Int64 = 86_400
     static let now = t0 + 100 * day
 
-    let db: Connection
+    let db: Database
     var courses: [String: Int64] = [:]
     var learners: [String: Int64] = [:]
     /// Event ids by what they are, for the rules' expectations.

@@ -1,6 +1,6 @@
 import Foundation
 import LecternRecommender
-import LecternService
+@testable import LecternService
 import LecternStore
 import Testing
 
@@ -84,5 +84,29 @@ struct FoldInCacheTests {
         // Activity is not the catalog.
         try f.record("a", "x", .view, at: 1_800_000_000)
         #expect(try !moved())
+    }
+}
+
+@Suite("Experiments and the fold-in cache")
+struct ExperimentFoldInTests {
+    /// Issue 15: a learner outside a running experiment's segment was served without the fold-in
+    /// cache, so the server folded them in again on every request.
+    @Test func aLearnerOutsideTheSegmentIsFoldedInOnce() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train(Algorithm.standard, options: RecommendationServiceTests.options())
+        try SegmentStore(f.db).replace(segments: [(name: "only-a", learners: 1, profile: "")],
+                                       assignments: [(userID: f.learners["a"]!, segment: 0)], at: 1_800_000_000)
+        let experiments = ExperimentService(f.db)
+        try experiments.create(name: "knn-vs-popular", variants: [("knn", .itemknn), ("popular", .popular)], traffic: [50, 50],
+                               windowDays: 7, segment: "only-a")
+        try f.record("c", "x", .view, at: 1_800_000_000)  // c acted since training and is outside the segment
+        let cache = FoldInCache()
+        let served = try ExperimentService(f.db, foldInCache: cache).serve(userExternalID: "c", algorithm: nil, limit: 5)
+        #expect(served.variant == nil)
+        #expect(served.list.foldedIn)
+        #expect(cache.keptListCount == 1)
+        let again = try ExperimentService(f.db, foldInCache: cache).serve(userExternalID: "c", algorithm: nil, limit: 5)
+        #expect(again.list.items == served.list.items)
+        #expect(cache.keptListCount == 1)
     }
 }

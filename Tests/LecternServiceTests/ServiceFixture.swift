@@ -8,7 +8,7 @@ import LecternStore
 /// nobody has touched it, tagged like d). Learners: a bought d and e; b bought d, e and f;
 /// c bought d; n is new (no activity, interested in data-science).
 struct ServiceFixture {
-    let db: Connection
+    let db: Database
     let path: String
     var courses: [String: Int64] = [:]
     var learners: [String: Int64] = [:]

@@ -15,7 +15,7 @@ import Testing
 /// - k8s: "Kubernetes Clusters" / "Run containers on kubernetes." shares no word with the others.
 /// - spark: "Spark Dataframes" / "Clean data at scale." (intermediate).
 struct TaggingFixture {
-    let db: Connection
+    let db: Database
     var ids: [String: Int64] = [:]
 
     init(pandasDomain: String = "data-science", pandasTags: [String] = []) throws {

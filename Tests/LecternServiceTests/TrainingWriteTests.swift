@@ -172,9 +172,8 @@ struct TrainingWriteTests {
             }
             finished.set("done")
         }
-        var options = Connection.Options()
-        options.busyTimeoutMilliseconds = 2_500
-        let writer = try Connection(path: path, options: options)
+        let writer = try LecternDatabase.open(path: path, mustExist: true)
+        try writer.setBusyTimeout(milliseconds: 2_500)
         let learner = try writer.scalarInt("SELECT min(id) FROM users") ?? 0
         let course = try writer.scalarInt("SELECT min(id) FROM courses WHERE status = 'published'") ?? 0
         var writes = 0, lockedOut = 0

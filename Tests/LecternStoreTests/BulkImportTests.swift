@@ -11,7 +11,7 @@ struct BulkImportTests {
 
     /// A catalog of 50 learners and 20 courses, and an interactions file of `rows` rows (big enough to
     /// be a bulk load) whose every 1000th row carries an idempotency key, ending with `tail`.
-    func platform(_ directory: TemporaryDirectory, tail: String = "") throws -> (Connection, String, String) {
+    func platform(_ directory: TemporaryDirectory, tail: String = "") throws -> (Database, String, String) {
         let path = directory.path("lectern.db")
         let db = try LecternDatabase.open(path: path)
         let creator = try makeCreator(in: db)
@@ -32,7 +32,7 @@ struct BulkImportTests {
 
     static let schema = "SELECT type, name, sql FROM sqlite_schema ORDER BY name"
 
-    func schema(_ db: Connection) throws -> [String] {
+    func schema(_ db: Database) throws -> [String] {
         try db.query(Self.schema) { "\($0.text(0)) \($0.text(1)) \($0.isNull(2) ? "" : $0.text(2))" }
     }
 

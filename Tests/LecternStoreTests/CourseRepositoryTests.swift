@@ -345,7 +345,7 @@ struct CourseRepositoryTests {
     // MARK: Listing
 
     /// Five courses, worked out so each filter picks a different, known subset.
-    private func catalog(_ db: Connection) throws -> (ada: Creator, bob: Creator) {
+    private func catalog(_ db: Database) throws -> (ada: Creator, bob: Creator) {
         let ada = try makeCreator(in: db, name: "Ada")
         let bob = try makeCreator(in: db, name: "Bob")
         let repository = CourseRepository(db)

@@ -93,7 +93,7 @@ private enum Samples {
 @Suite("Import and export")
 struct ImportExportTests {
     /// A database holding everything in `Samples`, imported from files in `directory`.
-    private func importSamples(into db: Connection, directory: TemporaryDirectory) throws -> [ImportSummary] {
+    private func importSamples(into db: Database, directory: TemporaryDirectory) throws -> [ImportSummary] {
         let importer = Importer(db)
         return [
             try importer.importCreators(from: try directory.write("creators.csv", Samples.creatorsCSV)),

@@ -6,7 +6,7 @@ import Testing
 struct InteractionRepositoryTests {
     /// A published course at 25.00, a draft, an archived course, and two learners.
     private struct Fixture {
-        let db: Connection
+        let db: Database
         let repository: InteractionRepository
         let course: Course
         let draft: Course

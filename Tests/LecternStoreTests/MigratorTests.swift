@@ -1,6 +1,6 @@
 import Foundation
 import LecternSQLite
-import LecternStore
+@testable import LecternStore
 import Testing
 
 @Suite("Migrator")

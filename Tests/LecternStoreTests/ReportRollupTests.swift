@@ -36,13 +36,13 @@ struct ReportRollupTests {
         FROM daily_course_sales d JOIN courses c ON c.id = d.course_id GROUP BY c.currency ORDER BY c.currency
         """
 
-    static func rows(_ db: Connection, _ sql: String) throws -> [[Int64]] {
+    static func rows(_ db: Database, _ sql: String) throws -> [[Int64]] {
         try db.query(sql) { s in (0..<s.columnCount).map { s.int64($0) } }
     }
 
     /// After a refresh the rollups hold exactly what the raw events sum to, per (day, course), per
     /// (learner, month) and per currency.
-    static func expectExact(_ db: Connection, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectExact(_ db: Database, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try ReportRollups(db).refresh()
         #expect(try ReportRollups(db).staleInteractions() == 0, sourceLocation: sourceLocation)
         #expect(try rows(db, rolledUpDaily) == rows(db, rawDaily), sourceLocation: sourceLocation)
@@ -59,7 +59,7 @@ struct ReportRollupTests {
         var cohorts: [[CohortRow]] = []
     }
 
-    static func figures(_ db: Connection, _ filters: [ReportFilter]) throws -> Figures {
+    static func figures(_ db: Database, _ filters: [ReportFilter]) throws -> Figures {
         var figures = Figures()
         for filter in filters {
             for grouping in SalesReport.Grouping.allCases {
@@ -75,7 +75,7 @@ struct ReportRollupTests {
     }
 
     /// Empties the rollups and lowers the watermark to 0, so reports read every event raw.
-    static func dropRollups(_ db: Connection) throws {
+    static func dropRollups(_ db: Database) throws {
         try db.execute("""
             DELETE FROM daily_course_sales; DELETE FROM monthly_learner_activity;
             UPDATE rollup_state SET through_interaction_id = 0;
@@ -84,7 +84,7 @@ struct ReportRollupTests {
 
     /// Reports agree whether they read everything raw, the rollups as they stand (maybe stale), the
     /// rollups refreshed, or the rollups rebuilt from scratch.
-    static func expectReportsAgree(_ db: Connection, _ filters: [ReportFilter],
+    static func expectReportsAgree(_ db: Database, _ filters: [ReportFilter],
                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
         let asTheyStand = try figures(db, filters)
         try db.execute("SAVEPOINT raw")
@@ -112,7 +112,7 @@ struct ReportRollupTests {
     /// A small platform in a few currencies (USD, EUR and JPY unless told) with random purchases,
     /// refunds and other events.
     struct RandomPlatform {
-        let db: Connection
+        let db: Database
         var random: SplitMix
         var learners: [Learner]
         let courses: [Course]
@@ -259,7 +259,7 @@ struct ReportRollupTests {
 
     /// Every sales grouping and the creators report hold, for each currency, exactly what that
     /// currency's raw events add up to, and nothing of another currency.
-    static func expectPerCurrency(_ db: Connection, _ filter: ReportFilter, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectPerCurrency(_ db: Database, _ filter: ReportFilter, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let raw = try db.query(rawByCurrencyFiltered, [filter.since ?? .min, filter.until ?? .max, filter.domain, filter.creatorID, filter.channel]) {
             ($0.text(0), [$0.int64(1), $0.int64(2), $0.int64(3), $0.int64(4)])
         }

@@ -4,7 +4,7 @@ import LecternStore
 import Testing
 
 /// A fresh in-memory database with Lectern's real migrations applied; every store test starts here.
-func makeDatabase() throws -> Connection {
+func makeDatabase() throws -> Database {
     try LecternDatabase.inMemory()
 }
 
@@ -13,14 +13,14 @@ func makeDatabase() throws -> Connection {
 let newYear2025: Int64 = 1_735_689_600
 
 @discardableResult
-func makeCreator(in db: Connection, name: String = "Grace Hopper", revenueShare: Double = 0.7,
+func makeCreator(in db: Database, name: String = "Grace Hopper", revenueShare: Double = 0.7,
                  contact: String? = nil) throws -> Creator {
     try CreatorRepository(db).create(Creator(name: name, revenueShare: revenueShare, contact: contact,
                                              createdAt: newYear2025))
 }
 
 @discardableResult
-func makeCourse(in db: Connection, slug: String, creator: Creator, title: String? = nil,
+func makeCourse(in db: Database, slug: String, creator: Creator, title: String? = nil,
                 description: String = "", domain: String = "programming",
                 difficulty: Course.Difficulty = .beginner, format: Course.Format = .video,
                 priceMinor: Int64 = 1_000, hours: Double = 2, status: Course.Status = .published) throws -> Course {
@@ -31,7 +31,7 @@ func makeCourse(in db: Connection, slug: String, creator: Creator, title: String
 }
 
 @discardableResult
-func makeLearner(in db: Connection, externalID: String, displayName: String = "", email: String? = nil,
+func makeLearner(in db: Database, externalID: String, displayName: String = "", email: String? = nil,
                  country: String? = nil, interests: [String] = [], channel: String = "direct",
                  campaign: String? = nil) throws -> Learner {
     try LearnerRepository(db).create(Learner(
@@ -40,7 +40,7 @@ func makeLearner(in db: Connection, externalID: String, displayName: String = ""
 }
 
 /// Rows in `table` (a name written in the test, never input).
-func rowCount(_ db: Connection, _ table: String) throws -> Int {
+func rowCount(_ db: Database, _ table: String) throws -> Int {
     Int(try db.scalarInt("SELECT count(*) FROM \(table)") ?? -1)
 }
 

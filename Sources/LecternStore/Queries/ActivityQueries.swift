@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// A course's sales in a period.
 public struct CourseSales: Sendable, Equatable {
@@ -28,8 +28,15 @@ public struct DomainActivity: Sendable, Equatable {
 public struct ActivityQueries {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let kindsOfCourse = "SELECT kind, count(*) FROM interactions WHERE course_id = ? GROUP BY kind"

@@ -1,12 +1,19 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// What profiles, segments and learning paths read: courses with their domain, difficulty and tags,
 /// prerequisites, and learners' events. Anonymous holders of forgotten learners' purchases are left out.
 public struct LearningQueries {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     public struct CourseFacts: Sendable, Equatable {
@@ -120,8 +127,15 @@ public struct Segment: Sendable, Equatable {
 public struct SegmentStore {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     /// Replaces every segment and assignment in one transaction. `assignments` maps a learner to an
@@ -153,6 +167,13 @@ public struct SegmentStore {
     }
 
     /// The name of the learner's segment, if segments were built and the learner is in one.
+    static let segmentNamed = "SELECT count(*) FROM segments WHERE name = ?"
+
+    /// Whether `segments build` made a segment called `name`.
+    public func segmentExists(named name: String) throws -> Bool {
+        try withStoreErrors { try db.scalarInt(Self.segmentNamed, [name]) ?? 0 > 0 }
+    }
+
     public func segment(ofUser userID: Int64) throws -> String? {
         try withStoreErrors {
             try db.queryFirst("SELECT s.name FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE us.user_id = ?",

@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// One algorithm's figures in an evaluation, ready to store or print.
 public struct EvaluationRow: Sendable, Equatable {
@@ -26,8 +26,15 @@ public struct EvaluationRow: Sendable, Equatable {
 public struct EvaluationStore {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let insertEvaluation = """

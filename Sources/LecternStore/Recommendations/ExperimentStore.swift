@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// An online experiment and its variants.
 public struct Experiment: Sendable, Equatable {
@@ -34,8 +34,15 @@ public struct VariantOutcome: Sendable, Equatable {
 public struct ExperimentStore {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let insertExperiment = "INSERT INTO experiments (name, window_days, created_at, segment) VALUES (?, ?, ?, ?)"
@@ -96,7 +103,7 @@ public struct ExperimentStore {
         }
         guard windowDays > 0, windowDays.isFinite else { throw StoreError.invalid("the window must be a positive number of days") }
         if try find(name: name) != nil { throw StoreError.conflict("an experiment named '\(name)' already exists") }
-        if let segment, try db.scalarInt("SELECT count(*) FROM segments WHERE name = ?", [segment]) == 0 {
+        if let segment, try db.scalarInt(SegmentStore.segmentNamed, [segment]) == 0 {
             throw StoreError.notFound("no segment '\(segment)' (see `lectern segments list`)")
         }
         return try withStoreErrors {

@@ -1,5 +1,5 @@
 import Foundation
-import LecternSQLite
+internal import LecternSQLite
 
 /// One training run as recorded in `model_runs`.
 public struct ModelRun: Sendable, Equatable {
@@ -83,8 +83,15 @@ public struct RunOutput: Sendable {
 public struct RecommendationCache {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     /// Runs kept per algorithm; older ones are pruned when a new one is saved.
@@ -486,6 +493,23 @@ public struct RecommendationCache {
     }
 
     /// The run an algorithm serves from, or nil before its first training.
+    static let newestActiveRun = "SELECT coalesce(max(run_id), 0) FROM active_models"
+    static let learnersWithLists = """
+        SELECT u.external_id FROM users u
+        WHERE EXISTS (SELECT 1 FROM recommendations r WHERE r.user_id = u.id AND r.run_id IN (SELECT run_id FROM active_models))
+        ORDER BY u.id
+        """
+
+    /// The newest active run's id (0 when none): it changes whenever a cached model is replaced.
+    public func newestActiveRunID() throws -> Int64 {
+        try withStoreErrors { try db.scalarInt(Self.newestActiveRun) ?? 0 }
+    }
+
+    /// The external ids of learners who have a cached list in an active run.
+    public func learnersWithLists() throws -> [String] {
+        try withStoreErrors { try db.query(Self.learnersWithLists) { $0.text(0) } }
+    }
+
     public func activeRun(algorithm: String) throws -> ModelRun? {
         try db.queryFirst(Self.activeRun, [algorithm], row: Self.readRun)
     }

@@ -1,11 +1,18 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// Platform-wide choices kept in the database's `settings` table (migration 6), beside the pseudonym key.
 public struct SettingsStore {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let read = "SELECT value FROM settings WHERE name = ?"

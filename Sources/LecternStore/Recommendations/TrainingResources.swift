@@ -4,7 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LecternSQLite
+internal import LecternSQLite
 
 /// What a training needs from the machine, checked before it starts, so that a platform too big
 /// for this machine fails at once with one sentence (what ran out, how much was needed) and leaves
@@ -26,7 +26,7 @@ public struct TrainingResources: Sendable, Equatable {
 
     /// The database's size as training sees it.
     /// - Complexity: O(events) for the count, read from the smallest index.
-    public static func measure(_ db: Connection) throws -> TrainingResources {
+    static func measure(_ db: Connection) throws -> TrainingResources {
         try withStoreErrors {
             try db.queryFirst(counts) { TrainingResources(events: $0.int(0), learners: $0.int(1), courses: $0.int(2)) }
                 ?? TrainingResources(events: 0, learners: 0, courses: 0)
@@ -53,7 +53,7 @@ public struct TrainingResources: Sendable, Equatable {
     }
 
     /// Throws when the file system of `db` has less free space than `bytes`.
-    public static func checkDisk(for db: Connection, bytes: Int) throws {
+    static func checkDisk(for db: Connection, bytes: Int) throws {
         guard db.path != ":memory:", !db.path.isEmpty else { return }
         let directory = (db.path as NSString).deletingLastPathComponent
         var stats = statvfs()
@@ -76,5 +76,15 @@ public struct TrainingResources: Sendable, Equatable {
 
     static func gigabytes(_ bytes: Int) -> String {
         bytes >= 1 << 30 ? String(format: "%.1f GB", Double(bytes) / Double(1 << 30)) : "\(max(1, bytes >> 20)) MB"
+    }
+}
+
+extension TrainingResources {
+    public static func measure(_ database: Database) throws -> TrainingResources {
+        try measure(database.connection)
+    }
+
+    public static func checkDisk(for database: Database, bytes: Int) throws {
+        try checkDisk(for: database.connection, bytes: bytes)
     }
 }

@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 extension TrainingSnapshot {
     static let catalogVersion = "SELECT version FROM catalog_version WHERE id = 1"
@@ -6,7 +6,13 @@ extension TrainingSnapshot {
     /// A number that changes whenever courses, their tags or prerequisites change (kept by triggers,
     /// migration 0006), so a process holding models built from the catalog knows when to build them
     /// again.
-    public static func catalogVersion(in db: Connection) throws -> Int64 {
+    static func catalogVersion(in db: Connection) throws -> Int64 {
         try withStoreErrors { try db.scalarInt(Self.catalogVersion) ?? 0 }
+    }
+}
+
+extension TrainingSnapshot {
+    public static func catalogVersion(in database: Database) throws -> Int64 {
+        try catalogVersion(in: database.connection)
     }
 }

@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// Everything training reads from the database, in one consistent read.
 public struct TrainingSnapshot: Sendable {
@@ -51,7 +51,7 @@ public struct TrainingSnapshot: Sendable {
     static let lastEventOfUser = "SELECT max(id) FROM interactions WHERE user_id = ?"
 
     /// Reads the catalog, the learners and every interaction inside one read transaction.
-    public static func load(from db: Connection) throws -> TrainingSnapshot {
+    static func load(from db: Connection) throws -> TrainingSnapshot {
         try withStoreErrors {
             try db.transaction(.deferred) {
                 let courses = try loadCatalog(from: db)
@@ -77,12 +77,12 @@ public struct TrainingSnapshot: Sendable {
     }
 
     /// One learner's interactions, oldest first.
-    public static func events(ofUser userID: Int64, in db: Connection) throws -> [EventRow] {
+    static func events(ofUser userID: Int64, in db: Connection) throws -> [EventRow] {
         try withStoreErrors { try db.query(Self.eventsOfUser, [userID], row: readEvent) }
     }
 
     /// The id of a learner's newest interaction (0 if none).
-    public static func lastInteractionID(ofUser userID: Int64, in db: Connection) throws -> Int64 {
+    static func lastInteractionID(ofUser userID: Int64, in db: Connection) throws -> Int64 {
         try withStoreErrors { try db.scalarInt(Self.lastEventOfUser, [userID]) ?? 0 }
     }
 
@@ -93,7 +93,7 @@ public struct TrainingSnapshot: Sendable {
     }
 
     /// Every course with its tags and prerequisites, by id.
-    public static func loadCatalog(from db: Connection) throws -> [CourseRow] {
+    static func loadCatalog(from db: Connection) throws -> [CourseRow] {
         try withStoreErrors {
             try db.transaction(.deferred) {
                 var courses: [CourseRow] = []
@@ -115,5 +115,23 @@ public struct TrainingSnapshot: Sendable {
                 return courses
             }
         }
+    }
+}
+
+extension TrainingSnapshot {
+    public static func load(from database: Database) throws -> TrainingSnapshot {
+        try load(from: database.connection)
+    }
+
+    public static func events(ofUser userID: Int64, in database: Database) throws -> [EventRow] {
+        try events(ofUser: userID, in: database.connection)
+    }
+
+    public static func lastInteractionID(ofUser userID: Int64, in database: Database) throws -> Int64 {
+        try lastInteractionID(ofUser: userID, in: database.connection)
+    }
+
+    public static func loadCatalog(from database: Database) throws -> [CourseRow] {
+        try loadCatalog(from: database.connection)
     }
 }

@@ -1,11 +1,18 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// The parameters `lectern tune` chose, one row per algorithm.
 public struct TunedParametersStore {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let upsert = """

@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// One domain's catalog: its courses by status, difficulty and format, what nobody viewed or bought,
 /// its tags and its longest prerequisite chain.
@@ -22,8 +22,15 @@ public struct CatalogRow: Sendable, Equatable {
 public struct CatalogReport {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let courses = """

@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// One signup month and the share of its learners active (or buying) in each later month.
 public struct CohortRow: Sendable, Equatable {
@@ -18,8 +18,15 @@ public struct CohortRow: Sendable, Equatable {
 public struct CohortReport {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     public enum Measure: String, Sendable, CaseIterable {

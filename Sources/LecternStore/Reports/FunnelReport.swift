@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// One row of the funnel: learner-course pairs reaching each step, and the median days between steps.
 public struct FunnelRow: Sendable, Equatable {
@@ -38,8 +38,15 @@ public struct ChannelRow: Sendable, Equatable {
 public struct FunnelReport {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     public enum Grouping: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// One learner's money in one currency and their progress: what a "best learners" table shows. The
 /// learner is named by database id only; personal fields are filled in only when a caller asks for them.
@@ -27,8 +27,15 @@ public struct LearnerRow: Sendable, Equatable {
 public struct LearnerReport {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     /// Learners ranked on their money alone, within each currency, so the per-learner figures

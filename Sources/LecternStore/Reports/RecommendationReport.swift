@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// How one algorithm's cached lists look: reach, catalog coverage, how evenly exposure spreads, and
 /// its latest offline figures.
@@ -22,8 +22,15 @@ public struct RecommendationReportRow: Sendable, Equatable {
 public struct RecommendationReport {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let active = """

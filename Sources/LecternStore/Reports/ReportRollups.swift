@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// The rollups reports read instead of the raw events, and their watermark.
 ///
@@ -11,8 +11,15 @@ import LecternSQLite
 public struct ReportRollups {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let watermark = "SELECT through_interaction_id FROM rollup_state WHERE name = 'reports'"

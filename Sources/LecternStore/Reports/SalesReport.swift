@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// Which money events a report counts.
 public struct ReportFilter: Sendable, Equatable {
@@ -64,8 +64,15 @@ public struct CreatorEarnings: Sendable, Equatable {
 public struct SalesReport {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     public enum Grouping: String, Sendable, CaseIterable {

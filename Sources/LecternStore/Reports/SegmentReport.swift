@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// One learner segment's size, money and progress.
 public struct SegmentRow: Sendable, Equatable {
@@ -22,8 +22,15 @@ public struct SegmentRow: Sendable, Equatable {
 public struct SegmentReport {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let rows = """

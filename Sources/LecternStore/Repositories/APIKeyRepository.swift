@@ -1,11 +1,18 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// The keys `lectern serve` accepts (the `api_keys` table).
 public struct APIKeyRepository {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let columns = "id, name, scope, token_hash, prefix, created_at, revoked_at"

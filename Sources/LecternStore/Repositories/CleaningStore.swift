@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// A stored interaction with what it is checked against: its learner and its course, each nil when
 /// the row names one that does not exist.
@@ -32,8 +32,15 @@ public struct StoredEvent: Sendable, Equatable {
 public struct CleaningStore {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     /// Left joins, so a row whose learner or course is missing (what `PRAGMA foreign_key_check`

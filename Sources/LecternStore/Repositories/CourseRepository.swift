@@ -1,11 +1,18 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// The course catalog: courses, their tags and their prerequisites.
 public struct CourseRepository {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let columns = """

@@ -1,11 +1,18 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// Creators: who makes the courses and what share of revenue they keep.
 public struct CreatorRepository {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let columns = "id, name, revenue_share, contact, created_at"

@@ -1,5 +1,5 @@
 import Foundation
-import LecternSQLite
+internal import LecternSQLite
 
 /// What `forget` removed and what it kept for the accounts.
 public struct ForgetSummary: Sendable, Equatable {
@@ -46,7 +46,7 @@ extension LearnerRepository {
 
     /// Completes a pending wipe: empties and truncates the write-ahead log if no reader holds old
     /// pages, and then removes the marker. - Returns: whether no wipe is pending any more.
-    public static func completePendingWipe(_ db: Connection) throws -> Bool {
+    public static func completePendingWipe(_ db: Database) throws -> Bool {
         let marker = wipeMarker(forDatabase: db.path)
         guard FileManager.default.fileExists(atPath: marker) else { return true }
         guard try LearnerRepository(db).wipeLog() else { return false }

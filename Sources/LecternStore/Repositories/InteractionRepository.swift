@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// What happened to an event handed to `record`.
 public enum RecordOutcome: Sendable, Equatable {
@@ -15,8 +15,15 @@ public enum RecordOutcome: Sendable, Equatable {
 public struct InteractionRepository {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let columns = "i.id, i.user_id, i.course_id, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key"
@@ -80,6 +87,13 @@ public struct InteractionRepository {
         return records
     }
 
+    static let countOfUser = "SELECT count(*) FROM interactions WHERE user_id = ?"
+
+    /// How many interactions one learner has.
+    public func count(ofUser userID: Int64) throws -> Int {
+        Int(try withStoreErrors { try db.scalarInt(Self.countOfUser, [userID]) } ?? 0)
+    }
+
     /// How many interactions are stored.
     public func count() throws -> Int {
         Int(try db.scalarInt(Self.countAll) ?? 0)
@@ -94,7 +108,7 @@ public struct InteractionRepository {
 /// Inserts interactions through prepared statements; shared by `record` and bulk import.
 ///
 /// The caller owns the transaction. Duplicate idempotency keys are skipped, not errors.
-public final class InteractionWriter {
+final class InteractionWriter {
     private let db: Connection
     private let insertStatement: Statement
     private let refundState: Statement
@@ -122,7 +136,7 @@ public final class InteractionWriter {
         ORDER BY id LIMIT 1
         """
 
-    public init(_ db: Connection) throws {
+    init(_ db: Connection) throws {
         self.db = db
         insertStatement = try db.cached(Self.insert)
         refundState = try db.prepare(Self.refundState)

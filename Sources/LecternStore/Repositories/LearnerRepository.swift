@@ -1,11 +1,18 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// Learners (the `users` table) and their declared interests.
 public struct LearnerRepository {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let columns = "u.id, u.external_id, u.display_name, u.email, u.country, u.channel, u.campaign, u.created_at"

@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// A tag with how many courses carry it.
 public struct TagUsage: Sendable, Equatable {
@@ -10,8 +10,15 @@ public struct TagUsage: Sendable, Equatable {
 public struct TagRepository {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let withCounts = """

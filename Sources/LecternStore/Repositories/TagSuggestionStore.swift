@@ -1,4 +1,4 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// A course as tag suggestion reads it: its text, its stored domain and difficulty, and its tags by
 /// where they came from.
@@ -38,8 +38,15 @@ public struct DroppedTag: Sendable, Equatable {
 public struct TagSuggestionStore {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     /// The domain of a course nobody has placed yet; suggestion may replace it.

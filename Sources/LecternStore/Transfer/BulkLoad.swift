@@ -1,5 +1,5 @@
 import Foundation
-import LecternSQLite
+internal import LecternSQLite
 
 /// How a large interactions import runs inside its one all-or-nothing transaction.
 ///

@@ -1,12 +1,19 @@
-import LecternSQLite
+internal import LecternSQLite
 
 /// Writes the catalog, the learners and their interactions in the formats `Importer` reads, so an
 /// export imported into an empty database exports again byte for byte.
 public struct Exporter {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let creators = "SELECT name, revenue_share, contact, created_at FROM creators ORDER BY id"

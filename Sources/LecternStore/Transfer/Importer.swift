@@ -1,5 +1,5 @@
 import Foundation
-import LecternSQLite
+internal import LecternSQLite
 
 /// What an import did.
 public struct ImportSummary: Sendable, Equatable {
@@ -42,8 +42,15 @@ public struct ImportOptions: Sendable {
 public struct Importer {
     let db: Connection
 
-    public init(_ db: Connection) {
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+
+    init(_ db: Connection) {
+
         self.db = db
+
     }
 
     static let insertCreator = "INSERT INTO creators (name, revenue_share, contact, created_at) VALUES (?, ?, ?, ?)"

@@ -1,0 +1,46 @@
+import LecternStore
+import NIOPosix
+import ServiceLifecycle
+
+/// The server's way into the database: the store's `DatabasePool` (one writer, read-only readers,
+/// each read in its own transaction), run on a dedicated thread pool.
+///
+/// SQLite is blocking, so database work never runs on the event loops or Swift's cooperative
+/// threads. A lock held by another process longer than the busy timeout fails the request with a
+/// 503 instead of holding it. As a `Service`, it stops its threads after the services that use it
+/// (a `ServiceGroup` shuts its services down in reverse order, and it is listed first).
+final class AsyncDatabase: Service {
+    private let pool: DatabasePool
+    private let threads: NIOThreadPool
+
+    /// Opens (creating and migrating when needed) the database and starts `threadCount` threads.
+    /// - Throws: `StoreError` for a file that is not a Lectern database or is locked.
+    init(path: String, threadCount: Int, busyTimeoutMilliseconds: Int32) throws {
+        pool = try DatabasePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        threads = NIOThreadPool(numberOfThreads: max(1, threadCount))
+        threads.start()
+    }
+
+    var path: String { pool.path }
+
+    /// Runs `body` in a read transaction on an idle read-only connection.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await threads.runIfActive { [pool] in try pool.read(body) }
+    }
+
+    /// Runs `body` with the writer connection; `body` opens the transactions it needs.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await threads.runIfActive { [pool] in try pool.write(body) }
+    }
+
+    /// Waits for the server to shut down, then stops the threads once the work queued on them is done.
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await shutdown()
+    }
+
+    /// Stops the threads (for a server that never ran its services).
+    func shutdown() async throws {
+        try await threads.shutdownGracefully()
+    }
+}

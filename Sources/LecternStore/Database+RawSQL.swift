@@ -1,0 +1,34 @@
+package import LecternSQLite
+
+/// Raw SQL on a `Database`, for this package's tests only: they set up states no command makes (an
+/// older schema, a hostile value) and read the rows back. `package` keeps it out of the public API;
+/// `OneDoorTests` keeps SQL out of every module but the store.
+extension Database {
+    package var sqlite: Connection { connection }
+
+    package func execute(_ sql: String) throws { try connection.execute(sql) }
+
+    package func run(_ sql: String, _ arguments: [any SQLBindable] = []) throws { try connection.run(sql, arguments) }
+
+    package func prepare(_ sql: String) throws -> Statement { try connection.prepare(sql) }
+
+    package func cached(_ sql: String) throws -> Statement { try connection.cached(sql) }
+
+    package func query<T>(_ sql: String, _ arguments: [any SQLBindable] = [], row: (Statement) throws -> T) throws -> [T] {
+        try connection.query(sql, arguments, row: row)
+    }
+
+    package func queryFirst<T>(_ sql: String, _ arguments: [any SQLBindable] = [], row: (Statement) throws -> T) throws -> T? {
+        try connection.queryFirst(sql, arguments, row: row)
+    }
+
+    package func scalarInt(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int64? {
+        try connection.scalarInt(sql, arguments)
+    }
+
+    package func savepoint<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }
+
+    package var lastInsertRowID: Int64 { connection.lastInsertRowID }
+
+    package var changes: Int { connection.changes }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Issue 15's "one door to the data": only LecternStore reaches SQLite. These tests read the
+/// sources, so a module that imports the SQLite layer or carries SQL fails the build's tests.
+@Suite("One door to the data")
+struct OneDoorTests {
+    /// The modules allowed to hold SQL and to see SQLite.
+    static let doors: Set<String> = ["CSQLite", "LecternSQLite", "LecternStore"]
+
+    static var sources: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+    }
+
+    /// Every Swift file of every module outside the doors, as (module/file, text).
+    static func outsideFiles() throws -> [(name: String, text: String)] {
+        let modules = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { !doors.contains($0) }
+        var files: [(String, String)] = []
+        for module in modules.sorted() {
+            let folder = sources.appendingPathComponent(module)
+            guard let walker = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let path as String in walker where path.hasSuffix(".swift") {
+                files.append(("\(module)/\(path)", try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)))
+            }
+        }
+        return files
+    }
+
+    /// The contents of the string literals in Swift source, comments left out (a small scanner:
+    /// enough for this code base's "…" and \"\"\"…\"\"\" literals).
+    static func stringLiterals(in text: String) -> [String] {
+        var literals: [String] = []
+        let chars = Array(text.unicodeScalars)
+        var i = 0
+        func at(_ k: Int) -> Unicode.Scalar? { k < chars.count ? chars[k] : nil }
+        while i < chars.count {
+            if chars[i] == "/" && at(i + 1) == "/" {
+                while i < chars.count && chars[i] != "\n" { i += 1 }
+            } else if chars[i] == "/" && at(i + 1) == "*" {
+                i += 2
+                while i < chars.count && !(chars[i] == "*" && at(i + 1) == "/") { i += 1 }
+                i += 2
+            } else if chars[i] == "\"" {
+                let multiline = at(i + 1) == "\"" && at(i + 2) == "\""
+                i += multiline ? 3 : 1
+                var literal = String.UnicodeScalarView()
+                while i < chars.count {
+                    if chars[i] == "\\" { literal.append(chars[i]); if let next = at(i + 1) { literal.append(next) }; i += 2; continue }
+                    if multiline ? (chars[i] == "\"" && at(i + 1) == "\"" && at(i + 2) == "\"") : (chars[i] == "\"" || chars[i] == "\n") {
+                        i += multiline ? 3 : 1
+                        break
+                    }
+                    literal.append(chars[i])
+                    i += 1
+                }
+                literals.append(String(literal))
+            } else {
+                i += 1
+            }
+        }
+        return literals
+    }
+
+    /// SQL as this code base writes it: upper-case keywords in a statement's shape.
+    nonisolated(unsafe) static let sql = try! Regex(#"\b(SELECT\s+[\w*(]|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|VIEW|TRIGGER)|DROP\s+(TABLE|INDEX|VIEW|TRIGGER)|ALTER\s+TABLE|PRAGMA\s+\w|BEGIN\s+(IMMEDIATE|DEFERRED|EXCLUSIVE|TRANSACTION)|WITH\s+RECURSIVE)"#)
+
+    @Test("no module but the store imports the SQLite layer")
+    func onlyTheStoreImportsSQLite() throws {
+        let importLine = try Regex(#"(?m)^\s*(@\w+\s+)*((public|package|internal|fileprivate|private)\s+)?import\s+(LecternSQLite|CSQLite)\b"#)
+        let offenders = try Self.outsideFiles().filter { $0.text.contains(importLine) }.map(\.name)
+        #expect(offenders.isEmpty, "these files import the SQLite layer: \(offenders)")
+    }
+
+    @Test("no module but the store holds SQL in a string literal")
+    func onlyTheStoreHoldsSQL() throws {
+        var offenders: [String] = []
+        for file in try Self.outsideFiles() {
+            for literal in Self.stringLiterals(in: file.text) where literal.contains(Self.sql) {
+                offenders.append("\(file.name): \(literal.prefix(60))")
+            }
+        }
+        #expect(offenders.isEmpty, "SQL outside LecternStore: \(offenders)")
+    }
+
+    @Test("the store imports the SQLite layer internally, so its API never shows SQLite's types")
+    func theStoreHidesSQLite() throws {
+        let folder = Self.sources.appendingPathComponent("LecternStore")
+        let walker = try #require(FileManager.default.enumerator(atPath: folder.path))
+        var exposed: [String] = []
+        for case let path as String in walker where path.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)
+            if text.contains(try Regex(#"(?m)^(public\s+)?import\s+LecternSQLite\b"#)) { exposed.append(path) }
+        }
+        #expect(exposed.isEmpty, "these store files import LecternSQLite publicly: \(exposed)")
+    }
+
+    @Test("the checks catch what they look for")
+    func theChecksCanFail() throws {
+        let source = """
+            import Foundation
+            // SELECT x FROM y in a comment is fine
+            let a = "SELECT max(run_id) FROM active_models"
+            let b = \"\"\"
+                DELETE FROM users WHERE id = ?
+                \"\"\"
+            let c = "Select a course"
+            """
+        let literals = Self.stringLiterals(in: source)
+        #expect(literals.filter { $0.contains(Self.sql) }.count == 2)
+        #expect(!literals.contains { $0.contains("in a comment") })
+    }
+}
