@@ -36,6 +36,7 @@ public enum LecternDatabase {
             options.busyTimeoutMilliseconds = milliseconds
         }
         do {
+            if path != ":memory:" { try refuseForeignFile(path) }
             let db = try Connection(path: path, options: options)
             if migrate {
                 try Migrator().migrate(db)
@@ -45,6 +46,27 @@ public enum LecternDatabase {
             return Database(db)
         } catch let error as SQLiteError {
             throw StoreError.wrapping(error, path: path)
+        }
+    }
+
+    /// Refuses another application's SQLite file before anything writes to it: opening read-write
+    /// switches the journal to WAL, so the check runs on a read-only connection first, and a refused
+    /// file keeps every byte. A file that cannot be read that way is left to the normal open, which
+    /// says why.
+    static func refuseForeignFile(_ path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        var options = Connection.Options()
+        options.readOnly = true
+        options.foreignKeys = false
+        options.busyTimeoutMilliseconds = 0
+        guard let reader = try? Connection(path: path, options: options) else { return }
+        do {
+            try Migrator().checkCompatible(reader, checksums: false)
+        } catch let error as StoreError where error.code == .foreignDatabase {
+            throw error
+        } catch {
+            return  // busy, newer or tampered: the normal open reports it
         }
     }
 

@@ -92,6 +92,25 @@ struct BadInputTests {
         #expect(try other.scalarInt("SELECT count(*) FROM sqlite_schema") == 1)
     }
 
+    /// Issue 18: the refusal used to come after the journal had been switched to WAL.
+    @Test func aRefusedFileKeepsEveryByteAndItsJournalMode() throws {
+        let lectern = try Lectern()
+        let path = lectern.path("invoices.db")
+        do {
+            let other = try Connection(path: path)
+            try other.execute("PRAGMA journal_mode = DELETE")
+            try other.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER); INSERT INTO invoices VALUES (1, 990)")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(before[18] == 1 && before[19] == 1)  // file format bytes: 1 = rollback journal, 2 = WAL
+        for arguments in [["course", "list"], ["user", "list"], ["train"], ["report", "sales"]] {
+            let line = try lectern.fails(arguments, database: path)
+            #expect(line.contains("not a Lectern database"), "\(arguments): \(line)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
     @Test func aDatabaseFromANewerLecternIsRefusedUntouched() throws {
         let lectern = try seeded()
         let db = try Connection(path: lectern.databasePath)
