@@ -36,6 +36,22 @@ struct RecommendCommandTests {
         #expect(!table.contains("py-101 "))  // bought
     }
 
+    /// Issue 18: a list shortened at read time (here, its first course archived) numbered from 2.
+    @Test func ranksCountFromOneAfterAReadTimeFilterInEveryFormat() throws {
+        let lectern = try trained()
+        let before = try parseJSON(try lectern.ok(["recommend", "--user", "u1", "--algorithm", "itemknn", "--format", "json"])) as! [[String: Any]]
+        let first = try #require(before.first?["course"] as? String)
+        try lectern.ok(["course", "archive", first])
+        let after = try parseJSON(try lectern.ok(["recommend", "--user", "u1", "--algorithm", "itemknn", "--format", "json"])) as! [[String: Any]]
+        #expect(!after.isEmpty)
+        #expect(!after.contains { $0["course"] as? String == first })
+        let ranks: [Int] = after.compactMap { $0["rank"] as? Int }
+        #expect(ranks == Array(1...after.count))
+        let csv = try lectern.ok(["recommend", "--user", "u1", "--algorithm", "itemknn", "--format", "csv"])
+        let csvRanks: [String] = csv.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }
+        #expect(csvRanks == ranks.map(String.init))
+    }
+
     @Test func easeRP3betaAndBPRAreTrainedByNameWithTheirOptions() throws {
         let lectern = try trained()
         try lectern.ok(["train", "--algorithm", "ease", "--ease-lambda", "50", "--top", "5"])

@@ -176,9 +176,10 @@ public struct RecommendationCache {
 
     /// The storefront query: a learner's current list from one algorithm, without courses bought,
     /// enrolled in, completed or rated since training (nor another run of their family) and without
-    /// courses taken off sale since.
+    /// courses taken off sale since. Ranks are counted again after those filters, so a shortened
+    /// list still reads 1, 2, 3...
     public static let storefrontQuery = """
-        SELECT r.rank, r.course_id, c.slug, c.title, r.score, a.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
+        SELECT row_number() OVER (ORDER BY r.rank), r.course_id, c.slug, c.title, r.score, a.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
         FROM active_models a
         JOIN recommendations r ON r.run_id = a.run_id AND r.user_id = ?2
         JOIN courses c ON c.id = r.course_id AND c.status = 'published'
