@@ -12,6 +12,9 @@ public enum Reason: Sendable, Equatable {
     case interest(String)
     /// "learners like you moved on to <domain>" (the cross-domain slot)
     case crossDomain(domain: Int32)
+    /// The cross-domain slot's place, taken by this course because no course from a domain the
+    /// learner has not touched was left to fill it.
+    case noNewDomain
     /// Proposed by the factor model for `item`, to be explained by the learner's closest course;
     /// `HybridRecommender` replaces it before a list leaves it.
     case factorMatch(item: Int32)
@@ -128,23 +131,29 @@ public struct RankingRules: Sendable, Equatable {
         // Models hand their candidates over ranked; only a prerequisite penalty or a blend reorders them.
         if zip(pool, pool.dropFirst()).contains(where: { ranksBefore($1, $0) }) { pool.sort(by: ranksBefore) }
 
-        // The cross-domain pick: the best course from an untouched domain, weighed by crossover.
-        var crossPick: Candidate?
-        if let every = crossDomainEvery, count >= every, let crossover, !learner.touchedDomains.isEmpty {
-            var best = 0.0
+        // The cross-domain picks: courses from domains the learner has not touched, the best first,
+        // weighed by how often learners of their domains crossed into that one (score alone when no
+        // crossover is known). Each place N, 2N, ... takes the best pick not listed yet.
+        var crossPicks: [Candidate] = []
+        if let every = crossDomainEvery, count >= every, !learner.touchedDomains.isEmpty {
+            var weighed: [(value: Double, candidate: Candidate)] = []
             for candidate in pool {
                 let domain = Int(facts.domains[Int(candidate.item)])
                 guard !learner.touchedDomains.contains(Int32(domain)) else { continue }
-                let affinity = learner.touchedDomains.map { a in
-                    Int(a) < crossover.count && domain < crossover[Int(a)].count ? crossover[Int(a)][domain] : 0
-                }.max() ?? 0
-                let value = candidate.score * affinity
-                if value > best {
-                    best = value
-                    crossPick = Candidate(item: candidate.item, score: candidate.score, reason: .crossDomain(domain: Int32(domain)))
-                }
+                let affinity = crossover.map { crossover in
+                    learner.touchedDomains.map { a in
+                        Int(a) < crossover.count && domain < crossover[Int(a)].count ? crossover[Int(a)][domain] : 0
+                    }.max() ?? 0
+                } ?? 0
+                weighed.append((candidate.score * affinity,
+                                Candidate(item: candidate.item, score: candidate.score, reason: .crossDomain(domain: Int32(domain)))))
             }
+            // Stable: among equal values, the model's order (the pool is ranked) decides.
+            crossPicks = weighed.enumerated().sorted { a, b in
+                a.element.value != b.element.value ? a.element.value > b.element.value : a.offset < b.offset
+            }.map(\.element.candidate)
         }
+        var nextPick = 0
 
         var result: [Candidate] = []
         var perCreator: [Int32: Int] = [:]
@@ -162,19 +171,30 @@ public struct RankingRules: Sendable, Equatable {
             if maxPerDomain != nil { perDomain[facts.domains[item], default: 0] += 1 }
             result.append(candidate)
         }
+        var slotUnfilled = false
         while result.count < count {
-            if let pick = crossPick, let every = crossDomainEvery, (result.count + 1) % every == 0 {
-                crossPick = nil
-                if fits(pick) && !result.contains(where: { $0.item == pick.item }) {
-                    take(pick)
+            if !slotUnfilled, let every = crossDomainEvery, !learner.touchedDomains.isEmpty, count >= every,
+               (result.count + 1) % every == 0 {
+                while nextPick < crossPicks.count,
+                      !fits(crossPicks[nextPick]) || result.contains(where: { $0.item == crossPicks[nextPick].item }) {
+                    nextPick += 1
+                }
+                if nextPick < crossPicks.count {
+                    take(crossPicks[nextPick])
+                    nextPick += 1
                     continue
                 }
+                slotUnfilled = true  // the next course listed takes the place, and says why
             }
             guard index < pool.count else { break }
-            let candidate = pool[index]
+            var candidate = pool[index]
             index += 1
-            if candidate.item == crossPick?.item || result.contains(where: { $0.item == candidate.item }) { continue }
-            if fits(candidate) { take(candidate) }
+            if result.contains(where: { $0.item == candidate.item }) || !fits(candidate) { continue }
+            if slotUnfilled {
+                candidate.reason = .noNewDomain
+                slotUnfilled = false
+            }
+            take(candidate)
         }
         // Ranks show order: a slotted pick takes the score of the place it fills, so scores never rise.
         for i in 1..<max(1, result.count) where result[i].score > result[i - 1].score {

@@ -54,6 +54,10 @@ struct CatalogIndex {
     }
 
     /// The reason as the cache stores it: a kind, the course it names, a term.
+    /// The reason of a course in the cross-domain slot's place when no course from a domain the
+    /// learner has not touched was left.
+    static let noNewDomain = "in the place for a new domain: no course from a domain new to you was left"
+
     func cachedReason(_ reason: Reason) -> CachedReason {
         switch reason {
         case .bought(let item): CachedReason(.bought, courseID: courses[Int(item)].id)
@@ -62,6 +66,7 @@ struct CatalogIndex {
         case .popularIn(let domain): CachedReason(.popularIn, term: domainNames[Int(domain)])
         case .interest(let term): CachedReason(.interest, term: term)
         case .crossDomain(let domain): CachedReason(.crossDomain, term: domainNames[Int(domain)])
+        case .noNewDomain: CachedReason(text: Self.noNewDomain)
         case .factorMatch: CachedReason(.similarTastes)
         }
     }

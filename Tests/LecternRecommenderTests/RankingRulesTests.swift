@@ -54,6 +54,43 @@ struct RankingRulesTests {
         #expect(zip(list, list.dropFirst()).allSatisfy { $0.score >= $1.score })
     }
 
+    /// Issue 18: only the first place N got a course from a new domain; 2N, 3N... did not.
+    @Test func everyNthPlaceGoesToANewDomainWhileOneIsLeft() {
+        // Twelve courses: 0-3 in domain 0 (touched), 4-11 in domains 1, 2 and 3.
+        let facts = CatalogFacts(creators: Array(repeating: 0, count: 12), domains: [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3],
+                                 available: Array(repeating: true, count: 12), prerequisites: Array(repeating: [], count: 12))
+        let scores: [Double] = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+        let learner = LearnerState(owned: [], touchedDomains: [0])
+        for crossover in [nil, [[0, 0.2, 0.5, 0.1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]] as [[[Double]]?] {
+            let list = RankingRules(crossDomainEvery: 3).apply(Self.candidates(scores), facts: facts, learner: learner,
+                                                               crossover: crossover, count: 10)
+            #expect(list.count == 10)
+            for place in [3, 6, 9] {
+                #expect(facts.domains[Int(list[place - 1].item)] != 0, "place \(place): \(list.map(\.item))")
+                if case .crossDomain = list[place - 1].reason {} else { Issue.record("place \(place): \(list[place - 1].reason)") }
+            }
+            #expect(Set(list.map(\.item)).count == 10)
+            #expect(zip(list, list.dropFirst()).allSatisfy { $0.score >= $1.score })
+        }
+        // With crossover, the domain learners of domain 0 crossed into most (2) comes first.
+        let weighed = RankingRules(crossDomainEvery: 3).apply(Self.candidates(scores), facts: facts, learner: learner,
+                                                              crossover: [[0, 0.2, 0.5, 0.1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], count: 10)
+        #expect(weighed[2].reason == .crossDomain(domain: 2))
+    }
+
+    @Test func aPlaceNoNewDomainCanFillSaysSo() {
+        // Only courses of the touched domain 0 (and course 2, domain 1, already owned).
+        let list = RankingRules(crossDomainEvery: 2).apply(Self.candidates([6, 5, 0, 0, 0, 0]),
+                                                           facts: CatalogFacts(creators: [0, 0, 0, 0, 0, 0], domains: [0, 0, 1, 0, 0, 0],
+                                                                               available: [true, true, true, true, true, true],
+                                                                               prerequisites: [[], [], [], [], [], []]),
+                                                           learner: LearnerState(owned: [2], touchedDomains: [0]), count: 4)
+        #expect(list.count == 4)
+        #expect(list[1].reason == .noNewDomain)
+        #expect(list[3].reason == .noNewDomain)
+        #expect(list[0].reason == .popularIn(domain: 0) && list[2].reason == .popularIn(domain: 0))
+    }
+
     @Test func blendNormalisesEachModelAndKeepsTheStrongestReason() {
         let a = [Candidate(item: 0, score: 10, reason: .alsoTook(item: 9)), Candidate(item: 1, score: 5, reason: .alsoTook(item: 8))]
         let b = [Candidate(item: 1, score: 0.2, reason: .interest("sql")), Candidate(item: 2, score: 0.1, reason: .interest("r"))]
