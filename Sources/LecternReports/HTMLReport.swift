@@ -105,20 +105,20 @@ public struct HTMLReport {
                 for currency in currencies {
                     var byMonth: [String: SalesRow] = [:]
                     for row in months where row.currency == currency { byMonth[row.key] = row }
-                    html += figure(SVGChart.lines(
+                    html += figure({ SVGChart.lines(
                         xLabels: keys,
                         series: [.init(name: "net revenue, \(currency)", values: keys.map { Double(byMonth[$0]?.netMinor ?? 0) / 100 },
                                        color: SVGChart.palette[0]),
                                  .init(name: "gross, \(currency)", values: keys.map { Double(byMonth[$0]?.grossMinor ?? 0) / 100 },
                                        color: SVGChart.palette[1])],
-                        format: compactMoney, title: "Net and gross revenue by month (\(currency))"), caption: "Revenue by month, \(currency)")
+                        format: compactMoney, title: "Net and gross revenue by month (\(currency))", layout: $0) }, caption: "Revenue by month, \(currency)")
                 }
                 for currency in currencies {
                     let top = domains.filter { $0.currency == currency }.sorted { $0.netMinor > $1.netMinor }
-                    html += figure(SVGChart.horizontalBars(
+                    html += figure({ SVGChart.horizontalBars(
                         labels: top.map(\.key),
                         series: [.init(name: "net revenue, \(currency)", values: top.map { Double($0.netMinor) / 100 }, color: SVGChart.palette[0])],
-                        format: compactMoney, title: "Net revenue by domain (\(currency))"), caption: "Net revenue by domain, \(currency)")
+                        format: compactMoney, title: "Net revenue by domain (\(currency))", layout: $0) }, caption: "Net revenue by domain, \(currency)")
                 }
             }
             html += table(try builder.sales(by: .month), caption: "By month")
@@ -131,11 +131,11 @@ public struct HTMLReport {
                 let inCurrency = earnings.filter { $0.currency == currency }
                 let shown = Array(inCurrency.prefix(20))
                 guard shown.contains(where: { $0.netMinor != 0 }) else { continue }
-                html += figure(SVGChart.horizontalBars(
+                html += figure({ SVGChart.horizontalBars(
                     labels: shown.map(\.name),
                     series: [.init(name: "payout, \(currency)", values: shown.map { Double($0.payoutMinor) / 100 }, color: SVGChart.palette[2]),
                              .init(name: "platform, \(currency)", values: shown.map { Double($0.platformMinor) / 100 }, color: SVGChart.palette[5])],
-                    stacked: true, format: compactMoney, title: "Payout and platform part by creator (\(currency))"),
+                    stacked: true, format: compactMoney, title: "Payout and platform part by creator (\(currency))", layout: $0) },
                     caption: (shown.count < inCurrency.count ? "Top \(shown.count) creators by net revenue" : "Creators by net revenue") + ", \(currency)")
             }
             html += table(try builder.creators(), caption: "Payouts", collapsed: earnings.count > 30)
@@ -143,16 +143,16 @@ public struct HTMLReport {
             let (rows, total) = try builder.funnelResult(by: .domain)
             html += note("Learner-course pairs reaching each step: viewed, enrolled (or bought), bought, completed; the share of the step before, and the median days between steps.")
             if total.viewed + total.enrolled + total.purchased > 0 {
-                html += figure(SVGChart.funnel(steps: [("viewed", total.viewed), ("enrolled", total.enrolled),
+                html += figure({ SVGChart.funnel(steps: [("viewed", total.viewed), ("enrolled", total.enrolled),
                                                        ("purchased", total.purchased), ("completed", total.completed)],
-                                               title: "View to completion funnel"), caption: "The whole funnel")
+                                               title: "View to completion funnel", layout: $0) }, caption: "The whole funnel")
                 func share(_ part: Int, _ whole: Int) -> Double { whole > 0 ? Double(part) / Double(whole) : 0 }
                 let ordered = rows.sorted { share($0.purchased, $0.viewed) > share($1.purchased, $1.viewed) }
-                html += figure(SVGChart.horizontalBars(
+                html += figure({ SVGChart.horizontalBars(
                     labels: ordered.map(\.key),
                     series: [.init(name: "viewed → bought", values: ordered.map { share($0.purchased, $0.viewed) }, color: SVGChart.palette[1]),
                              .init(name: "bought → completed", values: ordered.map { share($0.completed, $0.purchased) }, color: SVGChart.palette[2])],
-                    format: SVGChart.percent, title: "Conversion by domain"), caption: "Conversion by domain")
+                    format: SVGChart.percent, title: "Conversion by domain", layout: $0) }, caption: "Conversion by domain")
             } else {
                 html += empty("No activity in this period.")
             }
@@ -169,12 +169,12 @@ public struct HTMLReport {
             let channels = byChannel.sorted { $0.value.acquired > $1.value.acquired }
             html += note("Cross-over marketing: learners each channel and campaign brought, how many did anything, how many paid, their net revenue (per currency), and how many went on to buy in a second domain.")
             if !channels.isEmpty {
-                html += figure(SVGChart.horizontalBars(
+                html += figure({ SVGChart.horizontalBars(
                     labels: channels.map(\.key),
                     series: [.init(name: "acquired", values: channels.map { Double($0.value.acquired) }, color: SVGChart.palette[5]),
                              .init(name: "paying", values: channels.map { Double($0.value.paying) }, color: SVGChart.palette[0]),
                              .init(name: "second domain", values: channels.map { Double($0.value.second) }, color: SVGChart.palette[1])],
-                    format: { SVGChart.grouped(Int($0)) }, title: "Learners by acquisition channel"), caption: "Learners by channel")
+                    format: { SVGChart.grouped(Int($0)) }, title: "Learners by acquisition channel", layout: $0) }, caption: "Learners by channel")
             }
             var summary = Listing(["channel", "acquired", "paying", "conversion", "second_domain_buyers", "currency", "net"])
             for (channel, entry) in channels {
@@ -192,9 +192,9 @@ public struct HTMLReport {
                 let rows = try builder.cohortRows(measure)
                 let columns = min(24, rows.map(\.active.count).max() ?? 0)
                 if rows.isEmpty || columns == 0 { html += empty("No learners signed up in this period."); break }
-                html += figure(SVGChart.heatMap(rows: rows.map { row in (row.cohort, row.learners, (0..<columns).map { row.share($0) }) },
+                html += figure({ SVGChart.heatMap(rows: rows.map { row in (row.cohort, row.learners, (0..<columns).map { row.share($0) }) },
                                                 columns: columns,
-                                                title: measure == .activity ? "Active share by months since signup" : "Buying share by months since signup"),
+                                                title: measure == .activity ? "Active share by months since signup" : "Buying share by months since signup", layout: $0) },
                                caption: measure == .activity ? "Activity retention (%)" : "Repurchase (%)")
             }
             html += table(try builder.cohorts(.activity), caption: "Activity retention", collapsed: true)
@@ -204,26 +204,26 @@ public struct HTMLReport {
             html += note("Courses per domain by status, difficulty and format; courses never viewed or never bought; tags and the longest prerequisite chain.")
             if !rows.isEmpty {
                 let statuses = ["draft", "published", "archived"]
-                html += figure(SVGChart.horizontalBars(
+                html += figure({ SVGChart.horizontalBars(
                     labels: rows.map(\.domain),
                     series: statuses.indices.map { s in
                         .init(name: statuses[s], values: rows.map { Double($0.byStatus[s]) }, color: [SVGChart.palette[6], SVGChart.palette[0], SVGChart.palette[5]][s])
                     },
-                    stacked: true, format: { SVGChart.grouped(Int($0)) }, title: "Courses by domain and status"), caption: "Courses by domain and status")
+                    stacked: true, format: { SVGChart.grouped(Int($0)) }, title: "Courses by domain and status", layout: $0) }, caption: "Courses by domain and status")
             }
             html += table(try builder.catalog(), caption: "By domain")
         case .recommendations:
             let rows = try RecommendationReport(builder.db).rows()
             html += note("For each active model: learners reached, the share of the catalog recommended (coverage), how unevenly exposure spreads over creators and domains (Gini: 0 even, 1 all on one), and the latest offline NDCG and precision at 10.")
             if !rows.isEmpty {
-                html += figure(SVGChart.horizontalBars(
+                html += figure({ SVGChart.horizontalBars(
                     labels: rows.map(\.algorithm),
                     series: [.init(name: "coverage", values: rows.map { $0.coverage ?? 0 }, color: SVGChart.palette[2]),
                              .init(name: "creator Gini", values: rows.map { $0.creatorGini ?? 0 }, color: SVGChart.palette[3])]
                         // Offline quality only once `lectern evaluate` has measured it, never a made-up 0.
                         + (rows.contains { $0.ndcgAt10 != nil }
                            ? [.init(name: "NDCG@10", values: rows.map { $0.ndcgAt10 ?? 0 }, color: SVGChart.palette[0])] : []),
-                    format: { String(format: "%.2f", $0) }, title: "Coverage, exposure inequality and quality by model"),
+                    format: { String(format: "%.2f", $0) }, title: "Coverage, exposure inequality and quality by model", layout: $0) },
                     caption: "Coverage, exposure and quality")
             } else {
                 html += empty("No model has been trained: run `lectern train`.")
@@ -241,11 +241,11 @@ public struct HTMLReport {
             } else {
                 for currency in Set(rows.flatMap { $0.net.map(\.currency) }).sorted() {
                     let perLearner = rows.map { row in row.netPerLearner.first { $0.currency == currency }?.minor ?? 0 }
-                    html += figure(SVGChart.horizontalBars(
+                    html += figure({ SVGChart.horizontalBars(
                         labels: rows.map(\.segment),
                         series: [.init(name: "net revenue per learner, \(currency)", values: perLearner.map { Double($0) / 100 },
                                        color: SVGChart.palette[4])],
-                        format: compactMoney, title: "Net revenue per learner by segment (\(currency))"),
+                        format: compactMoney, title: "Net revenue per learner by segment (\(currency))", layout: $0) },
                         caption: "Net revenue per learner by segment, \(currency)")
                 }
                 html += table(try builder.segments(), caption: "Segments")
@@ -264,8 +264,9 @@ public struct HTMLReport {
     func note(_ text: String) -> String { "<p class=\"note\">\(escape(text))</p>" }
     func empty(_ text: String) -> String { "<p class=\"empty\">\(escape(text))</p>" }
 
-    func figure(_ svg: String, caption: String) -> String {
-        "<figure>\(svg)<figcaption>\(escape(caption))</figcaption></figure>"
+    /// A chart drawn for a laptop's column and for a phone (the page's CSS shows one), with its caption.
+    func figure(_ draw: (ChartLayout) -> String, caption: String) -> String {
+        "<figure>" + ChartLayout.all.map(draw).joined() + "<figcaption>\(escape(caption))</figcaption></figure>"
     }
 
     /// A table that scrolls sideways on a narrow screen; long ones fold into a <details>.
@@ -330,12 +331,13 @@ public struct HTMLReport {
         .card .n + .v { margin-top: 10px; }
         figure { margin: 12px 0 18px; }
         figcaption { font-size: 13px; margin-top: 2px; }
-        svg.chart { width: 100%; height: auto; max-width: 760px; display: block; }
-        svg.chart text { font-family: inherit; font-size: 12px; fill: var(--fg); }
-        svg.chart text.axis { fill: var(--muted); font-size: 11px; }
-        svg.chart text.val { fill: var(--muted); font-size: 11px; }
-        svg.chart text.heat-dark { fill: #ffffff; font-size: 10px; }
-        svg.chart text.heat-light { fill: #1d2330; font-size: 10px; }
+        svg.chart { width: 100%; height: auto; display: block; }
+        svg.chart[data-layout="wide"] { max-width: 760px; }
+        svg.chart[data-layout="narrow"] { display: none; max-width: 480px; }
+        svg.chart text { font-family: inherit; fill: var(--fg); }
+        svg.chart text.axis, svg.chart text.val { fill: var(--muted); }
+        svg.chart text.heat-dark { fill: #ffffff; }
+        svg.chart text.heat-light { fill: #1d2330; }
         svg.chart line.grid { stroke: var(--line); stroke-width: 1; }
         .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
         table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; min-width: 50%; }
@@ -348,10 +350,11 @@ public struct HTMLReport {
         summary { cursor: pointer; color: var(--accent); font-weight: 600; }
         .empty { color: var(--muted); font-style: italic; }
         footer { margin-top: 40px; padding-bottom: 40px; font-size: 13px; border-top: 1px solid var(--line); padding-top: 12px; }
+        @media (max-width: 699px) { svg.chart[data-layout="wide"] { display: none; } svg.chart[data-layout="narrow"] { display: block; } }
         @media (max-width: 600px) { body { font-size: 14px; } h1 { font-size: 23px; } .card .v { font-size: 22px; }
-                                    svg.chart text { font-size: 15px; } svg.chart text.axis, svg.chart text.val { font-size: 14px; }
                                     header, section, footer, nav { padding: 0 12px; } }
-        @media print { nav, summary { display: none; } details { display: block; } h2 { break-before: auto; } }
+        @media print { nav, summary { display: none; } details { display: block; } h2 { break-before: auto; }
+                       svg.chart[data-layout="wide"] { display: block; } svg.chart[data-layout="narrow"] { display: none; } }
         </style></head>
         <body>
         \(body)

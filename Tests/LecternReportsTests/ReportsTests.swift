@@ -136,7 +136,9 @@ struct HTMLReportTests {
         #expect(urls == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
         for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind.rawValue)\">")) }
         // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars.
-        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 9)
+        // Each drawn twice, for a laptop and for a phone.
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 9)
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 9)
         #expect(html.contains("<polyline") && html.contains("<polygon"))
         // The headline: net 69.90 (49.90 + 10.00 + 60.00 - 60.00 + 10.00), payouts 34.93 + 5.00 + 5.00.
         #expect(html.contains(">69.90<"))
