@@ -228,6 +228,12 @@ public struct HTMLReport {
             } else {
                 html += empty("No model has been trained: run `lectern train`.")
             }
+            let unevaluated = rows.filter { $0.ndcgAt10 == nil && $0.precisionAt10 == nil }.map(\.algorithm)
+            if !unevaluated.isEmpty {
+                html += hint("No offline figures yet for \(unevaluated.joined(separator: ", ")): the NDCG@10 and precision@10 columns "
+                             + "stay empty until `lectern evaluate --algorithm \(unevaluated.joined(separator: ","))` has measured "
+                             + "them (at k = 10, its default). Run it, then make this report again.")
+            }
             html += table(try builder.recommendations(), caption: "Active models")
         case .experiments:
             html += note("Online A/B tests: per variant, learners, impressions, click-through, conversion, revenue per learner, and the p-value of its conversion against the first variant.")
@@ -263,18 +269,24 @@ public struct HTMLReport {
 
     func note(_ text: String) -> String { "<p class=\"note\">\(escape(text))</p>" }
     func empty(_ text: String) -> String { "<p class=\"empty\">\(escape(text))</p>" }
+    /// What to run to fill in what the page leaves blank, with `commands` in code type.
+    func hint(_ text: String) -> String {
+        let parts = escape(text).components(separatedBy: "`")
+        return "<p class=\"hint\">" + parts.enumerated().map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : $0.element }.joined() + "</p>"
+    }
 
     /// A chart drawn for a laptop's column and for a phone (the page's CSS shows one), with its caption.
     func figure(_ draw: (ChartLayout) -> String, caption: String) -> String {
         "<figure>" + ChartLayout.all.map(draw).joined() + "<figcaption>\(escape(caption))</figcaption></figure>"
     }
 
-    /// A table that scrolls sideways on a narrow screen; long ones fold into a <details>.
+    /// A table that scrolls sideways when it is wider than the page (a shadow at the edge says there is
+    /// more); long ones fold into a <details>.
     func table(_ listing: Listing, caption: String, collapsed: Bool = false) -> String {
         let numeric = listing.columns.indices.map { index in
             listing.rows.allSatisfy { $0[index].isNumeric || $0[index].display.isEmpty }
         }
-        var html = "<div class=\"scroll\"><table><thead><tr>"
+        var html = "<div class=\"table-wrap\"><table><thead><tr>"
         for (index, column) in listing.columns.enumerated() {
             html += "<th\(numeric[index] ? " class=\"num\"" : "")>\(escape(column.replacingOccurrences(of: "_", with: " ")))</th>"
         }
@@ -313,7 +325,7 @@ public struct HTMLReport {
         * { box-sizing: border-box; }
         body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
                color: var(--fg); background: var(--bg); }
-        header, section, footer, nav { max-width: 1080px; margin: 0 auto; padding: 0 20px; }
+        header, section, footer, nav { max-width: 1500px; margin: 0 auto; padding: 0 20px; }
         header { padding-top: 28px; }
         h1 { font-size: 28px; margin: 0 0 4px; }
         h2 { font-size: 21px; margin: 36px 0 6px; padding-top: 12px; border-top: 1px solid var(--line); }
@@ -339,16 +351,21 @@ public struct HTMLReport {
         svg.chart text.heat-dark { fill: #ffffff; }
         svg.chart text.heat-light { fill: #1d2330; }
         svg.chart line.grid { stroke: var(--line); stroke-width: 1; }
-        .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+        .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%;
+                      background: linear-gradient(to right, var(--bg) 30%, transparent) left / 40px 100% no-repeat local,
+                                  linear-gradient(to left, var(--bg) 30%, transparent) right / 40px 100% no-repeat local,
+                                  radial-gradient(farthest-side at 0 50%, rgba(29,35,48,.18), transparent) left / 12px 100% no-repeat scroll,
+                                  radial-gradient(farthest-side at 100% 50%, rgba(29,35,48,.18), transparent) right / 12px 100% no-repeat scroll; }
         table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; min-width: 50%; }
         th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
-        th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
+        th { background: var(--panel); font-weight: 600; position: sticky; top: 0; white-space: normal; vertical-align: bottom; }
         td.num, th.num { text-align: right; }
         tr.total td { font-weight: 700; border-top: 2px solid var(--fg); }
         tr.total + tr.total td { border-top: 1px solid var(--line); }
         details { margin: 10px 0; }
         summary { cursor: pointer; color: var(--accent); font-weight: 600; }
         .empty { color: var(--muted); font-style: italic; }
+        .hint { margin: 10px 0; padding: 8px 12px; max-width: 760px; background: var(--panel); border-left: 3px solid var(--accent); }
         footer { margin-top: 40px; padding-bottom: 40px; font-size: 13px; border-top: 1px solid var(--line); padding-top: 12px; }
         @media (max-width: 699px) { svg.chart[data-layout="wide"] { display: none; } svg.chart[data-layout="narrow"] { display: block; } }
         @media (max-width: 600px) { body { font-size: 14px; } h1 { font-size: 23px; } .card .v { font-size: 22px; }
