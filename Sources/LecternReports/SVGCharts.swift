@@ -20,8 +20,8 @@ struct ChartLayout: Sendable, Equatable {
     /// phone (smaller phones scale it further down).
     var narrowestShown: Double
 
-    /// Shown in a column of 660 px and more (a window of 700 px and more), at 640 to 760 px: text 11 to
-    /// 14 px on screen.
+    /// Shown in a window of 700 px and more, 660 to 760 px wide (scale 1.03 to 1.19): text 11.3 to 14.3 px
+    /// on screen.
     static let wide = ChartLayout(name: "wide", width: 640, fontSize: 12, smallFontSize: 11, cellFontSize: 11, labelsAbove: false,
                                    narrowestShown: 660)
     /// Shown below that, at most 480 px wide: on a 390 px phone 366 px (scale 1.02, text 12 to 14 px),
