@@ -23,8 +23,8 @@ struct ChartAxisTests {
         }
         let series = SVGChart.Series(name: "net", values: Array(repeating: 1.0, count: 14), color: "#000")
         let svg = SVGChart.lines(xLabels: months, series: [series], format: { String($0) }, title: "t")
-        #expect(svg.contains("text-anchor=\"end\" class=\"axis\">2026-02<"))
-        #expect(svg.contains("text-anchor=\"start\" class=\"axis\">2025-01<"))
+        #expect(svg.contains("text-anchor=\"end\" font-size=\"11\" class=\"axis\">2026-02<"))
+        #expect(svg.contains("text-anchor=\"start\" font-size=\"11\" class=\"axis\">2025-01<"))
         #expect(!svg.contains(">2026-01<"))
     }
 }

@@ -136,7 +136,9 @@ struct HTMLReportTests {
         #expect(urls == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
         for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind.rawValue)\">")) }
         // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars.
-        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 9)
+        // Each drawn twice, for a laptop and for a phone.
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 9)
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 9)
         #expect(html.contains("<polyline") && html.contains("<polygon"))
         // The headline: net 69.90 (49.90 + 10.00 + 60.00 - 60.00 + 10.00), payouts 34.93 + 5.00 + 5.00.
         #expect(html.contains(">69.90<"))
@@ -144,6 +146,35 @@ struct HTMLReportTests {
         // Names from the database are escaped, never markup.
         #expect(html.contains("Ada &lt;b&gt;&amp; Co&lt;/b&gt;") && !html.contains("<b>& Co"))
         #expect(html.contains("made 2025-01-01T00:00:00Z"))
+    }
+
+    /// The offline NDCG and precision columns are blank until `lectern evaluate` fills them; the page says
+    /// which models and what to run, and stops saying it once they are measured.
+    @Test func blankOfflineFiguresSayWhatToRun() throws {
+        let shop = try Shop()
+        for (id, algorithm) in [(Int64(1), "popular"), (2, "itemknn")] {
+            try shop.db.run("""
+                INSERT INTO model_runs (id, algorithm, learners, courses, interactions, started_at, finished_at)
+                VALUES (?, ?, 0, 0, 0, 0, 0)
+                """, [id, algorithm])
+            try shop.db.run("INSERT INTO active_models (algorithm, run_id) VALUES (?, ?)", [algorithm, id])
+        }
+        func page() throws -> String { try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 0).render([.recommendations]) }
+        #expect(try page().contains("No offline figures yet for itemknn, popular: the NDCG@10 and precision@10 columns stay empty "
+                                    + "until <code>lectern evaluate --algorithm itemknn,popular</code> has measured them"))
+        try shop.db.run("INSERT INTO evaluations (id, created_at, source, protocol, learners, test_pairs) VALUES (1, 0, 'database', '{}', 3, 3)")
+        try shop.db.run("""
+            INSERT INTO evaluation_results (evaluation_id, algorithm, training_seconds, k, metric, value)
+            VALUES (1, 'itemknn', 0, 10, 'ndcg', 0.25), (1, 'itemknn', 0, 10, 'precision', 0.1)
+            """)
+        #expect(try page().contains("No offline figures yet for popular: the NDCG@10 and precision@10 columns stay empty "
+                                    + "until <code>lectern evaluate --algorithm popular</code> has measured them"))
+        try shop.db.run("""
+            INSERT INTO evaluation_results (evaluation_id, algorithm, training_seconds, k, metric, value)
+            VALUES (1, 'popular', 0, 10, 'ndcg', 0.2), (1, 'popular', 0, 10, 'precision', 0.05)
+            """)
+        #expect(try !page().contains("No offline figures yet"))
+        #expect(try page().contains("<td class=\"num\">0.2500</td>"))
     }
 
     @Test func emptyDatabaseSaysSoInsteadOfDrawing() throws {

@@ -1,0 +1,60 @@
+import Foundation
+import LecternStore
+
+/// Sections about the catalog and the models: courses, recommendations and experiments.
+extension HTMLReport {
+    /// Courses by domain and status, then the catalog by domain.
+    func catalogSection() throws -> String {
+        let (rows, _) = try CatalogReport(builder.db).domains(builder.filter)
+        var html = note("Courses per domain by status, difficulty and format; courses never viewed or never bought; tags and the longest prerequisite chain.")
+        if !rows.isEmpty {
+            let statuses = ["draft", "published", "archived"]
+            html += figure(caption: "Courses by domain and status") {
+                SVGChart.horizontalBars(
+                    labels: rows.map(\.domain),
+                    series: statuses.indices.map { s in
+                        .init(name: statuses[s], values: rows.map { Double($0.byStatus[s]) }, color: [SVGChart.palette[6], SVGChart.palette[0], SVGChart.palette[5]][s])
+                    },
+                    stacked: true, format: { SVGChart.grouped(Int($0)) }, title: "Courses by domain and status", layout: $0)
+            }
+        }
+        html += table(try builder.catalog(), caption: "By domain")
+        return html
+    }
+
+    /// Each active model's coverage, exposure inequality and offline quality, with what to run while that is blank.
+    func recommendationsSection() throws -> String {
+        let rows = try RecommendationReport(builder.db).rows()
+        var html = note("For each active model: learners reached, the share of the catalog recommended (coverage), how unevenly exposure spreads over creators and domains (Gini: 0 even, 1 all on one), and the latest offline NDCG and precision at 10.")
+        if !rows.isEmpty {
+            html += figure(caption: "Coverage, exposure and quality") {
+                SVGChart.horizontalBars(
+                    labels: rows.map(\.algorithm),
+                    series: [.init(name: "coverage", values: rows.map { $0.coverage ?? 0 }, color: SVGChart.palette[2]),
+                             .init(name: "creator Gini", values: rows.map { $0.creatorGini ?? 0 }, color: SVGChart.palette[3])]
+                        // Offline quality only once `lectern evaluate` has measured it, never a made-up 0.
+                        + (rows.contains { $0.ndcgAt10 != nil }
+                           ? [.init(name: "NDCG@10", values: rows.map { $0.ndcgAt10 ?? 0 }, color: SVGChart.palette[0])] : []),
+                    format: { String(format: "%.2f", $0) }, title: "Coverage, exposure inequality and quality by model", layout: $0)
+            }
+        } else {
+            html += empty("No model has been trained: run `lectern train`.")
+        }
+        let unevaluated = rows.filter { $0.ndcgAt10 == nil && $0.precisionAt10 == nil }.map(\.algorithm)
+        if !unevaluated.isEmpty {
+            html += hint("No offline figures yet for \(unevaluated.joined(separator: ", ")): the NDCG@10 and precision@10 columns "
+                         + "stay empty until `lectern evaluate --algorithm \(unevaluated.joined(separator: ","))` has measured "
+                         + "them (at k = 10, its default). Run it, then make this report again.")
+        }
+        html += table(try builder.recommendations(), caption: "Active models")
+        return html
+    }
+
+    /// Every experiment's variants, or what to run to start one.
+    func experimentsSection() throws -> String {
+        var html = note("Online A/B tests: per variant, learners, impressions, click-through, conversion, revenue per learner, and the p-value of its conversion against the first variant.")
+        let listing = try builder.experiments()
+        html += listing.rows.isEmpty ? empty("No experiments yet: see `lectern experiment create`.") : table(listing, caption: "Variants")
+        return html
+    }
+}
