@@ -132,8 +132,8 @@ public struct KeywordExtractor: Sendable {
         public var genericWords: Set<String>
         /// How many nearest courses vote on a domain or difficulty.
         public var neighbors: Int
-        /// Offer only keywords the `tags` table accepts (`[a-z0-9+#.-]`, 1 to 60 characters),
-        /// which leaves out CJK bigrams and accented words.
+        /// Offer only keywords the `tags` table accepts (`[a-z0-9+#.-]` and CJK, 1 to 60
+        /// characters), which leaves out accented words.
         public var storableTagsOnly: Bool
 
         public init(titleWeight: Double = 3, descriptionWeight: Double = 1, phraseBoost: Double = 1.5,
@@ -194,6 +194,8 @@ public struct KeywordExtractor: Sendable {
     private let describedCourses: [String: Int]
     /// Every editors' tag of the catalog, normalised.
     private let vocabulary: Set<String>
+    /// CJK words spread over the catalog's domains (see `spreadWords`): never keywords.
+    private let spreadCJKWords: Set<String>
     /// Unit tf-idf vector of each course over words and `tag:NAME` terms.
     private let vectors: [[String: Double]]
     /// Term -> (course position, weight) for every course with the term.
@@ -211,7 +213,8 @@ public struct KeywordExtractor: Sendable {
                 throw RecommenderError("course \(document.id) appears twice in the catalog")
             }
         }
-        let analyses = documents.map { Self.analyse($0, options: options) }
+        let lexicon = CJKLexicon(texts: documents.flatMap { [$0.title, $0.description] })
+        let analyses = documents.map { Self.analyse($0, options: options, lexicon: lexicon) }
         var documentFrequency: [String: Int] = [:]
         var describedCourses: [String: Int] = [:]
         for (document, analysis) in zip(documents, analyses) {
@@ -246,6 +249,9 @@ public struct KeywordExtractor: Sendable {
         self.documentFrequency = documentFrequency
         self.describedCourses = describedCourses
         self.vocabulary = Set(documents.flatMap { $0.tags.map(Self.normalizedTag) })
+        self.spreadCJKWords = Self.spreadWords(documents: documents, analyses: analyses) {
+            $0.unicodeScalars.contains(where: ContentModel.isCJK)
+        }
         self.vectors = vectors
         self.postings = postings
     }
@@ -264,7 +270,8 @@ public struct KeywordExtractor: Sendable {
         }
         var candidates: [Keyword] = []
         for (word, tf) in analysis.words
-        where (describedCourses[word] ?? 0) >= options.minDocuments && !options.genericWords.contains(word) {
+        where (describedCourses[word] ?? 0) >= options.minDocuments && !options.genericWords.contains(word)
+            && !spreadCJKWords.contains(word) && !Self.holdsCJKCue(word) {
             candidates.append(Keyword(tag: word, weight: (1 + log(tf)) * idf(word), isPhrase: false))
         }
         for (phrase, tf) in analysis.phrases
@@ -354,10 +361,12 @@ public struct KeywordExtractor: Sendable {
                              difficulty: document.difficulty == nil ? try difficultyGuess(for: id) : nil)
     }
 
-    /// Whether `name` fits the `tags` table: 1 to 60 of `a-z 0-9 + # . -`.
+    /// Whether `name` fits the `tags` table: 1 to 60 of `a-z 0-9 + # . -` and CJK characters
+    /// (migration 15).
     public static func isStorableTagName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 60 && name.unicodeScalars.allSatisfy { scalar in
+        !name.isEmpty && name.unicodeScalars.count <= 60 && name.unicodeScalars.allSatisfy { scalar in
             ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || "+#.-".unicodeScalars.contains(scalar)
+                || ContentModel.isCJK(scalar)
         }
     }
 
@@ -400,7 +409,7 @@ public struct KeywordExtractor: Sendable {
     ]
 
     /// Counts a course's words, phrases and cues.
-    static func analyse(_ document: CourseDocument, options: Options) -> Analysis {
+    static func analyse(_ document: CourseDocument, options: Options, lexicon: CJKLexicon) -> Analysis {
         var analysis = Analysis()
         analysis.known = Set(document.tags.map(normalizedTag))
         if let domain = document.domain { analysis.known.insert(normalizedTag(domain)) }
@@ -414,7 +423,7 @@ public struct KeywordExtractor: Sendable {
                     }
                     segment.removeAll()
                 }
-                for term in run.terms {
+                for term in run.isCJK ? lexicon.terms(of: Self.characters(of: run)) : run.terms {
                     let word = run.isCJK ? term : normalizedWord(term)
                     if let level = difficultyCues[word] {
                         analysis.cues[word, default: (level, 0)].count += weight
@@ -431,6 +440,34 @@ public struct KeywordExtractor: Sendable {
             }
         }
         return analysis
+    }
+
+    /// Words of courses in three or more domains, none of which holds 60% of them: the catalog's
+    /// boilerplate (SeedData's Chinese copy says 零开始学习 and 通过真实项目 in every domain), not a
+    /// subject. Applied to CJK words, whose stop list cannot name every run the n-grams find.
+    static func spreadWords(documents: [CourseDocument], analyses: [Analysis], where include: (String) -> Bool) -> Set<String> {
+        var domains: [String: [String: Int]] = [:]
+        for (document, analysis) in zip(documents, analyses) {
+            guard let domain = document.domain else { continue }
+            for word in analysis.words.keys where include(word) { domains[word, default: [:]][domain, default: 0] += 1 }
+        }
+        return Set(domains.compactMap { word, counts in
+            let total = counts.values.reduce(0, +)
+            return counts.count >= 3 && Double(counts.values.max() ?? 0) < 0.6 * Double(total) ? word : nil
+        })
+    }
+
+    /// Whether a CJK word holds a difficulty cue (`进阶指南`, `零基础学`): it tells the level, not the subject.
+    static func holdsCJKCue(_ word: String) -> Bool {
+        word.unicodeScalars.contains(where: ContentModel.isCJK) && chineseCues.contains { word.contains($0) }
+    }
+
+    static let chineseCues = difficultyCues.keys.filter { $0.unicodeScalars.contains(where: ContentModel.isCJK) }
+
+    /// The text of a CJK run again, from its overlapping bigrams (or its one character).
+    static func characters(of run: ContentModel.TextRun) -> String {
+        guard let last = run.terms.last?.last, run.terms.count > 1 || run.terms[0].count > 1 else { return run.terms.first ?? "" }
+        return String(run.terms.compactMap(\.first)) + String(last)
     }
 
     private func position(of id: Int64) throws -> Int {

@@ -4,9 +4,15 @@ enum Validation {
         !text.isEmpty && text.utf8.count <= 120 && text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
     }
 
+    /// 1 to 60 characters of `a-z 0-9 - + # .` or CJK (ideographs, kana, hangul), as migration 15's
+    /// CHECK says: automatic tags of Chinese courses are words such as `深度学习`.
     static func isTagName(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 60 && text.utf8.allSatisfy {
-            ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 || $0 == 35 || $0 == 46
+        !text.isEmpty && text.unicodeScalars.count <= 60 && text.unicodeScalars.allSatisfy {
+            switch $0.value {
+            case 97...122, 48...57, 45, 43, 35, 46: true
+            case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x3040...0x30FF, 0xAC00...0xD7AF, 0xF900...0xFAFF: true
+            default: false
+            }
         }
     }
 
@@ -24,7 +30,7 @@ enum Validation {
     static func tagName(_ text: String) throws -> String {
         let name = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard isTagName(name) else {
-            throw StoreError.invalid("invalid tag '\(text)': use lowercase letters, digits and - + # . (at most 60)")
+            throw StoreError.invalid("invalid tag '\(text)': use lowercase letters, digits, - + # . or CJK characters (at most 60)")
         }
         return name
     }

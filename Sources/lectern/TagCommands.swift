@@ -41,7 +41,7 @@ extension Lectern {
                 abstract: "Suggest tags, a domain and a difficulty for courses from their titles and descriptions.",
                 discussion: """
                     Keywords are weighed by TF-IDF over the whole catalog (a title word counts three times; \
-                    Chinese text is read as character pairs, which are not stored as tags). The domain is \
+                    Chinese text is read as the words the catalog repeats, its longest recurring character runs). The domain is \
                     guessed from the courses whose text is most like the course's, the difficulty from cue \
                     words (introduction, advanced, 入门...) and those courses; a guess that differs from the \
                     stored value is flagged. Neither an editor's tag, nor one of its words, nor a dropped \

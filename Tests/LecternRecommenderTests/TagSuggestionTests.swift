@@ -122,24 +122,68 @@ struct TagSuggestionTests {
         #expect(guess == DifficultyGuess(difficulty: .beginner, confidence: 0.5, cues: ["beginner", "intermediate"]))
     }
 
-    @Test func chineseTextAsCharacterBigrams() throws {
+    @Test func chineseWordsAreTheCatalogsLongestRecurringNGrams() throws {
         let catalog = [
             CourseDocument(id: 1, title: "机器学习入门"),
             CourseDocument(id: 2, title: "机器学习进阶"),
         ]
-        // 1: 机器 器学 学习(stop word) 习入 入门(cue); 2: 机器 器学 学习 习进 进阶(cue). n = 2: df 2 -> idf 1,
-        // df 1 -> ln 1.5 + 1. Every title bigram has tf 3. 习入 describes one course, below minDocuments 2.
-        let extractor = try KeywordExtractor(documents: catalog, options: .init(storableTagsOnly: false))
+        // 机器学习 occurs twice, and holds every occurrence of 机器学, 器学习, 机器, 器学 and 学习: one word.
+        // 入门 and 进阶 occur once: read as bigrams, and they are difficulty cues.
+        let extractor = try KeywordExtractor(documents: catalog)
         let keywords = try extractor.keywords(for: 1)
-        #expect(keywords.map(\.tag) == ["器学", "机器"])
-        #expect(Self.close(keywords[0].weight, 1 + log(3.0)))
-        let everyWord = try KeywordExtractor(documents: catalog, options: .init(minDocuments: 1, storableTagsOnly: false))
-        #expect(try everyWord.keywords(for: 1).map(\.tag) == ["习入", "器学", "机器"])
-        #expect(Self.close(try everyWord.keywords(for: 1)[0].weight, (1 + log(3.0)) * (log(1.5) + 1)))
+        #expect(keywords.map(\.tag) == ["机器学习"])
+        #expect(Self.close(keywords[0].weight, 1 + log(3.0)))  // tf 3 (title weight), df 2 of 2: idf 1
         #expect(try extractor.difficultyGuess(for: 1) == DifficultyGuess(difficulty: .beginner, confidence: 1, cues: ["入门"]))
         #expect(try extractor.difficultyGuess(for: 2)?.difficulty == .intermediate)
-        // The tags table takes no CJK, so by default none is offered.
-        #expect(try KeywordExtractor(documents: catalog).keywords(for: 1).isEmpty)
+        #expect(KeywordExtractor.isStorableTagName("机器学习") && !KeywordExtractor.isStorableTagName("Maschine"))
+    }
+
+    /// Issue 18, point 7: twelve real-looking Chinese courses across four domains.
+    static let chineseCatalog = [
+        CourseDocument(id: 1, title: "深度学习实战",
+                       description: "本课程讲解深度学习的核心方法，从神经网络的基本结构到自然语言处理的实际应用，用深度学习解决真实问题。"),
+        CourseDocument(id: 2, title: "神经网络与深度学习", description: "系统介绍神经网络、卷积神经网络和循环神经网络，以及深度学习框架。",
+                       domain: "data-science"),
+        CourseDocument(id: 3, title: "自然语言处理入门", description: "学习自然语言处理的基本任务：分词、文本分类与机器翻译，结合深度学习模型。",
+                       domain: "data-science"),
+        CourseDocument(id: 4, title: "Python数据分析", description: "用Python进行数据分析与数据可视化，掌握数据清洗和统计方法。",
+                       domain: "data-science"),
+        CourseDocument(id: 5, title: "机器学习基础", description: "机器学习的基本算法：线性回归、决策树与神经网络，配合Python实践。",
+                       domain: "data-science"),
+        CourseDocument(id: 6, title: "财务报表分析", description: "读懂资产负债表、利润表和现金流量表，掌握财务报表分析的方法。",
+                       domain: "finance"),
+        CourseDocument(id: 7, title: "个人投资理财", description: "从基金、股票到债券，建立个人投资理财的长期计划，理解风险与收益。",
+                       domain: "finance"),
+        CourseDocument(id: 8, title: "股票投资入门", description: "股票市场的基本规则，学习估值方法与风险控制，做好长期投资。",
+                       domain: "finance"),
+        CourseDocument(id: 9, title: "时间管理与效率", description: "掌握时间管理的方法，提高工作效率，养成良好的习惯。",
+                       domain: "personal-development"),
+        CourseDocument(id: 10, title: "高效沟通技巧", description: "职场沟通的核心技巧：倾听、表达与反馈，提高工作效率。",
+                       domain: "personal-development"),
+        CourseDocument(id: 11, title: "领导力与团队管理", description: "培养领导力，学习团队管理与有效沟通，带领团队达成目标。",
+                       domain: "personal-development"),
+        CourseDocument(id: 12, title: "产品设计思维", description: "用设计思维做产品设计，理解用户需求，完成原型设计。", domain: "design"),
+    ]
+
+    @Test func aChineseCourseGetsTheWordsAnEditorWouldKeepAndItsDomain() throws {
+        let extractor = try KeywordExtractor(documents: Self.chineseCatalog)
+        let suggestion = try extractor.suggestion(for: 1)
+        #expect(Array(suggestion.keywords.map(\.tag).prefix(3)) == ["深度学习", "自然语言处理", "神经网络"])
+        #expect(suggestion.keywords.allSatisfy { KeywordExtractor.isStorableTagName($0.tag) })
+        #expect(suggestion.domain?.domain == "data-science")
+        // Other domains' words, found the same way.
+        // Other domains' words, found the same way, and each course's domain from its neighbours.
+        #expect(try extractor.keywords(for: 7).map(\.tag).contains("股票"))
+        #expect(try extractor.keywords(for: 11).map(\.tag) == ["沟通"])  // not 效沟通 (高效沟通, 有效沟通)
+        for id in [2, 3, 5, 7, 8, 9, 10, 11] as [Int64] {
+            #expect(try extractor.domainGuess(for: id)?.domain == Self.chineseCatalog[Int(id) - 1].domain, "course \(id)")
+        }
+        // No keyword of any course is a fragment such as 度学 or 经网.
+        for id in Int64(1)...12 {
+            for keyword in try extractor.keywords(for: id) {
+                #expect(!["度学", "经网", "言处", "然语", "深度", "实战", "效沟通"].contains(keyword.tag), "course \(id): \(keyword.tag)")
+            }
+        }
     }
 
     @Test func aSuggestionGuessesOnlyWhatIsMissing() throws {
@@ -178,7 +222,7 @@ struct TagSuggestionTests {
         #expect(KeywordExtractor.isStorableTagName("c++"))
         #expect(KeywordExtractor.isStorableTagName("node.js"))
         #expect(KeywordExtractor.isStorableTagName("machine-learning"))
-        #expect(!KeywordExtractor.isStorableTagName("机器"))
+        #expect(KeywordExtractor.isStorableTagName("机器"))  // migration 15 takes CJK tags
         #expect(!KeywordExtractor.isStorableTagName("élan"))
         #expect(!KeywordExtractor.isStorableTagName(""))
         #expect(!KeywordExtractor.isStorableTagName(String(repeating: "a", count: 61)))

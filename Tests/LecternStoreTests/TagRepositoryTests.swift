@@ -9,6 +9,22 @@ struct TagRepositoryTests {
         #expect(try TagRepository(db).list().isEmpty)
     }
 
+    /// Migration 15: tags may be CJK words, as `tag suggest` finds them in Chinese course text; the
+    /// Swift check and the table's CHECK agree.
+    @Test("a tag may be a Chinese, Japanese or Korean word, and still nothing else")
+    func cjkTags() throws {
+        let db = try makeDatabase()
+        let course = try makeCourse(in: db, slug: "dl-zh", creator: try makeCreator(in: db))
+        try CourseRepository(db).tag(courseID: course.id, with: ["深度学习", "ディープラーニング", "딥러닝", "pytorch"])
+        #expect(Set(try TagRepository(db).list().map(\.name)) == ["深度学习", "ディープラーニング", "딥러닝", "pytorch"])
+        for bad in ["deep learning", "élan", "深度学习!", String(repeating: "深", count: 61)] {
+            #expect(throws: StoreError.self) { try CourseRepository(db).tag(courseID: course.id, with: [bad]) }
+        }
+        // The table refuses what the Swift check would, even written around it.
+        #expect(throws: (any Error).self) { try db.run("INSERT INTO tags (name) VALUES ('Ab')") }
+        try db.run("INSERT INTO tags (name) VALUES ('机器学习')")
+    }
+
     @Test("tags are listed most used first, then by name, with their course counts")
     func listByUse() throws {
         let db = try makeDatabase()
