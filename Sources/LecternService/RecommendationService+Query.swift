@@ -27,9 +27,9 @@ extension RecommendationService {
             // A long-running process folds a learner in once per new event, not once per request.
             let key = FoldInCache.ListKey(
                 userID: learner.id, algorithm: algorithm.rawValue, lastEvent: lastEvent,
-                events: try db.scalarInt(Self.eventCount, [learner.id]) ?? 0, limit: limit,
+                events: try db.cachedStatement(Self.eventCount).scalarInt([learner.id]) ?? 0, limit: limit,
                 catalogVersion: try TrainingSnapshot.catalogVersion(in: db),
-                newestActiveRun: try db.scalarInt(Self.newestActiveRun) ?? 0)
+                newestActiveRun: try db.cachedStatement(Self.newestActiveRun).scalarInt() ?? 0)
             items = try foldInCache.list(key) { try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit) }
         } else {
             items = try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit)

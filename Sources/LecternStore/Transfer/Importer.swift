@@ -130,7 +130,7 @@ public struct Importer {
 
     public func importUsers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
         let learners = LearnerRepository(db)
-        let insert = try db.cached(Self.insertUser)
+        let insert = try db.cachedStatement(Self.insertUser)
         return try run(path: path, entity: "users", options: options) { (record: ImportRecord<LearnerColumn>, summary: inout ImportSummary) in
             var learner = Learner(externalID: try record.requiredText(.externalID),
                                   displayName: record.text(.displayName) ?? "", email: record.text(.email),
@@ -158,9 +158,9 @@ public struct Importer {
 
     public func importInteractions(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
         var userIDs: [String: Int64] = [:]
-        for (externalID, id) in try db.query(Self.userIDs, row: { ($0.text(0), $0.int64(1)) }) { userIDs[externalID] = id }
+        for (externalID, id) in try db.cachedStatement(Self.userIDs).query(row: { ($0.text(0), $0.int64(1)) }) { userIDs[externalID] = id }
         var courseIDs: [String: (id: Int64, price: Int64)] = [:]
-        for (slug, id, price) in try db.query(Self.courseIDs, row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
+        for (slug, id, price) in try db.cachedStatement(Self.courseIDs).query(row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
             courseIDs[slug] = (id, price)
         }
         let writer = try InteractionWriter(db)
