@@ -1,5 +1,6 @@
 import Foundation
 import LecternSQLite
+import Synchronization
 
 /// What an import did.
 public struct ImportSummary: Sendable, Equatable {
@@ -337,10 +338,9 @@ struct UnsafeTransfer<Value>: @unchecked Sendable {
 }
 
 /// The producer's progress, read by the consumer.
-final class ProgressBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bytes = 0
+final class ProgressBox: Sendable {
+    private let bytes = Atomic(0)
 
-    func set(_ value: Int) { lock.withLock { bytes = value } }
-    func get() -> Int { lock.withLock { bytes } }
+    func set(_ value: Int) { bytes.store(value, ordering: .relaxed) }
+    func get() -> Int { bytes.load(ordering: .relaxed) }
 }
