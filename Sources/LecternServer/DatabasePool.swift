@@ -2,6 +2,7 @@ import Foundation
 import LecternSQLite
 import LecternStore
 import NIOPosix
+import Synchronization
 
 /// The server's connections to one database file: read-only connections for readers, one for writes.
 ///
@@ -12,16 +13,14 @@ import NIOPosix
 /// connection (SQLite allows one writer at a time anyway); a lock held by another process longer
 /// than the busy timeout fails the request with 503 instead of holding it.
 ///
-/// `@unchecked Sendable` is safe because connections are only touched while checked out by one
-/// thread: idle readers sit in `idle` behind `lock`, and the writer is only used inside `writeLock`.
-final class DatabasePool: @unchecked Sendable {
+/// The compiler checks that connections are shared safely: the writer lives inside its `Mutex`, and
+/// idle readers inside theirs; a reader checked out is used by the one thread that took it.
+final class DatabasePool: Sendable {
     let path: String
     private let options: Connection.Options
     private let threads: NIOThreadPool
-    private let lock = NSLock()
-    private var idle: [Connection] = []
-    private let writeLock = NSLock()
-    private let writer: Connection
+    private let idle = Mutex<[Connection]>([])
+    private let writer: Mutex<Connection>
 
     /// Opens (creating and migrating when needed) the database and starts `threadCount` threads.
     /// - Throws: `StoreError` for a file that is not a Lectern database or is locked.
@@ -29,7 +28,7 @@ final class DatabasePool: @unchecked Sendable {
         self.path = path
         let writer = try LecternDatabase.open(path: path)
         try withStoreErrorsHere { try writer.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)") }
-        self.writer = writer
+        self.writer = Mutex(writer)
         var options = Connection.Options()
         options.readOnly = true
         options.busyTimeoutMilliseconds = busyTimeoutMilliseconds
@@ -57,19 +56,27 @@ final class DatabasePool: @unchecked Sendable {
     /// (repositories do), so a batch can be one transaction.
     func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await threads.runIfActive {
-            try self.writeLock.withLock { try withStoreErrorsHere { try body(self.writer) } }
+            try self.writer.withLock { writer in try withStoreErrorsHere { try body(writer) } }
         }
     }
 
     private func checkOut() throws -> Connection {
-        if let connection = lock.withLock({ idle.popLast() }) { return connection }
+        if let connection = idle.withLock({ $0.popLast() }) { return connection }
         return try withStoreErrorsHere { try Connection(path: path, options: options) }
     }
 
     private func checkIn(_ connection: Connection) {
         if connection.isInTransaction { return }  // never hand on a connection left mid-transaction
-        lock.withLock { idle.append(connection) }
+        // Back from the one thread that used it. `Mutex` takes a value only when the compiler can see
+        // nothing else holds it, which it cannot tell of an argument; hence the wrapper.
+        let returned = ReturnedConnection(connection: connection)
+        idle.withLock { $0.append(returned.connection) }
     }
+}
+
+/// A reader connection on its way back into the pool, from the thread that used it.
+private struct ReturnedConnection: @unchecked Sendable {
+    let connection: Connection
 }
 
 /// Runs `body`, turning SQLite's errors into `StoreError`s people can read.
