@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Dense working memory for scoring one learner at a time: per-course sums and per-term weights
 /// that are cleared in O(entries touched), not O(courses).
 ///
@@ -99,9 +101,8 @@ public final class ScoringScratch {
 
 /// Scratch for callers that cannot keep one per thread (a closure called from worker threads):
 /// each call borrows a free scratch, or makes one, and gives it back.
-final class ScoringScratchPool: @unchecked Sendable {
-    private var free: [ScoringScratch] = []
-    private let lock = Lock()
+final class ScoringScratchPool: Sendable {
+    private let free = Mutex<[ScoringScratch]>([])
     let items: Int
     let terms: Int
 
@@ -111,8 +112,13 @@ final class ScoringScratchPool: @unchecked Sendable {
     }
 
     func withScratch<T>(_ body: (ScoringScratch) -> T) -> T {
-        let scratch = lock.withLock { free.popLast() } ?? ScoringScratch(items: items, terms: terms)
-        defer { lock.withLock { free.append(scratch) } }
+        let scratch = free.withLock { $0.popLast() } ?? ScoringScratch(items: items, terms: terms)
+        defer {
+            // Back from the one thread that used it. `Mutex` takes a value only when the compiler
+            // can see nothing else holds it, which it cannot tell of an argument; hence the wrapper.
+            let returned = UnsafeSendable(scratch)
+            free.withLock { $0.append(returned.value) }
+        }
         return body(scratch)
     }
 }

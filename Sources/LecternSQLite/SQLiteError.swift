@@ -17,6 +17,12 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
+    /// The error SQLite holds for `database` after a call returned `code`.
+    init(database: OpaquePointer?, code: Int32, sql: String?) {
+        let extended = sqlite3_extended_errcode(database)
+        self.init(extendedCode: extended != 0 ? extended : code, message: String(cString: sqlite3_errmsg(database)), sql: sql)
+    }
+
     /// The primary result code (the low byte of the extended code).
     public var primaryCode: Int32 { extendedCode & 0xFF }
 

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import LecternRecommender
 import LecternStore
+import Synchronization
 
 /// Where long work stands, for a progress line.
 public struct TrainingProgress: Sendable {
@@ -410,23 +411,19 @@ struct UncheckedBox<Value>: @unchecked Sendable {
 }
 
 /// A value handed from one thread to another.
-final class LockedBox<Value>: @unchecked Sendable {
-    private var value: Value?
-    private let lock = NSLock()
+final class LockedBox<Value: Sendable>: Sendable {
+    private let value = Mutex<Value?>(nil)
 
-    func set(_ value: Value) { lock.withLock { self.value = value } }
-    func get() -> Value? { lock.withLock { value } }
+    func set(_ value: Value) { self.value.withLock { $0 = value } }
+    func get() -> Value? { value.withLock { $0 } }
 }
 
 /// Counts finished work across threads.
-final class ProgressCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
+final class ProgressCounter: Sendable {
+    private let value = Atomic(0)
 
+    /// Adds `amount` and returns the new total.
     func add(_ amount: Int) -> Int {
-        lock.withLock {
-            value += amount
-            return value
-        }
+        value.add(amount, ordering: .relaxed).newValue
     }
 }

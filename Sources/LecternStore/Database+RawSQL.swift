@@ -10,9 +10,9 @@ extension Database {
 
     package func run(_ sql: String, _ arguments: [any SQLBindable] = []) throws { try connection.run(sql, arguments) }
 
-    package func prepare(_ sql: String) throws -> Statement { try connection.prepare(sql) }
+    package func prepare(_ sql: String) throws -> Statement { try connection.makeStatement(sql) }
 
-    package func cached(_ sql: String) throws -> Statement { try connection.cached(sql) }
+    package func cached(_ sql: String) throws -> Statement { try connection.cachedStatement(sql) }
 
     package func query<T>(_ sql: String, _ arguments: [any SQLBindable] = [], row: (Statement) throws -> T) throws -> [T] {
         try connection.query(sql, arguments, row: row)

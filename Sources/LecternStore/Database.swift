@@ -39,9 +39,10 @@ public final class Database {
         }
     }
 
-    /// Sets how long a locked database is waited for before a statement fails as busy.
-    public func setBusyTimeout(milliseconds: Int32) throws {
-        try withStoreErrors { try connection.execute("PRAGMA busy_timeout = \(max(0, milliseconds))") }
+    /// Sets how long a locked database is waited for before a statement fails as busy (retrying
+    /// every millisecond meanwhile).
+    public func setBusyTimeout(milliseconds: Int32) {
+        connection.setBusyTimeout(milliseconds: milliseconds)
     }
 }
 

@@ -30,7 +30,7 @@ public final class DatabasePool: Sendable {
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000, mustExist: Bool = false) throws {
         self.path = path
         let writer = try LecternDatabase.open(path: path, mustExist: mustExist)
-        try writer.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+        writer.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
         self.writer = writer
         var options = Connection.Options()
         options.readOnly = true

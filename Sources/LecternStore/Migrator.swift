@@ -48,6 +48,13 @@ public struct MigrationState: Sendable, Equatable {
 /// A database is Lectern's when its `application_id` is `applicationID`; an empty file becomes one.
 /// A changed applied migration, or a version this binary does not know, stops everything before
 /// any change is made.
+///
+/// Every migration runs with foreign keys off and ends with `PRAGMA foreign_key_check`, as SQLite's
+/// procedure for schema changes asks (https://www.sqlite.org/lang_altertable.html#otheralter) and
+/// GRDB's `DatabaseMigrator` does: so a migration may rebuild a table that others refer to (dropping
+/// it would otherwise cascade to them), and a row left pointing nowhere fails the migration, which
+/// then leaves no trace. A migration must not count on `ON DELETE CASCADE` to clean up: with foreign
+/// keys off nothing cascades, and the check refuses the orphans.
 public struct Migrator: Sendable {
     /// `PRAGMA application_id` of a Lectern database: "LCTR" in ASCII.
     public static let applicationID: Int64 = 0x4C43_5452
@@ -57,9 +64,6 @@ public struct Migrator: Sendable {
     public init(migrations: [Migration] = Migration.embedded) {
         self.migrations = migrations
     }
-
-    /// The first line of a migration that rebuilds a table.
-    static let rebuildMarker = "-- lectern: rebuilds tables"
 
     static let createLedger = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -114,36 +118,79 @@ public struct Migrator: Sendable {
     }
 
     /// Applies every pending migration, each in its own immediate transaction.
+    ///
+    /// Foreign keys are switched off around each transaction (the pragma does nothing inside one)
+    /// and on again after it, and the transaction commits only when `PRAGMA foreign_key_check`
+    /// finds nothing. Migration 14 starts with `-- lectern: rebuilds tables`, which once asked for
+    /// this; every migration has it now, and the line (which cannot change: its checksum is
+    /// recorded) is only a comment.
     /// - Returns: the migrations applied now.
+    /// - Throws: `StoreError(.conflict)` naming the tables whose rows a migration would leave
+    ///   pointing nowhere.
+    /// - Complexity: per migration, its own work plus the foreign-key check: a lookup per row of
+    ///   every table with a foreign key (interactions and their learners, say).
     @discardableResult
     func migrate(_ db: Connection, now: Int64 = currentUnixTime()) throws -> [Migration] {
         try checkCompatible(db)
         let done = Set(try appliedRows(db).map(\.version))
         var applied: [Migration] = []
         for migration in migrations where !done.contains(migration.version) {
-            // A migration that rebuilds a table (SQLite's 12 steps) runs with foreign keys off, which
-            // only takes effect outside a transaction, and checks them before it commits.
-            let rebuilds = migration.sql.hasPrefix(Self.rebuildMarker)
-            let foreignKeys = try db.scalarInt("PRAGMA foreign_keys") ?? 0
-            if rebuilds && foreignKeys != 0 { try db.execute("PRAGMA foreign_keys = OFF") }
-            defer { if rebuilds && foreignKeys != 0 { try? db.execute("PRAGMA foreign_keys = ON") } }
-            try db.transaction(.immediate) {
-                if try db.scalarInt("PRAGMA application_id") != Self.applicationID {
-                    try db.execute("PRAGMA application_id = \(Self.applicationID)")
-                }
-                try db.execute(Self.createLedger)
-                try db.execute(migration.sql)
-                if rebuilds {
-                    let broken = try db.query("PRAGMA foreign_key_check") { "\($0.text(0)) row \($0.int64(1))" }
-                    if let first = broken.first {
-                        throw StoreError(.conflict, "migration \(migration.version) would break \(broken.count) foreign keys (first: \(first))")
+            try withForeignKeysOff(db) { checkForeignKeys in
+                try db.transaction(.immediate) {
+                    if try db.scalarInt("PRAGMA application_id") != Self.applicationID {
+                        try db.execute("PRAGMA application_id = \(Self.applicationID)")
                     }
+                    try db.execute(Self.createLedger)
+                    try db.execute(migration.sql)
+                    if checkForeignKeys { try Self.checkForeignKeys(db, after: migration) }
+                    try db.cachedStatement(Self.insertApplied).run([migration.version, migration.name, migration.checksum, now])
                 }
-                try db.run(Self.insertApplied, [migration.version, migration.name, migration.checksum, now])
             }
             applied.append(migration)
         }
         return applied
+    }
+
+    /// Runs `body` with foreign keys off, and on again however it ends, when the connection enforces
+    /// them; `body` is told whether it must check them itself. (Inside an open transaction SQLite
+    /// ignores the pragma, so there they stay on and are enforced as the migration goes.)
+    private func withForeignKeysOff(_ db: Connection, _ body: (_ checkForeignKeys: Bool) throws -> Void) throws {
+        let enforced = try db.scalarInt("PRAGMA foreign_keys") == 1
+        guard enforced, !db.isInTransaction else { return try body(enforced) }
+        try db.execute("PRAGMA foreign_keys = OFF")
+        do {
+            try body(true)
+        } catch {
+            try? db.execute("PRAGMA foreign_keys = ON")
+            throw error
+        }
+        try db.execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// Throws when a row of any table refers to a row that does not exist, naming the tables.
+    private static func checkForeignKeys(_ db: Connection, after migration: Migration) throws {
+        let broken = try db.query("PRAGMA foreign_key_check") { row in
+            (table: row.text("table"), rowID: row.optionalInt64("rowid"), parent: row.text("parent"))
+        }
+        guard !broken.isEmpty else { return }
+        // One phrase per referring table and the table it refers to, in the order SQLite found them.
+        var groups: [(table: String, parent: String, count: Int, firstRowID: Int64?)] = []
+        for row in broken {
+            if let at = groups.firstIndex(where: { $0.table == row.table && $0.parent == row.parent }) {
+                groups[at].count += 1
+            } else {
+                groups.append((row.table, row.parent, 1, row.rowID))
+            }
+        }
+        let phrases = groups.map { group in
+            group.count == 1
+                ? "1 row of \(group.table) refers to a row of \(group.parent) that does not exist"
+                    + (group.firstRowID.map { " (rowid \($0))" } ?? "")
+                : "\(group.count) rows of \(group.table) refer to rows of \(group.parent) that do not exist"
+                    + (group.firstRowID.map { " (first: rowid \($0))" } ?? "")
+        }
+        throw StoreError(.conflict, "migration \(migration.version) (\(migration.name)) would break foreign keys, "
+            + "so nothing of it was applied: \(phrases.joined(separator: "; "))")
     }
 
     private struct AppliedRow {
@@ -156,7 +203,7 @@ public struct Migrator: Sendable {
     private func appliedRows(_ db: Connection) throws -> [AppliedRow] {
         let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
         guard exists > 0 else { return [] }
-        return try db.query(Self.selectApplied) {
+        return try db.cachedStatement(Self.selectApplied).query {
             AppliedRow(version: $0.int(0), name: $0.text(1), checksum: $0.text(2), appliedAt: $0.int64(3))
         }
     }

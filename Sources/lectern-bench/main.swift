@@ -15,13 +15,13 @@ import Foundation
 import LecternRecommender
 import LecternService
 import LecternStore
+import Synchronization
 
 /// Adds up across threads.
-final class Counter: @unchecked Sendable {
-    private var total = 0
-    private let lock = NSLock()
-    func add(_ amount: Int) { lock.withLock { total += amount } }
-    var value: Int { lock.withLock { total } }
+final class Counter: Sendable {
+    private let total = Atomic(0)
+    func add(_ amount: Int) { total.add(amount, ordering: .relaxed) }
+    var value: Int { total.load(ordering: .relaxed) }
 }
 
 func fail(_ message: String) -> Never {

@@ -1,36 +1,33 @@
 import Foundation
+import Synchronization
 
 /// Shows progress of long work on standard error, only when it is a terminal.
-final class Progress: @unchecked Sendable {
+final class Progress: Sendable {
     private let label: String
     private let enabled = isatty(STDERR_FILENO) == 1
-    private var lastPercent = -1
-    private let lock = NSLock()
+    /// What was last drawn, and when the phase (the label) began; worker threads report at once.
+    private let state = Mutex((lastPercent: -1, lastLabel: "", phaseStart: ContinuousClock.now))
 
     init(_ label: String) {
         self.label = label
     }
 
-    private var lastLabel = ""
-
     func update(done: Int, total: Int) {
         update(label: label, done: done, total: total)
     }
-
-    private var phaseStart = ContinuousClock.now
 
     /// Shows `label: N% (about T left)`, redrawn in place; cheap when nothing changed. The time left
     /// is estimated from how fast this phase (this label) has gone so far.
     func update(label: String, done: Int, total: Int) {
         guard enabled, total > 0 else { return }
         let percent = min(100, done * 100 / total)
-        lock.withLock {
-            guard percent != lastPercent || label != lastLabel else { return }
-            if label != lastLabel { phaseStart = .now }
-            lastPercent = percent
-            lastLabel = label
+        state.withLock { state in
+            guard percent != state.lastPercent || label != state.lastLabel else { return }
+            if label != state.lastLabel { state.phaseStart = .now }
+            state.lastPercent = percent
+            state.lastLabel = label
             var line = "\(label): \(percent)%"
-            let elapsed = ContinuousClock.now - phaseStart
+            let elapsed = ContinuousClock.now - state.phaseStart
             if done > 0 && total > done && elapsed > Duration.seconds(2) {
                 let left = Double(elapsed.components.seconds) * Double(total - done) / Double(done)
                 line += " (about \(Self.describe(seconds: left)) left)"
@@ -48,7 +45,7 @@ final class Progress: @unchecked Sendable {
     }
 
     func finish() {
-        guard enabled, lastPercent >= 0 else { return }
+        guard enabled, state.withLock({ $0.lastPercent }) >= 0 else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

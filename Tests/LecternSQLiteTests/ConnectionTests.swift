@@ -1,5 +1,6 @@
 import Foundation
 import LecternSQLite
+import Synchronization
 import Testing
 
 @Suite("Connection")
@@ -211,12 +212,36 @@ struct ConnectionTests {
         // The statement before the failing one ran (execute is not a transaction).
         #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 't'") == 1)
     }
+
+    // MARK: The SQLite version
+
+    @Test("an SQLite older than 3.37 is refused with the version needed and the one found",
+          arguments: [(3_036_000, "3.36.0"), (3_031_001, "3.31.1"), (3_008_011, "3.8.11")])
+    func oldSQLiteRefused(number: Int32, spelled: String) throws {
+        let error = #expect(throws: SQLiteError.self) { try Connection.checkSQLiteVersion(number) }
+        #expect(error?.message == "SQLite 3.37 or newer is needed for STRICT tables; this system has \(spelled)")
+        #expect(error?.primaryCode == 14)  // SQLITE_CANTOPEN
+    }
+
+    @Test("SQLite 3.37.0 and newer are accepted", arguments: [Int32(3_037_000), 3_037_002, 3_040_001, 3_050_000])
+    func newSQLiteAccepted(number: Int32) throws {
+        try Connection.checkSQLiteVersion(number)
+    }
+
+    @Test("this system's SQLite is new enough, and a STRICT table works")
+    func thisSQLite() throws {
+        let parts = Connection.sqliteVersion.split(separator: ".").compactMap { Int($0) }
+        #expect(parts.count == 3)
+        #expect(parts.lexicographicallyPrecedes([3, 37, 0]) == false)
+        let db = try Connection.inMemory()
+        try db.execute("CREATE TABLE t (x INTEGER) STRICT")
+        #expect(throws: SQLiteError.self) { try db.run("INSERT INTO t (x) VALUES ('not a number')") }
+    }
 }
 
 /// A flag set once by one thread and read by another.
-final class LockFlag: @unchecked Sendable {
-    private var value = false
-    private let lock = NSLock()
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+final class LockFlag: Sendable {
+    private let value = Atomic(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LecternSQLite
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 struct StatementTests {
     /// `typeof(?)` and the value of one bound parameter, as SQLite sees them.
     private func roundTrip(_ value: any SQLBindable, in db: Connection) throws -> (type: String, value: SQLValue) {
-        let statement = try db.prepare("SELECT typeof(?1), ?1")
+        let statement = try db.makeStatement("SELECT typeof(?1), ?1")
         try statement.bind([value])
         #expect(try statement.step())
         let result = (statement.text(0), statement.value(1))
@@ -22,7 +23,7 @@ struct StatementTests {
         #expect(type == "integer")
         #expect(read == .integer(value))
 
-        let statement = try db.prepare("SELECT ?")
+        let statement = try db.makeStatement("SELECT ?")
         try statement.bind(1, value)
         #expect(try statement.step())
         #expect(statement.int64(0) == value)
@@ -36,7 +37,7 @@ struct StatementTests {
         #expect(type == "real")
         #expect(read == .real(value))
 
-        let statement = try db.prepare("SELECT ? * 2")
+        let statement = try db.makeStatement("SELECT ? * 2")
         try statement.bind(1, value)
         #expect(try statement.step())
         #expect(statement.double(0) == value * 2)
@@ -69,7 +70,7 @@ struct StatementTests {
     func textLength() throws {
         let db = try Connection.inMemory()
         // "é" is 2 bytes, "東" 3 and "🎓" 4 in UTF-8: 3 characters, 9 bytes.
-        let statement = try db.prepare("SELECT length(?1), length(CAST(?1 AS BLOB))")
+        let statement = try db.makeStatement("SELECT length(?1), length(CAST(?1 AS BLOB))")
         try statement.bind(1, "é東🎓")
         #expect(try statement.step())
         #expect(statement.int(0) == 3)
@@ -84,7 +85,7 @@ struct StatementTests {
         #expect(type == "blob")
         #expect(read == .blob(bytes))
 
-        let statement = try db.prepare("SELECT typeof(?1), length(?1), hex(?1), ?1")
+        let statement = try db.makeStatement("SELECT typeof(?1), length(?1), hex(?1), ?1")
         try statement.bind(1, [UInt8]())
         #expect(try statement.step())
         #expect(statement.text(0) == "blob")
@@ -99,6 +100,47 @@ struct StatementTests {
         #expect(statement.blob(3) == bytes)
     }
 
+    @Test("text and blobs bind from any collection of bytes: arrays, slices, Data, and ones not contiguous")
+    func bytesFromCollections() throws {
+        let db = try Connection.inMemory()
+        let statement = try db.makeStatement("SELECT typeof(?1), ?1, typeof(?2), hex(?2)")
+        let line = Array("id,Grüße,42".utf8)
+        let field = line[3..<10]
+        try statement.bindText(1, field)
+        try statement.bindBlob(2, Data([0, 0xFF]))
+        #expect(try statement.step())
+        #expect(statement.text(0) == "text")
+        #expect(statement.text(1) == "Grüße")
+        #expect(statement.text(2) == "blob")
+        #expect(statement.text(3) == "00FF")
+
+        statement.reset()
+        try statement.bindText(1, repeatElement(UInt8(ascii: "a"), count: 3))
+        try statement.bindBlob(2, repeatElement(UInt8(1), count: 2))
+        #expect(try statement.step())
+        #expect(statement.text(1) == "aaa")
+        #expect(statement.text(3) == "0101")
+
+        // Empty bytes are empty text and an empty blob, not NULL.
+        statement.reset()
+        try statement.bindText(1, line[0..<0])
+        try statement.bindBlob(2, [UInt8]())
+        #expect(try statement.step())
+        #expect(statement.text(0) == "text")
+        #expect(statement.text(2) == "blob")
+    }
+
+    @Test("text bound from a string literal reads back")
+    func staticText() throws {
+        let db = try Connection.inMemory()
+        let statement = try db.makeStatement("SELECT ?1, ?2")
+        try statement.bind(1, static: "purchase")
+        try statement.bind(2, static: "é")
+        #expect(try statement.step())
+        #expect(statement.text(0) == "purchase")
+        #expect(statement.text(1) == "é")
+    }
+
     @Test("NULL binds from bindNull, from nil and from SQLValue.null, and reads as nil")
     func nulls() throws {
         let db = try Connection.inMemory()
@@ -106,7 +148,7 @@ struct StatementTests {
         #expect(try roundTrip(missing, in: db) == ("null", .null))
         #expect(try roundTrip(SQLValue.null, in: db) == ("null", .null))
 
-        let statement = try db.prepare("SELECT ?")
+        let statement = try db.makeStatement("SELECT ?")
         try statement.bindNull(1)
         #expect(try statement.step())
         #expect(statement.isNull(0))
@@ -129,7 +171,7 @@ struct StatementTests {
             .text("string"), .blob([1, 2]), .integer(9), .real(0.25),
         ]
         let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
-        let statement = try db.prepare("SELECT \(placeholders)")
+        let statement = try db.makeStatement("SELECT \(placeholders)")
         #expect(statement.parameterCount == values.count)
         try statement.bind(values)
         #expect(try statement.step())
@@ -155,7 +197,7 @@ struct StatementTests {
     func prepareError() throws {
         let db = try Connection.inMemory()
         let sql = "SELEC 1"
-        let error = #expect(throws: SQLiteError.self) { _ = try db.prepare(sql) }
+        let error = #expect(throws: SQLiteError.self) { _ = try db.makeStatement(sql) }
         #expect(error?.extendedCode == 1)
         #expect(error?.sql == sql)
         #expect(error?.message.contains("syntax error") == true)
@@ -164,7 +206,7 @@ struct StatementTests {
     @Test("column names and counts describe the result")
     func columns() throws {
         let db = try Connection.inMemory()
-        let statement = try db.prepare("SELECT 1 AS one, 'two' AS second, NULL AS missing")
+        let statement = try db.makeStatement("SELECT 1 AS one, 'two' AS second, NULL AS missing")
         #expect(statement.columnCount == 3)
         #expect(statement.parameterCount == 0)
         #expect((0..<3).map(statement.columnName) == ["one", "second", "missing"])
@@ -175,7 +217,7 @@ struct StatementTests {
     func stepAndReset() throws {
         let db = try Connection.inMemory()
         try db.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3), (4);")
-        let statement = try db.prepare("SELECT x FROM t WHERE x > ? ORDER BY x")
+        let statement = try db.makeStatement("SELECT x FROM t WHERE x > ? ORDER BY x")
         try statement.bind(1, 2)
         var seen: [Int] = []
         while try statement.step() { seen.append(statement.int(0)) }
@@ -189,7 +231,7 @@ struct StatementTests {
     func executeTwice() throws {
         let db = try Connection.inMemory()
         try db.execute("CREATE TABLE t (x INTEGER)")
-        let insert = try db.prepare("INSERT INTO t (x) VALUES (?)")
+        let insert = try db.makeStatement("INSERT INTO t (x) VALUES (?)")
         try insert.bind(1, 10)
         try insert.execute()
         try insert.execute()
@@ -202,7 +244,7 @@ struct StatementTests {
     func stepFailure() throws {
         let db = try Connection.inMemory()
         try db.execute("CREATE TABLE t (x INTEGER UNIQUE)")
-        let insert = try db.prepare("INSERT INTO t (x) VALUES (?)")
+        let insert = try db.makeStatement("INSERT INTO t (x) VALUES (?)")
         try insert.bind(1, 1)
         try insert.execute()
         let error = #expect(throws: SQLiteError.self) { try insert.execute() }
@@ -215,38 +257,25 @@ struct StatementTests {
 
     // MARK: The statement cache
 
-    @Test("cached returns the same statement, reset and with its bindings cleared")
+    @Test("cachedStatement returns the same statement, reset and with its bindings cleared")
     func cachedStatementIsReset() throws {
         let db = try Connection.inMemory()
         try db.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3);")
         let sql = "SELECT x, ? FROM t ORDER BY x"
-        let first = try db.cached(sql)
+        let first = try db.cachedStatement(sql)
         try first.bind(1, "bound")
         #expect(try first.step())
         #expect(try first.step())
         #expect(first.int(0) == 2)
         #expect(first.text(1) == "bound")
 
-        let again = try db.cached(sql)
+        let again = try db.cachedStatement(sql)
         #expect(again === first)
         // Reset: the next step is the first row again. Cleared: the parameter is NULL.
         #expect(try again.step())
         #expect(again.int(0) == 1)
         #expect(again.isNull(1))
 
-        #expect(try db.cached("SELECT 1") !== first)
-    }
-
-    @Test("more distinct queries than the cache holds still give the right answers")
-    func cacheOverflow() throws {
-        var options = Connection.Options()
-        options.statementCacheCapacity = 2
-        let db = try Connection(path: ":memory:", options: options)
-        for round in 0..<3 {
-            for n in 1...5 {
-                let sql = "SELECT ? * \(n)"
-                #expect(try db.scalarInt(sql, [round + 1]) == Int64((round + 1) * n))
-            }
-        }
+        #expect(try db.cachedStatement("SELECT 1") !== first)
     }
 }

@@ -173,7 +173,7 @@ struct TrainingWriteTests {
             finished.set("done")
         }
         let writer = try LecternDatabase.open(path: path, mustExist: true)
-        try writer.setBusyTimeout(milliseconds: 2_500)
+        writer.setBusyTimeout(milliseconds: 2_500)
         let learner = try writer.scalarInt("SELECT min(id) FROM users") ?? 0
         let course = try writer.scalarInt("SELECT min(id) FROM courses WHERE status = 'published'") ?? 0
         var writes = 0, lockedOut = 0

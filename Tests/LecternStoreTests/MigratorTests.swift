@@ -332,6 +332,80 @@ struct MigratorTests {
         #expect(try tableNames(db).isEmpty)
         #expect(try db.scalarInt("PRAGMA application_id") == 0)
     }
+
+    // MARK: Foreign keys during migrations
+
+    /// Teams and the players who refer to them, with a cascade: a schema of two tables for
+    /// migrations that rebuild or empty the table referred to.
+    static let teamsAndPlayers = Migration(fileName: "0001_teams.sql", sql: """
+        CREATE TABLE teams (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;
+        CREATE TABLE players (
+            id      INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE
+        ) STRICT;
+        """)!
+
+    static func teamsWithPlayers() throws -> Connection {
+        let db = try Connection.inMemory()
+        try Migrator(migrations: [teamsAndPlayers]).migrate(db, now: 100)
+        try db.execute("""
+            INSERT INTO teams (id, name) VALUES (1, 'red'), (2, 'blue');
+            INSERT INTO players (id, team_id) VALUES (10, 1), (11, 1), (12, 2);
+            """)
+        return db
+    }
+
+    @Test("a migration may rebuild a table others refer to: their rows stay, and the keys hold after")
+    func rebuildKeepsReferringRows() throws {
+        let db = try Self.teamsWithPlayers()
+        // The 12 steps of https://www.sqlite.org/lang_altertable.html#otheralter: with foreign keys
+        // on, DROP TABLE teams would delete every player through the cascade.
+        let rebuild = try #require(Migration(fileName: "0002_team_names_not_empty.sql", sql: """
+            CREATE TABLE teams_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL CHECK (name <> '')) STRICT;
+            INSERT INTO teams_new (id, name) SELECT id, name FROM teams;
+            DROP TABLE teams;
+            ALTER TABLE teams_new RENAME TO teams;
+            """))
+        #expect(try Migrator(migrations: [Self.teamsAndPlayers, rebuild]).migrate(db, now: 200) == [rebuild])
+        #expect(try db.query("SELECT id, team_id FROM players ORDER BY id") { "\($0.int(0)):\($0.int(1))" } == ["10:1", "11:1", "12:2"])
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try db.query("PRAGMA foreign_key_check") { $0.text(0) }.isEmpty)
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO teams (id, name) VALUES (3, '')") }
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO players (id, team_id) VALUES (13, 99)") }
+        try db.execute("DELETE FROM teams WHERE id = 1")
+        #expect(try db.query("SELECT id FROM players") { $0.int(0) } == [12])
+    }
+
+    @Test("a migration that would leave rows pointing nowhere fails, names the tables and leaves no trace")
+    func brokenForeignKeysFail() throws {
+        let db = try Self.teamsWithPlayers()
+        // With foreign keys off, deleting a team does not cascade: its players would point nowhere.
+        let orphaning = try #require(Migration(fileName: "0002_drop_red.sql", sql: "DELETE FROM teams WHERE id = 1;"))
+        let error = expectStoreError(.conflict, containing: "migration 2 (drop_red) would break foreign keys") {
+            try Migrator(migrations: [Self.teamsAndPlayers, orphaning]).migrate(db, now: 200)
+        }
+        #expect(error?.message.contains("2 rows of players refer to rows of teams that do not exist (first: rowid 10)") == true)
+        #expect(!db.isInTransaction)
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try db.query("SELECT name FROM teams ORDER BY id") { $0.text(0) } == ["red", "blue"])
+        #expect(try db.scalarInt("SELECT count(*) FROM players") == 3)
+        #expect(try ledger(db).map(\.version) == [1])
+    }
+
+    @Test("the real migrations leave no foreign key broken on a database that holds rows")
+    func embeddedMigrationsKeepKeys() throws {
+        let db = try Self.catalogAtVersion(1)
+        try db.execute("""
+            INSERT INTO tags (id, name) VALUES (1, 'swift');
+            INSERT INTO course_tags (course_id, tag_id) VALUES (1, 1);
+            INSERT INTO interactions (user_id, course_id, kind, value, occurred_at) VALUES (1, 1, 'purchase', 100, 10), (2, 2, 'view', NULL, 20);
+            """)
+        try Migrator().migrate(db, now: 200)
+        #expect(try db.query("PRAGMA foreign_key_check") { $0.text(0) }.isEmpty)
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try db.scalarInt("SELECT count(*) FROM interactions") == 2)
+        #expect(try db.scalarInt("SELECT count(*) FROM course_tags") == 1)
+    }
 }
 
 @Suite("LecternDatabase")

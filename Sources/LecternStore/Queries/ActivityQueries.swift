@@ -82,22 +82,22 @@ public struct ActivityQueries {
         """
 
     public func countsByKind(courseID: Int64) throws -> [String: Int64] {
-        Dictionary(uniqueKeysWithValues: try db.query(Self.kindsOfCourse, [courseID]) { ($0.text(0), $0.int64(1)) })
+        Dictionary(uniqueKeysWithValues: try db.cachedStatement(Self.kindsOfCourse).query([courseID]) { ($0.text(0), $0.int64(1)) })
     }
 
     public func countsByKind(userID: Int64) throws -> [String: Int64] {
-        Dictionary(uniqueKeysWithValues: try db.query(Self.kindsOfUser, [userID]) { ($0.text(0), $0.int64(1)) })
+        Dictionary(uniqueKeysWithValues: try db.cachedStatement(Self.kindsOfUser).query([userID]) { ($0.text(0), $0.int64(1)) })
     }
 
     /// What a learner paid, net of refunds, per currency (in currency order; none when they bought nothing).
     public func netSpend(userID: Int64) throws -> [Money.Amount] {
-        try db.query(Self.spendOfUser, [userID]) { Money.Amount(currency: $0.text(0), minor: $0.int64(1)) }
+        try db.cachedStatement(Self.spendOfUser).query([userID]) { Money.Amount(currency: $0.text(0), minor: $0.int64(1)) }
     }
 
     /// The `limit` best-selling courses by net revenue in each currency, in currency order.
     /// - Complexity: O(money events + courses sold log courses sold).
     public func topCourses(limit: Int) throws -> [CourseSales] {
-        try db.query(Self.topCourses, [limit]) {
+        try db.cachedStatement(Self.topCourses).query([limit]) {
             CourseSales(slug: $0.text(0), title: $0.text(1), domain: $0.text(2), currency: $0.text(3), purchases: $0.int(4),
                         refunds: $0.int(5), netRevenueMinor: $0.int64(6))
         }
@@ -106,7 +106,7 @@ public struct ActivityQueries {
     /// Every domain and currency of its courses, with those courses, their learners, purchases and
     /// net revenue: in currency order, then by revenue.
     public func domains() throws -> [DomainActivity] {
-        try db.query(Self.domains) {
+        try db.cachedStatement(Self.domains).query {
             DomainActivity(domain: $0.text(0), currency: $0.text(1), courses: $0.int(2), learners: $0.int(3), purchases: $0.int(4),
                            netRevenueMinor: $0.int64(5))
         }
@@ -115,7 +115,7 @@ public struct ActivityQueries {
     /// Counts of everything stored, and the time span of the activity.
     public func totals() throws -> (creators: Int, courses: Int, published: Int, users: Int, interactions: Int,
                                     first: Int64?, last: Int64?) {
-        try db.queryFirst(Self.totals) {
+        try db.cachedStatement(Self.totals).queryFirst {
             ($0.int(0), $0.int(1), $0.int(2), $0.int(3), $0.int(4), $0.optionalInt64(5), $0.optionalInt64(6))
         }!
     }

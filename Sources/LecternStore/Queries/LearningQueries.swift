@@ -54,7 +54,7 @@ public struct LearningQueries {
     public func courses() throws -> [Int64: CourseFacts] {
         try withStoreErrors {
             var facts: [Int64: CourseFacts] = [:]
-            for course in try db.query(Self.courses, row: { s in
+            for course in try db.cachedStatement(Self.courses).query(row: { s in
                 CourseFacts(id: s.int64(0), slug: s.text(1), title: s.text(2), domain: s.text(3),
                             difficulty: Course.Difficulty(rawValue: s.text(4)) ?? .beginner,
                             status: Course.Status(rawValue: s.text(5)) ?? .draft, priceMinor: s.int64(6),
@@ -68,7 +68,7 @@ public struct LearningQueries {
     public func courseTags() throws -> [Int64: [String]] {
         try withStoreErrors {
             var tags: [Int64: [String]] = [:]
-            for (course, name) in try db.query(Self.tags, row: { ($0.int64(0), $0.text(1)) }) { tags[course, default: []].append(name) }
+            for (course, name) in try db.cachedStatement(Self.tags).query(row: { ($0.int64(0), $0.text(1)) }) { tags[course, default: []].append(name) }
             return tags
         }
     }
@@ -77,20 +77,20 @@ public struct LearningQueries {
     public func prerequisites() throws -> [Int64: [Int64]] {
         try withStoreErrors {
             var map: [Int64: [Int64]] = [:]
-            for (course, requires) in try db.query(Self.prerequisites, row: { ($0.int64(0), $0.int64(1)) }) { map[course, default: []].append(requires) }
+            for (course, requires) in try db.cachedStatement(Self.prerequisites).query(row: { ($0.int64(0), $0.int64(1)) }) { map[course, default: []].append(requires) }
             return map
         }
     }
 
     public func events(ofUser userID: Int64) throws -> [Event] {
-        try withStoreErrors { try db.query(Self.eventsOfUser, [userID], row: Self.event) }
+        try withStoreErrors { try db.cachedStatement(Self.eventsOfUser).query([userID], row: Self.event) }
     }
 
     /// Every learner's events, grouped by learner.
     public func eventsByLearner() throws -> [Int64: [Event]] {
         try withStoreErrors {
             var events: [Int64: [Event]] = [:]
-            for event in try db.query(Self.allEvents, row: Self.event) { events[event.userID, default: []].append(event) }
+            for event in try db.cachedStatement(Self.allEvents).query(row: Self.event) { events[event.userID, default: []].append(event) }
             return events
         }
     }
@@ -98,13 +98,13 @@ public struct LearningQueries {
     public func interestsByLearner() throws -> [Int64: [String]] {
         try withStoreErrors {
             var interests: [Int64: [String]] = [:]
-            for (user, topic) in try db.query(Self.interests, row: { ($0.int64(0), $0.text(1)) }) { interests[user, default: []].append(topic) }
+            for (user, topic) in try db.cachedStatement(Self.interests).query(row: { ($0.int64(0), $0.text(1)) }) { interests[user, default: []].append(topic) }
             return interests
         }
     }
 
     public func learnerIDs() throws -> [Int64] {
-        try withStoreErrors { try db.query(Self.learnerIDs) { $0.int64(0) } }
+        try withStoreErrors { try db.cachedStatement(Self.learnerIDs).query { $0.int64(0) } }
     }
 
     static func event(_ s: Statement) -> Event {
@@ -147,12 +147,12 @@ public struct SegmentStore {
                 try db.run("DELETE FROM segments")
                 var ids: [Int64] = []
                 for segment in segments {
-                    try db.run("INSERT INTO segments (name, learners, profile, built_at) VALUES (?, ?, ?, ?)",
-                               [segment.name, segment.learners, segment.profile, time])
+                    try db.cachedStatement("INSERT INTO segments (name, learners, profile, built_at) VALUES (?, ?, ?, ?)").run(
+                        [segment.name, segment.learners, segment.profile, time])
                     ids.append(db.lastInsertRowID)
                 }
                 for assignment in assignments {
-                    try db.run("INSERT INTO user_segments (user_id, segment_id) VALUES (?, ?)", [assignment.userID, ids[assignment.segment]])
+                    try db.cachedStatement("INSERT INTO user_segments (user_id, segment_id) VALUES (?, ?)").run([assignment.userID, ids[assignment.segment]])
                 }
             }
         }
@@ -176,8 +176,8 @@ public struct SegmentStore {
 
     public func segment(ofUser userID: Int64) throws -> String? {
         try withStoreErrors {
-            try db.queryFirst("SELECT s.name FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE us.user_id = ?",
-                              [userID], row: { $0.text(0) })
+            try db.cachedStatement("SELECT s.name FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE us.user_id = ?").queryFirst(
+                [userID], row: { $0.text(0) })
         }
     }
 }

@@ -55,11 +55,11 @@ public struct EvaluationStore {
     public func save(source: String, protocol json: String, learners: Int, testPairs: Int, rows: [EvaluationRow]) throws -> Int64 {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.run(Self.insertEvaluation, [currentUnixTime(), source, json, learners, testPairs])
+                try db.cachedStatement(Self.insertEvaluation).run([currentUnixTime(), source, json, learners, testPairs])
                 let id = db.lastInsertRowID
                 for row in rows {
-                    try db.run(Self.insertResult, [id, row.algorithm, row.parameters, row.trainingSeconds, row.k, row.metric,
-                                                   row.value.flatMap { $0.isFinite ? $0 : nil }, row.spread.flatMap { $0.isFinite ? $0 : nil }])
+                    try db.cachedStatement(Self.insertResult).run([id, row.algorithm, row.parameters, row.trainingSeconds, row.k, row.metric,
+                                                                   row.value.flatMap { $0.isFinite ? $0 : nil }, row.spread.flatMap { $0.isFinite ? $0 : nil }])
                 }
                 return id
             }
@@ -68,7 +68,7 @@ public struct EvaluationStore {
 
     /// The results of the newest evaluation.
     public func latestResults() throws -> [EvaluationRow] {
-        try db.query(Self.latest) {
+        try db.cachedStatement(Self.latest).query {
             EvaluationRow(algorithm: $0.text(0), parameters: $0.text(1), trainingSeconds: $0.double(2), k: $0.int(3),
                           metric: $0.text(4), value: $0.optionalDouble(5), spread: $0.optionalDouble(6))
         }

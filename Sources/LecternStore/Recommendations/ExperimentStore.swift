@@ -87,7 +87,7 @@ public struct ExperimentStore {
 
     private func withVariants(_ experiment: Experiment) throws -> Experiment {
         var experiment = experiment
-        experiment.variants = try db.query(Self.variants, [experiment.id]) { ($0.text(0), $0.text(1), $0.int(2)) }
+        experiment.variants = try db.cachedStatement(Self.variants).query([experiment.id]) { ($0.text(0), $0.text(1), $0.int(2)) }
         return experiment
     }
 
@@ -108,10 +108,10 @@ public struct ExperimentStore {
         }
         return try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.run(Self.insertExperiment, [name, windowDays, currentUnixTime(), segment])
+                try db.cachedStatement(Self.insertExperiment).run([name, windowDays, currentUnixTime(), segment])
                 let id = db.lastInsertRowID
                 for (position, variant) in variants.enumerated() {
-                    try db.run(Self.insertVariant, [id, variant.name, variant.algorithm, variant.traffic, position])
+                    try db.cachedStatement(Self.insertVariant).run([id, variant.name, variant.algorithm, variant.traffic, position])
                 }
                 return try find(name: name)!
             }
@@ -119,29 +119,29 @@ public struct ExperimentStore {
     }
 
     public func find(name: String) throws -> Experiment? {
-        try db.queryFirst(Self.byName, [name], row: read).map(withVariants)
+        try db.cachedStatement(Self.byName).queryFirst([name], row: read).map(withVariants)
     }
 
     /// The newest running experiment, if any.
     public func running() throws -> Experiment? {
-        try db.queryFirst(Self.running, row: read).map(withVariants)
+        try db.cachedStatement(Self.running).queryFirst(row: read).map(withVariants)
     }
 
     public func list() throws -> [Experiment] {
-        try db.query(Self.all, row: read).map(withVariants)
+        try db.cachedStatement(Self.all).query(row: read).map(withVariants)
     }
 
     /// Whether a learner takes part in `experiment` (always, unless it is limited to a segment).
     public func includes(_ experiment: Experiment, userID: Int64) throws -> Bool {
         guard let segment = experiment.segment else { return true }
-        return try withStoreErrors { try db.queryFirst(Self.inSegment, [userID, segment], row: { _ in true }) ?? false }
+        return try withStoreErrors { try db.cachedStatement(Self.inSegment).queryFirst([userID, segment], row: { _ in true }) ?? false }
     }
 
     /// Stops a running experiment: no more impressions are logged; its report stays.
     public func stop(name: String) throws {
         guard let experiment = try find(name: name) else { throw StoreError.notFound("no experiment '\(name)'") }
         guard experiment.status == "running" else { throw StoreError.conflict("experiment '\(name)' is already stopped") }
-        try withStoreErrors { try db.run(Self.stop, [currentUnixTime(), experiment.id]) }
+        try withStoreErrors { try db.cachedStatement(Self.stop).run([currentUnixTime(), experiment.id]) }
     }
 
     /// Logs what a learner was shown, in one transaction.
@@ -149,7 +149,7 @@ public struct ExperimentStore {
         try withStoreErrors {
             try db.transaction(.immediate) {
                 for (rank, courseID) in courseIDs.enumerated() {
-                    try db.run(Self.insertImpression, [experimentID, variant, userID, courseID, rank + 1, runID, time])
+                    try db.cachedStatement(Self.insertImpression).run([experimentID, variant, userID, courseID, rank + 1, runID, time])
                 }
             }
         }
@@ -159,10 +159,10 @@ public struct ExperimentStore {
     public func outcomes(of experiment: Experiment) throws -> [VariantOutcome] {
         let window = Int64(experiment.windowDays * 86_400)
         return try experiment.variants.map { variant in
-            let revenue = try db.query(Self.revenue, [experiment.id, variant.name, window]) {
+            let revenue = try db.cachedStatement(Self.revenue).query([experiment.id, variant.name, window]) {
                 Money.Amount(currency: $0.text(0), minor: $0.int64(1))
             }
-            return try db.queryFirst(Self.outcome, [experiment.id, variant.name, window]) {
+            return try db.cachedStatement(Self.outcome).queryFirst([experiment.id, variant.name, window]) {
                 VariantOutcome(variant: variant.name, algorithm: variant.algorithm, learners: $0.int(0), impressions: $0.int(1),
                                clicks: $0.int(2), converters: $0.int(3), revenue: revenue)
             }!

@@ -256,9 +256,9 @@ public struct RecommendationCache {
     public func begin(_ run: ModelRun) throws -> ModelRun {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.run(Self.insertRun, [run.algorithm, run.parameters, run.learners, run.courses, run.interactions,
-                                            run.loadSeconds, run.trainSeconds, 0.0, run.startedAt, run.finishedAt, run.dataUntil,
-                                            run.lastInteractionID])
+                try db.cachedStatement(Self.insertRun).run([run.algorithm, run.parameters, run.learners, run.courses, run.interactions,
+                                                            run.loadSeconds, run.trainSeconds, 0.0, run.startedAt, run.finishedAt, run.dataUntil,
+                                                            run.lastInteractionID])
                 var started = run
                 started.id = db.lastInsertRowID
                 return started
@@ -273,14 +273,14 @@ public struct RecommendationCache {
         try withStoreErrors {
             defer { batch.end() }
             if !output.neighbors.isEmpty {
-                let one = try db.cached(Self.insertNeighbor), many = try db.cached(Self.insertNeighbors)
+                let one = try db.cachedStatement(Self.insertNeighbor), many = try db.cachedStatement(Self.insertNeighbors)
                 try batch.rows(output.neighbors, one: one, many: many, per: Self.rowsPerStatement) { s, offset, row in
                     try s.bind(offset + 1, runID); try s.bind(offset + 2, row.courseID); try s.bind(offset + 3, row.rank)
                     try s.bind(offset + 4, row.neighborID); try s.bind(offset + 5, row.score)
                 }
             }
             if !output.recommendations.isEmpty {
-                let one = try db.cached(Self.insertRecommendation), many = try db.cached(Self.insertRecommendations)
+                let one = try db.cachedStatement(Self.insertRecommendation), many = try db.cachedStatement(Self.insertRecommendations)
                 try batch.rows(output.recommendations, one: one, many: many, per: Self.rowsPerStatement) { s, offset, row in
                     try s.bind(offset + 1, runID); try s.bind(offset + 2, row.userID); try s.bind(offset + 3, row.rank)
                     try s.bind(offset + 4, row.courseID); try s.bind(offset + 5, row.score)
@@ -294,7 +294,7 @@ public struct RecommendationCache {
                 }
             }
             if !output.popularity.isEmpty {
-                let s = try db.cached(Self.insertPopularity)
+                let s = try db.cachedStatement(Self.insertPopularity)
                 for row in output.popularity {
                     try batch.row(s) {
                         try s.bind(1, runID); try s.bind(2, row.courseID); try s.bind(3, row.score); try s.bind(4, row.domainRank)
@@ -302,7 +302,7 @@ public struct RecommendationCache {
                 }
             }
             if !output.factors.isEmpty {
-                let s = try db.cached(Self.insertFactors)
+                let s = try db.cachedStatement(Self.insertFactors)
                 for row in output.factors {
                     try batch.row(s) {
                         try s.bind(1, runID); try s.bind(2, row.entity); try s.bind(3, row.id)
@@ -317,7 +317,7 @@ public struct RecommendationCache {
     /// The newest learner or course deletion noted so far (0 for none). Read it before reading the data
     /// a run is trained on and pass it to `activate`, which removes the run's rows for anything deleted since.
     public func erasureMark() throws -> Int64 {
-        try withStoreErrors { try db.scalarInt(Self.lastErasure) ?? 0 }
+        try withStoreErrors { try db.cachedStatement(Self.lastErasure).scalarInt() ?? 0 }
     }
 
     static let lastErasure = "SELECT coalesce(max(seq), 0) FROM cache_erasures"
@@ -350,23 +350,23 @@ public struct RecommendationCache {
                          beforeCommit: (() throws -> Void)? = nil) throws -> [ModelRun] {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                let erasures = try db.query(Self.erasuresAfter, [mark]) { ($0.text(0), $0.int64(1)) }
+                let erasures = try db.cachedStatement(Self.erasuresAfter).query([mark]) { ($0.text(0), $0.int64(1)) }
                 for run in runs {
                     for (entity, id) in erasures {
-                        for sql in entity == "user" ? Self.eraseUser : Self.eraseCourse { try db.run(sql, [run.id, id]) }
+                        for sql in entity == "user" ? Self.eraseUser : Self.eraseCourse { try db.cachedStatement(sql).run([run.id, id]) }
                     }
                 }
                 var out: [ModelRun] = []
                 for var run in runs {
                     run.finishedAt = max(run.finishedAt, run.startedAt)
-                    try db.run(Self.finishRun, [run.trainSeconds, run.writeSeconds, run.finishedAt, run.id])
+                    try db.cachedStatement(Self.finishRun).run([run.trainSeconds, run.writeSeconds, run.finishedAt, run.id])
                     guard db.changes == 1 else {
                         throw StoreError(.conflict, "run \(run.id) was removed while it was written (another `lectern train` pruned it)")
                     }
-                    try db.run(Self.activate, [run.algorithm, run.id])
+                    try db.cachedStatement(Self.activate).run([run.algorithm, run.id])
                     out.append(run)
                 }
-                try db.run(Self.dropErasures, [try db.scalarInt(Self.lastErasure) ?? 0])
+                try db.cachedStatement(Self.dropErasures).run([try db.cachedStatement(Self.lastErasure).scalarInt() ?? 0])
                 try beforeCommit?()
                 return out
             }
@@ -384,7 +384,7 @@ public struct RecommendationCache {
     /// - Complexity: O(rows deleted).
     public func prune(algorithm: String, keepingWritingFrom newest: Int64) throws {
         let old = try withStoreErrors {
-            try db.query(Self.oldRuns, [algorithm, Self.keptRuns - 1, newest], row: { $0.int64(0) })
+            try db.cachedStatement(Self.oldRuns).query([algorithm, Self.keptRuns - 1, newest], row: { $0.int64(0) })
         }
         for runID in old { try deleteRows(of: runID) }
     }
@@ -397,13 +397,13 @@ public struct RecommendationCache {
                 while true {
                     let start = ContinuousClock.now
                     let finished = try db.transaction(.immediate) { () -> Bool in
-                        guard let below = try db.queryFirst(table.boundary, [runID, limit], row: { row in
+                        guard let below = try db.cachedStatement(table.boundary).queryFirst([runID, limit], row: { row in
                             (0..<table.keyColumns).map { row.int64($0) }
                         }) else {
-                            try db.run(table.deleteAll, [runID])
+                            try db.cachedStatement(table.deleteAll).run([runID])
                             return true
                         }
-                        try db.run(table.deleteBelow, [runID] + below)
+                        try db.cachedStatement(table.deleteBelow).run([runID] + below)
                         return false
                     }
                     Self.letWaitingWritersIn()
@@ -413,7 +413,7 @@ public struct RecommendationCache {
                     else if took > Self.writeLockHold { limit = max(limit / 2, 100) }
                 }
             }
-            try db.transaction(.immediate) { try db.run(Self.deleteRun, [runID]) }
+            try db.transaction(.immediate) { try db.cachedStatement(Self.deleteRun).run([runID]) }
         }
     }
 
@@ -503,7 +503,7 @@ public struct RecommendationCache {
 
     /// The newest active run's id (0 when none): it changes whenever a cached model is replaced.
     public func newestActiveRunID() throws -> Int64 {
-        try withStoreErrors { try db.scalarInt(Self.newestActiveRun) ?? 0 }
+        try withStoreErrors { try db.cachedStatement(Self.newestActiveRun).scalarInt() ?? 0 }
     }
 
     /// The external ids of learners who have a cached list in an active run.
@@ -512,21 +512,21 @@ public struct RecommendationCache {
     }
 
     public func activeRun(algorithm: String) throws -> ModelRun? {
-        try db.queryFirst(Self.activeRun, [algorithm], row: Self.readRun)
+        try db.cachedStatement(Self.activeRun).queryFirst([algorithm], row: Self.readRun)
     }
 
     public func run(id: Int64) throws -> ModelRun? {
-        try db.queryFirst(Self.runByID, [id], row: Self.readRun)
+        try db.cachedStatement(Self.runByID).queryFirst([id], row: Self.readRun)
     }
 
     /// The newest runs, newest first.
     public func runs(limit: Int = 20) throws -> [ModelRun] {
-        try db.query(Self.runs, [limit], row: Self.readRun)
+        try db.cachedStatement(Self.runs).query([limit], row: Self.readRun)
     }
 
     /// A learner's cached list from `algorithm`, minus what they own now and what left the catalog.
     public func recommendations(userID: Int64, algorithm: String, limit: Int) throws -> [CachedRecommendation] {
-        try db.query(Self.storefrontQuery, [algorithm, userID, limit]) {
+        try db.cachedStatement(Self.storefrontQuery).query([algorithm, userID, limit]) {
             CachedRecommendation(rank: $0.int(0), courseID: $0.int64(1), slug: $0.text(2), title: $0.text(3),
                                  score: $0.double(4), algorithm: $0.text(5), reason: $0.text(6))
         }
@@ -535,7 +535,7 @@ public struct RecommendationCache {
     /// A course's cached neighbours from `algorithm` (itemknn or content), best first.
     public func neighbors(courseID: Int64, algorithm: String, limit: Int, includeUnavailable: Bool = false)
         throws -> [(courseID: Int64, slug: String, title: String, score: Double)] {
-        try db.query(Self.neighbors, [algorithm, courseID, limit, includeUnavailable]) {
+        try db.cachedStatement(Self.neighbors).query([algorithm, courseID, limit, includeUnavailable]) {
             ($0.int64(0), $0.text(1), $0.text(2), $0.double(3))
         }
     }
@@ -543,7 +543,7 @@ public struct RecommendationCache {
     /// Every neighbour list of a run: course -> [(neighbour, score)], best first.
     public func allNeighbors(runID: Int64) throws -> [Int64: [(Int64, Double)]] {
         var out: [Int64: [(Int64, Double)]] = [:]
-        for (course, neighbor, score) in try db.query(Self.neighborsOfMany, [runID], row: { ($0.int64(0), $0.int64(1), $0.double(2)) }) {
+        for (course, neighbor, score) in try db.cachedStatement(Self.neighborsOfMany).query([runID], row: { ($0.int64(0), $0.int64(1), $0.double(2)) }) {
             out[course, default: []].append((neighbor, score))
         }
         return out
@@ -552,7 +552,7 @@ public struct RecommendationCache {
     /// A run's popularity: course -> (score, rank in its domain).
     public func popularity(runID: Int64) throws -> [Int64: (score: Double, domainRank: Int)] {
         var out: [Int64: (score: Double, domainRank: Int)] = [:]
-        for (course, score, rank) in try db.query(Self.popularity, [runID], row: { ($0.int64(0), $0.double(1), $0.int(2)) }) {
+        for (course, score, rank) in try db.cachedStatement(Self.popularity).query([runID], row: { ($0.int64(0), $0.double(1), $0.int(2)) }) {
             out[course] = (score, rank)
         }
         return out
@@ -561,14 +561,14 @@ public struct RecommendationCache {
     /// A run's factors for every course or learner: id -> vector.
     public func factors(runID: Int64, entity: String) throws -> [Int64: [Float]] {
         var out: [Int64: [Float]] = [:]
-        for (id, bytes) in try db.query(Self.factors, [runID, entity], row: { ($0.int64(0), $0.blob(1)) }) {
+        for (id, bytes) in try db.cachedStatement(Self.factors).query([runID, entity], row: { ($0.int64(0), $0.blob(1)) }) {
             out[id] = Self.floats(from: bytes)
         }
         return out
     }
 
     public func userFactors(runID: Int64, userID: Int64) throws -> [Float]? {
-        try db.queryFirst(Self.userFactors, [runID, userID]) { Self.floats(from: $0.blob(0)) }
+        try db.cachedStatement(Self.userFactors).queryFirst([runID, userID]) { Self.floats(from: $0.blob(0)) }
     }
 
     static func bytes(of vector: [Float]) -> [UInt8] {

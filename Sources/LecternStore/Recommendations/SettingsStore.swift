@@ -22,10 +22,10 @@ public struct SettingsStore {
 
     /// The algorithm served when none is asked for and no experiment runs; nil until `tune --all` sets it.
     public func servedAlgorithm() throws -> String? {
-        try withStoreErrors { try db.queryFirst(Self.read, ["served_algorithm"]) { $0.text(0) } }
+        try withStoreErrors { try db.cachedStatement(Self.read).queryFirst(["served_algorithm"]) { $0.text(0) } }
     }
 
     public func setServedAlgorithm(_ algorithm: String) throws {
-        try withStoreErrors { try db.run(Self.write, ["served_algorithm", algorithm]) }
+        try withStoreErrors { try db.cachedStatement(Self.write).run(["served_algorithm", algorithm]) }
     }
 }

@@ -7,7 +7,7 @@ extension TrainingSnapshot {
     /// migration 0006), so a process holding models built from the catalog knows when to build them
     /// again.
     static func catalogVersion(in db: Connection) throws -> Int64 {
-        try withStoreErrors { try db.scalarInt(Self.catalogVersion) ?? 0 }
+        try withStoreErrors { try db.cachedStatement(Self.catalogVersion).scalarInt() ?? 0 }
     }
 }
 

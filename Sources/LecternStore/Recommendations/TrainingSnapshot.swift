@@ -55,16 +55,16 @@ public struct TrainingSnapshot: Sendable {
         try withStoreErrors {
             try db.transaction(.deferred) {
                 let courses = try loadCatalog(from: db)
-                var learners = try db.query(Self.learners) { (id: $0.int64(0), interests: [String]()) }
+                var learners = try db.cachedStatement(Self.learners).query { (id: $0.int64(0), interests: [String]()) }
                 var learnerPosition: [Int64: Int] = [:]
                 for (index, learner) in learners.enumerated() { learnerPosition[learner.id] = index }
-                for (userID, topic) in try db.query(Self.interests, row: { ($0.int64(0), $0.text(1)) }) {
+                for (userID, topic) in try db.cachedStatement(Self.interests).query(row: { ($0.int64(0), $0.text(1)) }) {
                     if let at = learnerPosition[userID] { learners[at].interests.append(topic) }
                 }
                 var events: [EventRow] = []
                 var newest: Int64?
                 var lastID: Int64 = 0
-                let statement = try db.prepare(Self.events)
+                let statement = try db.makeStatement(Self.events)
                 while try statement.step() {
                     events.append(readEvent(statement))
                     newest = max(newest ?? events[events.count - 1].occurredAt, events[events.count - 1].occurredAt)
@@ -78,12 +78,12 @@ public struct TrainingSnapshot: Sendable {
 
     /// One learner's interactions, oldest first.
     static func events(ofUser userID: Int64, in db: Connection) throws -> [EventRow] {
-        try withStoreErrors { try db.query(Self.eventsOfUser, [userID], row: readEvent) }
+        try withStoreErrors { try db.cachedStatement(Self.eventsOfUser).query([userID], row: readEvent) }
     }
 
     /// The id of a learner's newest interaction (0 if none).
     static func lastInteractionID(ofUser userID: Int64, in db: Connection) throws -> Int64 {
-        try withStoreErrors { try db.scalarInt(Self.lastEventOfUser, [userID]) ?? 0 }
+        try withStoreErrors { try db.cachedStatement(Self.lastEventOfUser).scalarInt([userID]) ?? 0 }
     }
 
     static func readEvent(_ statement: Statement) -> EventRow {
@@ -98,7 +98,7 @@ public struct TrainingSnapshot: Sendable {
             try db.transaction(.deferred) {
                 var courses: [CourseRow] = []
                 var position: [Int64: Int] = [:]
-                for row in try db.query(Self.courses, row: { s -> CourseRow in
+                for row in try db.cachedStatement(Self.courses).query(row: { s -> CourseRow in
                     CourseRow(id: s.int64(0), slug: s.text(1), title: s.text(2), description: s.text(3), domain: s.text(4),
                               format: s.text(5), status: Course.Status(rawValue: s.text(6)) ?? .archived,
                               creatorID: s.int64(7), tags: [], prerequisites: [], family: s.optionalText(8))
@@ -106,10 +106,10 @@ public struct TrainingSnapshot: Sendable {
                     position[row.id] = courses.count
                     courses.append(row)
                 }
-                for (courseID, tag) in try db.query(Self.tags, row: { ($0.int64(0), $0.text(1)) }) {
+                for (courseID, tag) in try db.cachedStatement(Self.tags).query(row: { ($0.int64(0), $0.text(1)) }) {
                     if let at = position[courseID] { courses[at].tags.append(tag) }
                 }
-                for (courseID, required) in try db.query(Self.prerequisites, row: { ($0.int64(0), $0.int64(1)) }) {
+                for (courseID, required) in try db.cachedStatement(Self.prerequisites).query(row: { ($0.int64(0), $0.int64(1)) }) {
                     if let at = position[courseID] { courses[at].prerequisites.append(required) }
                 }
                 return courses

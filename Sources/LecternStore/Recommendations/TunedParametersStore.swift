@@ -26,13 +26,13 @@ public struct TunedParametersStore {
     public func save(algorithm: String, parameters: String, metric: String, k: Int, value: Double, trials: Int) throws {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.run(Self.upsert, [algorithm, parameters, metric, k, value, trials, currentUnixTime()])
+                try db.cachedStatement(Self.upsert).run([algorithm, parameters, metric, k, value, trials, currentUnixTime()])
             }
         }
     }
 
     /// An algorithm's tuned parameters as JSON, or nil if it was never tuned.
     public func parameters(algorithm: String) throws -> String? {
-        try withStoreErrors { try db.queryFirst(Self.byAlgorithm, [algorithm]) { $0.text(0) } }
+        try withStoreErrors { try db.cachedStatement(Self.byAlgorithm).queryFirst([algorithm]) { $0.text(0) } }
     }
 }

@@ -49,7 +49,7 @@ public struct CatalogReport {
     public func domains(_ filter: ReportFilter) throws -> (rows: [CatalogRow], total: CatalogRow) {
         try withStoreErrors {
             var requires: [Int64: [Int64]] = [:]
-            for (course, required) in try db.query(Self.prerequisites, row: { ($0.int64(0), $0.int64(1)) }) {
+            for (course, required) in try db.cachedStatement(Self.prerequisites).query(row: { ($0.int64(0), $0.int64(1)) }) {
                 requires[course, default: []].append(required)
             }
             var chain: [Int64: Int] = [:]
@@ -60,12 +60,12 @@ public struct CatalogReport {
                 chain[course] = value
                 return value
             }
-            let tagCounts = Dictionary(uniqueKeysWithValues: try db.query(Self.tags) { ($0.text(0), $0.int(1)) })
+            let tagCounts = Dictionary(uniqueKeysWithValues: try db.cachedStatement(Self.tags).query { ($0.text(0), $0.int(1)) })
             var rows: [String: CatalogRow] = [:]
             var total = CatalogRow(domain: "total")
             let statuses = ["draft", "published", "archived"], difficulties = ["beginner", "intermediate", "advanced"]
             let formats = ["video", "audio", "ebook", "live", "article"]
-            for (id, domain, status, difficulty, format, viewed, bought) in try db.query(Self.courses, [filter.domain, filter.creatorID], row: {
+            for (id, domain, status, difficulty, format, viewed, bought) in try db.cachedStatement(Self.courses).query([filter.domain, filter.creatorID], row: {
                 ($0.int64(0), $0.text(1), $0.text(2), $0.text(3), $0.text(4), $0.int(5) != 0, $0.int(6) != 0)
             }) {
                 func count(_ r: inout CatalogRow) {

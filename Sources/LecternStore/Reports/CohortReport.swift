@@ -67,7 +67,7 @@ public struct CohortReport {
     public func cohorts(_ filter: ReportFilter, measure: Measure) throws -> [CohortRow] {
         try withStoreErrors {
             try db.transaction(.deferred) {
-                var rows = try db.query(Self.cohorts, [filter.since, filter.until, filter.channel, filter.segment]) {
+                var rows = try db.cachedStatement(Self.cohorts).query([filter.since, filter.until, filter.channel, filter.segment]) {
                     CohortRow(cohort: $0.text(0), learners: $0.int(1), active: [])
                 }
                 var index: [Int64: Int] = [:]
@@ -76,7 +76,7 @@ public struct CohortReport {
                 }
                 // Each counted learner's signup month.
                 var signup: [Int64: Int64] = [:]
-                for (id, createdAt) in try db.query(Self.learners, [filter.since, filter.until, filter.channel, filter.segment], row: {
+                for (id, createdAt) in try db.cachedStatement(Self.learners).query([filter.since, filter.until, filter.channel, filter.segment], row: {
                     ($0.int64(0), $0.int64(1))
                 }) {
                     signup[id] = Self.month(of: createdAt)
@@ -90,14 +90,14 @@ public struct CohortReport {
                 }
                 let watermark = try ReportRollups(db).watermark()
                 var newer = Set<Pair>()
-                let events = try db.cached(Self.newerEvents)
+                let events = try db.cachedStatement(Self.newerEvents)
                 try events.bind([measure.rawValue, watermark])
                 defer { events.reset() }
                 while try events.step() {
                     guard signup[events.int64(0)] != nil else { continue }
                     newer.insert(Pair(user: events.int64(0), month: Self.month(of: events.int64(1))))
                 }
-                let months = try db.cached(Self.rolledUpMonths)
+                let months = try db.cachedStatement(Self.rolledUpMonths)
                 try months.bind([measure.rawValue])
                 defer { months.reset() }
                 while try months.step() {

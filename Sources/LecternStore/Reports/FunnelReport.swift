@@ -97,7 +97,7 @@ public struct FunnelReport {
         var total = FunnelRow(key: "total")
         var totalGaps: [[Double]] = [[], [], []]
         try withStoreErrors {
-            let statement = try db.cached(Self.pairs)
+            let statement = try db.cachedStatement(Self.pairs)
             try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, filter.segment])
             defer { statement.reset() }
             while try statement.step() {
@@ -140,10 +140,10 @@ public struct FunnelReport {
         let arguments: [any SQLBindable] = [filter.since, filter.until, filter.channel, filter.segment]
         return try withStoreErrors {
             var net: [Key: [Money.Amount]] = [:]
-            for (key, amount) in try db.query(Self.channelNet, arguments, row: { s in
+            for (key, amount) in try db.cachedStatement(Self.channelNet).query(arguments, row: { s in
                 (Key(channel: s.text(0), campaign: s.text(1)), Money.Amount(currency: s.text(2), minor: s.int64(3)))
             }) { net[key, default: []].append(amount) }
-            return try db.query(Self.channels, arguments) {
+            return try db.cachedStatement(Self.channels).query(arguments) {
                 ChannelRow(channel: $0.text(0), campaign: $0.text(1), acquired: $0.int(2), activated: $0.int(3), paying: $0.int(4),
                            net: (net[Key(channel: $0.text(0), campaign: $0.text(1))] ?? []).sorted { $0.currency < $1.currency },
                            crossDomainBuyers: $0.int(5))

@@ -80,7 +80,7 @@ public struct LearnerReport {
     ///   learners' own events.
     public func top(_ filter: ReportFilter, limit: Int) throws -> [LearnerRow] {
         try withStoreErrors {
-            try db.query(Self.top, [filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, Int64(limit), filter.segment]) { s in
+            try db.cachedStatement(Self.top).query([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, Int64(limit), filter.segment]) { s in
                 LearnerRow(userID: s.int64(0), channel: s.text(1), campaign: s.optionalText(2), cohort: s.text(3),
                            currency: s.text(10), purchases: s.int(4), refunds: s.int(5), netMinor: s.int64(6), completed: s.int(7),
                            domains: s.int(8), lastActive: s.optionalInt64(9))
@@ -93,7 +93,7 @@ public struct LearnerReport {
         try rows.map { row in
             var row = row
             try withStoreErrors {
-                _ = try db.query("SELECT external_id, display_name, email FROM users WHERE id = ?", [row.userID]) { s in
+                _ = try db.cachedStatement("SELECT external_id, display_name, email FROM users WHERE id = ?").query([row.userID]) { s in
                     row.externalID = s.text(0)
                     row.displayName = s.text(1)
                     row.email = s.optionalText(2)

@@ -54,13 +54,13 @@ public struct RecommendationReport {
 
     public func rows() throws -> [RecommendationReportRow] {
         try withStoreErrors {
-            let published = Int(try db.scalarInt(Self.published) ?? 0)
+            let published = Int(try db.cachedStatement(Self.published).scalarInt() ?? 0)
             var courses: [Int64: (creator: Int64, domain: String)] = [:]
-            for (id, creator, domain) in try db.query(Self.courses, row: { ($0.int64(0), $0.int64(1), $0.text(2)) }) {
+            for (id, creator, domain) in try db.cachedStatement(Self.courses).query(row: { ($0.int64(0), $0.int64(1), $0.text(2)) }) {
                 courses[id] = (creator, domain)
             }
-            let creators = try db.query(Self.creatorIDs) { $0.int64(0) }
-            return try db.query(Self.active) {
+            let creators = try db.cachedStatement(Self.creatorIDs).query { $0.int64(0) }
+            return try db.cachedStatement(Self.active).query {
                 RecommendationReportRow(algorithm: $0.text(0), runID: $0.int64(1), finishedAt: $0.int64(2), learners: $0.int(3),
                                         rows: $0.int(4), coverage: published > 0 ? Double($0.int(5)) / Double(published) : nil)
             }.map { row in
@@ -68,14 +68,14 @@ public struct RecommendationReport {
                 // Every creator and domain counts, those never recommended included (with zero).
                 var byCreator = Dictionary(uniqueKeysWithValues: creators.map { ($0, 0.0) })
                 var byDomain = Dictionary(courses.values.map { ($0.domain, 0.0) }, uniquingKeysWith: { a, _ in a })
-                for (course, count) in try db.query(Self.exposure, [row.runID], row: { ($0.int64(0), Double($0.int64(1))) }) {
+                for (course, count) in try db.cachedStatement(Self.exposure).query([row.runID], row: { ($0.int64(0), Double($0.int64(1))) }) {
                     guard let owner = courses[course] else { continue }
                     byCreator[owner.creator, default: 0] += count
                     byDomain[owner.domain, default: 0] += count
                 }
                 row.creatorGini = Self.gini(Array(byCreator.values))
                 row.domainGini = Self.gini(Array(byDomain.values))
-                for (metric, value) in try db.query(Self.offline, [row.algorithm], row: { ($0.text(0), $0.optionalDouble(1)) }) {
+                for (metric, value) in try db.cachedStatement(Self.offline).query([row.algorithm], row: { ($0.text(0), $0.optionalDouble(1)) }) {
                     if metric == "ndcg" { row.ndcgAt10 = value } else { row.precisionAt10 = value }
                 }
                 return row

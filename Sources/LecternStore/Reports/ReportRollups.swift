@@ -55,13 +55,13 @@ public struct ReportRollups {
 
     /// The newest interaction id the rollup holds; every event above it is read raw.
     public func watermark() throws -> Int64 {
-        try withStoreErrors { try db.scalarInt(Self.watermark) ?? 0 }
+        try withStoreErrors { try db.cachedStatement(Self.watermark).scalarInt() ?? 0 }
     }
 
     /// How many interaction ids lie above the watermark (an upper bound on the events a report reads raw).
     public func staleInteractions() throws -> Int64 {
         try withStoreErrors {
-            max(0, (try db.scalarInt(Self.newestInteraction) ?? 0) - (try db.scalarInt(Self.watermark) ?? 0))
+            max(0, (try db.cachedStatement(Self.newestInteraction).scalarInt() ?? 0) - (try db.cachedStatement(Self.watermark).scalarInt() ?? 0))
         }
     }
 
@@ -81,13 +81,13 @@ public struct ReportRollups {
             var folded: Int64 = 0
             while true {
                 let step = try db.transaction(.immediate) { () -> Int64 in
-                    let from = try db.scalarInt(Self.watermark) ?? 0
-                    let newest = try db.scalarInt(Self.newestInteraction) ?? 0
+                    let from = try db.cachedStatement(Self.watermark).scalarInt() ?? 0
+                    let newest = try db.cachedStatement(Self.newestInteraction).scalarInt() ?? 0
                     guard newest > from else { return 0 }
                     let through = min(newest, from + max(1, idsPerTransaction))
-                    try db.run(Self.fold, [from, through])
-                    try db.run(Self.foldMonthly, [from, through])
-                    try db.run(Self.setWatermark, [through])
+                    try db.cachedStatement(Self.fold).run([from, through])
+                    try db.cachedStatement(Self.foldMonthly).run([from, through])
+                    try db.cachedStatement(Self.setWatermark).run([through])
                     return through - from
                 }
                 guard step > 0 else { return folded }
@@ -113,7 +113,7 @@ public struct ReportRollups {
             try db.transaction(.immediate) {
                 try db.run("DELETE FROM daily_course_sales")
                 try db.run("DELETE FROM monthly_learner_activity")
-                try db.run(Self.setWatermark, [Int64(0)])
+                try db.cachedStatement(Self.setWatermark).run([Int64(0)])
                 try refresh()
             }
         }

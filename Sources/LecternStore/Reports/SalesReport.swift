@@ -119,7 +119,7 @@ public struct SalesReport {
                         _ body: (Statement) throws -> Void) throws {
         guard from < until else { return }
         try withStoreErrors {
-            let statement = try db.cached(watermark == nil ? Self.moneyEvents : Self.moneyEventsAfter)
+            let statement = try db.cachedStatement(watermark == nil ? Self.moneyEvents : Self.moneyEventsAfter)
             var arguments: [any SQLBindable] = [from, until, filter.domain, filter.creatorID, filter.channel, filter.segment]
             if let watermark { arguments.append(watermark) }
             try statement.bind(arguments)
@@ -164,7 +164,7 @@ public struct SalesReport {
         try withStoreErrors {
             try db.transaction(.deferred) {
                 let watermark = try ReportRollups(db).watermark()
-                let statement = try db.cached(Self.dailySales)
+                let statement = try db.cachedStatement(Self.dailySales)
                 try statement.bind([firstDay, endDay, filter.domain, filter.creatorID])
                 defer { statement.reset() }
                 while try statement.step() {
@@ -244,7 +244,7 @@ public struct SalesReport {
             if s.text(0) == "purchase" { learners[key, default: []].insert(s.int64(7)) }
         }
         return try withStoreErrors {
-            try db.query(Self.creators, [filter.creatorID]) { s in
+            try db.cachedStatement(Self.creators).query([filter.creatorID]) { s in
                 let currency = s.optionalText(3)
                 let key = currency.map { Key(creatorID: s.int64(0), currency: $0) }
                 return CreatorEarnings(creatorID: s.int64(0), name: s.text(1), currency: currency, revenueShare: s.double(2),

@@ -63,10 +63,10 @@ public struct SegmentReport {
     public func rows(_ filter: ReportFilter) throws -> [SegmentRow] {
         try withStoreErrors {
             var net: [String: [Money.Amount]] = [:]
-            for (segment, amount) in try db.query(Self.net, [filter.since, filter.until, filter.segment], row: { s in
+            for (segment, amount) in try db.cachedStatement(Self.net).query([filter.since, filter.until, filter.segment], row: { s in
                 (s.text(0), Money.Amount(currency: s.text(1), minor: s.int64(2)))
             }) { net[segment, default: []].append(amount) }
-            return try db.query(Self.rows, [filter.since, filter.until, filter.segment]) { s in
+            return try db.cachedStatement(Self.rows).query([filter.since, filter.until, filter.segment]) { s in
                 let bought = s.int(4)
                 return SegmentRow(segment: s.text(0), learners: s.int(1), paying: s.int(3), net: net[s.text(0)] ?? [],
                                   completionRate: bought > 0 ? Double(s.int(5)) / Double(bought) : nil, profile: s.text(2))

@@ -45,7 +45,7 @@ public struct APIKeyRepository {
         if try find(name: key.name) != nil { throw StoreError.conflict("an API key named '\(key.name)' already exists") }
         try withStoreErrors {
             try db.transaction {
-                try db.run(Self.insert, [key.name, key.scope.rawValue, key.tokenHash, key.prefix, key.createdAt])
+                try db.cachedStatement(Self.insert).run([key.name, key.scope.rawValue, key.tokenHash, key.prefix, key.createdAt])
                 key.id = db.lastInsertRowID
             }
         }
@@ -54,16 +54,16 @@ public struct APIKeyRepository {
 
     /// The key whose token hashes to `tokenHash`, revoked or not.
     public func find(tokenHash: String) throws -> APIKey? {
-        try withStoreErrors { try db.queryFirst(Self.byHash, [tokenHash], row: Self.read) }
+        try withStoreErrors { try db.cachedStatement(Self.byHash).queryFirst([tokenHash], row: Self.read) }
     }
 
     public func find(name: String) throws -> APIKey? {
-        try withStoreErrors { try db.queryFirst(Self.byName, [name], row: Self.read) }
+        try withStoreErrors { try db.cachedStatement(Self.byName).queryFirst([name], row: Self.read) }
     }
 
     /// A key named by its id (digits) or its name.
     public func resolve(_ reference: String) throws -> APIKey {
-        if let id = Int64(reference), let key = try withStoreErrors({ try db.queryFirst(Self.byID, [id], row: Self.read) }) {
+        if let id = Int64(reference), let key = try withStoreErrors({ try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read) }) {
             return key
         }
         if let key = try find(name: reference) { return key }
@@ -72,7 +72,7 @@ public struct APIKeyRepository {
 
     /// Every key, oldest first.
     public func list() throws -> [APIKey] {
-        try withStoreErrors { try db.query(Self.all, row: Self.read) }
+        try withStoreErrors { try db.cachedStatement(Self.all).query(row: Self.read) }
     }
 
     /// Revokes a key from now on; returns false when it was already revoked.
@@ -80,7 +80,7 @@ public struct APIKeyRepository {
     public func revoke(id: Int64, at time: Int64 = currentUnixTime()) throws -> Bool {
         try withStoreErrors {
             try db.transaction {
-                try db.run(Self.revoke, [time, id])
+                try db.cachedStatement(Self.revoke).run([time, id])
                 return db.changes > 0
             }
         }

@@ -60,7 +60,7 @@ public struct CleaningStore {
     public func events() throws -> [StoredEvent] {
         try withStoreErrors {
             try db.transaction(.deferred) {
-                let statement = try db.prepare(Self.events)
+                let statement = try db.makeStatement(Self.events)
                 var events: [StoredEvent] = []
                 // One copy of each learner and course, shared by their events.
                 var learners: [Int64: StoredEvent.Learner] = [:]
@@ -95,7 +95,7 @@ public struct CleaningStore {
 
     /// When the first course was created, or nil with an empty catalog.
     public func earliestCourseCreation() throws -> Int64? {
-        try withStoreErrors { try db.scalarInt(Self.earliestCourse) }
+        try withStoreErrors { try db.cachedStatement(Self.earliestCourse).scalarInt() }
     }
 
     /// Deletes the interactions with these ids, in one transaction.
@@ -107,7 +107,7 @@ public struct CleaningStore {
             try db.transaction {
                 var removed = 0
                 for id in ids {
-                    try db.run(Self.delete, [id])
+                    try db.cachedStatement(Self.delete).run([id])
                     removed += db.changes
                 }
                 return removed

@@ -93,10 +93,10 @@ public struct CourseRepository {
         }
         try requireCreator(course.creatorID)
         try withStoreErrors {
-            try db.run(Self.insert, [course.slug, course.title, course.description, course.domain,
-                                     course.difficulty.rawValue, course.format.rawValue, course.language,
-                                     course.priceMinor, course.currency, course.creatorID, course.hours,
-                                     course.status.rawValue, course.createdAt, course.updatedAt, course.family])
+            try db.cachedStatement(Self.insert).run([course.slug, course.title, course.description, course.domain,
+                                                     course.difficulty.rawValue, course.format.rawValue, course.language,
+                                                     course.priceMinor, course.currency, course.creatorID, course.hours,
+                                                     course.status.rawValue, course.createdAt, course.updatedAt, course.family])
         }
         course.id = db.lastInsertRowID
         return course
@@ -112,17 +112,17 @@ public struct CourseRepository {
         try requireCreator(course.creatorID)
         let updatedAt = max(currentUnixTime(), course.createdAt)
         try withStoreErrors {
-            try db.run(Self.update, [course.slug, course.title, course.description, course.domain,
-                                     course.difficulty.rawValue, course.format.rawValue, course.language,
-                                     course.priceMinor, course.currency, course.creatorID, course.hours,
-                                     course.status.rawValue, updatedAt, course.family, course.id])
+            try db.cachedStatement(Self.update).run([course.slug, course.title, course.description, course.domain,
+                                                     course.difficulty.rawValue, course.format.rawValue, course.language,
+                                                     course.priceMinor, course.currency, course.creatorID, course.hours,
+                                                     course.status.rawValue, updatedAt, course.family, course.id])
         }
         guard db.changes == 1 else { throw StoreError.notFound("no course with id \(course.id)") }
     }
 
     /// Takes a course off sale; its history stays.
     public func archive(id: Int64) throws {
-        try withStoreErrors { try db.run(Self.archive, [currentUnixTime(), id]) }
+        try withStoreErrors { try db.cachedStatement(Self.archive).run([currentUnixTime(), id]) }
         guard db.changes == 1 else { throw StoreError.notFound("no course with id \(id)") }
     }
 
@@ -133,7 +133,7 @@ public struct CourseRepository {
             try db.transaction {
                 for name in names {
                     let tagID = try tagID(named: try Validation.tagName(name), create: true)!
-                    try db.run(Self.insertCourseTag, [courseID, tagID])
+                    try db.cachedStatement(Self.insertCourseTag).run([courseID, tagID])
                 }
             }
         }
@@ -148,7 +148,7 @@ public struct CourseRepository {
                     guard let tagID = try tagID(named: normalized, create: false) else {
                         throw StoreError.notFound("no tag '\(normalized)'")
                     }
-                    try db.run(Self.deleteCourseTag, [courseID, tagID])
+                    try db.cachedStatement(Self.deleteCourseTag).run([courseID, tagID])
                     if db.changes == 0 { throw StoreError.notFound("the course has no tag '\(normalized)'") }
                 }
             }
@@ -159,7 +159,7 @@ public struct CourseRepository {
     public func setPrerequisites(courseID: Int64, requires: [Int64]) throws {
         try withStoreErrors {
             try db.transaction {
-                try db.run(Self.deletePrerequisites, [courseID])
+                try db.cachedStatement(Self.deletePrerequisites).run([courseID])
                 try addPrerequisites(courseID: courseID, requires: requires)
             }
         }
@@ -173,11 +173,11 @@ public struct CourseRepository {
                     if required == courseID {
                         throw StoreError.conflict("a course cannot require itself")
                     }
-                    if try db.queryFirst(Self.reaches, [required, courseID], row: { _ in true }) != nil {
+                    if try db.cachedStatement(Self.reaches).queryFirst([required, courseID], row: { _ in true }) != nil {
                         let a = try slug(of: courseID), b = try slug(of: required)
                         throw StoreError.conflict("'\(a)' requiring '\(b)' would make a prerequisite cycle")
                     }
-                    try db.run(Self.insertPrerequisite, [courseID, required])
+                    try db.cachedStatement(Self.insertPrerequisite).run([courseID, required])
                 }
             }
         }
@@ -186,11 +186,11 @@ public struct CourseRepository {
     // MARK: Reading
 
     public func find(id: Int64) throws -> Course? {
-        try db.queryFirst(Self.byID, [id], row: Self.read)
+        try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read)
     }
 
     public func find(slug: String) throws -> Course? {
-        try db.queryFirst(Self.bySlug, [slug], row: Self.read)
+        try db.cachedStatement(Self.bySlug).queryFirst([slug], row: Self.read)
     }
 
     /// A course named by id (digits) or slug.
@@ -203,14 +203,14 @@ public struct CourseRepository {
     /// A course with its creator's name, tags and prerequisites.
     public func details(of course: Course) throws -> CourseDetails {
         CourseDetails(course: course,
-                      creatorName: try db.queryFirst(Self.creatorName, [course.creatorID]) { $0.text(0) } ?? "",
+                      creatorName: try db.cachedStatement(Self.creatorName).queryFirst([course.creatorID]) { $0.text(0) } ?? "",
                       tags: try tags(of: course.id),
-                      autoTags: try db.query(Self.autoTagsOfCourse, [course.id]) { $0.text(0) },
-                      prerequisites: try db.query(Self.prerequisitesOfCourse, [course.id]) { $0.text(0) })
+                      autoTags: try db.cachedStatement(Self.autoTagsOfCourse).query([course.id]) { $0.text(0) },
+                      prerequisites: try db.cachedStatement(Self.prerequisitesOfCourse).query([course.id]) { $0.text(0) })
     }
 
     public func tags(of courseID: Int64) throws -> [String] {
-        try db.query(Self.tagsOfCourse, [courseID]) { $0.text(0) }
+        try db.cachedStatement(Self.tagsOfCourse).query([courseID]) { $0.text(0) }
     }
 
     /// Courses matching `filter`, by slug.
@@ -242,7 +242,7 @@ public struct CourseRepository {
         sql += " ORDER BY c.slug LIMIT ? OFFSET ?"
         arguments.append(filter.limit ?? -1)
         arguments.append(filter.offset)
-        let statement = try db.prepare(sql)
+        let statement = try db.makeStatement(sql)
         try statement.bind(arguments)
         var courses: [Course] = []
         while try statement.step() { courses.append(try Self.read(statement)) }
@@ -252,9 +252,9 @@ public struct CourseRepository {
     // MARK: Helpers
 
     func tagID(named name: String, create: Bool) throws -> Int64? {
-        if let id = try db.queryFirst(Self.tagByName, [name], row: { $0.int64(0) }) { return id }
+        if let id = try db.cachedStatement(Self.tagByName).queryFirst([name], row: { $0.int64(0) }) { return id }
         guard create else { return nil }
-        try db.run(Self.insertTag, [name])
+        try db.cachedStatement(Self.insertTag).run([name])
         return db.lastInsertRowID
     }
 
@@ -263,7 +263,7 @@ public struct CourseRepository {
     }
 
     private func requireCreator(_ id: Int64) throws {
-        guard try db.queryFirst(Self.creatorName, [id], row: { _ in true }) != nil else {
+        guard try db.cachedStatement(Self.creatorName).queryFirst([id], row: { _ in true }) != nil else {
             throw StoreError.notFound("no creator with id \(id)")
         }
     }

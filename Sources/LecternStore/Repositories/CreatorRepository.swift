@@ -42,7 +42,7 @@ public struct CreatorRepository {
             throw StoreError.conflict("a creator named '\(creator.name)' already exists")
         }
         try withStoreErrors {
-            try db.run(Self.insert, [creator.name, creator.revenueShare, creator.contact, creator.createdAt])
+            try db.cachedStatement(Self.insert).run([creator.name, creator.revenueShare, creator.contact, creator.createdAt])
         }
         creator.id = db.lastInsertRowID
         return creator
@@ -56,17 +56,17 @@ public struct CreatorRepository {
             throw StoreError.conflict("a creator named '\(creator.name)' already exists")
         }
         try withStoreErrors {
-            try db.run(Self.update, [creator.name, creator.revenueShare, creator.contact, creator.id])
+            try db.cachedStatement(Self.update).run([creator.name, creator.revenueShare, creator.contact, creator.id])
         }
         guard db.changes == 1 else { throw StoreError.notFound("no creator with id \(creator.id)") }
     }
 
     public func find(id: Int64) throws -> Creator? {
-        try db.queryFirst(Self.byID, [id], row: Self.read)
+        try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read)
     }
 
     public func find(name: String) throws -> Creator? {
-        try db.queryFirst(Self.byName, [name], row: Self.read)
+        try db.cachedStatement(Self.byName).queryFirst([name], row: Self.read)
     }
 
     /// A creator named by id (digits) or by exact name.
@@ -78,7 +78,7 @@ public struct CreatorRepository {
 
     /// Creators by name, with how many courses each has.
     public func list(limit: Int? = nil, offset: Int = 0) throws -> [(creator: Creator, courses: Int)] {
-        try db.query(Self.withCounts, [limit ?? -1, offset]) { (Self.read($0), $0.int(5)) }
+        try db.cachedStatement(Self.withCounts).query([limit ?? -1, offset]) { (Self.read($0), $0.int(5)) }
     }
 
     private func validate(_ creator: inout Creator) throws {

@@ -77,7 +77,7 @@ public struct InteractionRepository {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
         arguments.append(filter.limit ?? -1)
-        let statement = try db.prepare(sql)
+        let statement = try db.makeStatement(sql)
         try statement.bind(arguments)
         var records: [InteractionRecord] = []
         while try statement.step() {
@@ -91,17 +91,17 @@ public struct InteractionRepository {
 
     /// How many interactions one learner has.
     public func count(ofUser userID: Int64) throws -> Int {
-        Int(try withStoreErrors { try db.scalarInt(Self.countOfUser, [userID]) } ?? 0)
+        Int(try withStoreErrors { try db.cachedStatement(Self.countOfUser).scalarInt([userID]) } ?? 0)
     }
 
     /// How many interactions are stored.
     public func count() throws -> Int {
-        Int(try db.scalarInt(Self.countAll) ?? 0)
+        Int(try db.cachedStatement(Self.countAll).scalarInt() ?? 0)
     }
 
     /// How many interactions of each kind are stored, most frequent first.
     public func countsByKind() throws -> [(kind: String, count: Int)] {
-        try db.query(Self.countsByKind) { ($0.text(0), $0.int(1)) }
+        try db.cachedStatement(Self.countsByKind).query { ($0.text(0), $0.int(1)) }
     }
 }
 
@@ -138,9 +138,9 @@ final class InteractionWriter {
 
     init(_ db: Connection) throws {
         self.db = db
-        insertStatement = try db.cached(Self.insert)
-        refundState = try db.prepare(Self.refundState)
-        sameEvent = try db.cached(Self.sameEventQuery)
+        insertStatement = try db.cachedStatement(Self.insert)
+        refundState = try db.cachedStatement(Self.refundState)
+        sameEvent = try db.cachedStatement(Self.sameEventQuery)
     }
 
     /// The event already stored with `interaction`'s natural identity, if any.
@@ -198,7 +198,7 @@ final class InteractionWriter {
         // A retried refund with a known key is a duplicate, not a second refund.
         if refunds >= purchases {
             let retried = try interaction.idempotencyKey.map {
-                try db.queryFirst(Self.keyExists, [$0]) { _ in true } ?? false
+                try db.cachedStatement(Self.keyExists).queryFirst([$0]) { _ in true } ?? false
             } ?? false
             if !retried { throw StoreError.conflict("the purchase was already refunded") }
         }

@@ -47,8 +47,8 @@ public struct LearnerRepository {
         }
         try withStoreErrors {
             try db.transaction {
-                try db.run(Self.insert, [learner.externalID, learner.displayName, learner.email, learner.country,
-                                         learner.channel, learner.campaign, learner.createdAt])
+                try db.cachedStatement(Self.insert).run([learner.externalID, learner.displayName, learner.email, learner.country,
+                                                         learner.channel, learner.campaign, learner.createdAt])
                 learner.id = db.lastInsertRowID
                 try writeInterests(learner)
             }
@@ -65,21 +65,21 @@ public struct LearnerRepository {
         }
         try withStoreErrors {
             try db.transaction {
-                try db.run(Self.update, [learner.externalID, learner.displayName, learner.email, learner.country,
-                                         learner.channel, learner.campaign, learner.id])
+                try db.cachedStatement(Self.update).run([learner.externalID, learner.displayName, learner.email, learner.country,
+                                                         learner.channel, learner.campaign, learner.id])
                 guard db.changes == 1 else { throw StoreError.notFound("no learner with id \(learner.id)") }
-                try db.run(Self.deleteInterests, [learner.id])
+                try db.cachedStatement(Self.deleteInterests).run([learner.id])
                 try writeInterests(learner)
             }
         }
     }
 
     public func find(id: Int64) throws -> Learner? {
-        try db.queryFirst(Self.byID, [id], row: Self.read).map(withInterests)
+        try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read).map(withInterests)
     }
 
     public func find(externalID: String) throws -> Learner? {
-        try db.queryFirst(Self.byExternalID, [externalID], row: Self.read).map(withInterests)
+        try db.cachedStatement(Self.byExternalID).queryFirst([externalID], row: Self.read).map(withInterests)
     }
 
     /// A learner named by external id.
@@ -107,7 +107,7 @@ public struct LearnerRepository {
         sql += " ORDER BY u.external_id LIMIT ? OFFSET ?"
         arguments.append(filter.limit ?? -1)
         arguments.append(filter.offset)
-        let statement = try db.prepare(sql)
+        let statement = try db.makeStatement(sql)
         try statement.bind(arguments)
         var learners: [Learner] = []
         while try statement.step() { learners.append(Self.read(statement)) }
@@ -116,12 +116,12 @@ public struct LearnerRepository {
 
     /// Declared interests of one learner, in order.
     public func interests(of userID: Int64) throws -> [String] {
-        try db.query(Self.interestsOfUser, [userID]) { $0.text(0) }
+        try db.cachedStatement(Self.interestsOfUser).query([userID]) { $0.text(0) }
     }
 
     func writeInterests(_ learner: Learner) throws {
         for (position, topic) in learner.interests.enumerated() {
-            try db.run(Self.insertInterest, [learner.id, topic, position])
+            try db.cachedStatement(Self.insertInterest).run([learner.id, topic, position])
         }
     }
 

@@ -28,6 +28,6 @@ public struct TagRepository {
 
     /// Every tag, most used first.
     public func list(limit: Int? = nil, offset: Int = 0) throws -> [TagUsage] {
-        try db.query(Self.withCounts, [limit ?? -1, offset]) { TagUsage(name: $0.text(0), courses: $0.int(1)) }
+        try db.cachedStatement(Self.withCounts).query([limit ?? -1, offset]) { TagUsage(name: $0.text(0), courses: $0.int(1)) }
     }
 }

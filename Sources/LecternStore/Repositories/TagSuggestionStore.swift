@@ -89,7 +89,7 @@ public struct TagSuggestionStore {
             try db.transaction(.deferred) {
                 var courses: [TaggableCourse] = []
                 var position: [Int64: Int] = [:]
-                for course in try db.query(Self.courses, row: { row -> TaggableCourse in
+                for course in try db.cachedStatement(Self.courses).query(row: { row -> TaggableCourse in
                     TaggableCourse(id: row.int64(0), slug: row.text(1), title: row.text(2), description: row.text(3),
                                    domain: row.text(4), difficulty: Course.Difficulty(rawValue: row.text(5)) ?? .beginner,
                                    editorTags: [], autoTags: [], droppedTags: [])
@@ -97,11 +97,11 @@ public struct TagSuggestionStore {
                     position[course.id] = courses.count
                     courses.append(course)
                 }
-                for (courseID, name, source) in try db.query(Self.tags, row: { ($0.int64(0), $0.text(1), $0.text(2)) }) {
+                for (courseID, name, source) in try db.cachedStatement(Self.tags).query(row: { ($0.int64(0), $0.text(1), $0.text(2)) }) {
                     guard let at = position[courseID] else { continue }
                     if source == "auto" { courses[at].autoTags.append(name) } else { courses[at].editorTags.append(name) }
                 }
-                for (courseID, name) in try db.query(Self.dropped, row: { ($0.int64(0), $0.text(1)) }) {
+                for (courseID, name) in try db.cachedStatement(Self.dropped).query(row: { ($0.int64(0), $0.text(1)) }) {
                     if let at = position[courseID] { courses[at].droppedTags.append(name) }
                 }
                 return courses
@@ -127,9 +127,9 @@ public struct TagSuggestionStore {
                     guard tag.weight.isFinite, tag.weight >= 0 else {
                         throw StoreError.invalid("the weight of tag '\(name)' must be a number of at least 0, got \(tag.weight)")
                     }
-                    guard try db.queryFirst(Self.isDropped, [courseID, name], row: { _ in true }) == nil else { continue }
+                    guard try db.cachedStatement(Self.isDropped).queryFirst([courseID, name], row: { _ in true }) == nil else { continue }
                     let tagID = try CourseRepository(db).tagID(named: name, create: true)!
-                    try db.run(Self.insertAutoTag, [courseID, tagID, tag.weight])
+                    try db.cachedStatement(Self.insertAutoTag).run([courseID, tagID, tag.weight])
                     if db.changes == 1 { added.append(name) }
                 }
                 return added
@@ -143,7 +143,7 @@ public struct TagSuggestionStore {
     public func setSuggestedDomain(courseID: Int64, _ domain: String, at time: Int64 = currentUnixTime()) throws -> Bool {
         try Validation.requireSlug(domain, what: "domain")
         return try withStoreErrors {
-            try db.run(Self.setDomain, [domain, time, courseID])
+            try db.cachedStatement(Self.setDomain).run([domain, time, courseID])
             return db.changes == 1
         }
     }
@@ -157,7 +157,7 @@ public struct TagSuggestionStore {
     public func acceptSuggestedTags(of course: Course, names: [String] = []) throws -> [String] {
         try withStoreErrors {
             try db.transaction {
-                let chosen = names.isEmpty ? try db.query(Self.autoTagsOfCourse, [course.id]) { $0.text(0) }
+                let chosen = names.isEmpty ? try db.cachedStatement(Self.autoTagsOfCourse).query([course.id]) { $0.text(0) }
                     : try names.map(Validation.tagName)
                 var accepted: [String] = []
                 for name in chosen where !accepted.contains(name) {
@@ -167,7 +167,7 @@ public struct TagSuggestionStore {
                     guard source == "auto" else {
                         throw StoreError.conflict("'\(name)' is already an editor's tag of course '\(course.slug)'")
                     }
-                    try db.run(Self.accept, [course.id, tagID])
+                    try db.cachedStatement(Self.accept).run([course.id, tagID])
                     accepted.append(name)
                 }
                 return accepted
@@ -193,10 +193,10 @@ public struct TagSuggestionStore {
                             throw StoreError.conflict(
                                 "'\(name)' is an editor's tag of course '\(course.slug)', not a suggestion: remove it with `lectern course untag`")
                         }
-                        try db.run(Self.deleteAutoTag, [course.id, tagID])
+                        try db.cachedStatement(Self.deleteAutoTag).run([course.id, tagID])
                         wasApplied = true
                     }
-                    try db.run(Self.insertDropped, [course.id, name, time])
+                    try db.cachedStatement(Self.insertDropped).run([course.id, name, time])
                     dropped.append(DroppedTag(name: name, wasApplied: wasApplied))
                 }
                 return dropped
@@ -206,6 +206,6 @@ public struct TagSuggestionStore {
 
     /// Where the course's tag `name` came from and the tag's id, or nil when the course lacks it.
     private func stored(_ name: String, on courseID: Int64) throws -> (source: String, tagID: Int64)? {
-        try db.queryFirst(Self.sourceOfTag, [courseID, name]) { (source: $0.text(0), tagID: $0.int64(1)) }
+        try db.cachedStatement(Self.sourceOfTag).queryFirst([courseID, name]) { (source: $0.text(0), tagID: $0.int64(1)) }
     }
 }

@@ -34,7 +34,7 @@ final class BulkLoad {
     init(_ db: Connection, file: String) throws {
         self.db = db
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        isBulk = Self.isBulk(fileBytes: size, storedRows: Int(try db.scalarInt(Self.storedRows) ?? 0))
+        isBulk = Self.isBulk(fileBytes: size, storedRows: Int(try db.cachedStatement(Self.storedRows).scalarInt() ?? 0))
         if isBulk {
             previousCacheSize = try db.scalarInt("PRAGMA cache_size")
             let available = TrainingResources.availableMemory() ?? (1 << 30)
@@ -53,7 +53,7 @@ final class BulkLoad {
     func dropDeferredIndexes() throws {
         guard isBulk else { return }
         for name in Self.deferredIndexes {
-            guard let sql = try db.queryFirst(Self.indexSQL, [name], row: { $0.text(0) }) else { continue }
+            guard let sql = try db.cachedStatement(Self.indexSQL).queryFirst([name], row: { $0.text(0) }) else { continue }
             deferred.append((name, sql))
             try db.execute("DROP INDEX \(name)")
         }

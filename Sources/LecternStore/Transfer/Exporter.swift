@@ -85,7 +85,7 @@ public struct Exporter {
             // One read transaction: the export is a consistent snapshot even while others write.
             try db.transaction(.deferred) {
                 let writer = try RecordWriter(path: path, format: format, columns: Column.allCases.map(\.name))
-                let statement = try db.prepare(sql)
+                let statement = try db.makeStatement(sql)
                 var count = 0
                 while try statement.step() {
                     try writer.row(row(statement))

@@ -1,5 +1,6 @@
 import Foundation
 internal import LecternSQLite
+import Synchronization
 
 /// What an import did.
 public struct ImportSummary: Sendable, Equatable {
@@ -137,7 +138,7 @@ public struct Importer {
 
     public func importUsers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
         let learners = LearnerRepository(db)
-        let insert = try db.cached(Self.insertUser)
+        let insert = try db.cachedStatement(Self.insertUser)
         return try run(path: path, entity: "users", options: options) { (record: ImportRecord<LearnerColumn>, summary: inout ImportSummary) in
             var learner = Learner(externalID: try record.requiredText(.externalID),
                                   displayName: record.text(.displayName) ?? "", email: record.text(.email),
@@ -165,9 +166,9 @@ public struct Importer {
 
     public func importInteractions(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
         var userIDs: [String: Int64] = [:]
-        for (externalID, id) in try db.query(Self.userIDs, row: { ($0.text(0), $0.int64(1)) }) { userIDs[externalID] = id }
+        for (externalID, id) in try db.cachedStatement(Self.userIDs).query(row: { ($0.text(0), $0.int64(1)) }) { userIDs[externalID] = id }
         var courseIDs: [String: (id: Int64, price: Int64)] = [:]
-        for (slug, id, price) in try db.query(Self.courseIDs, row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
+        for (slug, id, price) in try db.cachedStatement(Self.courseIDs).query(row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
             courseIDs[slug] = (id, price)
         }
         let writer = try InteractionWriter(db)
@@ -344,10 +345,9 @@ struct UnsafeTransfer<Value>: @unchecked Sendable {
 }
 
 /// The producer's progress, read by the consumer.
-final class ProgressBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bytes = 0
+final class ProgressBox: Sendable {
+    private let bytes = Atomic(0)
 
-    func set(_ value: Int) { lock.withLock { bytes = value } }
-    func get() -> Int { lock.withLock { bytes } }
+    func set(_ value: Int) { bytes.store(value, ordering: .relaxed) }
+    func get() -> Int { bytes.load(ordering: .relaxed) }
 }
