@@ -62,13 +62,12 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
+        try EditedResponse(status: status, headers: headers, response: ErrorBody(self)).response(from: request, context: context)
     }
 
-    /// The JSON body.
+    /// The JSON body, for an answer written below the router (`ProtocolErrorHandler`).
     var body: Data {
-        let object: [String: Any] = ["error": ["code": code, "message": message]]
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        (try? APIRequestContext.encoder.encode(ErrorBody(self))) ?? Data()
     }
 
     /// The API's answer for any error a handler or middleware threw.
@@ -85,8 +84,8 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             case .foreignDatabase, .newerSchema, .tamperedMigration, .io:
                 return APIError(.internalServerError, "database_error", error.message)
             }
-        case let error as NIOTooManyBytesError:
-            return .bodyTooLarge("the request body is over the limit of \(error.maxBytes.map(String.init) ?? "the server's") bytes")
+        case is NIOTooManyBytesError:
+            return .bodyTooLarge("the request body is over the server's limit")
         case let error as HTTPParserError:
             return .malformedRequest(error)
         case let error as HTTPError:
@@ -100,8 +99,6 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             default:
                 return APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
             }
-        case let error as DecodingError:
-            return APIError(.badRequest, "invalid_json", describe(error))
         default:
             return APIError(.internalServerError, "internal_error", "the server failed to answer: \(error)")
         }
@@ -138,5 +135,19 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         case is [Any].Type: "an array"
         default: "an object"
         }
+    }
+}
+
+/// `{"error": {"code": ..., "message": ...}}`.
+struct ErrorBody: ResponseEncodable, Sendable {
+    struct Detail: Encodable, Sendable {
+        var code: String
+        var message: String
+    }
+
+    var error: Detail
+
+    init(_ error: APIError) {
+        self.error = Detail(code: error.code, message: error.message)
     }
 }

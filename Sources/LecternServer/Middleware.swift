@@ -3,20 +3,20 @@ import Hummingbird
 import LecternStore
 import Logging
 
-/// The outermost middleware: refuses oversized bodies, turns every error into the API's JSON error
-/// body, counts the request in the metrics and writes one structured access-log line.
+/// The outermost middleware: refuses bodies whose Content-Length is over the context's limit,
+/// turns every error into the API's JSON error body, counts the request in the metrics and writes
+/// one structured access-log line.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let metrics: Metrics
-    let maxBodyBytes: Int
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var response: Response
         do {
-            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
-                throw APIError.bodyTooLarge("the request body is \(length) bytes; the limit is \(maxBodyBytes)")
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > context.maxUploadSize {
+                throw APIError.bodyTooLarge("the request body is \(length) bytes; the limit is \(context.maxUploadSize)")
             }
             response = try await next(request, context)
         } catch {
