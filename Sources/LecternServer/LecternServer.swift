@@ -97,7 +97,7 @@ public enum LecternServer {
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void) -> some ApplicationProtocol {
         let metrics = Metrics()
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: AccessMiddleware(metrics: metrics, logger: configuration.logger))
+        router.add(middleware: AccessMiddleware(metrics: metrics))
         let api = LecternAPI(pool: pool, metrics: metrics,
                              limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.burst),
                              keys: KeyCache(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1000))))
