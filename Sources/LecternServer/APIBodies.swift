@@ -1,12 +1,13 @@
 import Foundation
+import Hummingbird
 import LecternService
 import LecternStore
 
-// What the API sends and takes. Responses are encoded with snake_case keys (`courseID` is
-// `course_id`); request bodies name their keys explicitly.
+// What the API sends and takes. Handlers return the response bodies, which the context's encoder
+// writes with snake_case keys (`courseID` is `course_id`); request bodies name their keys explicitly.
 
 /// A course as the API shows it. The detail fields are left out of listings.
-struct CourseBody: Encodable, Sendable {
+struct CourseBody: ResponseEncodable, Sendable {
     var id: Int64
     var slug: String
     var title: String
@@ -52,7 +53,7 @@ struct CourseBody: Encodable, Sendable {
     }
 }
 
-struct CourseListBody: Encodable, Sendable {
+struct CourseListBody: ResponseEncodable, Sendable {
     var courses: [CourseBody]
     var limit: Int
     var offset: Int
@@ -60,7 +61,7 @@ struct CourseListBody: Encodable, Sendable {
     var nextOffset: Int?
 }
 
-struct LearnerBody: Encodable, Sendable {
+struct LearnerBody: ResponseEncodable, Sendable {
     var id: Int64
     var externalID: String
     var name: String
@@ -93,7 +94,7 @@ struct RecommendationItemBody: Encodable, Sendable {
     var reason: String?
 }
 
-struct RecommendationsBody: Encodable, Sendable {
+struct RecommendationsBody: ResponseEncodable, Sendable {
     var user: String
     var algorithm: String
     var runID: Int64
@@ -126,7 +127,7 @@ struct SimilarItemBody: Encodable, Sendable {
     var score: Double
 }
 
-struct SimilarBody: Encodable, Sendable {
+struct SimilarBody: ResponseEncodable, Sendable {
     var course: String
     var algorithm: String
     var items: [SimilarItemBody]
@@ -140,13 +141,13 @@ struct InteractionResultBody: Encodable, Sendable {
     var idempotencyKey: String?
 }
 
-struct InteractionsBody: Encodable, Sendable {
+struct InteractionsBody: ResponseEncodable, Sendable {
     var recorded: Int
     var duplicates: Int
     var results: [InteractionResultBody]
 }
 
-struct StatusBody: Encodable, Sendable {
+struct StatusBody: ResponseEncodable, Sendable {
     var status: String
 }
 
@@ -157,7 +158,7 @@ struct ModelBody: Encodable, Sendable {
     var ageSeconds: Int64
 }
 
-struct ReadyBody: Encodable, Sendable {
+struct ReadyBody: ResponseEncodable, Sendable {
     var status: String
     var models: [ModelBody]
 }
@@ -174,6 +175,22 @@ struct NewLearnerInput: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case externalID = "external_id", name, email, country, interests, channel, campaign
+    }
+}
+
+/// The body of `POST /v1/interactions`: one event (an object) or a batch (an array).
+struct EventBatch: Decodable, Sendable {
+    var events: [EventBody]
+    var isBatch: Bool
+
+    init(from decoder: any Decoder) throws {
+        if (try? decoder.unkeyedContainer()) != nil {
+            events = try [EventBody](from: decoder)
+            isBatch = true
+        } else {
+            events = [try EventBody(from: decoder)]
+            isBatch = false
+        }
     }
 }
 

@@ -4,7 +4,8 @@ import LecternStore
 import NIOCore
 import NIOHTTP1
 
-/// An error the API answers with: an HTTP status and `{"error": {"code": ..., "message": ...}}`.
+/// An error the API answers with: an HTTP status and `{"error": {"code": ..., "message": ...}}`
+/// (and `request_id` for an `internal_error`).
 public struct APIError: Error, Sendable, HTTPResponseError {
     public var status: HTTPResponse.Status
     /// A stable, machine-readable name such as `not_found` or `rate_limited`.
@@ -17,6 +18,8 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     public var allow: [HTTPRequest.Method] = []
     /// The answer ends the connection (`Connection: close`): the rest of the request is not read.
     public var closesConnection = false
+    /// The id of the request whose failure the server's log describes (`internal_error`).
+    public var requestID: String?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
@@ -32,6 +35,15 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     static func bodyTooLarge(_ message: String) -> APIError {
         var error = APIError(.contentTooLarge, "body_too_large", message)
         error.closesConnection = true
+        return error
+    }
+
+    /// A failure the API did not expect: the body names no cause, only the request's id, under which
+    /// the server logged the cause.
+    static func internalError(requestID: String) -> APIError {
+        var error = APIError(.internalServerError, "internal_error",
+                             "the server failed to answer; its log has the cause under request id \(requestID)")
+        error.requestID = requestID
         return error
     }
 
@@ -62,17 +74,18 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
+        try EditedResponse(status: status, headers: headers, response: ErrorBody(self)).response(from: request, context: context)
     }
 
-    /// The JSON body.
+    /// The JSON body, for an answer written below the router (`ProtocolErrorHandler`).
     var body: Data {
-        let object: [String: Any] = ["error": ["code": code, "message": message]]
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        (try? APIRequestContext.encoder.encode(ErrorBody(self))) ?? Data()
     }
 
-    /// The API's answer for any error a handler or middleware threw.
-    static func from(_ error: any Error) -> APIError {
+    /// The API's answer for an error a handler or middleware threw; nil for a failure the API does
+    /// not expect (a database that cannot be read, a value that cannot be encoded), whose text is
+    /// for the log only.
+    static func answer(to error: any Error) -> APIError? {
         switch error {
         case let error as APIError:
             return error
@@ -82,11 +95,10 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             case .invalidInput: return APIError(.badRequest, "invalid_request", error.message)
             case .conflict: return APIError(.conflict, "conflict", error.message)
             case .busy: return APIError(.serviceUnavailable, "database_busy", error.message, retryAfter: 1)
-            case .foreignDatabase, .newerSchema, .tamperedMigration, .io:
-                return APIError(.internalServerError, "database_error", error.message)
+            case .foreignDatabase, .newerSchema, .tamperedMigration, .io: return nil
             }
-        case let error as NIOTooManyBytesError:
-            return .bodyTooLarge("the request body is over the limit of \(error.maxBytes.map(String.init) ?? "the server's") bytes")
+        case is NIOTooManyBytesError:
+            return .bodyTooLarge("the request body is over the server's limit")
         case let error as HTTPParserError:
             return .malformedRequest(error)
         case let error as HTTPError:
@@ -100,10 +112,8 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             default:
                 return APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
             }
-        case let error as DecodingError:
-            return APIError(.badRequest, "invalid_json", describe(error))
         default:
-            return APIError(.internalServerError, "internal_error", "the server failed to answer: \(error)")
+            return nil
         }
     }
 
@@ -138,5 +148,20 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         case is [Any].Type: "an array"
         default: "an object"
         }
+    }
+}
+
+/// `{"error": {"code": ..., "message": ..., "request_id": ...}}`.
+struct ErrorBody: ResponseEncodable, Sendable {
+    struct Detail: Encodable, Sendable {
+        var code: String
+        var message: String
+        var requestID: String?
+    }
+
+    var error: Detail
+
+    init(_ error: APIError) {
+        self.error = Detail(code: error.code, message: error.message, requestID: error.requestID)
     }
 }

@@ -10,7 +10,6 @@ struct LecternAPI: Sendable {
     let metrics: Metrics
     let limiter: RateLimiter
     let keys: KeyCache
-    let maxBodyBytes: Int
     /// Catalog, ALS and popularity models kept between folded-in lists.
     let foldIn = FoldInCache()
 
@@ -20,7 +19,7 @@ struct LecternAPI: Sendable {
     static let idempotencyKey = HTTPFields.Element.Name("Idempotency-Key")!
 
     func addRoutes(to router: Router<APIRequestContext>) {
-        router.get("/healthz") { _, _ in try json(StatusBody(status: "ok")) }
+        router.get("/healthz") { _, _ in StatusBody(status: "ok") }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
@@ -35,14 +34,14 @@ struct LecternAPI: Sendable {
             .get("/v1/courses/{id}/similar") { request, context in try await similar(request, context) }
         router.group()
             .add(middleware: AuthenticationMiddleware(required: .write, pool: pool, keys: keys, limiter: limiter))
-            .post("/v1/users") { request, _ in try await createLearner(request) }
-            .post("/v1/interactions") { request, _ in try await record(request) }
+            .post("/v1/users") { request, context in try await createLearner(request, context) }
+            .post("/v1/interactions") { request, context in try await record(request, context) }
     }
 
     // MARK: Reads
 
-    func recommendations(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let user = try pathParameter(context)
+    func recommendations(_ request: Request, _ context: APIRequestContext) async throws -> RecommendationsBody {
+        let user = try id(context)
         let limit = try integer(request, "limit", default: 10, in: 1...100)
         let algorithm = try self.algorithm(request, allowed: Algorithm.allCases)
         let explain = try flag(request, "explain")
@@ -53,31 +52,29 @@ struct LecternAPI: Sendable {
             let (list, variant) = try modelErrors { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
             return RecommendationsBody(list, variant: variant, explain: explain)
         }
-        if let body { return try json(body) }
-        let logged = try await pool.write { db in
+        if let body { return body }
+        return try await pool.write { db in
             let (list, variant) = try modelErrors {
                 try db.transaction(.immediate) { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
             }
             return RecommendationsBody(list, variant: variant, explain: explain)
         }
-        return try json(logged)
     }
 
-    func similar(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let reference = try pathParameter(context)
+    func similar(_ request: Request, _ context: APIRequestContext) async throws -> SimilarBody {
+        let reference = try id(context)
         let limit = try integer(request, "limit", default: 10, in: 1...100)
         let algorithm = try self.algorithm(request, allowed: [.itemknn, .content]) ?? .itemknn
-        let body = try await pool.read { db in
+        return try await pool.read { db in
             let course = try CourseRepository(db).resolve(reference)
             let (items, used) = try RecommendationService(db, foldInCache: foldIn).similar(to: course, algorithm: algorithm, limit: limit)
             return SimilarBody(course: course.slug, algorithm: used.rawValue, items: items.enumerated().map { rank, item in
                 SimilarItemBody(rank: rank + 1, courseID: item.courseID, slug: item.slug, title: item.title, score: item.score)
             })
         }
-        return try json(body)
     }
 
-    func courses(_ request: Request) async throws -> Response {
+    func courses(_ request: Request) async throws -> CourseListBody {
         let query = request.uri.queryParameters
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws -> T? where T.RawValue == String {
             guard let text = query.get(name) else { return nil }
@@ -100,30 +97,28 @@ struct LecternAPI: Sendable {
                                   minPriceMinor: try price("min_price"), maxPriceMinor: try price("max_price"),
                                   text: query.get("search"), limit: limit + 1, offset: offset)
         let creator = query.get("creator")
-        let body = try await pool.read { db in
+        return try await pool.read { db in
             var filter = filter
             if let creator { filter.creatorID = try CreatorRepository(db).resolve(creator).id }
             let found = try CourseRepository(db).list(filter)
             return CourseListBody(courses: found.prefix(limit).map { CourseBody($0) }, limit: limit, offset: offset,
                                   nextOffset: found.count > limit ? offset + limit : nil)
         }
-        return try json(body)
     }
 
-    func course(_ context: APIRequestContext) async throws -> Response {
-        let reference = try pathParameter(context)
-        let body = try await pool.read { db in
+    func course(_ context: APIRequestContext) async throws -> CourseBody {
+        let reference = try id(context)
+        return try await pool.read { db in
             let repository = CourseRepository(db)
             let course = try repository.resolve(reference)
             return CourseBody(course, details: try repository.details(of: course))
         }
-        return try json(body)
     }
 
     // MARK: Writes
 
-    func createLearner(_ request: Request) async throws -> Response {
-        let input = try await decode(NewLearnerInput.self, request)
+    func createLearner(_ request: Request, _ context: APIRequestContext) async throws -> EditedResponse<LearnerBody> {
+        let input = try await request.decode(as: NewLearnerInput.self, context: context)
         let learner = try await pool.write { db in
             try LearnerRepository(db).create(Learner(
                 externalID: input.externalID, displayName: input.name ?? "", email: input.email, country: input.country,
@@ -132,16 +127,13 @@ struct LecternAPI: Sendable {
         var segment = CharacterSet.urlPathAllowed
         segment.remove("/")
         let location = "/v1/users/\(learner.externalID.addingPercentEncoding(withAllowedCharacters: segment) ?? "")"
-        return try json(LearnerBody(learner), status: .created, headers: [.location: location])
+        return EditedResponse(status: .created, headers: [.location: location], response: LearnerBody(learner))
     }
 
     /// One event (an object) or a batch (an array), recorded all or nothing.
-    func record(_ request: Request) async throws -> Response {
-        var request = request
-        let buffer = try await request.collectBody(upTo: maxBodyBytes)
-        let data = Data(buffer.readableBytesView)
-        let isBatch = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "[")
-        let inputs = isBatch ? try decoder.decode([EventBody].self, from: data) : [try decoder.decode(EventBody.self, from: data)]
+    func record(_ request: Request, _ context: APIRequestContext) async throws -> EditedResponse<InteractionsBody> {
+        let batch = try await request.decode(as: EventBatch.self, context: context)
+        let (inputs, isBatch) = (batch.events, batch.isBatch)
         guard !inputs.isEmpty else { throw APIError.badRequest("the batch is empty") }
         guard inputs.count <= Self.maxBatch else {
             throw APIError.badRequest("at most \(Self.maxBatch) events per request, got \(inputs.count)")
@@ -171,13 +163,13 @@ struct LecternAPI: Sendable {
             }
         }
         let recorded = results.filter { $0.status == "recorded" }.count
-        return try json(InteractionsBody(recorded: recorded, duplicates: results.count - recorded, results: results),
-                        status: recorded > 0 ? .created : .ok)
+        return EditedResponse(status: recorded > 0 ? .created : .ok,
+                              response: InteractionsBody(recorded: recorded, duplicates: results.count - recorded, results: results))
     }
 
     // MARK: Operations
 
-    func ready() async throws -> Response {
+    func ready() async throws -> ReadyBody {
         let now = currentUnixTime()
         let models = try await pool.read { db in
             try activeRuns(db).map { run in
@@ -188,7 +180,7 @@ struct LecternAPI: Sendable {
         guard !models.isEmpty else {
             throw APIError(.serviceUnavailable, "not_ready", "the database has no trained model: run `lectern train`", retryAfter: 60)
         }
-        return try json(ReadyBody(status: "ready", models: models))
+        return ReadyBody(status: "ready", models: models)
     }
 
     func metricsText() async throws -> Response {
@@ -219,16 +211,9 @@ struct LecternAPI: Sendable {
         return try Algorithm.allCases.compactMap { try cache.activeRun(algorithm: $0.rawValue) }
     }
 
-    private var decoder: JSONDecoder { JSONDecoder() }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        var request = request
-        let buffer = try await request.collectBody(upTo: maxBodyBytes)
-        return try decoder.decode(type, from: Data(buffer.readableBytesView))
-    }
-
-    private func pathParameter(_ context: APIRequestContext) throws -> String {
-        guard let raw = context.parameters.get("id"), !raw.isEmpty else { throw APIError.badRequest("the path needs an id") }
+    /// The path's `{id}`, percent-decoded: `/v1/users/a%20b/recommendations` is learner `a b`.
+    private func id(_ context: APIRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
         return raw.removingPercentEncoding ?? raw
     }
 
@@ -264,14 +249,4 @@ private func modelErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as StoreError where error.code == .notFound {
         throw APIError(.serviceUnavailable, "model_not_trained", error.message, retryAfter: 60)
     }
-}
-
-/// A JSON response with snake_case keys.
-func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    var fields = headers
-    fields[.contentType] = "application/json; charset=utf-8"
-    return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
 }

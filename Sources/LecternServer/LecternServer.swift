@@ -14,8 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var rateLimit: Double = 100
     /// Requests a key may make at once above the steady rate.
     public var burst = 200
-    /// The largest request body accepted.
-    public var maxBodyBytes = 1 << 20
+    /// The largest request body accepted, in bytes.
+    public var maxBodyBytes = defaultMaxBodyBytes
+    public static let defaultMaxBodyBytes = 1 << 20
     /// A connection idle this long (no request, or a stalled body) is closed.
     public var idleTimeoutSeconds: Int64 = 30
     /// How long a request waits on a database lock another process holds before a 503.
@@ -96,17 +97,15 @@ public enum LecternServer {
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void) -> some ApplicationProtocol {
         let metrics = Metrics()
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: AccessMiddleware(metrics: metrics, maxBodyBytes: configuration.maxBodyBytes,
-                                                logger: configuration.logger))
+        router.add(middleware: AccessMiddleware(metrics: metrics))
         let api = LecternAPI(pool: pool, metrics: metrics,
                              limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.burst),
-                             keys: KeyCache(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1000))),
-                             maxBodyBytes: configuration.maxBodyBytes)
+                             keys: KeyCache(ttl: .milliseconds(Int64(configuration.keyCacheSeconds * 1000))))
         api.addRoutes(to: router)
         // Added after the routes, so it wraps only Hummingbird's not-found responder.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return Application(
-            router: router,
+            responder: ConfiguredResponder(routes: router.buildResponder(), maxUploadSize: configuration.maxBodyBytes),
             server: .http1(configuration: .init(additionalChannelHandlers: [ProtocolErrorHandler()],
                                                 idleTimeout: .seconds(configuration.idleTimeoutSeconds),
                                                 httpDecoderConfiguration: ProtocolErrorHandler.decoderLimits)),

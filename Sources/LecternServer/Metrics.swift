@@ -6,6 +6,13 @@ import Synchronization
 ///
 /// Routes are the router's patterns (`/v1/users/{id}/recommendations`), never raw paths, so the
 /// number of series stays small whatever clients send.
+///
+/// Not Hummingbird's `MetricsMiddleware` with swift-prometheus: that middleware records through
+/// swift-metrics' process-wide `MetricsSystem` (bootstrapped once, no factory per server), so servers
+/// in one process (the tests run many at once; `LecternServer.start` is public) would share their
+/// counts; it labels an unmatched route `NotFound`, not `unmatched`; and swift-prometheus writes the
+/// scrape-time gauges as doubles (`lectern_model_run_id{...} 7.0`) and would need a gauge dropped
+/// when an algorithm loses its active run. The text format is small enough to write here.
 final class Metrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]

@@ -3,26 +3,31 @@ import Hummingbird
 import LecternStore
 import Logging
 
-/// The outermost middleware: refuses oversized bodies, turns every error into the API's JSON error
-/// body, counts the request in the metrics and writes one structured access-log line.
+/// The outermost middleware: refuses bodies whose Content-Length is over the context's limit,
+/// turns every error into the API's JSON error body, names the request's id in `X-Request-Id`,
+/// counts the request in the metrics and writes one structured access-log line (with the id as
+/// `hb.request.id`, as every line logged for the request has).
+///
+/// An error the API does not expect (an `internal_error`) is answered without its text, which can
+/// name files, tables and code: the log line `unexpected error` has it, under the request's id.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let metrics: Metrics
-    let maxBodyBytes: Int
-    let logger: Logger
+    /// The header naming the request's id (HTTPTypes has no constant for it).
+    static let requestID = HTTPFields.Element.Name("X-Request-Id")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var response: Response
         do {
-            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
-                throw APIError.bodyTooLarge("the request body is \(length) bytes; the limit is \(maxBodyBytes)")
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > context.maxUploadSize {
+                throw APIError.bodyTooLarge("the request body is \(length) bytes; the limit is \(context.maxUploadSize)")
             }
             response = try await next(request, context)
         } catch {
-            let apiError = APIError.from(error)
-            response = try apiError.response(from: request, context: context)
+            response = try answer(to: error, request: request, context: context)
         }
+        response.headers[Self.requestID] = context.id
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let route = context.endpointPath ?? "unmatched"
@@ -35,8 +40,23 @@ struct AccessMiddleware: RouterMiddleware {
             "duration_ms": .string(String(format: "%.3f", seconds * 1000)),
         ]
         if let key = context.caller.keyName { metadata["key"] = .string(key) }
-        logger.info("request", metadata: metadata)
+        context.logger.info("request", metadata: metadata)
         return response
+    }
+
+    /// The API's answer to `error`; for an unexpected one, `internal_error` with the request's id,
+    /// after logging the error's text under that id.
+    func answer(to error: any Error, request: Request, context: Context) throws -> Response {
+        guard let answer = APIError.answer(to: error) else {
+            context.logger.error("unexpected error", metadata: [
+                "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path),
+                "error": .string(String(describing: error)),
+                "error_type": .string(String(reflecting: type(of: error))),
+            ])
+            return try APIError.internalError(requestID: context.id).response(from: request, context: context)
+        }
+        return try answer.response(from: request, context: context)
     }
 }
 

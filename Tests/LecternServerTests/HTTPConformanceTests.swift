@@ -76,23 +76,30 @@ struct HTTPConformanceTests {
         let f = try ServerFixture(train: [])
         try await f.start(maxBodyBytes: 1_024, idleTimeoutSeconds: 600)
         let before = try f.count("interactions")
-        let start = "POST /v1/interactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(f.tokens["writer"]!)\r\n"
+        let users = try f.count("users")
+        func start(_ path: String) -> String {
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(f.tokens["writer"]!)\r\n"
+        }
         let chunk = "3e8\r\n" + String(repeating: " ", count: 1_000) + "\r\n"
         let requests = [
-            "chunked": start + "Transfer-Encoding: chunked\r\n\r\n" + chunk + chunk,  // 2,000 bytes, no last chunk
-            "Content-Length": start + "Content-Length: 1000000\r\n\r\n" + String(repeating: " ", count: 100),
+            ("chunked", "/v1/interactions", start("/v1/interactions") + "Transfer-Encoding: chunked\r\n\r\n" + chunk + chunk),  // 2,000 bytes, no last chunk
+            ("Content-Length", "/v1/interactions", start("/v1/interactions") + "Content-Length: 1000000\r\n\r\n" + String(repeating: " ", count: 100)),
+            ("chunked learner", "/v1/users", start("/v1/users") + "Transfer-Encoding: chunked\r\n\r\n" + chunk + chunk),
         ]
-        for (name, request) in requests {
+        for (name, path, request) in requests {
             let (answers, closed) = try await RawConnection.exchange(port: f.server!.port, request)
             #expect(answers.map(\.status) == [413], "\(name)")
             let answer = try #require(answers.first, "\(name)")
             #expect(answer.errorCode == "body_too_large", "\(name)")
+            #expect(answer.errorMessage == (name == "Content-Length" ? "the request body is 1000000 bytes; the limit is 1024"
+                                                                       : "the request body is over the limit of 1024 bytes"), "\(name)")
             #expect(answer.headers["connection"] == "close", "\(name)")
-            #expect(checker.problems(method: "POST", path: "/v1/interactions", status: 413, body: answer.body,
+            #expect(checker.problems(method: "POST", path: path, status: 413, body: answer.body,
                                      headers: answer.headers).isEmpty, "\(name)")
             #expect(closed, "\(name): the server waits for the rest of the body")
         }
         #expect(try f.count("interactions") == before)
+        #expect(try f.count("users") == users)
         try await f.stop()
     }
 

@@ -86,9 +86,12 @@ struct RawAnswer {
     let headers: [String: String]
     let body: Data
 
-    var errorCode: String? {
+    var errorCode: String? { error?["code"] as? String }
+    var errorMessage: String? { error?["message"] as? String }
+
+    private var error: [String: Any]? {
         let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-        return (object?["error"] as? [String: Any])?["code"] as? String
+        return object?["error"] as? [String: Any]
     }
 
     /// The responses in `bytes`, one after another, each with a Content-Length; a trailing part

@@ -20,6 +20,8 @@ final class ServerFixture {
     private(set) var server: RunningServer?
     /// Every answer this fixture's requests got, for the OpenAPI check.
     let recorder = Recorder()
+    /// What the server logged.
+    let logs = LogLines()
 
     /// Where the server listens.
     var base: String { "http://127.0.0.1:\(server!.port)" }
@@ -94,7 +96,7 @@ final class ServerFixture {
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.databaseThreads = 4
         configuration.keyCacheSeconds = 0  // revocations are seen at once
-        configuration.logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        configuration.logger = Logger(label: "test") { [logs] _ in CapturingLogHandler(lines: logs) }
         server = try await LecternServer.start(configuration)
     }
 
@@ -175,4 +177,38 @@ final class Recorder: @unchecked Sendable {
 
     func append(_ result: HTTPResult) { lock.withLock { results.append(result) } }
     var all: [HTTPResult] { lock.withLock { results } }
+}
+
+/// Lines a server logged (thread-safe).
+final class LogLines: @unchecked Sendable {
+    struct Line {
+        let level: Logger.Level
+        let message: String
+        /// The logger's metadata (such as `hb.request.id`) and the line's own, as text.
+        let metadata: [String: String]
+    }
+
+    private let lock = NSLock()
+    private var lines: [Line] = []
+
+    func append(_ line: Line) { lock.withLock { lines.append(line) } }
+    var all: [Line] { lock.withLock { lines } }
+}
+
+/// Keeps every line at `info` and above in a `LogLines`.
+struct CapturingLogHandler: LogHandler {
+    let lines: LogLines
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        lines.append(.init(level: event.level, message: event.message.description, metadata: all.mapValues(\.description)))
+    }
 }

@@ -14,9 +14,13 @@ struct ServerTests {
         try await f.start()
         let health = try await f.send("GET", "/healthz")
         #expect(health.status == 200)
-        #expect(health.object["status"] as? String == "ok")
+        #expect(health.text == #"{"status":"ok"}"#)
+        #expect(health.headers["content-type"] == "application/json; charset=utf-8")
         let ready = try await f.send("GET", "/readyz")
         #expect(ready.status == 200)
+        // snake_case keys, sorted, as the context's one encoder writes them.
+        #expect(ready.text.hasPrefix(#"{"models":[{"age_seconds":"#), "\(ready.text)")
+        #expect(ready.text.contains(#""algorithm":"als","run_id":"#), "\(ready.text)")
         let models = (ready.object["models"] as? [[String: Any]] ?? []).compactMap { $0["algorithm"] as? String }
         #expect(Set(models) == Set(Algorithm.allCases.map(\.rawValue)))
         try await f.stop()
@@ -74,6 +78,14 @@ struct ServerTests {
         #expect(fresh.status == 200)
         #expect(fresh.object["folded_in"] as? Bool == true)
         #expect(fresh.slugs().first == "d")
+
+        // The path's id is percent-decoded: a new learner's Location leads to them.
+        let spaced = try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "p q/r"])
+        let location = try #require(spaced.headers["location"])
+        #expect(location == "/v1/users/p%20q%2Fr")
+        let theirs = try await f.send("GET", location + "/recommendations?algorithm=popular", key: "reader")
+        #expect(theirs.status == 200)
+        #expect(theirs.object["user"] as? String == "p q/r")
         try await f.stop()
     }
 
