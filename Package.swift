@@ -63,7 +63,6 @@ let package = Package(
         .target(
             name: "LecternServer",
             dependencies: [
-                "LecternSQLite",
                 "LecternStore",
                 "LecternRecommender",
                 "LecternService",

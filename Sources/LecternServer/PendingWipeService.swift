@@ -10,7 +10,7 @@ struct PendingWipeService: Service {
     static let interval = Duration.seconds(2)
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 _ = try? await pool.write { db in try LearnerRepository.completePendingWipe(db) }
                 try? await Task.sleep(for: Self.interval)

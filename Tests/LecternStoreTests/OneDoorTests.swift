@@ -72,6 +72,19 @@ struct OneDoorTests {
         #expect(offenders.isEmpty, "these files import the SQLite layer: \(offenders)")
     }
 
+    @Test("Package.swift gives the SQLite layer to the store alone")
+    func onlyTheStoreDependsOnSQLite() throws {
+        let manifest = try String(contentsOf: Self.sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        // Each target's declaration up to the next one: a source target other than the store must not name LecternSQLite.
+        let targets = manifest.components(separatedBy: ".target(").dropFirst() + manifest.components(separatedBy: ".executableTarget(").dropFirst()
+        for target in targets {
+            let declaration = target.components(separatedBy: ".testTarget(")[0].components(separatedBy: ".target(")[0]
+            guard let name = declaration.firstMatch(of: try Regex(#"name:\s*"([^"]+)""#))?.output[1].substring else { continue }
+            if Self.doors.contains(String(name)) { continue }
+            #expect(!declaration.contains("\"LecternSQLite\""), "\(name) depends on LecternSQLite")
+        }
+    }
+
     @Test("no module but the store holds SQL in a string literal")
     func onlyTheStoreHoldsSQL() throws {
         var offenders: [String] = []
