@@ -131,28 +131,7 @@ public struct RankingRules: Sendable, Equatable {
         // Models hand their candidates over ranked; only a prerequisite penalty or a blend reorders them.
         if zip(pool, pool.dropFirst()).contains(where: { ranksBefore($1, $0) }) { pool.sort(by: ranksBefore) }
 
-        // The cross-domain picks: courses from domains the learner has not touched, the best first,
-        // weighed by how often learners of their domains crossed into that one (score alone when no
-        // crossover is known). Each place N, 2N, ... takes the best pick not listed yet.
-        var crossPicks: [Candidate] = []
-        if let every = crossDomainEvery, count >= every, !learner.touchedDomains.isEmpty {
-            var weighed: [(value: Double, candidate: Candidate)] = []
-            for candidate in pool {
-                let domain = Int(facts.domains[Int(candidate.item)])
-                guard !learner.touchedDomains.contains(Int32(domain)) else { continue }
-                let affinity = crossover.map { crossover in
-                    learner.touchedDomains.map { a in
-                        Int(a) < crossover.count && domain < crossover[Int(a)].count ? crossover[Int(a)][domain] : 0
-                    }.max() ?? 0
-                } ?? 0
-                weighed.append((candidate.score * affinity,
-                                Candidate(item: candidate.item, score: candidate.score, reason: .crossDomain(domain: Int32(domain)))))
-            }
-            // Stable: among equal values, the model's order (the pool is ranked) decides.
-            crossPicks = weighed.enumerated().sorted { a, b in
-                a.element.value != b.element.value ? a.element.value > b.element.value : a.offset < b.offset
-            }.map(\.element.candidate)
-        }
+        let crossPicks = crossDomainPicks(pool, facts: facts, learner: learner, crossover: crossover, count: count)
         var nextPick = 0
 
         var result: [Candidate] = []
@@ -201,6 +180,32 @@ public struct RankingRules: Sendable, Equatable {
             result[i].score = result[i - 1].score
         }
         return result
+    }
+}
+
+extension RankingRules {
+    /// The cross-domain picks: courses from domains the learner has not touched, the best first,
+    /// weighed by how often learners of their domains crossed into that one (score alone when no
+    /// crossover is known). Each place N, 2N, ... takes the best pick not listed yet.
+    func crossDomainPicks(_ pool: [Candidate], facts: CatalogFacts, learner: LearnerState, crossover: [[Double]]?,
+                          count: Int) -> [Candidate] {
+        guard let every = crossDomainEvery, count >= every, !learner.touchedDomains.isEmpty else { return [] }
+        var weighed: [(value: Double, candidate: Candidate)] = []
+        for candidate in pool {
+            let domain = Int(facts.domains[Int(candidate.item)])
+            guard !learner.touchedDomains.contains(Int32(domain)) else { continue }
+            let affinity = crossover.map { crossover in
+                learner.touchedDomains.map { a in
+                    Int(a) < crossover.count && domain < crossover[Int(a)].count ? crossover[Int(a)][domain] : 0
+                }.max() ?? 0
+            } ?? 0
+            weighed.append((candidate.score * affinity,
+                            Candidate(item: candidate.item, score: candidate.score, reason: .crossDomain(domain: Int32(domain)))))
+        }
+        // Stable: among equal values, the model's order (the pool is ranked) decides.
+        return weighed.enumerated().sorted { a, b in
+            a.element.value != b.element.value ? a.element.value > b.element.value : a.offset < b.offset
+        }.map(\.element.candidate)
     }
 }
 

@@ -240,21 +240,16 @@ public final class Connection {
     ///
     /// Nested calls become savepoints, so an inner failure undoes only the inner work.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        let scope = try begin(kind)
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            rollBack(scope)
-            throw error
-        }
-        try commit(scope)
-        return result
+        try run(in: try begin(kind), body)
     }
 
     /// Runs `body` inside a savepoint: released when it returns, rolled back to when it throws.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        let scope = try beginSavepoint()
+        try run(in: try beginSavepoint(), body)
+    }
+
+    /// Runs `body` in `scope`: committed when it returns, rolled back when it throws.
+    private func run<T>(in scope: Scope, _ body: () throws -> T) throws -> T {
         let result: T
         do {
             result = try body()
