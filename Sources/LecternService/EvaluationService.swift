@@ -178,7 +178,8 @@ public struct EvaluationService {
                     let value = summary.map { $0.mean[k]?[metric] } ?? folds.first?.report[metric, k]
                     rows.append(EvaluationRow(algorithm: algorithm.rawValue, parameters: folds.last?.parameters ?? "{}",
                                               trainingSeconds: time, k: k, metric: metric.name, value: value ?? nil,
-                                              spread: summary?.standardDeviation[k]?[metric]))
+                                              spread: summary?.standardDeviation[k]?[metric],
+                                              minimum: summary?.minimum[k]?[metric], maximum: summary?.maximum[k]?[metric]))
                 }
             }
         }

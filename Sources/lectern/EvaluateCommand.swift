@@ -126,7 +126,12 @@ extension Lectern {
             // A file from elsewhere has no catalog: every item is one domain and one creator, so these
             // say nothing and show n/a (null in JSON), not a misleading 0.
             let withoutCatalog: Set<String> = source == database.path ? [] : ["diversity_domain", "gini_creator"]
-            var listing = Listing(["algorithm", "k"] + shown.map(\.name) + ["train_s"])
+            // k-fold in JSON and CSV: each metric's mean, then its sd, min and max over the folds (the
+            // table shows mean±sd in one cell).
+            let spreadColumns = kfold && output.format != .table
+            var listing = Listing(["algorithm", "k"] + shown.flatMap { metric in
+                spreadColumns ? [metric.name, metric.name + "_sd", metric.name + "_min", metric.name + "_max"] : [metric.name]
+            } + ["train_s"])
             for algorithm in algorithms {
                 for k in cutoffs {
                     let rows = outcome.rows.filter { $0.algorithm == algorithm.rawValue && $0.k == k }
@@ -136,7 +141,12 @@ extension Lectern {
                         let row = rows.first { $0.metric == metric.name }
                         let value = row?.value.flatMap { $0.isFinite ? $0 : nil }
                         if withoutCatalog.contains(metric.name) {
-                            cells.append(output.format == .json ? .number(nil, decimals: 4) : .text("n/a"))
+                            let missing: Listing.Cell = output.format == .json ? .number(nil, decimals: 4) : .text("n/a")
+                            cells.append(contentsOf: Array(repeating: missing, count: spreadColumns ? 4 : 1))
+                        } else if spreadColumns {
+                            for figure in [value, row?.spread, row?.minimum, row?.maximum] {
+                                cells.append(.number(figure.flatMap { $0.isFinite ? $0 : nil }, decimals: 4))
+                            }
                         } else if kfold && output.format == .table, let value, let spread = row?.spread, spread.isFinite {
                             cells.append(.text(String(format: "%.4f±%.4f", value, spread)))
                         } else {

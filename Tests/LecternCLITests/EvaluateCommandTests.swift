@@ -47,6 +47,15 @@ struct EvaluateCommandTests {
         let out = try lectern.ok(["evaluate", "--split", "kfold", "--folds", "3", "--factors", "8", "--iterations", "3",
                                   "--algorithm", "itemknn,hybrid"])
         #expect(out.contains("mean±sd over 3 folds"))
+        // Issue 18: JSON and CSV give each metric's mean, sd, min and max over the folds, as the table does.
+        let args = ["evaluate", "--split", "kfold", "--folds", "3", "--factors", "8", "--iterations", "3", "--algorithm", "itemknn"]
+        let rows = try parseJSON(try lectern.ok(args + ["--format", "json"])) as! [[String: Any]]
+        let first = try #require(rows.first)
+        let (mean, sd, low, high) = (first["ndcg"] as? Double, first["ndcg_sd"] as? Double, first["ndcg_min"] as? Double, first["ndcg_max"] as? Double)
+        let figures = try #require(mean.flatMap { m in sd.flatMap { s in low.flatMap { l in high.map { (m, s, l, $0) } } } })
+        #expect(figures.2 <= figures.0 && figures.0 <= figures.3 && figures.1 >= 0, "\(figures)")
+        let csv = try lectern.ok(args + ["--format", "csv"])
+        #expect(csv.split(separator: "\n").first?.contains("ndcg,ndcg_sd,ndcg_min,ndcg_max") == true)
         let stored = try lectern.snapshot()
         #expect(stored.contains("INSERT INTO evaluation_results"))
         #expect(stored.contains("'hybrid'"))

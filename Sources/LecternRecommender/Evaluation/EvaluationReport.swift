@@ -70,12 +70,16 @@ public struct CrossValidationReport: Sendable, Equatable {
     /// `standardDeviation[k][metric]`: the sample standard deviation over folds (divides by
     /// folds - 1; 0 for a single fold).
     public var standardDeviation: [Int: [Metric: Double]]
+    /// `minimum[k][metric]` and `maximum[k][metric]` over folds.
+    public var minimum: [Int: [Metric: Double]]
+    public var maximum: [Int: [Metric: Double]]
 
-    /// Mean and standard deviation of `folds`, which must share their cutoffs.
+    /// Mean, standard deviation and range of `folds`, which must share their cutoffs.
     public init(folds: [EvaluationReport]) {
         self.folds = folds
         var mean: [Int: [Metric: Double]] = [:]
         var deviation: [Int: [Metric: Double]] = [:]
+        var minimum: [Int: [Metric: Double]] = [:], maximum: [Int: [Metric: Double]] = [:]
         let cutoffs = folds.first?.cutoffs ?? []
         let n = Double(folds.count)
         for k in cutoffs {
@@ -85,9 +89,13 @@ public struct CrossValidationReport: Sendable, Equatable {
                 let squares = values.reduce(0) { $0 + ($1 - average) * ($1 - average) }
                 mean[k, default: [:]][metric] = average
                 deviation[k, default: [:]][metric] = folds.count > 1 ? (squares / (n - 1)).squareRoot() : 0
+                minimum[k, default: [:]][metric] = values.contains(where: \.isNaN) ? .nan : values.min()
+                maximum[k, default: [:]][metric] = values.contains(where: \.isNaN) ? .nan : values.max()
             }
         }
         self.mean = mean
         self.standardDeviation = deviation
+        self.minimum = minimum
+        self.maximum = maximum
     }
 }

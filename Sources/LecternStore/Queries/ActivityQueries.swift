@@ -32,11 +32,8 @@ public struct ActivityQueries {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let kindsOfCourse = "SELECT kind, count(*) FROM interactions WHERE course_id = ? GROUP BY kind"

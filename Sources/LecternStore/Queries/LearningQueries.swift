@@ -9,11 +9,8 @@ public struct LearningQueries {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     public struct CourseFacts: Sendable, Equatable {
@@ -131,11 +128,8 @@ public struct SegmentStore {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     /// Replaces every segment and assignment in one transaction. `assignments` maps a learner to an

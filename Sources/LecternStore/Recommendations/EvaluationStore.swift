@@ -9,9 +9,12 @@ public struct EvaluationRow: Sendable, Equatable {
     public var metric: String
     public var value: Double?
     public var spread: Double?
+    /// Over k-fold cross-validation's folds (not stored: `evaluate` prints them).
+    public var minimum: Double?
+    public var maximum: Double?
 
     public init(algorithm: String, parameters: String, trainingSeconds: Double, k: Int, metric: String,
-                value: Double?, spread: Double?) {
+                value: Double?, spread: Double?, minimum: Double? = nil, maximum: Double? = nil) {
         self.algorithm = algorithm
         self.parameters = parameters
         self.trainingSeconds = trainingSeconds
@@ -19,6 +22,8 @@ public struct EvaluationRow: Sendable, Equatable {
         self.metric = metric
         self.value = value
         self.spread = spread
+        self.minimum = minimum
+        self.maximum = maximum
     }
 }
 
@@ -30,11 +35,8 @@ public struct EvaluationStore {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let insertEvaluation = """

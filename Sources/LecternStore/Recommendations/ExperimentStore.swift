@@ -38,11 +38,8 @@ public struct ExperimentStore {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let insertExperiment = "INSERT INTO experiments (name, window_days, created_at, segment) VALUES (?, ?, ?, ?)"

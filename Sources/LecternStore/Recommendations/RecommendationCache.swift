@@ -87,11 +87,8 @@ public struct RecommendationCache {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     /// Runs kept per algorithm; older ones are pruned when a new one is saved.

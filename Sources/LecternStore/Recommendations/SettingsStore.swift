@@ -8,11 +8,8 @@ public struct SettingsStore {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let read = "SELECT value FROM settings WHERE name = ?"

@@ -26,11 +26,8 @@ public struct CatalogReport {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let courses = """

@@ -22,11 +22,8 @@ public struct CohortReport {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     public enum Measure: String, Sendable, CaseIterable {

@@ -42,11 +42,8 @@ public struct FunnelReport {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     public enum Grouping: String, Sendable, CaseIterable {

@@ -31,11 +31,8 @@ public struct LearnerReport {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     /// Learners ranked on their money alone, within each currency, so the per-learner figures

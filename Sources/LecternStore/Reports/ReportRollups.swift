@@ -15,11 +15,8 @@ public struct ReportRollups {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let watermark = "SELECT through_interaction_id FROM rollup_state WHERE name = 'reports'"

@@ -68,11 +68,8 @@ public struct SalesReport {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     public enum Grouping: String, Sendable, CaseIterable {

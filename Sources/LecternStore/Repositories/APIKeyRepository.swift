@@ -8,11 +8,8 @@ public struct APIKeyRepository {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let columns = "id, name, scope, token_hash, prefix, created_at, revoked_at"

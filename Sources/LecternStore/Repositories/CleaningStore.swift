@@ -36,11 +36,8 @@ public struct CleaningStore {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     /// Left joins, so a row whose learner or course is missing (what `PRAGMA foreign_key_check`

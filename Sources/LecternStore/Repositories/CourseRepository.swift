@@ -8,11 +8,8 @@ public struct CourseRepository {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let columns = """

@@ -8,11 +8,8 @@ public struct CreatorRepository {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let columns = "id, name, revenue_share, contact, created_at"

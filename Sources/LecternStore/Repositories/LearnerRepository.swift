@@ -8,11 +8,8 @@ public struct LearnerRepository {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let columns = "u.id, u.external_id, u.display_name, u.email, u.country, u.channel, u.campaign, u.created_at"

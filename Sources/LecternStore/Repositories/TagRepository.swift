@@ -14,11 +14,8 @@ public struct TagRepository {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let withCounts = """

@@ -42,11 +42,8 @@ public struct TagSuggestionStore {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     /// The domain of a course nobody has placed yet; suggestion may replace it.

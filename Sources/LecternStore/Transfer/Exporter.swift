@@ -9,11 +9,8 @@ public struct Exporter {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let creators = "SELECT name, revenue_share, contact, created_at FROM creators ORDER BY id"

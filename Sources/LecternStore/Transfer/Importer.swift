@@ -47,11 +47,8 @@ public struct Importer {
         self.db = db.connection
     }
 
-
     init(_ db: Connection) {
-
         self.db = db
-
     }
 
     static let insertCreator = "INSERT INTO creators (name, revenue_share, contact, created_at) VALUES (?, ?, ?, ?)"
