@@ -83,13 +83,10 @@ public struct TuningService {
                                             trials: trials))
             } else {
                 // Nothing to tune: scored once on the same validation part.
-                let (validation, how) = try Self.validationSplit(events, seed: seed)
-                carved = how
-                let evaluation = try Evaluator.compareAlgorithms(
-                    [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
-                    contents: context.contents, cutoffs: [k], settings: base.evaluationSettings, interests: context.interests)[0]
-                candidates.append(Candidate(algorithm: algorithm, value: evaluation.report[metric, k] ?? .nan,
-                                            parameters: base.json(for: algorithm), trials: 1))
+                let scored = try Self.validationScore(algorithm, events: events, context: context, metric: metric, k: k,
+                                                      seed: seed, options: base)
+                carved = scored.validation
+                candidates.append(Candidate(algorithm: algorithm, value: scored.value, parameters: base.json(for: algorithm), trials: 1))
             }
         }
         candidates.sort { ($0.value.isFinite ? $0.value : -.infinity) > ($1.value.isFinite ? $1.value : -.infinity) }
@@ -128,6 +125,17 @@ public struct TuningService {
                                    + "(\(learners) learner(s) and \(events.count) event(s) here)")
         }
         return (random, .randomHoldout(reason: reason))
+    }
+
+    /// `algorithm` with `options` as they are, scored once on the validation part of `events` (what
+    /// `tuneAll` does for an algorithm with nothing to tune); NaN when the metric is undefined there.
+    static func validationScore(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
+                                seed: UInt64, options: TrainingOptions) throws -> (value: Double, validation: ValidationSplit) {
+        let (validation, carved) = try validationSplit(events, seed: seed)
+        let evaluation = try Evaluator.compareAlgorithms(
+            [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
+            contents: context.contents, cutoffs: [k], settings: options.evaluationSettings, interests: context.interests)[0]
+        return (evaluation.report[metric, k] ?? .nan, carved)
     }
 
     /// Random search over `events` (training data): carves a temporal validation split from them,
