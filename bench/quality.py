@@ -91,10 +91,9 @@ def lectern_events(path, family=None):
 
 
 def load_oulad(out):
-    folder = os.environ.get("OULAD") or next(
-        (p for p in ("../shared/datasets/oulad", "../../shared/datasets/oulad", "/work/shared/datasets/oulad")
-         if os.path.exists(os.path.join(ROOT, p, "studentRegistration.csv"))), "../shared/datasets/oulad")
-    folder = os.path.join(ROOT, folder)
+    folder = os.path.abspath(os.environ["OULAD"]) if os.environ.get("OULAD") else next(
+        (os.path.normpath(os.path.join(ROOT, p)) for p in ("../shared/datasets/oulad", "../../shared/datasets/oulad")
+         if os.path.exists(os.path.join(ROOT, p, "studentRegistration.csv"))), os.path.join(ROOT, "../shared/datasets/oulad"))
     if not os.path.exists(os.path.join(folder, "studentRegistration.csv")):
         fail(f"no OULAD files in '{folder}': set OULAD=/path/to/oulad (the folder with studentRegistration.csv), "
              "or leave it out with --datasets movielens,seeddata")
@@ -194,7 +193,7 @@ def run_lectern(lectern, folder, trials):
 
 def implicit_grid():
     """Each model's small grid: (family, parameters, make model, how the training matrix is given)."""
-    for factors, reg, alpha in itertools.product((32, 64, 128), (0.01, 0.1, 1.0), (1, 10, 40)):
+    for factors, reg, alpha in itertools.product((16, 32, 64, 128), (0.01, 0.1, 1.0, 10.0), (1, 10, 40)):
         yield ("als", f"factors={factors} reg={reg} alpha={alpha}",
                lambda f=factors, r=reg: AlternatingLeastSquares(factors=f, regularization=r, iterations=15, random_state=42),
                lambda m, a=alpha: m.multiply(a).tocsr() + m.sign())
