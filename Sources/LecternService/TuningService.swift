@@ -15,8 +15,8 @@ public struct TuningTrial: Sendable {
 public enum ValidationSplit: Sendable, Equatable {
     /// The newest 20% of events by time.
     case temporal
-    /// Each learner's newest course (learners with two or more), because too few learners are active
-    /// on both sides of the newest 20% of events (`reason` says how many).
+    /// The newest course of a seeded random half of the learners with two or more, because too few
+    /// learners are active on both sides of the newest 20% of events (`reason` says how many).
     case newestPerLearner(reason: String)
     /// A seeded random 20% of each learner's courses, because the times cannot split the data
     /// (`reason` says why: all at one time, or no learner active on both sides of the cut).
@@ -25,7 +25,7 @@ public enum ValidationSplit: Sendable, Equatable {
     public var description: String {
         switch self {
         case .temporal: "the newest 20% of events by time"
-        case .newestPerLearner(let reason): "each learner's newest course (\(reason))"
+        case .newestPerLearner(let reason): "the newest course of a seeded random half of the learners (\(reason))"
         case .randomHoldout(let reason): "a seeded random 20% of each learner's courses (\(reason))"
         }
     }
@@ -114,7 +114,9 @@ public struct TuningService {
 
     /// The validation part of `events`: the newest 20% by time; when that leaves too few learners to
     /// validate on (fewer than `fewestValidatingLearners`, or than a quarter of the learners with two
-    /// courses), each learner's newest course, if that leaves more; when the times cannot split the
+    /// courses), the newest course of a seeded random half of the learners, if that leaves more (the
+    /// other half keep theirs, so that what links courses, learners who took several, is not all held
+    /// out where few learners took more than one); when the times cannot split the
     /// data (missing, all tied, or no learner on both sides of the cut), a seeded random 20% of each
     /// learner's courses.
     /// - Throws: `RecommenderError` naming what is needed when none leaves a learner to validate on.
@@ -130,7 +132,7 @@ public struct TuningService {
                 return (temporal, .temporal)
             }
             // Each learner's courses bunched in time (a course a term, a burst of ratings): few straddle the cut.
-            let newest = try EvaluationSplit.leaveLastOut(events, count: 1)
+            let newest = newestCourseOfHalf(events, seed: seed)
             if validatingLearners(newest) > validating {
                 return (newest, .newestPerLearner(reason: "only \(validating) learner(s) active both before and after the newest 20% of events"))
             }
@@ -156,6 +158,30 @@ public struct TuningService {
             [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
             contents: context.contents, cutoffs: [k], settings: options.evaluationSettings, interests: context.interests)[0]
         return (evaluation.report[metric, k] ?? .nan, carved)
+    }
+
+    /// Each learner's newest course held out (`EvaluationSplit.leaveLastOut`), for a seeded random half
+    /// of the learners with two or more courses; the others' events all train.
+    /// - Complexity: O(events + pairs log pairs).
+    static func newestCourseOfHalf(_ events: [MatrixEvent], seed: UInt64) -> EvaluationSplit {
+        // leaveLastOut throws only for a count below 1.
+        let newest = try! EvaluationSplit.leaveLastOut(events, count: 1)
+        var generator = SeededGenerator(seed: seed)
+        let learners = Array(Set(newest.heldOut.map(\.user))).sorted().shuffled(using: &generator)
+        let chosen = Set(learners.prefix((learners.count + 1) / 2))
+        var heldPairs = Set<Int64>()
+        for event in newest.heldOut where chosen.contains(event.user) {
+            heldPairs.insert(Int64(event.user) << 32 | Int64(UInt32(bitPattern: event.item)))
+        }
+        var train: [MatrixEvent] = [], heldOut: [MatrixEvent] = []
+        for event in events {
+            if heldPairs.contains(Int64(event.user) << 32 | Int64(UInt32(bitPattern: event.item))) {
+                heldOut.append(event)
+            } else {
+                train.append(event)
+            }
+        }
+        return EvaluationSplit(train: train, heldOut: heldOut, test: Relevance().relevantPairs(in: heldOut))
     }
 
     /// Learners `split` leaves to score under the evaluation protocol: those with a held-out pair whose
