@@ -88,10 +88,14 @@ bench-scale:
 bench-http:
 	bash bench/http.sh
 
-# Lectern's algorithms beside implicit's ALS, BPR and item-kNN under one identical split of SeedData.
+# Lectern's served list (chosen on validation) beside implicit's best (ALS, BPR, cosine and BM25 kNN, each
+# over a small grid, best by test) on OULAD, MovieLens 100k (from the recbole wheel on PyPI) and SeedData,
+# one per-learner split each (see bench/quality.py). DATASETS=oulad,movielens,seeddata TRIALS=20.
+DATASETS ?= oulad,movielens,seeddata
+TRIALS ?= 20
 bench-quality: release
 	@python3 -c 'import implicit; assert implicit.__version__ == "0.7.3"' 2>/dev/null || pip install -q implicit==0.7.3
-	python3 bench/quality.py $(BIN)
+	OULAD=$(abspath $(OULAD)) python3 bench/quality.py $(BIN) --datasets $(DATASETS) --trials $(TRIALS)
 
 # Real data: the OULAD subset (tools/oulad/README.md) converted, imported into ./oulad.db, trained and reported on.
 oulad: release

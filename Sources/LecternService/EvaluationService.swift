@@ -37,6 +37,12 @@ public struct EvaluationOutcome: Sendable {
     public var evaluationID: Int64?
     /// With `--tune`: how each tuning carved its validation part (distinct, in the order met).
     public var validation: [ValidationSplit] = []
+    /// With `--tune`: each algorithm's best NDCG at the first cut-off on its validation part (the
+    /// mean over folds), by algorithm name. The highest is what `lectern tune --all` would serve.
+    public var validationScores: [String: Double] = [:]
+    /// With `keepingLists`: the learners scored and the lists scored for them at each cut-off (see
+    /// `EvaluationReport.lists`), by algorithm name.
+    public var rankedLists: [String: (learners: [Int32], lists: [Int: [[Int32]]])] = [:]
 }
 
 /// Measures Lectern's algorithms offline: trains each on the training part only and scores its
@@ -68,19 +74,23 @@ public struct EvaluationService {
 
     /// Evaluates on an external file of (user, item, weight, timestamp) with no catalog: the
     /// content model is left out and list metrics treat every item as one domain and creator.
+    /// With `keepingLists` the outcome keeps the lists scored (one split only, not k-fold).
     public static func evaluate(file: ExternalInteractions, split: EvaluationProtocol, algorithms: [Algorithm],
-                                cutoffs: [Int], options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0) throws -> EvaluationOutcome {
+                                cutoffs: [Int], options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0,
+                                keepingLists: Bool = false) throws -> EvaluationOutcome {
         try options.validate()
         let events = file.events.map { MatrixEvent(user: $0.user, item: $0.item, kind: .view, time: $0.time, weight: $0.weight) }
         let facts = Self.flatCatalog(items: file.items.count)
         return try run(split, events: events, algorithms: algorithms.filter { $0 != .content }, cutoffs: cutoffs,
                        options: options, facts: facts, domainNames: ["all"], tags: Array(repeating: [], count: file.items.count),
-                       contents: nil, interests: [:], tuneTrials: tuneTrials)
+                       contents: nil, interests: [:], tuneTrials: tuneTrials, keepingLists: keepingLists)
     }
 
-    /// Evaluates on a split made elsewhere: `train` is learnt from, `test` is predicted.
+    /// Evaluates on a split made elsewhere: `train` is learnt from, `test` is predicted. With
+    /// `keepingLists` the outcome keeps the lists scored.
     public static func evaluate(train: ExternalInteractions, test: ExternalInteractions, algorithms: [Algorithm],
-                                cutoffs: [Int], options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0) throws -> EvaluationOutcome {
+                                cutoffs: [Int], options: TrainingOptions = TrainingOptions(), tuneTrials: Int = 0,
+                                keepingLists: Bool = false) throws -> EvaluationOutcome {
         try options.validate()
         let trainEvents = train.events.map { MatrixEvent(user: $0.user, item: $0.item, kind: .view, time: $0.time, weight: $0.weight) }
         let testEvents = test.events.map { MatrixEvent(user: $0.user, item: $0.item, kind: .view, time: $0.time, weight: $0.weight) }
@@ -88,7 +98,7 @@ public struct EvaluationService {
         let facts = Self.flatCatalog(items: train.items.count)
         return try evaluate(splits: [split], algorithms: algorithms.filter { $0 != .content }, cutoffs: cutoffs, options: options,
                             facts: facts, domainNames: ["all"], tags: Array(repeating: [], count: train.items.count),
-                            contents: nil, interests: [:], tuneTrials: tuneTrials)
+                            contents: nil, interests: [:], tuneTrials: tuneTrials, keepingLists: keepingLists)
     }
 
     /// The data as offline evaluation (and tuning) sees it: a family of course runs counts as one
@@ -117,7 +127,8 @@ public struct EvaluationService {
 
     static func run(_ split: EvaluationProtocol, events: [MatrixEvent], algorithms: [Algorithm], cutoffs: [Int],
                     options: TrainingOptions, facts: CatalogFacts, domainNames: [String], tags: [[Int32]],
-                    contents: [CourseContent]?, interests: [Int32: [String]], tuneTrials: Int) throws -> EvaluationOutcome {
+                    contents: [CourseContent]?, interests: [Int32: [String]], tuneTrials: Int,
+                    keepingLists: Bool = false) throws -> EvaluationOutcome {
         let splits: [EvaluationSplit]
         switch split {
         case .temporal(let cutoff):
@@ -133,34 +144,48 @@ public struct EvaluationService {
             throw RecommenderError("a given split needs --train and --test files")
         }
         return try evaluate(splits: splits, algorithms: algorithms, cutoffs: cutoffs, options: options, facts: facts,
-                            domainNames: domainNames, tags: tags, contents: contents, interests: interests, tuneTrials: tuneTrials)
+                            domainNames: domainNames, tags: tags, contents: contents, interests: interests, tuneTrials: tuneTrials,
+                            keepingLists: keepingLists)
     }
 
     static func evaluate(splits: [EvaluationSplit], algorithms: [Algorithm], cutoffs: [Int], options: TrainingOptions,
                          facts: CatalogFacts, domainNames: [String], tags: [[Int32]], contents: [CourseContent]?,
-                         interests: [Int32: [String]], tuneTrials: Int) throws -> EvaluationOutcome {
+                         interests: [Int32: [String]], tuneTrials: Int, keepingLists: Bool = false) throws -> EvaluationOutcome {
         guard splits.allSatisfy({ !$0.test.isEmpty }) else {
             throw RecommenderError("the test part is empty: choose another split or cutoff")
         }
         guard tuneTrials >= 0 else { throw RecommenderError("--tune cannot be negative") }
+        guard !keepingLists || splits.count == 1 else { throw RecommenderError("ranked lists are kept for one split, not for k-fold") }
         // Each fold's reports per algorithm; parameters are tuned per fold on its training part only.
         var reports: [Algorithm: [(report: EvaluationReport, seconds: Double, parameters: String)]] = [:]
         var validation: [ValidationSplit] = []
+        var validationValues: [Algorithm: [Double]] = [:]
         for split in splits {
             for algorithm in algorithms {
                 var chosen = options
-                if tuneTrials > 0, TuningService.tunable.contains(algorithm) {
+                if tuneTrials > 0 {
+                    // As `lectern tune --all` does: the tunable are searched, the rest scored once, on
+                    // one validation part carved from this split's training part.
                     let context = EvaluationContext(facts: facts, domainNames: domainNames, tags: tags,
                                                     contents: contents, interests: interests)
-                    let tuned = try TuningService.search(algorithm, events: split.train, context: context, metric: .ndcg,
-                                                         k: cutoffs[0], trials: tuneTrials, seed: options.als.seed,
-                                                         base: options, progress: nil)
-                    chosen = tuned.options
-                    if !validation.contains(tuned.validation) { validation.append(tuned.validation) }
+                    if TuningService.tunable.contains(algorithm) {
+                        let tuned = try TuningService.search(algorithm, events: split.train, context: context, metric: .ndcg,
+                                                             k: cutoffs[0], trials: tuneTrials, seed: options.als.seed,
+                                                             base: options, progress: nil)
+                        chosen = tuned.options
+                        validationValues[algorithm, default: []].append(tuned.best.value)
+                        if !validation.contains(tuned.validation) { validation.append(tuned.validation) }
+                    } else {
+                        let scored = try TuningService.validationScore(algorithm, events: split.train, context: context, metric: .ndcg,
+                                                                       k: cutoffs[0], seed: options.als.seed, options: options)
+                        validationValues[algorithm, default: []].append(scored.value)
+                        if !validation.contains(scored.validation) { validation.append(scored.validation) }
+                    }
                 }
                 let result = try Evaluator.compareAlgorithms([algorithm], split: split, facts: facts, domainNames: domainNames,
                                                              tags: tags, contents: contents, cutoffs: cutoffs,
-                                                             settings: chosen.evaluationSettings, interests: interests)[0]
+                                                             settings: chosen.evaluationSettings, interests: interests,
+                                                             keepingLists: keepingLists)[0]
                 reports[algorithm, default: []].append((result.report, seconds(result.trainingTime), chosen.json(for: algorithm)))
             }
         }
@@ -186,6 +211,16 @@ public struct EvaluationService {
         guard learners > 0 else {
             throw RecommenderError("no learner is left to evaluate: every test pair was dropped (unknown learner or course, or already in training)")
         }
-        return EvaluationOutcome(rows: rows, learners: learners, testPairs: pairs, dropped: dropped, validation: validation)
+        var outcome = EvaluationOutcome(rows: rows, learners: learners, testPairs: pairs, dropped: dropped, validation: validation)
+        for (algorithm, values) in validationValues {
+            outcome.validationScores[algorithm.rawValue] = values.reduce(0, +) / Double(values.count)
+        }
+        if keepingLists {
+            for (algorithm, folds) in reports {
+                guard let report = folds.first?.report else { continue }
+                outcome.rankedLists[algorithm.rawValue] = (report.learners, report.lists)
+            }
+        }
+        return outcome
     }
 }

@@ -14,6 +14,9 @@ public struct TuningTrial: Sendable {
 public enum ValidationSplit: Sendable, Equatable {
     /// The newest 20% of events by time.
     case temporal
+    /// The newest course of a seeded random half of the learners with two or more, because too few
+    /// learners are active on both sides of the newest 20% of events (`reason` says how many).
+    case newestPerLearner(reason: String)
     /// A seeded random 20% of each learner's courses, because the times cannot split the data
     /// (`reason` says why: all at one time, or no learner active on both sides of the cut).
     case randomHoldout(reason: String)
@@ -21,6 +24,7 @@ public enum ValidationSplit: Sendable, Equatable {
     public var description: String {
         switch self {
         case .temporal: "the newest 20% of events by time"
+        case .newestPerLearner(let reason): "the newest course of a seeded random half of the learners (\(reason))"
         case .randomHoldout(let reason): "a seeded random 20% of each learner's courses (\(reason))"
         }
     }
@@ -82,13 +86,10 @@ public struct TuningService {
                                             trials: trials))
             } else {
                 // Nothing to tune: scored once on the same validation part.
-                let (validation, how) = try Self.validationSplit(events, seed: seed)
-                carved = how
-                let evaluation = try Evaluator.compareAlgorithms(
-                    [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
-                    contents: context.contents, cutoffs: [k], settings: base.evaluationSettings, interests: context.interests)[0]
-                candidates.append(Candidate(algorithm: algorithm, value: evaluation.report[metric, k] ?? .nan,
-                                            parameters: base.json(for: algorithm), trials: 1))
+                let scored = try Self.validationScore(algorithm, events: events, context: context, metric: metric, k: k,
+                                                      seed: seed, options: base)
+                carved = scored.validation
+                candidates.append(Candidate(algorithm: algorithm, value: scored.value, parameters: base.json(for: algorithm), trials: 1))
             }
         }
         candidates.sort { ($0.value.isFinite ? $0.value : -.infinity) > ($1.value.isFinite ? $1.value : -.infinity) }
@@ -105,18 +106,36 @@ public struct TuningService {
         return (candidates, carved)
     }
 
-    /// The validation part of `events`: the newest 20% by time, or, when the times cannot split the
+    /// Fewest learners the newest 20% of events must leave to validate on (fewer where the data has
+    /// fewer learners with two courses: a quarter of them). Below that, NDCG over a handful of learners
+    /// ranks the algorithms by noise (its standard error is about 0.3 / sqrt(learners)).
+    static let fewestValidatingLearners = 100
+
+    /// The validation part of `events`: the newest 20% by time; when that leaves too few learners to
+    /// validate on (fewer than `fewestValidatingLearners`, or than a quarter of the learners with two
+    /// courses), the newest course of a seeded random half of the learners, if that leaves more (the
+    /// other half keep theirs, so that what links courses, learners who took several, is not all held
+    /// out where few learners took more than one); when the times cannot split the
     /// data (missing, all tied, or no learner on both sides of the cut), a seeded random 20% of each
     /// learner's courses.
-    /// - Throws: `RecommenderError` naming what is needed when neither leaves a learner to validate on.
+    /// - Throws: `RecommenderError` naming what is needed when none leaves a learner to validate on.
+    /// - Complexity: O(events log events).
     static func validationSplit(_ events: [MatrixEvent], seed: UInt64) throws -> (EvaluationSplit, ValidationSplit) {
         let times = events.map(\.time).sorted()
         guard let first = times.first, let last = times.last else { throw RecommenderError("nothing to tune on: no interactions") }
         var reason = "all events have one time"
         if first != last {
             let temporal = EvaluationSplit.temporal(events, cutoff: times[min(times.count - 1, times.count * 8 / 10)])
-            let trained = Set(temporal.train.map(\.user))
-            if temporal.test.contains(where: { trained.contains($0.user) }) { return (temporal, .temporal) }
+            let validating = validatingLearners(temporal)
+            if validating > 0, validating >= min(fewestValidatingLearners, learnersWithTwoCourses(events) / 4) {
+                return (temporal, .temporal)
+            }
+            // Each learner's courses bunched in time (a course a term, a burst of ratings): few straddle the cut.
+            let newest = newestCourseOfHalf(events, seed: seed)
+            if validatingLearners(newest) > validating {
+                return (newest, .newestPerLearner(reason: "only \(validating) learner(s) active both before and after the newest 20% of events"))
+            }
+            if validating > 0 { return (temporal, .temporal) }
             reason = "no learner is active both before and after the newest 20% of events"
         }
         let random = try EvaluationSplit.randomHoldout(events, testFraction: 0.2, seed: seed)
@@ -129,7 +148,74 @@ public struct TuningService {
         return (random, .randomHoldout(reason: reason))
     }
 
-    /// Random search over `events` (training data): carves a temporal validation split from them,
+    /// `algorithm` with `options` as they are, scored once on the validation part of `events` (what
+    /// `tuneAll` does for an algorithm with nothing to tune); NaN when the metric is undefined there.
+    static func validationScore(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
+                                seed: UInt64, options: TrainingOptions) throws -> (value: Double, validation: ValidationSplit) {
+        let (validation, carved) = try validationSplit(events, seed: seed)
+        let evaluation = try Evaluator.compareAlgorithms(
+            [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
+            contents: context.contents, cutoffs: [k], settings: options.evaluationSettings, interests: context.interests)[0]
+        return (evaluation.report[metric, k] ?? .nan, carved)
+    }
+
+    /// Each learner's newest course held out (`EvaluationSplit.leaveLastOut`), for a seeded random half
+    /// of the learners with two or more courses; the others' events all train.
+    /// - Complexity: O(events + pairs log pairs).
+    static func newestCourseOfHalf(_ events: [MatrixEvent], seed: UInt64) -> EvaluationSplit {
+        // leaveLastOut throws only for a count below 1.
+        let newest = try! EvaluationSplit.leaveLastOut(events, count: 1)
+        var generator = SeededGenerator(seed: seed)
+        let learners = Array(Set(newest.heldOut.map(\.user))).sorted().shuffled(using: &generator)
+        let chosen = Set(learners.prefix((learners.count + 1) / 2))
+        var heldPairs = Set<Int64>()
+        for event in newest.heldOut where chosen.contains(event.user) {
+            heldPairs.insert(Int64(event.user) << 32 | Int64(UInt32(bitPattern: event.item)))
+        }
+        var train: [MatrixEvent] = [], heldOut: [MatrixEvent] = []
+        for event in events {
+            if heldPairs.contains(Int64(event.user) << 32 | Int64(UInt32(bitPattern: event.item))) {
+                heldOut.append(event)
+            } else {
+                train.append(event)
+            }
+        }
+        return EvaluationSplit(train: train, heldOut: heldOut, test: Relevance().relevantPairs(in: heldOut))
+    }
+
+    /// Learners `split` leaves to score under the evaluation protocol: those with a held-out pair whose
+    /// learner and course occur in training and that the learner did not touch in training.
+    /// - Complexity: O(train + test).
+    static func validatingLearners(_ split: EvaluationSplit) -> Int {
+        var learners = Set<Int32>(), courses = Set<Int32>(), touched = Set<Int64>()
+        for event in split.train {
+            learners.insert(event.user)
+            courses.insert(event.item)
+            touched.insert(Int64(event.user) << 32 | Int64(UInt32(bitPattern: event.item)))
+        }
+        var validating = Set<Int32>()
+        for pair in split.test where learners.contains(pair.user) && courses.contains(pair.item)
+            && !touched.contains(Int64(pair.user) << 32 | Int64(UInt32(bitPattern: pair.item))) {
+            validating.insert(pair.user)
+        }
+        return validating.count
+    }
+
+    /// Learners who touched two or more distinct courses.
+    /// - Complexity: O(events).
+    static func learnersWithTwoCourses(_ events: [MatrixEvent]) -> Int {
+        var first: [Int32: Int32] = [:], many = Set<Int32>()
+        for event in events {
+            if let course = first[event.user] {
+                if course != event.item { many.insert(event.user) }
+            } else {
+                first[event.user] = event.item
+            }
+        }
+        return many.count
+    }
+
+    /// Random search over `events` (training data): carves a validation split from them (`validationSplit`),
     /// tries the current parameters first and then `trials - 1` random draws.
     static func search(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
                        trials: Int, seed: UInt64, base: TrainingOptions, progress: ((TuningTrial) -> Void)?)

@@ -20,6 +20,11 @@ extension Lectern {
 
                 --interactions FILE evaluates a CSV or TSV with a header user,item[,weight][,timestamp] \
                 instead of the database; --train FILE --test FILE takes a split made elsewhere.
+
+                --tune N tunes each algorithm on a validation part carved from the training part alone, \
+                as `lectern tune --all` does, and shows each one's NDCG on validation; `served` marks the \
+                best there, the algorithm `tune --all` would serve. --lists FILE writes the ranked lists \
+                that were scored, so other code can score the same lists.
                 """)
 
         enum Split: String, ExpressibleByArgument, CaseIterable {
@@ -53,6 +58,7 @@ extension Lectern {
         @Option(help: "BPR regularization (default 0.01).") var bprRegularization: Double = 0.01
         @Option(help: "BPR epochs (default 100).") var bprIterations: Int = 100
         @Option(help: "Before scoring, tune each algorithm with this many trials on a validation split carved from the training part.") var tune: Int = 0
+        @Option(help: "Write the ranked lists scored to this CSV (algorithm,k,user,rank,item); with --interactions or --train/--test.") var lists: String?
 
         func cutoffs() throws -> [Int] {
             let values = k.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -107,17 +113,23 @@ extension Lectern {
             try options.validate()
             let outcome: EvaluationOutcome
             let source: String
+            var names: (users: [String], items: [String]) = ([], [])
             if train != nil || test != nil {
                 guard let train, let test else { throw CommandFailure("--train and --test go together") }
                 let data = try ExternalInteractions.load(train: train, test: test)
-                outcome = try EvaluationService.evaluate(train: data.train, test: data.test, algorithms: algorithms, cutoffs: cutoffs, options: options, tuneTrials: tune)
+                outcome = try EvaluationService.evaluate(train: data.train, test: data.test, algorithms: algorithms, cutoffs: cutoffs,
+                                                         options: options, tuneTrials: tune, keepingLists: lists != nil)
                 source = "\(train) + \(test)"
+                names = (data.users, data.items)
             } else if let interactions {
+                if lists != nil, split == .kfold { throw CommandFailure("--lists needs one split: choose a --split other than kfold") }
                 let data = try ExternalInteractions.load(from: interactions)
                 outcome = try EvaluationService.evaluate(file: data, split: try splitProtocol(), algorithms: algorithms,
-                                                         cutoffs: cutoffs, options: options, tuneTrials: tune)
+                                                         cutoffs: cutoffs, options: options, tuneTrials: tune, keepingLists: lists != nil)
                 source = interactions
+                names = (data.users, data.items)
             } else {
+                guard lists == nil else { throw CommandFailure("--lists needs --interactions FILE or --train FILE --test FILE") }
                 let db = try database.open()
                 outcome = try EvaluationService(db).evaluate(try splitProtocol(), algorithms: algorithms, cutoffs: cutoffs, options: options, tuneTrials: tune)
                 source = database.path
@@ -129,9 +141,16 @@ extension Lectern {
             // k-fold in JSON and CSV: each metric's mean, then its sd, min and max over the folds (the
             // table shows mean±sd in one cell).
             let spreadColumns = kfold && output.format != .table
+            // With --tune: each algorithm's NDCG on validation, and the best there (what `tune --all` serves).
+            let validationColumns = tune > 0 ? ["validation_ndcg@\(cutoffs[0])", "served"] : []
+            var served: String?
+            for algorithm in algorithms {
+                guard let value = outcome.validationScores[algorithm.rawValue], value.isFinite else { continue }
+                if served.map({ value > outcome.validationScores[$0]! }) ?? true { served = algorithm.rawValue }
+            }
             var listing = Listing(["algorithm", "k"] + shown.flatMap { metric in
                 spreadColumns ? [metric.name, metric.name + "_sd", metric.name + "_min", metric.name + "_max"] : [metric.name]
-            } + ["train_s"])
+            } + ["train_s"] + validationColumns)
             for algorithm in algorithms {
                 for k in cutoffs {
                     let rows = outcome.rows.filter { $0.algorithm == algorithm.rawValue && $0.k == k }
@@ -154,6 +173,10 @@ extension Lectern {
                         }
                     }
                     cells.append(.number(first.trainingSeconds, decimals: 2))
+                    if tune > 0 {
+                        cells.append(.number(outcome.validationScores[algorithm.rawValue], decimals: 4))
+                        cells.append(.text(served == algorithm.rawValue ? "yes" : ""))
+                    }
                     listing.append(cells)
                 }
             }
@@ -165,6 +188,26 @@ extension Lectern {
                 FileHandle.standardError.write(Data("validation: \(tuning)\n".utf8))
             }
             print(listing.rendered(output.format), terminator: "")
+            if let lists { try writeLists(outcome, algorithms: algorithms, names: names, to: lists) }
+        }
+
+        /// Writes every algorithm's scored lists as CSV, learners and items named as in the input files.
+        /// - Complexity: O(algorithms x cutoffs x learners x K).
+        func writeLists(_ outcome: EvaluationOutcome, algorithms: [Algorithm], names: (users: [String], items: [String]),
+                        to path: String) throws {
+            var listing = Listing(["algorithm", "k", "user", "rank", "item"])
+            for algorithm in algorithms {
+                guard let kept = outcome.rankedLists[algorithm.rawValue] else { continue }
+                for k in kept.lists.keys.sorted() {
+                    for (learner, list) in zip(kept.learners, kept.lists[k]!) {
+                        for (rank, item) in list.enumerated() {
+                            listing.append([.text(algorithm.rawValue), .int(Int64(k)), .text(names.users[Int(learner)]),
+                                            .int(Int64(rank + 1)), .text(names.items[Int(item)])])
+                        }
+                    }
+                }
+            }
+            try OutputPath.write(Data(listing.rendered(.csv).utf8), to: path)
         }
     }
 }

@@ -11,7 +11,8 @@ extension Lectern {
             abstract: "Search an algorithm's parameters (or every algorithm's, --all) on a validation split; `lectern train` then uses the best.",
             discussion: """
                 The newest 20% of interactions (by time) validate, the rest train, so nothing is tuned on \
-                a later test. The first trial is the current parameters; the others are random draws. \
+                a later test; when that leaves fewer than 100 learners to score (fewer than a quarter of the \
+                learners with two courses on small data), the newest course of a random half of the learners validates. The first trial is the current parameters; the others are random draws. \
                 The best is saved in `tuned_parameters`; `lectern train --ignore-tuned` leaves it aside. \
                 With --all, every algorithm is tuned (the hybrid's blend weights too) on the same validation \
                 split, a table ranks them, and the best becomes the algorithm `recommend` and `lectern serve` \

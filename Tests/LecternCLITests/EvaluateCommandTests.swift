@@ -61,6 +61,50 @@ struct EvaluateCommandTests {
         #expect(stored.contains("'hybrid'"))
     }
 
+    /// --tune shows each algorithm's NDCG on validation and marks the best there as served; --lists
+    /// writes the lists that were scored, which give back the NDCG `evaluate` printed.
+    @Test func tuningShowsValidationAndListsAreWritten() throws {
+        let lectern = try Lectern()
+        let file = try Self.interactionsFile(lectern)
+        let listsPath = lectern.path("lists.csv")
+        let out = try lectern.ok(["evaluate", "--interactions", file, "--split", "leave-last", "--algorithm", "itemknn,popular,ease",
+                                  "--k", "3", "--tune", "2", "--metrics", "ndcg", "--format", "json", "--lists", listsPath])
+        let rows = try parseJSON(out) as! [[String: Any]]
+        let validation = rows.map { $0["validation_ndcg@3"] as? Double }
+        #expect(validation.allSatisfy { $0 != nil }, "\(rows)")
+        #expect(rows.filter { $0["served"] as? String == "yes" }.count == 1)
+        let best = validation.compactMap { $0 }.max()!
+        let served = rows.first { $0["served"] as? String == "yes" }!
+        #expect(served["validation_ndcg@3"] as? Double == best)
+
+        // Leave-last holds out each learner's 4th item; its 3 training items are never listed.
+        let lines = try String(contentsOfFile: listsPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines[0] == "algorithm,k,user,rank,item")
+        var lists: [String: [String: [String]]] = [:]
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            #expect(f[1] == "3")
+            lists[f[0], default: [:]][f[2], default: []].append(f[4])
+            #expect(lists[f[0]]![f[2]]!.count == Int(f[3]))
+        }
+        #expect(Set(lists.keys) == ["itemknn", "popular", "ease"])
+        #expect(lists["itemknn"]!.count == 40)
+        // NDCG@3 of the written lists, one relevant item each, is the NDCG printed.
+        for row in rows {
+            let algorithm = row["algorithm"] as! String
+            var total = 0.0
+            for user in 0..<40 {
+                let group = user % 2
+                let heldOut = "i\(group * 4 + (3 + user / 2) % 4)"
+                let list = lists[algorithm]!["u\(user)"] ?? []
+                if let place = list.firstIndex(of: heldOut) { total += 1 / log2(Double(place + 2)) }
+            }
+            #expect(abs(total / 40 - (row["ndcg"] as! Double)) < 1e-4, "\(algorithm)")
+        }
+        #expect(try lectern.fails(["evaluate", "--interactions", file, "--split", "kfold", "--lists", listsPath]).contains("one split"))
+        #expect(try lectern.fails(["evaluate", "--lists", listsPath]).contains("--lists needs --interactions FILE or --train FILE --test FILE"))
+    }
+
     @Test(arguments: [
         (["--k", "0"], "at least 1"),
         (["--algorithm", "magic"], "unknown algorithm"),

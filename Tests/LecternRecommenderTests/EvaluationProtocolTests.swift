@@ -92,6 +92,20 @@ struct EvaluationProtocolTests {
         #expect(report[.precision, 10] == nil)
     }
 
+    /// Asked to, the report keeps exactly the lists it scored: cleaned of excluded courses, repeats
+    /// and courses outside the catalog, cut at each K, parallel to the learners scored.
+    @Test func theScoredListsAreKeptWhenAsked() throws {
+        let evaluator = try Evaluator(train: Self.train, test: Self.test, catalog: Self.catalog, cutoffs: [2, 3])
+        let recommend: Evaluator.Recommend = { user, _, _, _ in user == 0 ? [0, 2, 2, 9, 4, 3] : [1, 3, 2, 5] }
+        let kept = evaluator.evaluate(recommend, keepingLists: true)
+        #expect(kept.learners == [0, 1])
+        #expect(kept.lists == [2: [[2, 4], [3, 5]], 3: [[2, 4, 3], [3, 5]]])
+        // The figures are the same either way; by default nothing is kept.
+        let plain = evaluator.evaluate(recommend)
+        #expect(plain == kept)
+        #expect(plain.lists.isEmpty && plain.learners.isEmpty)
+    }
+
     @Test func decayStopsAtTheLastTrainingEvent() throws {
         // Half-life 1 day. Learner 0 bought course 0 a day before the last training event; held-out
         // events happen ten days later and must not age the history.

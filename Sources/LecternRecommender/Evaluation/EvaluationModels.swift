@@ -154,13 +154,14 @@ public struct AlgorithmCrossValidation: Sendable {
 extension Evaluator {
     /// Trains Lectern's models on `split.train` only and evaluates each of `algorithms` on it.
     ///
-    /// The catalog for the list metrics is `facts`' domains and creators with `tags`.
+    /// The catalog for the list metrics is `facts`' domains and creators with `tags`. With
+    /// `keepingLists` each report keeps the lists it scored.
     /// - Throws: what `EvaluationModels.train` or `Evaluator.init` throws.
     public static func compareAlgorithms(_ algorithms: [Algorithm] = Algorithm.allCases, split: EvaluationSplit,
                                          facts: CatalogFacts, domainNames: [String], tags: [[Int32]],
                                          contents: [CourseContent]? = nil, cutoffs: [Int] = [10],
                                          settings: EvaluationModelSettings = EvaluationModelSettings(),
-                                         interests: [Int32: [String]] = [:]) throws -> [AlgorithmEvaluation] {
+                                         interests: [Int32: [String]] = [:], keepingLists: Bool = false) throws -> [AlgorithmEvaluation] {
         let catalog = try EvaluationCatalog(domains: facts.domains, creators: facts.creators, tags: tags)
         let evaluator = try Evaluator(split: split, catalog: catalog, cutoffs: cutoffs, weights: settings.weights)
         let users = Int((split.train + split.heldOut).map(\.user).max() ?? -1) + 1
@@ -169,7 +170,7 @@ extension Evaluator {
         return algorithms.map { algorithm in
             AlgorithmEvaluation(algorithm: algorithm, trainingTime: models.trainingTimes[algorithm] ?? .zero,
                                 report: evaluator.evaluate(models.recommend(algorithm, interests: interests),
-                                                           threads: activeProcessorCount()))
+                                                           threads: activeProcessorCount(), keepingLists: keepingLists))
         }
     }
 

@@ -28,6 +28,11 @@ public struct EvaluationReport: Sendable, Equatable {
     /// Test pairs scored.
     public var testPairCount: Int
     public var drops: ProtocolDrops
+    /// The learners scored, ascending; kept with `lists` only.
+    public var learners: [Int32] = []
+    /// `lists[k][i]`: the ranked list at cutoff `k` that was scored for `learners[i]`, kept only when
+    /// the evaluator was asked to (`Evaluator.evaluate(_:threads:keepingLists:)`); empty otherwise.
+    public var lists: [Int: [[Int32]]] = [:]
 
     public init(cutoffs: [Int], values: [Int: [Metric: Double]], learnerCount: Int, testPairCount: Int, drops: ProtocolDrops) {
         self.cutoffs = cutoffs

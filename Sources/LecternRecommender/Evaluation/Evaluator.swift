@@ -133,11 +133,16 @@ public struct Evaluator: Sendable {
     }
 
     /// Every metric at every cutoff for the lists `recommend` makes.
-    /// - Parameter threads: learners scored at once; more than 1 only for a `recommend` that may be
-    ///   called from several threads (it reads shared models and keeps no state of its own).
-    /// - Complexity: O(cutoffs x learners x (one call + K²)), the calls spread over `threads`.
-    public func evaluate(_ recommend: Recommend, threads: Int = 1) -> EvaluationReport {
+    /// - Parameters:
+    ///   - threads: learners scored at once; more than 1 only for a `recommend` that may be
+    ///     called from several threads (it reads shared models and keeps no state of its own).
+    ///   - keepingLists: keep the scored lists in the report (`EvaluationReport.lists`), so that
+    ///     someone else's code can score the very same lists.
+    /// - Complexity: O(cutoffs x learners x (one call + K²)), the calls spread over `threads`; kept
+    ///   lists take O(cutoffs x learners x K) memory.
+    public func evaluate(_ recommend: Recommend, threads: Int = 1, keepingLists: Bool = false) -> EvaluationReport {
         var values: [Int: [Metric: Double]] = [:]
+        var kept: [Int: [[Int32]]] = [:]
         for k in cutoffs {
             var lists = [[Int32]](repeating: [], count: learners.count)
             if threads <= 1 {
@@ -161,9 +166,15 @@ public struct Evaluator: Sendable {
                 }
             }
             values[k] = metrics(lists: lists, k: k)
+            if keepingLists { kept[k] = lists }
         }
-        return EvaluationReport(cutoffs: cutoffs, values: values, learnerCount: learners.count,
-                                testPairCount: testPairCount, drops: drops)
+        var report = EvaluationReport(cutoffs: cutoffs, values: values, learnerCount: learners.count,
+                                      testPairCount: testPairCount, drops: drops)
+        if keepingLists {
+            report.learners = learners
+            report.lists = kept
+        }
+        return report
     }
 
     /// The first `k` courses of `list` that are in the catalog, not excluded and not repeated.
