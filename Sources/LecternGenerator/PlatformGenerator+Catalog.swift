@@ -18,7 +18,7 @@ extension PlatformGenerator {
     ) throws {
         let total = catalog.creators.count
         progress?(GenerationProgress(phase: "creators", done: 0, total: total))
-        let writer = try RecordWriter(url: url, format: format, columns: Self.creatorColumns)
+        let writer = try RecordFormatter(url: url, format: format, columns: Self.creatorColumns)
         for creator in catalog.creators {
             writer.text(creator.name)
             writer.decimal(units: Int64(creator.revenueSharePercent), scale: 2)
@@ -38,7 +38,7 @@ extension PlatformGenerator {
     ) throws {
         let total = catalog.courses.count
         progress?(GenerationProgress(phase: "courses", done: 0, total: total))
-        let writer = try RecordWriter(url: url, format: format, columns: Self.courseColumns)
+        let writer = try RecordFormatter(url: url, format: format, columns: Self.courseColumns)
         let currency = Array("USD".utf8)
         for course in catalog.courses {
             writer.token(Array(course.slug.utf8))

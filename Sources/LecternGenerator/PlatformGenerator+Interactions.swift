@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 extension PlatformGenerator {
     /// The columns of the interactions file.
@@ -35,7 +36,7 @@ extension PlatformGenerator {
             }
         }
 
-        let file = try RecordWriter(url: url, format: format, columns: Self.interactionColumns)
+        let file = try RecordFormatter(url: url, format: format, columns: Self.interactionColumns)
         let step = max(1, target / 100)
         var nextReport = step
         var reported = 0
@@ -75,10 +76,10 @@ extension PlatformGenerator {
         format: PlatformFileFormat, simulator: inout ActivitySimulator
     ) -> ByteBlock {
         let rows = budget.counts[learners].reduce(0) { $0 + Int($1) }
-        let writer = RecordWriter(
+        let writer = RecordFormatter(
             format: format, columns: Self.interactionColumns, capacity: rows * (format == .jsonl ? 170 : 80) + 4096
         )
-        let kindNames = ByteStrings(InteractionKind.allCases.map(\.name))
+        let kindNames = ByteStrings(InteractionKind.allCases.map(\.rawValue))
         let channelNames = ByteStrings(InteractionChannel.names)
         let slugs = catalog.slugBytes
         let digits = externalIDDigits
@@ -97,8 +98,8 @@ extension PlatformGenerator {
                     writer.interactionRecord(
                         user: user,
                         course: slugs[Int(interaction.course)],
-                        kind: kindNames[Int(kind.rawValue)],
-                        value: kind.hasValue ? interaction.value : nil,
+                        kind: kindNames[kind.code],
+                        value: kind.carriesValue ? interaction.value : nil,
                         channel: channelNames[Int(interaction.channel.code)],
                         occurredAt: interaction.occurredAt,
                         key: isKeyed ? row : nil

@@ -20,7 +20,7 @@ extension PlatformGenerator {
     ) throws {
         let total = shape.users
         progress?(GenerationProgress(phase: "users", done: 0, total: total))
-        let file = try RecordWriter(url: url, format: format, columns: Self.learnerColumns)
+        let file = try RecordFormatter(url: url, format: format, columns: Self.learnerColumns)
         let blockSize = max(1, min(4096, total / 100))
         let blockCount = (total + blockSize - 1) / blockSize
         var done = 0
@@ -40,7 +40,7 @@ extension PlatformGenerator {
     ///
     /// - Complexity: O(*n*) in the number of learners.
     private func formatLearners(_ range: Range<Int>, catalog: Catalog, format: PlatformFileFormat) -> ByteBlock {
-        let writer = RecordWriter(format: format, columns: Self.learnerColumns, capacity: range.count * 200 + 4096)
+        let writer = RecordFormatter(format: format, columns: Self.learnerColumns, capacity: range.count * 200 + 4096)
         let prefix = Array("u".utf8)
         let digits = externalIDDigits
         for index in range {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternStore

@@ -1,3 +1,4 @@
+import LecternCore
 import LecternRecommender
 import LecternStore
 

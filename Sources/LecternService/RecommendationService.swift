@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternStore
 

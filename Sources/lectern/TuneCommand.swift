@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternReports
