@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(name: "lectern-bench", dependencies: ["LecternCore", "LecternService", "LecternRecommender", "LecternStore"]),
         .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
-        .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
+        .testTarget(name: "LecternStoreTests", dependencies: ["LecternCore", "LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),

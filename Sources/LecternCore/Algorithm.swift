@@ -13,3 +13,8 @@ public enum Algorithm: String, Sendable, CaseIterable {
     /// "learners who took X also took this").
     public var isItemToItem: Bool { self == .itemknn || self == .ease || self == .rp3beta }
 }
+
+extension Algorithm: CustomStringConvertible {
+    /// The name, as commands take it and the store keeps it.
+    public var description: String { rawValue }
+}

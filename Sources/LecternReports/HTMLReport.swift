@@ -217,7 +217,7 @@ public struct HTMLReport {
             html += note("For each active model: learners reached, the share of the catalog recommended (coverage), how unevenly exposure spreads over creators and domains (Gini: 0 even, 1 all on one), and the latest offline NDCG and precision at 10.")
             if !rows.isEmpty {
                 html += figure(SVGChart.horizontalBars(
-                    labels: rows.map(\.algorithm),
+                    labels: rows.map(\.algorithm.rawValue),
                     series: [.init(name: "coverage", values: rows.map { $0.coverage ?? 0 }, color: SVGChart.palette[2]),
                              .init(name: "creator Gini", values: rows.map { $0.creatorGini ?? 0 }, color: SVGChart.palette[3])]
                         // Offline quality only once `lectern evaluate` has measured it, never a made-up 0.

@@ -177,7 +177,7 @@ public struct EvaluationService {
             for k in cutoffs {
                 for metric in Metric.allCases {
                     let value = summary.map { $0.mean[k]?[metric] } ?? folds.first?.report[metric, k]
-                    rows.append(EvaluationRow(algorithm: algorithm.rawValue, parameters: folds.last?.parameters ?? "{}",
+                    rows.append(EvaluationRow(algorithm: algorithm, parameters: folds.last?.parameters ?? "{}",
                                               trainingSeconds: time, k: k, metric: metric.name, value: value ?? nil,
                                               spread: summary?.standardDeviation[k]?[metric]))
                 }

@@ -148,12 +148,12 @@ public struct RecommendationService {
         do {
             for algorithm in wanted {
                 let run = ModelRun(
-                    algorithm: algorithm.rawValue, parameters: options.json(for: algorithm), learners: snapshot.learners.count,
+                    algorithm: algorithm, parameters: options.json(for: algorithm), learners: snapshot.learners.count,
                     courses: catalog.count, interactions: snapshot.events.count, loadSeconds: loadSeconds, trainSeconds: 0,
                     startedAt: startedAt, finishedAt: startedAt, dataUntil: snapshot.dataUntil,
                     lastInteractionID: snapshot.lastInteractionID)
                 runs.append(try written { try cache.begin(run) })
-                progress?(TrainingProgress(phase: "writing \(algorithm.rawValue) model", done: 0, total: 1))
+                progress?(TrainingProgress(phase: "writing \(algorithm) model", done: 0, total: 1))
                 try written { try cache.append(Self.modelRows(recommender, algorithm: algorithm, run: run,
                                                               catalog: catalog, learners: snapshot.learners), to: runs.last!.id) }
             }

@@ -130,7 +130,7 @@ extension Lectern {
             var listing = Listing(["algorithm", "k"] + shown.map(\.name) + ["train_s"])
             for algorithm in algorithms {
                 for k in cutoffs {
-                    let rows = outcome.rows.filter { $0.algorithm == algorithm.rawValue && $0.k == k }
+                    let rows = outcome.rows.filter { $0.algorithm == algorithm && $0.k == k }
                     guard let first = rows.first else { continue }
                     var cells: [Listing.Cell] = [.text(algorithm.rawValue), .int(Int64(k))]
                     for metric in shown {

@@ -1,3 +1,4 @@
+import LecternCore
 internal import LecternSQLite
 
 /// The parameters `lectern tune` chose, one row per algorithm.
@@ -23,16 +24,16 @@ public struct TunedParametersStore {
     static let byAlgorithm = "SELECT parameters FROM tuned_parameters WHERE algorithm = ?"
 
     /// Saves (or replaces) an algorithm's best parameters, as a JSON object.
-    public func save(algorithm: String, parameters: String, metric: String, k: Int, value: Double, trials: Int) throws {
+    public func save(algorithm: Algorithm, parameters: String, metric: String, k: Int, value: Double, trials: Int) throws {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.run(Self.upsert, [algorithm, parameters, metric, k, value, trials, currentUnixTime()])
+                try db.run(Self.upsert, [algorithm.rawValue, parameters, metric, k, value, trials, currentUnixTime()])
             }
         }
     }
 
     /// An algorithm's tuned parameters as JSON, or nil if it was never tuned.
-    public func parameters(algorithm: String) throws -> String? {
-        try withStoreErrors { try db.queryFirst(Self.byAlgorithm, [algorithm]) { $0.text(0) } }
+    public func parameters(algorithm: Algorithm) throws -> String? {
+        try withStoreErrors { try db.queryFirst(Self.byAlgorithm, [algorithm.rawValue]) { $0.text(0) } }
     }
 }
