@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
         .testTarget(name: "LecternStoreTests", dependencies: ["LecternCore", "LecternStore"]),
-        .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
+        .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternCore", "LecternGenerator"]),
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),

@@ -16,10 +16,10 @@ extension PlatformGenerator {
     ///   O(*c* + *u*) for *c* courses and *u* learners, plus a few blocks.
     func writeInteractions(
         _ catalog: Catalog, to url: URL, format: PlatformFileFormat,
-        progress: (@Sendable (GenerationProgress) -> Void)?
+        progress: (@Sendable (PhaseProgress) -> Void)?
     ) throws -> Int {
         let target = shape.interactions
-        progress?(GenerationProgress(phase: "interactions", done: 0, total: target))
+        progress?(PhaseProgress(phase: "interactions", done: 0, total: target))
         let budget = ActivityBudget(seed: seed, shape: shape)
         let blockTarget = max(64, min(1 << 13, target / 200))
         var blockStarts = [0]
@@ -55,13 +55,13 @@ extension PlatformGenerator {
             consumed += 1
             let written = firstRows[consumed]
             if written >= nextReport {
-                progress?(GenerationProgress(phase: "interactions", done: written, total: target))
+                progress?(PhaseProgress(phase: "interactions", done: written, total: target))
                 reported = written
                 nextReport = (written / step + 1) * step
             }
         }
         try file.close()
-        if reported != rows { progress?(GenerationProgress(phase: "interactions", done: rows, total: target)) }
+        if reported != rows { progress?(PhaseProgress(phase: "interactions", done: rows, total: target)) }
         return rows
     }
 

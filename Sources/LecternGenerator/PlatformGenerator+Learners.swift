@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 extension PlatformGenerator {
     /// The columns of the users file.
@@ -16,10 +17,10 @@ extension PlatformGenerator {
     /// - Complexity: O(*u*) in the number of learners.
     func writeLearners(
         _ catalog: Catalog, to url: URL, format: PlatformFileFormat,
-        progress: (@Sendable (GenerationProgress) -> Void)?
+        progress: (@Sendable (PhaseProgress) -> Void)?
     ) throws {
         let total = shape.users
-        progress?(GenerationProgress(phase: "users", done: 0, total: total))
+        progress?(PhaseProgress(phase: "users", done: 0, total: total))
         let file = try RecordFormatter(url: url, format: format, columns: Self.learnerColumns)
         let blockSize = max(1, min(4096, total / 100))
         let blockCount = (total + blockSize - 1) / blockSize
@@ -31,7 +32,7 @@ extension PlatformGenerator {
             file.output.append(block)
             try file.output.checkHealth()
             done = min(total, done + blockSize)
-            progress?(GenerationProgress(phase: "users", done: done, total: total))
+            progress?(PhaseProgress(phase: "users", done: done, total: total))
         }
         try file.close()
     }

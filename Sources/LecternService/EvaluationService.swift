@@ -162,7 +162,7 @@ public struct EvaluationService {
                 let result = try Evaluator.compareAlgorithms([algorithm], split: split, facts: facts, domainNames: domainNames,
                                                              tags: tags, contents: contents, cutoffs: cutoffs,
                                                              settings: chosen.evaluationSettings, interests: interests)[0]
-                reports[algorithm, default: []].append((result.report, seconds(result.trainingTime), chosen.json(for: algorithm)))
+                reports[algorithm, default: []].append((result.report, result.trainingTime.inSeconds, chosen.json(for: algorithm)))
             }
         }
         var rows: [EvaluationRow] = []

@@ -156,7 +156,7 @@ public struct TuningService {
             }
             let value = evaluation.report[metric, k] ?? .nan
             let trial = TuningTrial(number: number, parameters: options.json(for: algorithm), value: value,
-                                    seconds: seconds(clock.now - start))
+                                    seconds: (clock.now - start).inSeconds)
             results.append(trial)
             progress?(trial)
             if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options) }

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 /// Shows progress of long work on standard error, only when it is a terminal.
 final class Progress: @unchecked Sendable {
@@ -32,7 +33,7 @@ final class Progress: @unchecked Sendable {
             var line = "\(label): \(percent)%"
             let elapsed = ContinuousClock.now - phaseStart
             if done > 0 && total > done && elapsed > Duration.seconds(2) {
-                let left = Double(elapsed.components.seconds) * Double(total - done) / Double(done)
+                let left = elapsed.inSeconds * Double(total - done) / Double(done)
                 line += " (about \(Self.describe(seconds: left)) left)"
             }
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 internal import LecternSQLite
 
 /// What an import did.
@@ -219,9 +220,9 @@ public struct Importer {
             throw StoreError.invalid("cannot tell the format of '\(path)': name it .csv, .tsv or .jsonl, or pass --format")
         }
         // Opening reads the header, so a bad header fails here, before any thread starts.
-        let source = UnsafeTransfer(try RecordSource<Column>(path: path, format: format))
+        let source = UnsafeSendable(try RecordSource<Column>(path: path, format: format))
         let channel = BatchChannel<ParsedRow<Value>>()
-        let progress = ProgressBox()
+        let progress = AtomicCounter()
         let producer = DispatchGroup()
         producer.enter()
         Thread {
@@ -263,7 +264,7 @@ public struct Importer {
                 var batches = 0
                 while let batch = try channel.take() {
                     batches += 1
-                    if batches % 8 == 0 { options.progress?(progress.get(), source.value.totalBytes) }
+                    if batches % 8 == 0 { options.progress?(progress.value, source.value.totalBytes) }
                     for row in batch {
                         switch row {
                         case .parsed(let line, let value):
@@ -335,19 +336,4 @@ public struct Importer {
             }
         }
     }
-}
-
-/// Moves a value that is not `Sendable` to one other thread that alone uses it from then on.
-struct UnsafeTransfer<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// The producer's progress, read by the consumer.
-final class ProgressBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bytes = 0
-
-    func set(_ value: Int) { lock.withLock { bytes = value } }
-    func get() -> Int { lock.withLock { bytes } }
 }
