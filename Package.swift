@@ -26,6 +26,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // What the store, the recommender and the generator share, in pure Swift: the algorithms' and
+        // interactions' names, calendar arithmetic, how records are quoted in CSV and JSON, counters.
+        .target(name: "LecternCore"),
         // A thin Swift layer over the C API: connections, statements, transactions, errors.
         .target(name: "LecternSQLite", dependencies: ["CSQLite"]),
         // Turns files into Swift source at build time, so the binary carries them: Migrations/*.sql
@@ -44,13 +47,13 @@ let package = Package(
         // The domain: catalog, learners, interactions; migrations; import and export.
         .target(
             name: "LecternStore",
-            dependencies: ["LecternSQLite"],
+            dependencies: ["LecternCore", "LecternSQLite"],
             plugins: ["EmbedMigrations"]
         ),
         // Recommendation algorithms: sparse matrices in, scores out. No SQL, no I/O.
-        .target(name: "LecternRecommender"),
+        .target(name: "LecternRecommender", dependencies: ["LecternCore"]),
         // Trains through the store and caches results; answers from the cache with fold-in.
-        .target(name: "LecternService", dependencies: ["LecternStore", "LecternRecommender"]),
+        .target(name: "LecternService", dependencies: ["LecternCore", "LecternStore", "LecternRecommender"]),
         // Reports as listings (table, csv, json, md) and one self-contained HTML page with SVG charts;
         // learners appear under keyed-hash pseudonyms unless personal data is asked for.
         .target(
@@ -58,11 +61,12 @@ let package = Package(
             dependencies: ["LecternStore", "LecternService", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A deterministic generator of believable platforms (no SQL, no database).
-        .target(name: "LecternGenerator"),
+        .target(name: "LecternGenerator", dependencies: ["LecternCore"]),
         // `lectern serve`: the HTTP API (Hummingbird) with API keys, limits and metrics.
         .target(
             name: "LecternServer",
             dependencies: [
+                "LecternCore",
                 "LecternStore",
                 "LecternRecommender",
                 "LecternService",
@@ -82,6 +86,7 @@ let package = Package(
         .executableTarget(
             name: "lectern",
             dependencies: [
+                "LecternCore",
                 "LecternStore",
                 "LecternReports",
                 "LecternService",
@@ -93,14 +98,15 @@ let package = Package(
             ]
         ),
         // The Lectern side of `make bench` (bench/compare.py runs it beside implicit).
-        .executableTarget(name: "lectern-bench", dependencies: ["LecternService", "LecternRecommender", "LecternStore"]),
+        .executableTarget(name: "lectern-bench", dependencies: ["LecternCore", "LecternService", "LecternRecommender", "LecternStore"]),
+        .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
-        .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore"]),
-        .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternGenerator"]),
-        .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternRecommender"], exclude: ["Fixtures"]),
-        .testTarget(name: "LecternServiceTests", dependencies: ["LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
+        .testTarget(name: "LecternStoreTests", dependencies: ["LecternCore", "LecternStore"]),
+        .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternCore", "LecternGenerator"]),
+        .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
+        .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"], exclude: ["Fixtures"]),
-        .testTarget(name: "LecternServerTests", dependencies: ["LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
+        .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
     ]
 )

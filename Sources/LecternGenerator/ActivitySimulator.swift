@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 /// Simulates what one learner does on the platform, session by session, and yields the learner's interactions
 /// in time order.
@@ -76,11 +77,11 @@ struct ActivitySimulator {
     /// - Complexity: O(*n* log *n*) in the learner's events; nothing moves in most learners.
     private mutating func separateRepeats(signedUp: Int64, last: Int64) {
         struct Identity: Hashable {
-            let time: Int64, course: Int32, value: Int32, kind: UInt8
+            let time: Int64, course: Int32, value: Int32, kind: InteractionKind
         }
         var seen = Set<Identity>(minimumCapacity: interactions.count)
         func identity(_ event: Interaction, at time: Int64) -> Identity {
-            Identity(time: time, course: event.course, value: event.value, kind: event.kind.rawValue)
+            Identity(time: time, course: event.course, value: event.value, kind: event.kind)
         }
         var moved = false
         for i in interactions.indices {

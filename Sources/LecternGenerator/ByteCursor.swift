@@ -1,3 +1,5 @@
+import LecternCore
+
 /// A write position in memory that a `ByteWriter` has reserved, for formatting a whole record without checks.
 ///
 /// The caller must have reserved enough room for everything it appends.
@@ -66,5 +68,12 @@ struct ByteCursor {
         position[0] = UInt8(truncatingIfNeeded: value / 10) &+ 48
         position[1] = UInt8(truncatingIfNeeded: value % 10) &+ 48
         position += 2
+    }
+
+    /// Appends a moment as ISO 8601 in UTC, like `2025-03-01T09:30:00Z` (`UTCCalendar.timestampLength` bytes).
+    @inline(__always)
+    mutating func append(timestamp seconds: Int64) {
+        UTCCalendar.writeTimestamp(seconds, to: position)
+        position += UTCCalendar.timestampLength
     }
 }

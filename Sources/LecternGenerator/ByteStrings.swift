@@ -8,16 +8,19 @@ final class ByteStrings: @unchecked Sendable {
     /// Copies the UTF-8 bytes of `strings`.
     ///
     /// - Complexity: O(*n*) in the total length of the strings.
-    init(_ strings: [String]) {
+    convenience init(_ strings: [String]) {
+        self.init(strings.map { Array($0.utf8) })
+    }
+
+    /// Copies byte strings.
+    ///
+    /// - Complexity: O(*n*) in the total length of the strings.
+    init(_ strings: [[UInt8]]) {
         var starts = [0]
-        for string in strings { starts.append(starts[starts.count - 1] + string.utf8.count) }
+        for string in strings { starts.append(starts[starts.count - 1] + string.count) }
         storage = .allocate(capacity: max(1, starts[starts.count - 1]))
         for (index, string) in strings.enumerated() {
-            var position = starts[index]
-            for byte in string.utf8 {
-                storage[position] = byte
-                position += 1
-            }
+            (storage + starts[index]).initialize(from: string, count: string.count)
         }
         self.starts = starts
     }

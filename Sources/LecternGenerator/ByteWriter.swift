@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 /// A buffered writer of bytes, to a new file or to memory, with the few formatting primitives records need.
 ///
@@ -7,7 +8,7 @@ import Foundation
 /// `ByteBlock`. A failed file write is
 /// remembered, later bytes are dropped, and `close()` or `checkHealth()` throws it, so the hot appends need
 /// no `try`.
-final class ByteWriter {
+final class ByteWriter: ByteSink {
     private let handle: FileHandle?
     private let path: String
     private var storage: UnsafeMutablePointer<UInt8>
@@ -140,8 +141,8 @@ final class ByteWriter {
     /// Appends a moment as ISO 8601 in UTC, like `2025-03-01T09:30:00Z`.
     @inline(__always)
     func append(timestamp seconds: Int64) {
-        withReservedBytes(TimestampFormatter.length) { cursor in
-            TimestampFormatter.append(seconds, to: &cursor)
+        withReservedBytes(UTCCalendar.timestampLength) { cursor in
+            cursor.append(timestamp: seconds)
         }
     }
 

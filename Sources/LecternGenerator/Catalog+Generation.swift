@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 extension Catalog {
     /// Generates the catalog of a platform: creators and courses, with popularity and learning paths.

@@ -1,3 +1,5 @@
+import LecternCore
+
 /// One thing a learner did with a course, as the simulation records it before writing.
 struct Interaction: Sendable {
     /// When it happened, in Unix seconds.

@@ -1,3 +1,5 @@
+import LecternCore
+
 /// A learner as written to the users file.
 struct Learner {
     /// The number in the learner's external ID (`u000123` is 123), one more than the index.

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 /// What drives a learner's behaviour: when they joined, what they care about, where they come from.
 ///

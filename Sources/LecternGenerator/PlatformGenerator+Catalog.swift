@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 extension PlatformGenerator {
     /// The columns of the creators file.
@@ -14,11 +15,11 @@ extension PlatformGenerator {
     /// - Complexity: O(*n*) in the number of creators.
     func writeCreators(
         _ catalog: Catalog, to url: URL, format: PlatformFileFormat,
-        progress: (@Sendable (GenerationProgress) -> Void)?
+        progress: (@Sendable (PhaseProgress) -> Void)?
     ) throws {
         let total = catalog.creators.count
-        progress?(GenerationProgress(phase: "creators", done: 0, total: total))
-        let writer = try RecordWriter(url: url, format: format, columns: Self.creatorColumns)
+        progress?(PhaseProgress(phase: "creators", done: 0, total: total))
+        let writer = try RecordFormatter(url: url, format: format, columns: Self.creatorColumns)
         for creator in catalog.creators {
             writer.text(creator.name)
             writer.decimal(units: Int64(creator.revenueSharePercent), scale: 2)
@@ -26,7 +27,7 @@ extension PlatformGenerator {
             writer.endRecord()
         }
         try writer.close()
-        progress?(GenerationProgress(phase: "creators", done: total, total: total))
+        progress?(PhaseProgress(phase: "creators", done: total, total: total))
     }
 
     /// Writes the courses file.
@@ -34,11 +35,11 @@ extension PlatformGenerator {
     /// - Complexity: O(*c*) in the number of courses.
     func writeCourses(
         _ catalog: Catalog, to url: URL, format: PlatformFileFormat,
-        progress: (@Sendable (GenerationProgress) -> Void)?
+        progress: (@Sendable (PhaseProgress) -> Void)?
     ) throws {
         let total = catalog.courses.count
-        progress?(GenerationProgress(phase: "courses", done: 0, total: total))
-        let writer = try RecordWriter(url: url, format: format, columns: Self.courseColumns)
+        progress?(PhaseProgress(phase: "courses", done: 0, total: total))
+        let writer = try RecordFormatter(url: url, format: format, columns: Self.courseColumns)
         let currency = Array("USD".utf8)
         for course in catalog.courses {
             writer.token(Array(course.slug.utf8))
@@ -59,6 +60,6 @@ extension PlatformGenerator {
             writer.endRecord()
         }
         try writer.close()
-        progress?(GenerationProgress(phase: "courses", done: total, total: total))
+        progress?(PhaseProgress(phase: "courses", done: total, total: total))
     }
 }

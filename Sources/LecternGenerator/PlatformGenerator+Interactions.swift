@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 extension PlatformGenerator {
     /// The columns of the interactions file.
@@ -15,10 +16,10 @@ extension PlatformGenerator {
     ///   O(*c* + *u*) for *c* courses and *u* learners, plus a few blocks.
     func writeInteractions(
         _ catalog: Catalog, to url: URL, format: PlatformFileFormat,
-        progress: (@Sendable (GenerationProgress) -> Void)?
+        progress: (@Sendable (PhaseProgress) -> Void)?
     ) throws -> Int {
         let target = shape.interactions
-        progress?(GenerationProgress(phase: "interactions", done: 0, total: target))
+        progress?(PhaseProgress(phase: "interactions", done: 0, total: target))
         let budget = ActivityBudget(seed: seed, shape: shape)
         let blockTarget = max(64, min(1 << 13, target / 200))
         var blockStarts = [0]
@@ -35,7 +36,7 @@ extension PlatformGenerator {
             }
         }
 
-        let file = try RecordWriter(url: url, format: format, columns: Self.interactionColumns)
+        let file = try RecordFormatter(url: url, format: format, columns: Self.interactionColumns)
         let step = max(1, target / 100)
         var nextReport = step
         var reported = 0
@@ -54,13 +55,13 @@ extension PlatformGenerator {
             consumed += 1
             let written = firstRows[consumed]
             if written >= nextReport {
-                progress?(GenerationProgress(phase: "interactions", done: written, total: target))
+                progress?(PhaseProgress(phase: "interactions", done: written, total: target))
                 reported = written
                 nextReport = (written / step + 1) * step
             }
         }
         try file.close()
-        if reported != rows { progress?(GenerationProgress(phase: "interactions", done: rows, total: target)) }
+        if reported != rows { progress?(PhaseProgress(phase: "interactions", done: rows, total: target)) }
         return rows
     }
 
@@ -75,10 +76,10 @@ extension PlatformGenerator {
         format: PlatformFileFormat, simulator: inout ActivitySimulator
     ) -> ByteBlock {
         let rows = budget.counts[learners].reduce(0) { $0 + Int($1) }
-        let writer = RecordWriter(
+        let writer = RecordFormatter(
             format: format, columns: Self.interactionColumns, capacity: rows * (format == .jsonl ? 170 : 80) + 4096
         )
-        let kindNames = ByteStrings(InteractionKind.allCases.map(\.name))
+        let kindNames = ByteStrings(InteractionKind.allCases.map(\.rawValue))
         let channelNames = ByteStrings(InteractionChannel.names)
         let slugs = catalog.slugBytes
         let digits = externalIDDigits
@@ -97,8 +98,8 @@ extension PlatformGenerator {
                     writer.interactionRecord(
                         user: user,
                         course: slugs[Int(interaction.course)],
-                        kind: kindNames[Int(kind.rawValue)],
-                        value: kind.hasValue ? interaction.value : nil,
+                        kind: kindNames[kind.code],
+                        value: kind.carriesValue ? interaction.value : nil,
                         channel: channelNames[Int(interaction.channel.code)],
                         occurredAt: interaction.occurredAt,
                         key: isKeyed ? row : nil

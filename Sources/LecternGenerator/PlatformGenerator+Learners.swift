@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 extension PlatformGenerator {
     /// The columns of the users file.
@@ -16,11 +17,11 @@ extension PlatformGenerator {
     /// - Complexity: O(*u*) in the number of learners.
     func writeLearners(
         _ catalog: Catalog, to url: URL, format: PlatformFileFormat,
-        progress: (@Sendable (GenerationProgress) -> Void)?
+        progress: (@Sendable (PhaseProgress) -> Void)?
     ) throws {
         let total = shape.users
-        progress?(GenerationProgress(phase: "users", done: 0, total: total))
-        let file = try RecordWriter(url: url, format: format, columns: Self.learnerColumns)
+        progress?(PhaseProgress(phase: "users", done: 0, total: total))
+        let file = try RecordFormatter(url: url, format: format, columns: Self.learnerColumns)
         let blockSize = max(1, min(4096, total / 100))
         let blockCount = (total + blockSize - 1) / blockSize
         var done = 0
@@ -31,7 +32,7 @@ extension PlatformGenerator {
             file.output.append(block)
             try file.output.checkHealth()
             done = min(total, done + blockSize)
-            progress?(GenerationProgress(phase: "users", done: done, total: total))
+            progress?(PhaseProgress(phase: "users", done: done, total: total))
         }
         try file.close()
     }
@@ -40,7 +41,7 @@ extension PlatformGenerator {
     ///
     /// - Complexity: O(*n*) in the number of learners.
     private func formatLearners(_ range: Range<Int>, catalog: Catalog, format: PlatformFileFormat) -> ByteBlock {
-        let writer = RecordWriter(format: format, columns: Self.learnerColumns, capacity: range.count * 200 + 4096)
+        let writer = RecordFormatter(format: format, columns: Self.learnerColumns, capacity: range.count * 200 + 4096)
         let prefix = Array("u".utf8)
         let digits = externalIDDigits
         for index in range {

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LecternCore
 
 /// Generates a believable learning platform (creators, courses, learners and their interactions) as files.
 ///
@@ -37,7 +38,7 @@ public struct PlatformGenerator: Sendable {
     public func write(
         to directory: URL,
         format: PlatformFileFormat,
-        progress: (@Sendable (GenerationProgress) -> Void)? = nil
+        progress: (@Sendable (PhaseProgress) -> Void)? = nil
     ) throws -> GenerationSummary {
         try shape.validate()
         let names = ["creators", "courses", "users", "interactions"].map { "\($0).\(format.rawValue)" }

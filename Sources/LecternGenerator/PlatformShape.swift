@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 /// The size of a generated platform: how many creators, courses, learners and interactions, over how long.
 public struct PlatformShape: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Dispatch
+import LecternCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -168,11 +169,11 @@ enum ALSSolver {
             releaseScratch(scratch)
             return
         }
-        let next = ALSChunkCounter()
+        let next = AtomicCounter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let scratch = makeScratch()
             while true {
-                let chunk = next.take()
+                let chunk = next.increment() - 1
                 if chunk >= chunkCount { break }
                 work(chunk, scratch)
             }
@@ -188,11 +189,11 @@ enum ALSSolver {
         var partials = [Float](repeating: 0, count: max(1, blocks) * k * k)
         y.withUnsafeBufferPointer { y in
             partials.withUnsafeMutableBufferPointer { partials in
-                let y = ALSShared(y.baseAddress!), partials = ALSShared(partials.baseAddress!)
+                let y = UnsafeSendable(y.baseAddress!), partials = UnsafeSendable(partials.baseAddress!)
                 forEachChunk(blocks, threads: threads, makeScratch: {}, releaseScratch: { _ in }) { block, _ in
                     let start = block * gramBlock
-                    FactorKernels.addGram(y.pointer, rows: start..<min(rows, start + gramBlock), n: k,
-                                          into: partials.pointer + block * k * k)
+                    FactorKernels.addGram(y.value, rows: start..<min(rows, start + gramBlock), n: k,
+                                          into: partials.value + block * k * k)
                 }
             }
         }
@@ -224,18 +225,18 @@ enum ALSSolver {
         matrix.rowStarts.withUnsafeBufferPointer { starts in
         matrix.columnIndices.withUnsafeBufferPointer { columns in
         matrix.values.withUnsafeBufferPointer { values in
-            let x = ALSShared(x.baseAddress!), y = ALSShared(y.baseAddress!), gram = ALSShared(gram.baseAddress!)
-            let starts = ALSShared(starts.baseAddress!), columns = ALSShared(columns.baseAddress!)
-            let values = ALSShared(values.baseAddress!)
+            let x = UnsafeSendable(x.baseAddress!), y = UnsafeSendable(y.baseAddress!), gram = UnsafeSendable(gram.baseAddress!)
+            let starts = UnsafeSendable(starts.baseAddress!), columns = UnsafeSendable(columns.baseAddress!)
+            let values = UnsafeSendable(values.baseAddress!)
             forEachChunk(chunks.count - 1, threads: threads,
-                         makeScratch: { ALSShared(UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)) },
-                         releaseScratch: { $0.pointer.deallocate() }) { chunk, scratch in
-                let r = scratch.pointer, p = r + k, ap = p + k
+                         makeScratch: { UnsafeSendable(UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)) },
+                         releaseScratch: { $0.value.deallocate() }) { chunk, scratch in
+                let r = scratch.value, p = r + k, ap = p + k
                 for row in chunks[chunk]..<chunks[chunk + 1] {
-                    let start = starts.pointer[row], end = starts.pointer[row + 1]
-                    conjugateGradient(x: x.pointer + row * k, columns: columns.pointer + start,
-                                      weights: values.pointer + start, count: end - start, gram: gram.pointer,
-                                      y: y.pointer, k: k, alpha: alpha, steps: cgSteps, r: r, p: p, ap: ap)
+                    let start = starts.value[row], end = starts.value[row + 1]
+                    conjugateGradient(x: x.value + row * k, columns: columns.value + start,
+                                      weights: values.value + start, count: end - start, gram: gram.value,
+                                      y: y.value, k: k, alpha: alpha, steps: cgSteps, r: r, p: p, ap: ap)
                 }
             }
         }}}}}}
@@ -339,16 +340,4 @@ enum ALSSolver {
             j += 1
         }
     }
-}
-
-/// A pointer handed to worker threads that write disjoint parts of what it points to.
-struct ALSShared<Pointee>: @unchecked Sendable {
-    let pointer: Pointee
-    init(_ pointer: Pointee) { self.pointer = pointer }
-}
-
-/// Hands out chunk numbers 0, 1, 2, ... to threads.
-final class ALSChunkCounter: Sendable {
-    private let value = Atomic<Int>(0)
-    func take() -> Int { value.add(1, ordering: .relaxed).oldValue }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import LecternCore
 
 /// Inverts a dense symmetric positive definite matrix by Cholesky factorisation (A = L Lᵀ),
 /// on several threads; no LAPACK.
@@ -53,7 +54,7 @@ enum Cholesky {
     /// - Complexity: O(n³) multiply-adds, O(n x block) extra memory per thread.
     static func invert(factored l: UnsafePointer<Double>, n: Int, into inverse: UnsafeMutablePointer<Double>, threads: Int) {
         let shared = UnsafeSendable((l, inverse))
-        let next = Counter()
+        let next = AtomicCounter()
         let width = block
         let blocks = (n + width - 1) / width
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in

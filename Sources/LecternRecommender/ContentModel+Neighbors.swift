@@ -1,4 +1,5 @@
 import Dispatch
+import LecternCore
 
 /// Each course's most similar courses by content, best first, without the course itself: a sparse
 /// course x course matrix that keeps `count` entries per row, as item-kNN keeps its neighbours.
@@ -65,7 +66,7 @@ extension ContentModel {
         let chunk = 64
         let chunks = (wanted.count + chunk - 1) / chunk
         let threadCount = min(threads > 0 ? threads : activeProcessorCount(), max(chunks, 1))
-        let next = Counter(), done = Counter(), lock = Lock()
+        let next = AtomicCounter(), done = AtomicCounter(), lock = Lock()
         lists.withUnsafeMutableBufferPointer { buffer in
             let output = UnsafeSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: threadCount) { _ in

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LecternCore
 
 /// Settings of EASE.
 public struct EASEParameters: Sendable, Equatable {
@@ -88,7 +89,7 @@ public enum EASE {
         var perItem = [[(Int32, Double)]](repeating: [], count: n)
         perItem.withUnsafeMutableBufferPointer { output in
             let shared = UnsafeSendable((output, UnsafePointer(p)))
-            let next = Counter()
+            let next = AtomicCounter()
             DispatchQueue.concurrentPerform(iterations: min(threads, n)) { _ in
                 let (output, p) = shared.value
                 var top = TopK(capacity: k)
@@ -115,7 +116,7 @@ public enum EASE {
         let itemUsers = userItems.transposed()
         let n = itemUsers.rowCount
         let shared = UnsafeSendable(gram)
-        let next = Counter()
+        let next = AtomicCounter()
         let chunk = 16
         DispatchQueue.concurrentPerform(iterations: min(threads, max(1, n))) { _ in
             let gram = shared.value

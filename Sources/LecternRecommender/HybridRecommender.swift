@@ -1,15 +1,4 @@
-/// The algorithms a learner's list can come from.
-public enum Algorithm: String, Sendable, CaseIterable {
-    case itemknn, als, popular, content, hybrid, ease, rp3beta, bpr
-
-    /// The algorithms `train --algorithm all` and `evaluate` run unless told otherwise: the new
-    /// ones cost more (EASE inverts a courses x courses matrix; BPR runs 100 epochs) and are asked for.
-    public static let standard: [Algorithm] = [.itemknn, .als, .popular, .content, .hybrid]
-
-    /// Whether the algorithm keeps course-to-course weights (cached as neighbours, explained as
-    /// "learners who took X also took this").
-    public var isItemToItem: Bool { self == .itemknn || self == .ease || self == .rp3beta }
-}
+import LecternCore
 
 /// How much each model counts in the hybrid blend.
 public struct HybridWeights: Sendable, Equatable {

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LecternCore
 
 /// How interaction weights are turned into item vectors before comparing items.
 ///
@@ -192,7 +193,7 @@ public enum ItemKNN {
         var perItem = [[(Int32, Double)]](repeating: [], count: items)
         let chunk = 64
         let chunkCount = (items + chunk - 1) / chunk
-        let done = Counter()
+        let done = AtomicCounter()
         let lock = Lock()
         perItem.withUnsafeMutableBufferPointer { output in
             let output = UnsafeSendable(output)
@@ -203,7 +204,7 @@ public enum ItemKNN {
             userColumns.withUnsafeBufferPointer { userColumns in
             userValues.withUnsafeBufferPointer { userValues in
                 let shared = UnsafeSendable((itemStarts, itemColumns, itemValues, userStarts, userColumns, userValues))
-                let nextChunk = Counter()
+                let nextChunk = AtomicCounter()
                 DispatchQueue.concurrentPerform(iterations: threadCount) { _ in
                     let (itemStarts, itemColumns, itemValues, userStarts, userColumns, userValues) = shared.value
                     // Per-thread scratch: sums, the item that last touched each slot, and the touched list.

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LecternCore
 
 /// Settings of RP3beta.
 public struct RP3betaParameters: Sendable, Equatable {
@@ -67,12 +68,12 @@ public enum RP3beta {
         let threads = max(1, min(parameters.threads == 0 ? activeProcessorCount() : parameters.threads, max(1, items)))
         let k = parameters.neighbors
         var perItem = [[(Int32, Double)]](repeating: [], count: items)
-        let done = Counter()
+        let done = AtomicCounter()
         let lock = Lock()
         let chunk = 64
         perItem.withUnsafeMutableBufferPointer { output in
             let shared = UnsafeSendable(output)
-            let next = Counter()
+            let next = AtomicCounter()
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
                 let output = shared.value
                 let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: max(items, 1))

@@ -1,3 +1,4 @@
+import LecternCore
 import Synchronization
 
 /// Dense working memory for scoring one learner at a time: per-course sums and per-term weights

@@ -29,7 +29,7 @@ extension HTMLReport {
         if !rows.isEmpty {
             html += figure(caption: "Coverage, exposure and quality") {
                 SVGChart.horizontalBars(
-                    labels: rows.map(\.algorithm),
+                    labels: rows.map(\.algorithm.rawValue),
                     series: [.init(name: "coverage", values: rows.map { $0.coverage ?? 0 }, color: SVGChart.palette[2]),
                              .init(name: "creator Gini", values: rows.map { $0.creatorGini ?? 0 }, color: SVGChart.palette[3])]
                         // Offline quality only once `lectern evaluate` has measured it, never a made-up 0.
@@ -40,7 +40,7 @@ extension HTMLReport {
         } else {
             html += empty("No model has been trained: run `lectern train`.")
         }
-        let unevaluated = rows.filter { $0.ndcgAt10 == nil && $0.precisionAt10 == nil }.map(\.algorithm)
+        let unevaluated = rows.filter { $0.ndcgAt10 == nil && $0.precisionAt10 == nil }.map(\.algorithm.rawValue)
         if !unevaluated.isEmpty {
             html += hint("No offline figures yet for \(unevaluated.joined(separator: ", ")): the NDCG@10 and precision@10 columns "
                          + "stay empty until `lectern evaluate --algorithm \(unevaluated.joined(separator: ","))` has measured "

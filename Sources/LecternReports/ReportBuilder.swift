@@ -184,7 +184,7 @@ public struct ReportBuilder {
         var listing = Listing(["algorithm", "run", "trained_at", "learners", "rows", "coverage", "creator_gini", "domain_gini",
                                "ndcg@10", "precision@10"])
         for row in try RecommendationReport(db).rows() {
-            listing.append([.text(row.algorithm), .int(row.runID), .text(Timestamp.format(row.finishedAt)),
+            listing.append([.text(row.algorithm.rawValue), .int(row.runID), .text(Timestamp.format(row.finishedAt)),
                             .int(Int64(row.learners)), .int(Int64(row.rows)), .number(row.coverage, decimals: 3),
                             .number(row.creatorGini, decimals: 3), .number(row.domainGini, decimals: 3),
                             .number(row.ndcgAt10, decimals: 4), .number(row.precisionAt10, decimals: 4)])
@@ -202,7 +202,7 @@ public struct ReportBuilder {
         for experiment in try ExperimentStore(db).list() {
             for variant in try service.report(name: experiment.name).variants {
                 listing.append([.text(experiment.name), .text(experiment.status), .text(variant.outcome.variant)],
-                               shared: [.text(variant.outcome.algorithm), .int(Int64(variant.outcome.learners)),
+                               shared: [.text(variant.outcome.algorithm.rawValue), .int(Int64(variant.outcome.learners)),
                                         .int(Int64(variant.outcome.impressions)), .number(variant.clickThrough.rate, decimals: 3),
                                         .number(variant.conversion.rate, decimals: 3), .number(variant.test?.p, decimals: 3)],
                                perCurrency: variant.revenuePerLearner.map { ($0.currency, [.money($0.minor)]) }, zero: [.money(0)])

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternStore
@@ -173,7 +174,7 @@ struct LecternAPI: Sendable {
         let now = currentUnixTime()
         let models = try await pool.read { db in
             try activeRuns(db).map { run in
-                ModelBody(algorithm: run.algorithm, runID: run.id, trainedAt: Timestamp.format(run.finishedAt),
+                ModelBody(algorithm: run.algorithm.rawValue, runID: run.id, trainedAt: Timestamp.format(run.finishedAt),
                           ageSeconds: max(0, now - run.finishedAt))
             }
         }
@@ -186,7 +187,7 @@ struct LecternAPI: Sendable {
     func metricsText() async throws -> Response {
         let runs = try await pool.read { db in try activeRuns(db) }
         let now = Double(currentUnixTime())
-        func label(_ run: ModelRun) -> String { "algorithm=\"\(Metrics.escape(run.algorithm))\"" }
+        func label(_ run: ModelRun) -> String { "algorithm=\"\(Metrics.escape(run.algorithm.rawValue))\"" }
         let gauges: [Metrics.Gauge] = [
             .init(name: "lectern_cache_age_seconds", help: "Seconds since the active model run of each algorithm finished.",
                   values: runs.map { (label($0), max(0, now - Double($0.finishedAt))) }),
@@ -207,8 +208,7 @@ struct LecternAPI: Sendable {
 
     /// The active run of each algorithm that has one.
     func activeRuns(_ db: Database) throws -> [ModelRun] {
-        let cache = RecommendationCache(db)
-        return try Algorithm.allCases.compactMap { try cache.activeRun(algorithm: $0.rawValue) }
+        try RecommendationCache(db).activeRuns()
     }
 
     /// The path's `{id}`, percent-decoded: `/v1/users/a%20b/recommendations` is learner `a b`.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LecternCore
 import LecternStore
 import Logging
 
@@ -28,8 +29,7 @@ struct AccessMiddleware: RouterMiddleware {
             response = try answer(to: error, request: request, context: context)
         }
         response.headers[Self.requestID] = context.id
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = (ContinuousClock.now - start).inSeconds
         let route = context.endpointPath ?? "unmatched"
         metrics.observe(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
         var metadata: Logger.Metadata = [

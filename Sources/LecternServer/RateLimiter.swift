@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import Synchronization
 
 /// A token bucket per API key: `rate` requests a second on average, bursts up to `burst`.
@@ -18,8 +19,7 @@ final class RateLimiter: Sendable {
         guard rate > 0 else { return nil }
         return buckets.withLock { all in
             var bucket = all[key] ?? (tokens: burst, updated: now)
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = (now - bucket.updated).inSeconds
             bucket.tokens = min(burst, bucket.tokens + max(0, seconds) * rate)
             bucket.updated = now
             defer { all[key] = bucket }

@@ -1,3 +1,4 @@
+import LecternCore
 import LecternRecommender
 import LecternStore
 
@@ -186,7 +187,7 @@ public struct EvaluationService {
                                                              tags: tags, contents: contents, cutoffs: cutoffs,
                                                              settings: chosen.evaluationSettings, interests: interests,
                                                              keepingLists: keepingLists)[0]
-                reports[algorithm, default: []].append((result.report, seconds(result.trainingTime), chosen.json(for: algorithm)))
+                reports[algorithm, default: []].append((result.report, result.trainingTime.inSeconds, chosen.json(for: algorithm)))
             }
         }
         var rows: [EvaluationRow] = []
@@ -201,7 +202,7 @@ public struct EvaluationService {
             for k in cutoffs {
                 for metric in Metric.allCases {
                     let value = summary.map { $0.mean[k]?[metric] } ?? folds.first?.report[metric, k]
-                    rows.append(EvaluationRow(algorithm: algorithm.rawValue, parameters: folds.last?.parameters ?? "{}",
+                    rows.append(EvaluationRow(algorithm: algorithm, parameters: folds.last?.parameters ?? "{}",
                                               trainingSeconds: time, k: k, metric: metric.name, value: value ?? nil,
                                               spread: summary?.standardDeviation[k]?[metric],
                                               minimum: summary?.minimum[k]?[metric], maximum: summary?.maximum[k]?[metric]))

@@ -1,3 +1,4 @@
+import LecternCore
 import LecternRecommender
 import LecternStore
 
@@ -34,7 +35,7 @@ public struct ExperimentService {
         if let running = try ExperimentStore(db).running() {
             throw StoreError(.conflict, "experiment '\(running.name)' is still running: stop it first")
         }
-        return try ExperimentStore(db).create(name: name, variants: zip(variants, traffic).map { ($0.name, $0.algorithm.rawValue, $1) },
+        return try ExperimentStore(db).create(name: name, variants: zip(variants, traffic).map { ($0.name, $0.algorithm, $1) },
                                               windowDays: windowDays, segment: segment)
     }
 
@@ -47,7 +48,7 @@ public struct ExperimentService {
             return (try recommender.recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
         }
         // What `tune --all` chose on validation, else the hybrid.
-        let served = try SettingsStore(db).servedAlgorithm().flatMap(Algorithm.init(rawValue:)) ?? .hybrid
+        let served = try SettingsStore(db).servedAlgorithm() ?? .hybrid
         guard let experiment = try ExperimentStore(db).running() else {
             return (try recommender.recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
         }
@@ -58,8 +59,7 @@ public struct ExperimentService {
         let index = ExperimentStatistics.variant(experiment: experiment.name, learner: userExternalID,
                                                  traffic: experiment.variants.map(\.traffic))
         let variant = experiment.variants[index]
-        let list = try recommender.recommend(userExternalID: userExternalID,
-                                             algorithm: Algorithm(rawValue: variant.algorithm) ?? .hybrid, limit: limit)
+        let list = try recommender.recommend(userExternalID: userExternalID, algorithm: variant.algorithm, limit: limit)
         try ExperimentStore(db).logImpressions(experimentID: experiment.id, variant: variant.name, userID: list.learner.id,
                                                courseIDs: list.items.map(\.courseID), runID: list.run.id, at: currentUnixTime())
         return (list, variant.name)

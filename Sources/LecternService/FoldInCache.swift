@@ -1,3 +1,4 @@
+import LecternCore
 import LecternRecommender
 import LecternStore
 import Synchronization
@@ -24,7 +25,7 @@ public final class FoldInCache: Sendable {
     /// the active runs. Any new event, catalog change or training run makes a new key.
     struct ListKey: Hashable, Sendable {
         var userID: Int64
-        var algorithm: String
+        var algorithm: Algorithm
         var lastEvent: Int64
         /// With `lastEvent`, tells when events were removed (`lectern clean`) rather than added.
         var events: Int64

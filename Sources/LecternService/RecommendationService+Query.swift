@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternStore
 
@@ -13,10 +14,10 @@ extension RecommendationService {
         guard (1...1000).contains(limit) else { throw StoreError(.invalidInput, "--limit must be 1 to 1000, got \(limit)") }
         let learner = try LearnerRepository(db).resolve(userExternalID)
         let cache = RecommendationCache(db)
-        guard let run = try cache.activeRun(algorithm: algorithm.rawValue) else {
-            throw StoreError(.notFound, "no trained \(algorithm.rawValue) model yet: run `lectern train --algorithm \(algorithm.rawValue)`")
+        guard let run = try cache.activeRun(algorithm: algorithm) else {
+            throw StoreError(.notFound, "no trained \(algorithm) model yet: run `lectern train --algorithm \(algorithm)`")
         }
-        let cached = try cache.recommendations(userID: learner.id, algorithm: algorithm.rawValue, limit: limit)
+        let cached = try cache.recommendations(userID: learner.id, algorithm: algorithm, limit: limit)
         let lastEvent = try TrainingSnapshot.lastInteractionID(ofUser: learner.id, in: db)
         if lastEvent <= run.lastInteractionID && !cached.isEmpty {
             return RecommendationList(learner: learner, algorithm: algorithm, items: cached, run: run, foldedIn: false)
@@ -25,7 +26,7 @@ extension RecommendationService {
         if let foldInCache {
             // A long-running process folds a learner in once per new event, not once per request.
             let key = FoldInCache.ListKey(
-                userID: learner.id, algorithm: algorithm.rawValue, lastEvent: lastEvent,
+                userID: learner.id, algorithm: algorithm, lastEvent: lastEvent,
                 events: Int64(try InteractionRepository(db).count(ofUser: learner.id)), limit: limit,
                 catalogVersion: try TrainingSnapshot.catalogVersion(in: db),
                 newestActiveRun: try cache.newestActiveRunID())
@@ -41,11 +42,11 @@ extension RecommendationService {
     public func similar(to course: Course, algorithm: Algorithm, limit: Int) throws
         -> (items: [(courseID: Int64, slug: String, title: String, score: Double)], algorithm: Algorithm) {
         guard algorithm == .itemknn || algorithm == .content else {
-            throw StoreError(.invalidInput, "similar courses come from itemknn or content, not \(algorithm.rawValue)")
+            throw StoreError(.invalidInput, "similar courses come from itemknn or content, not \(algorithm)")
         }
         let cache = RecommendationCache(db)
-        if try cache.activeRun(algorithm: algorithm.rawValue) != nil {
-            let items = try cache.neighbors(courseID: course.id, algorithm: algorithm.rawValue, limit: limit)
+        if try cache.activeRun(algorithm: algorithm) != nil {
+            let items = try cache.neighbors(courseID: course.id, algorithm: algorithm, limit: limit)
             if !items.isEmpty || algorithm == .content { return (items, algorithm) }
         }
         // A course nobody has taken has no item-kNN neighbours: its content speaks for it.
@@ -84,7 +85,7 @@ extension RecommendationService {
         }
         let needs: [Algorithm] = algorithm == .hybrid ? Self.components(of: recommender.weights) : [algorithm]
         for part in needs {
-            guard let partRun = part == algorithm ? run : try cache.activeRun(algorithm: part.rawValue) else { continue }
+            guard let partRun = part == algorithm ? run : try cache.activeRun(algorithm: part) else { continue }
             switch part {
             case .itemknn, .ease, .rp3beta:
                 let model: ItemKNNModel
@@ -136,7 +137,7 @@ extension RecommendationService {
         return list.enumerated().map { rank, candidate in
             let row = catalog.courses[Int(candidate.item)]
             return CachedRecommendation(rank: rank + 1, courseID: row.id, slug: row.slug, title: row.title,
-                                        score: candidate.score, algorithm: algorithm.rawValue,
+                                        score: candidate.score, algorithm: algorithm,
                                         reason: catalog.describe(candidate.reason))
         }
     }
@@ -188,7 +189,7 @@ extension RecommendationService {
         let cache = RecommendationCache(db)
         for (item, _) in history {
             let courseID = catalog.courses[Int(item)].id
-            lists[Int(item)] = try cache.neighbors(courseID: courseID, algorithm: algorithm.rawValue, limit: 10_000, includeUnavailable: true)
+            lists[Int(item)] = try cache.neighbors(courseID: courseID, algorithm: algorithm, limit: 10_000, includeUnavailable: true)
                 .compactMap { neighbor in catalog.columnOf[neighbor.courseID].map { ($0, neighbor.score) } }
         }
         var starts = [0]

@@ -1,15 +1,9 @@
 import Dispatch
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternStore
 import Synchronization
-
-/// Where long work stands, for a progress line.
-public struct TrainingProgress: Sendable {
-    public var phase: String
-    public var done: Int
-    public var total: Int
-}
 
 /// A learner's list as `lectern recommend` shows it.
 public struct RecommendationList: Sendable {
@@ -49,14 +43,14 @@ public struct RecommendationService {
     ///   never learners x courses for item-kNN, content, popularity or the hybrid.
     @discardableResult
     public func train(_ algorithms: [Algorithm], options: TrainingOptions = TrainingOptions(),
-                      progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> [ModelRun] {
+                      progress: (@Sendable (PhaseProgress) -> Void)? = nil) throws -> [ModelRun] {
         try options.validate()
         let lock = try TrainingLock.acquire(for: db)
         defer { withExtendedLifetime(lock) {} }
         let clock = ContinuousClock()
         let loadStart = clock.now
         let startedAt = currentUnixTime()
-        progress?(TrainingProgress(phase: "loading", done: 0, total: 1))
+        progress?(PhaseProgress(phase: "loading", done: 0, total: 1))
         let size = try TrainingResources.measure(db)
         try size.checkMemory()
         let erasureMark = try RecommendationCache(db).erasureMark()
@@ -64,7 +58,7 @@ public struct RecommendationService {
         let (snapshot, catalog, events, matrix, now) = (data.snapshot, data.catalog, data.events, data.matrix, data.now)
         let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
                                      interests: snapshot.learners.map(\.interests))
-        let loadSeconds = seconds(clock.now - loadStart)
+        let loadSeconds = (clock.now - loadStart).inSeconds
 
         // Train each model the requested algorithms need, once.
         let needs = Set(algorithms.flatMap { $0 == .hybrid ? Self.components(of: options.hybrid) + [.hybrid] : [$0] })
@@ -73,41 +67,41 @@ public struct RecommendationService {
         var trainSeconds: [Algorithm: Double] = [:]
         func timed<T>(_ algorithm: Algorithm, _ body: () throws -> T) rethrows -> T {
             let start = clock.now
-            defer { trainSeconds[algorithm] = seconds(clock.now - start) }
+            defer { trainSeconds[algorithm] = (clock.now - start).inSeconds }
             return try body()
         }
         if needs.contains(.itemknn) {
             recommender.itemKNN = try timed(.itemknn) {
                 try ItemKNN.train(userItems: matrix, parameters: options.itemKNN) { done, total in
-                    progress?(TrainingProgress(phase: "item-kNN", done: done, total: total))
+                    progress?(PhaseProgress(phase: "item-kNN", done: done, total: total))
                 }
             }
         }
         if needs.contains(.als) {
             recommender.factorModel = try timed(.als) {
                 try ALS.train(userItems: matrix, parameters: options.als) { done, total in
-                    progress?(TrainingProgress(phase: "ALS", done: done, total: total))
+                    progress?(PhaseProgress(phase: "ALS", done: done, total: total))
                 }
             }
         }
         if needs.contains(.ease) {
             recommender.ease = try timed(.ease) {
                 try EASE.train(userItems: matrix, parameters: options.ease) { done, total in
-                    progress?(TrainingProgress(phase: "EASE", done: done, total: total))
+                    progress?(PhaseProgress(phase: "EASE", done: done, total: total))
                 }
             }
         }
         if needs.contains(.rp3beta) {
             recommender.rp3beta = try timed(.rp3beta) {
                 try RP3beta.train(userItems: matrix, parameters: options.rp3beta) { done, total in
-                    progress?(TrainingProgress(phase: "RP3beta", done: done, total: total))
+                    progress?(PhaseProgress(phase: "RP3beta", done: done, total: total))
                 }
             }
         }
         if needs.contains(.bpr) {
             recommender.bpr = try timed(.bpr) {
                 try BPR.train(userItems: matrix, parameters: options.bpr) { done, total in
-                    progress?(TrainingProgress(phase: "BPR", done: done, total: total))
+                    progress?(PhaseProgress(phase: "BPR", done: done, total: total))
                 }
             }
         }
@@ -122,7 +116,7 @@ public struct RecommendationService {
                 let model = ContentModel(courses: catalog.contents)
                 recommender.content = model
                 recommender.contentNeighbors = model.neighbors(count: options.contentNeighbors) { done, total in
-                    progress?(TrainingProgress(phase: "content neighbours", done: done, total: total))
+                    progress?(PhaseProgress(phase: "content neighbours", done: done, total: total))
                 }
             }
         }
@@ -139,7 +133,7 @@ public struct RecommendationService {
         var writeSeconds = 0.0
         func written<T>(_ body: () throws -> T) rethrows -> T {
             let start = clock.now
-            defer { writeSeconds += seconds(clock.now - start) }
+            defer { writeSeconds += (clock.now - start).inSeconds }
             return try body()
         }
         let rows = Self.listedLearners(profiles: profiles, events: events, now: now, activeWithin: options.activeWithinSeconds)
@@ -148,12 +142,12 @@ public struct RecommendationService {
         do {
             for algorithm in wanted {
                 let run = ModelRun(
-                    algorithm: algorithm.rawValue, parameters: options.json(for: algorithm), learners: snapshot.learners.count,
+                    algorithm: algorithm, parameters: options.json(for: algorithm), learners: snapshot.learners.count,
                     courses: catalog.count, interactions: snapshot.events.count, loadSeconds: loadSeconds, trainSeconds: 0,
                     startedAt: startedAt, finishedAt: startedAt, dataUntil: snapshot.dataUntil,
                     lastInteractionID: snapshot.lastInteractionID)
                 runs.append(try written { try cache.begin(run) })
-                progress?(TrainingProgress(phase: "writing \(algorithm.rawValue) model", done: 0, total: 1))
+                progress?(PhaseProgress(phase: "writing \(algorithm) model", done: 0, total: 1))
                 try written { try cache.append(Self.modelRows(recommender, algorithm: algorithm, run: run,
                                                               catalog: catalog, learners: snapshot.learners), to: runs.last!.id) }
             }
@@ -162,7 +156,7 @@ public struct RecommendationService {
             let learners = snapshot.learners
             // Rows are built on the worker threads; the writing thread only binds and inserts them.
             try Self.lists(recommender, algorithms: wanted, profiles: profiles, rows: rows, count: options.listLength,
-                           progress: { done, total in progress?(TrainingProgress(phase: "lists", done: done, total: total)) },
+                           progress: { done, total in progress?(PhaseProgress(phase: "lists", done: done, total: total)) },
                            rowsOf: { row, lists in
                                let userID = learners[row].id
                                return wanted.map { algorithm in
@@ -180,7 +174,7 @@ public struct RecommendationService {
                 }
             }
             // Lists are computed while the previous block is written: count the time not spent writing.
-            let listSeconds = max(0, seconds(clock.now - listStart) - (writeSeconds - writtenBeforeLists))
+            let listSeconds = max(0, (clock.now - listStart).inSeconds - (writeSeconds - writtenBeforeLists))
             for index in runs.indices {
                 let algorithm = wanted[index]
                 var seconds = (trainSeconds[algorithm] ?? 0) + listSeconds
@@ -191,14 +185,14 @@ public struct RecommendationService {
                 runs[index].writeSeconds = writeSeconds
                 runs[index].finishedAt = currentUnixTime()
             }
-            progress?(TrainingProgress(phase: "activating", done: 0, total: 1))
+            progress?(PhaseProgress(phase: "activating", done: 0, total: 1))
             runs = try cache.activate(runs, erasedAfter: erasureMark)
         } catch {
             for run in runs { try? cache.abandon(run.id) }
             throw error
         }
         for run in runs {
-            progress?(TrainingProgress(phase: "pruning old runs", done: 0, total: 1))
+            progress?(PhaseProgress(phase: "pruning old runs", done: 0, total: 1))
             try cache.prune(algorithm: run.algorithm, keepingWritingFrom: runs[0].id)
         }
         return runs
@@ -327,19 +321,19 @@ public struct RecommendationService {
                             count: Int, progress: @escaping @Sendable (Int, Int) -> Void,
                             rowsOf: @escaping (Int, [Algorithm: [Candidate]]) -> Rows,
                             write: ([Rows]) throws -> Void) throws {
-        let done = ProgressCounter()
+        let done = AtomicCounter()
         let usesFactors = recommender.factorModel.map { $0.userCount == profiles.count } ?? false
             && algorithms.contains { $0 == .als || ($0 == .hybrid && recommender.weights.als > 0) }
         let usesBPR = recommender.bpr.map { $0.userCount == profiles.count } ?? false && algorithms.contains(.bpr)
         let terms = recommender.content?.vocabulary.count ?? 0
-        let shared = UncheckedBox((recommender, profiles))
-        let makeRows = UncheckedBox(rowsOf)
+        let shared = UnsafeSendable((recommender, profiles))
+        let makeRows = UnsafeSendable(rowsOf)
         func compute(_ block: ArraySlice<Int>) -> [Rows] {
             let block = Array(block)
             var out = [Rows](repeating: [], count: block.count)
             let chunks = (block.count + learnersPerChunk - 1) / learnersPerChunk
             out.withUnsafeMutableBufferPointer { buffer in
-                let output = UncheckedBox(buffer)
+                let output = UnsafeSendable(buffer)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let (recommender, profiles) = shared.value
                     let range = (c * learnersPerChunk)..<min(block.count, (c + 1) * learnersPerChunk)
@@ -385,7 +379,7 @@ public struct RecommendationService {
             let group = DispatchGroup()
             if start < rows.count {
                 let slice = rows[start..<end]
-                let work = UncheckedBox(compute)
+                let work = UnsafeSendable(compute)
                 DispatchQueue.global().async(group: group) { next.set(work.value(slice)) }
             }
             do {
@@ -400,30 +394,10 @@ public struct RecommendationService {
     }
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-/// Lets worker threads write disjoint elements of one buffer.
-struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
 /// A value handed from one thread to another.
 final class LockedBox<Value: Sendable>: Sendable {
     private let value = Mutex<Value?>(nil)
 
     func set(_ value: Value) { self.value.withLock { $0 = value } }
     func get() -> Value? { value.withLock { $0 } }
-}
-
-/// Counts finished work across threads.
-final class ProgressCounter: Sendable {
-    private let value = Atomic(0)
-
-    /// Adds `amount` and returns the new total.
-    func add(_ amount: Int) -> Int {
-        value.add(amount, ordering: .relaxed).newValue
-    }
 }

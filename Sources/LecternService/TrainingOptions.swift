@@ -1,3 +1,4 @@
+import LecternCore
 import LecternRecommender
 
 /// Everything `lectern train` can be told.

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternStore
 
@@ -47,13 +48,13 @@ public struct TuningService {
                      base: TrainingOptions = TrainingOptions(), progress: ((TuningTrial) -> Void)? = nil)
         throws -> (trials: [TuningTrial], best: TuningTrial, validation: ValidationSplit) {
         guard Self.tunable.contains(algorithm) else {
-            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
+            throw RecommenderError("\(algorithm) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
         }
         let data = try TrainingMatrix.build(from: db, weights: base.weights)
         let (events, context) = EvaluationService.familiesAsOne(data)
         let result = try Self.search(algorithm, events: events, context: context, metric: metric, k: k, trials: trials,
                                      seed: seed, base: base, progress: progress)
-        try TunedParametersStore(db).save(algorithm: algorithm.rawValue, parameters: result.best.parameters,
+        try TunedParametersStore(db).save(algorithm: algorithm, parameters: result.best.parameters,
                                           metric: metric.name, k: k, value: result.best.value, trials: trials)
         return (result.trials, result.best, result.validation)
     }
@@ -98,10 +99,10 @@ public struct TuningService {
         }
         try db.transaction {
             for candidate in candidates where Self.tunable.contains(candidate.algorithm) {
-                try TunedParametersStore(db).save(algorithm: candidate.algorithm.rawValue, parameters: candidate.parameters,
+                try TunedParametersStore(db).save(algorithm: candidate.algorithm, parameters: candidate.parameters,
                                                   metric: metric.name, k: k, value: candidate.value, trials: trials)
             }
-            try SettingsStore(db).setServedAlgorithm(best.algorithm.rawValue)
+            try SettingsStore(db).setServedAlgorithm(best.algorithm)
         }
         return (candidates, carved)
     }
@@ -221,7 +222,7 @@ public struct TuningService {
                        trials: Int, seed: UInt64, base: TrainingOptions, progress: ((TuningTrial) -> Void)?)
         throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit) {
         guard tunable.contains(algorithm) else {
-            throw RecommenderError("\(algorithm.rawValue) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
+            throw RecommenderError("\(algorithm) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
         }
         guard (1...10_000).contains(trials) else { throw RecommenderError("--trials must be 1 to 10000, got \(trials)") }
         guard k >= 1 else { throw RecommenderError("K must be at least 1, got \(k)") }
@@ -241,7 +242,7 @@ public struct TuningService {
             }
             let value = evaluation.report[metric, k] ?? .nan
             let trial = TuningTrial(number: number, parameters: options.json(for: algorithm), value: value,
-                                    seconds: seconds(clock.now - start))
+                                    seconds: (clock.now - start).inSeconds)
             results.append(trial)
             progress?(trial)
             if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options) }

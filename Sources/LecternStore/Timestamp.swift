@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 /// The current time in Unix seconds.
 public func currentUnixTime() -> Int64 {
@@ -63,8 +64,8 @@ public enum Timestamp {
         }
         guard n >= 10, let year = number(0, 4), bytes[4] == UInt8(ascii: "-"),
               let month = number(5, 2), bytes[7] == UInt8(ascii: "-"), let day = number(8, 2),
-              (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
-        var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
+              (1...12).contains(month), day >= 1, day <= UTCCalendar.daysIn(month: month, year: Int64(year)) else { return nil }
+        var seconds = UTCCalendar.daysSinceEpoch(year: Int64(year), month: month, day: day) * UTCCalendar.secondsPerDay
         var i = 10
         if i == n { return seconds }
         guard bytes[i] == UInt8(ascii: "T") || bytes[i] == UInt8(ascii: " "),
@@ -106,50 +107,14 @@ public enum Timestamp {
     /// written before migration 12 could hold one) as its plain seconds, never a trap.
     public static func format(_ seconds: Int64) -> String {
         guard range.contains(seconds) else { return String(seconds) }
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let rest = Int(seconds - days * 86_400)
-        let (y, m, d) = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        return String(unsafeUninitializedCapacity: UTCCalendar.timestampLength) { buffer in
+            UTCCalendar.writeTimestamp(seconds, to: buffer.baseAddress!)
+            return UTCCalendar.timestampLength
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
     }
 
     /// Formats Unix seconds as the date `YYYY-MM-DD`.
     public static func formatDate(_ seconds: Int64) -> String {
         String(format(seconds).prefix(10))
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((month + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = Int(doy - (153 * mp + 2) / 5 + 1)
-        let m = Int(mp < 10 ? mp + 3 : mp - 9)
-        let y = Int(yoe + era * 400) + (m <= 2 ? 1 : 0)
-        return (y, m, d)
     }
 }

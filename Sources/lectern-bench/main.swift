@@ -12,17 +12,11 @@
 //                                                 all cores, owned courses left out); prints both times
 import Dispatch
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternStore
 import Synchronization
-
-/// Adds up across threads.
-final class Counter: Sendable {
-    private let total = Atomic(0)
-    func add(_ amount: Int) { total.add(amount, ordering: .relaxed) }
-    var value: Int { total.load(ordering: .relaxed) }
-}
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -50,8 +44,7 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 2 else { fail("usage: lectern-bench export-matrix|train|recommend-latency ...") }
 let clock = ContinuousClock()
 func elapsed(since start: ContinuousClock.Instant) -> Double {
-    let d = clock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    (clock.now - start).inSeconds
 }
 
 do {
@@ -131,7 +124,7 @@ do {
         start = clock.now
         let chunk = 256
         let chunks = (matrix.rowCount + chunk - 1) / chunk
-        let listed = Counter()
+        let listed = AtomicCounter()
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let users = Array((c * chunk)..<min(matrix.rowCount, (c + 1) * chunk))
             let lists = model.recommendations(users: users, count: n) { Set(matrix.row(users[$0]).columns) }

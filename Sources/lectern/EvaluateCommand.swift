@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternReports
@@ -153,7 +154,7 @@ extension Lectern {
             } + ["train_s"] + validationColumns)
             for algorithm in algorithms {
                 for k in cutoffs {
-                    let rows = outcome.rows.filter { $0.algorithm == algorithm.rawValue && $0.k == k }
+                    let rows = outcome.rows.filter { $0.algorithm == algorithm && $0.k == k }
                     guard let first = rows.first else { continue }
                     var cells: [Listing.Cell] = [.text(algorithm.rawValue), .int(Int64(k))]
                     for metric in shown {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternReports
@@ -91,7 +92,7 @@ extension Lectern {
                     let o = v.outcome
                     func rate(_ x: Double) -> Listing.Cell { .number(x.isFinite ? x : nil, decimals: 4) }
                     listing.append([.text(o.variant)],
-                        shared: [.text(o.algorithm), .int(Int64(o.learners)), .int(Int64(o.impressions)), .int(Int64(o.clicks)),
+                        shared: [.text(o.algorithm.rawValue), .int(Int64(o.learners)), .int(Int64(o.impressions)), .int(Int64(o.clicks)),
                                  rate(v.clickThrough.rate), rate(v.clickThrough.low), rate(v.clickThrough.high),
                                  .int(Int64(o.converters)), rate(v.conversion.rate), rate(v.conversion.low), rate(v.conversion.high),
                                  rate(v.test?.z ?? .nan), rate(v.test?.p ?? .nan)],

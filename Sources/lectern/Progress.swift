@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import LecternCore
 
 /// Shows progress of long work on standard error, only when it is a terminal.
 final class Progress: Sendable {
@@ -29,7 +30,7 @@ final class Progress: Sendable {
             var line = "\(label): \(percent)%"
             let elapsed = ContinuousClock.now - state.phaseStart
             if done > 0 && total > done && elapsed > Duration.seconds(2) {
-                let left = Double(elapsed.components.seconds) * Double(total - done) / Double(done)
+                let left = elapsed.inSeconds * Double(total - done) / Double(done)
                 line += " (about \(Self.describe(seconds: left)) left)"
             }
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternReports
@@ -146,7 +147,7 @@ extension Lectern {
             let db = try database.open()
             var tuned: [Algorithm: String] = [:]
             for algorithm in TuningService.tunable {
-                if let json = try TunedParametersStore(db).parameters(algorithm: algorithm.rawValue) { tuned[algorithm] = json }
+                if let json = try TunedParametersStore(db).parameters(algorithm: algorithm) { tuned[algorithm] = json }
             }
             let options = try options(tuned: tuned)
             let algorithms: [Algorithm] = algorithm == .all ? Algorithm.standard : [Algorithm(rawValue: algorithm.rawValue)!]
@@ -163,7 +164,7 @@ extension Lectern {
             progress.finish()
             var listing = Listing(["run", "algorithm", "learners", "courses", "interactions", "load_s", "train_s", "write_s"])
             for run in runs {
-                listing.append([.int(run.id), .text(run.algorithm), .int(Int64(run.learners)), .int(Int64(run.courses)),
+                listing.append([.int(run.id), .text(run.algorithm.rawValue), .int(Int64(run.learners)), .int(Int64(run.courses)),
                                 .int(Int64(run.interactions)), .number(run.loadSeconds, decimals: 2),
                                 .number(run.trainSeconds, decimals: 2), .number(run.writeSeconds, decimals: 2)])
             }
@@ -197,7 +198,7 @@ extension Lectern {
             if output.format == .table {
                 let source = list.foldedIn ? "computed now from run \(list.run.id) (new activity since training)" : "cached by run \(list.run.id)"
                 let experiment = variant.map { " (experiment variant \($0))" } ?? ""
-                print("\(list.algorithm.rawValue) recommendations for \(list.learner.externalID)\(experiment), \(source):")
+                print("\(list.algorithm) recommendations for \(list.learner.externalID)\(experiment), \(source):")
                 print(listing.rendered(.table, maxWidth: explain ? 90 : 48), terminator: "")
             } else {
                 print(listing.rendered(output.format), terminator: "")
@@ -244,13 +245,10 @@ extension Lectern {
         func run() throws {
             let db = try database.open()
             let cache = RecommendationCache(db)
-            var active = Set<Int64>()
-            for algorithm in Algorithm.allCases {
-                if let run = try cache.activeRun(algorithm: algorithm.rawValue) { active.insert(run.id) }
-            }
+            let active = Set(try cache.activeRuns().map(\.id))
             var listing = Listing(["run", "active", "algorithm", "learners", "courses", "interactions", "train_s", "finished_at", "parameters"])
             for run in try cache.runs(limit: limit) {
-                listing.append([.int(run.id), .text(active.contains(run.id) ? "*" : ""), .text(run.algorithm),
+                listing.append([.int(run.id), .text(active.contains(run.id) ? "*" : ""), .text(run.algorithm.rawValue),
                                 .int(Int64(run.learners)), .int(Int64(run.courses)), .int(Int64(run.interactions)),
                                 .number(run.trainSeconds, decimals: 2), .text(Timestamp.format(run.finishedAt)),
                                 .text(run.parameters)])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternServer
 import LecternReports
@@ -108,10 +109,9 @@ extension Lectern {
             let limit = parseDuration(maxCacheAge)!
             let db = try database.openExisting(migrate: false)
             let cache = RecommendationCache(db)
-            let algorithms = algorithm.map { [$0] } ?? Algorithm.allCases
-            let runs = try algorithms.compactMap { try cache.activeRun(algorithm: $0.rawValue) }
+            let runs = try cache.activeRuns().filter { algorithm == nil || $0.algorithm == algorithm }
             guard !runs.isEmpty else {
-                let which = algorithm.map { "no trained \($0.rawValue) model" } ?? "no trained model"
+                let which = algorithm.map { "no trained \($0) model" } ?? "no trained model"
                 throw CommandFailure("\(which) in \(database.path): run `lectern train`", code: 1)
             }
             let now = currentUnixTime()

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import LecternCore
 import LecternRecommender
 import LecternService
 import LecternReports
@@ -87,7 +88,7 @@ extension Lectern {
                 print("Validation: \(result.validation.description).\n")
                 print(listing.rendered(.table, maxWidth: 160), terminator: "")
                 let best = result.candidates[0]
-                print("\nServed by default from now on: \(best.algorithm.rawValue) (\(metric) \(String(format: "%.4f", best.value)) on validation); "
+                print("\nServed by default from now on: \(best.algorithm) (\(metric) \(String(format: "%.4f", best.value)) on validation); "
                       + "run `lectern train` to cache it. Every tuned parameter is saved for `lectern train`.")
             } else {
                 FileHandle.standardError.write(Data("validation: \(result.validation.description)\n".utf8))

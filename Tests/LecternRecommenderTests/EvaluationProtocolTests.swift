@@ -1,3 +1,4 @@
+import LecternCore
 import Testing
 @testable import LecternRecommender
 

@@ -37,7 +37,7 @@ struct TwoCurrencyShop {
         let alice = try learner("alice", "social_video"), bruno = try learner("bruno", "search"), chen = try learner("chen", "search")
         (self.alice, self.bruno, self.chen) = (alice, bruno, chen)
         // A/B experiment: alice (A) was shown both of ada's courses, bruno (B) hz-1, before buying them.
-        let experiment = try ExperimentStore(db).create(name: "spring", variants: [("A", "popular", 50), ("B", "hybrid", 50)],
+        let experiment = try ExperimentStore(db).create(name: "spring", variants: [("A", .popular, 50), ("B", .hybrid, 50)],
                                                         windowDays: 30)
         try ExperimentStore(db).logImpressions(experimentID: experiment.id, variant: "A", userID: alice.id,
                                                courseIDs: [py101.id, pycn.id], runID: nil, at: t0)

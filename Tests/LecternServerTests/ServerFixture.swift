@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternServer
 import LecternService

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternServer
 import LecternService
@@ -354,7 +355,7 @@ struct ServerTests {
         #expect(lines.contains("lectern_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\",status=\"200\",le=\"+Inf\"} 1"))
         #expect(lines.contains { $0.hasPrefix("lectern_cache_age_seconds{algorithm=\"itemknn\"} ") })
         #expect(!lines.contains { $0.hasPrefix("lectern_cache_age_seconds{algorithm=\"als\"}") })
-        let run = try RecommendationCache(f.db).activeRun(algorithm: "itemknn")!
+        let run = try RecommendationCache(f.db).activeRun(algorithm: .itemknn)!
         #expect(lines.contains("lectern_model_run_id{algorithm=\"itemknn\"} \(run.id)"))
         #expect(lines.contains("lectern_last_training_run_timestamp_seconds \(run.finishedAt)"))
         try await f.stop()

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternRecommender
 @testable import LecternService
 import LecternStore

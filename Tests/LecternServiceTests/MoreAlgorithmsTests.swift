@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternSQLite
 import LecternService
@@ -18,15 +19,15 @@ struct MoreAlgorithmsTests {
     func itemToItemListsAreCachedAndExplained(algorithm: Algorithm) throws {
         let f = try ServiceFixture()
         let runs = try RecommendationService(f.db).train([algorithm], options: Self.options())
-        #expect(runs.map(\.algorithm) == [algorithm.rawValue])
+        #expect(runs.map(\.algorithm) == [algorithm])
         #expect(runs[0].parameters.contains(algorithm == .ease ? "\"lambda\":500" : "\"beta\":0.5"))
         // c bought only d; a and b bought d with e, b also f: e first, then f.
         let list = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: algorithm, limit: 10)
         #expect(list.foldedIn == false)
         #expect(list.items.map(\.slug) == ["e", "f"])
-        #expect(list.items.allSatisfy { $0.reason == "because you bought Course D" && $0.algorithm == algorithm.rawValue })
+        #expect(list.items.allSatisfy { $0.reason == "because you bought Course D" && $0.algorithm == algorithm })
         // The weights are cached as neighbours.
-        let neighbors = try RecommendationCache(f.db).neighbors(courseID: f.courses["d"]!, algorithm: algorithm.rawValue, limit: 10)
+        let neighbors = try RecommendationCache(f.db).neighbors(courseID: f.courses["d"]!, algorithm: algorithm, limit: 10)
         #expect(neighbors.first?.slug == "e")
         // A newcomer who only looked at d is folded in from the cached weights: "learners who took".
         _ = try LearnerRepository(f.db).create(Learner(externalID: "v", createdAt: 1_700_000_000))
@@ -46,7 +47,7 @@ struct MoreAlgorithmsTests {
     @Test func bprListsAreCachedWithFactorsAndFoldedIn() throws {
         let f = try ServiceFixture()
         try RecommendationService(f.db).train([.bpr], options: Self.options())
-        let run = try #require(try RecommendationCache(f.db).activeRun(algorithm: "bpr"))
+        let run = try #require(try RecommendationCache(f.db).activeRun(algorithm: .bpr))
         // One vector per learner and one per course, the course's with its bias as a fifth number.
         let courses = try RecommendationCache(f.db).factors(runID: run.id, entity: "course")
         #expect(courses.count == 6 && courses.values.allSatisfy { $0.count == 5 })

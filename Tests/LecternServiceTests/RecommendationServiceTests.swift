@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternRecommender
 import LecternSQLite
 @testable import LecternService
@@ -83,7 +84,7 @@ struct RecommendationServiceTests {
         #expect(rated.foldedIn)
         #expect(!rated.items.map(\.slug).contains("e"), "\(rated.items.map(\.slug))")
         // The cached list alone (what a storefront reads) drops it too.
-        let cached = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
+        let cached = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: .itemknn, limit: 10)
         #expect(!cached.map(\.slug).contains("e"))
     }
 
@@ -102,11 +103,11 @@ struct RecommendationServiceTests {
         // Without the family, f is offered; taking d's family-mate since training removes it at once.
         try f.setFamily(nil, of: ["d", "f"])
         try RecommendationService(f.db).train([.itemknn], options: Self.options())
-        #expect(try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
+        #expect(try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: .itemknn, limit: 10)
             .map(\.slug).contains("f"))
         try f.setFamily("module-ef", of: ["e", "f"])
         try f.record("c", "e", .enroll, at: 1_800_000_100)
-        let storefront = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: "itemknn", limit: 10)
+        let storefront = try RecommendationCache(f.db).recommendations(userID: f.learners["c"]!, algorithm: .itemknn, limit: 10)
         #expect(!storefront.map(\.slug).contains("e") && !storefront.map(\.slug).contains("f"), "\(storefront.map(\.slug))")
     }
 
@@ -202,7 +203,7 @@ struct CacheRefreshTests {
         let query = "SELECT run_id FROM active_models WHERE algorithm = 'itemknn'"
         var seenDuring: Int64?
         var rowsDuring: Int64?
-        var output = RunOutput(run: ModelRun(algorithm: "itemknn", parameters: "{}", learners: 0, courses: 0, interactions: 0,
+        var output = RunOutput(run: ModelRun(algorithm: .itemknn, parameters: "{}", learners: 0, courses: 0, interactions: 0,
                                              startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         output.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, CachedReason(text: "test"))]
         try RecommendationCache(f.db).save(output, now: { 0 }) {
@@ -218,10 +219,10 @@ struct CacheRefreshTests {
         let f = try ServiceFixture()
         let first = try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())[0]
         struct Interrupted: Error {}
-        let output = RunOutput(run: ModelRun(algorithm: "itemknn", parameters: "{}", learners: 0, courses: 0, interactions: 0,
+        let output = RunOutput(run: ModelRun(algorithm: .itemknn, parameters: "{}", learners: 0, courses: 0, interactions: 0,
                                              startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         #expect(throws: Interrupted.self) { try RecommendationCache(f.db).save(output, now: { 0 }) { throw Interrupted() } }
-        #expect(try RecommendationCache(f.db).activeRun(algorithm: "itemknn")?.id == first.id)
+        #expect(try RecommendationCache(f.db).activeRun(algorithm: .itemknn)?.id == first.id)
         #expect(try RecommendationCache(f.db).runs().count == 1)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternGenerator
 @testable import LecternRecommender
 @testable import LecternService

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LecternCore
 import LecternGenerator
 import LecternRecommender
 import LecternService
@@ -30,12 +31,12 @@ struct TrainingWriteTests {
         let first = try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())[0]
         // What a training killed while writing leaves behind.
         let cache = RecommendationCache(f.db)
-        let orphan = try cache.begin(ModelRun(algorithm: "itemknn", parameters: "{}", learners: 1, courses: 1, interactions: 1,
+        let orphan = try cache.begin(ModelRun(algorithm: .itemknn, parameters: "{}", learners: 1, courses: 1, interactions: 1,
                                               startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         var rows = RunOutput(run: orphan)
         rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, CachedReason(text: "left behind"))]
         try cache.append(rows, to: orphan.id)
-        #expect(try cache.activeRun(algorithm: "itemknn")?.id == first.id)
+        #expect(try cache.activeRun(algorithm: .itemknn)?.id == first.id)
         #expect(try !cache.runs().contains { $0.id == orphan.id })
         #expect(try !RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10).items
             .contains { $0.reason == "left behind" })
@@ -43,7 +44,7 @@ struct TrainingWriteTests {
         try RecommendationService(f.db).train([.popular], options: RecommendationServiceTests.options())
         #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ?", [orphan.id]) == 0)
         #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs WHERE id = ?", [orphan.id]) == 0)
-        #expect(try cache.activeRun(algorithm: "itemknn")?.id == first.id)
+        #expect(try cache.activeRun(algorithm: .itemknn)?.id == first.id)
     }
 
     /// A learner forgotten while a run is written: rows written before the deletion go with the
@@ -55,7 +56,7 @@ struct TrainingWriteTests {
         let cache = RecommendationCache(f.db)
         let (a, b) = (f.learners["a"]!, f.learners["b"]!)
         let mark = try cache.erasureMark()
-        let run = try cache.begin(ModelRun(algorithm: "popular", parameters: "{}", learners: 2, courses: 1, interactions: 1,
+        let run = try cache.begin(ModelRun(algorithm: .popular, parameters: "{}", learners: 2, courses: 1, interactions: 1,
                                            startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         var before = RunOutput(run: run)
         before.recommendations = [(a, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt)), (b, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt))]
@@ -78,7 +79,7 @@ struct TrainingWriteTests {
         #expect(try f.db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?", [a]) == 0)
         #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ? AND user_id = ?", [run.id, b]) == 1)
         #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 0)
-        #expect(try cache.activeRun(algorithm: "popular")?.id == run.id)
+        #expect(try cache.activeRun(algorithm: .popular)?.id == run.id)
     }
 
     /// A deletion noted while another run is still being written is kept for that run.
@@ -88,7 +89,7 @@ struct TrainingWriteTests {
         let cache = RecommendationCache(f.db)
         let mark = try cache.erasureMark()
         func begin() throws -> ModelRun {
-            try cache.begin(ModelRun(algorithm: "popular", parameters: "{}", learners: 1, courses: 1, interactions: 1,
+            try cache.begin(ModelRun(algorithm: .popular, parameters: "{}", learners: 1, courses: 1, interactions: 1,
                                      startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         }
         let (first, second) = (try begin(), try begin())
@@ -109,7 +110,7 @@ struct TrainingWriteTests {
         let cache = RecommendationCache(f.db)
         var last: ModelRun?
         for _ in 0..<5 {
-            var output = RunOutput(run: ModelRun(algorithm: "popular", parameters: "{}", learners: 1, courses: 1, interactions: 1,
+            var output = RunOutput(run: ModelRun(algorithm: .popular, parameters: "{}", learners: 1, courses: 1, interactions: 1,
                                                  startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
             // More rows than one deleting transaction takes.
             for user in 0..<(RecommendationCache.rowsPerTransaction / 10 + 7) {
@@ -117,7 +118,7 @@ struct TrainingWriteTests {
             }
             last = try cache.save(output, now: { 0 })
         }
-        #expect(try cache.activeRun(algorithm: "popular")?.id == last?.id)
+        #expect(try cache.activeRun(algorithm: .popular)?.id == last?.id)
         #expect(try f.db.scalarInt("SELECT count(DISTINCT run_id) FROM recommendations") == Int64(RecommendationCache.keptRuns))
         #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs") == Int64(RecommendationCache.keptRuns))
     }

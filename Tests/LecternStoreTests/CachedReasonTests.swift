@@ -13,7 +13,7 @@ struct CachedReasonTests {
         let learner = try makeLearner(in: db, externalID: "u1")
         var reasons = CachedReason.Kind.allCases.map { CachedReason($0, courseID: named.id, term: "data-science") }
         reasons.append(CachedReason(text: "written out in full"))
-        var output = RunOutput(run: ModelRun(algorithm: "hybrid", parameters: "{}", learners: 1, courses: 1, interactions: 0,
+        var output = RunOutput(run: ModelRun(algorithm: .hybrid, parameters: "{}", learners: 1, courses: 1, interactions: 0,
                                              startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
         var courses: [Int64] = []
         for (index, reason) in reasons.enumerated() {
@@ -22,7 +22,7 @@ struct CachedReasonTests {
             output.recommendations.append((learner.id, index + 1, course.id, 1 - Double(index) / 100, reason))
         }
         try RecommendationCache(db).save(output, now: { 0 })
-        let served = try RecommendationCache(db).recommendations(userID: learner.id, algorithm: "hybrid", limit: 50)
+        let served = try RecommendationCache(db).recommendations(userID: learner.id, algorithm: .hybrid, limit: 50)
         let viewed = try db.query("SELECT reason FROM current_recommendations WHERE user_id = ? ORDER BY rank", [learner.id]) { $0.text(0) }
         let expected = reasons.map { $0.sentence(title: $0.courseID == nil ? nil : "Pandas, Fast") }
         #expect(served.map(\.reason) == expected)

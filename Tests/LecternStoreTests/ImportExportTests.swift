@@ -42,6 +42,16 @@ private enum Samples {
 
         """
 
+    /// Creators whose third row (line 4) has a revenue share above 1.
+    static let creatorsBadThirdRow = """
+        name,revenue_share
+        Ada,0.5
+        Bob,0.6
+        Cleo,1.5
+        Dan,0.2
+
+        """
+
     // What export writes for the data above, column by column as Exporter defines them.
 
     static let exportedCreatorsCSV = """
@@ -206,25 +216,32 @@ struct ImportExportTests {
 
     // MARK: Exporting
 
-    @Test("export writes exactly the expected CSV and JSON Lines")
-    func exportsExactly() throws {
+    /// Writes `entity` (creators, courses, users or interactions) to `path`; returns the rows written.
+    private func export(_ entity: String, from db: Database, to path: String, format: TransferFormat) throws -> Int {
+        let exporter = Exporter(db)
+        switch entity {
+        case "creators": return try exporter.exportCreators(to: path, format: format)
+        case "courses": return try exporter.exportCourses(to: path, format: format)
+        case "users": return try exporter.exportUsers(to: path, format: format)
+        default: return try exporter.exportInteractions(to: path, format: format)
+        }
+    }
+
+    @Test("export writes exactly the expected CSV and JSON Lines", arguments: [
+        ("creators", TransferFormat.csv, 2, Samples.exportedCreatorsCSV),
+        ("creators", .jsonl, 2, Samples.exportedCreatorsJSONL),
+        ("courses", .csv, 3, Samples.exportedCoursesCSV),
+        ("users", .csv, 2, Samples.exportedUsersCSV),
+        ("users", .jsonl, 2, Samples.exportedUsersJSONL),
+        ("interactions", .csv, 5, Samples.exportedInteractionsCSV),
+    ])
+    func exportsExactly(entity: String, format: TransferFormat, rows: Int, expected: String) throws {
         let db = try makeDatabase()
         let directory = try TemporaryDirectory()
         _ = try importSamples(into: db, directory: directory)
-        let exporter = Exporter(db)
-
-        #expect(try exporter.exportCreators(to: directory.path("out-creators.csv"), format: .csv) == 2)
-        #expect(try text(directory, "out-creators.csv") == Samples.exportedCreatorsCSV)
-        #expect(try exporter.exportCreators(to: directory.path("out-creators.jsonl"), format: .jsonl) == 2)
-        #expect(try text(directory, "out-creators.jsonl") == Samples.exportedCreatorsJSONL)
-        #expect(try exporter.exportCourses(to: directory.path("out-courses.csv"), format: .csv) == 3)
-        #expect(try text(directory, "out-courses.csv") == Samples.exportedCoursesCSV)
-        #expect(try exporter.exportUsers(to: directory.path("out-users.csv"), format: .csv) == 2)
-        #expect(try text(directory, "out-users.csv") == Samples.exportedUsersCSV)
-        #expect(try exporter.exportUsers(to: directory.path("out-users.jsonl"), format: .jsonl) == 2)
-        #expect(try text(directory, "out-users.jsonl") == Samples.exportedUsersJSONL)
-        #expect(try exporter.exportInteractions(to: directory.path("out-interactions.csv"), format: .csv) == 5)
-        #expect(try text(directory, "out-interactions.csv") == Samples.exportedInteractionsCSV)
+        let name = "out-\(entity).\(format.rawValue)"
+        #expect(try export(entity, from: db, to: directory.path(name), format: format) == rows)
+        #expect(try text(directory, name) == expected)
     }
 
     @Test("an empty database exports a header only in CSV and nothing in JSON Lines")
@@ -310,14 +327,7 @@ struct ImportExportTests {
     func allOrNothing() throws {
         let db = try makeDatabase()
         let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", """
-            name,revenue_share
-            Ada,0.5
-            Bob,0.6
-            Cleo,1.5
-            Dan,0.2
-
-            """)
+        let path = try directory.write("creators.csv", Samples.creatorsBadThirdRow)
         let error = expectStoreError(.invalidInput, containing: "line 4") { _ = try Importer(db).importCreators(from: path) }
         #expect(error?.message.contains("1.5") == true)
         #expect(try rowCount(db, "creators") == 0)
@@ -328,14 +338,7 @@ struct ImportExportTests {
     func skipInvalid() throws {
         let db = try makeDatabase()
         let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", """
-            name,revenue_share
-            Ada,0.5
-            Bob,0.6
-            Cleo,1.5
-            Dan,0.2
-
-            """)
+        let path = try directory.write("creators.csv", Samples.creatorsBadThirdRow)
         let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
         #expect(summary.imported == 3)
         #expect(summary.skipped.map(\.line) == [4])
@@ -502,87 +505,37 @@ struct ImportExportTests {
 
     // MARK: File problems
 
-    @Test("an unclosed quote is malformed CSV, and nothing is kept")
-    func unclosedQuote() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,revenue_share\nAda,0.5\n\"Bob,0.6\nCleo,0.2\n")
-        expectStoreError(.invalidInput, containing: "line 3: malformed CSV") { _ = try Importer(db).importCreators(from: path) }
-        #expect(try rowCount(db, "creators") == 0)
+    /// Creators files refused whole, and what the message says (every fragment): the CSV and JSON
+    /// Lines readers' checks of the header, the fields and the lines, each naming the line.
+    static let refusedCreators = refusedCSV + refusedJSONLines
+
+    static let refusedCSV: [(file: String, text: String, message: [String])] = [
+        // An unclosed quote runs to the end of the file.
+        ("creators.csv", "name,revenue_share\nAda,0.5\n\"Bob,0.6\nCleo,0.2\n", ["line 3: malformed CSV"]),
+        // A quote inside an unquoted field, and text after a closing quote.
+        ("creators.csv", "name,revenue_share\nAd\"a,0.5\n", ["line 2: malformed CSV"]),
+        ("creators.csv", "name,revenue_share\n\"Ada\"x,0.5\n", ["line 2: malformed CSV"]),
+        ("creators.csv", "name,revenue_share,colour\nAda,0.5,red\n",
+         ["line 1: unknown column 'colour'", "name, revenue_share, contact, created_at"]),
+        ("creators.csv", "name,revenue_share,name\nAda,0.5,Bob\n", ["column 'name' appears twice"]),
+        // A missing required column is refused before any row is read.
+        ("creators.csv", "name,contact\nAda,ada@example.com\n", ["missing column 'revenue_share'"]),
+        ("creators.csv", "name,revenue_share\nAda,\n", ["line 2: revenue_share"]),
+        ("creators.csv", "name,revenue_share,contact\nAda,0.5,a@b\nBob,0.6\n", ["line 3: expected 3 fields, found 2"]),
+        ("creators.csv", "name,revenue_share\nAda,0.5,extra\n", ["line 2: expected 2 fields, found 3"]),
+        // Line numbers count the lines inside quoted fields and blank lines.
+        ("creators.csv", "name,revenue_share,contact\n\"Ada\",0.5,\"two\nlines\"\n\nBob,2,\n", ["line 5"]),
+    ]
+
+    static let refusedJSONLines: [(file: String, text: String, message: [String])] = [
+        ("creators.jsonl", "{\"name\":\"Ada\",\"revenue_share\":0.5,\"colour\":\"red\"}\n", ["line 1: unknown field 'colour'"]),
+        ("creators.jsonl", "{\"revenue_share\":0.5}\n", ["line 1: missing field 'name'"]),
+    ] + malformedJSONLines.map { (line: String) -> (file: String, text: String, message: [String]) in
+        ("creators.jsonl", "{\"name\":\"Ada\",\"revenue_share\":0.5}\n" + line + "\n", ["line 2: malformed JSON"])
     }
 
-    @Test("a quote inside an unquoted field, or text after a closing quote, is malformed CSV")
-    func strayQuotes() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let inside = try directory.write("a.csv", "name,revenue_share\nAd\"a,0.5\n")
-        expectStoreError(.invalidInput, containing: "line 2: malformed CSV") { _ = try Importer(db).importCreators(from: inside) }
-        let after = try directory.write("b.csv", "name,revenue_share\n\"Ada\"x,0.5\n")
-        expectStoreError(.invalidInput, containing: "line 2: malformed CSV") { _ = try Importer(db).importCreators(from: after) }
-        #expect(try rowCount(db, "creators") == 0)
-    }
-
-    @Test("an unknown column is refused, naming it and the expected ones")
-    func unknownColumn() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,revenue_share,colour\nAda,0.5,red\n")
-        let error = expectStoreError(.invalidInput, containing: "line 1: unknown column 'colour'") {
-            _ = try Importer(db).importCreators(from: path)
-        }
-        #expect(error?.message.contains("name, revenue_share, contact, created_at") == true)
-        #expect(try rowCount(db, "creators") == 0)
-    }
-
-    @Test("a column named twice is refused")
-    func duplicateColumn() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,revenue_share,name\nAda,0.5,Bob\n")
-        expectStoreError(.invalidInput, containing: "column 'name' appears twice") { _ = try Importer(db).importCreators(from: path) }
-    }
-
-    @Test("a missing required column is refused before any row is read")
-    func missingColumn() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,contact\nAda,ada@example.com\n")
-        expectStoreError(.invalidInput, containing: "missing column 'revenue_share'") { _ = try Importer(db).importCreators(from: path) }
-        #expect(try rowCount(db, "creators") == 0)
-    }
-
-    @Test("an empty required value is refused with its line and column")
-    func emptyRequiredValue() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,revenue_share\nAda,\n")
-        expectStoreError(.invalidInput, containing: "line 2: revenue_share") { _ = try Importer(db).importCreators(from: path) }
-    }
-
-    @Test("a row with the wrong number of fields is refused with its line")
-    func wrongFieldCount() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,revenue_share,contact\nAda,0.5,a@b\nBob,0.6\n")
-        expectStoreError(.invalidInput, containing: "line 3: expected 3 fields, found 2") {
-            _ = try Importer(db).importCreators(from: path)
-        }
-        let tooMany = try directory.write("more.csv", "name,revenue_share\nAda,0.5,extra\n")
-        expectStoreError(.invalidInput, containing: "line 2: expected 2 fields, found 3") {
-            _ = try Importer(db).importCreators(from: tooMany)
-        }
-        #expect(try rowCount(db, "creators") == 0)
-    }
-
-    @Test("line numbers count the lines inside quoted fields and blank lines")
-    func lineNumbers() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,revenue_share,contact\n\"Ada\",0.5,\"two\nlines\"\n\nBob,2,\n")
-        expectStoreError(.invalidInput, containing: "line 5") { _ = try Importer(db).importCreators(from: path) }
-    }
-
-    @Test("a malformed JSON line is refused with its line number and nothing is kept", arguments: [
+    /// Second lines of a JSON Lines file that are not a JSON object of names and plain values.
+    static let malformedJSONLines: [String] = [
         "{\"name\":\"Bob\",\"revenue_share\":0.6",
         "{\"name\":\"Bob\" \"revenue_share\":0.6}",
         "{\"name\":\"Bob\",\"revenue_share\":0.6} trailing",
@@ -590,23 +543,18 @@ struct ImportExportTests {
         "{\"name\":{\"nested\":1},\"revenue_share\":0.6}",
         "{\"name\":\"B\\qob\",\"revenue_share\":0.6}",
         "{\"name\":\"Bob\",\"revenue_share\":0.6,\"tags\":[1]}",
-    ])
-    func malformedJSON(line: String) throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.jsonl", "{\"name\":\"Ada\",\"revenue_share\":0.5}\n\(line)\n")
-        expectStoreError(.invalidInput, containing: "line 2: malformed JSON") { _ = try Importer(db).importCreators(from: path) }
-        #expect(try rowCount(db, "creators") == 0)
-    }
+    ]
 
-    @Test("a JSON object with an unknown field or without a required one is refused")
-    func jsonFields() throws {
+    @Test("a malformed creators file is refused whole, naming the line and the problem, and nothing is kept",
+          arguments: refusedCreators)
+    func refusedFile(file: String, text: String, message: [String]) throws {
         let db = try makeDatabase()
         let directory = try TemporaryDirectory()
-        let unknown = try directory.write("a.jsonl", "{\"name\":\"Ada\",\"revenue_share\":0.5,\"colour\":\"red\"}\n")
-        expectStoreError(.invalidInput, containing: "line 1: unknown field 'colour'") { _ = try Importer(db).importCreators(from: unknown) }
-        let missing = try directory.write("b.jsonl", "{\"revenue_share\":0.5}\n")
-        expectStoreError(.invalidInput, containing: "line 1: missing field 'name'") { _ = try Importer(db).importCreators(from: missing) }
+        let path = try directory.write(file, text)
+        let error = expectStoreError(.invalidInput, containing: message[0]) { _ = try Importer(db).importCreators(from: path) }
+        for fragment in message.dropFirst() {
+            #expect(error?.message.contains(fragment) == true, "\(error?.message ?? "no error")")
+        }
         #expect(try rowCount(db, "creators") == 0)
     }
 

@@ -1,3 +1,5 @@
+import LecternCore
+
 /// How `EvaluationModels` trains Lectern's models.
 public struct EvaluationModelSettings: Sendable, Equatable {
     /// How events become the interaction matrix (item-kNN and ALS) and popularity.

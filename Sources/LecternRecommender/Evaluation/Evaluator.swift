@@ -1,4 +1,5 @@
 import Dispatch
+import LecternCore
 /// What the list metrics need to know about every course, by matrix column.
 public struct EvaluationCatalog: Sendable, Equatable {
     public var domains: [Int32]

@@ -1,24 +1,9 @@
+import LecternCore
+
 /// One thing a learner did with a course.
 public struct Interaction: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
-        case view, wishlist, enroll, purchase, complete, rate, refund
-
-        /// Whether `value` is required (`rate`: the rating; `purchase`, `refund`: the amount).
-        public var carriesValue: Bool { self == .rate || self == .purchase || self == .refund }
-
-        /// The name as a literal, for binding without a copy.
-        var staticName: StaticString {
-            switch self {
-            case .view: "view"
-            case .wishlist: "wishlist"
-            case .enroll: "enroll"
-            case .purchase: "purchase"
-            case .complete: "complete"
-            case .rate: "rate"
-            case .refund: "refund"
-            }
-        }
-    }
+    /// What the learner did (the kinds live in LecternCore, shared with the generator).
+    public typealias Kind = InteractionKind
 
     public var id: Int64
     public var userID: Int64
@@ -96,5 +81,20 @@ public struct InteractionFilter: Sendable, Equatable {
         self.since = since
         self.until = until
         self.limit = limit
+    }
+}
+
+extension InteractionKind {
+    /// The name as a literal, for binding without a copy.
+    var staticName: StaticString {
+        switch self {
+        case .view: "view"
+        case .wishlist: "wishlist"
+        case .enroll: "enroll"
+        case .purchase: "purchase"
+        case .complete: "complete"
+        case .rate: "rate"
+        case .refund: "refund"
+        }
     }
 }

@@ -1,8 +1,9 @@
+import LecternCore
 internal import LecternSQLite
 
 /// One algorithm's figures in an evaluation, ready to store or print.
 public struct EvaluationRow: Sendable, Equatable {
-    public var algorithm: String
+    public var algorithm: Algorithm
     public var parameters: String
     public var trainingSeconds: Double
     public var k: Int
@@ -13,7 +14,7 @@ public struct EvaluationRow: Sendable, Equatable {
     public var minimum: Double?
     public var maximum: Double?
 
-    public init(algorithm: String, parameters: String, trainingSeconds: Double, k: Int, metric: String,
+    public init(algorithm: Algorithm, parameters: String, trainingSeconds: Double, k: Int, metric: String,
                 value: Double?, spread: Double?, minimum: Double? = nil, maximum: Double? = nil) {
         self.algorithm = algorithm
         self.parameters = parameters
@@ -60,8 +61,8 @@ public struct EvaluationStore {
                 try db.cachedStatement(Self.insertEvaluation).run([currentUnixTime(), source, json, learners, testPairs])
                 let id = db.lastInsertRowID
                 for row in rows {
-                    try db.cachedStatement(Self.insertResult).run([id, row.algorithm, row.parameters, row.trainingSeconds, row.k, row.metric,
-                                                                   row.value.flatMap { $0.isFinite ? $0 : nil }, row.spread.flatMap { $0.isFinite ? $0 : nil }])
+                    try db.cachedStatement(Self.insertResult).run([id, row.algorithm.rawValue, row.parameters, row.trainingSeconds, row.k, row.metric,
+                                                   row.value.flatMap { $0.isFinite ? $0 : nil }, row.spread.flatMap { $0.isFinite ? $0 : nil }])
                 }
                 return id
             }
@@ -71,7 +72,7 @@ public struct EvaluationStore {
     /// The results of the newest evaluation.
     public func latestResults() throws -> [EvaluationRow] {
         try db.cachedStatement(Self.latest).query {
-            EvaluationRow(algorithm: $0.text(0), parameters: $0.text(1), trainingSeconds: $0.double(2), k: $0.int(3),
+            EvaluationRow(algorithm: try Algorithm(stored: $0.text(0), in: "the latest evaluation"), parameters: $0.text(1), trainingSeconds: $0.double(2), k: $0.int(3),
                           metric: $0.text(4), value: $0.optionalDouble(5), spread: $0.optionalDouble(6))
         }
     }

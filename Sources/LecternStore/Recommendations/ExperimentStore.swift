@@ -1,3 +1,4 @@
+import LecternCore
 internal import LecternSQLite
 
 /// An online experiment and its variants.
@@ -11,7 +12,7 @@ public struct Experiment: Sendable, Equatable {
     /// Only learners in this segment take part; everyone else is served as usual and not logged.
     public var segment: String?
     /// (variant name, algorithm, traffic percent), in order.
-    public var variants: [(name: String, algorithm: String, traffic: Int)]
+    public var variants: [(name: String, algorithm: Algorithm, traffic: Int)]
 
     public static func == (a: Experiment, b: Experiment) -> Bool {
         a.id == b.id && a.status == b.status && a.segment == b.segment && a.variants.map(\.name) == b.variants.map(\.name)
@@ -21,7 +22,7 @@ public struct Experiment: Sendable, Equatable {
 /// One variant's outcome so far.
 public struct VariantOutcome: Sendable, Equatable {
     public var variant: String
-    public var algorithm: String
+    public var algorithm: Algorithm
     public var learners: Int
     public var impressions: Int
     public var clicks: Int
@@ -84,13 +85,15 @@ public struct ExperimentStore {
 
     private func withVariants(_ experiment: Experiment) throws -> Experiment {
         var experiment = experiment
-        experiment.variants = try db.cachedStatement(Self.variants).query([experiment.id]) { ($0.text(0), $0.text(1), $0.int(2)) }
+        experiment.variants = try db.cachedStatement(Self.variants).query([experiment.id]) {
+            ($0.text(0), try Algorithm(stored: $0.text(1), in: "experiment '\(experiment.name)'"), $0.int(2))
+        }
         return experiment
     }
 
     /// Creates a running experiment; traffic must add up to 100.
     @discardableResult
-    public func create(name: String, variants: [(name: String, algorithm: String, traffic: Int)], windowDays: Double,
+    public func create(name: String, variants: [(name: String, algorithm: Algorithm, traffic: Int)], windowDays: Double,
                        segment: String? = nil) throws -> Experiment {
         guard !name.isEmpty, name.count <= 80 else { throw StoreError.invalid("an experiment needs a name of 1 to 80 characters") }
         guard variants.count >= 2 else { throw StoreError.invalid("an experiment needs at least two variants") }
@@ -108,7 +111,7 @@ public struct ExperimentStore {
                 try db.cachedStatement(Self.insertExperiment).run([name, windowDays, currentUnixTime(), segment])
                 let id = db.lastInsertRowID
                 for (position, variant) in variants.enumerated() {
-                    try db.cachedStatement(Self.insertVariant).run([id, variant.name, variant.algorithm, variant.traffic, position])
+                    try db.cachedStatement(Self.insertVariant).run([id, variant.name, variant.algorithm.rawValue, variant.traffic, position])
                 }
                 return try find(name: name)!
             }

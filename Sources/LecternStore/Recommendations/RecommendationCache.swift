@@ -1,10 +1,11 @@
 import Foundation
+import LecternCore
 internal import LecternSQLite
 
 /// One training run as recorded in `model_runs`.
 public struct ModelRun: Sendable, Equatable {
     public var id: Int64 = 0
-    public var algorithm: String
+    public var algorithm: Algorithm
     /// The parameters as a JSON object.
     public var parameters: String
     public var learners: Int
@@ -19,7 +20,7 @@ public struct ModelRun: Sendable, Equatable {
     /// The newest interaction id the run saw.
     public var lastInteractionID: Int64
 
-    public init(id: Int64 = 0, algorithm: String, parameters: String, learners: Int, courses: Int, interactions: Int,
+    public init(id: Int64 = 0, algorithm: Algorithm, parameters: String, learners: Int, courses: Int, interactions: Int,
                 loadSeconds: Double = 0, trainSeconds: Double = 0, writeSeconds: Double = 0, startedAt: Int64,
                 finishedAt: Int64, dataUntil: Int64?, lastInteractionID: Int64) {
         self.id = id
@@ -45,10 +46,10 @@ public struct CachedRecommendation: Sendable, Equatable {
     public var slug: String
     public var title: String
     public var score: Double
-    public var algorithm: String
+    public var algorithm: Algorithm
     public var reason: String
 
-    public init(rank: Int, courseID: Int64, slug: String, title: String, score: Double, algorithm: String, reason: String) {
+    public init(rank: Int, courseID: Int64, slug: String, title: String, score: Double, algorithm: Algorithm, reason: String) {
         self.rank = rank
         self.courseID = courseID
         self.slug = slug
@@ -204,8 +205,8 @@ public struct RecommendationCache {
     static let factors = "SELECT entity_id, factors FROM model_factors WHERE run_id = ? AND entity = ?"
     static let userFactors = "SELECT factors FROM model_factors WHERE run_id = ? AND entity = 'user' AND entity_id = ?"
 
-    static func readRun(_ s: Statement) -> ModelRun {
-        ModelRun(id: s.int64(0), algorithm: s.text(1), parameters: s.text(2), learners: s.int(3), courses: s.int(4),
+    static func readRun(_ s: Statement) throws -> ModelRun {
+        ModelRun(id: s.int64(0), algorithm: try Algorithm(stored: s.text(1), in: "model run \(s.int64(0))"), parameters: s.text(2), learners: s.int(3), courses: s.int(4),
                  interactions: s.int(5), loadSeconds: s.double(6), trainSeconds: s.double(7), writeSeconds: s.double(8),
                  startedAt: s.int64(9), finishedAt: s.int64(10), dataUntil: s.optionalInt64(11),
                  lastInteractionID: s.int64(12))
@@ -253,9 +254,9 @@ public struct RecommendationCache {
     public func begin(_ run: ModelRun) throws -> ModelRun {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.cachedStatement(Self.insertRun).run([run.algorithm, run.parameters, run.learners, run.courses, run.interactions,
-                                                            run.loadSeconds, run.trainSeconds, 0.0, run.startedAt, run.finishedAt, run.dataUntil,
-                                                            run.lastInteractionID])
+                try db.cachedStatement(Self.insertRun).run([run.algorithm.rawValue, run.parameters, run.learners, run.courses, run.interactions,
+                                            run.loadSeconds, run.trainSeconds, 0.0, run.startedAt, run.finishedAt, run.dataUntil,
+                                            run.lastInteractionID])
                 var started = run
                 started.id = db.lastInsertRowID
                 return started
@@ -360,7 +361,7 @@ public struct RecommendationCache {
                     guard db.changes == 1 else {
                         throw StoreError(.conflict, "run \(run.id) was removed while it was written (another `lectern train` pruned it)")
                     }
-                    try db.cachedStatement(Self.activate).run([run.algorithm, run.id])
+                    try db.cachedStatement(Self.activate).run([run.algorithm.rawValue, run.id])
                     out.append(run)
                 }
                 try db.cachedStatement(Self.dropErasures).run([try db.cachedStatement(Self.lastErasure).scalarInt() ?? 0])
@@ -379,9 +380,9 @@ public struct RecommendationCache {
     /// algorithm left 'writing' with an id below `keepingWritingFrom` (a killed training), a few
     /// thousand rows per transaction so that writers in other processes are never kept waiting.
     /// - Complexity: O(rows deleted).
-    public func prune(algorithm: String, keepingWritingFrom newest: Int64) throws {
+    public func prune(algorithm: Algorithm, keepingWritingFrom newest: Int64) throws {
         let old = try withStoreErrors {
-            try db.cachedStatement(Self.oldRuns).query([algorithm, Self.keptRuns - 1, newest], row: { $0.int64(0) })
+            try db.cachedStatement(Self.oldRuns).query([algorithm.rawValue, Self.keptRuns - 1, newest], row: { $0.int64(0) })
         }
         for runID in old { try deleteRows(of: runID) }
     }
@@ -490,7 +491,6 @@ public struct RecommendationCache {
         }
     }
 
-    /// The run an algorithm serves from, or nil before its first training.
     static let newestActiveRun = "SELECT coalesce(max(run_id), 0) FROM active_models"
     static let learnersWithLists = """
         SELECT u.external_id FROM users u
@@ -505,11 +505,18 @@ public struct RecommendationCache {
 
     /// The external ids of learners who have a cached list in an active run.
     public func learnersWithLists() throws -> [String] {
-        try withStoreErrors { try db.query(Self.learnersWithLists) { $0.text(0) } }
+        try withStoreErrors { try db.cachedStatement(Self.learnersWithLists).query { $0.text(0) } }
     }
 
-    public func activeRun(algorithm: String) throws -> ModelRun? {
-        try db.cachedStatement(Self.activeRun).queryFirst([algorithm], row: Self.readRun)
+    /// The run `algorithm` serves from, or nil before its first training.
+    public func activeRun(algorithm: Algorithm) throws -> ModelRun? {
+        try db.cachedStatement(Self.activeRun).queryFirst([algorithm.rawValue], row: Self.readRun)
+    }
+
+    /// The run each trained algorithm serves from, in `Algorithm.allCases` order.
+    /// - Complexity: one indexed look-up per algorithm.
+    public func activeRuns() throws -> [ModelRun] {
+        try Algorithm.allCases.compactMap { try activeRun(algorithm: $0) }
     }
 
     public func run(id: Int64) throws -> ModelRun? {
@@ -522,17 +529,17 @@ public struct RecommendationCache {
     }
 
     /// A learner's cached list from `algorithm`, minus what they own now and what left the catalog.
-    public func recommendations(userID: Int64, algorithm: String, limit: Int) throws -> [CachedRecommendation] {
-        try db.cachedStatement(Self.storefrontQuery).query([algorithm, userID, limit]) {
+    public func recommendations(userID: Int64, algorithm: Algorithm, limit: Int) throws -> [CachedRecommendation] {
+        try db.cachedStatement(Self.storefrontQuery).query([algorithm.rawValue, userID, limit]) {
             CachedRecommendation(rank: $0.int(0), courseID: $0.int64(1), slug: $0.text(2), title: $0.text(3),
-                                 score: $0.double(4), algorithm: $0.text(5), reason: $0.text(6))
+                                 score: $0.double(4), algorithm: algorithm, reason: $0.text(6))
         }
     }
 
     /// A course's cached neighbours from `algorithm` (itemknn or content), best first.
-    public func neighbors(courseID: Int64, algorithm: String, limit: Int, includeUnavailable: Bool = false)
+    public func neighbors(courseID: Int64, algorithm: Algorithm, limit: Int, includeUnavailable: Bool = false)
         throws -> [(courseID: Int64, slug: String, title: String, score: Double)] {
-        try db.cachedStatement(Self.neighbors).query([algorithm, courseID, limit, includeUnavailable]) {
+        try db.cachedStatement(Self.neighbors).query([algorithm.rawValue, courseID, limit, includeUnavailable]) {
             ($0.int64(0), $0.text(1), $0.text(2), $0.double(3))
         }
     }

@@ -1,3 +1,4 @@
+import LecternCore
 internal import LecternSQLite
 
 /// Platform-wide choices kept in the database's `settings` table (migration 6), beside the pseudonym key.
@@ -18,11 +19,14 @@ public struct SettingsStore {
         """
 
     /// The algorithm served when none is asked for and no experiment runs; nil until `tune --all` sets it.
-    public func servedAlgorithm() throws -> String? {
-        try withStoreErrors { try db.cachedStatement(Self.read).queryFirst(["served_algorithm"]) { $0.text(0) } }
+    /// - Throws: `StoreError(.invalidInput)` when the setting names an algorithm this lectern does not know.
+    public func servedAlgorithm() throws -> Algorithm? {
+        try withStoreErrors {
+            try db.cachedStatement(Self.read).queryFirst(["served_algorithm"]) { try Algorithm(stored: $0.text(0), in: "the setting served_algorithm") }
+        }
     }
 
-    public func setServedAlgorithm(_ algorithm: String) throws {
-        try withStoreErrors { try db.cachedStatement(Self.write).run(["served_algorithm", algorithm]) }
+    public func setServedAlgorithm(_ algorithm: Algorithm) throws {
+        try withStoreErrors { try db.cachedStatement(Self.write).run(["served_algorithm", algorithm.rawValue]) }
     }
 }

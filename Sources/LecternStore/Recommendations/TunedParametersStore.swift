@@ -1,3 +1,4 @@
+import LecternCore
 internal import LecternSQLite
 
 /// The parameters `lectern tune` chose, one row per algorithm.
@@ -20,16 +21,16 @@ public struct TunedParametersStore {
     static let byAlgorithm = "SELECT parameters FROM tuned_parameters WHERE algorithm = ?"
 
     /// Saves (or replaces) an algorithm's best parameters, as a JSON object.
-    public func save(algorithm: String, parameters: String, metric: String, k: Int, value: Double, trials: Int) throws {
+    public func save(algorithm: Algorithm, parameters: String, metric: String, k: Int, value: Double, trials: Int) throws {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.cachedStatement(Self.upsert).run([algorithm, parameters, metric, k, value, trials, currentUnixTime()])
+                try db.cachedStatement(Self.upsert).run([algorithm.rawValue, parameters, metric, k, value, trials, currentUnixTime()])
             }
         }
     }
 
     /// An algorithm's tuned parameters as JSON, or nil if it was never tuned.
-    public func parameters(algorithm: String) throws -> String? {
-        try withStoreErrors { try db.cachedStatement(Self.byAlgorithm).queryFirst([algorithm]) { $0.text(0) } }
+    public func parameters(algorithm: Algorithm) throws -> String? {
+        try withStoreErrors { try db.cachedStatement(Self.byAlgorithm).queryFirst([algorithm.rawValue]) { $0.text(0) } }
     }
 }

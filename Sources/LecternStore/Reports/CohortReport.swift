@@ -1,4 +1,5 @@
 internal import LecternSQLite
+import LecternCore
 
 /// One signup month and the share of its learners active (or buying) in each later month.
 public struct CohortRow: Sendable, Equatable {
@@ -115,7 +116,7 @@ public struct CohortReport {
 
     /// Months since 1970-01 (UTC) of a time: (year - 1970) x 12 + month - 1.
     static func month(of seconds: Int64) -> Int64 {
-        let (year, month, _) = Timestamp.civilFromDays(SalesReport.floorDay(seconds))
+        let (year, month, _) = UTCCalendar.civilDate(of: seconds)
         return Int64(year - 1970) * 12 + Int64(month - 1)
     }
 

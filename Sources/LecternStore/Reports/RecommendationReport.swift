@@ -1,9 +1,10 @@
+import LecternCore
 internal import LecternSQLite
 
 /// How one algorithm's cached lists look: reach, catalog coverage, how evenly exposure spreads, and
 /// its latest offline figures.
 public struct RecommendationReportRow: Sendable, Equatable {
-    public var algorithm: String
+    public var algorithm: Algorithm
     public var runID: Int64
     public var finishedAt: Int64
     public var learners: Int
@@ -58,7 +59,7 @@ public struct RecommendationReport {
             }
             let creators = try db.cachedStatement(Self.creatorIDs).query { $0.int64(0) }
             return try db.cachedStatement(Self.active).query {
-                RecommendationReportRow(algorithm: $0.text(0), runID: $0.int64(1), finishedAt: $0.int64(2), learners: $0.int(3),
+                RecommendationReportRow(algorithm: try Algorithm(stored: $0.text(0), in: "active model run \($0.int64(1))"), runID: $0.int64(1), finishedAt: $0.int64(2), learners: $0.int(3),
                                         rows: $0.int(4), coverage: published > 0 ? Double($0.int(5)) / Double(published) : nil)
             }.map { row in
                 var row = row
@@ -72,7 +73,7 @@ public struct RecommendationReport {
                 }
                 row.creatorGini = Self.gini(Array(byCreator.values))
                 row.domainGini = Self.gini(Array(byDomain.values))
-                for (metric, value) in try db.cachedStatement(Self.offline).query([row.algorithm], row: { ($0.text(0), $0.optionalDouble(1)) }) {
+                for (metric, value) in try db.cachedStatement(Self.offline).query([row.algorithm.rawValue], row: { ($0.text(0), $0.optionalDouble(1)) }) {
                     if metric == "ndcg" { row.ndcgAt10 = value } else { row.precisionAt10 = value }
                 }
                 return row

@@ -1,4 +1,5 @@
 internal import LecternSQLite
+import LecternCore
 
 /// Which money events a report counts.
 public struct ReportFilter: Sendable, Equatable {
@@ -180,7 +181,7 @@ public struct SalesReport {
 
     /// Days since 1970-01-01 (UTC) of a time, floored.
     static func floorDay(_ seconds: Int64) -> Int64 {
-        seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        UTCCalendar.day(of: seconds)
     }
 
     /// Sales grouped by `grouping` and currency, in key then currency order, and one total per currency
@@ -253,11 +254,11 @@ public struct SalesReport {
 
     /// ISO 8601 week of a time, as `2025-W09`.
     static func isoWeek(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let days = UTCCalendar.day(of: seconds)
         let weekday = Int((days + 3) % 7 + 7) % 7          // Monday = 0 (1970-01-01 was a Thursday)
         let thursday = days - Int64(weekday) + 3
         let year = Int(Timestamp.formatDate(thursday * 86_400).prefix(4))!
-        let january1 = Timestamp.daysFromCivil(year: year, month: 1, day: 1)
+        let january1 = UTCCalendar.daysSinceEpoch(year: Int64(year), month: 1, day: 1)
         let week = Int((thursday - january1) / 7) + 1
         return "\(year)-W\(week < 10 ? "0" : "")\(week)"
     }

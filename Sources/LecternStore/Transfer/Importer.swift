@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 internal import LecternSQLite
 import Synchronization
 
@@ -217,9 +218,9 @@ public struct Importer {
             throw StoreError.invalid("cannot tell the format of '\(path)': name it .csv, .tsv or .jsonl, or pass --format")
         }
         // Opening reads the header, so a bad header fails here, before any thread starts.
-        let source = UnsafeTransfer(try RecordSource<Column>(path: path, format: format))
+        let source = UnsafeSendable(try RecordSource<Column>(path: path, format: format))
         let channel = BatchChannel<ParsedRow<Value>>()
-        let progress = ProgressBox()
+        let progress = AtomicCounter()
         let producer = DispatchGroup()
         producer.enter()
         Thread {
@@ -261,7 +262,7 @@ public struct Importer {
                 var batches = 0
                 while let batch = try channel.take() {
                     batches += 1
-                    if batches % 8 == 0 { options.progress?(progress.get(), source.value.totalBytes) }
+                    if batches % 8 == 0 { options.progress?(progress.value, source.value.totalBytes) }
                     for row in batch {
                         switch row {
                         case .parsed(let line, let value):
@@ -333,18 +334,4 @@ public struct Importer {
             }
         }
     }
-}
-
-/// Moves a value that is not `Sendable` to one other thread that alone uses it from then on.
-struct UnsafeTransfer<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// The producer's progress, read by the consumer.
-final class ProgressBox: Sendable {
-    private let bytes = Atomic(0)
-
-    func set(_ value: Int) { bytes.store(value, ordering: .relaxed) }
-    func get() -> Int { bytes.load(ordering: .relaxed) }
 }

@@ -1,21 +1,20 @@
 import Foundation
+import LecternCore
 
 /// Writes rows as CSV, TSV or JSON Lines through a large buffer, to a file or standard output.
 ///
 /// A file is written under a temporary name beside it and renamed into place by `finish()`, so a
-/// failed export never leaves a half-written file.
-final class RecordWriter {
-    private let format: TransferFormat
+/// failed export never leaves a half-written file. The fields are quoted and escaped by
+/// `RecordSyntax`, as the generator's are.
+final class RecordWriter: ByteSink {
+    private let syntax: RecordSyntax
     private let handle: FileHandle
     private let finalPath: String?
     private let temporaryPath: String?
     private var buffer: [UInt8] = []
-    private var fieldIndex = 0
-    private var columnNames: [String] = []
 
     init(path: String?, format: TransferFormat, columns: [String]) throws {
-        self.format = format
-        self.columnNames = columns
+        syntax = RecordSyntax(format.syntax, columns: columns)
         if let path, OutputPath.isSpecial(path) {
             // A device or a pipe: written in place (see `OutputPath`).
             guard let handle = FileHandle(forWritingAtPath: path) else { throw StoreError(.io, "cannot write '\(path)'") }
@@ -42,10 +41,7 @@ final class RecordWriter {
             temporaryPath = nil
         }
         buffer.reserveCapacity(1 << 20)
-        if format != .jsonl {
-            for column in columns { field(column) }
-            endRow()
-        }
+        syntax.header(to: self)
     }
 
     deinit {
@@ -61,38 +57,16 @@ final class RecordWriter {
 
     /// Writes one row, values in column order.
     func row(_ values: [Value]) throws {
-        if format == .jsonl {
-            buffer.append(UInt8(ascii: "{"))
-            for (index, value) in values.enumerated() {
-                if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                jsonString(columnNames[index])
-                buffer.append(UInt8(ascii: ":"))
-                switch value {
-                case .text(let text): if let text { jsonString(text) } else { append("null") }
-                case .int(let number): append(number.map { String($0) } ?? "null")
-                case .double(let number): append(number.map { Self.decimal($0) } ?? "null")
-                case .list(let items):
-                    buffer.append(UInt8(ascii: "["))
-                    for (i, item) in items.enumerated() {
-                        if i > 0 { buffer.append(UInt8(ascii: ",")) }
-                        jsonString(item)
-                    }
-                    buffer.append(UInt8(ascii: "]"))
-                }
+        for (index, value) in values.enumerated() {
+            syntax.beginField(index, to: self)
+            switch value {
+            case .text(let text): if let text { syntax.text(text, to: self) } else { syntax.null(to: self) }
+            case .int(let number): if let number { append(String(number)) } else { syntax.null(to: self) }
+            case .double(let number): if let number { append(Self.decimal(number)) } else { syntax.null(to: self) }
+            case .list(let items): syntax.list(items, to: self)
             }
-            buffer.append(UInt8(ascii: "}"))
-            buffer.append(10)
-        } else {
-            for value in values {
-                switch value {
-                case .text(let text): field(text ?? "")
-                case .int(let number): field(number.map { String($0) } ?? "")
-                case .double(let number): field(number.map { Self.decimal($0) } ?? "")
-                case .list(let items): field(items.joined(separator: ";"))
-                }
-            }
-            endRow()
         }
+        syntax.endRecord(to: self)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
@@ -128,50 +102,23 @@ final class RecordWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func append(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+    func append(_ byte: UInt8) {
+        buffer.append(byte)
     }
 
-    private func field(_ text: String) {
-        if fieldIndex > 0 { buffer.append(format == .tsv ? 9 : UInt8(ascii: ",")) }
-        fieldIndex += 1
-        let delimiter: UInt8 = format == .tsv ? 9 : UInt8(ascii: ",")
-        let needsQuotes = text.utf8.contains { $0 == delimiter || $0 == 34 || $0 == 10 || $0 == 13 }
-        if needsQuotes {
-            buffer.append(34)
-            for byte in text.utf8 {
-                if byte == 34 { buffer.append(34) }
-                buffer.append(byte)
-            }
-            buffer.append(34)
-        } else {
-            buffer.append(contentsOf: text.utf8)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+    }
+}
+
+extension TransferFormat {
+    /// How records of this format are written.
+    var syntax: RecordSyntax.Format {
+        switch self {
+        case .csv: .csv
+        case .tsv: .tsv
+        case .jsonl: .jsonLines
         }
-    }
-
-    private func endRow() {
-        buffer.append(10)
-        fieldIndex = 0
-    }
-
-    private func jsonString(_ text: String) {
-        buffer.append(34)
-        for byte in text.utf8 {
-            switch byte {
-            case 34: buffer.append(92); buffer.append(34)
-            case 92: buffer.append(92); buffer.append(92)
-            case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
-            case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
-            case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
-            case 0..<32:
-                append("\\u00")
-                let hex = Array("0123456789abcdef".utf8)
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 15)])
-            default: buffer.append(byte)
-            }
-        }
-        buffer.append(34)
     }
 }
 

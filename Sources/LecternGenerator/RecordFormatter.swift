@@ -1,15 +1,17 @@
 import Foundation
+import LecternCore
 
-/// Writes records of a fixed set of columns as CSV (RFC 4180) or JSON Lines.
+/// Formats records of a fixed set of columns as CSV (RFC 4180) or JSON Lines into a `ByteWriter`: a
+/// file, or a block of memory that a worker fills and the file takes in order.
 ///
-/// A record is a sequence of field calls, one per column in order, closed by `endRecord()`. In CSV, text is
-/// quoted when it holds a comma, a quote, CR or LF, and an empty optional is an empty field. In JSON Lines,
-/// each column name becomes a key, text is an escaped string, numbers are bare, and an empty optional is `null`.
-final class RecordWriter {
+/// A record is a sequence of field calls, one per column in order, closed by `endRecord()`. The
+/// quoting and escaping are `RecordSyntax`'s, shared with `lectern export`; an empty optional is an
+/// empty field in CSV and `null` in JSON.
+final class RecordFormatter {
     /// The underlying byte writer.
     let output: ByteWriter
-    private let isJSON: Bool
-    /// For each column, what precedes its value in JSON: `{"name":` or `,"name":`.
+    private let syntax: RecordSyntax
+    /// The JSON key prefixes of `syntax`, read by the interactions' hot path without reference counting.
     private let keyPrefixes: ByteStrings
     /// `null`, then the prefix of idempotency keys.
     private let literals = ByteStrings(["null", "evt-"])
@@ -21,29 +23,24 @@ final class RecordWriter {
     /// - Throws: `GeneratorError` when the file cannot be created.
     convenience init(url: URL, format: PlatformFileFormat, columns: [String]) throws {
         self.init(output: try ByteWriter(url: url), format: format, columns: columns)
-        if !isJSON {
-            output.append(columns.joined(separator: ","))
-            output.append(UInt8(ascii: "\n"))
-        }
+        syntax.header(to: output)
     }
 
-    /// Creates a writer of records without a header into memory, for `takeBlock()`.
+    /// Creates a formatter of records without a header into memory, for `takeBlock()`.
     ///
     /// - Parameter capacity: The number of bytes to make room for at first; the buffer grows as needed.
     convenience init(format: PlatformFileFormat, columns: [String], capacity: Int = 1 << 16) {
         self.init(output: ByteWriter(capacity: capacity), format: format, columns: columns)
     }
 
-    /// Creates a writer of records to `output`.
+    /// Creates a formatter of records to `output`.
     private init(output: ByteWriter, format: PlatformFileFormat, columns: [String]) {
         self.output = output
-        isJSON = format == .jsonl
-        keyPrefixes = ByteStrings(columns.enumerated().map { index, name in
-            (index == 0 ? "{\"" : ",\"") + name + "\":"
-        })
+        syntax = RecordSyntax(format == .jsonl ? .jsonLines : .csv, columns: columns)
+        keyPrefixes = ByteStrings(syntax.keyPrefixes)
     }
 
-    /// The bytes of the records written so far into memory, which the writer forgets.
+    /// The bytes of the records written so far into memory, which the formatter forgets.
     func takeBlock() -> ByteBlock {
         output.takeBlock()
     }
@@ -51,11 +48,7 @@ final class RecordWriter {
     /// Starts the next field: a separator in CSV, a key in JSON.
     @inline(__always)
     private func beginField() {
-        if isJSON {
-            output.append(keyPrefixes[column])
-        } else if column > 0 {
-            output.append(UInt8(ascii: ","))
-        }
+        syntax.beginField(column, to: output)
         column += 1
     }
 
@@ -64,10 +57,7 @@ final class RecordWriter {
     /// - Complexity: O(*n*) in the length of the text.
     func text(_ value: String) {
         beginField()
-        var value = value
-        value.withUTF8 { bytes in
-            if isJSON { appendJSONString(bytes) } else { appendCSVField(bytes) }
-        }
+        syntax.text(value, to: output)
     }
 
     /// Writes a text field, or an empty optional when `value` is nil or empty.
@@ -84,23 +74,19 @@ final class RecordWriter {
     @inline(__always)
     func token(_ bytes: [UInt8]) {
         beginField()
-        if isJSON {
-            output.append(UInt8(ascii: "\""))
-            output.append(bytes)
-            output.append(UInt8(ascii: "\""))
-        } else {
-            output.append(bytes)
-        }
+        syntax.tokenQuote(to: output)
+        output.append(bytes)
+        syntax.tokenQuote(to: output)
     }
 
     /// Writes a token made of a prefix and a zero-padded number, like `u000123` or `evt-42`.
     @inline(__always)
     func token(prefix: [UInt8], number: Int, minimumDigits: Int = 1) {
         beginField()
-        if isJSON { output.append(UInt8(ascii: "\"")) }
+        syntax.tokenQuote(to: output)
         output.append(prefix)
         output.append(decimal: Int64(number), minimumDigits: minimumDigits)
-        if isJSON { output.append(UInt8(ascii: "\"")) }
+        syntax.tokenQuote(to: output)
     }
 
     /// Writes an integer field.
@@ -120,38 +106,24 @@ final class RecordWriter {
     @inline(__always)
     func timestamp(_ seconds: Int64) {
         beginField()
-        if isJSON {
-            output.append(UInt8(ascii: "\""))
-            output.append(timestamp: seconds)
-            output.append(UInt8(ascii: "\""))
-        } else {
-            output.append(timestamp: seconds)
-        }
+        syntax.tokenQuote(to: output)
+        output.append(timestamp: seconds)
+        syntax.tokenQuote(to: output)
     }
 
     /// Writes an absent optional value: an empty field or `null`.
     @inline(__always)
     func empty() {
         beginField()
-        if isJSON { output.append(literals[0]) }
+        syntax.null(to: output)
     }
 
     /// Writes a list of names: `;`-separated in CSV, an array of strings in JSON.
     ///
     /// - Complexity: O(*n*) in the total length of the names.
     func list(_ names: [String]) {
-        if isJSON {
-            beginField()
-            output.append(UInt8(ascii: "["))
-            for (index, name) in names.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                var name = name
-                name.withUTF8 { appendJSONString($0) }
-            }
-            output.append(UInt8(ascii: "]"))
-        } else {
-            text(names.joined(separator: ";"))
-        }
+        beginField()
+        syntax.list(names, to: output)
     }
 
     /// Writes a whole interactions row at once: the hot path of a big platform.
@@ -163,7 +135,7 @@ final class RecordWriter {
         value: Int32?, channel: UnsafeBufferPointer<UInt8>, occurredAt: Int64, key: Int?
     ) {
         let maximum = user.count + course.count + kind.count + channel.count + 256
-        let isJSON = isJSON
+        let isJSON = syntax.isJSON
         output.withReservedBytes(maximum) { cursor in
             if isJSON {
                 cursor.append(keyPrefixes[0])
@@ -190,7 +162,7 @@ final class RecordWriter {
                 }
                 cursor.append(keyPrefixes[5])
                 cursor.append(UInt8(ascii: "\""))
-                TimestampFormatter.append(occurredAt, to: &cursor)
+                cursor.append(timestamp: occurredAt)
                 cursor.append(UInt8(ascii: "\""))
                 cursor.append(keyPrefixes[6])
                 if let key {
@@ -213,7 +185,7 @@ final class RecordWriter {
                 cursor.append(UInt8(ascii: ","))
                 cursor.append(channel)
                 cursor.append(UInt8(ascii: ","))
-                TimestampFormatter.append(occurredAt, to: &cursor)
+                cursor.append(timestamp: occurredAt)
                 cursor.append(UInt8(ascii: ","))
                 if let key {
                     cursor.append(literals[1])
@@ -227,8 +199,7 @@ final class RecordWriter {
     /// Ends the current record.
     @inline(__always)
     func endRecord() {
-        if isJSON { output.append(UInt8(ascii: "}")) }
-        output.append(UInt8(ascii: "\n"))
+        syntax.endRecord(to: output)
         column = 0
     }
 
@@ -237,43 +208,5 @@ final class RecordWriter {
     /// - Throws: `GeneratorError` when any write failed.
     func close() throws {
         try output.close()
-    }
-
-    /// Appends a CSV field, quoted with doubled quotes when it holds a comma, a quote, CR or LF.
-    private func appendCSVField(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var needsQuotes = false
-        for byte in bytes where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
-            needsQuotes = true
-            break
-        }
-        guard needsQuotes else { return output.append(bytes) }
-        output.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            if byte == 0x22 { output.append(0x22) }
-            output.append(byte)
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends a JSON string: quotes, backslashes and control characters escaped, other UTF-8 as it is.
-    private func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
-        output.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case 0x22: output.append(0x5C); output.append(0x22)
-            case 0x5C: output.append(0x5C); output.append(0x5C)
-            case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
-            case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
-            case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                output.append(Array("\\u00".utf8))
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0F)])
-            default:
-                output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
     }
 }

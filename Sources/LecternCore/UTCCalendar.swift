@@ -1,13 +1,15 @@
-/// Proleptic Gregorian calendar arithmetic on Unix seconds, in UTC.
+/// Proleptic Gregorian calendar arithmetic on Unix seconds, in UTC: the one implementation behind
+/// the store's `Timestamp` and the generator's dates.
 ///
 /// Follows Howard Hinnant's `days_from_civil` and `civil_from_days`
 /// (https://howardhinnant.github.io/date_algorithms.html).
-enum UTCCalendar {
+public enum UTCCalendar {
     /// The number of seconds in a day.
-    static let secondsPerDay: Int64 = 86_400
+    public static let secondsPerDay: Int64 = 86_400
 
     /// The year, month (1-12) and day (1-31) of a day counted from 1970-01-01.
-    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int, day: Int) {
+    @inlinable
+    public static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -21,7 +23,7 @@ enum UTCCalendar {
     }
 
     /// The day, counted from 1970-01-01, of a civil date.
-    static func daysSinceEpoch(year: Int64, month: Int, day: Int) -> Int64 {
+    public static func daysSinceEpoch(year: Int64, month: Int, day: Int) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -31,14 +33,20 @@ enum UTCCalendar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The day, counted from 1970-01-01, that holds a moment (earlier moments count back).
+    @inlinable
+    public static func day(of seconds: Int64) -> Int64 {
+        floorDivide(seconds, secondsPerDay)
+    }
+
     /// The year, month and day of a moment.
-    static func civilDate(of seconds: Int64) -> (year: Int64, month: Int, day: Int) {
-        civilDate(daysSinceEpoch: floorDivide(seconds, secondsPerDay))
+    public static func civilDate(of seconds: Int64) -> (year: Int64, month: Int, day: Int) {
+        civilDate(daysSinceEpoch: day(of: seconds))
     }
 
     /// The moment `months` calendar months after `seconds`, the day clamped to the end of a shorter month.
-    static func adding(months: Int, to seconds: Int64) -> Int64 {
-        let days = floorDivide(seconds, secondsPerDay)
+    public static func adding(months: Int, to seconds: Int64) -> Int64 {
+        let days = day(of: seconds)
         let timeOfDay = seconds - days * secondsPerDay
         let date = civilDate(daysSinceEpoch: days)
         let monthIndex = date.year * 12 + Int64(date.month - 1) + Int64(months)
@@ -49,7 +57,7 @@ enum UTCCalendar {
     }
 
     /// The number of days in a month of a year.
-    static func daysIn(month: Int, year: Int64) -> Int {
+    public static func daysIn(month: Int, year: Int64) -> Int {
         switch month {
         case 2:
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
@@ -62,8 +70,8 @@ enum UTCCalendar {
     }
 
     /// Integer division rounding toward negative infinity.
-    @inline(__always)
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    @inlinable
+    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
         return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
