@@ -193,7 +193,7 @@ def run_lectern(lectern, folder, trials):
 
 def implicit_grid():
     """Each model's small grid: (family, parameters, make model, how the training matrix is given)."""
-    for factors, reg, alpha in itertools.product((16, 32, 64, 128), (0.01, 0.1, 1.0, 10.0), (1, 10, 40)):
+    for factors, reg, alpha in itertools.product((16, 32, 64, 128), (0.01, 0.1, 1.0, 10.0, 30.0), (1, 10, 40)):
         yield ("als", f"factors={factors} reg={reg} alpha={alpha}",
                lambda f=factors, r=reg: AlternatingLeastSquares(factors=f, regularization=r, iterations=15, random_state=42),
                lambda m, a=alpha: m.multiply(a).tocsr() + m.sign())
