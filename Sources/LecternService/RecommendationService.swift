@@ -59,72 +59,7 @@ public struct RecommendationService {
         let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
                                      interests: snapshot.learners.map(\.interests))
         let loadSeconds = (clock.now - loadStart).inSeconds
-
-        // Train each model the requested algorithms need, once.
-        let needs = Set(algorithms.flatMap { $0 == .hybrid ? Self.components(of: options.hybrid) + [.hybrid] : [$0] })
-        var recommender = HybridRecommender(facts: catalog.facts, domainNames: catalog.domainNames,
-                                            weights: options.hybrid, rules: options.rules)
-        var trainSeconds: [Algorithm: Double] = [:]
-        func timed<T>(_ algorithm: Algorithm, _ body: () throws -> T) rethrows -> T {
-            let start = clock.now
-            defer { trainSeconds[algorithm] = (clock.now - start).inSeconds }
-            return try body()
-        }
-        if needs.contains(.itemknn) {
-            recommender.itemKNN = try timed(.itemknn) {
-                try ItemKNN.train(userItems: matrix, parameters: options.itemKNN) { done, total in
-                    progress?(PhaseProgress(phase: "item-kNN", done: done, total: total))
-                }
-            }
-        }
-        if needs.contains(.als) {
-            recommender.factorModel = try timed(.als) {
-                try ALS.train(userItems: matrix, parameters: options.als) { done, total in
-                    progress?(PhaseProgress(phase: "ALS", done: done, total: total))
-                }
-            }
-        }
-        if needs.contains(.ease) {
-            recommender.ease = try timed(.ease) {
-                try EASE.train(userItems: matrix, parameters: options.ease) { done, total in
-                    progress?(PhaseProgress(phase: "EASE", done: done, total: total))
-                }
-            }
-        }
-        if needs.contains(.rp3beta) {
-            recommender.rp3beta = try timed(.rp3beta) {
-                try RP3beta.train(userItems: matrix, parameters: options.rp3beta) { done, total in
-                    progress?(PhaseProgress(phase: "RP3beta", done: done, total: total))
-                }
-            }
-        }
-        if needs.contains(.bpr) {
-            recommender.bpr = try timed(.bpr) {
-                try BPR.train(userItems: matrix, parameters: options.bpr) { done, total in
-                    progress?(PhaseProgress(phase: "BPR", done: done, total: total))
-                }
-            }
-        }
-        if needs.contains(.popular) {
-            recommender.popularity = try timed(.popular) {
-                try PopularityModel(events: events, items: catalog.count, domains: catalog.facts.domains,
-                                    weights: options.weights, halfLifeDays: options.popularityHalfLifeDays, now: now)
-            }
-        }
-        if needs.contains(.content) {
-            timed(.content) {
-                let model = ContentModel(courses: catalog.contents)
-                recommender.content = model
-                recommender.contentNeighbors = model.neighbors(count: options.contentNeighbors) { done, total in
-                    progress?(PhaseProgress(phase: "content neighbours", done: done, total: total))
-                }
-            }
-        }
-        if needs.contains(.hybrid) {
-            recommender.crossover = timed(.hybrid) {
-                Blend.domainCrossover(userItems: matrix, domains: catalog.facts.domains, domainCount: catalog.domainNames.count)
-            }
-        }
+        let (recommender, trainSeconds) = try Self.trainModels(for: algorithms, options: options, data: data, progress: progress)
 
         // One 'writing' run per algorithm, filled as the lists come, activated together at the end.
         let wanted = Algorithm.allCases.filter { algorithms.contains($0) }
@@ -153,19 +88,10 @@ public struct RecommendationService {
             }
             let listStart = clock.now
             let writtenBeforeLists = writeSeconds
-            let learners = snapshot.learners
             // Rows are built on the worker threads; the writing thread only binds and inserts them.
             try Self.lists(recommender, algorithms: wanted, profiles: profiles, rows: rows, count: options.listLength,
                            progress: { done, total in progress?(PhaseProgress(phase: "lists", done: done, total: total)) },
-                           rowsOf: { row, lists in
-                               let userID = learners[row].id
-                               return wanted.map { algorithm in
-                                   (lists[algorithm] ?? []).enumerated().map { rank, candidate in
-                                       (userID: userID, rank: rank + 1, courseID: catalog.courses[Int(candidate.item)].id,
-                                        score: candidate.score, reason: catalog.cachedReason(candidate.reason))
-                                   }
-                               }
-                           }) { block in
+                           rowsOf: Self.listRows(of: snapshot.learners, algorithms: wanted, catalog: catalog)) { block in
                 for index in wanted.indices {
                     var output = RunOutput(run: runs[index])
                     output.recommendations.reserveCapacity(block.count * options.listLength)
@@ -176,12 +102,10 @@ public struct RecommendationService {
             // Lists are computed while the previous block is written: count the time not spent writing.
             let listSeconds = max(0, (clock.now - listStart).inSeconds - (writeSeconds - writtenBeforeLists))
             for index in runs.indices {
-                let algorithm = wanted[index]
-                var seconds = (trainSeconds[algorithm] ?? 0) + listSeconds
-                if algorithm == .hybrid {
-                    seconds += Self.components(of: options.hybrid).reduce(0) { $0 + (trainSeconds[$1] ?? 0) }
-                }
-                runs[index].trainSeconds = seconds
+                // The hybrid's time includes its parts'.
+                let parts = wanted[index] == .hybrid ? Self.components(of: options.hybrid) : []
+                runs[index].trainSeconds = (trainSeconds[wanted[index]] ?? 0) + listSeconds
+                    + parts.reduce(0) { $0 + (trainSeconds[$1] ?? 0) }
                 runs[index].writeSeconds = writeSeconds
                 runs[index].finishedAt = currentUnixTime()
             }
@@ -196,6 +120,65 @@ public struct RecommendationService {
             try cache.prune(algorithm: run.algorithm, keepingWritingFrom: runs[0].id)
         }
         return runs
+    }
+
+    /// Trains each model `algorithms` need, once (the hybrid needs its weighted parts), in a fixed
+    /// order, and returns them in one recommender with each one's training time in seconds.
+    /// - Complexity: the sum of the models' training costs (see each model).
+    static func trainModels(for algorithms: [Algorithm], options: TrainingOptions, data: TrainingMatrix,
+                            progress: (@Sendable (PhaseProgress) -> Void)?) throws -> (HybridRecommender, [Algorithm: Double]) {
+        let (catalog, matrix) = (data.catalog, data.matrix)
+        let needs = Set(algorithms.flatMap { $0 == .hybrid ? Self.components(of: options.hybrid) + [.hybrid] : [$0] })
+        var recommender = HybridRecommender(facts: catalog.facts, domainNames: catalog.domainNames,
+                                            weights: options.hybrid, rules: options.rules)
+        var trainSeconds: [Algorithm: Double] = [:]
+        func report(_ phase: String) -> @Sendable (Int, Int) -> Void {
+            { done, total in progress?(PhaseProgress(phase: phase, done: done, total: total)) }
+        }
+        // The hybrid last: its blend needs its parts. The rest in the order they have always trained in.
+        let order: [Algorithm] = [.itemknn, .als, .ease, .rp3beta, .bpr, .popular, .content, .hybrid]
+        for algorithm in order where needs.contains(algorithm) {
+            let start = ContinuousClock.now
+            switch algorithm {
+            case .itemknn:
+                recommender.itemKNN = try ItemKNN.train(userItems: matrix, parameters: options.itemKNN, progress: report("item-kNN"))
+            case .als:
+                recommender.factorModel = try ALS.train(userItems: matrix, parameters: options.als, progress: report("ALS"))
+            case .ease:
+                recommender.ease = try EASE.train(userItems: matrix, parameters: options.ease, progress: report("EASE"))
+            case .rp3beta:
+                recommender.rp3beta = try RP3beta.train(userItems: matrix, parameters: options.rp3beta, progress: report("RP3beta"))
+            case .bpr:
+                recommender.bpr = try BPR.train(userItems: matrix, parameters: options.bpr, progress: report("BPR"))
+            case .popular:
+                recommender.popularity = try PopularityModel(
+                    events: data.events, items: catalog.count, domains: catalog.facts.domains, weights: options.weights,
+                    halfLifeDays: options.popularityHalfLifeDays, now: data.now)
+            case .content:
+                let model = ContentModel(courses: catalog.contents)
+                recommender.content = model
+                recommender.contentNeighbors = model.neighbors(count: options.contentNeighbors, progress: report("content neighbours"))
+            case .hybrid:
+                recommender.crossover = Blend.domainCrossover(userItems: matrix, domains: catalog.facts.domains,
+                                                              domainCount: catalog.domainNames.count)
+            }
+            trainSeconds[algorithm] = (ContinuousClock.now - start).inSeconds
+        }
+        return (recommender, trainSeconds)
+    }
+
+    /// Turns one learner's lists (by algorithm) into cache rows, one array per algorithm in `algorithms`' order.
+    static func listRows(of learners: [(id: Int64, interests: [String])], algorithms: [Algorithm], catalog: CatalogIndex)
+        -> (Int, [Algorithm: [Candidate]]) -> Rows {
+        { row, lists in
+            let userID = learners[row].id
+            return algorithms.map { algorithm in
+                (lists[algorithm] ?? []).enumerated().map { rank, candidate in
+                    (userID: userID, rank: rank + 1, courseID: catalog.courses[Int(candidate.item)].id,
+                     score: candidate.score, reason: catalog.cachedReason(candidate.reason))
+                }
+            }
+        }
     }
 
     static func components(of weights: HybridWeights) -> [Algorithm] {
