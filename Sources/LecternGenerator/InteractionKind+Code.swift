@@ -11,6 +11,7 @@ extension InteractionKind {
         case .complete: 4
         case .rate: 5
         case .refund: 6
+        case .dismiss: 7
         }
     }
 }

@@ -32,14 +32,20 @@ public struct LearnerProfile: Sendable {
     public var interests: [String]
     /// The learner's trained factors, when the factor model knows them and they are current.
     public var factors: [Float]?
+    /// Courses the learner dismissed or rated 1-2 (see `Rejections`): their neighbours move down.
+    public var rejected: [Int32]
+    /// Courses bought and refunded: a "because you ..." reason never cites them.
+    public var refunded: Set<Int32>
 
     public init(history: [(item: Int32, weight: Float)], bought: Set<Int32>, state: LearnerState, interests: [String],
-                factors: [Float]? = nil) {
+                factors: [Float]? = nil, rejected: [Int32] = [], refunded: Set<Int32> = []) {
         self.history = history
         self.bought = bought
         self.state = state
         self.interests = interests
         self.factors = factors
+        self.rejected = rejected
+        self.refunded = refunded
     }
 }
 
@@ -70,6 +76,10 @@ public struct HybridRecommender: Sendable {
     /// Score every course in every model (content against the whole catalog, popularity over every
     /// course): the reference the sparse paths are tested against. Off in training and serving.
     public var exhaustive = false
+    /// The course neighbours "less like this" reads (item-kNN's, when it is not `itemKNN`); nil uses
+    /// `itemKNN`, and with neither, rejections only exclude.
+    public var lessLikeThisNeighbors: ItemKNNModel?
+    public var lessLikeThisStrength = LessLikeThis.defaultStrength
 
     public init(facts: CatalogFacts, domainNames: [String], itemKNN: ItemKNNModel? = nil, factorModel: FactorModel? = nil,
                 popularity: PopularityModel? = nil, content: ContentModel? = nil, weights: HybridWeights = HybridWeights(),
@@ -125,6 +135,7 @@ public struct HybridRecommender: Sendable {
             return candidates
         }
         var lists: [Algorithm: [Candidate]] = [:]
+        let state = rankingState(learner)
         for algorithm in algorithms {
             let candidates: [Candidate]
             if algorithm == .hybrid {
@@ -137,7 +148,7 @@ public struct HybridRecommender: Sendable {
             } else {
                 candidates = part(algorithm)
             }
-            let list = rules.apply(candidates, facts: facts, learner: learner.state,
+            let list = rules.apply(candidates, facts: facts, learner: state,
                                    crossover: algorithm == .hybrid ? crossover : nil, count: count)
             lists[algorithm] = explainFactorMatches(list, learner, model: algorithm == .bpr ? bpr : factorModel)
         }
@@ -150,12 +161,25 @@ public struct HybridRecommender: Sendable {
     }
 
     private func excluded(_ learner: LearnerProfile) -> Set<Int32> {
-        learner.state.owned
+        learner.state.dismissed.isEmpty ? learner.state.owned : learner.state.owned.union(learner.state.dismissed)
     }
 
+    /// "Because you ..." for the history course `item` that led to `recommending`. A course the
+    /// learner returned is not cited ("learners with tastes like yours took this" instead); a
+    /// rejected one cannot be, as it is not in the history.
     private func historyReason(_ learner: LearnerProfile, _ item: Int32, recommending: Int32) -> Reason {
         if item == recommending { return .lookedAt(item: item) }
+        if !learner.refunded.isEmpty && learner.refunded.contains(item) { return .factorMatch(item: recommending) }
         return learner.bought.contains(item) ? .bought(item: item) : .alsoTook(item: item)
+    }
+
+    /// The learner's state with "less like this" worked out from their rejected courses'
+    /// neighbours (`lessLikeThisNeighbors`, else the item-kNN model).
+    func rankingState(_ learner: LearnerProfile) -> LearnerState {
+        guard !learner.rejected.isEmpty, let model = lessLikeThisNeighbors ?? itemKNN else { return learner.state }
+        var state = learner.state
+        state.lessLikeThis = LessLikeThis(rejected: learner.rejected, neighbors: model, strength: lessLikeThisStrength)
+        return state
     }
 
     func neighbourCandidates(_ model: ItemKNNModel?, _ learner: LearnerProfile, count: Int,

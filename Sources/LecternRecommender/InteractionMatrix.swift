@@ -6,7 +6,10 @@ import Darwin
 
 /// The kinds of event a learner's weight for a course is built from.
 public enum EventKind: UInt8, Sendable, CaseIterable {
-    case view, wishlist, enroll, purchase, complete, rate, refund
+    case view, wishlist, enroll, purchase, complete, rate, refund, dismiss
+
+    /// Whether a later event of this kind takes back a dismissal of the course (see `Rejections`).
+    public var liftsDismissal: Bool { self == .view || self == .wishlist || self == .enroll || self == .purchase }
 }
 
 /// One event, with learner and course already mapped to matrix rows and columns.
@@ -35,8 +38,10 @@ public struct MatrixEvent: Sendable, Equatable {
 ///
 /// A learner's weight for a course is the sum of their events' weights, each multiplied by
 /// 0.5^(age / half-life) when a half-life is set. A rating r adds `rate * (r - 3) / 2`, so 5 stars
-/// add `rate` and 1 star takes it away; a refund takes back `purchase`. Sums at or below zero
-/// leave the pair out of the matrix.
+/// add `rate` and 1 star takes it away; a refund takes back `purchase`; a dismissal adds nothing.
+/// Sums at or below zero leave the pair out of the matrix, and so does a pair the learner rejects
+/// (a dismissal they have not come back from, or a latest rating of 1 or 2: see `Rejections`),
+/// whatever else they did with the course.
 public struct InteractionWeights: Sendable, Equatable {
     public var view: Double = 1
     public var wishlist: Double = 2
@@ -79,6 +84,7 @@ public struct InteractionWeights: Sendable, Equatable {
         case .complete: complete
         case .rate: rate * (Double(min(max(rating, 1), 5)) - 3) / 2
         case .refund: -purchase
+        case .dismiss: 0
         }
     }
 
@@ -87,8 +93,11 @@ public struct InteractionWeights: Sendable, Equatable {
     /// - Parameters:
     ///   - now: the time decay is measured from (Unix seconds).
     /// - Complexity: O(events + users + items).
-    public func matrix(users: Int, items: Int, events: [MatrixEvent], now: Int64) throws -> SparseMatrix {
+    public func matrix(users: Int, items: Int, events: [MatrixEvent], now: Int64,
+                       rejections: Rejections? = nil) throws -> SparseMatrix {
         try validate()
+        let rejections = rejections ?? Rejections(events: events, users: users)
+        let rejecting = rejections.count == 0 ? [] : rejections.byUser.map { !$0.isEmpty }
         let decayPerSecond = halfLifeDays.map { log(2.0) / ($0 * 86_400) }
         var entries: [(row: Int32, column: Int32, value: Float)] = []
         entries.reserveCapacity(events.count)
@@ -96,6 +105,7 @@ public struct InteractionWeights: Sendable, Equatable {
             guard event.user >= 0, Int(event.user) < users, event.item >= 0, Int(event.item) < items else {
                 throw RecommenderError("an event names learner \(event.user) or course \(event.item) outside the matrix")
             }
+            if !rejecting.isEmpty, rejecting[Int(event.user)], rejections.contains(user: event.user, item: event.item) { continue }
             var value = event.weight.map(Double.init) ?? weight(of: event.kind, rating: event.rating)
             if let decayPerSecond {
                 value *= exp(-decayPerSecond * Double(max(0, now - event.time)))

@@ -59,10 +59,23 @@ public struct LearnerState: Sendable {
     public var owned: Set<Int32>
     /// Domains of every course the learner touched.
     public var touchedDomains: Set<Int32>
+    /// Courses the learner dismissed and has not come back to: never recommended (see `Rejections`).
+    public var dismissed: Set<Int32>
+    /// How far courses like the ones the learner rejected move down.
+    public var lessLikeThis: LessLikeThis
 
-    public init(owned: Set<Int32>, touchedDomains: Set<Int32>) {
+    public init(owned: Set<Int32>, touchedDomains: Set<Int32>, dismissed: Set<Int32> = [],
+                lessLikeThis: LessLikeThis = LessLikeThis()) {
         self.owned = owned
         self.touchedDomains = touchedDomains
+        self.dismissed = dismissed
+        self.lessLikeThis = lessLikeThis
+    }
+
+    /// Whether `item` is never to be listed: owned or dismissed.
+    @inlinable
+    public func excludes(_ item: Int32) -> Bool {
+        owned.contains(item) || (!dismissed.isEmpty && dismissed.contains(item))
     }
 }
 
@@ -99,8 +112,9 @@ public struct RankingRules: Sendable, Equatable {
         }
     }
 
-    /// The final list: owned and unavailable courses removed, prerequisites weighed, caps kept,
-    /// the cross-domain slot filled; ranks 1...count with non-increasing scores.
+    /// The final list: owned, dismissed and unavailable courses removed, prerequisites weighed,
+    /// courses like rejected ones moved down, caps kept, the cross-domain slot filled; ranks
+    /// 1...count with non-increasing scores.
     ///
     /// - Parameters:
     ///   - candidates: scored courses in any order.
@@ -111,11 +125,11 @@ public struct RankingRules: Sendable, Equatable {
         guard count > 0 else { return [] }
         var pool: [Candidate] = []
         pool.reserveCapacity(candidates.count)
-        let ownsAny = !learner.owned.isEmpty
+        let ownsAny = !learner.owned.isEmpty || !learner.dismissed.isEmpty
         for var candidate in candidates {
             let item = Int(candidate.item)
             guard item >= 0, item < facts.count, facts.available[item], candidate.score.isFinite,
-                  !(ownsAny && learner.owned.contains(candidate.item)) else { continue }
+                  !(ownsAny && learner.excludes(candidate.item)) else { continue }
             let missing = facts.prerequisites[item].contains { !learner.owned.contains($0) }
             if missing {
                 if filterMissingPrerequisites { continue }
@@ -130,6 +144,7 @@ public struct RankingRules: Sendable, Equatable {
         func ranksBefore(_ a: Candidate, _ b: Candidate) -> Bool { a.score != b.score ? a.score > b.score : a.item < b.item }
         // Models hand their candidates over ranked; only a prerequisite penalty or a blend reorders them.
         if zip(pool, pool.dropFirst()).contains(where: { ranksBefore($1, $0) }) { pool.sort(by: ranksBefore) }
+        pool = learner.lessLikeThis.apply(pool, count: count)
 
         let crossPicks = crossDomainPicks(pool, facts: facts, learner: learner, crossover: crossover, count: count)
         var nextPick = 0

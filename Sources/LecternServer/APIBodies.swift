@@ -205,10 +205,12 @@ struct EventBody: Decodable, Sendable {
     var channel: String?
     var amountMinor: Int64?
     var rating: Int64?
+    /// Why, for a dismiss.
+    var reason: String?
     var idempotencyKey: String?
 
     enum CodingKeys: String, CodingKey {
-        case user, course, kind, at, channel, amountMinor = "amount_minor", rating, idempotencyKey = "idempotency_key"
+        case user, course, kind, at, channel, amountMinor = "amount_minor", rating, reason, idempotencyKey = "idempotency_key"
     }
 
     init(from decoder: any Decoder) throws {
@@ -220,6 +222,7 @@ struct EventBody: Decodable, Sendable {
         channel = try container.decodeIfPresent(String.self, forKey: .channel)
         amountMinor = try container.decodeIfPresent(Int64.self, forKey: .amountMinor)
         rating = try container.decodeIfPresent(Int64.self, forKey: .rating)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
         idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
     }
 

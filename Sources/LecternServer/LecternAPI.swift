@@ -143,8 +143,8 @@ struct LecternAPI: Sendable {
         let now = currentUnixTime()
         let events = try inputs.enumerated().map { index, input in
             var event = EventInput(user: input.user, course: input.course, kind: input.kind, rating: input.rating,
-                                                   amountMinor: input.amountMinor, at: input.at, channel: input.channel,
-                                                   idempotencyKey: input.idempotencyKey)
+                                   amountMinor: input.amountMinor, at: input.at, channel: input.channel,
+                                   idempotencyKey: input.idempotencyKey, reason: input.reason)
             if event.idempotencyKey == nil, let header { event.idempotencyKey = isBatch ? "\(header)#\(index)" : header }
             do {
                 return try ActivityService.check(event, now: now, fields: .api)

@@ -82,6 +82,7 @@ extension EventKind {
         case .complete: self = .complete
         case .rate: self = .rate
         case .refund: self = .refund
+        case .dismiss: self = .dismiss
         }
     }
 }

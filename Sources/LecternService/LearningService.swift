@@ -152,7 +152,9 @@ public struct LearningService {
         let context = try PathContext(db, learner: learner)
         let inDomain = context.bySlug.values.filter { $0.domain == domain }
         guard !inDomain.isEmpty else { throw StoreError(.notFound, "no course in domain '\(domain)'") }
-        let levels = Dictionary(uniqueKeysWithValues: inDomain.map { ($0.slug, CourseDifficulty(rawValue: $0.difficulty.rawValue)!) })
+        // A course the learner dismissed is not suggested (it can still be a prerequisite of one that is).
+        let levels = Dictionary(uniqueKeysWithValues: inDomain.filter { !context.dismissedSlugs.contains($0.slug) }
+            .map { ($0.slug, CourseDifficulty(rawValue: $0.difficulty.rawValue)!) })
         let path = try LearningPath.domainPath(levels: levels, prerequisites: context.prerequisitesBySlug,
                                                completed: context.completedSlugs, available: context.publishedSlugs,
                                                scores: context.scoresBySlug, perLevel: perLevel)
@@ -174,6 +176,8 @@ struct PathContext {
     var bySlug: [String: LearningQueries.CourseFacts] = [:]
     var prerequisitesBySlug: [String: [String]] = [:]
     var completedSlugs: Set<String> = []
+    /// Courses the learner dismissed and has not come back to.
+    var dismissedSlugs: Set<String> = []
     var publishedSlugs: Set<String> = []
     var scoresBySlug: [String: Double] = [:]
 
@@ -187,7 +191,17 @@ struct PathContext {
         for (course, requires) in try queries.prerequisites() {
             prerequisitesBySlug[courses[course]!.slug] = requires.compactMap { courses[$0]?.slug }
         }
-        completedSlugs = Set(try queries.events(ofUser: learner.id).filter { $0.kind == .complete }.compactMap { courses[$0.courseID]?.slug })
+        let events = try queries.events(ofUser: learner.id)
+        completedSlugs = Set(events.filter { $0.kind == .complete }.compactMap { courses[$0.courseID]?.slug })
+        if events.contains(where: { $0.kind == .dismiss }) {
+            let ids = Array(Set(events.map(\.courseID)))
+            let column = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int32($0)) })
+            let rejections = Rejections(events: events.map { event in
+                MatrixEvent(user: 0, item: column[event.courseID]!, kind: EventKind(event.kind),
+                            rating: event.kind == .rate ? Int8(clamping: event.value ?? 3) : 0, time: event.time)
+            }, users: 1)
+            dismissedSlugs = Set(rejections.dismissed(user: 0).compactMap { courses[ids[Int($0)]]?.slug })
+        }
         // The learner's hybrid list when a model is trained; without one, courses tie and go by slug.
         if let list = try? RecommendationService(db).recommend(userExternalID: learner.externalID, algorithm: .hybrid, limit: 1000) {
             for item in list.items { if let slug = courses[item.courseID]?.slug { scoresBySlug[slug] = item.score } }

@@ -74,9 +74,11 @@ extension RecommendationService {
             return MatrixEvent(event, user: 0, item: column)
         }
         let weights = parameters.weights ?? InteractionWeights()
+        let rejections = Rejections(events: events, users: 1)
         let matrix = try weights.matrix(users: 1, items: catalog.count, events: events,
-                                        now: max(run.dataUntil ?? 0, events.map(\.time).max() ?? 0))
-        let profile = Self.profiles(matrix: matrix, events: events, catalog: catalog, interests: [learner.interests])[0]
+                                        now: max(run.dataUntil ?? 0, events.map(\.time).max() ?? 0), rejections: rejections)
+        let profile = Self.profiles(matrix: matrix, events: events, catalog: catalog, interests: [learner.interests],
+                                    rejections: rejections)[0]
 
         var recommender = HybridRecommender(facts: catalog.facts, domainNames: catalog.domainNames)
         if algorithm == .hybrid {
@@ -132,6 +134,17 @@ extension RecommendationService {
         if algorithm == .hybrid, recommender.rules.crossDomainEvery != nil {
             // The crossover is a property of everyone's behaviour; without the training matrix, leave the slot empty.
             recommender.crossover = nil
+        }
+        if !profile.rejected.isEmpty, let similar = try cache.activeRun(algorithm: .itemknn) {
+            // "Less like this" reads the item-kNN neighbours of the courses the learner rejected.
+            if let foldInCache {
+                recommender.lessLikeThisNeighbors = try foldInCache.neighbors(runID: similar.id, version: version) {
+                    try neighborModel(runID: similar.id, catalog: catalog)
+                }
+            } else {
+                recommender.lessLikeThisNeighbors = try neighborModel(
+                    runID: similar.id, algorithm: .itemknn, history: profile.rejected.map { (item: $0, weight: 1) }, catalog: catalog)
+            }
         }
         let list = recommender.recommend(profile, algorithm: algorithm, count: limit)
         return list.enumerated().map { rank, candidate in

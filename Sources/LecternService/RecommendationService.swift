@@ -57,7 +57,7 @@ public struct RecommendationService {
         let data = try TrainingMatrix.build(from: db, weights: options.weights)
         let (snapshot, catalog, events, matrix, now) = (data.snapshot, data.catalog, data.events, data.matrix, data.now)
         let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
-                                     interests: snapshot.learners.map(\.interests))
+                                     interests: snapshot.learners.map(\.interests), rejections: data.rejections)
         let loadSeconds = (clock.now - loadStart).inSeconds
         let (recommender, trainSeconds) = try Self.trainModels(for: algorithms, options: options, data: data, progress: progress)
 
@@ -164,6 +164,10 @@ public struct RecommendationService {
             }
             trainSeconds[algorithm] = (ContinuousClock.now - start).inSeconds
         }
+        if data.rejections.count > 0 && recommender.itemKNN == nil {
+            // "Less like this" moves down the item-kNN neighbours of what learners rejected.
+            recommender.lessLikeThisNeighbors = try ItemKNN.train(userItems: matrix, parameters: options.itemKNN)
+        }
         return (recommender, trainSeconds)
     }
 
@@ -190,9 +194,9 @@ public struct RecommendationService {
         return parts
     }
 
-    /// Each learner's history, purchases, owned courses and touched domains.
+    /// Each learner's history, purchases, owned, returned, dismissed and rejected courses, and touched domains.
     static func profiles(matrix: SparseMatrix, events: [MatrixEvent], catalog: CatalogIndex,
-                         interests: [[String]]) -> [LearnerProfile] {
+                         interests: [[String]], rejections: Rejections) -> [LearnerProfile] {
         // What a learner owns now: a course bought and not refunded (purchases outnumber refunds), or
         // taken (enrolled in, completed or rated: a rating means they took it). A refunded course is
         // never "because you bought" it; a taken one is never recommended back.
@@ -210,6 +214,7 @@ public struct RecommendationService {
             domains[row].insert(catalog.facts.domains[Int(event.item)])
         }
         let bought = paid.map { Set($0.compactMap { $0.value > 0 ? $0.key : nil }) }
+        let refunded = paid.map { Set($0.compactMap { $0.value <= 0 ? $0.key : nil }) }
         // A learner who took one run of a family (a module each term, a book's editions) owns them all:
         // another run is never offered.
         let owned = zip(bought, taken).map { bought, taken -> Set<Int32> in
@@ -219,9 +224,12 @@ public struct RecommendationService {
         }
         return (0..<matrix.rowCount).map { row in
             let entries = matrix.row(row)
+            let rejected = rejections.byUser[row]
             return LearnerProfile(history: zip(entries.columns, entries.values).map { (item: $0, weight: $1) },
-                                  bought: bought[row], state: LearnerState(owned: owned[row], touchedDomains: domains[row]),
-                                  interests: interests[row])
+                                  bought: bought[row],
+                                  state: LearnerState(owned: owned[row], touchedDomains: domains[row],
+                                                      dismissed: rejected.isEmpty ? [] : rejections.dismissed(user: row)),
+                                  interests: interests[row], rejected: rejected.map(\.item), refunded: refunded[row])
         }
     }
 

@@ -7,6 +7,8 @@ public struct TrainingMatrix {
     let catalog: CatalogIndex
     public let events: [MatrixEvent]
     public let matrix: SparseMatrix
+    /// What learners dismissed or rated low: left out of `matrix`, kept out of or moved down their lists.
+    public let rejections: Rejections
     /// The time weights decay from: the newest interaction.
     public let now: Int64
 
@@ -28,7 +30,9 @@ public struct TrainingMatrix {
             events.append(MatrixEvent(event, user: row, item: column))
         }
         let now = snapshot.dataUntil ?? currentUnixTime()
-        let matrix = try weights.matrix(users: snapshot.learners.count, items: catalog.count, events: events, now: now)
-        return TrainingMatrix(snapshot: snapshot, catalog: catalog, events: events, matrix: matrix, now: now)
+        let rejections = Rejections(events: events, users: snapshot.learners.count)
+        let matrix = try weights.matrix(users: snapshot.learners.count, items: catalog.count, events: events, now: now,
+                                        rejections: rejections)
+        return TrainingMatrix(snapshot: snapshot, catalog: catalog, events: events, matrix: matrix, rejections: rejections, now: now)
     }
 }

@@ -7,20 +7,25 @@ extension Interaction.Kind: ExpressibleByArgument {}
 extension Lectern {
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record what a learner did: view, wishlist, enroll, purchase, complete, rate or refund.",
+            abstract: "Record what a learner did: view, wishlist, enroll, purchase, complete, rate, refund or dismiss.",
             discussion: """
                 A purchase without --amount is charged the course price; a refund without --amount returns \
                 what was paid. With --key, a retried event is recorded once.
+
+                dismiss is a learner's "not for me": the course leaves their lists at once (no retraining), \
+                courses most like it move down, and it stays out until they view, wishlist, enroll in or \
+                buy it later. Dismissing a course again before that records nothing new.
                 """)
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "view, wishlist, enroll, purchase, complete, rate or refund.") var kind: Interaction.Kind
+        @Argument(help: "view, wishlist, enroll, purchase, complete, rate, refund or dismiss.") var kind: Interaction.Kind
         @Option(help: "The learner's external id.") var user: String
         @Option(help: "The course's slug or id.") var course: String
         @Option(help: "When it happened (default now), such as 2025-03-01T09:30:00Z.") var at: String?
         @Option(help: "Where the event came from (web, app, email, a partner...).") var channel: String?
         @Option(parsing: .unconditional, help: "Amount paid or refunded, such as 49.90 (purchase, refund).") var amount: String?
         @Option(help: "Rating from 1 to 5 (rate).") var rating: Int?
+        @Option(help: "Why, for dismiss: \(Interaction.Reason.names).") var reason: String?
         @Option(help: "An idempotency key: an event with a key already recorded is not recorded again.") var key: String?
 
         func run() throws {
@@ -29,7 +34,7 @@ extension Lectern {
             let event = try ActivityService.check(EventInput(
                 user: user, course: course, kind: kind.rawValue, rating: rating.map(Int64.init),
                 amountMinor: try amount.map { try parseMinorUnits($0, what: "--amount") },
-                at: at, channel: channel, idempotencyKey: key), now: currentUnixTime(), fields: .cli)
+                at: at, channel: channel, idempotencyKey: key, reason: reason), now: currentUnixTime(), fields: .cli)
             let outcome = try ActivityService(db).record(event)
             let learner = try LearnerRepository(db).resolve(user)
             let found = try CourseRepository(db).resolve(course)
@@ -39,7 +44,11 @@ extension Lectern {
             case .duplicate(let key):
                 print("Already recorded (key \(key)); nothing changed.")
             case .sameEvent(let id):
-                print("Already recorded as event \(id) (the same learner, course, kind, time and value); nothing changed.")
+                if kind == .dismiss {
+                    print("Already dismissed as event \(id), and not taken back since; nothing changed.")
+                } else {
+                    print("Already recorded as event \(id) (the same learner, course, kind, time and value); nothing changed.")
+                }
             }
         }
     }
@@ -69,7 +78,7 @@ extension Lectern {
                 userID: try user.map { try LearnerRepository(db).resolve($0).id },
                 courseID: try course.map { try CourseRepository(db).resolve($0).id },
                 kind: kind, since: since, until: until, limit: limit))
-            var listing = Listing(["id", "occurred_at", "user", "course", "kind", "currency", "value", "channel"])
+            var listing = Listing(["id", "occurred_at", "user", "course", "kind", "currency", "value", "channel", "reason"])
             // A purchase or refund is in its course's currency, looked up once per course listed.
             var currencies: [Int64: String] = [:]
             for r in records {
@@ -81,7 +90,8 @@ extension Lectern {
                 }
                 let value: Listing.Cell = i.kind == .rate ? .int(i.value) : .money(i.value)
                 listing.append([.int(i.id), .text(Timestamp.format(i.occurredAt)), .text(r.userExternalID),
-                                .text(r.courseSlug), .text(i.kind.rawValue), .text(currency), value, .text(i.channel)])
+                                .text(r.courseSlug), .text(i.kind.rawValue), .text(currency), value, .text(i.channel),
+                                .text(i.reason?.rawValue)])
             }
             print(listing.rendered(output.format), terminator: "")
         }

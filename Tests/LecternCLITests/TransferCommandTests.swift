@@ -115,6 +115,8 @@ struct TransferCommandTests {
     func exportsImportBackUnchanged(format: String) throws {
         let first = try Lectern()
         try importAll(first)
+        // A dismissal and its reason travel too.
+        try first.ok(["record", "dismiss", "--user", "u2", "--course", "py-101", "--reason", "too-basic", "--at", "2025-05-01T08:00:00Z"])
         let second = try Lectern()
         for entity in ["creators", "courses", "users", "interactions"] {
             let file = first.path("\(entity).out.\(format)")
@@ -128,6 +130,7 @@ struct TransferCommandTests {
             let b = try second.ok(["export", entity, "--format", format])
             #expect(!a.isEmpty)
             #expect(a == b, "\(entity) changed on a round trip through \(format)")
+            if entity == "interactions" { #expect(b.contains("dismiss") && b.contains("too-basic"), "\(b)") }
         }
     }
 

@@ -90,6 +90,37 @@ struct ServerTests {
         try await f.stop()
     }
 
+    /// "Not for me" over HTTP: the course leaves the list at once, ranks start from 1 again, a
+    /// retried dismissal (same key, or none) is recorded once, and a bad reason changes nothing.
+    @Test func aDismissalOverHTTPIsHeardAtOnce() async throws {
+        let f = try ServerFixture(train: [.itemknn])
+        try await f.start()
+        #expect(try await f.send("GET", "/v1/users/c/recommendations?algorithm=itemknn", key: "reader").slugs() == ["e", "f"])
+        let body: [String: Any] = ["user": "c", "course": "e", "kind": "dismiss", "reason": "not-relevant", "idempotency_key": "dis-1"]
+        let dismissed = try await f.send("POST", "/v1/interactions", key: "writer", json: body)
+        #expect(dismissed.status == 201)
+        let retried = try await f.send("POST", "/v1/interactions", key: "writer", json: body)
+        #expect(retried.status == 200)
+        #expect(retried.object["duplicates"] as? Int == 1)
+        let unkeyed = try await f.send("POST", "/v1/interactions", key: "writer", json: ["user": "c", "course": "e", "kind": "dismiss"])
+        #expect(unkeyed.status == 200)
+        #expect(unkeyed.object["duplicates"] as? Int == 1)
+        let after = try await f.send("GET", "/v1/users/c/recommendations?algorithm=itemknn", key: "reader")
+        #expect(after.slugs() == ["f"])
+        #expect((after.object["items"] as? [[String: Any]])?.first?["rank"] as? Int == 1)
+        for (reason, code): (Any, String) in [("boring", "invalid_request"), (3, "invalid_json")] {
+            let bad = try await f.send("POST", "/v1/interactions", key: "writer",
+                                       json: ["user": "c", "course": "f", "kind": "dismiss", "reason": reason])
+            #expect(bad.status == 400, "\(reason)")
+            #expect(bad.errorCode == code, "\(reason)")
+        }
+        let misplaced = try await f.send("POST", "/v1/interactions", key: "writer",
+                                         json: ["user": "c", "course": "f", "kind": "view", "reason": "other"])
+        #expect(misplaced.errorMessage == "'reason' is only for dismiss events")
+        #expect(try await f.send("GET", "/v1/users/c/recommendations?algorithm=itemknn", key: "reader").slugs() == ["f"])
+        try await f.stop()
+    }
+
     @Test func recommendationErrors() async throws {
         let f = try ServerFixture(train: [.itemknn])
         try await f.start()

@@ -47,7 +47,7 @@ struct ScalePathTests {
         _ = try importer.importInteractions(from: directory.appendingPathComponent("interactions.csv").path)
         let data = try TrainingMatrix.build(from: db)
         var profiles = RecommendationService.profiles(matrix: data.matrix, events: data.events, catalog: data.catalog,
-                                                      interests: data.snapshot.learners.map(\.interests))
+                                                      interests: data.snapshot.learners.map(\.interests), rejections: data.rejections)
         let factors = try ALS.train(userItems: data.matrix, parameters: ALSParameters(factors: 16, iterations: 4, seed: 3))
         for row in profiles.indices { profiles[row].factors = Array(factors.userVector(row)) }
         let content = ContentModel(courses: data.catalog.contents)

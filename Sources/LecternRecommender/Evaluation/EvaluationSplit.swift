@@ -41,7 +41,7 @@ public struct Relevance: Sendable, Equatable {
         case .purchase, .enroll, .complete, .wishlist: true
         case .rate: event.rating >= minimumRating
         case .view: viewsCount
-        case .refund: false
+        case .refund, .dismiss: false
         }
     }
 

@@ -4,6 +4,8 @@ import LecternCore
 public struct Interaction: Sendable, Equatable, Codable {
     /// What the learner did (the kinds live in LecternCore, shared with the generator).
     public typealias Kind = InteractionKind
+    /// Why a learner dismissed a course (LecternCore's `DismissReason`).
+    public typealias Reason = DismissReason
 
     public var id: Int64
     public var userID: Int64
@@ -16,9 +18,11 @@ public struct Interaction: Sendable, Equatable, Codable {
     public var occurredAt: Int64
     /// Set by a client that may retry: an event with a key already stored is not recorded again.
     public var idempotencyKey: String?
+    /// Why the learner dismissed the course, for a `dismiss`; nil otherwise (or not said).
+    public var reason: Reason?
 
     public init(id: Int64 = 0, userID: Int64, courseID: Int64, kind: Kind, value: Int64? = nil,
-                channel: String? = nil, occurredAt: Int64, idempotencyKey: String? = nil) {
+                channel: String? = nil, occurredAt: Int64, idempotencyKey: String? = nil, reason: Reason? = nil) {
         self.id = id
         self.userID = userID
         self.courseID = courseID
@@ -27,6 +31,7 @@ public struct Interaction: Sendable, Equatable, Codable {
         self.channel = channel
         self.occurredAt = occurredAt
         self.idempotencyKey = idempotencyKey
+        self.reason = reason
     }
 
     /// Checks the rules the schema also enforces, with messages a person can act on.
@@ -39,6 +44,9 @@ public struct Interaction: Sendable, Equatable, Codable {
         }
         guard Timestamp.range.contains(occurredAt) else {
             throw StoreError.invalid("an event's time must be \(Timestamp.rangeDescription), got \(occurredAt)")
+        }
+        if reason != nil && kind != .dismiss {
+            throw StoreError.invalid("a reason is only for dismiss events")
         }
         switch kind {
         case .rate:
@@ -95,6 +103,7 @@ extension InteractionKind {
         case .complete: "complete"
         case .rate: "rate"
         case .refund: "refund"
+        case .dismiss: "dismiss"
         }
     }
 }

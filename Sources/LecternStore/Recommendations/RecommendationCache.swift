@@ -173,9 +173,9 @@ public struct RecommendationCache {
     static let runByID = "SELECT \(runColumns) FROM model_runs WHERE id = ?"
 
     /// The storefront query: a learner's current list from one algorithm, without courses bought,
-    /// enrolled in, completed or rated since training (nor another run of their family) and without
-    /// courses taken off sale since. Ranks are counted again after those filters, so a shortened
-    /// list still reads 1, 2, 3...
+    /// enrolled in, completed or rated since training (nor another run of their family), without
+    /// courses dismissed and not come back to, and without courses taken off sale since. Ranks are
+    /// counted again after those filters, so a shortened list still reads 1, 2, 3...
     public static let storefrontQuery = """
         SELECT row_number() OVER (ORDER BY r.rank), r.course_id, c.slug, c.title, r.score, a.algorithm, \(CachedReason.sentenceSQL(row: "r", course: "rc"))
         FROM active_models a
@@ -188,6 +188,11 @@ public struct RecommendationCache {
           AND (c.family IS NULL OR NOT EXISTS (
                 SELECT 1 FROM courses o JOIN interactions i ON i.user_id = r.user_id AND i.course_id = o.id
                 WHERE o.family = c.family AND i.kind IN ('purchase', 'enroll', 'complete', 'rate')))
+          AND NOT EXISTS (SELECT 1 FROM interactions d WHERE d.user_id = r.user_id AND d.course_id = r.course_id
+                          AND d.kind = 'dismiss'
+                          AND NOT EXISTS (SELECT 1 FROM interactions p WHERE p.user_id = d.user_id AND p.course_id = d.course_id
+                                          AND p.kind IN ('view', 'wishlist', 'enroll', 'purchase')
+                                          AND p.occurred_at > d.occurred_at))
         ORDER BY r.rank
         LIMIT ?3
         """

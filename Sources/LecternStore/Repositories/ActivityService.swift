@@ -14,9 +14,11 @@ public struct EventInput: Sendable, Equatable {
     public var at: String?
     public var channel: String?
     public var idempotencyKey: String?
+    /// Why, for a `dismiss`: a `DismissReason` name.
+    public var reason: String?
 
     public init(user: String, course: String, kind: String, rating: Int64? = nil, amountMinor: Int64? = nil,
-                at: String? = nil, channel: String? = nil, idempotencyKey: String? = nil) {
+                at: String? = nil, channel: String? = nil, idempotencyKey: String? = nil, reason: String? = nil) {
         self.user = user
         self.course = course
         self.kind = kind
@@ -25,6 +27,7 @@ public struct EventInput: Sendable, Equatable {
         self.at = at
         self.channel = channel
         self.idempotencyKey = idempotencyKey
+        self.reason = reason
     }
 }
 
@@ -38,6 +41,7 @@ public struct CheckedEvent: Sendable, Equatable {
     public var occurredAt: Int64
     public var channel: String?
     public var idempotencyKey: String?
+    public var reason: Interaction.Reason?
 }
 
 /// The one place the rules for recording what learners do live: which kinds exist, which carry a
@@ -56,17 +60,19 @@ public struct ActivityService {
         public var rating: String
         public var amount: String
         public var at: String
+        public var reason: String
 
-        public init(rating: String, amount: String, at: String) {
+        public init(rating: String, amount: String, at: String, reason: String) {
             self.rating = rating
             self.amount = amount
             self.at = at
+            self.reason = reason
         }
 
         /// A JSON body's names.
-        public static let api = FieldNames(rating: "'rating'", amount: "'amount_minor'", at: "'at'")
+        public static let api = FieldNames(rating: "'rating'", amount: "'amount_minor'", at: "'at'", reason: "'reason'")
         /// `lectern record`'s options.
-        public static let cli = FieldNames(rating: "--rating", amount: "--amount", at: "--at")
+        public static let cli = FieldNames(rating: "--rating", amount: "--amount", at: "--at", reason: "--reason")
     }
 
     /// Checks the rules that need no database: the kind, which kinds carry a rating or an amount,
@@ -82,6 +88,14 @@ public struct ActivityService {
         if input.amountMinor != nil && kind != .purchase && kind != .refund {
             throw StoreError.invalid("\(fields.amount) is only for purchase and refund events")
         }
+        var reason: Interaction.Reason?
+        if let name = input.reason {
+            guard kind == .dismiss else { throw StoreError.invalid("\(fields.reason) is only for dismiss events") }
+            guard let known = Interaction.Reason(rawValue: name) else {
+                throw StoreError.invalid("\(fields.reason) must be one of \(Interaction.Reason.names), got '\(name)'")
+            }
+            reason = known
+        }
         var at = now
         if let text = input.at {
             guard let time = Timestamp.parse(text) else {
@@ -93,7 +107,7 @@ public struct ActivityService {
             throw StoreError.invalid("an idempotency key is at most \(Interaction.maxKeyBytes) bytes")
         }
         return CheckedEvent(user: input.user, course: input.course, kind: kind, value: kind == .rate ? input.rating : input.amountMinor,
-                            occurredAt: at, channel: input.channel, idempotencyKey: input.idempotencyKey)
+                            occurredAt: at, channel: input.channel, idempotencyKey: input.idempotencyKey, reason: reason)
     }
 
     /// Records one checked event for a learner and a course that exist.
@@ -122,6 +136,6 @@ public struct ActivityService {
         let course = try CourseRepository(db).resolve(event.course)
         return try InteractionRepository(db).record(Interaction(
             userID: learner.id, courseID: course.id, kind: event.kind, value: event.value, channel: event.channel,
-            occurredAt: event.occurredAt, idempotencyKey: event.idempotencyKey))
+            occurredAt: event.occurredAt, idempotencyKey: event.idempotencyKey, reason: event.reason))
     }
 }

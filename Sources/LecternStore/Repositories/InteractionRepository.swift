@@ -11,7 +11,7 @@ public enum RecordOutcome: Sendable, Equatable {
     case sameEvent(id: Int64)
 }
 
-/// What learners do: views, wishlists, enrollments, purchases, completions, ratings, refunds.
+/// What learners do: views, wishlists, enrollments, purchases, completions, ratings, refunds, dismissals.
 public struct InteractionRepository {
     let db: Connection
 
@@ -23,7 +23,7 @@ public struct InteractionRepository {
         self.db = db
     }
 
-    static let columns = "i.id, i.user_id, i.course_id, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key"
+    static let columns = "i.id, i.user_id, i.course_id, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key, i.reason"
     static let countAll = "SELECT count(*) FROM interactions"
     static let countsByKind = "SELECT kind, count(*) FROM interactions GROUP BY kind ORDER BY count(*) DESC"
 
@@ -33,7 +33,7 @@ public struct InteractionRepository {
         }
         return Interaction(id: row.int64(0), userID: row.int64(1), courseID: row.int64(2), kind: kind,
                            value: row.optionalInt64(4), channel: row.optionalText(5), occurredAt: row.int64(6),
-                           idempotencyKey: row.optionalText(7))
+                           idempotencyKey: row.optionalText(7), reason: row.optionalText(8).flatMap(Interaction.Reason.init(rawValue:)))
     }
 
     /// Records one event for a learner and a course that exist.
@@ -79,7 +79,7 @@ public struct InteractionRepository {
         var records: [InteractionRecord] = []
         while try statement.step() {
             records.append(InteractionRecord(interaction: try Self.read(statement),
-                                             userExternalID: statement.text(8), courseSlug: statement.text(9)))
+                                             userExternalID: statement.text(9), courseSlug: statement.text(10)))
         }
         return records
     }
@@ -112,8 +112,8 @@ final class InteractionWriter {
     private let sameEvent: Statement
 
     static let insert = """
-        INSERT INTO interactions (user_id, course_id, kind, value, channel, occurred_at, idempotency_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO interactions (user_id, course_id, kind, value, channel, occurred_at, idempotency_key, reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """
     /// Purchases and refunds so far of one course by one learner, and the last amount paid.
@@ -131,6 +131,17 @@ final class InteractionWriter {
         SELECT id, idempotency_key FROM interactions
         WHERE user_id = ?1 AND course_id = ?2 AND kind = ?3 AND occurred_at = ?4 AND (?6 OR value IS ?5)
         ORDER BY id LIMIT 1
+        """
+
+    /// A dismissal of the same course by the same learner with no view, wishlist, enrollment or
+    /// purchase between it and time ?3: dismissing again says nothing new.
+    static let standingDismissal = """
+        SELECT d.id FROM interactions d
+        WHERE d.user_id = ?1 AND d.course_id = ?2 AND d.kind = 'dismiss'
+          AND NOT EXISTS (SELECT 1 FROM interactions p
+                          WHERE p.user_id = ?1 AND p.course_id = ?2 AND p.kind IN ('view', 'wishlist', 'enroll', 'purchase')
+                            AND p.occurred_at > min(d.occurred_at, ?3) AND p.occurred_at <= max(d.occurred_at, ?3))
+        ORDER BY d.id LIMIT 1
         """
 
     init(_ db: Connection) throws {
@@ -169,6 +180,7 @@ final class InteractionWriter {
         if interaction.kind == .refund { try prepareRefund(&interaction) }
         try interaction.validate()
         if interaction.kind != .refund, let stored = try storedEvent(like: interaction) { return stored }
+        if interaction.kind == .dismiss, let standing = try standingDismissal(like: interaction) { return .sameEvent(id: standing) }
         if let key = interaction.idempotencyKey, key.isEmpty { interaction.idempotencyKey = nil }
         let s = insertStatement
         try s.bind(1, interaction.userID)
@@ -178,9 +190,17 @@ final class InteractionWriter {
         if let channel = interaction.channel, !channel.isEmpty { try s.bind(5, channel) } else { try s.bindNull(5) }
         try s.bind(6, interaction.occurredAt)
         if let key = interaction.idempotencyKey { try s.bind(7, key) } else { try s.bindNull(7) }
+        if let reason = interaction.reason { try s.bind(8, reason.rawValue) } else { try s.bindNull(8) }
         try s.execute()
         if db.changes == 0, let key = interaction.idempotencyKey { return .duplicate(key: key) }
         return .recorded(id: db.lastInsertRowID)
+    }
+
+    /// The id of a dismissal that `interaction` (a dismiss) would only repeat, if any.
+    private func standingDismissal(like interaction: Interaction) throws -> Int64? {
+        try db.cachedStatement(Self.standingDismissal).queryFirst([interaction.userID, interaction.courseID, interaction.occurredAt]) {
+            $0.int64(0)
+        }
     }
 
     private func prepareRefund(_ interaction: inout Interaction) throws {

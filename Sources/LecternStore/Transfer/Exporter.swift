@@ -31,7 +31,7 @@ public struct Exporter {
         FROM users u ORDER BY u.id
         """
     static let interactions = """
-        SELECT u.external_id, c.slug, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key
+        SELECT u.external_id, c.slug, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key, i.reason
         FROM interactions i JOIN users u ON u.id = i.user_id JOIN courses c ON c.id = i.course_id
         ORDER BY i.id
         """
@@ -67,7 +67,7 @@ public struct Exporter {
     public func exportInteractions(to path: String?, format: TransferFormat) throws -> Int {
         try export(Self.interactions, InteractionColumn.self, path: path, format: format) { s in
             [.text(s.text(0)), .text(s.text(1)), .text(s.text(2)), .int(s.optionalInt64(3)), .text(s.optionalText(4)),
-             .text(Timestamp.format(s.int64(5))), .text(s.optionalText(6))]
+             .text(Timestamp.format(s.int64(5))), .text(s.optionalText(6)), .text(s.optionalText(7))]
         }
     }
 

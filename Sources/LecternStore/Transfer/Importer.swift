@@ -183,7 +183,8 @@ public struct Importer {
             guard let occurredAt = try record.time(.occurredAt) else { throw record.fail(.occurredAt, "a value is required") }
             let interaction = Interaction(userID: userID, courseID: course.id, kind: kind, value: try record.int(.value),
                                           channel: record.text(.channel), occurredAt: occurredAt,
-                                          idempotencyKey: record.text(.key))
+                                          idempotencyKey: record.text(.key),
+                                          reason: try record.choice(.reason, Interaction.Reason.self))
             return (interaction, course.price)
         } store: { parsed, summary in
             switch try writer.insert(parsed.0, coursePrice: parsed.1) {

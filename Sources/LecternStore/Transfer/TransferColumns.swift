@@ -27,7 +27,7 @@ enum LearnerColumn: Int, TransferColumn {
 
 /// Columns of an interactions file; `user` is the external id, `course` the slug.
 enum InteractionColumn: Int, TransferColumn {
-    case user, course, kind, value, channel, occurredAt, key
-    var name: String { ["user", "course", "kind", "value", "channel", "occurred_at", "key"][rawValue] }
+    case user, course, kind, value, channel, occurredAt, key, reason
+    var name: String { ["user", "course", "kind", "value", "channel", "occurred_at", "key", "reason"][rawValue] }
     static let required: [InteractionColumn] = [.user, .course, .kind, .occurredAt]
 }
