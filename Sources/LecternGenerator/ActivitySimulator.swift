@@ -30,9 +30,13 @@ struct ActivitySimulator {
     /// The interactions of the last simulated learner, in time order.
     private(set) var interactions: [Interaction] = []
 
+    /// The chance of dismissing a course looked at outside the learner's interests and not taken.
+    private let dismissals: Double
+
     /// Creates a simulator for a catalog and the first Unix second after the activity window.
-    init(catalog: Catalog, windowEnd: Int64) {
+    init(catalog: Catalog, windowEnd: Int64, dismissals: Double = 0) {
         self.catalog = catalog
+        self.dismissals = dismissals
         self.windowEnd = windowEnd - catalog.epoch
         progress = [CourseProgress](repeating: CourseProgress(), count: catalog.courses.count)
         ownedPerDomain = [Int32](repeating: 0, count: catalog.domains.count)
@@ -162,8 +166,38 @@ struct ActivitySimulator {
             progress[Int(course)].viewCount &+= 1
             now += 15 + Int64(random.below(420))
             considerNextStep(learner, course: course, now: &now, channel: channel, random: &random)
+            if dismissals > 0 { considerDismissing(learner, course: course, now: &now, channel: channel, random: &random) }
         }
         return now
+    }
+
+    /// A course looked at outside the learner's interests and not taken may be dismissed: "not for
+    /// me", with the reason the course gives (too advanced for a newcomer to its domain, too basic
+    /// for one who owns courses there, too expensive, or not relevant). The learner then does not
+    /// pick it again. Draws nothing on a platform without dismissals, so its events stay the same.
+    private mutating func considerDismissing(
+        _ learner: LearnerProfile, course: Int32, now: inout Int64, channel: InteractionChannel, random: inout RandomSource
+    ) {
+        let index = Int(course)
+        let state = progress[index]
+        let traits = catalog.traits[index]
+        guard !state.isOwnedEver, !state.isWishlisted, !state.isDismissed, !learner.domains.contains(Int(traits.domain)),
+              random.chance(dismissals) else { return }
+        let owns = ownedPerDomain[Int(traits.domain)] > 0
+        let reason: DismissReason
+        switch random.unit() {
+        case ..<0.25 where traits.difficulty == .advanced && !owns: reason = .tooAdvanced
+        case ..<0.25 where traits.difficulty == .beginner && owns: reason = .tooBasic
+        case ..<0.35 where traits.priceMinor > 15_000: reason = .tooExpensive
+        case ..<0.80: reason = .notRelevant
+        case ..<0.90: reason = .alreadyKnow
+        default: reason = .other
+        }
+        if record(.dismiss, course: course, at: now + 5, channel: channel,
+                  value: Int32(DismissReason.allCases.firstIndex(of: reason)!)) {
+            progress[index].isDismissed = true
+            now += 5
+        }
     }
 
     /// Chooses the next course to look at: one being studied, the next step of a path, or one from the
@@ -196,7 +230,8 @@ struct ActivitySimulator {
             for _ in 0..<4 {
                 let course = catalog.courseChoice.draw(from: list, &random)
                 let traits = catalog.traits[Int(course)]
-                guard traits.isVisible(at: now), speaks(learner, traits.language, random: &random) else { continue }
+                guard traits.isVisible(at: now), !progress[Int(course)].isDismissed,
+                      speaks(learner, traits.language, random: &random) else { continue }
                 if traits.difficulty != .beginner && ownedPerDomain[Int(traits.domain)] == 0 {
                     let acceptance = traits.difficulty == .advanced ? 0.35 : 0.7
                     if !random.chance(acceptance) { continue }

@@ -1,4 +1,4 @@
-/// Where one learner stands with one course during the simulation of that learner, in 16 bytes.
+/// Where one learner stands with one course during the simulation of that learner, in 17 bytes.
 ///
 /// Times are window seconds of recorded interactions, `Int32.max` for never. They may lie after the session
 /// being simulated (a completion is recorded with its purchase), so checks compare them with the current time.
@@ -15,6 +15,8 @@ struct CourseProgress {
     var isWishlisted = false
     /// Whether the learner rated the course, or will.
     var isRated = false
+    /// Whether the learner said the course is not for them.
+    var isDismissed = false
 
     /// Whether the learner owns the course at window second `time`.
     @inline(__always)

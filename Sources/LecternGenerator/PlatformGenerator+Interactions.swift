@@ -4,6 +4,11 @@ import LecternCore
 extension PlatformGenerator {
     /// The columns of the interactions file.
     static let interactionColumns = ["user", "course", "kind", "value", "channel", "occurred_at", "key"]
+    /// The columns of a platform with dismissals: a dismissal's reason last.
+    static let interactionColumnsWithReason = interactionColumns + ["reason"]
+
+    /// The interactions file's columns for this shape.
+    var interactionColumns: [String] { shape.dismissals > 0 ? Self.interactionColumnsWithReason : Self.interactionColumns }
 
     /// Simulates and writes every learner's interactions, formatting blocks of learners on every core.
     ///
@@ -36,14 +41,14 @@ extension PlatformGenerator {
             }
         }
 
-        let file = try RecordFormatter(url: url, format: format, columns: Self.interactionColumns)
+        let file = try RecordFormatter(url: url, format: format, columns: interactionColumns)
         let step = max(1, target / 100)
         var nextReport = step
         var reported = 0
         var consumed = 0
         let windowEnd = shape.endEpoch
         try BlockPipeline.run(count: blockStarts.count - 1) {
-            ActivitySimulator(catalog: catalog, windowEnd: windowEnd)
+            ActivitySimulator(catalog: catalog, windowEnd: windowEnd, dismissals: shape.dismissals)
         } produce: { [blockStarts, firstRows] simulator, block in
             formatInteractions(
                 of: blockStarts[block]..<blockStarts[block + 1], firstRow: firstRows[block],
@@ -77,10 +82,12 @@ extension PlatformGenerator {
     ) -> ByteBlock {
         let rows = budget.counts[learners].reduce(0) { $0 + Int($1) }
         let writer = RecordFormatter(
-            format: format, columns: Self.interactionColumns, capacity: rows * (format == .jsonl ? 170 : 80) + 4096
+            format: format, columns: interactionColumns, capacity: rows * (format == .jsonl ? 170 : 80) + 4096
         )
         let kindNames = ByteStrings(InteractionKind.allCases.map(\.rawValue))
         let channelNames = ByteStrings(InteractionChannel.names)
+        let reasonNames = ByteStrings(DismissReason.allCases.map(\.rawValue))
+        let withReason = shape.dismissals > 0
         let slugs = catalog.slugBytes
         let digits = externalIDDigits
         var row = firstRow
@@ -102,7 +109,8 @@ extension PlatformGenerator {
                         value: kind.carriesValue ? interaction.value : nil,
                         channel: channelNames[Int(interaction.channel.code)],
                         occurredAt: interaction.occurredAt,
-                        key: isKeyed ? row : nil
+                        key: isKeyed ? row : nil,
+                        reason: !withReason ? nil : kind == .dismiss ? reasonNames[Int(interaction.value)] : UnsafeBufferPointer(start: nil, count: 0)
                     )
                 }
             }

@@ -15,6 +15,9 @@ public struct PlatformShape: Sendable, Equatable {
     public var months: Int
     /// Unix seconds of the first moment of the activity window.
     public var startEpoch: Int64
+    /// The chance that a learner dismisses ("not for me") a course they looked at outside their
+    /// interests and did not take; 0, the default, for a platform without a dismiss button.
+    public var dismissals: Double
 
     /// Creates a shape; the defaults describe the committed demo platform.
     public init(
@@ -23,7 +26,8 @@ public struct PlatformShape: Sendable, Equatable {
         users: Int = 2400,
         interactions: Int = 120_000,
         months: Int = 14,
-        startEpoch: Int64 = 1_735_689_600
+        startEpoch: Int64 = 1_735_689_600,
+        dismissals: Double = 0
     ) {
         self.creators = creators
         self.courses = courses
@@ -31,6 +35,7 @@ public struct PlatformShape: Sendable, Equatable {
         self.interactions = interactions
         self.months = months
         self.startEpoch = startEpoch
+        self.dismissals = dismissals
     }
 
     /// The committed demo platform: 25 creators, 220 courses, 2,400 learners, about 120,000 interactions over 14 months of 2025-26.
@@ -64,6 +69,7 @@ public struct PlatformShape: Sendable, Equatable {
         if interactions / users > Self.maximumInteractionsPerUser {
             throw reject("interactions must average at most \(Self.maximumInteractionsPerUser) per user (got \(interactions) for \(users) users)")
         }
+        if !(0...1).contains(dismissals) { throw reject("dismissals must be a chance between 0 and 1 (got \(dismissals))") }
         if months < 1 { throw reject("months must be at least 1 (got \(months))") }
         if months > 120 { throw reject("months must be at most 120 (got \(months))") }
         if startEpoch < 0 || startEpoch > Self.latestStart {

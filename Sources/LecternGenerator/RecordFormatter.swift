@@ -129,12 +129,14 @@ final class RecordFormatter {
     /// Writes a whole interactions row at once: the hot path of a big platform.
     ///
     /// The columns must be those of the interactions file; `channel` empty and `value` or `key` nil are absent.
+    /// `reason` is nil when the file has no reason column, and empty for an event without one.
     @inline(__always)
     func interactionRecord(
         user: UnsafeBufferPointer<UInt8>, course: UnsafeBufferPointer<UInt8>, kind: UnsafeBufferPointer<UInt8>,
-        value: Int32?, channel: UnsafeBufferPointer<UInt8>, occurredAt: Int64, key: Int?
+        value: Int32?, channel: UnsafeBufferPointer<UInt8>, occurredAt: Int64, key: Int?,
+        reason: UnsafeBufferPointer<UInt8>? = nil
     ) {
-        let maximum = user.count + course.count + kind.count + channel.count + 256
+        let maximum = user.count + course.count + kind.count + channel.count + (reason?.count ?? 0) + 256
         let isJSON = syntax.isJSON
         output.withReservedBytes(maximum) { cursor in
             if isJSON {
@@ -173,6 +175,16 @@ final class RecordFormatter {
                 } else {
                     cursor.append(literals[0])
                 }
+                if let reason {
+                    cursor.append(keyPrefixes[7])
+                    if reason.isEmpty {
+                        cursor.append(literals[0])
+                    } else {
+                        cursor.append(UInt8(ascii: "\""))
+                        cursor.append(reason)
+                        cursor.append(UInt8(ascii: "\""))
+                    }
+                }
                 cursor.append(UInt8(ascii: "}"))
             } else {
                 cursor.append(user)
@@ -190,6 +202,10 @@ final class RecordFormatter {
                 if let key {
                     cursor.append(literals[1])
                     cursor.append(decimal: Int64(key))
+                }
+                if let reason {
+                    cursor.append(UInt8(ascii: ","))
+                    cursor.append(reason)
                 }
             }
             cursor.append(UInt8(ascii: "\n"))

@@ -98,9 +98,9 @@ public struct Rejections: Sendable {
 /// "Less like this": how far the courses most like a rejected one move down a learner's list.
 ///
 /// A course whose item-kNN similarity to the nearest course the learner rejected is s (cosine,
-/// 0...1) moves down `s x strength x list length` places among the model's candidates: with the
-/// default strength 1, a near copy of a dismissed course drops a whole list, one 30% alike three
-/// places of ten. The similarities come from the rejected courses' cached neighbour lists, so the
+/// 0...1) moves down `s x strength x (list length + 1)` places among the model's candidates: with
+/// the default strength 1, a near copy of a dismissed course moves past a whole list (out of it,
+/// when the models proposed enough others), one 30% alike three places of ten. The similarities come from the rejected courses' cached neighbour lists, so the
 /// cost at read time is O(rejected x K) for the learner, never O(courses).
 public struct LessLikeThis: Sendable, Equatable {
     /// For each course like a rejected one, its similarity to the nearest (0...1).
@@ -132,7 +132,7 @@ public struct LessLikeThis: Sendable, Equatable {
     /// `ranked` (best first) with the courses like a rejected one moved down; the others keep their order.
     public func apply(_ ranked: [Candidate], count: Int) -> [Candidate] {
         guard !isEmpty else { return ranked }
-        let shift = strength * Double(max(1, count))
+        let shift = strength * Double(max(1, count) + 1)
         var keyed: [(key: Double, candidate: Candidate)] = []
         keyed.reserveCapacity(ranked.count)
         var moved = false

@@ -126,24 +126,42 @@ public struct EvaluationService {
                      available: Array(repeating: true, count: items), prerequisites: Array(repeating: [], count: items))
     }
 
-    static func run(_ split: EvaluationProtocol, events: [MatrixEvent], algorithms: [Algorithm], cutoffs: [Int],
-                    options: TrainingOptions, facts: CatalogFacts, domainNames: [String], tags: [[Int32]],
-                    contents: [CourseContent]?, interests: [Int32: [String]], tuneTrials: Int,
-                    keepingLists: Bool = false) throws -> EvaluationOutcome {
-        let splits: [EvaluationSplit]
+    /// How listening to dismissals changes each algorithm's lists, on `split` (the first fold of a
+    /// k-fold split): see `DismissalEffect`. Nothing is stored.
+    public func dismissalEffect(_ split: EvaluationProtocol, algorithms: [Algorithm], k: Int,
+                                options: TrainingOptions = TrainingOptions()) throws -> [DismissalEffect] {
+        try options.validate()
+        guard k >= 1 else { throw StoreError(.invalidInput, "k must be at least 1, got \(k)") }
+        let data = try TrainingMatrix.build(from: db, weights: options.weights)
+        let (events, context) = Self.familiesAsOne(data)
+        let first = try Self.splits(split, events: events)[0]
+        return try DismissalEffect.measure(split: first, algorithms: algorithms, facts: context.facts,
+                                           domainNames: context.domainNames, contents: context.contents,
+                                           settings: options.evaluationSettings, k: k, interests: context.interests)
+    }
+
+    /// The training and held-out parts `split` makes of `events`.
+    static func splits(_ split: EvaluationProtocol, events: [MatrixEvent]) throws -> [EvaluationSplit] {
         switch split {
         case .temporal(let cutoff):
             let times = events.map(\.time).sorted()
             let at = cutoff ?? times[min(times.count - 1, times.count * 8 / 10)]
-            splits = [EvaluationSplit.temporal(events, cutoff: at)]
-        case .learnerTemporal(let fraction): splits = [try EvaluationSplit.temporalPerLearner(events, trainFraction: fraction)]
-        case .leaveLastOut(let count): splits = [try EvaluationSplit.leaveLastOut(events, count: count)]
-        case .randomHoldout(let fraction, let seed): splits = [try EvaluationSplit.randomHoldout(events, testFraction: fraction, seed: seed)]
+            return [EvaluationSplit.temporal(events, cutoff: at)]
+        case .learnerTemporal(let fraction): return [try EvaluationSplit.temporalPerLearner(events, trainFraction: fraction)]
+        case .leaveLastOut(let count): return [try EvaluationSplit.leaveLastOut(events, count: count)]
+        case .randomHoldout(let fraction, let seed): return [try EvaluationSplit.randomHoldout(events, testFraction: fraction, seed: seed)]
         case .kFold(let folds, let fraction, let seed):
-            splits = try EvaluationSplit.kFold(events, folds: folds, testFraction: fraction, seed: seed)
+            return try EvaluationSplit.kFold(events, folds: folds, testFraction: fraction, seed: seed)
         case .given:
             throw RecommenderError("a given split needs --train and --test files")
         }
+    }
+
+    static func run(_ split: EvaluationProtocol, events: [MatrixEvent], algorithms: [Algorithm], cutoffs: [Int],
+                    options: TrainingOptions, facts: CatalogFacts, domainNames: [String], tags: [[Int32]],
+                    contents: [CourseContent]?, interests: [Int32: [String]], tuneTrials: Int,
+                    keepingLists: Bool = false) throws -> EvaluationOutcome {
+        let splits = try Self.splits(split, events: events)
         return try evaluate(splits: splits, algorithms: algorithms, cutoffs: cutoffs, options: options, facts: facts,
                             domainNames: domainNames, tags: tags, contents: contents, interests: interests, tuneTrials: tuneTrials,
                             keepingLists: keepingLists)

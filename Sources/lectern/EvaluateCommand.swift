@@ -60,6 +60,13 @@ extension Lectern {
         @Option(help: "BPR epochs (default 100).") var bprIterations: Int = 100
         @Option(help: "Before scoring, tune each algorithm with this many trials on a validation split carved from the training part.") var tune: Int = 0
         @Option(help: "Write the ranked lists scored to this CSV (algorithm,k,user,rank,item); with --interactions or --train/--test.") var lists: String?
+        @Flag(help: ArgumentHelp(
+            "Compare lists that use the learners' dismissals with lists that ignore them, instead of the usual metrics.",
+            discussion: """
+                For each algorithm, at the first cut-off: the share of listed places taken by a course the learner \
+                dismissed later (lower is better), and NDCG on the courses they bought later (higher is better), \
+                with models trained on the training part with and without its dismissals.
+                """)) var dismissals = false
 
         func cutoffs() throws -> [Int] {
             let values = k.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -104,6 +111,7 @@ extension Lectern {
         func run() throws {
             let cutoffs = try cutoffs(), algorithms = try algorithms(), shown = try shownMetrics()
             guard tune >= 0 else { throw CommandFailure("--tune cannot be negative") }
+            if dismissals { return try compareDismissals(algorithms: algorithms, k: cutoffs[0]) }
             var options = TrainingOptions()
             options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
             options.itemKNN.neighbors = neighbors
@@ -190,6 +198,34 @@ extension Lectern {
             }
             print(listing.rendered(output.format), terminator: "")
             if let lists { try writeLists(outcome, algorithms: algorithms, names: names, to: lists) }
+        }
+
+        /// `--dismissals`: the same split, lists with and without the learners' dismissals.
+        func compareDismissals(algorithms: [Algorithm], k: Int) throws {
+            guard interactions == nil, train == nil, test == nil, lists == nil, tune == 0 else {
+                throw CommandFailure("--dismissals reads the database: it goes without --interactions, --train, --test, --lists and --tune")
+            }
+            var options = TrainingOptions()
+            options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
+            options.itemKNN.neighbors = neighbors
+            let effects = try EvaluationService(try database.open())
+                .dismissalEffect(try splitProtocol(), algorithms: algorithms, k: k, options: options)
+            var listing = Listing(["algorithm", "k", "learners", "later_dismissed_using", "later_dismissed_ignoring",
+                                   "purchase_ndcg_using", "purchase_ndcg_ignoring"])
+            for effect in effects {
+                listing.append([.text(effect.algorithm.rawValue), .int(Int64(effect.k)), .int(Int64(effect.learners)),
+                                .number(effect.using.laterDismissed, decimals: 4), .number(effect.ignoring.laterDismissed, decimals: 4),
+                                .number(effect.using.purchaseNDCG, decimals: 4), .number(effect.ignoring.purchaseNDCG, decimals: 4)])
+            }
+            if output.format == .table, let first = effects.first {
+                print("""
+                    Dismissals on \(database.path): \(first.trainingDismissals) in the training part; \(first.learners) learners \
+                    scored (\(first.dismissing) dismissed a new course later, \(first.buying) bought one).
+                    later_dismissed: share of the top \(k) the learner dismissed later (lower is better).
+                    purchase_ndcg: NDCG@\(k) on what they bought later (higher is better).
+                    """)
+            }
+            print(listing.rendered(output.format), terminator: "")
         }
 
         /// Writes every algorithm's scored lists as CSV, learners and items named as in the input files.

@@ -22,11 +22,15 @@ extension Lectern {
         @Option(help: "Number of users.") var users: Int = PlatformShape.seedData.users
         @Option(help: "Number of interactions (approximate).") var interactions: Int = PlatformShape.seedData.interactions
         @Option(help: "Months of activity.") var months: Int = PlatformShape.seedData.months
+        @Option(help: ArgumentHelp(
+            "The chance (0 to 1) that a learner dismisses a course they looked at outside their interests and did not take.",
+            discussion: "0 (the default) makes a platform without a dismiss button; the files then have no reason column."))
+        var dismissals: Double = 0
         @Flag(help: "Write into --out even when it already holds files (they may be replaced).") var force = false
 
         func run() throws {
             let shape = PlatformShape(creators: creators, courses: courses, users: users, interactions: interactions,
-                                      months: months, startEpoch: PlatformShape.seedData.startEpoch)
+                                      months: months, startEpoch: PlatformShape.seedData.startEpoch, dismissals: dismissals)
             do {
                 try shape.validate()
             } catch let error as GeneratorError {

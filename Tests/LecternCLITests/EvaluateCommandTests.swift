@@ -61,6 +61,40 @@ struct EvaluateCommandTests {
         #expect(stored.contains("'hybrid'"))
     }
 
+    /// Issue 18: on a generated platform with dismissals, `evaluate --dismissals` compares lists that
+    /// use them with lists that ignore them; without dismissals it says there is nothing to compare.
+    @Test func dismissalsAreComparedOnAPlatformThatHasThem() throws {
+        let lectern = try Lectern()
+        let dir = lectern.path("p")
+        try lectern.ok(["generate", "--seed", "5", "--creators", "4", "--courses", "30", "--users", "150",
+                        "--interactions", "6000", "--dismissals", "0.5", "--out", dir])
+        let plain = try lectern.fails(["evaluate", "--dismissals", "--algorithm", "itemknn"])
+        #expect(plain.hasPrefix("error: "), "\(plain)")
+        try lectern.ok(["init"])
+        for entity in ["creators", "courses", "users", "interactions"] { try lectern.ok(["import", entity, "\(dir)/\(entity).csv"]) }
+        let rows = try parseJSON(try lectern.ok(["evaluate", "--dismissals", "--algorithm", "itemknn,popular", "--factors", "4",
+                                                 "--iterations", "2", "--format", "json"])) as! [[String: Any]]
+        #expect(rows.map { $0["algorithm"] as? String } == ["itemknn", "popular"])
+        for row in rows {
+            #expect((row["learners"] as? Int ?? 0) > 0)
+            for column in ["later_dismissed_using", "later_dismissed_ignoring", "purchase_ndcg_using", "purchase_ndcg_ignoring"] {
+                let value = try #require(row[column] as? Double, "\(column)")
+                #expect((0...1).contains(value), "\(column) \(value)")
+            }
+        }
+        let table = try lectern.ok(["evaluate", "--dismissals", "--algorithm", "itemknn", "--factors", "4", "--iterations", "2"])
+        #expect(table.contains("in the training part") && table.contains("LATER_DISMISSED_USING"), "\(table)")
+
+        let other = try Lectern()
+        try other.ok(["init"])
+        let none = other.path("q")
+        try other.ok(["generate", "--seed", "5", "--creators", "4", "--courses", "30", "--users", "60", "--interactions", "1500",
+                      "--out", none])
+        for entity in ["creators", "courses", "users", "interactions"] { try other.ok(["import", entity, "\(none)/\(entity).csv"]) }
+        let nothing = try other.fails(["evaluate", "--dismissals", "--algorithm", "itemknn"])
+        #expect(nothing.contains("no dismissal"), "\(nothing)")
+    }
+
     /// --tune shows each algorithm's NDCG on validation and marks the best there as served; --lists
     /// writes the lists that were scored, which give back the NDCG `evaluate` printed.
     @Test func tuningShowsValidationAndListsAreWritten() throws {

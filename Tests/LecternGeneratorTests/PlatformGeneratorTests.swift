@@ -262,6 +262,60 @@ struct PlatformGeneratorTests {
 
     // MARK: - Structure a recommender can learn
 
+    /// With dismissals on, learners dismiss courses they looked at outside their interests and did
+    /// not take, each once, with a reason; the files gain a reason column (CSV and JSON Lines alike).
+    @Test func dismissalsFollowALookOutsideTheLearnersInterests() throws {
+        let directory = try ScratchDirectory()
+        let jsonDirectory = try ScratchDirectory()
+        defer {
+            directory.remove()
+            jsonDirectory.remove()
+        }
+        var shape = Self.smallShape
+        shape.dismissals = 0.5
+        let generator = PlatformGenerator(seed: 5, shape: shape)
+        _ = try generator.write(to: directory.url, format: .csv)
+        _ = try generator.write(to: jsonDirectory.url, format: .jsonl)
+        let courses = try CSVTable(contentsOf: directory.file("courses.csv"))
+        let domainOf = Dictionary(uniqueKeysWithValues: courses.rows.map { (courses.value($0, "slug"), courses.value($0, "domain")) })
+        let users = try CSVTable(contentsOf: directory.file("users.csv"))
+        let interests = Dictionary(uniqueKeysWithValues: users.rows.map {
+            (users.value($0, "external_id"), Set(users.value($0, "interests").split(separator: ";").map(String.init)))
+        })
+        let events = try CSVTable(contentsOf: directory.file("interactions.csv"))
+        #expect(events.header == Self.interactionHeader + ["reason"])
+        var dismissed = Set<String>(), firstLook: [String: String] = [:], taken = Set<String>()
+        let reasons: Set = ["not-relevant", "too-basic", "too-advanced", "already-know", "too-expensive", "other"]
+        for row in events.rows {
+            let (user, course, kind) = (events.value(row, "user"), events.value(row, "course"), events.value(row, "kind"))
+            let pair = user + " " + course
+            if kind == "view" && firstLook[pair] == nil { firstLook[pair] = events.value(row, "occurred_at") }
+            if ["purchase", "enroll", "wishlist"].contains(kind) { taken.insert(pair) }
+            guard kind == "dismiss" else {
+                #expect(events.value(row, "reason").isEmpty, "\(kind) has no reason")
+                continue
+            }
+            #expect(reasons.contains(events.value(row, "reason")))
+            #expect(events.value(row, "value").isEmpty)
+            #expect(dismissed.insert(pair).inserted, "\(pair) dismissed once")
+            #expect(!taken.contains(pair), "\(pair) was taken before it was dismissed")
+            #expect(firstLook[pair].map { $0 <= events.value(row, "occurred_at") } == true, "\(pair) was looked at first")
+            #expect(!(interests[user] ?? []).contains(domainOf[course] ?? ""), "\(pair) lies outside the learner's interests")
+        }
+        #expect(dismissed.count > 20, "\(dismissed.count) dismissals")
+        let lines = try String(contentsOf: jsonDirectory.file("interactions.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == events.rows.count)
+        for (line, row) in zip(lines, events.rows) {
+            let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(Self.same(try #require(object["reason"]), events.value(row, "reason")))
+        }
+        #expect(throws: (any Error).self) {
+            var bad = Self.smallShape
+            bad.dismissals = 1.5
+            try bad.validate()
+        }
+    }
+
     @Test func behaviourHasLearnableStructure() throws {
         let shape = PlatformShape(creators: 8, courses: 80, users: 300, interactions: 15_000)
         let directory = try ScratchDirectory()

@@ -42,6 +42,9 @@ public struct EvaluationModels: Sendable {
     public let matrixTime: Duration
     /// The time popularity and the matrix decay to.
     public let now: Int64
+    /// What learners dismissed or rated low in the training events: kept out of, or moved down,
+    /// their lists as in production.
+    public var rejections = Rejections(users: 0)
 
     /// Trains every model on `events` (the training part of a split).
     ///
@@ -67,7 +70,8 @@ public struct EvaluationModels: Sendable {
         var times: [Algorithm: Duration] = [:]
 
         var start = clock.now
-        let matrix = try settings.weights.matrix(users: users, items: items, events: events, now: now)
+        let rejections = Rejections(events: events, users: users)
+        let matrix = try settings.weights.matrix(users: users, items: items, events: events, now: now, rejections: rejections)
         let matrixTime = clock.now - start
 
         start = clock.now
@@ -112,7 +116,9 @@ public struct EvaluationModels: Sendable {
             recommender.bpr = try BPR.train(userItems: matrix, parameters: settings.bpr)
             times[.bpr] = clock.now - start
         }
-        return EvaluationModels(recommender: recommender, trainingTimes: times, matrixTime: matrixTime, now: now)
+        var models = EvaluationModels(recommender: recommender, trainingTimes: times, matrixTime: matrixTime, now: now)
+        models.rejections = rejections
+        return models
     }
 
     /// A recommender for the `Evaluator` that answers with `algorithm`.
@@ -122,6 +128,7 @@ public struct EvaluationModels: Sendable {
     /// touched are those of the excluded (touched in training) courses.
     public func recommend(_ algorithm: Algorithm, interests: [Int32: [String]] = [:]) -> Evaluator.Recommend {
         let recommender = self.recommender
+        let rejections = self.rejections
         let scratch = ScoringScratchPool(items: recommender.facts.count, terms: recommender.content?.vocabulary.count ?? 0)
         return { user, history, exclude, k in
             var touched = Set<Int32>()
@@ -131,8 +138,11 @@ public struct EvaluationModels: Sendable {
             if let model = algorithm == .bpr ? recommender.bpr : recommender.factorModel, user >= 0, Int(user) < model.userCount {
                 factors = Array(model.userVector(Int(user)))
             }
-            let learner = LearnerProfile(history: history, bought: [], state: LearnerState(owned: exclude, touchedDomains: touched),
-                                         interests: interests[user] ?? [], factors: factors)
+            let rejected = user >= 0 && Int(user) < rejections.byUser.count ? rejections.byUser[Int(user)] : []
+            let state = LearnerState(owned: exclude, touchedDomains: touched,
+                                     dismissed: rejected.isEmpty ? [] : rejections.dismissed(user: Int(user)))
+            let learner = LearnerProfile(history: history, bought: [], state: state, interests: interests[user] ?? [],
+                                         factors: factors, rejected: rejected.map(\.item))
             return scratch.withScratch { recommender.recommend(learner, algorithm: algorithm, count: k, scratch: $0).map(\.item) }
         }
     }
