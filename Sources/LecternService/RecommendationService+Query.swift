@@ -69,16 +69,7 @@ extension RecommendationService {
         let version = foldInCache == nil ? 0 : try TrainingSnapshot.catalogVersion(in: db)
         let catalog = try foldInCache?.catalog(version: version) { try Self.loadCatalogIndex(db) } ?? Self.loadCatalogIndex(db)
         let parameters = RunParameters(json: run.parameters)
-        let events = try TrainingSnapshot.events(ofUser: learner.id, in: db).compactMap { event -> MatrixEvent? in
-            guard let column = catalog.columnOf[event.courseID] else { return nil }
-            return MatrixEvent(event, user: 0, item: column)
-        }
-        let weights = parameters.weights ?? InteractionWeights()
-        let rejections = Rejections(events: events, users: 1)
-        let matrix = try weights.matrix(users: 1, items: catalog.count, events: events,
-                                        now: max(run.dataUntil ?? 0, events.map(\.time).max() ?? 0), rejections: rejections)
-        let profile = Self.profiles(matrix: matrix, events: events, catalog: catalog, interests: [learner.interests],
-                                    rejections: rejections)[0]
+        let profile = try foldInProfile(learner, run: run, weights: parameters.weights ?? InteractionWeights(), catalog: catalog)
 
         var recommender = HybridRecommender(facts: catalog.facts, domainNames: catalog.domainNames)
         if algorithm == .hybrid {
@@ -90,14 +81,8 @@ extension RecommendationService {
             guard let partRun = part == algorithm ? run : try cache.activeRun(algorithm: part) else { continue }
             switch part {
             case .itemknn, .ease, .rp3beta:
-                let model: ItemKNNModel
-                if let foldInCache {
-                    model = try foldInCache.neighbors(runID: partRun.id, version: version) {
-                        try neighborModel(runID: partRun.id, catalog: catalog)
-                    }
-                } else {
-                    model = try neighborModel(runID: partRun.id, algorithm: part, history: profile.history, catalog: catalog)
-                }
+                let model = try neighbors(run: partRun.id, algorithm: part, of: profile.history.map(\.item),
+                                          catalog: catalog, version: version)
                 switch part {
                 case .ease: recommender.ease = model
                 case .rp3beta: recommender.rp3beta = model
@@ -137,14 +122,8 @@ extension RecommendationService {
         }
         if !profile.rejected.isEmpty, let similar = try cache.activeRun(algorithm: .itemknn) {
             // "Less like this" reads the item-kNN neighbours of the courses the learner rejected.
-            if let foldInCache {
-                recommender.lessLikeThisNeighbors = try foldInCache.neighbors(runID: similar.id, version: version) {
-                    try neighborModel(runID: similar.id, catalog: catalog)
-                }
-            } else {
-                recommender.lessLikeThisNeighbors = try neighborModel(
-                    runID: similar.id, algorithm: .itemknn, history: profile.rejected.map { (item: $0, weight: 1) }, catalog: catalog)
-            }
+            recommender.lessLikeThisNeighbors = try neighbors(run: similar.id, algorithm: .itemknn, of: profile.rejected,
+                                                              catalog: catalog, version: version)
         }
         let list = recommender.recommend(profile, algorithm: algorithm, count: limit)
         return list.enumerated().map { rank, candidate in
@@ -153,6 +132,31 @@ extension RecommendationService {
                                         score: candidate.score, algorithm: algorithm,
                                         reason: catalog.describe(candidate.reason))
         }
+    }
+
+    /// The learner as the models see them: their events now, weighed as `run` was trained, with
+    /// what they rejected.
+    private func foldInProfile(_ learner: Learner, run: ModelRun, weights: InteractionWeights,
+                               catalog: CatalogIndex) throws -> LearnerProfile {
+        let events = try TrainingSnapshot.events(ofUser: learner.id, in: db).compactMap { event -> MatrixEvent? in
+            guard let column = catalog.columnOf[event.courseID] else { return nil }
+            return MatrixEvent(event, user: 0, item: column)
+        }
+        let rejections = Rejections(events: events, users: 1)
+        let matrix = try weights.matrix(users: 1, items: catalog.count, events: events,
+                                        now: max(run.dataUntil ?? 0, events.map(\.time).max() ?? 0), rejections: rejections)
+        return Self.profiles(matrix: matrix, events: events, catalog: catalog, interests: [learner.interests],
+                             rejections: rejections)[0]
+    }
+
+    /// Run `runID`'s course neighbours: every list, kept by a long-running process's fold-in cache,
+    /// or just those of `courses` when there is no such cache.
+    private func neighbors(run runID: Int64, algorithm: Algorithm, of courses: [Int32], catalog: CatalogIndex,
+                           version: Int64) throws -> ItemKNNModel {
+        if let foldInCache {
+            return try foldInCache.neighbors(runID: runID, version: version) { try neighborModel(runID: runID, catalog: catalog) }
+        }
+        return try neighborModel(runID: runID, algorithm: algorithm, history: courses.map { (item: $0, weight: 1) }, catalog: catalog)
     }
 
     static func loadCatalogIndex(_ db: Database) throws -> CatalogIndex {

@@ -112,14 +112,7 @@ extension Lectern {
             let cutoffs = try cutoffs(), algorithms = try algorithms(), shown = try shownMetrics()
             guard tune >= 0 else { throw CommandFailure("--tune cannot be negative") }
             if dismissals { return try compareDismissals(algorithms: algorithms, k: cutoffs[0]) }
-            var options = TrainingOptions()
-            options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
-            options.itemKNN.neighbors = neighbors
-            options.ease.regularization = easeLambda
-            options.rp3beta = RP3betaParameters(alpha: rp3Alpha, beta: rp3Beta, neighbors: rp3Neighbors)
-            options.bpr = BPRParameters(factors: bprFactors, learningRate: Float(bprLearningRate),
-                                        regularization: Float(bprRegularization), iterations: bprIterations, seed: seed)
-            try options.validate()
+            let options = try trainingOptions()
             let outcome: EvaluationOutcome
             let source: String
             var names: (users: [String], items: [String]) = ([], [])
@@ -200,16 +193,26 @@ extension Lectern {
             if let lists { try writeLists(outcome, algorithms: algorithms, names: names, to: lists) }
         }
 
+        /// The models' parameters from the options.
+        func trainingOptions() throws -> TrainingOptions {
+            var options = TrainingOptions()
+            options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
+            options.itemKNN.neighbors = neighbors
+            options.ease.regularization = easeLambda
+            options.rp3beta = RP3betaParameters(alpha: rp3Alpha, beta: rp3Beta, neighbors: rp3Neighbors)
+            options.bpr = BPRParameters(factors: bprFactors, learningRate: Float(bprLearningRate),
+                                        regularization: Float(bprRegularization), iterations: bprIterations, seed: seed)
+            try options.validate()
+            return options
+        }
+
         /// `--dismissals`: the same split, lists with and without the learners' dismissals.
         func compareDismissals(algorithms: [Algorithm], k: Int) throws {
             guard interactions == nil, train == nil, test == nil, lists == nil, tune == 0 else {
                 throw CommandFailure("--dismissals reads the database: it goes without --interactions, --train, --test, --lists and --tune")
             }
-            var options = TrainingOptions()
-            options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
-            options.itemKNN.neighbors = neighbors
             let effects = try EvaluationService(try database.open())
-                .dismissalEffect(try splitProtocol(), algorithms: algorithms, k: k, options: options)
+                .dismissalEffect(try splitProtocol(), algorithms: algorithms, k: k, options: try trainingOptions())
             var listing = Listing(["algorithm", "k", "learners", "later_dismissed_using", "later_dismissed_ignoring",
                                    "purchase_ndcg_using", "purchase_ndcg_ignoring"])
             for effect in effects {

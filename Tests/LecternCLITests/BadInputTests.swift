@@ -24,7 +24,7 @@ struct BadInputTests {
         (["course", "add", "New Course", "--title", "T", "--domain", "x", "--price", "1", "--creator", "1"], "invalid slug"),
         (["course", "add", "new-1", "--title", "T", "--domain", "x", "--price", "1", "--creator", "Nobody"], "no creator"),
         (["record", "like", "--user", "u1", "--course", "py-101"],
-         "invalid kind 'like': use view, wishlist, enroll, purchase, complete, rate or refund (see `lectern record --help`)"),
+         "invalid kind 'like': use view, wishlist, enroll, purchase, complete, rate, refund or dismiss (see `lectern record --help`)"),
         (["record", "rate", "--user", "u1", "--course", "py-101", "--rating", "6"], "between 1 and 5"),
         (["record", "refund", "--user", "u2", "--course", "py-101"], "needs a purchase"),
         (["record", "purchase", "--user", "u2", "--course", "py-301"], "draft"),

@@ -283,7 +283,7 @@ struct ServerTests {
             (["user": "n", "course": "d", "kind": "rate", "rating": "five"], "'rating' must be an integer"),
             (["user": "n", "course": "d", "kind": "rate"], "a rate event needs 'rating' from 1 to 5"),
             (["user": "n", "course": "d", "kind": "rate", "rating": 9], "a rating must be between 1 and 5, got 9"),
-            (["user": "n", "course": "d", "kind": "teleport"], "kind must be one of view, wishlist, enroll, purchase, complete, rate, refund, got 'teleport'"),
+            (["user": "n", "course": "d", "kind": "teleport"], "kind must be one of view, wishlist, enroll, purchase, complete, rate, refund, dismiss, got 'teleport'"),
             (["user": "n", "course": "d", "kind": "view", "amount_minor": 5], "'amount_minor' is only for purchase and refund events"),
             (["user": "n", "course": "d", "kind": "view", "at": "yesterday"], "'at' must be a time such as 2025-03-01T09:30:00Z or Unix seconds, between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got 'yesterday'"),
             (["user": "n", "course": "d", "kind": "view", "at": -9_223_372_036_854_775_000], "'at' must be a time such as 2025-03-01T09:30:00Z or Unix seconds, between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got '-9223372036854775000'"),

@@ -12,7 +12,7 @@ struct ActivityServiceTests {
     }
 
     @Test(arguments: [
-        (event("teleport"), "kind must be one of view, wishlist, enroll, purchase, complete, rate, refund, got 'teleport'"),
+        (event("teleport"), "kind must be one of view, wishlist, enroll, purchase, complete, rate, refund, dismiss, got 'teleport'"),
         (event("rate"), "a rate event needs --rating from 1 to 5"),
         (event("view", rating: 4), "--rating is only for rate events"),
         (event("complete", amount: 100), "--amount is only for purchase and refund events"),

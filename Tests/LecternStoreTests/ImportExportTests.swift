@@ -90,12 +90,12 @@ private enum Samples {
         """
 
     static let exportedInteractionsCSV = """
-        user,course,kind,value,channel,occurred_at,key
-        u1,swift-basics,view,,web,2025-02-02T10:00:00Z,
-        u1,swift-basics,purchase,1900,web,2025-02-02T10:05:00Z,order-1
-        u1,swift-basics,rate,5,,2025-02-03T00:00:00Z,
-        u2,swift-advanced,purchase,3900,app,2025-02-03T23:00:00Z,
-        u2,swift-advanced,refund,3900,app,2025-02-05T00:00:00Z,
+        user,course,kind,value,channel,occurred_at,key,reason
+        u1,swift-basics,view,,web,2025-02-02T10:00:00Z,,
+        u1,swift-basics,purchase,1900,web,2025-02-02T10:05:00Z,order-1,
+        u1,swift-basics,rate,5,,2025-02-03T00:00:00Z,,
+        u2,swift-advanced,purchase,3900,app,2025-02-03T23:00:00Z,,
+        u2,swift-advanced,refund,3900,app,2025-02-05T00:00:00Z,,
 
         """
 }
