@@ -19,6 +19,8 @@ public struct ReportOptions: Sendable {
     public var includePersonalData = false
     /// How many learners the learners report lists.
     public var learnerLimit = 20
+    /// How many of the most dismissed courses the catalog report lists.
+    public var courseLimit = 20
 
     public init(filter: ReportFilter = ReportFilter()) {
         self.filter = filter
@@ -38,6 +40,8 @@ public struct ReportBuilder {
         var funnel: [FunnelReport.Grouping: (rows: [FunnelRow], total: FunnelRow)] = [:]
         var channels: [ChannelRow]?
         var cohorts: [CohortReport.Measure: [CohortRow]] = [:]
+        var recommendations: [RecommendationReportRow]?
+        var dismissedCourses: [DismissedCourseRow]?
     }
     let results = Results()
 
@@ -83,6 +87,33 @@ public struct ReportBuilder {
         return result
     }
 
+    /// A report's listings, each with its name (its key in JSON) and its title (above it in a table):
+    /// one for most reports; the catalog has two, its domains and its most dismissed courses.
+    public func listings(_ kind: ReportKind) throws -> [(name: String, title: String, listing: Listing)] {
+        switch kind {
+        case .catalog: [("domains", "Courses by domain", try catalog()), ("most_dismissed", "Most dismissed courses", try mostDismissed())]
+        default: [(kind.rawValue, kind.rawValue, try listing(kind))]
+        }
+    }
+
+    /// A report as JSON: its listing's array of rows, or for a report of several listings an object
+    /// of those arrays by name (`{"domains": [...], "most_dismissed": [...]}`).
+    public func json(_ kind: ReportKind) throws -> String {
+        let parts = try listings(kind)
+        if parts.count == 1 { return parts[0].listing.rendered(.json) }
+        return "{\n" + parts.map { "\(jsonQuote($0.name)): " + $0.listing.rendered(.json).trimmingCharacters(in: .newlines) }
+            .joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A report as an aligned table or in Markdown; a report of several listings gives each its title.
+    public func text(_ kind: ReportKind, markdown: Bool) throws -> String {
+        let parts = try listings(kind)
+        func body(_ listing: Listing) -> String { markdown ? listing.markdown() : listing.rendered(.table) }
+        if parts.count == 1 { return body(parts[0].listing) }
+        return parts.map { (markdown ? "### \($0.title)\n\n" : "\($0.title)\n") + body($0.listing) }.joined(separator: "\n")
+    }
+
+    /// A report's listing; for a report of several, its first (the catalog's domains: CSV holds one table).
     public func listing(_ kind: ReportKind) throws -> Listing {
         switch kind {
         case .sales: try sales(by: options.salesGrouping)
@@ -180,31 +211,66 @@ public struct ReportBuilder {
         return listing
     }
 
+    /// The courses most learners dismissed in the period (`--limit` of them): learners who dismissed,
+    /// those whose dismissal still held at its end, learners who touched the course, the share of those
+    /// who dismissed it, and the learners by the reason of their latest dismissal.
+    func mostDismissed() throws -> Listing {
+        var listing = Listing(["course", "domain", "dismissed", "holding", "touched", "dismiss_share"]
+                              + Interaction.Reason.allCases.map(\.rawValue) + ["unspecified"])
+        for row in try dismissedCourseRows() {
+            let reasons = Interaction.Reason.allCases.map { row.reasons[$0] ?? 0 } + [row.unspecified]
+            listing.append([.text(row.slug), .text(row.domain), .int(Int64(row.dismissed)), .int(Int64(row.holding)),
+                            .int(Int64(row.touched)), .number(row.share, decimals: 3)] + reasons.map { .int(Int64($0)) })
+        }
+        return listing
+    }
+
+    func dismissedCourseRows() throws -> [DismissedCourseRow] {
+        if let known = results.dismissedCourses { return known }
+        let result = try CatalogReport(db).mostDismissed(filter, limit: options.courseLimit)
+        results.dismissedCourses = result
+        return result
+    }
+
+    func recommendationRows() throws -> [RecommendationReportRow] {
+        if let known = results.recommendations { return known }
+        let result = try RecommendationReport(db).rows(filter)
+        results.recommendations = result
+        return result
+    }
+
+    /// Each active model's cache, with the served courses its learners dismissed in the period
+    /// (`dismissed`) and their share of the cached rows (`dismiss_rate`).
     func recommendations() throws -> Listing {
         var listing = Listing(["algorithm", "run", "trained_at", "learners", "rows", "coverage", "creator_gini", "domain_gini",
-                               "ndcg@10", "precision@10"])
-        for row in try RecommendationReport(db).rows() {
+                               "ndcg@10", "precision@10", "dismissed", "dismiss_rate"])
+        for row in try recommendationRows() {
             listing.append([.text(row.algorithm.rawValue), .int(row.runID), .text(Timestamp.format(row.finishedAt)),
                             .int(Int64(row.learners)), .int(Int64(row.rows)), .number(row.coverage, decimals: 3),
                             .number(row.creatorGini, decimals: 3), .number(row.domainGini, decimals: 3),
-                            .number(row.ndcgAt10, decimals: 4), .number(row.precisionAt10, decimals: 4)])
+                            .number(row.ndcgAt10, decimals: 4), .number(row.precisionAt10, decimals: 4),
+                            .int(Int64(row.dismissed)), .number(row.dismissRate, decimals: 4)])
         }
         return listing
     }
 
     /// Every experiment's variants: learners, impressions, click-through, conversion, the p-value of the
-    /// conversion difference against the first variant, and revenue per learner in each currency (one
-    /// row per currency, the other figures on the first).
+    /// conversion difference against the first variant, impressions followed by a dismissal within the
+    /// window and their share of impressions with its 95% interval (blank with no impressions), and
+    /// revenue per learner in each currency (one row per currency, the other figures on the first).
     func experiments() throws -> Listing {
         var listing = Listing(["experiment", "status", "variant", "algorithm", "learners", "impressions", "click_through",
-                               "conversion", "p_value", "currency", "revenue_per_learner"])
+                               "conversion", "p_value", "dismissed", "dismiss_rate", "dismiss_low", "dismiss_high",
+                               "currency", "revenue_per_learner"])
         let service = ExperimentService(db)
         for experiment in try ExperimentStore(db).list() {
             for variant in try service.report(name: experiment.name).variants {
                 listing.append([.text(experiment.name), .text(experiment.status), .text(variant.outcome.variant)],
                                shared: [.text(variant.outcome.algorithm.rawValue), .int(Int64(variant.outcome.learners)),
                                         .int(Int64(variant.outcome.impressions)), .number(variant.clickThrough.rate, decimals: 3),
-                                        .number(variant.conversion.rate, decimals: 3), .number(variant.test?.p, decimals: 3)],
+                                        .number(variant.conversion.rate, decimals: 3), .number(variant.test?.p, decimals: 3),
+                                        .int(Int64(variant.outcome.dismissals)), .number(variant.dismissal?.rate, decimals: 3),
+                                        .number(variant.dismissal?.low, decimals: 3), .number(variant.dismissal?.high, decimals: 3)],
                                perCurrency: variant.revenuePerLearner.map { ($0.currency, [.money($0.minor)]) }, zero: [.money(0)])
             }
         }

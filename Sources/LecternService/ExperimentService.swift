@@ -7,6 +7,9 @@ public struct VariantReport: Sendable {
     public var outcome: VariantOutcome
     public var clickThrough: (rate: Double, low: Double, high: Double)
     public var conversion: (rate: Double, low: Double, high: Double)
+    /// Impressions followed within the window by a dismissal of the same course by the same learner,
+    /// over impressions, with the same 95% interval as conversion; nil when nothing was shown.
+    public var dismissal: (rate: Double, low: Double, high: Double)?
     /// Revenue per exposed learner in each currency the variant's purchases were in, rounded to the
     /// nearest minor unit (half away from zero), in currency order.
     public var revenuePerLearner: [Money.Amount]
@@ -65,8 +68,9 @@ public struct ExperimentService {
         return (list, variant.name)
     }
 
-    /// Impressions, click-through, conversion and revenue per learner for every variant, with 95%
-    /// confidence intervals and a two-proportion z-test of each variant's conversion against the first.
+    /// Impressions, click-through, conversion, dismiss rate and revenue per learner for every variant,
+    /// with 95% confidence intervals and a two-proportion z-test of each variant's conversion against
+    /// the first.
     public func report(name: String) throws -> (experiment: Experiment, variants: [VariantReport]) {
         guard let experiment = try ExperimentStore(db).find(name: name) else { throw StoreError(.notFound, "no experiment '\(name)'") }
         let outcomes = try ExperimentStore(db).outcomes(of: experiment)
@@ -75,6 +79,8 @@ public struct ExperimentService {
             VariantReport(outcome: outcome,
                           clickThrough: ExperimentStatistics.proportion(outcome.clicks, of: outcome.impressions),
                           conversion: ExperimentStatistics.proportion(outcome.converters, of: outcome.learners),
+                          dismissal: outcome.impressions > 0
+                              ? ExperimentStatistics.proportion(outcome.dismissals, of: outcome.impressions) : nil,
                           revenuePerLearner: outcome.revenue.map { amount in
                               Money.Amount(currency: amount.currency, minor: Money.divide(amount.minor, by: Int64(outcome.learners)))
                           },

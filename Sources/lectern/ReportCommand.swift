@@ -18,9 +18,11 @@ extension Lectern {
                 steps, by course, domain or channel (--by; default domain). channels: learners acquired, \
                 activated, paying, net revenue and conversion by acquisition channel and campaign, and how many \
                 bought in a second domain. cohorts: activity or repurchase share by signup month. catalog: courses by \
-                domain, status, difficulty and format, never viewed or bought, tags, prerequisite chains. \
-                recommendations: active models' reach, coverage, exposure Gini over creators and domains, latest \
-                offline metrics. experiments: A/B variants with conversion and p-values. segments: learners, paying, net \
+                domain, status, difficulty and format, never viewed or bought, tags, prerequisite chains, \
+                then the courses most learners dismissed (--limit), with their reasons. recommendations: active models' reach, \
+                coverage, exposure Gini over creators and domains, latest offline metrics, and the share of served courses \
+                dismissed after training (within --since/--until). experiments: A/B variants with conversion, p-values and \
+                dismiss rate with its 95% interval. segments: learners, paying, net \
                 revenue per learner and completion rate by segment. learners: top spenders in each currency, \
                 under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
                 all: every report; with --format html one self-contained page with charts (no network, no scripts).
@@ -43,7 +45,7 @@ extension Lectern {
         @Option(help: "sales: day, week, month (default), course, domain or creator; funnel: course, domain (default) or channel.")
         var by: String?
         @Option(help: "cohorts: activity or purchase.") var measure: CohortReport.Measure = .activity
-        @Option(help: "learners: how many to list.") var limit: Int = 20
+        @Option(help: "learners: how many to list; catalog: how many of the most dismissed courses.") var limit: Int = 20
         @Flag(help: "Show learners' external id, name and e-mail instead of pseudonyms.") var includePersonalData = false
         @Option(help: "table, csv, json, md or html.") var format: Format = .table
         @Option(help: "Write to this file instead of standard output.") var out: String?
@@ -76,6 +78,7 @@ extension Lectern {
             }
             options.cohortMeasure = measure
             options.learnerLimit = limit
+            options.courseLimit = limit
             options.includePersonalData = includePersonalData
             let db = try database.openExisting()
             if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }
@@ -94,22 +97,22 @@ extension Lectern {
                 text = try HTMLReport(builder, source: source, generatedAt: Int64(Date().timeIntervalSince1970)).render(kinds)
             case .table, .md:
                 let parts = try kinds.map { kind -> String in
-                    let listing = try builder.listing(kind)
-                    let body = format == .md ? listing.markdown() : listing.rendered(.table)
+                    let body = try builder.text(kind, markdown: format == .md)
                     if kinds.count == 1 { return body }
                     return (format == .md ? "## \(kind.rawValue)\n\n" : "\(kind.rawValue.uppercased())\n\n") + body
                 }
                 text = parts.joined(separator: "\n")
             case .json:
                 if kinds.count == 1 {
-                    text = try builder.listing(kinds[0]).rendered(.json)
+                    text = try builder.json(kinds[0])
                 } else {
                     let parts = try kinds.map { kind in
-                        "\(jsonQuote(kind.rawValue)): " + (try builder.listing(kind).rendered(.json)).trimmingCharacters(in: .newlines)
+                        "\(jsonQuote(kind.rawValue)): " + (try builder.json(kind)).trimmingCharacters(in: .newlines)
                     }
                     text = "{\n" + parts.joined(separator: ",\n") + "\n}\n"
                 }
             case .csv:
+                // CSV holds one table: the catalog's domains (its most dismissed courses are in the other formats).
                 text = try builder.listing(kinds[0]).rendered(.csv)
             }
             guard let out else {

@@ -113,7 +113,9 @@ struct ReportCommandTests {
         let lectern = try sold()
         // py-301 (draft, ebook, advanced) requires py-201, which requires py-101: a chain of 3.
         try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101"])
-        let rows = try parseJSON(try lectern.ok(["report", "catalog", "--format", "json"])) as! [[String: Any]]
+        let catalog = try parseJSON(try lectern.ok(["report", "catalog", "--format", "json"])) as! [String: Any]
+        #expect((catalog["most_dismissed"] as? [Any])?.isEmpty == true)
+        let rows = catalog["domains"] as! [[String: Any]]
         #expect(rows.map { $0["domain"] as? String } == ["data-science", "finance", "software-engineering", "total"])
         let software = rows[2]
         #expect(software["courses"] as? Int == 2)          // py-101 and py-301
@@ -139,6 +141,27 @@ struct ReportCommandTests {
         #expect(rows[0]["rows"] as? Int == 1)
         #expect(rows[0]["coverage"] as? Double == 0.333)  // 1 of 3 published courses
         #expect(rows[0]["ndcg@10"] is NSNull)  // never evaluated
+    }
+
+    /// A dismissal recorded through the CLI after training shows in the catalog's most dismissed courses
+    /// and in the recommendations report's dismissals of the model that served the course.
+    @Test func aRecordedDismissalIsMeasured() throws {
+        let lectern = try sold()
+        try lectern.ok(["train", "--algorithm", "popular", "--top", "2"])  // u2's list: py-101 (one row)
+        try lectern.ok(["record", "dismiss", "--user", "u2", "--course", "py-101", "--reason", "too-basic"])
+        let catalog = try parseJSON(try lectern.ok(["report", "catalog", "--format", "json"])) as! [String: Any]
+        let dismissed = catalog["most_dismissed"] as! [[String: Any]]
+        #expect(dismissed.map { $0["course"] as? String } == ["py-101"])
+        #expect(dismissed[0]["dismissed"] as? Int == 1 && dismissed[0]["holding"] as? Int == 1)
+        #expect(dismissed[0]["touched"] as? Int == 2 && dismissed[0]["dismiss_share"] as? Double == 0.5)  // u1 bought it
+        #expect(dismissed[0]["too-basic"] as? Int == 1 && dismissed[0]["unspecified"] as? Int == 0)
+        let models = try parseJSON(try lectern.ok(["report", "recommendations", "--format", "json"])) as! [[String: Any]]
+        #expect(models[0]["rows"] as? Int == 1)
+        #expect(models[0]["dismissed"] as? Int == 1 && models[0]["dismiss_rate"] as? Double == 1)
+        // The dismissal was recorded now, after the window that ends in June 2025.
+        let before = try parseJSON(try lectern.ok(["report", "recommendations", "--until", "2025-06-01", "--format", "json"])) as! [[String: Any]]
+        #expect(before[0]["dismissed"] as? Int == 0 && before[0]["dismiss_rate"] as? Double == 0)
+        #expect(try lectern.ok(["report", "catalog", "--format", "csv"]).hasPrefix("domain,courses,"))
     }
 
     @Test func markdownAndFileOutput() throws {

@@ -27,6 +27,8 @@ public struct VariantOutcome: Sendable, Equatable {
     public var impressions: Int
     public var clicks: Int
     public var converters: Int
+    /// Impressions followed within the window by the learner dismissing the impressed course.
+    public var dismissals: Int
     /// What the converting purchases brought in, per currency, in currency order.
     public var revenue: [Money.Amount]
 }
@@ -57,8 +59,10 @@ public struct ExperimentStore {
         INSERT INTO impressions (experiment_id, variant, user_id, course_id, rank, run_id, shown_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         """
     /// Per variant: exposed learners, impressions, impressions followed by a view, enrollment or purchase
-    /// of that course by that learner within the window, and learners who bought an impressed course
-    /// within the window.
+    /// of that course by that learner within the window, learners who bought an impressed course
+    /// within the window, and impressions followed by a dismissal of that course by that learner
+    /// within the window (the same window as a click: from the impression to `window_days` after it).
+    /// Each impression is a seek in `interactions_by_user` (learner, course, kind, time) per question.
     static let outcome = """
         SELECT count(DISTINCT i.user_id), count(*),
                sum(EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id AND e.course_id = i.course_id
@@ -66,7 +70,10 @@ public struct ExperimentStore {
                            AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3)),
                count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id
                            AND e.course_id = i.course_id AND e.kind = 'purchase'
-                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3) THEN i.user_id END)
+                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3) THEN i.user_id END),
+               sum(EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id AND e.course_id = i.course_id
+                           AND e.kind = 'dismiss'
+                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3))
         FROM impressions i WHERE i.experiment_id = ?1 AND i.variant = ?2
         """
     /// Per currency: what a variant's purchases of an impressed course within the window brought in.
@@ -164,7 +171,7 @@ public struct ExperimentStore {
             }
             return try db.cachedStatement(Self.outcome).queryFirst([experiment.id, variant.name, window]) {
                 VariantOutcome(variant: variant.name, algorithm: variant.algorithm, learners: $0.int(0), impressions: $0.int(1),
-                               clicks: $0.int(2), converters: $0.int(3), revenue: revenue)
+                               clicks: $0.int(2), converters: $0.int(3), dismissals: $0.int(4), revenue: revenue)
             }!
         }
     }

@@ -17,9 +17,14 @@ public struct RecommendationReportRow: Sendable, Equatable {
     /// The newest stored offline evaluation at K = 10, if any.
     public var ndcgAt10: Double?
     public var precisionAt10: Double?
+    /// Cached (learner, course) pairs of this run that the learner dismissed after the run's data and
+    /// within the report's window (see `RecommendationReport.dismissedPairs`).
+    public var dismissed = 0
+    /// `dismissed` / `rows`: the share of served courses dismissed; nil when the run cached nothing.
+    public var dismissRate: Double?
 }
 
-/// The state of the recommendation cache, per algorithm.
+/// The state of the recommendation cache, per algorithm, and how often learners dismissed what it serves.
 public struct RecommendationReport {
     let db: Connection
 
@@ -35,7 +40,8 @@ public struct RecommendationReport {
         SELECT a.algorithm, r.id, r.finished_at,
                (SELECT count(DISTINCT user_id) FROM recommendations WHERE run_id = r.id),
                (SELECT count(*) FROM recommendations WHERE run_id = r.id),
-               (SELECT count(DISTINCT course_id) FROM recommendations WHERE run_id = r.id)
+               (SELECT count(DISTINCT course_id) FROM recommendations WHERE run_id = r.id),
+               r.last_interaction_id
         FROM active_models a JOIN model_runs r ON r.id = a.run_id ORDER BY a.algorithm
         """
     static let published = "SELECT count(*) FROM courses WHERE status = 'published'"
@@ -49,8 +55,33 @@ public struct RecommendationReport {
         WHERE er.evaluation_id = (SELECT max(evaluation_id) FROM evaluation_results WHERE algorithm = ?1)
           AND er.algorithm = ?1 AND er.k = 10 AND er.metric IN ('ndcg', 'precision')
         """
+    /// The cached pairs of run ?1 that their learner dismissed after the run's data, within [?3, ?4)
+    /// (either bound may be NULL). "After the run's data" is an interaction id above the run's
+    /// `last_interaction_id` (?2), the newest event its training read, rather than a time at or after
+    /// `data_until`: the id says exactly which events the model saw, so a dismissal recorded after
+    /// training counts even when it is back-dated (an import, a client's late `--at`), one the
+    /// training read never counts though it shares `data_until`'s second, and a run with no
+    /// `data_until` (no events) still has a watermark. The window then says when the dismissal
+    /// happened. A pair dismissed twice (dismissed, viewed, dismissed again) counts once.
+    ///
+    /// Driven from the dismissals: a scan of the partial index `interactions_dismissals` (only
+    /// dismissals; it holds the learner, course and time, and the id as its rowid), then for each
+    /// distinct pair a seek in `recommendations`' primary key (run, learner) over that learner's list.
+    /// `recommendations` is never scanned. The id can mislead only if the newest events were deleted
+    /// (`forget`) and a new one took a reused id at or below the watermark.
+    static let dismissedPairs = """
+        SELECT count(*) FROM (
+            SELECT DISTINCT d.user_id, d.course_id FROM interactions d INDEXED BY interactions_dismissals
+            WHERE d.kind = 'dismiss' AND d.id > ?2
+              AND (?3 IS NULL OR d.occurred_at >= ?3) AND (?4 IS NULL OR d.occurred_at < ?4)) p
+        WHERE EXISTS (SELECT 1 FROM recommendations r WHERE r.run_id = ?1 AND r.user_id = p.user_id AND r.course_id = p.course_id)
+        """
 
-    public func rows() throws -> [RecommendationReportRow] {
+    /// One row per active model, by algorithm. The dismissals count within `filter`'s `since` and
+    /// `until`; the other figures describe the cache as it is, and no filter applies to them.
+    /// - Complexity: O(recommendations + courses + creators) per active run for reach and exposure,
+    ///   plus O(dismissals x list length) per active run for the dismissals (`dismissedPairs`).
+    public func rows(_ filter: ReportFilter = ReportFilter()) throws -> [RecommendationReportRow] {
         try withStoreErrors {
             let published = Int(try db.cachedStatement(Self.published).scalarInt() ?? 0)
             var courses: [Int64: (creator: Int64, domain: String)] = [:]
@@ -58,27 +89,38 @@ public struct RecommendationReport {
                 courses[id] = (creator, domain)
             }
             let creators = try db.cachedStatement(Self.creatorIDs).query { $0.int64(0) }
-            return try db.cachedStatement(Self.active).query {
-                RecommendationReportRow(algorithm: try Algorithm(stored: $0.text(0), in: "active model run \($0.int64(1))"), runID: $0.int64(1), finishedAt: $0.int64(2), learners: $0.int(3),
-                                        rows: $0.int(4), coverage: published > 0 ? Double($0.int(5)) / Double(published) : nil)
-            }.map { row in
-                var row = row
-                // Every creator and domain counts, those never recommended included (with zero).
-                var byCreator = Dictionary(uniqueKeysWithValues: creators.map { ($0, 0.0) })
-                var byDomain = Dictionary(courses.values.map { ($0.domain, 0.0) }, uniquingKeysWith: { a, _ in a })
-                for (course, count) in try db.cachedStatement(Self.exposure).query([row.runID], row: { ($0.int64(0), Double($0.int64(1))) }) {
-                    guard let owner = courses[course] else { continue }
-                    byCreator[owner.creator, default: 0] += count
-                    byDomain[owner.domain, default: 0] += count
-                }
-                row.creatorGini = Self.gini(Array(byCreator.values))
-                row.domainGini = Self.gini(Array(byDomain.values))
+            let runs = try db.cachedStatement(Self.active).query { s in
+                (row: RecommendationReportRow(algorithm: try Algorithm(stored: s.text(0), in: "active model run \(s.int64(1))"), runID: s.int64(1),
+                                              finishedAt: s.int64(2), learners: s.int(3), rows: s.int(4),
+                                              coverage: published > 0 ? Double(s.int(5)) / Double(published) : nil),
+                 watermark: s.int64(6))
+            }
+            return try runs.map { run in
+                var row = run.row
+                try measureExposure(&row, courses: courses, creators: creators)
                 for (metric, value) in try db.cachedStatement(Self.offline).query([row.algorithm.rawValue], row: { ($0.text(0), $0.optionalDouble(1)) }) {
                     if metric == "ndcg" { row.ndcgAt10 = value } else { row.precisionAt10 = value }
                 }
+                row.dismissed = Int(try db.cachedStatement(Self.dismissedPairs).scalarInt([row.runID, run.watermark, filter.since, filter.until]) ?? 0)
+                row.dismissRate = row.rows > 0 ? Double(row.dismissed) / Double(row.rows) : nil
                 return row
             }
         }
+    }
+
+    /// Sets the Gini coefficients of `row`'s exposure over creators and domains; every creator and
+    /// domain counts, those never recommended included (with zero).
+    private func measureExposure(_ row: inout RecommendationReportRow, courses: [Int64: (creator: Int64, domain: String)],
+                                 creators: [Int64]) throws {
+        var byCreator = Dictionary(uniqueKeysWithValues: creators.map { ($0, 0.0) })
+        var byDomain = Dictionary(courses.values.map { ($0.domain, 0.0) }, uniquingKeysWith: { a, _ in a })
+        for (course, count) in try db.cachedStatement(Self.exposure).query([row.runID], row: { ($0.int64(0), Double($0.int64(1))) }) {
+            guard let owner = courses[course] else { continue }
+            byCreator[owner.creator, default: 0] += count
+            byDomain[owner.domain, default: 0] += count
+        }
+        row.creatorGini = Self.gini(Array(byCreator.values))
+        row.domainGini = Self.gini(Array(byDomain.values))
     }
 
     /// Gini coefficient of non-negative counts: mean absolute difference over twice the mean.
