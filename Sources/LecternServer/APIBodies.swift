@@ -173,7 +173,8 @@ struct NewLearnerInput: Decodable, Sendable {
     var channel: String?
     var campaign: String?
 
-    enum CodingKeys: String, CodingKey {
+    /// CaseIterable: the contract test compares them with the document's request schema.
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case externalID = "external_id", name, email, country, interests, channel, campaign
     }
 }
@@ -209,7 +210,8 @@ struct EventBody: Decodable, Sendable {
     var reason: String?
     var idempotencyKey: String?
 
-    enum CodingKeys: String, CodingKey {
+    /// CaseIterable: the contract test compares them with the document's request schema.
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case user, course, kind, at, channel, amountMinor = "amount_minor", rating, reason, idempotencyKey = "idempotency_key"
     }
 

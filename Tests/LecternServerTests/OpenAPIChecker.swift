@@ -88,10 +88,35 @@ struct OpenAPIChecker {
         return components[name] as? [String: Any] ?? [:]
     }
 
-    func check(_ value: Any, against raw: [String: Any], at location: String) -> [String] {
+    /// The property names an object matching `raw` may have (its own and its `allOf` parts'), or nil
+    /// when it may have others (`additionalProperties`, or no `properties` at all).
+    func documentedProperties(_ raw: [String: Any]) -> Set<String>? {
         let schema = resolve(raw)
         if let parts = schema["allOf"] as? [[String: Any]] {
-            return parts.flatMap { check(value, against: $0, at: location) }
+            var names = Set<String>()
+            for part in parts {
+                guard let more = documentedProperties(part) else { return nil }
+                names.formUnion(more)
+            }
+            return names
+        }
+        guard schema["additionalProperties"] == nil || schema["additionalProperties"] as? Bool == false,
+              let properties = schema["properties"] as? [String: Any] else { return nil }
+        return Set(properties.keys)
+    }
+
+    /// Checks `value` against the schema `raw`, following `$ref`, `allOf` and `oneOf`. An object may
+    /// hold only documented properties (unless its schema allows others): a field renamed on the
+    /// server alone is caught here, one renamed in the document alone by its `required`.
+    /// - Parameter strictKeys: false while checking one part of an `allOf` (the whole checks the keys).
+    func check(_ value: Any, against raw: [String: Any], at location: String, strictKeys: Bool = true) -> [String] {
+        let schema = resolve(raw)
+        if let parts = schema["allOf"] as? [[String: Any]] {
+            var problems = parts.flatMap { check(value, against: $0, at: location, strictKeys: false) }
+            if strictKeys, let object = value as? [String: Any], let names = documentedProperties(schema) {
+                problems += object.keys.sorted().filter { !names.contains($0) }.map { "\(location) has '\($0)', which the document does not name" }
+            }
+            return problems
         }
         if let options = schema["oneOf"] as? [[String: Any]] {
             return options.contains { check(value, against: $0, at: location).isEmpty } ? [] : ["\(location) matches none of oneOf"]
@@ -105,6 +130,9 @@ struct OpenAPIChecker {
             }
             for (name, property) in schema["properties"] as? [String: [String: Any]] ?? [:] {
                 if let field = object[name] { problems += check(field, against: property, at: "\(location).\(name)") }
+            }
+            if strictKeys, let names = documentedProperties(schema) {
+                problems += object.keys.sorted().filter { !names.contains($0) }.map { "\(location) has '\($0)', which the document does not name" }
             }
             return problems
         case "array":
