@@ -8,7 +8,7 @@ OULAD ?= $(firstword $(wildcard ../shared/datasets/oulad ../../shared/datasets/o
 OULAD_DB ?= oulad.db
 PREFIX ?= /usr/local
 
-.PHONY: build release install test check-html demo seed bench bench-quality bench-http bench-scale oulad clean
+.PHONY: build release install test test-python-client check-html demo seed bench bench-quality bench-http bench-scale oulad clean
 
 build:
 	$(SWIFT) build
@@ -31,6 +31,12 @@ test:
 	$(SWIFT) test --skip-build --filter LecternServerTests
 	bash scripts/check-html.sh
 	bash scripts/check-deploy.sh
+
+# A Python client generated from openapi.json (openapi-python-client, pinned, in .venv-client/)
+# drives a live `lectern serve` on SeedData: paging, a learner, an idempotent retry, a list.
+test-python-client:
+	$(SWIFT) build --product lectern
+	bash scripts/python-client-smoke.sh
 
 # The HTML report of SeedData rendered in headless Chromium (laptop and phone), checked to show its charts.
 check-html:
