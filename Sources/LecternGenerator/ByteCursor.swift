@@ -41,6 +41,18 @@ struct ByteCursor {
         position += bytes.count
     }
 
+    /// `bytes` as a JSON string (bytes that need no escaping), or `null` when empty.
+    @inline(__always)
+    mutating func append(jsonStringOrNull bytes: UnsafeBufferPointer<UInt8>, null: UnsafeBufferPointer<UInt8>) {
+        if bytes.isEmpty {
+            append(null)
+        } else {
+            append(UInt8(ascii: "\""))
+            append(bytes)
+            append(UInt8(ascii: "\""))
+        }
+    }
+
     /// Appends a decimal integer, left-padded with zeros to at least `minimumDigits` digits (at most 20 in all).
     @inline(__always)
     mutating func append(decimal value: Int64, minimumDigits: Int = 1) {

@@ -155,13 +155,7 @@ final class RecordFormatter {
                 cursor.append(keyPrefixes[3])
                 if let value { cursor.append(decimal: Int64(value)) } else { cursor.append(literals[0]) }
                 cursor.append(keyPrefixes[4])
-                if channel.isEmpty {
-                    cursor.append(literals[0])
-                } else {
-                    cursor.append(UInt8(ascii: "\""))
-                    cursor.append(channel)
-                    cursor.append(UInt8(ascii: "\""))
-                }
+                cursor.append(jsonStringOrNull: channel, null: literals[0])
                 cursor.append(keyPrefixes[5])
                 cursor.append(UInt8(ascii: "\""))
                 cursor.append(timestamp: occurredAt)
@@ -177,13 +171,7 @@ final class RecordFormatter {
                 }
                 if let reason {
                     cursor.append(keyPrefixes[7])
-                    if reason.isEmpty {
-                        cursor.append(literals[0])
-                    } else {
-                        cursor.append(UInt8(ascii: "\""))
-                        cursor.append(reason)
-                        cursor.append(UInt8(ascii: "\""))
-                    }
+                    cursor.append(jsonStringOrNull: reason, null: literals[0])
                 }
                 cursor.append(UInt8(ascii: "}"))
             } else {
