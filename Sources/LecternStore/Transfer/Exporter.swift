@@ -36,6 +36,21 @@ public struct Exporter {
         ORDER BY i.id
         """
 
+    static let members = """
+        SELECT o.slug, u.external_id, m.team, m.role, m.is_manager, m.joined_at
+        FROM org_members m JOIN organisations o ON o.id = m.org_id JOIN users u ON u.id = m.user_id
+        ORDER BY o.slug, m.team, u.external_id
+        """
+
+    /// Writes every organisation member, in the form `importMembers` reads.
+    @discardableResult
+    public func exportMembers(to path: String?, format: TransferFormat) throws -> Int {
+        try export(Self.members, MemberColumn.self, path: path, format: format) { s in
+            [.text(s.text(0)), .text(s.text(1)), .text(s.text(2)), .text(s.optionalText(3)),
+             .text(s.int64(4) != 0 ? "true" : "false"), .text(Timestamp.format(s.int64(5)))]
+        }
+    }
+
     /// Writes every creator; `path` nil means standard output. Returns the rows written.
     @discardableResult
     public func exportCreators(to path: String?, format: TransferFormat) throws -> Int {

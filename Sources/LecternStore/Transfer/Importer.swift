@@ -75,6 +75,31 @@ public struct Importer {
         }
     }
 
+    // MARK: Members
+
+    /// Organisation members; a learner already in another organisation moves. A file that puts one
+    /// learner in two organisations is refused at the second line.
+    public func importMembers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+        let organisations = OrganisationRepository(db)
+        var placed: [String: (org: String, line: Int)] = [:]
+        return try run(path: path, entity: "members", options: options) { (record: ImportRecord<MemberColumn>, summary: inout ImportSummary) in
+            let org = try record.requiredText(.org), user = try record.requiredText(.user)
+            if let earlier = placed[user], earlier.org != org {
+                throw record.fail(.org, "learner '\(user)' is already in organisation '\(earlier.org)' on line \(earlier.line)")
+            }
+            let manager: Bool
+            switch record.text(.manager)?.lowercased() {
+            case nil, "false", "0", "no": manager = false
+            case "true", "1", "yes": manager = true
+            case let other?: throw record.fail(.manager, "'\(other)' is not true or false")
+            }
+            let member = OrgMember(externalID: user, team: try record.requiredText(.team), role: record.text(.role), isManager: manager)
+            _ = try organisations.addMember(member, to: org, at: try record.time(.joinedAt) ?? currentUnixTime())
+            placed[user] = (org, record.line)
+            summary.imported += 1
+        }
+    }
+
     // MARK: Courses
 
     public func importCourses(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {

@@ -31,3 +31,11 @@ enum InteractionColumn: Int, TransferColumn {
     var name: String { ["user", "course", "kind", "value", "channel", "occurred_at", "key", "reason"][rawValue] }
     static let required: [InteractionColumn] = [.user, .course, .kind, .occurredAt]
 }
+
+/// Columns of a members file: `org` is the organisation's slug, `user` the learner's external id,
+/// `manager` true or false.
+enum MemberColumn: Int, TransferColumn {
+    case org, user, team, role, manager, joinedAt
+    var name: String { ["org", "user", "team", "role", "manager", "joined_at"][rawValue] }
+    static let required: [MemberColumn] = [.org, .user, .team]
+}

@@ -1,0 +1,125 @@
+import Foundation
+import LecternCore
+@testable import LecternService
+import LecternSQLite
+import LecternStore
+import Testing
+
+/// Organisations, seats, licences and assignments on a real database (ServiceFixture's platform:
+/// courses d, e, f in data-science, x in finance; learners a, b, c, n).
+@Suite("Organisations and assignments")
+struct OrganisationTests {
+    static let now: Int64 = 1_800_000_000
+    static let day: Int64 = 86_400
+
+    func organisation(_ f: ServiceFixture, seats: Int = 3) throws -> Organisation {
+        try OrganisationRepository(f.db).create(Organisation(slug: "acme", name: "Acme", seats: seats, seatPriceMinor: 24_000,
+                                                             createdAt: Self.now - 10 * Self.day))
+    }
+
+    @Test func seatsAreNeverOutnumberedAndTheirPurchasesAreKept() throws {
+        let f = try ServiceFixture()
+        let repository = OrganisationRepository(f.db)
+        try organisation(f, seats: 2)
+        for user in ["a", "b"] { try repository.addMember(OrgMember(externalID: user, team: "data"), to: "acme") }
+        #expect(throws: StoreError(.conflict, "'acme' has 2 seats and 2 members: add seats first (lectern org update acme --seats 3)")) {
+            try repository.addMember(OrgMember(externalID: "c", team: "data"), to: "acme")
+        }
+        // Seats cannot go below the members; more seats at the seat price are bought now.
+        #expect(throws: StoreError.self) { try repository.update("acme", seats: 1) }
+        _ = try repository.update("acme", seats: 5, at: Self.now)
+        try repository.addMember(OrgMember(externalID: "c", team: "sales"), to: "acme")
+        let bought = try f.db.query("SELECT seats, amount_minor, currency FROM org_seat_purchases ORDER BY id") {
+            "\($0.int64(0)) \($0.int64(1)) \($0.text(2))"
+        }
+        #expect(bought == ["2 48000 USD", "3 72000 USD"])
+        // The schema holds the rule for any other writer too.
+        #expect(throws: (any Error).self) { try f.db.execute("UPDATE organisations SET seats = 0") }
+    }
+
+    @Test func aLearnerMovesWithTheirHistoryAndTheirOpenAssignmentsRetire() throws {
+        let f = try ServiceFixture()
+        let repository = OrganisationRepository(f.db)
+        try organisation(f)
+        try repository.create(Organisation(slug: "beta", name: "Beta", seats: 3))
+        try repository.addMember(OrgMember(externalID: "c", team: "data"), to: "acme")
+        _ = try AssignmentService(f.db).assign(org: "acme", to: .user("c"), work: .course("e"), dueAt: Self.now + Self.day, now: Self.now)
+        #expect(try repository.addMember(OrgMember(externalID: "c", team: "ops"), to: "beta", at: Self.now) == .moved(from: "acme"))
+        #expect(try repository.members(of: "acme").isEmpty)
+        let acme = try repository.resolve("acme")
+        #expect(try AssignmentRepository(f.db).list(orgID: acme.id, now: Self.now).isEmpty)
+        let retired = try AssignmentRepository(f.db).list(orgID: acme.id, includingRetired: true, now: Self.now)
+        #expect(retired.count == 1 && retired[0].retiredAt == Self.now)
+        #expect(try InteractionRepository(f.db).count(ofUser: f.learners["c"]!) == 2)  // history stays
+    }
+
+    @Test func assignmentsAreIdempotentAndReportWhereEachMemberStands() throws {
+        let f = try ServiceFixture()
+        let repository = OrganisationRepository(f.db)
+        try organisation(f)
+        for user in ["a", "c", "n"] { try repository.addMember(OrgMember(externalID: user, team: "data"), to: "acme") }
+        let service = AssignmentService(f.db)
+        let due = Self.now + 5 * Self.day
+        let first = try service.assign(org: "acme", to: .team("data"), work: .course("f"), dueAt: due, now: Self.now)
+        #expect(first.map(\.outcome) == [.assigned, .assigned, .assigned])
+        #expect(try service.assign(org: "acme", to: .team("data"), work: .course("f"), dueAt: due, now: Self.now).map(\.outcome)
+                == [.unchanged, .unchanged, .unchanged])
+        // a completes on time, c late, n enrolls and then runs out of time.
+        try f.record("a", "f", .complete, at: Self.now + Self.day)
+        try f.record("c", "f", .complete, at: due + Self.day)
+        try f.record("n", "f", .enroll, at: Self.now + Self.day)
+        let acme = try repository.resolve("acme")
+        func statuses(at time: Int64) throws -> [String] {
+            try AssignmentRepository(f.db).list(orgID: acme.id, now: time).map { "\($0.user) \($0.status.rawValue)" }
+        }
+        #expect(try statuses(at: Self.now + 2 * Self.day) == ["a completed", "c assigned", "n started"])
+        #expect(try statuses(at: due + 2 * Self.day) == ["a completed", "c completed-late", "n overdue"])
+        let overdue = try AssignmentRepository(f.db).list(orgID: acme.id, status: .overdue, now: due + 2 * Self.day)
+        #expect(overdue.map(\.user) == ["n"])
+        // Assigning again with another date moves it.
+        #expect(try service.assign(org: "acme", to: .user("n"), work: .course("f"), dueAt: due + 9 * Self.day, now: Self.now)
+                .map(\.outcome) == [.rescheduled])
+    }
+
+    @Test func skillsAndLicencesDecideWhatIsAssigned() throws {
+        let f = try ServiceFixture()
+        let repository = OrganisationRepository(f.db)
+        try organisation(f)
+        try repository.addMember(OrgMember(externalID: "n", team: "data"), to: "acme")
+        try repository.addMember(OrgMember(externalID: "c", team: "data"), to: "acme")
+        try f.record("c", "d", .complete, at: Self.now - Self.day)  // c covers python and pandas (d's tags)
+        try repository.license("acme", domains: ["data-science"], courses: [])
+        let results = try AssignmentService(f.db).assign(org: "acme", to: .team("data"), work: .skills(["pandas", "statistics"]),
+                                                         dueAt: Self.now + Self.day, now: Self.now)
+        // pandas: d (x is tagged pandas too but outside the licence); statistics: e or f, the one completed most (a tie: e).
+        #expect(results.map { "\($0.user) \($0.course)" } == ["c e", "n d", "n e"])
+        #expect(throws: StoreError.self) {
+            try AssignmentService(f.db).assign(org: "acme", to: .user("n"), work: .course("x"), dueAt: Self.now + Self.day, now: Self.now)
+        }
+        #expect(throws: StoreError.self) { try repository.license("acme", domains: ["no-such-domain"], courses: []) }
+        var archived = try CourseRepository(f.db).find(id: f.courses["h"]!)!
+        archived.status = .archived
+        try CourseRepository(f.db).update(archived)
+        #expect(throws: StoreError(.invalidInput, "course 'h' is archived: it cannot be licensed")) {
+            try repository.license("acme", domains: [], courses: ["h"])
+        }
+    }
+
+    @Test func badAssignmentsChangeNothing() throws {
+        let f = try ServiceFixture()
+        try organisation(f)
+        try OrganisationRepository(f.db).addMember(OrgMember(externalID: "a", team: "data"), to: "acme")
+        let service = AssignmentService(f.db)
+        let cases: [(AssignmentService.Target, AssignmentService.Work, Int64)] = [
+            (.team("nobody"), .course("d"), Self.now + 1),
+            (.user("b"), .course("d"), Self.now + 1),  // not a member
+            (.user("a"), .course("zz"), Self.now + 1),
+            (.user("a"), .course("d"), Self.now - 1),  // due in the past
+        ]
+        for (target, work, due) in cases {
+            #expect(throws: StoreError.self) { try service.assign(org: "acme", to: target, work: work, dueAt: due, now: Self.now) }
+        }
+        #expect(throws: StoreError.self) { try service.assign(org: "nope", to: .user("a"), work: .course("d"), dueAt: Self.now + 1, now: Self.now) }
+        #expect(try f.db.scalarInt("SELECT count(*) FROM assignments") == 0)
+    }
+}
