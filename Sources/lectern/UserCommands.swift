@@ -150,6 +150,8 @@ extension Lectern {
                     ("impressions_deleted", .int(Int64(summary.impressionsDeleted))),
                     ("factors_deleted", .int(Int64(summary.factorsDeleted))),
                     ("segment_assignments_deleted", .int(Int64(summary.segmentAssignmentsDeleted))),
+                    ("organisation_memberships_deleted", .int(Int64(summary.membershipsDeleted))),
+                    ("course_assignments_deleted", .int(Int64(summary.courseAssignmentsDeleted))),
                     ("wiped_from_disk", .text(summary.wiped ? "yes"
                         : "pending: a reader kept old pages in the write-ahead log; lectern serve wipes them within seconds of the reader finishing, or the next forget does")),
                 ]

@@ -122,4 +122,16 @@ struct OrganisationTests {
         #expect(throws: StoreError.self) { try service.assign(org: "nope", to: .user("a"), work: .course("d"), dueAt: Self.now + 1, now: Self.now) }
         #expect(try f.db.scalarInt("SELECT count(*) FROM assignments") == 0)
     }
+
+    @Test func aForgottenMemberLeavesTheOrganisationAndItsAssignmentsButTheMoneyStays() throws {
+        let f = try ServiceFixture()
+        try organisation(f)
+        try OrganisationRepository(f.db).addMember(OrgMember(externalID: "c", team: "data"), to: "acme")
+        _ = try AssignmentService(f.db).assign(org: "acme", to: .user("c"), work: .course("e"), dueAt: Self.now + Self.day, now: Self.now)
+        let summary = try LearnerRepository(f.db).forget(externalID: "c")
+        #expect(summary.membershipsDeleted == 1 && summary.courseAssignmentsDeleted == 1)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM org_members") == 0)
+        #expect(try f.db.scalarInt("SELECT count(*) FROM assignments") == 0)
+        #expect(try f.db.scalarInt("SELECT sum(amount_minor) FROM org_seat_purchases") == 72_000)
+    }
 }

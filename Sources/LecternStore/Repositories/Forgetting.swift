@@ -12,6 +12,10 @@ public struct ForgetSummary: Sendable, Equatable {
     public var impressionsDeleted = 0
     public var factorsDeleted = 0
     public var segmentAssignmentsDeleted = 0
+    /// Organisation memberships (0 or 1) and assigned courses deleted: the learner leaves every
+    /// organisation report; the organisation's seats and money stay.
+    public var membershipsDeleted = 0
+    public var courseAssignmentsDeleted = 0
     /// Whether no copy of the learner's data is left in the database file or its write-ahead log:
     /// false when a reader (a long report, say) kept the log from being emptied; the old pages then
     /// go at the next checkpoint that finds no reader.
@@ -84,6 +88,8 @@ extension LearnerRepository {
                 summary.impressionsDeleted = try count("SELECT count(*) FROM impressions WHERE user_id = ?")
                 summary.factorsDeleted = try count("SELECT count(*) FROM model_factors WHERE run_id IN (SELECT id FROM model_runs) AND entity = 'user' AND entity_id = ?")
                 summary.segmentAssignmentsDeleted = try count("SELECT count(*) FROM user_segments WHERE user_id = ?")
+                summary.membershipsDeleted = try count("SELECT count(*) FROM org_members WHERE user_id = ?")
+                summary.courseAssignmentsDeleted = try count("SELECT count(*) FROM assignments WHERE user_id = ?")
                 if summary.moneyEventsAnonymized > 0 {
                     let anonymous = try anonymousLearnerID()
                     try db.run("""
@@ -91,7 +97,8 @@ extension LearnerRepository {
                         WHERE user_id = ? AND kind IN ('purchase', 'refund')
                         """, [anonymous, id])
                 }
-                // Cascades to the remaining interactions, interests, impressions and segment; a trigger
+                // Cascades to the remaining interactions, interests, impressions, segment, organisation
+                // membership and assignments; a trigger
                 // (migration 11) removes the cached lists and factors.
                 try db.run("DELETE FROM users WHERE id = ?", [id])
                 return summary
