@@ -17,24 +17,30 @@ extension RecommendationService {
         guard let run = try cache.activeRun(algorithm: algorithm) else {
             throw StoreError(.notFound, "no trained \(algorithm) model yet: run `lectern train --algorithm \(algorithm)`")
         }
-        let cached = try cache.recommendations(userID: learner.id, algorithm: algorithm, limit: limit)
+        // A member of an organisation is served inside its licence: ask for more, to have enough left.
+        let member = try OrganisationRepository(db).membership(userID: learner.id) != nil
+        let wanted = member ? min(1000, limit * 4) : limit
+        let cached = try cache.recommendations(userID: learner.id, algorithm: algorithm, limit: wanted)
         let lastEvent = try TrainingSnapshot.lastInteractionID(ofUser: learner.id, in: db)
         if lastEvent <= run.lastInteractionID && !cached.isEmpty {
-            return RecommendationList(learner: learner, algorithm: algorithm, items: cached, run: run, foldedIn: false)
+            let items = member ? try withinOrganisation(cached, learner: learner, algorithm: algorithm, limit: limit) : cached
+            return RecommendationList(learner: learner, algorithm: algorithm, items: items, run: run, foldedIn: false)
         }
         let items: [CachedRecommendation]
         if let foldInCache {
             // A long-running process folds a learner in once per new event, not once per request.
             let key = FoldInCache.ListKey(
                 userID: learner.id, algorithm: algorithm, lastEvent: lastEvent,
-                events: Int64(try InteractionRepository(db).count(ofUser: learner.id)), limit: limit,
+                events: Int64(try InteractionRepository(db).count(ofUser: learner.id)), limit: wanted,
                 catalogVersion: try TrainingSnapshot.catalogVersion(in: db),
                 newestActiveRun: try cache.newestActiveRunID())
-            items = try foldInCache.list(key) { try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit) }
+            items = try foldInCache.list(key) { try foldIn(learner: learner, algorithm: algorithm, run: run, limit: wanted) }
         } else {
-            items = try foldIn(learner: learner, algorithm: algorithm, run: run, limit: limit)
+            items = try foldIn(learner: learner, algorithm: algorithm, run: run, limit: wanted)
         }
-        return RecommendationList(learner: learner, algorithm: algorithm, items: items, run: run, foldedIn: true)
+        return RecommendationList(learner: learner, algorithm: algorithm,
+                                  items: member ? try withinOrganisation(items, learner: learner, algorithm: algorithm, limit: limit) : items,
+                                  run: run, foldedIn: true)
     }
 
     /// Courses like `course`: from who took what (item-kNN), or from content for courses nobody

@@ -134,4 +134,27 @@ struct OrganisationTests {
         #expect(try f.db.scalarInt("SELECT count(*) FROM assignments") == 0)
         #expect(try f.db.scalarInt("SELECT sum(amount_minor) FROM org_seat_purchases") == 72_000)
     }
+
+    @Test func aMembersListStaysInsideTheLicenceAndClosesTheTeamsGapsFirst() throws {
+        let f = try ServiceFixture()
+        try RecommendationService(f.db).train([.itemknn, .popular], options: RecommendationServiceTests.options())
+        let repository = OrganisationRepository(f.db)
+        try organisation(f)
+        #expect(try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 5).items.map(\.slug) == ["e", "f"])
+        try repository.addMember(OrgMember(externalID: "c", team: "data"), to: "acme")
+        try repository.setSkills("acme", team: "data", skills: ["machine-learning", "python"])  // c has bought d (python) but not completed it
+        try repository.license("acme", domains: [], courses: ["e", "f", "x"])
+        let list = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 5).items
+        // machine-learning: f, the only course tagged so; python: e (d is bought, x... most completed first, then by slug).
+        #expect(list.map(\.slug) == ["f", "e"], "\(list.map(\.slug))")
+        #expect(list.map(\.reason) == ["closes your team's gap in machine-learning", "closes your team's gap in python"])
+        #expect(list.map(\.rank) == [1, 2])
+        // Once c completes a course tagged python, that gap is closed; the licence still holds.
+        try f.record("c", "d", .complete, at: Self.now)
+        try repository.setSkills("acme", team: "data", skills: ["python"])
+        let after = try RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 5).items
+        #expect(after.map(\.slug) == ["e", "f"] && !after.contains { $0.reason.contains("gap") }, "\(after.map(\.reason))")
+        // A learner outside any organisation is served as before.
+        #expect(try RecommendationService(f.db).recommend(userExternalID: "n", algorithm: .popular, limit: 3).items.count == 3)
+    }
 }
