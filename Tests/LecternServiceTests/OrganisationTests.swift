@@ -157,4 +157,16 @@ struct OrganisationTests {
         // A learner outside any organisation is served as before.
         #expect(try RecommendationService(f.db).recommend(userExternalID: "n", algorithm: .popular, limit: 3).items.count == 3)
     }
+
+    @Test func aMemberTakesALicensedCourseAtNoCharge() throws {
+        let f = try ServiceFixture()
+        try organisation(f)
+        try OrganisationRepository(f.db).addMember(OrgMember(externalID: "n", team: "data"), to: "acme")
+        try OrganisationRepository(f.db).license("acme", domains: [], courses: ["e"])
+        try f.record("n", "e", .purchase, at: Self.now)
+        try f.record("n", "f", .purchase, at: Self.now)  // not licensed: the price
+        let paid = try InteractionRepository(f.db).list(InteractionFilter(userID: f.learners["n"]!, kind: .purchase))
+            .map { "\($0.courseSlug) \($0.interaction.value ?? -1)" }.sorted()
+        #expect(paid == ["e 0", "f 1000"])
+    }
 }

@@ -38,8 +38,8 @@ public struct InteractionRepository {
 
     /// Records one event for a learner and a course that exist.
     ///
-    /// A purchase without an amount is charged the course price; a refund without one returns
-    /// what was paid. Live purchases and enrollments need a published course.
+    /// A purchase without an amount is charged the course price (nothing, for a member whose
+    /// organisation licenses the course); a refund without one returns what was paid. Live purchases and enrollments need a published course.
     /// - Throws: `StoreError` for an unknown learner or course, a rating outside 1-5, a refund with
     ///   no purchase to refund.
     public func record(_ interaction: Interaction) throws -> RecordOutcome {
@@ -144,6 +144,12 @@ final class InteractionWriter {
         ORDER BY d.id LIMIT 1
         """
 
+    /// Whether learner ?1's organisation licenses course ?2: such a purchase costs the member nothing.
+    static let licensedToMember = """
+        SELECT EXISTS (SELECT 1 FROM org_members m JOIN org_licences l ON l.org_id = m.org_id JOIN courses c ON c.id = ?2
+                       WHERE m.user_id = ?1 AND (l.course_id = c.id OR l.domain = c.domain))
+        """
+
     init(_ db: Connection) throws {
         self.db = db
         insertStatement = try db.cachedStatement(Self.insert)
@@ -172,7 +178,11 @@ final class InteractionWriter {
     @discardableResult
     public func insert(_ interaction: Interaction, coursePrice: Int64?) throws -> RecordOutcome {
         var interaction = interaction
-        if interaction.kind == .purchase, interaction.value == nil { interaction.value = coursePrice }
+        if interaction.kind == .purchase, interaction.value == nil {
+            // A member takes a course their organisation licenses at no charge: the seat paid for it.
+            let licensed = try db.cachedStatement(Self.licensedToMember).scalarInt([interaction.userID, interaction.courseID]) == 1
+            interaction.value = licensed ? 0 : coursePrice
+        }
         // A refund recorded again must be recognised before it is refused as a second refund.
         if interaction.kind == .refund, let stored = try storedEvent(like: interaction, anyValue: interaction.value == nil) {
             return stored
