@@ -6,7 +6,7 @@ import LecternStore
 extension Lectern {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import creators, courses, users, interactions or organisation members from CSV, TSV or JSON Lines.",
+            abstract: "Import creators, courses, users, interactions, organisations, members or assignments (CSV, TSV, JSON Lines).",
             discussion: """
                 A file is imported whole or not at all: the first bad row is reported by line number and \
                 reason. With --skip-invalid the good rows are kept and the bad ones listed. Import creators \
@@ -14,11 +14,11 @@ extension Lectern {
                 """)
 
         enum Entity: String, ExpressibleByArgument, CaseIterable {
-            case creators, courses, users, interactions, members
+            case creators, courses, users, interactions, organisations, members, assignments
         }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "creators, courses, users, interactions or members.") var entity: Entity
+        @Argument(help: "creators, courses, users, interactions, organisations, members or assignments.") var entity: Entity
         @Argument(help: "The file to read.") var file: String
         @Option(help: "csv, tsv or jsonl (default: from the file name).") var format: TransferFormat?
         @Flag(help: "Import the valid rows and list the invalid ones instead of refusing the file.") var skipInvalid = false
@@ -36,7 +36,9 @@ extension Lectern {
             case .courses: summary = try importer.importCourses(from: file, options: options)
             case .users: summary = try importer.importUsers(from: file, options: options)
             case .interactions: summary = try importer.importInteractions(from: file, options: options)
+            case .organisations: summary = try importer.importOrganisations(from: file, options: options)
             case .members: summary = try importer.importMembers(from: file, options: options)
+            case .assignments: summary = try importer.importAssignments(from: file, options: options)
             }
             progress.finish()
             let seconds = Date().timeIntervalSince(started)
@@ -53,15 +55,15 @@ extension Lectern {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export creators, courses, users, interactions or organisation members in the form import reads back.",
+            abstract: "Export creators, courses, users, interactions, organisations, members or assignments as import reads them.",
             discussion: "`export catalog --out DIR` writes creators and courses into DIR.")
 
         enum Entity: String, ExpressibleByArgument, CaseIterable {
-            case catalog, creators, courses, users, interactions, members
+            case catalog, creators, courses, users, interactions, organisations, members, assignments
         }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "catalog, creators, courses, users, interactions or members.") var entity: Entity
+        @Argument(help: "catalog, creators, courses, users, interactions, organisations, members or assignments.") var entity: Entity
         @Option(help: "File to write (default: standard output); a directory for catalog.") var out: String?
         @Option(help: "csv, tsv or jsonl (default: from --out, else csv).") var format: TransferFormat?
 
@@ -88,7 +90,9 @@ extension Lectern {
             case .courses: report(try exporter.exportCourses(to: out, format: format))
             case .users: report(try exporter.exportUsers(to: out, format: format))
             case .interactions: report(try exporter.exportInteractions(to: out, format: format))
+            case .organisations: report(try exporter.exportOrganisations(to: out, format: format))
             case .members: report(try exporter.exportMembers(to: out, format: format))
+            case .assignments: report(try exporter.exportAssignments(to: out, format: format))
             }
         }
 

@@ -61,6 +61,13 @@ public struct AssignmentRepository {
         }
     }
 
+    static let retire = "UPDATE assignments SET retired_at = max(?, assigned_at) WHERE org_id = ? AND user_id = ? AND course_id = ? AND retired_at IS NULL"
+
+    /// Retires the open assignment of `courseID` to `userID` (an imported history's `retired_at`).
+    public func retire(orgID: Int64, userID: Int64, courseID: Int64, at time: Int64) throws {
+        try withStoreErrors { try db.cachedStatement(Self.retire).run([time, orgID, userID, courseID]) }
+    }
+
     static let covers = """
         SELECT EXISTS (SELECT 1 FROM interactions i JOIN course_tags ct ON ct.course_id = i.course_id
                        JOIN tags t ON t.id = ct.tag_id

@@ -51,6 +51,39 @@ public struct Exporter {
         }
     }
 
+    static let organisations = """
+        SELECT o.slug, o.name, o.seats, o.seat_price_minor, o.currency, o.created_at,
+               (SELECT group_concat(domain, ';') FROM (SELECT domain FROM org_licences WHERE org_id = o.id AND domain IS NOT NULL ORDER BY domain)),
+               (SELECT group_concat(slug, ';') FROM (SELECT c.slug FROM org_licences l JOIN courses c ON c.id = l.course_id
+                                                      WHERE l.org_id = o.id ORDER BY c.slug)),
+               (SELECT group_concat(item, ';') FROM (SELECT team || ':' || skill AS item FROM org_skills WHERE org_id = o.id ORDER BY team, skill))
+        FROM organisations o ORDER BY o.slug
+        """
+    static let assignments = """
+        SELECT o.slug, u.external_id, c.slug, a.source, a.step, a.due_at, a.assigned_at, a.retired_at
+        FROM assignments a JOIN organisations o ON o.id = a.org_id JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id
+        ORDER BY a.id
+        """
+
+    /// Writes every organisation with its licence and teams' skills, in the form `importOrganisations` reads.
+    @discardableResult
+    public func exportOrganisations(to path: String?, format: TransferFormat) throws -> Int {
+        try export(Self.organisations, OrganisationColumn.self, path: path, format: format) { s in
+            [.text(s.text(0)), .text(s.text(1)), .int(s.int64(2)), .int(s.optionalInt64(3)), .text(s.text(4)),
+             .text(Timestamp.format(s.int64(5))), .list(Self.split(s.optionalText(6))), .list(Self.split(s.optionalText(7))),
+             .list(Self.split(s.optionalText(8)))]
+        }
+    }
+
+    /// Writes every assignment, retired ones included, in the form `importAssignments` reads.
+    @discardableResult
+    public func exportAssignments(to path: String?, format: TransferFormat) throws -> Int {
+        try export(Self.assignments, AssignmentColumn.self, path: path, format: format) { s in
+            [.text(s.text(0)), .text(s.text(1)), .text(s.text(2)), .text(s.text(3)), .int(s.optionalInt64(4)),
+             .text(Timestamp.format(s.int64(5))), .text(Timestamp.format(s.int64(6))), .text(s.optionalInt64(7).map(Timestamp.format))]
+        }
+    }
+
     /// Writes every creator; `path` nil means standard output. Returns the rows written.
     @discardableResult
     public func exportCreators(to path: String?, format: TransferFormat) throws -> Int {

@@ -317,7 +317,7 @@ public struct Importer {
         }
     }
 
-    private func run<Column: TransferColumn>(
+    func run<Column: TransferColumn>(
         path: String, entity: String, options: ImportOptions,
         row: (ImportRecord<Column>, inout ImportSummary) throws -> Void,
         finish: (inout ImportSummary) throws -> Void = { _ in }

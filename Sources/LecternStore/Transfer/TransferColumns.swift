@@ -39,3 +39,21 @@ enum MemberColumn: Int, TransferColumn {
     var name: String { ["org", "user", "team", "role", "manager", "joined_at"][rawValue] }
     static let required: [MemberColumn] = [.org, .user, .team]
 }
+
+/// Columns of an organisations file: `domains` and `courses` are what it licenses (lists), `skills`
+/// its teams' target skills as `team:tag` items (`data:python;data:sql;ops:excel`).
+enum OrganisationColumn: Int, TransferColumn {
+    case slug, name, seats, seatPriceMinor, currency, createdAt, domains, courses, skills
+    var name: String {
+        ["slug", "name", "seats", "seat_price_minor", "currency", "created_at", "domains", "courses", "skills"][rawValue]
+    }
+    static let required: [OrganisationColumn] = [.slug, .name, .seats]
+}
+
+/// Columns of an assignments file: `org` slug, `user` external id, `course` slug; `source` course,
+/// path or skills; times as anywhere else (a due date may lie in the past: this is history).
+enum AssignmentColumn: Int, TransferColumn {
+    case org, user, course, source, step, dueAt, assignedAt, retiredAt
+    var name: String { ["org", "user", "course", "source", "step", "due_at", "assigned_at", "retired_at"][rawValue] }
+    static let required: [AssignmentColumn] = [.org, .user, .course, .dueAt]
+}
