@@ -50,6 +50,9 @@ demo: release
 	$(BIN) import courses SeedData/courses.csv --db $(DEMO_DB)
 	$(BIN) import users SeedData/users.csv --db $(DEMO_DB)
 	$(BIN) import interactions SeedData/interactions.csv --db $(DEMO_DB)
+	$(BIN) import organisations SeedData/organisations.csv --db $(DEMO_DB)
+	$(BIN) import members SeedData/members.csv --db $(DEMO_DB)
+	$(BIN) import assignments SeedData/assignments.csv --db $(DEMO_DB)
 	@echo
 	$(BIN) stats --db $(DEMO_DB) --top 8
 	@echo
@@ -72,6 +75,10 @@ demo: release
 	$(BIN) user profile --db $(DEMO_DB) $$($(BIN) user list --db $(DEMO_DB) --format csv --limit 1 --offset 10 | tail -n 1 | cut -d, -f2)
 	@echo
 	$(BIN) path --db $(DEMO_DB) --user $$($(BIN) user list --db $(DEMO_DB) --format csv --limit 1 --offset 10 | tail -n 1 | cut -d, -f2) --domain data-science --per-level 1
+	@echo
+	$(BIN) org list --db $(DEMO_DB)
+	@echo
+	$(BIN) assignments --db $(DEMO_DB) --org initech-finance --team data-science
 	@echo
 	$(BIN) report sales --db $(DEMO_DB) --by domain
 	@echo

@@ -22,10 +22,11 @@ public struct PlatformGenerator: Sendable {
         self.shape = shape
     }
 
-    /// Writes `creators.<ext>`, `courses.<ext>`, `users.<ext>` and `interactions.<ext>` into `directory`.
+    /// Writes `creators.<ext>`, `courses.<ext>`, `users.<ext>`, `interactions.<ext>`, and the
+    /// organisations' `organisations.<ext>`, `members.<ext>` and `assignments.<ext>` into `directory`.
     ///
     /// The directory is created if missing. Each file is written under a hidden temporary name in the
-    /// directory and renamed once all four are complete, so a failure leaves no half-written file.
+    /// directory and renamed once all are complete, so a failure leaves no half-written file.
     ///
     /// - Parameters:
     ///   - directory: Where the files go; existing files of the same names are replaced.
@@ -41,7 +42,8 @@ public struct PlatformGenerator: Sendable {
         progress: (@Sendable (PhaseProgress) -> Void)? = nil
     ) throws -> GenerationSummary {
         try shape.validate()
-        let names = ["creators", "courses", "users", "interactions"].map { "\($0).\(format.rawValue)" }
+        let names = ["creators", "courses", "users", "interactions", "organisations", "members", "assignments"]
+            .map { "\($0).\(format.rawValue)" }
         let staged = names.map { directory.appendingPathComponent(".\($0).partial") }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,6 +56,7 @@ public struct PlatformGenerator: Sendable {
             try writeCourses(catalog, to: staged[1], format: format, progress: progress)
             try writeLearners(catalog, to: staged[2], format: format, progress: progress)
             let interactions = try writeInteractions(catalog, to: staged[3], format: format, progress: progress)
+            _ = try writeOrganisations(catalog, to: Array(staged[4...6]), format: format)
             for (source, name) in zip(staged, names) {
                 let destination = directory.appendingPathComponent(name)
                 if rename(source.path, destination.path) != 0 {

@@ -12,4 +12,6 @@ enum RandomStream: UInt64 {
     case activityWeight = 5
     /// A learner's interactions.
     case activity = 6
+    /// The organisations: their teams, members and seat prices.
+    case organisations = 7
 }

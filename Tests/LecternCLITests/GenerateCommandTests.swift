@@ -9,7 +9,7 @@ struct GenerateCommandTests {
     @Test func theCommittedSeedDataIsWhatTheGeneratorMakes() throws {
         let lectern = try Lectern()
         try lectern.ok(["generate", "--seed", "42", "--out", lectern.path("seed")])
-        for file in ["creators.csv", "courses.csv", "users.csv", "interactions.csv"] {
+        for file in ["creators.csv", "courses.csv", "users.csv", "interactions.csv", "organisations.csv", "members.csv", "assignments.csv"] {
             let made = try Data(contentsOf: URL(fileURLWithPath: lectern.path("seed/\(file)")))
             let committed = try Data(contentsOf: Self.seedData.appendingPathComponent(file))
             #expect(made == committed, "\(file) differs from SeedData: run `make seed`")
@@ -20,7 +20,7 @@ struct GenerateCommandTests {
         let lectern = try Lectern()
         try lectern.ok(["generate", "--seed", "3", "--creators", "4", "--courses", "30", "--users", "80",
                         "--interactions", "3000", "--format", "jsonl", "--out", lectern.path("p")])
-        for entity in ["creators", "courses", "users", "interactions"] {
+        for entity in ["creators", "courses", "users", "interactions", "organisations", "members", "assignments"] {
             try lectern.ok(["import", entity, lectern.path("p/\(entity).jsonl")])
         }
         let stats = try lectern.ok(["stats"])

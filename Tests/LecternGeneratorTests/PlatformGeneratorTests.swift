@@ -7,7 +7,7 @@ struct PlatformGeneratorTests {
     /// A platform small enough to check row by row in a debug build.
     static let smallShape = PlatformShape(creators: 5, courses: 30, users: 100, interactions: 3000)
 
-    static let fileNames = ["creators", "courses", "users", "interactions"]
+    static let fileNames = ["creators", "courses", "users", "interactions", "organisations", "members", "assignments"]
     static let creatorHeader = ["name", "revenue_share", "contact"]
     static let courseHeader = [
         "slug", "title", "description", "domain", "difficulty", "format", "language", "price_minor", "currency",
@@ -70,7 +70,8 @@ struct PlatformGeneratorTests {
         let directory = try ScratchDirectory()
         defer { directory.remove() }
         let summary = try PlatformGenerator(seed: 7, shape: shape).write(to: directory.url, format: .csv)
-        #expect(summary.files == ["creators.csv", "courses.csv", "users.csv", "interactions.csv"])
+        #expect(summary.files == ["creators.csv", "courses.csv", "users.csv", "interactions.csv",
+                                  "organisations.csv", "members.csv", "assignments.csv"])
         let start = Double(shape.startEpoch)
         let end = try #require(Calendar.utc.date(byAdding: .month, value: shape.months, to: Date(timeIntervalSince1970: start)))
             .timeIntervalSince1970
@@ -236,7 +237,8 @@ struct PlatformGeneratorTests {
         let generator = PlatformGenerator(seed: 99, shape: Self.smallShape)
         let csvSummary = try generator.write(to: csvDirectory.url, format: .csv)
         let jsonSummary = try generator.write(to: jsonDirectory.url, format: .jsonl)
-        #expect(jsonSummary.files == ["creators.jsonl", "courses.jsonl", "users.jsonl", "interactions.jsonl"])
+        #expect(jsonSummary.files == ["creators.jsonl", "courses.jsonl", "users.jsonl", "interactions.jsonl",
+                                      "organisations.jsonl", "members.jsonl", "assignments.jsonl"])
         #expect(jsonSummary.interactions == csvSummary.interactions)
 
         for name in Self.fileNames {
@@ -313,6 +315,44 @@ struct PlatformGeneratorTests {
             var bad = Self.smallShape
             bad.dismissals = 1.5
             try bad.validate()
+        }
+    }
+
+    /// The organisations: members within seats, each learner in one organisation, teams named by a
+    /// licensed domain, assignments of published courses to members.
+    @Test func organisationsHoldTogether() throws {
+        let directory = try ScratchDirectory()
+        defer { directory.remove() }
+        _ = try PlatformGenerator(seed: 11, shape: PlatformShape(creators: 8, courses: 80, users: 1_700, interactions: 20_000))
+            .write(to: directory.url, format: .csv)
+        let organisations = try CSVTable(contentsOf: directory.file("organisations.csv"))
+        let members = try CSVTable(contentsOf: directory.file("members.csv"))
+        let assignments = try CSVTable(contentsOf: directory.file("assignments.csv"))
+        let courses = try CSVTable(contentsOf: directory.file("courses.csv"))
+        let users = try CSVTable(contentsOf: directory.file("users.csv"))
+        #expect(organisations.rows.count == 2)  // one per 800 learners
+        let published = Set(courses.rows.filter { courses.value($0, "status") == "published" }.map { courses.value($0, "slug") })
+        let licensed = Dictionary(uniqueKeysWithValues: organisations.rows.map {
+            (organisations.value($0, "slug"), Set(organisations.value($0, "domains").split(separator: ";").map(String.init)))
+        })
+        let known = Set(users.rows.map { users.value($0, "external_id") })
+        var orgOf: [String: String] = [:]
+        for row in members.rows {
+            let user = members.value(row, "user"), org = members.value(row, "org")
+            #expect(known.contains(user))
+            #expect(orgOf.updateValue(org, forKey: user) == nil, "\(user) is in one organisation")
+            #expect(licensed[org]?.contains(members.value(row, "team")) == true, "a team is a licensed domain")
+        }
+        for row in organisations.rows {
+            let slug = organisations.value(row, "slug")
+            let count = orgOf.values.filter { $0 == slug }.count
+            #expect(count > 0 && count <= Int(organisations.value(row, "seats"))!, "\(slug): \(count) members")
+        }
+        #expect(!assignments.rows.isEmpty)
+        for row in assignments.rows {
+            #expect(orgOf[assignments.value(row, "user")] == assignments.value(row, "org"))
+            #expect(published.contains(assignments.value(row, "course")), "\(assignments.value(row, "course"))")
+            #expect(assignments.value(row, "assigned_at") < assignments.value(row, "due_at"))
         }
     }
 
