@@ -99,3 +99,7 @@ CREATE TABLE assignments (
 
 CREATE UNIQUE INDEX assignments_open ON assignments (org_id, user_id, course_id) WHERE retired_at IS NULL;
 CREATE INDEX assignments_by_user ON assignments (user_id, course_id);
+
+-- An API key may be scoped to one organisation: it then sees only that organisation's members,
+-- assignments and report, and any other learner is "not found" to it.
+ALTER TABLE api_keys ADD COLUMN org_id INTEGER REFERENCES organisations (id) ON DELETE CASCADE;

@@ -70,9 +70,16 @@ struct ConfiguredResponder<Routes: HTTPResponder<APIRequestContext>>: HTTPRespon
 /// The key a request authenticated with, if any.
 final class Caller: Sendable {
     private let name = Mutex<String?>(nil)
+    private let organisation = Mutex<Int64?>(nil)
 
     var keyName: String? {
         get { name.withLock { $0 } }
         set { name.withLock { $0 = newValue } }
+    }
+
+    /// The organisation the caller's key is scoped to, if any.
+    var orgID: Int64? {
+        get { organisation.withLock { $0 } }
+        set { organisation.withLock { $0 = newValue } }
     }
 }

@@ -25,10 +25,11 @@ public enum APIToken {
     }
 
     /// Creates a key and returns it with its plain token, which is never stored.
-    public static func createKey(name: String, scope: APIKey.Scope, in repository: APIKeyRepository) throws
+    /// - Parameter orgID: the organisation the key is scoped to, if any.
+    public static func createKey(name: String, scope: APIKey.Scope, orgID: Int64? = nil, in repository: APIKeyRepository) throws
         -> (key: APIKey, token: String) {
         let token = make()
-        let key = try repository.create(APIKey(name: name, scope: scope, tokenHash: hash(token), prefix: prefix(of: token)))
+        let key = try repository.create(APIKey(name: name, scope: scope, tokenHash: hash(token), prefix: prefix(of: token), orgID: orgID))
         return (key, token)
     }
 

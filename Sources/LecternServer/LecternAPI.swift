@@ -33,6 +33,8 @@ struct LecternAPI: Sendable {
             .get("/v1/courses") { request, _ in try await courses(request) }
             .get("/v1/courses/{id}") { _, context in try await course(context) }
             .get("/v1/courses/{id}/similar") { request, context in try await similar(request, context) }
+            .get("/v1/users/{id}/assignments") { _, context in try await learnerAssignments(context) }
+            .get("/v1/orgs/{org}/assignments") { request, context in try await organisationAssignments(request, context) }
         router.group()
             .add(middleware: AuthenticationMiddleware(required: .write, pool: pool, keys: keys, limiter: limiter))
             .post("/v1/users") { request, context in try await createLearner(request, context) }
@@ -47,7 +49,7 @@ struct LecternAPI: Sendable {
         let algorithm = try self.algorithm(request, allowed: Algorithm.allCases)
         let explain = try flag(request, "explain")
         let body = try await pool.read { db -> RecommendationsBody? in
-            _ = try LearnerRepository(db).resolve(user)
+            _ = try visibleLearner(user, context: context, db: db)
             // While an experiment runs, serving logs impressions: that needs the writer.
             if algorithm == nil, try ExperimentStore(db).running() != nil { return nil }
             let (list, variant) = try modelErrors { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
@@ -120,6 +122,9 @@ struct LecternAPI: Sendable {
 
     func createLearner(_ request: Request, _ context: APIRequestContext) async throws -> EditedResponse<LearnerBody> {
         let input = try await request.decode(as: NewLearnerInput.self, context: context)
+        if context.caller.orgID != nil {
+            throw APIError(.forbidden, "insufficient_scope", "a key scoped to an organisation cannot add learners")
+        }
         let learner = try await pool.write { db in
             try LearnerRepository(db).create(Learner(
                 externalID: input.externalID, displayName: input.name ?? "", email: input.email, country: input.country,
@@ -153,6 +158,16 @@ struct LecternAPI: Sendable {
             }
         }
         let outcomes = try await pool.write { db in
+            if context.caller.orgID != nil {
+                // A key scoped to an organisation records for its members alone.
+                for (index, event) in events.enumerated() {
+                    do {
+                        _ = try visibleLearner(event.user, context: context, db: db)
+                    } catch let error as StoreError where isBatch {
+                        throw StoreError(error.code, "event \(index): \(error.message)")
+                    }
+                }
+            }
             let activity = ActivityService(db)
             return isBatch ? try activity.record(events) : [try activity.record(events[0])]
         }
@@ -212,7 +227,7 @@ struct LecternAPI: Sendable {
     }
 
     /// The path's `{id}`, percent-decoded: `/v1/users/a%20b/recommendations` is learner `a b`.
-    private func id(_ context: APIRequestContext) throws -> String {
+    func id(_ context: APIRequestContext) throws -> String {
         let raw = try context.parameters.require("id")
         return raw.removingPercentEncoding ?? raw
     }

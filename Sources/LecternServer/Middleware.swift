@@ -81,6 +81,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let key = found else { throw APIError(.unauthorized, "invalid_api_key", "the API key is not known") }
         guard !key.isRevoked else { throw APIError(.unauthorized, "revoked_api_key", "the API key '\(key.name)' was revoked") }
         context.caller.keyName = key.name
+        context.caller.orgID = key.orgID
         guard key.scope.allows(required) else {
             throw APIError(.forbidden, "insufficient_scope",
                            "the API key '\(key.name)' has scope \(key.scope.rawValue); this endpoint needs \(required.rawValue)")

@@ -141,10 +141,13 @@ extension Lectern {
             @OptionGroup var database: DatabaseOptions
             @Option(help: "A unique name, such as storefront or partner-acme.") var name: String
             @Option(help: "read or write.") var scope: APIKey.Scope = .read
+            @Option(help: "Scope the key to this organisation (slug): it sees that organisation's members, assignments and report alone.")
+            var org: String?
 
             func run() throws {
                 let db = try database.open()
-                let (key, token) = try APIToken.createKey(name: name, scope: scope, in: APIKeyRepository(db))
+                let orgID = try org.map { try OrganisationRepository(db).resolve($0).id }
+                let (key, token) = try APIToken.createKey(name: name, scope: scope, orgID: orgID, in: APIKeyRepository(db))
                 print(token)
                 FileHandle.standardError.write(Data("Created \(key.scope.rawValue) key \(key.id) '\(key.name)'. Store the token now: only its hash is kept.\n".utf8))
             }
@@ -158,9 +161,11 @@ extension Lectern {
 
             func run() throws {
                 let db = try database.open()
-                var listing = Listing(["id", "name", "scope", "prefix", "created_at", "revoked_at"])
+                var listing = Listing(["id", "name", "scope", "org", "prefix", "created_at", "revoked_at"])
+                let organisations = OrganisationRepository(db)
                 for key in try APIKeyRepository(db).list() {
-                    listing.append([.int(key.id), .text(key.name), .text(key.scope.rawValue), .text(key.prefix + "…"),
+                    let org = try key.orgID.flatMap { try organisations.find(id: $0)?.slug }
+                    listing.append([.int(key.id), .text(key.name), .text(key.scope.rawValue), .text(org), .text(key.prefix + "…"),
                                     .text(Timestamp.format(key.createdAt)), .text(key.revokedAt.map(Timestamp.format))])
                 }
                 print(listing.rendered(output.format), terminator: "")

@@ -19,9 +19,11 @@ public struct APIKey: Sendable, Equatable {
     public var prefix: String
     public var createdAt: Int64
     public var revokedAt: Int64?
+    /// The organisation the key is scoped to: it sees that organisation's members alone.
+    public var orgID: Int64?
 
     public init(id: Int64 = 0, name: String, scope: Scope, tokenHash: String, prefix: String,
-                createdAt: Int64 = 0, revokedAt: Int64? = nil) {
+                createdAt: Int64 = 0, revokedAt: Int64? = nil, orgID: Int64? = nil) {
         self.id = id
         self.name = name
         self.scope = scope
@@ -29,6 +31,7 @@ public struct APIKey: Sendable, Equatable {
         self.prefix = prefix
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.orgID = orgID
     }
 
     public var isRevoked: Bool { revokedAt != nil }

@@ -12,8 +12,8 @@ public struct APIKeyRepository {
         self.db = db
     }
 
-    static let columns = "id, name, scope, token_hash, prefix, created_at, revoked_at"
-    static let insert = "INSERT INTO api_keys (name, scope, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)"
+    static let columns = "id, name, scope, token_hash, prefix, created_at, revoked_at, org_id"
+    static let insert = "INSERT INTO api_keys (name, scope, token_hash, prefix, created_at, org_id) VALUES (?, ?, ?, ?, ?, ?)"
     static let byHash = "SELECT \(columns) FROM api_keys WHERE token_hash = ?"
     static let byName = "SELECT \(columns) FROM api_keys WHERE name = ?"
     static let byID = "SELECT \(columns) FROM api_keys WHERE id = ?"
@@ -25,7 +25,7 @@ public struct APIKeyRepository {
             throw StoreError.invalid("API key \(row.int64(0)) has a scope this lectern does not know")
         }
         return APIKey(id: row.int64(0), name: row.text(1), scope: scope, tokenHash: row.text(3), prefix: row.text(4),
-                      createdAt: row.int64(5), revokedAt: row.optionalInt64(6))
+                      createdAt: row.int64(5), revokedAt: row.optionalInt64(6), orgID: row.optionalInt64(7))
     }
 
     /// Stores a new key; the name must be new.
@@ -42,7 +42,7 @@ public struct APIKeyRepository {
         if try find(name: key.name) != nil { throw StoreError.conflict("an API key named '\(key.name)' already exists") }
         try withStoreErrors {
             try db.transaction {
-                try db.cachedStatement(Self.insert).run([key.name, key.scope.rawValue, key.tokenHash, key.prefix, key.createdAt])
+                try db.cachedStatement(Self.insert).run([key.name, key.scope.rawValue, key.tokenHash, key.prefix, key.createdAt, key.orgID])
                 key.id = db.lastInsertRowID
             }
         }
