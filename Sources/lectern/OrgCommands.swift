@@ -63,12 +63,7 @@ extension Lectern {
                 let found = try repository.resolve(org)
                 let members = try repository.members(of: found.slug)
                 let teams = Dictionary(grouping: members, by: \.team).map { "\($0.key) (\($0.value.count))" }.sorted()
-                let licence = try repository.licences(of: found.slug).map { licence -> String in
-                    switch licence {
-                    case .domain(let domain): "domain \(domain)"
-                    case .course(let slug): "course \(slug)"
-                    }
-                }
+                let licence = try repository.licences(of: found.slug).map(\.description)
                 let skills = try repository.skills(of: found.slug).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: " "))" }
                 print(Listing.record([
                     ("slug", .text(found.slug)), ("name", .text(found.name)), ("seats", .int(Int64(found.seats))),

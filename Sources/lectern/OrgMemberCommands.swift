@@ -84,12 +84,7 @@ extension Lectern.OrgCommand {
             let repository = OrganisationRepository(db)
             try repository.license(org, domains: domain, courses: course)
             let all = try repository.licences(of: org)
-            print("\(org) licenses \(all.count) item(s): " + all.map { licence -> String in
-                switch licence {
-                case .domain(let domain): "domain \(domain)"
-                case .course(let slug): "course \(slug)"
-                }
-            }.joined(separator: ", "))
+            print("\(org) licenses \(all.count) item(s): " + all.map(\.description).joined(separator: ", "))
         }
     }
 

@@ -47,9 +47,17 @@ public struct OrgMember: Sendable, Equatable {
 }
 
 /// What an organisation licenses: a whole domain, or one course.
-public enum OrgLicence: Sendable, Equatable, Hashable {
+public enum OrgLicence: Sendable, Equatable, Hashable, CustomStringConvertible {
     case domain(String)
     case course(slug: String)
+
+    /// "domain data-science", "course sql-basics".
+    public var description: String {
+        switch self {
+        case .domain(let domain): "domain \(domain)"
+        case .course(let slug): "course \(slug)"
+        }
+    }
 }
 
 /// One course assigned to one member, with its state now.
