@@ -56,7 +56,11 @@ PY
 step generate generate "$events" $BIN generate --seed 11 --users $users --courses $courses --creators $creators --interactions $events --out "$OUT/platform"
 rows=$(($(wc -l < "$OUT/platform/interactions.csv") - 1))
 $BIN init --db "$DB" >/dev/null
-for entity in creators courses users; do $BIN import $entity "$OUT/platform/$entity.csv" --db "$DB" >/dev/null; done
+for entity in creators courses users organisations members assignments; do
+  $BIN import $entity "$OUT/platform/$entity.csv" --db "$DB" >/dev/null
+done
+# An organisation member, for the timing of a member's list (inside the licence, team gaps first).
+member=$(sed -n 2p "$OUT/platform/members.csv" | cut -d, -f2)
 cc -O2 -o "$OUT/import_limit" bench/import_limit.c -lsqlite3
 cp "$DB" "$OUT/limit.db"
 limit=$(LIMIT_BULK=1 "$OUT/import_limit" "$OUT/limit.db" "$OUT/platform/interactions.csv" | sed 's/.*rows_per_second=//')
@@ -71,6 +75,7 @@ PY
 step train "train (all)" 0 $BIN train --db "$DB"
 step recommend "recommend p50/p99 (1,000)" 0 $BENCH recommend-latency "$DB" 1000
 echo "    cached hybrid list, in process: $(cat "$OUT/recommend.out")"
+step member-recommend "a member's list (CLI)" 0 $BIN recommend --db "$DB" --user "$member" --limit 10
 step report-all "report all (html)" 0 $BIN report all --db "$DB" --format html --out "$OUT/report.html"
 step report-sales "report sales" 0 $BIN report sales --db "$DB"
 step evaluate "evaluate (temporal, K=10)" 0 $BIN evaluate --db "$DB" --split temporal --k 10 --format csv
