@@ -8,7 +8,7 @@ OULAD ?= $(firstword $(wildcard ../shared/datasets/oulad ../../shared/datasets/o
 OULAD_DB ?= oulad.db
 PREFIX ?= /usr/local
 
-.PHONY: build release install test test-python-client check-html demo seed bench bench-quality bench-http bench-scale oulad clean
+.PHONY: build release install test test-python-client test-contract check-html demo seed bench bench-quality bench-http bench-scale oulad clean
 
 build:
 	$(SWIFT) build
@@ -37,6 +37,12 @@ test:
 test-python-client:
 	$(SWIFT) build --product lectern
 	bash scripts/python-client-smoke.sh
+
+# Schemathesis (pinned, in .venv-contract/) against `lectern serve` on SeedData: every check and
+# phase, a fixed seed; it must find nothing. CONTRACT_EXAMPLES=N sets examples per operation (40).
+test-contract:
+	$(SWIFT) build --product lectern
+	bash scripts/contract-test.sh
 
 # The HTML report of SeedData rendered in headless Chromium (laptop and phone), checked to show its charts.
 check-html:

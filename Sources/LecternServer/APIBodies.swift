@@ -216,6 +216,10 @@ struct EventBody: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
+        // A field the document does not name is refused, as its `additionalProperties: false` says.
+        if let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.first(where: { CodingKeys(stringValue: $0.stringValue) == nil }) {
+            throw DecodingError.dataCorrupted(.init(codingPath: [unknown], debugDescription: "an event has no field '\(unknown.stringValue)'"))
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         user = try container.decode(String.self, forKey: .user)
         course = try Self.stringOrInteger(container, .course)
@@ -235,3 +239,12 @@ struct EventBody: Decodable, Sendable {
     }
 }
 
+
+/// Any JSON object key, to see the fields a body holds beyond those a type reads.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -16,6 +16,8 @@ struct LecternAPI: Sendable {
 
     /// Most events one `POST /v1/interactions` may carry.
     static let maxBatch = 1000
+    /// The longest Idempotency-Key header: with `#999` after it, an event's key stays within 200.
+    static let maxHeaderKey = Interaction.maxKeyBytes - 4
     /// The header naming a retried request (HTTPTypes has no constant for it).
     static let idempotencyKey = HTTPFields.Element.Name("Idempotency-Key")!
 
@@ -145,6 +147,9 @@ struct LecternAPI: Sendable {
             throw APIError.badRequest("at most \(Self.maxBatch) events per request, got \(inputs.count)")
         }
         let header = request.headers[Self.idempotencyKey]
+        if let header, header.unicodeScalars.count > Self.maxHeaderKey {
+            throw APIError.badRequest("the Idempotency-Key header is at most \(Self.maxHeaderKey) characters (a batch adds #INDEX to it)")
+        }
         let now = currentUnixTime()
         let events = try inputs.enumerated().map { index, input in
             var event = EventInput(user: input.user, course: input.course, kind: input.kind, rating: input.rating,

@@ -1,3 +1,4 @@
+import Foundation
 /// Checks shared by the repositories, so a bad value is refused with a sentence, not a constraint name.
 enum Validation {
     static func isSlug(_ text: String) -> Bool {
@@ -15,6 +16,9 @@ enum Validation {
             }
         }
     }
+
+    /// White space as JSON Schema's (ECMAScript's) `\s` has it: spaces, line breaks and the BOM.
+    static let blanks = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}"))
 
     static func isChannel(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }

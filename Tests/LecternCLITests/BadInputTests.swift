@@ -194,16 +194,16 @@ struct BadInputTests {
         #expect(try lectern.ok(["tag", "list", "--include-unused"]).contains("beginner"))
     }
 
-    /// An idempotency key has one limit, 200 bytes, on the command line and in imports (and HTTP).
+    /// An idempotency key has one limit, 200 characters, on the command line and in imports (and HTTP).
     @Test func anIdempotencyKeyIsAtMost200Bytes() throws {
         let lectern = try seeded()
         let before = try lectern.snapshot()
         let key = String(repeating: "k", count: 201)
         let result = try lectern.run(["record", "view", "--user", "u1", "--course", "py-101", "--key", key])
-        #expect(result.status == 4 && result.stderr.contains("at most 200 bytes"), "\(result.stderr)")
+        #expect(result.status == 4 && result.stderr.contains("at most 200 characters"), "\(result.stderr)")
         let file = try lectern.write("keys.csv", "user,course,kind,occurred_at,key\nu1,py-101,view,2025-03-01,\(key)\n")
         let imported = try lectern.run(["import", "interactions", file])
-        #expect(imported.status == 4 && imported.stderr.contains("line 2") && imported.stderr.contains("200 bytes"), "\(imported.stderr)")
+        #expect(imported.status == 4 && imported.stderr.contains("line 2") && imported.stderr.contains("200 characters"), "\(imported.stderr)")
         #expect(try lectern.snapshot() == before)
         try lectern.ok(["record", "view", "--user", "u1", "--course", "py-101", "--key", String(repeating: "k", count: 200)])
     }

@@ -33,15 +33,20 @@ struct GeneratedClientTests {
         if case .forbidden = try await reader.createUser(body: .json(.init(external_id: "o"))) {} else { Issue.record("a read key wrote") }
 
         // An event retried with its key is recorded once.
-        let view = Components.Schemas.Event(user: "m", course: .case1("d"), kind: .view)
+        // Events are typed by kind (the document's oneOf with a discriminator on kind).
+        let view = Components.Schemas.Event.view(.init(user: "m", course: .case1("d"), kind: .view))
         let recorded = try await writer.recordInteractions(headers: .init(Idempotency_hyphen_Key: "m-view-d"), body: .json(.Event(view)))
         #expect(try recorded.created.body.json.recorded == 1)
         let retried = try await writer.recordInteractions(headers: .init(Idempotency_hyphen_Key: "m-view-d"), body: .json(.Event(view)))
         #expect(try retried.ok.body.json.duplicates == 1)
+        let rated = Components.Schemas.Event.rate(.init(user: "m", course: .case1("d"), kind: .rate, rating: 5))
+        _ = try await writer.recordInteractions(body: .json(.Event(rated))).created
+        let dismissed = Components.Schemas.Event.dismiss(.init(user: "m", course: .case1("x"), kind: .dismiss, reason: .not_hyphen_relevant))
+        _ = try await writer.recordInteractions(body: .json(.Event(dismissed))).created
 
         // A batch with one bad event is refused whole: its good event is still new afterwards.
-        let good = Components.Schemas.Event(user: "m", course: .case1("e"), kind: .wishlist)
-        let bad = Components.Schemas.Event(user: "m", course: .case1("no-such-course"), kind: .view)
+        let good = Components.Schemas.Event.wishlist(.init(user: "m", course: .case1("e"), kind: .wishlist))
+        let bad = Components.Schemas.Event.view(.init(user: "m", course: .case1("no-such-course"), kind: .view))
         switch try await writer.recordInteractions(body: .json(.case2([good, bad]))) {
         case .notFound, .badRequest: break
         default: Issue.record("a batch with an unknown course was not refused")

@@ -18,7 +18,7 @@ struct ActivityServiceTests {
         (event("complete", amount: 100), "--amount is only for purchase and refund events"),
         (event("view", at: "yesterday"), "--at must be a time such as 2025-03-01T09:30:00Z or Unix seconds"),
         (event("view", at: "253402300800"), "--at must be a time such as"),
-        (event("view", key: String(repeating: "k", count: 201)), "an idempotency key is at most 200 bytes"),
+        (event("view", key: String(repeating: "k", count: 201)), "an idempotency key is at most 200 characters"),
     ] as [(EventInput, String)])
     func eachRuleIsCheckedBeforeTheDatabase(input: EventInput, message: String) throws {
         let error = #expect(throws: StoreError.self) { try ActivityService.check(input, now: newYear2025, fields: .cli) }

@@ -439,7 +439,7 @@ struct ImportExportTests {
             {"user":"u1","course":"swift","kind":"refund","occurred_at":"2025-01-02"}
 
             """)
-        expectStoreError(.invalidInput, containing: "line 2") { _ = try Importer(db).importInteractions(from: path) }
+        expectStoreError(.conflict, containing: "line 2") { _ = try Importer(db).importInteractions(from: path) }
         #expect(try rowCount(db, "interactions") == 0)
     }
 

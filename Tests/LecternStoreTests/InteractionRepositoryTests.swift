@@ -104,11 +104,11 @@ struct InteractionRepositoryTests {
     func refundWithoutPurchase() throws {
         let f = try Fixture()
         try f.record(f.event(.view))
-        expectStoreError(.invalidInput, containing: "needs a purchase") { try f.record(f.event(.refund)) }
-        expectStoreError(.invalidInput) { try f.record(f.event(.refund, value: 100)) }
+        expectStoreError(.conflict, containing: "needs a purchase") { try f.record(f.event(.refund)) }
+        expectStoreError(.conflict) { try f.record(f.event(.refund, value: 100)) }
         // Another learner's purchase does not count.
         try f.record(f.event(.purchase, learner: f.other))
-        expectStoreError(.invalidInput) { try f.record(f.event(.refund)) }
+        expectStoreError(.conflict) { try f.record(f.event(.refund)) }
         #expect(try f.stored() == ["view:nil", "purchase:2500"])
     }
 
@@ -223,8 +223,8 @@ struct InteractionRepositoryTests {
     func notOnSale() throws {
         let f = try Fixture()
         for course in [f.draft, f.archived] {
-            expectStoreError(.invalidInput, containing: "not on sale") { try f.record(f.event(.purchase, course: course)) }
-            expectStoreError(.invalidInput) { try f.record(f.event(.enroll, course: course)) }
+            expectStoreError(.conflict, containing: "not on sale") { try f.record(f.event(.purchase, course: course)) }
+            expectStoreError(.conflict) { try f.record(f.event(.enroll, course: course)) }
         }
         #expect(try f.repository.count() == 0)
         try f.record(f.event(.view, course: f.draft))

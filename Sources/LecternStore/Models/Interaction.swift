@@ -35,12 +35,13 @@ public struct Interaction: Sendable, Equatable, Codable {
     }
 
     /// Checks the rules the schema also enforces, with messages a person can act on.
-    /// The longest idempotency key, in UTF-8 bytes, at every entry point (CLI, import, HTTP).
+    /// The longest idempotency key, in characters (code points, as JSON Schema's maxLength counts), at
+    /// every entry point (CLI, import, HTTP).
     public static let maxKeyBytes = 200
 
     public func validate() throws {
-        if let key = idempotencyKey, key.utf8.count > Self.maxKeyBytes {
-            throw StoreError.invalid("an idempotency key is at most \(Self.maxKeyBytes) bytes, got \(key.utf8.count)")
+        if let key = idempotencyKey, key.unicodeScalars.count > Self.maxKeyBytes {
+            throw StoreError.invalid("an idempotency key is at most \(Self.maxKeyBytes) characters, got \(key.unicodeScalars.count)")
         }
         guard Timestamp.range.contains(occurredAt) else {
             throw StoreError.invalid("an event's time must be \(Timestamp.rangeDescription), got \(occurredAt)")

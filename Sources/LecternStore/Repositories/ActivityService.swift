@@ -103,8 +103,8 @@ public struct ActivityService {
             }
             at = time
         }
-        if let key = input.idempotencyKey, key.utf8.count > Interaction.maxKeyBytes {
-            throw StoreError.invalid("an idempotency key is at most \(Interaction.maxKeyBytes) bytes")
+        if let key = input.idempotencyKey, key.unicodeScalars.count > Interaction.maxKeyBytes {
+            throw StoreError.invalid("an idempotency key is at most \(Interaction.maxKeyBytes) characters")
         }
         return CheckedEvent(user: input.user, course: input.course, kind: kind, value: kind == .rate ? input.rating : input.amountMinor,
                             occurredAt: at, channel: input.channel, idempotencyKey: input.idempotencyKey, reason: reason)

@@ -50,7 +50,8 @@ public struct InteractionRepository {
             throw StoreError.notFound("no learner with id \(interaction.userID)")
         }
         if interaction.kind == .purchase || interaction.kind == .enroll, course.status != .published {
-            throw StoreError.invalid("course '\(course.slug)' is \(course.status.rawValue), not on sale")
+            // A conflict with the catalog's state, not a malformed event (HTTP 409).
+            throw StoreError.conflict("course '\(course.slug)' is \(course.status.rawValue), not on sale")
         }
         return try withStoreErrors {
             try db.transaction(.immediate) {
@@ -220,7 +221,7 @@ final class InteractionWriter {
         guard try refundState.step() else { return }
         let purchases = refundState.int64(0), refunds = refundState.int64(1)
         guard purchases > 0 else {
-            throw StoreError.invalid("a refund needs a purchase of the same course by the same learner")
+            throw StoreError.conflict("a refund needs a purchase of the same course by the same learner")
         }
         // A retried refund with a known key is a duplicate, not a second refund.
         if refunds >= purchases {

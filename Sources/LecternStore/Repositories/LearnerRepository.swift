@@ -132,8 +132,10 @@ public struct LearnerRepository {
         guard learner.createdAt == 0 || Timestamp.range.contains(learner.createdAt) else {
             throw StoreError.invalid("a learner's creation time must be \(Timestamp.rangeDescription), got \(learner.createdAt)")
         }
-        learner.externalID = learner.externalID.trimmingCharacters(in: .whitespaces)
-        guard !learner.externalID.isEmpty, learner.externalID.utf8.count <= 120 else {
+        // Blanks around it are dropped: what JSON Schema's \s matches (the document's pattern \S).
+        learner.externalID = learner.externalID.trimmingCharacters(in: Validation.blanks)
+        // Characters as SQLite's length() counts them (the schema's CHECK): code points.
+        guard !learner.externalID.isEmpty, learner.externalID.unicodeScalars.count <= 120 else {
             throw StoreError.invalid("a learner needs an external id of 1 to 120 characters")
         }
         if let email = learner.email {
