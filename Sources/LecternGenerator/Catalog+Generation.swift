@@ -102,15 +102,13 @@ extension Catalog {
     }
 
     /// Makes every course without slug, prerequisites or creator, then sorts them by creation time.
+    ///
+    /// - Complexity: O(*c* log *c*) in the number of courses.
     private static func makeCourses(
         domains: [CourseDomain], shares: [Double], count: Int, start: Int64, end: Int64,
         random: inout RandomSource
     ) -> [Course] {
         let counts = allocate(count, shares: shares)
-        let window = Double(end - start)
-        let day = Double(UTCCalendar.secondsPerDay)
-        let languageShares = [0.85, 0.06, 0.05, 0.04]
-        let difficultyShares = [0.45, 0.35, 0.20]
         var made: [Course] = []
         made.reserveCapacity(count)
         var usedTitles = Set<String>()
@@ -119,90 +117,144 @@ extension Catalog {
             // Subjects taught so far at each difficulty, so harder courses mostly continue an easier one.
             var taught: [[Int]] = [[], [], []]
             for position in 0..<counts[domainIndex] {
-                let isAnchor = position == 0
-                let difficulty = isAnchor ? .beginner : Difficulty(rawValue: random.index(weightedBy: difficultyShares))!
-                let language = isAnchor ? .english : CourseLanguage.allCases[random.index(weightedBy: languageShares)]
-                let format = CourseFormat.allCases[random.index(weightedBy: domain.formatWeights)]
-
-                // A few tries for a title not used yet; a big catalog repeats some, with distinct slugs.
-                var subjectIndex = 0
-                var englishTitle = ""
-                for attempt in 0..<6 {
-                    let easier = difficulty == .beginner ? [] : taught[difficulty.rawValue - 1]
-                    if isAnchor && attempt == 0 {
-                        subjectIndex = 0
-                    } else if !easier.isEmpty && random.chance(0.7) {
-                        subjectIndex = random.element(of: easier)
-                    } else {
-                        subjectIndex = random.index(weightedBy: subjectWeights)
-                    }
-                    englishTitle = CourseCopywriter.englishTitle(
-                        domain: domain, subject: domain.subjects[subjectIndex], difficulty: difficulty, random: &random
-                    )
-                    if !usedTitles.contains(englishTitle + language.rawValue) { break }
-                }
-                usedTitles.insert(englishTitle + language.rawValue)
-                taught[difficulty.rawValue].append(subjectIndex)
-                let subject = domain.subjects[subjectIndex]
-                let title = CourseCopywriter.title(
-                    englishTitle: englishTitle, subject: subject, difficulty: difficulty, language: language,
-                    random: &random
-                )
-                let description = CourseCopywriter.description(
-                    domain: domain, subject: subject, difficulty: difficulty, language: language, random: &random
-                )
-
-                // Easier courses tend to come first, so harder ones find them to require.
-                let level = difficulty.rawValue
-                let beforeWindow = isAnchor || random.chance([0.75, 0.6, 0.5][level])
-                var createdAt = beforeWindow
-                    ? start - Int64(random.uniform([180...540, 60...480, 1...400][level]) * day)
-                    : start + Int64(random.uniform([0...0.5, 0.1...0.7, 0.2...0.85][level]) * window)
-                createdAt -= createdAt % 60
-
-                let statusDraw = random.unit()
-                let status: CourseStatus = isAnchor || statusDraw >= 0.06
-                    ? .published : (statusDraw < 0.03 ? .draft : .archived)
-                var archivedAt: Int64?
-                if status == .archived {
-                    let from = max(createdAt, start)
-                    archivedAt = from + Int64(random.uniform(0.2...0.9) * Double(end - from))
-                }
-
-                var price = 0
-                if !random.chance(0.04) {
-                    let steps = domain.priceSteps
-                    let cheap = format == .article ? 0.6 : 1.0
-                    let skew = [1.6, 1.0, 0.7][difficulty.rawValue]
-                    let step = steps.lowerBound
-                        + Int(pow(random.unit(), skew) * cheap * Double(steps.upperBound - steps.lowerBound + 1))
-                    price = min(step, steps.upperBound) * 500 - 100
-                }
-                var hours = random.uniform(format.hourRange) * [0.9, 1.0, 1.3][difficulty.rawValue]
-                hours = max(0.5, hours)
-                let hoursTenths = Int((hours * 10).rounded())
-
-                var tags = [subject.tag]
-                let extra = random.integer(in: 1...min(4, domain.tags.count))
-                var attempts = 0
-                while tags.count < 1 + extra && attempts < 12 {
-                    let tag = random.element(of: domain.tags)
-                    if !tags.contains(tag) { tags.append(tag) }
-                    attempts += 1
-                }
-                if tags.count < 2 { tags.append(difficulty.name) }
-
-                made.append(Course(
-                    slug: englishTitle.slug + (language == .english ? "" : "-" + language.rawValue),
-                    title: title, description: description, domain: domainIndex, subject: subjectIndex,
-                    difficulty: difficulty, format: format, language: language, priceMinor: price, creator: 0,
-                    hoursTenths: hoursTenths, status: status, tags: tags, prerequisites: [],
-                    createdAt: createdAt, archivedAt: archivedAt
+                made.append(makeCourse(
+                    domain: domain, domainIndex: domainIndex, isAnchor: position == 0, subjectWeights: subjectWeights,
+                    taught: &taught, usedTitles: &usedTitles, start: start, end: end, random: &random
                 ))
             }
         }
         let order = made.indices.sorted { (made[$0].createdAt, $0) < (made[$1].createdAt, $1) }
         return order.map { made[$0] }
+    }
+
+    /// Makes one course of `domain` without slug suffix, prerequisites or creator.
+    ///
+    /// A domain's first course, its anchor, is a published English beginner course on the domain's
+    /// first subject, created before the window. `taught` gains the course's subject at its
+    /// difficulty, and `usedTitles` its title.
+    private static func makeCourse(
+        domain: CourseDomain, domainIndex: Int, isAnchor: Bool, subjectWeights: [Double], taught: inout [[Int]],
+        usedTitles: inout Set<String>, start: Int64, end: Int64, random: inout RandomSource
+    ) -> Course {
+        let languageShares = [0.85, 0.06, 0.05, 0.04]
+        let difficultyShares = [0.45, 0.35, 0.20]
+        let difficulty = isAnchor ? .beginner : Difficulty(rawValue: random.index(weightedBy: difficultyShares))!
+        let language = isAnchor ? .english : CourseLanguage.allCases[random.index(weightedBy: languageShares)]
+        let format = CourseFormat.allCases[random.index(weightedBy: domain.formatWeights)]
+        let (subjectIndex, englishTitle) = chooseSubjectAndTitle(
+            domain: domain, difficulty: difficulty, language: language, isAnchor: isAnchor,
+            subjectWeights: subjectWeights, taught: taught, usedTitles: &usedTitles, random: &random
+        )
+        taught[difficulty.rawValue].append(subjectIndex)
+        let subject = domain.subjects[subjectIndex]
+        let title = CourseCopywriter.title(
+            englishTitle: englishTitle, subject: subject, difficulty: difficulty, language: language,
+            random: &random
+        )
+        let description = CourseCopywriter.description(
+            domain: domain, subject: subject, difficulty: difficulty, language: language, random: &random
+        )
+        let createdAt = creationTime(level: difficulty.rawValue, isAnchor: isAnchor, start: start, end: end, random: &random)
+        let (status, archivedAt) = lifecycle(isAnchor: isAnchor, createdAt: createdAt, start: start, end: end, random: &random)
+        let price = priceMinor(domain: domain, format: format, difficulty: difficulty, random: &random)
+        let hours = max(0.5, random.uniform(format.hourRange) * [0.9, 1.0, 1.3][difficulty.rawValue])
+        let tags = makeTags(subject: subject, domain: domain, difficulty: difficulty, random: &random)
+        return Course(
+            slug: englishTitle.slug + (language == .english ? "" : "-" + language.rawValue),
+            title: title, description: description, domain: domainIndex, subject: subjectIndex,
+            difficulty: difficulty, format: format, language: language, priceMinor: price, creator: 0,
+            hoursTenths: Int((hours * 10).rounded()), status: status, tags: tags, prerequisites: [],
+            createdAt: createdAt, archivedAt: archivedAt
+        )
+    }
+
+    /// Picks a course's subject (mostly one taught at the difficulty below, if any) and its English
+    /// title, with a few tries for a title not used yet in that language; a big catalog repeats
+    /// some, with distinct slugs. The title goes into `usedTitles`.
+    private static func chooseSubjectAndTitle(
+        domain: CourseDomain, difficulty: Difficulty, language: CourseLanguage, isAnchor: Bool,
+        subjectWeights: [Double], taught: [[Int]], usedTitles: inout Set<String>, random: inout RandomSource
+    ) -> (subject: Int, englishTitle: String) {
+        var subjectIndex = 0
+        var englishTitle = ""
+        for attempt in 0..<6 {
+            let easier = difficulty == .beginner ? [] : taught[difficulty.rawValue - 1]
+            if isAnchor && attempt == 0 {
+                subjectIndex = 0
+            } else if !easier.isEmpty && random.chance(0.7) {
+                subjectIndex = random.element(of: easier)
+            } else {
+                subjectIndex = random.index(weightedBy: subjectWeights)
+            }
+            englishTitle = CourseCopywriter.englishTitle(
+                domain: domain, subject: domain.subjects[subjectIndex], difficulty: difficulty, random: &random
+            )
+            if !usedTitles.contains(englishTitle + language.rawValue) { break }
+        }
+        usedTitles.insert(englishTitle + language.rawValue)
+        return (subjectIndex, englishTitle)
+    }
+
+    /// When a course of difficulty `level` was made, on a whole minute: easier courses tend to come
+    /// first, so harder ones find them to require. Most precede the window (the anchor always).
+    private static func creationTime(
+        level: Int, isAnchor: Bool, start: Int64, end: Int64, random: inout RandomSource
+    ) -> Int64 {
+        let window = Double(end - start)
+        let day = Double(UTCCalendar.secondsPerDay)
+        let beforeWindow = isAnchor || random.chance([0.75, 0.6, 0.5][level])
+        var createdAt = beforeWindow
+            ? start - Int64(random.uniform([180...540, 60...480, 1...400][level]) * day)
+            : start + Int64(random.uniform([0...0.5, 0.1...0.7, 0.2...0.85][level]) * window)
+        createdAt -= createdAt % 60
+        return createdAt
+    }
+
+    /// A course's status (about 3% drafts and 3% archived; the anchor is published) and, for an
+    /// archived course, when it was archived: after it was made and within the window.
+    private static func lifecycle(
+        isAnchor: Bool, createdAt: Int64, start: Int64, end: Int64, random: inout RandomSource
+    ) -> (status: CourseStatus, archivedAt: Int64?) {
+        let statusDraw = random.unit()
+        let status: CourseStatus = isAnchor || statusDraw >= 0.06
+            ? .published : (statusDraw < 0.03 ? .draft : .archived)
+        var archivedAt: Int64?
+        if status == .archived {
+            let from = max(createdAt, start)
+            archivedAt = from + Int64(random.uniform(0.2...0.9) * Double(end - from))
+        }
+        return (status, archivedAt)
+    }
+
+    /// A course's price in cents: 0 for about 4%, else one of the domain's price steps of $5 less
+    /// $1, lower for articles and skewed low for beginners and high for advanced courses.
+    private static func priceMinor(
+        domain: CourseDomain, format: CourseFormat, difficulty: Difficulty, random: inout RandomSource
+    ) -> Int {
+        guard !random.chance(0.04) else { return 0 }
+        let steps = domain.priceSteps
+        let cheap = format == .article ? 0.6 : 1.0
+        let skew = [1.6, 1.0, 0.7][difficulty.rawValue]
+        let step = steps.lowerBound
+            + Int(pow(random.unit(), skew) * cheap * Double(steps.upperBound - steps.lowerBound + 1))
+        return min(step, steps.upperBound) * 500 - 100
+    }
+
+    /// A course's tags: its subject's, then one to four distinct others of its domain (fewer when
+    /// draws repeat), and the difficulty's name when no other was found.
+    private static func makeTags(
+        subject: CourseSubject, domain: CourseDomain, difficulty: Difficulty, random: inout RandomSource
+    ) -> [String] {
+        var tags = [subject.tag]
+        let extra = random.integer(in: 1...min(4, domain.tags.count))
+        var attempts = 0
+        while tags.count < 1 + extra && attempts < 12 {
+            let tag = random.element(of: domain.tags)
+            if !tags.contains(tag) { tags.append(tag) }
+            attempts += 1
+        }
+        if tags.count < 2 { tags.append(difficulty.name) }
+        return tags
     }
 
     /// Makes slugs unique by numbering repeats in file order (`practical-go`, `practical-go-2`).

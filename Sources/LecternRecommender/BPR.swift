@@ -56,15 +56,30 @@ public enum BPR {
     /// - Parameter progress: called after each epoch with (done, iterations).
     /// - Returns: a model with `itemBiases`; `score` and `recommend` include them.
     /// - Throws: `FactorModelError` for invalid parameters.
+    /// - Complexity: O(iterations x nnz x (factors + log(courses per learner))).
     public static func train(userItems: SparseMatrix, parameters: BPRParameters = BPRParameters(),
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FactorModel {
         try parameters.validate()
-        let users = userItems.rowCount, items = userItems.columnCount, k = parameters.factors
-        let width = k + 1  // the bias column
         var random = SeededGenerator(seed: parameters.seed)
+        var (userFactors, itemFactors) = initialFactors(userItems: userItems, factors: parameters.factors, random: &random)
+        if userItems.nonZeroCount > 0 {
+            runEpochs(userItems: userItems, userFactors: &userFactors, itemFactors: &itemFactors, parameters: parameters,
+                      random: &random, progress: progress)
+        } else {
+            for epoch in 1...parameters.iterations { progress?(epoch, parameters.iterations) }
+        }
+        return splitBiasColumn(userFactors: userFactors, itemFactors: itemFactors, users: userItems.rowCount,
+                               items: userItems.columnCount, parameters: parameters)
+    }
 
-        // implicit: (uniform - 0.5) / factors, courses first; courses nobody touched start at 0,
-        // learners' bias column at 1.
+    /// The starting learner and course vectors, `factors` + 1 floats each (the last is the bias
+    /// column), as implicit draws them: (uniform - 0.5) / factors, courses first; courses nobody
+    /// touched start at 0, learners' bias column at 1.
+    /// - Complexity: O((learners + courses) x factors + nnz).
+    private static func initialFactors(userItems: SparseMatrix, factors k: Int,
+                                       random: inout SeededGenerator) -> (user: [Float], item: [Float]) {
+        let users = userItems.rowCount, items = userItems.columnCount
+        let width = k + 1
         var itemFactors = (0..<(items * width)).map { _ in (random.nextUnitFloat() - 0.5) / Float(k) }
         var userFactors = (0..<(users * width)).map { _ in (random.nextUnitFloat() - 0.5) / Float(k) }
         var touched = [Bool](repeating: false, count: items)
@@ -73,77 +88,113 @@ public enum BPR {
             for j in 0..<width { itemFactors[item * width + j] = 0 }
         }
         for user in 0..<users { userFactors[user * width + k] = 1 }
+        return (userFactors, itemFactors)
+    }
 
+    /// Runs every epoch of SGD on the vectors (bias column included), calling `progress` after each.
+    ///
+    /// Samples are drawn, looked up and checked a batch at a time, then applied in order. The draws
+    /// and checks do not depend on the factors, so this is exactly the one-by-one loop, with the
+    /// batch's independent cache misses overlapping instead of queueing up.
+    /// - Complexity: O(iterations x nnz x (factors + log(courses per learner))).
+    private static func runEpochs(userItems: SparseMatrix, userFactors: inout [Float], itemFactors: inout [Float],
+                                  parameters: BPRParameters, random: inout SeededGenerator,
+                                  progress: (@Sendable (Int, Int) -> Void)?) {
         let samples = userItems.nonZeroCount
-        if samples > 0 {
-            // The learner of every stored entry, to sample entries uniformly.
-            var entryUsers = [Int32](repeating: 0, count: samples)
-            for user in 0..<users {
-                for index in userItems.rowStarts[user]..<userItems.rowStarts[user + 1] { entryUsers[index] = Int32(user) }
-            }
-            let rate = parameters.learningRate, reg = parameters.regularization
-            let verify = parameters.verifyNegativeSamples
-            // Samples are drawn, looked up and checked a batch at a time, then applied in order. The
-            // draws and checks do not depend on the factors, so this is exactly the one-by-one loop,
-            // with the batch's independent cache misses overlapping instead of queueing up.
-            let batch = 256
-            var userBatch = [Int](repeating: 0, count: batch)
-            var likedBatch = [Int](repeating: 0, count: batch)
-            var otherBatch = [Int](repeating: 0, count: batch)
-            userFactors.withUnsafeMutableBufferPointer { x in
-            itemFactors.withUnsafeMutableBufferPointer { y in
-            userItems.rowStarts.withUnsafeBufferPointer { starts in
-            userItems.columnIndices.withUnsafeBufferPointer { columns in
-            entryUsers.withUnsafeBufferPointer { entryUsers in
-            userBatch.withUnsafeMutableBufferPointer { userBatch in
-            likedBatch.withUnsafeMutableBufferPointer { likedBatch in
-            otherBatch.withUnsafeMutableBufferPointer { otherBatch in
-                for epoch in 1...parameters.iterations {
-                    var done = 0
-                    while done < samples {
-                        let count = min(batch, samples - done)
-                        done += count
-                        for s in 0..<count {
-                            likedBatch[s] = random.nextIndex(below: samples)
-                            otherBatch[s] = random.nextIndex(below: samples)
-                        }
-                        for s in 0..<count {
-                            let likedIndex = likedBatch[s]
-                            userBatch[s] = Int(entryUsers[likedIndex])
-                            likedBatch[s] = Int(columns[likedIndex])
-                            otherBatch[s] = Int(columns[otherBatch[s]])
-                        }
-                        if verify {
-                            for s in 0..<count {
-                                let user = userBatch[s]
-                                if rowContains(columns.baseAddress!, from: starts[user], to: starts[user + 1], Int32(otherBatch[s])) {
-                                    userBatch[s] = -1  // skipped
-                                }
-                            }
-                        }
-                        // Bring the batch's vectors into cache together (one load per cache line).
-                        var lineSum: UInt32 = 0
-                        for s in 0..<count where userBatch[s] >= 0 {
-                            lineSum &+= touch(x.baseAddress! + userBatch[s] * width, width)
-                                &+ touch(y.baseAddress! + likedBatch[s] * width, width)
-                                &+ touch(y.baseAddress! + otherBatch[s] * width, width)
-                        }
-                        consume(lineSum)
-                        for s in 0..<count where userBatch[s] >= 0 {
-                            step(user: x.baseAddress! + userBatch[s] * width,
-                                 liked: y.baseAddress! + likedBatch[s] * width,
-                                 other: y.baseAddress! + otherBatch[s] * width,
-                                 factors: k, rate: rate, regularization: reg)
-                        }
-                    }
-                    progress?(epoch, parameters.iterations)
-                }
-            }}}}}}}}
-        } else {
-            for epoch in 1...parameters.iterations { progress?(epoch, parameters.iterations) }
+        let width = parameters.factors + 1
+        // The learner of every stored entry, to sample entries uniformly.
+        var entryUsers = [Int32](repeating: 0, count: samples)
+        for user in 0..<userItems.rowCount {
+            for index in userItems.rowStarts[user]..<userItems.rowStarts[user + 1] { entryUsers[index] = Int32(user) }
         }
+        let rate = parameters.learningRate, reg = parameters.regularization
+        let verify = parameters.verifyNegativeSamples
+        let batch = 256
+        var userBatch = [Int](repeating: 0, count: batch)
+        var likedBatch = [Int](repeating: 0, count: batch)
+        var otherBatch = [Int](repeating: 0, count: batch)
+        userFactors.withUnsafeMutableBufferPointer { x in
+        itemFactors.withUnsafeMutableBufferPointer { y in
+        userItems.rowStarts.withUnsafeBufferPointer { starts in
+        userItems.columnIndices.withUnsafeBufferPointer { columns in
+        entryUsers.withUnsafeBufferPointer { entryUsers in
+        userBatch.withUnsafeMutableBufferPointer { userBatch in
+        likedBatch.withUnsafeMutableBufferPointer { likedBatch in
+        otherBatch.withUnsafeMutableBufferPointer { otherBatch in
+            let triples = SampleBatch(users: userBatch, liked: likedBatch, others: otherBatch)
+            for epoch in 1...parameters.iterations {
+                var done = 0
+                while done < samples {
+                    let count = min(batch, samples - done)
+                    done += count
+                    drawSamples(count, into: triples, starts: starts, columns: columns, entryUsers: entryUsers,
+                                verify: verify, random: &random)
+                    applySamples(count, from: triples, userFactors: x, itemFactors: y, width: width,
+                                 rate: rate, regularization: reg)
+                }
+                progress?(epoch, parameters.iterations)
+            }
+        }}}}}}}}
+    }
 
-        // Split the bias column off.
+    /// Draws `count` (learner, liked, other) triples into `batch`: two stored entries at random, the
+    /// first giving the learner and the liked course, the second the other course. With `verify`,
+    /// a triple whose other course the learner has touched is marked skipped (learner -1).
+    /// - Complexity: O(count x log(courses per learner)).
+    @inline(__always)
+    private static func drawSamples(_ count: Int, into batch: SampleBatch, starts: UnsafeBufferPointer<Int>,
+                                    columns: UnsafeBufferPointer<Int32>, entryUsers: UnsafeBufferPointer<Int32>,
+                                    verify: Bool, random: inout SeededGenerator) {
+        let samples = entryUsers.count
+        let (userBatch, likedBatch, otherBatch) = (batch.users, batch.liked, batch.others)
+        for s in 0..<count {
+            likedBatch[s] = random.nextIndex(below: samples)
+            otherBatch[s] = random.nextIndex(below: samples)
+        }
+        for s in 0..<count {
+            let likedIndex = likedBatch[s]
+            userBatch[s] = Int(entryUsers[likedIndex])
+            likedBatch[s] = Int(columns[likedIndex])
+            otherBatch[s] = Int(columns[otherBatch[s]])
+        }
+        if verify {
+            for s in 0..<count {
+                let user = userBatch[s]
+                if rowContains(columns.baseAddress!, from: starts[user], to: starts[user + 1], Int32(otherBatch[s])) {
+                    userBatch[s] = -1  // skipped
+                }
+            }
+        }
+    }
+
+    /// Applies the SGD step of each of the first `count` triples of `batch` that is not skipped, in
+    /// order, after bringing all their vectors into cache together (one load per cache line).
+    /// - Complexity: O(count x factors).
+    @inline(__always)
+    private static func applySamples(_ count: Int, from batch: SampleBatch, userFactors x: UnsafeMutableBufferPointer<Float>,
+                                     itemFactors y: UnsafeMutableBufferPointer<Float>, width: Int,
+                                     rate: Float, regularization reg: Float) {
+        let (userBatch, likedBatch, otherBatch) = (batch.users, batch.liked, batch.others)
+        var lineSum: UInt32 = 0
+        for s in 0..<count where userBatch[s] >= 0 {
+            lineSum &+= touch(x.baseAddress! + userBatch[s] * width, width)
+                &+ touch(y.baseAddress! + likedBatch[s] * width, width)
+                &+ touch(y.baseAddress! + otherBatch[s] * width, width)
+        }
+        consume(lineSum)
+        for s in 0..<count where userBatch[s] >= 0 {
+            step(user: x.baseAddress! + userBatch[s] * width,
+                 liked: y.baseAddress! + likedBatch[s] * width,
+                 other: y.baseAddress! + otherBatch[s] * width,
+                 factors: width - 1, rate: rate, regularization: reg)
+        }
+    }
+
+    /// The trained vectors without their bias column, and the course biases, as a `FactorModel`.
+    /// - Complexity: O((learners + courses) x factors).
+    private static func splitBiasColumn(userFactors: [Float], itemFactors: [Float], users: Int, items: Int,
+                                        parameters: BPRParameters) -> FactorModel {
+        let k = parameters.factors, width = k + 1
         var userOut = [Float](repeating: 0, count: users * k)
         var itemOut = [Float](repeating: 0, count: items * k)
         var biases = [Float](repeating: 0, count: items)
@@ -237,4 +288,11 @@ public enum BPR {
         liked[k] += rate * (z - reg * liked[k])
         other[k] += rate * (-z - reg * other[k])
     }
+}
+
+/// One batch of sampled BPR triples, by position: learner (-1: skipped), liked course, other course.
+private struct SampleBatch {
+    let users: UnsafeMutableBufferPointer<Int>
+    let liked: UnsafeMutableBufferPointer<Int>
+    let others: UnsafeMutableBufferPointer<Int>
 }

@@ -117,8 +117,28 @@ extension ContentModel {
             s.clearItems()
             s.clearTerms()
         }
-        // The profile, term by term, with the same arithmetic as `profile(history:interests:)`.
         let total = max(history.reduce(0) { $0 + $1.weight }, 1e-6)
+        let interestTerms = addProfile(history: history, total: total, interests: interests, to: s)
+        guard s.touchedTermCount > 0 else { return [] }
+        let norm = profileNorm(s)
+        guard norm > 0 else { return [] }
+        let shortlist = shortlist(history: history, total: total, interestTerms: interestTerms, excluding: excluded,
+                                  count: max(count * 2, count + 50), neighbors: neighbors, scratch: s)
+        let top = scoreExactly(shortlist, profileNorm: norm, count: count, scratch: s)
+        return top.sortedDescending().map { entry in
+            let term = s.because[Int(entry.index)]
+            return (entry.index, Float(entry.score), term >= 0 ? termLabels[Int(term)] : nil)
+        }
+    }
+
+    /// Adds the learner's profile, term by term, to `scratch.terms`, with the same arithmetic as
+    /// `profile(history:interests:)`: each history course's vector times its weight / `total`, and
+    /// 1 for each declared interest's tag or domain term.
+    /// - Returns: the interests' terms, in the order they were found.
+    /// - Complexity: O(|history| x terms per course + interests).
+    private func addProfile(history: [(item: Int32, weight: Float)], total: Float, interests: [String],
+                            to s: ScoringScratch) -> [Int32] {
+        let courseCount = vectors.rowCount
         for (item, weight) in history where item >= 0 && Int(item) < courseCount {
             for k in vectors.rowStarts[Int(item)]..<vectors.rowStarts[Int(item) + 1] {
                 s.addTerm(Int(vectors.columnIndices[k]), vectors.values[k] * weight / total)
@@ -134,16 +154,29 @@ extension ContentModel {
                 }
             }
         }
-        guard s.touchedTermCount > 0 else { return [] }
+        return interestTerms
+    }
+
+    /// The Euclidean length of the profile in `scratch.terms`.
+    /// - Complexity: O(terms touched).
+    private func profileNorm(_ s: ScoringScratch) -> Float {
         var norm: Float = 0
         for t in 0..<s.touchedTermCount {
             let value = s.terms[Int(s.touchedTerms[t])]
             norm += value * value
         }
-        norm = norm.squareRoot()
-        guard norm > 0 else { return [] }
+        return norm.squareRoot()
+    }
 
-        // Candidates, with a lower bound of their score.
+    /// The best `count` candidates by a lower bound of their score, leaving out `excluded`: the
+    /// history courses themselves and their listed neighbours, weighted by the course's share of
+    /// the history, and the courses holding an interest's term. The bounds are summed in
+    /// `scratch.scores`.
+    /// - Complexity: O(|history| x K + interest postings + candidates x log count).
+    private func shortlist(history: [(item: Int32, weight: Float)], total: Float, interestTerms: [Int32],
+                           excluding excluded: Set<Int32>, count: Int, neighbors: ContentNeighbors,
+                           scratch s: ScoringScratch) -> TopK {
+        let courseCount = vectors.rowCount
         for (item, weight) in history where item >= 0 && Int(item) < courseCount {
             let share = Double(weight / total)
             s.touch(Int(item))
@@ -162,16 +195,20 @@ extension ContentModel {
                 s.scores[other] += Double(postings.values[p])
             }
         }
-        var shortlist = TopK(capacity: max(count * 2, count + 50))
+        var shortlist = TopK(capacity: count)
         for t in 0..<s.touchedCount {
             let item = s.touched[t]
             let bound = s.scores[Int(item)]
             if bound > 0 && shortlist.admits(item, bound) && !excluded.contains(item) { shortlist.insert(item, bound) }
         }
+        return shortlist
+    }
 
-        // The shortlist scored exactly.
+    /// The best `count` of the shortlisted courses by their exact cosine with the profile in
+    /// `scratch.terms`; each kept course's strongest named term goes to `scratch.because` (-1: none).
+    /// - Complexity: O(shortlist x terms per course).
+    private func scoreExactly(_ shortlist: TopK, profileNorm norm: Float, count: Int, scratch s: ScoringScratch) -> TopK {
         var top = TopK(capacity: count)
-        // Each shortlisted course's strongest named term, kept in the scratch (-1: none).
         for entry in shortlist.sortedDescending() {
             let item = Int(entry.index)
             var dot: Float = 0
@@ -188,9 +225,6 @@ extension ContentModel {
             top.insert(entry.index, Double(dot / norm))
             s.because[item] = strongest?.0 ?? -1
         }
-        return top.sortedDescending().map { entry in
-            let term = s.because[Int(entry.index)]
-            return (entry.index, Float(entry.score), term >= 0 ? termLabels[Int(term)] : nil)
-        }
+        return top
     }
 }

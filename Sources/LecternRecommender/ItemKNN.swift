@@ -137,48 +137,82 @@ public enum ItemKNN {
         try parameters.validate()
         let itemUsers = userItems.transposed()
         let items = itemUsers.rowCount
-        let users = userItems.rowCount
+        let itemValues = weightedValues(itemUsers: itemUsers, userItems: userItems, weighting: parameters.weighting)
+        let byLearner = learnerLayout(of: itemValues, itemUsers: itemUsers, userStarts: userItems.rowStarts)
+        let threadCount = max(1, min(parameters.threads == 0 ? activeProcessorCount() : parameters.threads, max(1, items)))
+        let perItem = neighborLists(
+            itemUsers: itemUsers, itemValues: itemValues, userStarts: userItems.rowStarts,
+            userColumns: byLearner.columns, userValues: byLearner.values,
+            neighbors: parameters.neighbors, shrinkage: parameters.shrinkage, threads: threadCount, progress: progress
+        )
+        return ItemKNNModel(lists: perItem)
+    }
 
-        // Weighted item x user values, in Double (implicit's weighting yields float64 too).
+    /// The course x learner values of `itemUsers` under `weighting`, in Double (implicit's weighting
+    /// yields float64 too).
+    ///
+    /// The steps that implicit (numpy, on a float32 matrix) rounds to float32 are rounded to Float
+    /// here too, so scores agree to the last digits even when they run into the thousands.
+    /// - Complexity: O(nnz + learners).
+    private static func weightedValues(itemUsers: SparseMatrix, userItems: SparseMatrix, weighting: ItemWeighting) -> [Double] {
         var itemValues = itemUsers.values.map(Double.init)
-        let userDegree = (0..<users).map { Double(userItems.rowLength($0)) }
-        // The steps that implicit (numpy, on a float32 matrix) rounds to float32 are rounded to
-        // Float here too, so scores agree to the last digits even when they run into the thousands.
-        switch parameters.weighting {
+        let userDegree = (0..<userItems.rowCount).map { Double(userItems.rowLength($0)) }
+        switch weighting {
         case .cosine:
             normalizeRows(&itemValues, starts: itemUsers.rowStarts, squaresInFloat: true)
         case .tfidf:
-            let n = Double(items)
-            for i in 0..<items {
-                for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
-                    let u = Int(itemUsers.columnIndices[k])
-                    itemValues[k] = Double(Float(itemValues[k]).squareRoot()) * (log(n) - log1p(userDegree[u]))
-                }
-            }
+            applyTFIDF(&itemValues, itemUsers: itemUsers, userDegree: userDegree)
             normalizeRows(&itemValues, starts: itemUsers.rowStarts, squaresInFloat: false)
         case .bm25(let k1, let b):
-            let n = Double(items)
-            var lengths = [Double](repeating: 0, count: items)
-            for i in 0..<items {
-                for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] { lengths[i] += itemValues[k] }
-            }
-            let average = items > 0 ? Float(lengths.reduce(0, +)) / Float(items) : 1
-            let (k1f, bf) = (Float(k1), Float(b))
-            for i in 0..<items {
-                let lengthNorm = Float(1.0 - b) + bf * Float(lengths[i]) / average
-                for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
-                    let u = Int(itemUsers.columnIndices[k])
-                    let x = Float(itemValues[k])
-                    let saturated = x * Float(k1 + 1.0) / (k1f * lengthNorm + x)
-                    itemValues[k] = Double(saturated) * (log(n) - log1p(userDegree[u]))
-                }
+            applyBM25(&itemValues, itemUsers: itemUsers, userDegree: userDegree, k1: k1, b: b)
+        }
+        return itemValues
+    }
+
+    /// x' = sqrt(x) * (log N - log(1 + df(u))), the square root taken in Float as numpy takes it.
+    /// - Complexity: O(nnz).
+    private static func applyTFIDF(_ itemValues: inout [Double], itemUsers: SparseMatrix, userDegree: [Double]) {
+        let n = Double(itemUsers.rowCount)
+        for i in 0..<itemUsers.rowCount {
+            for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
+                let u = Int(itemUsers.columnIndices[k])
+                itemValues[k] = Double(Float(itemValues[k]).squareRoot()) * (log(n) - log1p(userDegree[u]))
             }
         }
-        // The same values laid out by learner, to walk learner -> courses.
+    }
+
+    /// x' = x (K1 + 1) / (K1 (1 - B + B len(i) / avglen) + x) * (log N - log(1 + df(u))), the
+    /// saturation in Float as numpy computes it.
+    /// - Complexity: O(nnz).
+    private static func applyBM25(_ itemValues: inout [Double], itemUsers: SparseMatrix, userDegree: [Double],
+                                  k1: Double, b: Double) {
+        let items = itemUsers.rowCount
+        let n = Double(items)
+        var lengths = [Double](repeating: 0, count: items)
+        for i in 0..<items {
+            for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] { lengths[i] += itemValues[k] }
+        }
+        let average = items > 0 ? Float(lengths.reduce(0, +)) / Float(items) : 1
+        let (k1f, bf) = (Float(k1), Float(b))
+        for i in 0..<items {
+            let lengthNorm = Float(1.0 - b) + bf * Float(lengths[i]) / average
+            for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
+                let u = Int(itemUsers.columnIndices[k])
+                let x = Float(itemValues[k])
+                let saturated = x * Float(k1 + 1.0) / (k1f * lengthNorm + x)
+                itemValues[k] = Double(saturated) * (log(n) - log1p(userDegree[u]))
+            }
+        }
+    }
+
+    /// The same values laid out by learner (rows start at `userStarts`), to walk learner -> courses.
+    /// - Complexity: O(nnz).
+    private static func learnerLayout(of itemValues: [Double], itemUsers: SparseMatrix,
+                                      userStarts: [Int]) -> (columns: [Int32], values: [Double]) {
         var userValues = [Double](repeating: 0, count: itemValues.count)
         var userColumns = [Int32](repeating: 0, count: itemValues.count)
-        var next = userItems.rowStarts
-        for i in 0..<items {
+        var next = userStarts
+        for i in 0..<itemUsers.rowCount {
             for k in itemUsers.rowStarts[i]..<itemUsers.rowStarts[i + 1] {
                 let u = Int(itemUsers.columnIndices[k])
                 userColumns[next[u]] = Int32(i)
@@ -186,10 +220,17 @@ public enum ItemKNN {
                 next[u] += 1
             }
         }
+        return (userColumns, userValues)
+    }
 
-        let threadCount = max(1, min(parameters.threads == 0 ? activeProcessorCount() : parameters.threads, max(1, items)))
-        let k = parameters.neighbors
-        let shrinkage = parameters.shrinkage
+    /// Every course's best `k` neighbours (itself included), best first, computed on `threads`
+    /// threads that take 64 courses at a time.
+    /// - Complexity: O(sum over learners of (courses touched)^2), spread over `threads`.
+    private static func neighborLists(
+        itemUsers: SparseMatrix, itemValues: [Double], userStarts: [Int], userColumns: [Int32], userValues: [Double],
+        neighbors k: Int, shrinkage: Double, threads: Int, progress: (@Sendable (Int, Int) -> Void)?
+    ) -> [[(Int32, Double)]] {
+        let items = itemUsers.rowCount
         var perItem = [[(Int32, Double)]](repeating: [], count: items)
         let chunk = 64
         let chunkCount = (items + chunk - 1) / chunk
@@ -200,76 +241,25 @@ public enum ItemKNN {
             itemUsers.rowStarts.withUnsafeBufferPointer { itemStarts in
             itemUsers.columnIndices.withUnsafeBufferPointer { itemColumns in
             itemValues.withUnsafeBufferPointer { itemValues in
-            userItems.rowStarts.withUnsafeBufferPointer { userStarts in
+            userStarts.withUnsafeBufferPointer { userStarts in
             userColumns.withUnsafeBufferPointer { userColumns in
             userValues.withUnsafeBufferPointer { userValues in
-                let shared = UnsafeSendable((itemStarts, itemColumns, itemValues, userStarts, userColumns, userValues))
+                let shared = UnsafeSendable(SimilarityInput(
+                    itemStarts: itemStarts, itemColumns: itemColumns, itemValues: itemValues,
+                    userStarts: userStarts, userColumns: userColumns, userValues: userValues
+                ))
                 let nextChunk = AtomicCounter()
-                DispatchQueue.concurrentPerform(iterations: threadCount) { _ in
-                    let (itemStarts, itemColumns, itemValues, userStarts, userColumns, userValues) = shared.value
-                    // Per-thread scratch: sums, the item that last touched each slot, and the touched list.
-                    let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: items)
-                    let stamp = UnsafeMutablePointer<Int32>.allocate(capacity: items)
-                    let common = UnsafeMutablePointer<Int32>.allocate(capacity: shrinkage > 0 ? items : 1)
-                    let touched = UnsafeMutablePointer<Int32>.allocate(capacity: items)
-                    stamp.initialize(repeating: -1, count: items)
-                    defer {
-                        accumulator.deallocate()
-                        stamp.deallocate()
-                        common.deallocate()
-                        touched.deallocate()
-                    }
+                DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                    let input = shared.value
+                    let scratch = SimilarityScratch(items: items, countsCommonLearners: shrinkage > 0)
+                    defer { scratch.deallocate() }
                     var top = TopK(capacity: k)
                     while true {
                         let c = nextChunk.increment() - 1
                         if c >= chunkCount { break }
                         for i in (c * chunk)..<min(items, (c + 1) * chunk) {
-                            let marker = Int32(i)
-                            var count = 0
-                            for a in itemStarts[i]..<itemStarts[i + 1] {
-                                let u = Int(itemColumns[a])
-                                let weight = itemValues[a]
-                                var b = userStarts[u]
-                                let end = userStarts[u + 1]
-                                if shrinkage > 0 {
-                                    while b < end {
-                                        let j = Int(userColumns[b])
-                                        if stamp[j] != marker {
-                                            stamp[j] = marker
-                                            accumulator[j] = 0
-                                            common[j] = 0
-                                            touched[count] = Int32(j)
-                                            count += 1
-                                        }
-                                        accumulator[j] += weight * userValues[b]
-                                        common[j] += 1
-                                        b += 1
-                                    }
-                                } else {
-                                    while b < end {
-                                        let j = Int(userColumns[b])
-                                        if stamp[j] != marker {
-                                            stamp[j] = marker
-                                            accumulator[j] = 0
-                                            touched[count] = Int32(j)
-                                            count += 1
-                                        }
-                                        accumulator[j] += weight * userValues[b]
-                                        b += 1
-                                    }
-                                }
-                            }
-                            top.removeAll()
-                            for t in 0..<count {
-                                let j = touched[t]
-                                var score = accumulator[Int(j)]
-                                if shrinkage > 0 {
-                                    let n = Double(common[Int(j)])
-                                    score *= n / (n + shrinkage)
-                                }
-                                if score != 0 { top.insert(j, score) }
-                            }
-                            output.value[i] = top.sortedDescending().map { ($0.index, $0.score) }
+                            let count = accumulateSimilarities(of: i, input: input, scratch: scratch, shrinkage: shrinkage)
+                            output.value[i] = bestNeighbors(count: count, scratch: scratch, shrinkage: shrinkage, top: &top)
                         }
                         let finished = done.add(min(items, (c + 1) * chunk) - c * chunk)
                         if let progress { lock.withLock { progress(finished, items) } }
@@ -277,18 +267,73 @@ public enum ItemKNN {
                 }
             }}}}}}
         }
-        var starts = [Int](repeating: 0, count: items + 1)
-        for i in 0..<items { starts[i + 1] = starts[i] + perItem[i].count }
-        var indices = [Int32](), scores = [Double]()
-        indices.reserveCapacity(starts[items])
-        scores.reserveCapacity(starts[items])
-        for list in perItem {
-            for (j, s) in list {
-                indices.append(j)
-                scores.append(s)
+        return perItem
+    }
+
+    /// Sums course `i`'s dot products with every course that shares a learner with it into
+    /// `scratch.accumulator` (and, with shrinkage, counts the shared learners in `scratch.common`).
+    /// - Returns: how many courses it touched; they are `scratch.touched[0..<count]`.
+    /// - Complexity: O(sum over course i's learners of the courses they touched).
+    @inline(__always)
+    private static func accumulateSimilarities(of i: Int, input: SimilarityInput, scratch: SimilarityScratch,
+                                               shrinkage: Double) -> Int {
+        let (accumulator, stamp, common, touched) = (scratch.accumulator, scratch.stamp, scratch.common, scratch.touched)
+        let userColumns = input.userColumns, userValues = input.userValues
+        let marker = Int32(i)
+        var count = 0
+        for a in input.itemStarts[i]..<input.itemStarts[i + 1] {
+            let u = Int(input.itemColumns[a])
+            let weight = input.itemValues[a]
+            var b = input.userStarts[u]
+            let end = input.userStarts[u + 1]
+            if shrinkage > 0 {
+                while b < end {
+                    let j = Int(userColumns[b])
+                    if stamp[j] != marker {
+                        stamp[j] = marker
+                        accumulator[j] = 0
+                        common[j] = 0
+                        touched[count] = Int32(j)
+                        count += 1
+                    }
+                    accumulator[j] += weight * userValues[b]
+                    common[j] += 1
+                    b += 1
+                }
+            } else {
+                while b < end {
+                    let j = Int(userColumns[b])
+                    if stamp[j] != marker {
+                        stamp[j] = marker
+                        accumulator[j] = 0
+                        touched[count] = Int32(j)
+                        count += 1
+                    }
+                    accumulator[j] += weight * userValues[b]
+                    b += 1
+                }
             }
         }
-        return ItemKNNModel(itemCount: items, neighborStarts: starts, neighborIndices: indices, neighborScores: scores)
+        return count
+    }
+
+    /// The best `top.capacity` of the `count` courses that `accumulateSimilarities` touched, best
+    /// first, each similarity shrunk to s * n / (n + shrinkage); zero similarities are left out.
+    /// - Complexity: O(count x log K + K log K).
+    @inline(__always)
+    private static func bestNeighbors(count: Int, scratch: SimilarityScratch, shrinkage: Double,
+                                      top: inout TopK) -> [(Int32, Double)] {
+        top.removeAll()
+        for t in 0..<count {
+            let j = scratch.touched[t]
+            var score = scratch.accumulator[Int(j)]
+            if shrinkage > 0 {
+                let n = Double(scratch.common[Int(j)])
+                score *= n / (n + shrinkage)
+            }
+            if score != 0 { top.insert(j, score) }
+        }
+        return top.sortedDescending().map { ($0.index, $0.score) }
     }
 
     private static func normalizeRows(_ values: inout [Double], starts: [Int], squaresInFloat: Bool) {
@@ -301,5 +346,42 @@ public enum ItemKNN {
             let norm = sum.squareRoot()
             for k in starts[r]..<starts[r + 1] { values[k] /= norm }
         }
+    }
+}
+
+/// The weighted matrix as the similarity pass reads it, in both layouts: by course (`item…`) and by
+/// learner (`user…`). Raw buffers, read-only while the worker threads run.
+private struct SimilarityInput {
+    let itemStarts: UnsafeBufferPointer<Int>
+    let itemColumns: UnsafeBufferPointer<Int32>
+    let itemValues: UnsafeBufferPointer<Double>
+    let userStarts: UnsafeBufferPointer<Int>
+    let userColumns: UnsafeBufferPointer<Int32>
+    let userValues: UnsafeBufferPointer<Double>
+}
+
+/// One worker thread's working memory for the similarity pass, made once per thread: per-course
+/// sums, the course whose pass last touched each slot (so nothing is cleared between courses),
+/// shared-learner counts (only with shrinkage) and the touched list. Never share one.
+private struct SimilarityScratch {
+    let accumulator: UnsafeMutablePointer<Double>
+    let stamp: UnsafeMutablePointer<Int32>
+    let common: UnsafeMutablePointer<Int32>
+    let touched: UnsafeMutablePointer<Int32>
+
+    /// - Complexity: O(items).
+    init(items: Int, countsCommonLearners: Bool) {
+        accumulator = .allocate(capacity: items)
+        stamp = .allocate(capacity: items)
+        common = .allocate(capacity: countsCommonLearners ? items : 1)
+        touched = .allocate(capacity: items)
+        stamp.initialize(repeating: -1, count: items)
+    }
+
+    func deallocate() {
+        accumulator.deallocate()
+        stamp.deallocate()
+        common.deallocate()
+        touched.deallocate()
     }
 }

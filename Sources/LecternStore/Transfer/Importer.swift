@@ -247,6 +247,37 @@ public struct Importer {
         let source = UnsafeSendable(try RecordSource<Column>(path: path, format: format))
         let channel = BatchChannel<ParsedRow<Value>>()
         let progress = AtomicCounter()
+        let producer = Self.startParsing(source, with: parse, into: channel, bytesRead: progress)
+        defer {
+            channel.cancel()
+            producer.wait()
+        }
+        var summary = ImportSummary(entity: entity)
+        return try withStoreErrors {
+            try db.transaction(.immediate) {
+                try before()
+                var batches = 0
+                while let batch = try channel.take() {
+                    batches += 1
+                    if batches % 8 == 0 { options.progress?(progress.value, source.value.totalBytes) }
+                    try storeBatch(batch, options: options, summary: &summary, store: store)
+                }
+                try after()
+                options.progress?(source.value.totalBytes, source.value.totalBytes)
+                return summary
+            }
+        }
+    }
+
+    /// Starts the thread that reads and parses `source`, putting rows into `channel` 2,048 at a
+    /// time (a row that fails to parse travels as `.failed`) and `bytesRead` after each batch.
+    /// The channel is finished at the end of the file, or with the error that stopped reading.
+    /// - Returns: a group the thread leaves when it is done; wait on it after cancelling the channel.
+    private static func startParsing<Column: TransferColumn, Value: Sendable>(
+        _ source: UnsafeSendable<RecordSource<Column>>,
+        with parse: @escaping @Sendable (ImportRecord<Column>) throws -> Value,
+        into channel: BatchChannel<ParsedRow<Value>>, bytesRead progress: AtomicCounter
+    ) -> DispatchGroup {
         let producer = DispatchGroup()
         producer.enter()
         Thread {
@@ -277,42 +308,35 @@ public struct Importer {
                 channel.finish(error: error)
             }
         }.start()
-        defer {
-            channel.cancel()
-            producer.wait()
-        }
-        var summary = ImportSummary(entity: entity)
-        return try withStoreErrors {
-            try db.transaction(.immediate) {
-                try before()
-                var batches = 0
-                while let batch = try channel.take() {
-                    batches += 1
-                    if batches % 8 == 0 { options.progress?(progress.value, source.value.totalBytes) }
-                    for row in batch {
-                        switch row {
-                        case .parsed(let line, let value):
-                            do {
-                                try store(value, &summary)
-                            } catch let error as StoreError where error.isRowFault {
-                                let message = "line \(line): \(error.message)"
-                                guard options.skipInvalid else { throw StoreError(error.code, message) }
-                                summary.skipped.append((line, message))
-                            } catch let error as SQLiteError where error.isConstraintViolation {
-                                let message = "line \(line): \(error.message)"
-                                guard options.skipInvalid else { throw StoreError.invalid(message) }
-                                summary.skipped.append((line, message))
-                            }
-                        case .failed(let line, let error):
-                            let message = error.message.hasPrefix("line ") ? error.message : "line \(line): \(error.message)"
-                            guard options.skipInvalid else { throw StoreError(error.code, message) }
-                            summary.skipped.append((line, message))
-                        }
-                    }
+        return producer
+    }
+
+    /// Stores one batch of parsed rows through `store`, in order. A row that failed to parse, or
+    /// that `store` rejects as a row fault or a constraint violation, is listed with its line under
+    /// `skipInvalid` and otherwise ends the import.
+    /// - Throws: the first bad row's error, prefixed with its line, unless `skipInvalid`.
+    private func storeBatch<Value: Sendable>(
+        _ batch: [ParsedRow<Value>], options: ImportOptions, summary: inout ImportSummary,
+        store: (Value, inout ImportSummary) throws -> Void
+    ) throws {
+        for row in batch {
+            switch row {
+            case .parsed(let line, let value):
+                do {
+                    try store(value, &summary)
+                } catch let error as StoreError where error.isRowFault {
+                    let message = "line \(line): \(error.message)"
+                    guard options.skipInvalid else { throw StoreError(error.code, message) }
+                    summary.skipped.append((line, message))
+                } catch let error as SQLiteError where error.isConstraintViolation {
+                    let message = "line \(line): \(error.message)"
+                    guard options.skipInvalid else { throw StoreError.invalid(message) }
+                    summary.skipped.append((line, message))
                 }
-                try after()
-                options.progress?(source.value.totalBytes, source.value.totalBytes)
-                return summary
+            case .failed(let line, let error):
+                let message = error.message.hasPrefix("line ") ? error.message : "line \(line): \(error.message)"
+                guard options.skipInvalid else { throw StoreError(error.code, message) }
+                summary.skipped.append((line, message))
             }
         }
     }
