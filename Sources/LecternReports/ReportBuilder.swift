@@ -142,23 +142,25 @@ public struct ReportBuilder {
         return listing
     }
 
-    /// One row per creator and currency of their courses, then a total per currency.
+    /// One row per creator and currency of their courses or seat revenue, a row per currency of seat
+    /// revenue no creator was given (`(unused seats)`, no share), then a total per currency.
     func creators() throws -> Listing {
         let earnings = try creatorEarnings()
-        var listing = Listing(["creator", "currency", "courses", "learners", "net", "share", "payout", "platform"])
+        var listing = Listing(["creator", "currency", "courses", "learners", "net", "seat_revenue", "share", "payout", "platform"])
         for e in earnings {
             listing.append([.text(e.name), .text(e.currency), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
-                            .number(e.revenueShare, decimals: 2), .money(e.payoutMinor), .money(e.platformMinor)])
+                            .money(e.seatRevenueMinor), e.isUnusedSeats ? .text(nil) : .number(e.revenueShare, decimals: 2),
+                            .money(e.payoutMinor), .money(e.platformMinor)])
         }
         let currencies = Set(earnings.compactMap(\.currency)).sorted()
         for currency in currencies {
             let some = earnings.filter { $0.currency == currency }
+            func sum(_ figure: (CreatorEarnings) -> Int64) -> Listing.Cell { .money(some.map(figure).reduce(0, +)) }
             listing.append([.text("total"), .text(currency), .int(Int64(some.map(\.courses).reduce(0, +))), .text(nil),
-                            .money(some.map(\.netMinor).reduce(0, +)), .text(nil),
-                            .money(some.map(\.payoutMinor).reduce(0, +)), .money(some.map(\.platformMinor).reduce(0, +))])
+                            sum(\.netMinor), sum(\.seatRevenueMinor), .text(nil), sum(\.payoutMinor), sum(\.platformMinor)])
         }
         if currencies.isEmpty {
-            listing.append([.text("total"), .text(nil), .int(0), .text(nil), .money(0), .text(nil), .money(0), .money(0)])
+            listing.append([.text("total"), .text(nil), .int(0), .text(nil), .money(0), .money(0), .text(nil), .money(0), .money(0)])
         }
         return listing
     }
