@@ -5,6 +5,8 @@ import LecternStore
 /// The reports `lectern report` prints.
 public enum ReportKind: String, CaseIterable, Sendable {
     case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners
+    /// One organisation's training (`options.org`); in the HTML page, a section per organisation.
+    case org
 }
 
 /// What a report covers and how it groups.
@@ -21,6 +23,10 @@ public struct ReportOptions: Sendable {
     public var learnerLimit = 20
     /// How many of the most dismissed courses the catalog report lists.
     public var courseLimit = 20
+    /// org: the organisation (slug or id).
+    public var org: String?
+    /// org: the time statuses and coverage are worked out at (nil: when the report is made).
+    public var now: Int64?
 
     public init(filter: ReportFilter = ReportFilter()) {
         self.filter = filter
@@ -42,6 +48,7 @@ public struct ReportBuilder {
         var cohorts: [CohortReport.Measure: [CohortRow]] = [:]
         var recommendations: [RecommendationReportRow]?
         var dismissedCourses: [DismissedCourseRow]?
+        var organisations: [String: OrgReportResult] = [:]
     }
     let results = Results()
 
@@ -92,6 +99,7 @@ public struct ReportBuilder {
     public func listings(_ kind: ReportKind) throws -> [(name: String, title: String, listing: Listing)] {
         switch kind {
         case .catalog: [("domains", "Courses by domain", try catalog()), ("most_dismissed", "Most dismissed courses", try mostDismissed())]
+        case .org: try orgListings(try requiredOrg())
         default: [(kind.rawValue, kind.rawValue, try listing(kind))]
         }
     }
@@ -126,6 +134,7 @@ public struct ReportBuilder {
         case .experiments: try experiments()
         case .segments: try segments()
         case .learners: try learners()
+        case .org: try orgTeams(try requiredOrg())
         }
     }
 
