@@ -49,13 +49,23 @@ public struct HTMLReport {
             """
     }
 
-    func contents(_ kinds: [ReportKind]) -> String {
-        "<nav>" + kinds.map { "<a href=\"#\($0.rawValue)\">\(Self.titles[$0]!)</a>" }.joined(separator: " ") + "</nav>"
+    /// Links to each report's section; to each organisation's, for the org report.
+    func contents(_ kinds: [ReportKind]) throws -> String {
+        var links: [String] = []
+        for kind in kinds {
+            if kind == .org, case let organisations = try shownOrganisations(), !organisations.isEmpty {
+                links += organisations.map { "<a href=\"#\(orgAnchor($0.slug))\">\(escape($0.name))</a>" }
+            } else {
+                links.append("<a href=\"#\(kind.rawValue)\">\(Self.titles[kind]!)</a>")
+            }
+        }
+        return "<nav>" + links.joined(separator: " ") + "</nav>"
     }
 
     static let titles: [ReportKind: String] = [
         .sales: "Sales", .creators: "Creator payouts", .funnel: "Funnel", .channels: "Channels", .cohorts: "Cohorts",
         .catalog: "Catalog", .recommendations: "Recommendations", .experiments: "Experiments", .segments: "Segments", .learners: "Top learners",
+        .org: "Organisations",
     ]
 
     /// Net revenue, orders, average price, payouts (one line per currency) and view-to-purchase conversion at a glance.
@@ -79,16 +89,24 @@ public struct HTMLReport {
             ("Viewed → bought", [(funnel.viewed > 0 ? SVGChart.percent(Double(funnel.purchased) / Double(funnel.viewed)) : "–", "",
                                   "\(SVGChart.grouped(funnel.purchased)) of \(SVGChart.grouped(funnel.viewed)) learner-course pairs")]),
         ]
-        return "<section class=\"cards\">" + cards.map { title, lines in
+        return self.cards(cards)
+    }
+
+    /// Headline figures as cards: a title, then each line's value (with its currency) and a note under it;
+    /// in a `<section>` of their own, or a `<div>` inside a report's section.
+    func cards(_ cards: [(title: String, lines: [(value: String, currency: String, note: String)])], element: String = "section") -> String {
+        "<\(element) class=\"cards\">" + cards.map { title, lines in
             "<div class=\"card\"><div class=\"k\">\(escape(title))</div>" + lines.map { value, currency, note in
                 "<div class=\"v\">\(escape(value))\(currency.isEmpty ? "" : " <span class=\"cur\">\(escape(currency))</span>")</div>"
                     + "<div class=\"n\">\(escape(note))</div>"
             }.joined() + "</div>"
-        }.joined() + "</section>"
+        }.joined() + "</\(element)>"
     }
 
     /// One report's section: its title, a note on what it shows, its charts and its tables.
+    /// The org report has a section per organisation (`organisationSections`).
     func section(_ kind: ReportKind) throws -> String {
+        if kind == .org { return try organisationSections() }
         let body = switch kind {
         case .sales: try salesSection()
         case .creators: try creatorsSection()
@@ -100,6 +118,7 @@ public struct HTMLReport {
         case .experiments: try experimentsSection()
         case .segments: try segmentsSection()
         case .learners: try learnersSection()
+        case .org: ""
         }
         return "<section id=\"\(kind.rawValue)\"><h2>\(Self.titles[kind]!)</h2>" + body + "</section>"
     }

@@ -5,6 +5,8 @@ import LecternStore
 /// The reports `lectern report` prints.
 public enum ReportKind: String, CaseIterable, Sendable {
     case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners
+    /// One organisation's training (`options.org`); in the HTML page, a section per organisation.
+    case org
 }
 
 /// What a report covers and how it groups.
@@ -21,6 +23,10 @@ public struct ReportOptions: Sendable {
     public var learnerLimit = 20
     /// How many of the most dismissed courses the catalog report lists.
     public var courseLimit = 20
+    /// org: the organisation (slug or id).
+    public var org: String?
+    /// org: the time statuses and coverage are worked out at (nil: when the report is made).
+    public var now: Int64?
 
     public init(filter: ReportFilter = ReportFilter()) {
         self.filter = filter
@@ -42,6 +48,7 @@ public struct ReportBuilder {
         var cohorts: [CohortReport.Measure: [CohortRow]] = [:]
         var recommendations: [RecommendationReportRow]?
         var dismissedCourses: [DismissedCourseRow]?
+        var organisations: [String: OrgReportResult] = [:]
     }
     let results = Results()
 
@@ -92,6 +99,7 @@ public struct ReportBuilder {
     public func listings(_ kind: ReportKind) throws -> [(name: String, title: String, listing: Listing)] {
         switch kind {
         case .catalog: [("domains", "Courses by domain", try catalog()), ("most_dismissed", "Most dismissed courses", try mostDismissed())]
+        case .org: try orgListings(try requiredOrg())
         default: [(kind.rawValue, kind.rawValue, try listing(kind))]
         }
     }
@@ -126,6 +134,7 @@ public struct ReportBuilder {
         case .experiments: try experiments()
         case .segments: try segments()
         case .learners: try learners()
+        case .org: try orgTeams(try requiredOrg())
         }
     }
 
@@ -142,23 +151,25 @@ public struct ReportBuilder {
         return listing
     }
 
-    /// One row per creator and currency of their courses, then a total per currency.
+    /// One row per creator and currency of their courses or seat revenue, a row per currency of seat
+    /// revenue no creator was given (`(unused seats)`, no share), then a total per currency.
     func creators() throws -> Listing {
         let earnings = try creatorEarnings()
-        var listing = Listing(["creator", "currency", "courses", "learners", "net", "share", "payout", "platform"])
+        var listing = Listing(["creator", "currency", "courses", "learners", "net", "seat_revenue", "share", "payout", "platform"])
         for e in earnings {
             listing.append([.text(e.name), .text(e.currency), .int(Int64(e.courses)), .int(Int64(e.learners)), .money(e.netMinor),
-                            .number(e.revenueShare, decimals: 2), .money(e.payoutMinor), .money(e.platformMinor)])
+                            .money(e.seatRevenueMinor), e.isUnusedSeats ? .text(nil) : .number(e.revenueShare, decimals: 2),
+                            .money(e.payoutMinor), .money(e.platformMinor)])
         }
         let currencies = Set(earnings.compactMap(\.currency)).sorted()
         for currency in currencies {
             let some = earnings.filter { $0.currency == currency }
+            func sum(_ figure: (CreatorEarnings) -> Int64) -> Listing.Cell { .money(some.map(figure).reduce(0, +)) }
             listing.append([.text("total"), .text(currency), .int(Int64(some.map(\.courses).reduce(0, +))), .text(nil),
-                            .money(some.map(\.netMinor).reduce(0, +)), .text(nil),
-                            .money(some.map(\.payoutMinor).reduce(0, +)), .money(some.map(\.platformMinor).reduce(0, +))])
+                            sum(\.netMinor), sum(\.seatRevenueMinor), .text(nil), sum(\.payoutMinor), sum(\.platformMinor)])
         }
         if currencies.isEmpty {
-            listing.append([.text("total"), .text(nil), .int(0), .text(nil), .money(0), .text(nil), .money(0), .money(0)])
+            listing.append([.text("total"), .text(nil), .int(0), .text(nil), .money(0), .money(0), .text(nil), .money(0), .money(0)])
         }
         return listing
     }

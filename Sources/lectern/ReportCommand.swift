@@ -6,11 +6,13 @@ import LecternStore
 extension Lectern {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Reports with exact figures: sales, payouts, funnel, channels, cohorts, catalog, recommendations, learners.",
+            abstract: "Reports with exact figures: sales, payouts, funnel, channels, cohorts, catalog, recommendations, learners, organisations.",
             discussion: """
                 sales: orders, gross, refunds, net revenue and average price, by day, week, month, course, \
-                domain or creator (--by). creators: each creator's net revenue, revenue share, the payout owed \
-                and the platform's part; their totals reconcile with sales to the cent. Money is in each \
+                domain or creator (--by); organisations' seat purchases are rows of their own, marked (seats) \
+                (left out under --domain, --creator, --channel or --segment). creators: each creator's net revenue, \
+                their part of the seat revenue (split by their courses' share of members' enrolments and completions), \
+                revenue share, the payout owed and the platform's part; their totals reconcile with sales to the cent. Money is in each \
                 course's own currency, in its major unit (49.90), with a currency column beside it; money in two \
                 currencies is never added or converted, so a key sold in two currencies has a row for each and \
                 totals are per currency. funnel: learner-course pairs that viewed, enrolled \
@@ -25,17 +27,22 @@ extension Lectern {
                 dismiss rate with its 95% interval. segments: learners, paying, net \
                 revenue per learner and completion rate by segment. learners: top spenders in each currency, \
                 under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
-                all: every report; with --format html one self-contained page with charts (no network, no scripts).
+                org (needs --org): per team, members, seats in use, assignments completed on time, late and overdue, \
+                completion rate and median days to complete; skill coverage at the start and now; members under \
+                pseudonyms; spend on seats per completion (CSV holds the teams). \
+                all: every report (org with --org, or in html a section per organisation); with --format html one \
+                self-contained page with charts (no network, no scripts).
                 """)
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, all
+            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org, all
         }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md, html }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners or all.")
+        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org or all.")
         var kind: Kind
+        @Option(help: "org: the organisation (slug).") var org: String?
         @Option(help: "From this date on (inclusive).") var since: String?
         @Option(help: "Before this date (exclusive).") var until: String?
         @Option(help: "Only this domain.") var domain: String?
@@ -53,6 +60,8 @@ extension Lectern {
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
             if kind == .all, format == .csv { throw ValidationError("csv holds one table: name a report, or use --format md, json or html for all") }
+            if kind == .org, org == nil { throw ValidationError("report org needs --org ORG: an organisation's slug (lectern org list shows them)") }
+            if org != nil, kind != .org, kind != .all { throw ValidationError("--org applies to org and all, not \(kind.rawValue)") }
         }
 
         func run() throws {
@@ -80,7 +89,9 @@ extension Lectern {
             options.learnerLimit = limit
             options.courseLimit = limit
             options.includePersonalData = includePersonalData
+            options.org = org
             let db = try database.openExisting()
+            if let org { _ = try OrganisationRepository(db).resolve(org) }
             if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }
             if let segment, try !SegmentStore(db).segmentExists(named: segment) {
                 throw StoreError(.notFound, "no segment '\(segment)' (see `lectern segments list`)")
@@ -89,7 +100,9 @@ extension Lectern {
             // them raw, exactly, but each time).
             try ReportRollups(db).refreshIfPossible()
             let builder = ReportBuilder(db, options: options)
-            let kinds: [ReportKind] = kind == .all ? ReportKind.allCases : [ReportKind(rawValue: kind.rawValue)!]
+            // `all` covers organisations in html (a section each) or with --org; other formats need one.
+            let kinds: [ReportKind] = kind == .all ? ReportKind.allCases.filter { $0 != .org || format == .html || org != nil }
+                : [ReportKind(rawValue: kind.rawValue)!]
             let text: String
             switch format {
             case .html:

@@ -81,4 +81,79 @@ struct OrgCommandTests {
         }
         #expect((try parseJSON(try lectern.ok(["assignments", "--org", "acme", "--format", "json"])) as! [Any]).count == 5)
     }
+
+    /// acme (2 seats at 240.00 USD: 480.00) with u1 and u2 in team data aiming at python; py-101
+    /// (Ada's, tagged python) assigned to both; u1 completes it.
+    func trained() throws -> Lectern {
+        let lectern = try Lectern()
+        try seed(lectern)
+        try lectern.ok(["org", "member", "add", "acme", "--user", "u1", "--team", "data"])
+        try lectern.ok(["org", "member", "add", "acme", "--user", "u2", "--team", "data"])
+        try lectern.ok(["org", "skills", "acme", "--team", "data", "--tags", "python"])
+        try lectern.ok(["assign", "--org", "acme", "--team", "data", "--course", "py-101", "--due", "2099-01-31"])
+        try lectern.ok(["record", "complete", "--user", "u1", "--course", "py-101"])
+        return lectern
+    }
+
+    @Test func reportOrgPerTeamWithPseudonyms() throws {
+        let lectern = try trained()
+        let report = try parseJSON(try lectern.ok(["report", "org", "--org", "acme", "--format", "json"])) as! [String: [[String: Any]]]
+        #expect(Set(report.keys) == ["teams", "skills", "members"])
+        let teams = report["teams"]!
+        #expect(teams.map { $0["team"] as? String } == ["data", "total"])
+        let data = teams[0], total = teams[1]
+        #expect(data["members"] as? Int == 2 && data["seats_used"] as? Int == 1 && data["seats"] is NSNull)
+        #expect(data["assigned"] as? Int == 2 && data["completed_on_time"] as? Int == 1 && data["completed_late"] as? Int == 0
+                && data["overdue"] as? Int == 0)
+        #expect(data["completion_rate"] as? Double == 0.5 && data["median_days"] as? Double == 0)
+        #expect(total["seats"] as? Int == 2 && total["currency"] as? String == "USD")
+        #expect(total["spend"] as? Double == 480 && total["spend_per_completion"] as? Double == 480)
+        let skills = report["skills"]!
+        #expect(skills.map { "\($0["team"]!) \($0["skill"]!) \($0["members"]!) \($0["covered_at_start"]!) \($0["covered_now"]!)" }
+                == ["data python 2 0 1"])
+        let members = report["members"]!
+        #expect(members.allSatisfy { ($0["learner"] as? String)?.hasPrefix("L-") == true && $0["external_id"] == nil })
+        #expect(members.map { $0["seat_used"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["no", "yes"])
+        let personal = try parseJSON(try lectern.ok(["report", "org", "--org", "acme", "--format", "json", "--include-personal-data"]))
+            as! [String: [[String: Any]]]
+        #expect(Set(personal["members"]!.compactMap { $0["external_id"] as? String }) == ["u1", "u2"])
+        #expect(personal["members"]!.contains { $0["email"] as? String == "bo@example.com" })
+        // CSV holds the teams; the table names no learner.
+        #expect(try lectern.ok(["report", "org", "--org", "acme", "--format", "csv"])
+            .hasPrefix("team,members,seats_used,seats,assigned,completed_on_time,completed_late,overdue,completion_rate,median_days,currency,spend,spend_per_completion\ndata,2,1,,2,1,0,0,0.500,0.0,,,\n"))
+        let table = try lectern.ok(["report", "org", "--org", "acme"])
+        #expect(table.contains("Skill coverage") && !table.contains("u1") && !table.contains("bo@example.com"), "\(table)")
+    }
+
+    @Test func seatRevenueInSalesAndPayouts() throws {
+        let lectern = try trained()
+        let sales = try parseJSON(try lectern.ok(["report", "sales", "--by", "course", "--format", "json"])) as! [[String: Any]]
+        #expect(sales.map { $0["course"] as? String } == ["(seats)", "total"])
+        #expect(sales.map { $0["net"] as? Double } == [480, 480] && sales.map { $0["orders"] as? Int } == [1, 1])
+        // u1's completion is the only consumption: Ada gets all 480.00 of seat revenue, and 0.7 of it.
+        let creators = try parseJSON(try lectern.ok(["report", "creators", "--format", "json"])) as! [[String: Any]]
+        #expect(creators.map { $0["creator"] as? String } == ["Ada Lovelace", "total"])
+        for row in creators {
+            #expect(row["seat_revenue"] as? Double == 480 && row["payout"] as? Double == 336 && row["platform"] as? Double == 144, "\(row)")
+        }
+        // The HTML page has a section for the organisation, with its heat map; every report as JSON with --org has it too.
+        let html = try lectern.ok(["report", "all", "--format", "html"])
+        #expect(html.contains("<section id=\"org-acme\">") && html.contains("Skill coverage by team") && html.contains("<a href=\"#org-acme\">"))
+        #expect(!html.contains(">u1<") && !html.contains("bo@example.com"))
+        let all = try parseJSON(try lectern.ok(["report", "all", "--format", "json", "--org", "acme"])) as! [String: Any]
+        #expect(all["org"] is [String: Any])
+    }
+
+    @Test(arguments: [
+        (["report", "org"], "report org needs --org"),
+        (["report", "org", "--org", "nope"], "no organisation 'nope'"),
+        (["report", "org", "--org", "nope", "--format", "html"], "no organisation 'nope'"),
+        (["report", "sales", "--org", "acme"], "--org applies to org and all, not sales"),
+    ] as [([String], String)])
+    func badReportOrgInput(arguments: [String], expected: String) throws {
+        let lectern = try Lectern()
+        try seed(lectern)
+        let line = try lectern.fails(arguments)
+        #expect(line.contains(expected), "got: \(line)")
+    }
 }

@@ -53,13 +53,22 @@ struct TwoCurrencyShop {
         ] {
             _ = try events.record(Interaction(userID: user.id, courseID: course.id, kind: kind, value: value, occurredAt: at))
         }
+        // An organisation without a seat price (no seat revenue here): the org report has no money of its own to mix.
+        try OrganisationRepository(db).create(Organisation(slug: "acme", name: "Acme", seats: 3, createdAt: t0))
+        for learner in [alice, bruno] {
+            try OrganisationRepository(db).addMember(OrgMember(externalID: learner.externalID, team: "team-a"), to: "acme", at: t0)
+        }
         try db.run("INSERT INTO segments (name, learners, profile, built_at) VALUES ('everyone', 3, '[]', ?)", [t0])
         for learner in [alice, bruno, chen] {
             try db.run("INSERT INTO user_segments (user_id, segment_id) VALUES (?, 1)", [learner.id])
         }
     }
 
-    var builder: ReportBuilder { ReportBuilder(db, options: ReportOptions()) }
+    var builder: ReportBuilder {
+        var options = ReportOptions()
+        options.org = "acme"
+        return ReportBuilder(db, options: options)
+    }
 }
 
 @Suite("Reports in two currencies")

@@ -49,11 +49,20 @@ struct Shop {
         ] {
             _ = try events.record(Interaction(userID: user.id, courseID: course.id, kind: kind, value: value, occurredAt: at))
         }
+        // An organisation (no seat price, so no seat revenue) with all three in one team, alice assigned py-101.
+        let acme = try OrganisationRepository(db).create(Organisation(slug: "acme", name: "Acme", seats: 3, createdAt: t0))
+        for learner in [alice, bruno, chen] {
+            try OrganisationRepository(db).addMember(OrgMember(externalID: learner.externalID, team: "team-a"), to: "acme", at: t0)
+        }
+        _ = try AssignmentRepository(db).assign(orgID: acme.id, userID: alice.id, courseID: py101.id, source: .course, dueAt: t0 + 60 * day,
+                                                at: t0 + day)
     }
 
     func builder(personal: Bool = false) -> ReportBuilder {
         var options = ReportOptions()
         options.includePersonalData = personal
+        options.org = "acme"
+        options.now = 1_735_689_600 + 90 * 86_400
         return ReportBuilder(db, options: options)
     }
 }
@@ -121,6 +130,11 @@ struct LearnerReportTests {
         #expect(learners.rows[0].map(\.display)[1...3] == ["ext-alice-77", "Alice Anders", "alice@example.org"])
         let html = try HTMLReport(shop.builder(personal: true), source: "shop.db", generatedAt: 0).render([.learners])
         #expect(html.contains("alice@example.org") && html.contains("holds personal data"))
+        // The org report's members too, by team and external id.
+        let members = try shop.builder(personal: true).listings(.org).first { $0.name == "members" }!.listing
+        #expect(members.columns.prefix(4) == ["learner", "external_id", "name", "email"])
+        #expect(members.rows.map { $0[1].display } == ["ext-alice-77", "ext-bruno-88", "ext-chen-99"])
+        #expect(members.rows[0].map(\.display)[4...] == ["team-a", "yes", "1", "1", "0", "0"])
     }
 }
 
@@ -134,11 +148,14 @@ struct HTMLReportTests {
         // The only URL is SVG's namespace name, which is never fetched.
         let urls = html.components(separatedBy: "http").count - 1
         #expect(urls == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
-        for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind.rawValue)\">")) }
-        // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars.
+        // A section per report; the org report's is the organisation's own.
+        for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind == .org ? "org-acme" : kind.rawValue)\">")) }
+        // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars,
+        // acme's completions by month (it has no target skills, so no skill map: a hint instead).
         // Each drawn twice, for a laptop and for a phone.
-        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 9)
-        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 9)
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 10)
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 10)
+        #expect(html.contains("No target skills yet"))
         #expect(html.contains("<polyline") && html.contains("<polygon"))
         // The headline: net 69.90 (49.90 + 10.00 + 60.00 - 60.00 + 10.00), payouts 34.93 + 5.00 + 5.00.
         #expect(html.contains(">69.90<"))

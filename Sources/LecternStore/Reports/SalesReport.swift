@@ -27,6 +27,7 @@ public struct ReportFilter: Sendable, Equatable {
 
 /// One row of the sales report: a period, course, domain or creator in one currency, with exact money
 /// in that currency's minor units. A key with sales in two currencies has two rows; nothing adds them.
+/// Seat revenue (organisations' seat purchases) has rows of its own, marked `isSeats`.
 public struct SalesRow: Sendable, Equatable {
     public var key: String
     /// The currency of the courses sold (`courses.currency`).
@@ -35,12 +36,15 @@ public struct SalesRow: Sendable, Equatable {
     public var grossMinor: Int64
     public var refunds: Int
     public var refundedMinor: Int64
+    /// Seat purchases, not course sales: `orders` counts purchases of seats (each of one or more seats).
+    public var isSeats = false
     public var netMinor: Int64 { grossMinor - refundedMinor }
     /// Gross divided by orders, rounded to the nearest minor unit (0 without orders).
     public var averagePriceMinor: Int64 { orders > 0 ? (grossMinor + Int64(orders) / 2) / Int64(orders) : 0 }
 }
 
-/// A creator's earnings in one currency: their share of net revenue and the platform's part, to the cent.
+/// A creator's earnings in one currency: their share of net revenue and of seat revenue, and the
+/// platform's part, to the cent.
 public struct CreatorEarnings: Sendable, Equatable {
     public var creatorID: Int64
     public var name: String
@@ -52,13 +56,20 @@ public struct CreatorEarnings: Sendable, Equatable {
     /// Distinct learners who bought these courses.
     public var learners: Int
     public var netMinor: Int64
-    /// net x share, rounded half away from zero to a whole minor unit.
+    /// The creator's part of the seat revenue in `currency`, split by their members' consumption
+    /// (`SalesReport.seatSplit`); 0 without seats.
+    public var seatRevenueMinor: Int64 = 0
+    /// The row of seat revenue no member's consumption claimed (`creatorID` 0): it stays with the platform.
+    public var isUnusedSeats = false
+    /// What the payout is a share of: net revenue plus seat revenue.
+    public var earnedMinor: Int64 { netMinor + seatRevenueMinor }
+    /// (net + seat revenue) x share, rounded half away from zero to a whole minor unit.
     public var payoutMinor: Int64 {
-        let payout = (Double(netMinor) * revenueShare).rounded(.toNearestOrAwayFromZero)
+        let payout = (Double(earnedMinor) * revenueShare).rounded(.toNearestOrAwayFromZero)
         return Int64(exactly: payout) ?? (payout > 0 ? .max : .min)  // never a trap, even at Int64's edge
     }
-    /// What the platform keeps; payout + platform = net exactly.
-    public var platformMinor: Int64 { netMinor - payoutMinor }
+    /// What the platform keeps; payout + platform = net + seat revenue exactly.
+    public var platformMinor: Int64 { earnedMinor - payoutMinor }
 }
 
 /// Sales and creator payouts, computed in SQL with integer money.
@@ -75,6 +86,9 @@ public struct SalesReport {
 
     public enum Grouping: String, Sendable, CaseIterable {
         case day, week, month, course, domain, creator
+
+        /// Day, week or month.
+        public var isPeriod: Bool { self == .day || self == .week || self == .month }
     }
 
     /// The money events (purchases and refunds) at or after ?1 and before ?2 that pass the other filters,
@@ -127,7 +141,7 @@ public struct SalesReport {
     }
 
     /// Purchases and refunds of one day (rollup) or one event (raw), with what sales group by.
-    private struct Figures {
+    struct Figures {
         var time: Int64
         var slug: String
         var domain: String
@@ -137,6 +151,7 @@ public struct SalesReport {
         var grossMinor: Int64
         var refunds: Int
         var refundedMinor: Int64
+        var isSeats = false
     }
 
     /// Every purchase and refund that passes `filter`, as rollup rows for whole UTC days and raw events
@@ -186,70 +201,95 @@ public struct SalesReport {
 
     /// Sales grouped by `grouping` and currency, in key then currency order, and one total per currency
     /// (in currency order; none without sales). Money in two currencies is never added.
+    ///
+    /// Seat purchases in the period are rows of their own (`isSeats`), one per key and currency: keyed
+    /// `2025-03 (seats)` by day, week or month, right after the period's course sales, and `(seats)` by
+    /// course, domain or creator, after every course row. Seats are bought for no course, domain or
+    /// creator and by no learner, so a filter on any of those leaves them out (`countsSeatSales`).
+    /// - Complexity: O(rollup rows and raw events read, see `figures`, + seat purchases in the period).
     public func sales(_ filter: ReportFilter, by grouping: Grouping) throws -> (rows: [SalesRow], totals: [SalesRow]) {
         struct Key: Hashable {
             var key: String
             var currency: String
+            var isSeats: Bool
         }
         var rows: [Key: SalesRow] = [:]
         var totals: [String: SalesRow] = [:]
-        // Keys of day, week and month, worked out once per day.
-        var dayKeys: [Int64: String] = [:]
+        var periods = PeriodKeys(grouping: grouping)
         func add(_ f: Figures, to row: inout SalesRow) {
             row.orders += f.orders; row.grossMinor = Money.add(row.grossMinor, f.grossMinor)
             row.refunds += f.refunds; row.refundedMinor = Money.add(row.refundedMinor, f.refundedMinor)
         }
-        try figures(filter) { f in
-            let key: String
+        func record(_ f: Figures) {
+            let base: String
             switch grouping {
-            case .day, .week, .month:
-                let day = Self.floorDay(f.time)
-                if let known = dayKeys[day] {
-                    key = known
-                } else {
-                    key = grouping == .day ? Timestamp.formatDate(f.time)
-                        : grouping == .week ? Self.isoWeek(f.time) : String(Timestamp.formatDate(f.time).prefix(7))
-                    dayKeys[day] = key
-                }
-            case .course: key = f.slug
-            case .domain: key = f.domain
-            case .creator: key = f.creator
+            case .day, .week, .month: base = periods.key(f.time)
+            case .course: base = f.slug
+            case .domain: base = f.domain
+            case .creator: base = f.creator
             }
-            add(f, to: &rows[Key(key: key, currency: f.currency),
-                             default: SalesRow(key: key, currency: f.currency, orders: 0, grossMinor: 0, refunds: 0, refundedMinor: 0)])
+            let key = !f.isSeats ? base : grouping.isPeriod ? base + " (seats)" : "(seats)"
+            add(f, to: &rows[Key(key: key, currency: f.currency, isSeats: f.isSeats),
+                             default: SalesRow(key: key, currency: f.currency, orders: 0, grossMinor: 0, refunds: 0, refundedMinor: 0,
+                                               isSeats: f.isSeats)])
             add(f, to: &totals[f.currency,
                                default: SalesRow(key: "total", currency: f.currency, orders: 0, grossMinor: 0, refunds: 0, refundedMinor: 0)])
         }
-        return (rows.values.sorted { ($0.key, $0.currency) < ($1.key, $1.currency) },
-                totals.values.sorted { $0.currency < $1.currency })
+        try figures(filter, record)
+        if filter.countsSeatSales { try seatFigures(filter, record) }
+        // By period a seat row follows its period's rows ("2025-03" < "2025-03 (seats)"); else all come last.
+        let order = { (row: SalesRow) in (grouping.isPeriod || !row.isSeats ? 0 : 1, row.key, row.currency) }
+        return (rows.values.sorted { order($0) < order($1) }, totals.values.sorted { $0.currency < $1.currency })
     }
 
-    /// Every creator's net revenue, payout and the platform's part, one row per currency of their
-    /// courses (creators without sales included, with zeros; a creator without courses has one row
-    /// without a currency). Paying learners are distinct per creator and currency, so this reads the
-    /// money events themselves, through their covering index, rather than the daily rollup.
-    /// - Complexity: O(money events in the period + courses).
-    public func creators(_ filter: ReportFilter) throws -> [CreatorEarnings] {
-        struct Key: Hashable {
-            var creatorID: Int64
-            var currency: String
+    /// The key of a time's day, ISO week or month, worked out once per day.
+    private struct PeriodKeys {
+        let grouping: Grouping
+        var known: [Int64: String] = [:]
+
+        mutating func key(_ time: Int64) -> String {
+            let day = SalesReport.floorDay(time)
+            if let key = known[day] { return key }
+            let key = grouping == .day ? Timestamp.formatDate(time)
+                : grouping == .week ? SalesReport.isoWeek(time) : String(Timestamp.formatDate(time).prefix(7))
+            known[day] = key
+            return key
         }
-        var net: [Key: Int64] = [:]
-        var learners: [Key: Set<Int64>] = [:]
+    }
+
+    /// A creator's money in one currency.
+    struct CreatorCurrency: Hashable {
+        var creatorID: Int64
+        var currency: String
+    }
+
+    /// Every creator's net revenue, seat revenue, payout and the platform's part, one row per currency of
+    /// their courses or of the seat revenue they were given (creators without sales included, with zeros;
+    /// a creator without courses has one row without a currency), then, without `--creator`, a row per
+    /// currency of seat revenue no member's consumption claimed (`isUnusedSeats`). Paying learners are
+    /// distinct per creator and currency, so this reads the money events themselves, through their
+    /// covering index, rather than the daily rollup. Seat revenue is split as `seatSplit` says.
+    /// - Complexity: O(money events in the period + courses + members' enrolments and completions in the
+    ///   period + seat purchases).
+    public func creators(_ filter: ReportFilter) throws -> [CreatorEarnings] {
+        var net: [CreatorCurrency: Int64] = [:]
+        var learners: [CreatorCurrency: Set<Int64>] = [:]
         try events(filter, from: filter.since ?? .min, until: filter.until ?? .max) { s in
-            let key = Key(creatorID: s.int64(5), currency: s.text(8))
+            let key = CreatorCurrency(creatorID: s.int64(5), currency: s.text(8))
             net[key, default: 0] += s.text(0) == "purchase" ? s.int64(1) : -s.int64(1)
             if s.text(0) == "purchase" { learners[key, default: []].insert(s.int64(7)) }
         }
-        return try withStoreErrors {
+        let seats = filter.countsSeatPayouts ? try seatSplit(filter) : SeatSplit()
+        let earnings = try withStoreErrors {
             try db.cachedStatement(Self.creators).query([filter.creatorID]) { s in
                 let currency = s.optionalText(3)
-                let key = currency.map { Key(creatorID: s.int64(0), currency: $0) }
+                let key = currency.map { CreatorCurrency(creatorID: s.int64(0), currency: $0) }
                 return CreatorEarnings(creatorID: s.int64(0), name: s.text(1), currency: currency, revenueShare: s.double(2),
                                        courses: s.int(4), learners: key.flatMap { learners[$0]?.count } ?? 0,
-                                       netMinor: key.flatMap { net[$0] } ?? 0)
+                                       netMinor: key.flatMap { net[$0] } ?? 0, seatRevenueMinor: key.flatMap { seats.allocated[$0] } ?? 0)
             }
         }
+        return Self.adding(seats, to: earnings, unused: filter.creatorID == nil)
     }
 
     /// ISO 8601 week of a time, as `2025-W09`.
