@@ -84,7 +84,7 @@ demo: release
 	@echo
 	$(BIN) org list --db $(DEMO_DB)
 	@echo
-	$(BIN) assignments --db $(DEMO_DB) --org initech-finance --team data-science
+	$(BIN) report org --db $(DEMO_DB) --org initech-finance
 	@echo
 	$(BIN) report sales --db $(DEMO_DB) --by domain
 	@echo

@@ -76,6 +76,7 @@ step train "train (all)" 0 $BIN train --db "$DB"
 step recommend "recommend p50/p99 (1,000)" 0 $BENCH recommend-latency "$DB" 1000
 echo "    cached hybrid list, in process: $(cat "$OUT/recommend.out")"
 step member-recommend "a member's list (CLI)" 0 $BIN recommend --db "$DB" --user "$member" --limit 10
+step report-org "report org" 0 $BIN report org --db "$DB" --org "$(sed -n 2p "$OUT/platform/organisations.csv" | cut -d, -f1)"
 step report-all "report all (html)" 0 $BIN report all --db "$DB" --format html --out "$OUT/report.html"
 step report-sales "report sales" 0 $BIN report sales --db "$DB"
 step evaluate "evaluate (temporal, K=10)" 0 $BIN evaluate --db "$DB" --split temporal --k 10 --format csv
