@@ -26,13 +26,16 @@ fi
 
 DB="$WORK/smoke.db"
 "$BIN" init --db "$DB" >/dev/null
-for entity in creators courses users interactions; do "$BIN" import "$entity" "SeedData/$entity.csv" --db "$DB" >/dev/null; done
+for entity in creators courses users interactions organisations members assignments; do
+  "$BIN" import "$entity" "SeedData/$entity.csv" --db "$DB" >/dev/null
+done
 "$BIN" train --db "$DB" --algorithm itemknn >/dev/null
 "$BIN" train --db "$DB" --algorithm hybrid >/dev/null
 READ_KEY=$("$BIN" apikey create --db "$DB" --name smoke-read --scope read 2>/dev/null | grep -o 'lk_[A-Za-z0-9_-]*' | head -1)
 WRITE_KEY=$("$BIN" apikey create --db "$DB" --name smoke-write --scope write 2>/dev/null | grep -o 'lk_[A-Za-z0-9_-]*' | head -1)
 
-"$BIN" serve --db "$DB" --port 0 --rate-limit 1000 --burst 1000 >"$WORK/serve.log" 2>&1 &
+# A burst the smoke's first requests fit in, and a rate so low that it then meets a 429.
+"$BIN" serve --db "$DB" --port 0 --rate-limit 0.01 --burst 80 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 PORT=
 for _ in $(seq 1 100); do

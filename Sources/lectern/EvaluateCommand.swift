@@ -158,22 +158,7 @@ extension Lectern {
                     let rows = outcome.rows.filter { $0.algorithm == algorithm && $0.k == k }
                     guard let first = rows.first else { continue }
                     var cells: [Listing.Cell] = [.text(algorithm.rawValue), .int(Int64(k))]
-                    for metric in shown {
-                        let row = rows.first { $0.metric == metric.name }
-                        let value = row?.value.flatMap { $0.isFinite ? $0 : nil }
-                        if withoutCatalog.contains(metric.name) {
-                            let missing: Listing.Cell = output.format == .json ? .number(nil, decimals: 4) : .text("n/a")
-                            cells.append(contentsOf: Array(repeating: missing, count: spreadColumns ? 4 : 1))
-                        } else if spreadColumns {
-                            for figure in [value, row?.spread, row?.minimum, row?.maximum] {
-                                cells.append(.number(figure.flatMap { $0.isFinite ? $0 : nil }, decimals: 4))
-                            }
-                        } else if kfold && output.format == .table, let value, let spread = row?.spread, spread.isFinite {
-                            cells.append(.text(String(format: "%.4f±%.4f", value, spread)))
-                        } else {
-                            cells.append(.number(value, decimals: 4))
-                        }
-                    }
+                    cells += metricCells(rows, shown: shown, withoutCatalog: withoutCatalog, spreadColumns: spreadColumns, kfold: kfold)
                     cells.append(.number(first.trainingSeconds, decimals: 2))
                     if tune > 0 {
                         cells.append(.number(outcome.validationScores[algorithm.rawValue], decimals: 4))
@@ -191,6 +176,30 @@ extension Lectern {
             }
             print(listing.rendered(output.format), terminator: "")
             if let lists { try writeLists(outcome, algorithms: algorithms, names: names, to: lists) }
+        }
+
+        /// One algorithm's figures at one cut-off, in `shown`'s order: n/a where the data has no
+        /// catalog; with k-fold, each metric's mean, sd, min and max (JSON, CSV) or mean±sd (table).
+        func metricCells(_ rows: [EvaluationRow], shown: [Metric], withoutCatalog: Set<String>, spreadColumns: Bool,
+                         kfold: Bool) -> [Listing.Cell] {
+            var cells: [Listing.Cell] = []
+            for metric in shown {
+                let row = rows.first { $0.metric == metric.name }
+                let value = row?.value.flatMap { $0.isFinite ? $0 : nil }
+                if withoutCatalog.contains(metric.name) {
+                    let missing: Listing.Cell = output.format == .json ? .number(nil, decimals: 4) : .text("n/a")
+                    cells.append(contentsOf: Array(repeating: missing, count: spreadColumns ? 4 : 1))
+                } else if spreadColumns {
+                    for figure in [value, row?.spread, row?.minimum, row?.maximum] {
+                        cells.append(.number(figure.flatMap { $0.isFinite ? $0 : nil }, decimals: 4))
+                    }
+                } else if kfold && output.format == .table, let value, let spread = row?.spread, spread.isFinite {
+                    cells.append(.text(String(format: "%.4f±%.4f", value, spread)))
+                } else {
+                    cells.append(.number(value, decimals: 4))
+                }
+            }
+            return cells
         }
 
         /// The models' parameters from the options.

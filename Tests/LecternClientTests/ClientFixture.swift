@@ -42,6 +42,10 @@ final class ClientFixture: @unchecked Sendable {
         var options = TrainingOptions()
         options.listLength = 5
         try RecommendationService(db).train([.itemknn, .popular, .content, .hybrid], options: options)
+        // acme: learner a in team data, assigned course f.
+        try OrganisationRepository(db).create(Organisation(slug: "acme", name: "Acme", seats: 5))
+        try OrganisationRepository(db).addMember(OrgMember(externalID: "a", team: "data"), to: "acme")
+        _ = try AssignmentService(db).assign(org: "acme", to: .user("a"), work: .course("f"), dueAt: 4_000_000_000)
         for (name, scope) in [("reader", APIKey.Scope.read), ("writer", .write)] {
             tokens[name] = try APIToken.createKey(name: name, scope: scope, in: APIKeyRepository(db)).token
         }

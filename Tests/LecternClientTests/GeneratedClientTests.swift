@@ -57,6 +57,13 @@ struct GeneratedClientTests {
         let list = try await reader.recommendations(path: .init(id: "m"), query: .init(limit: 3, explain: true)).ok.body.json
         #expect(list.user == "m" && list.folded_in == true && !list.items.isEmpty)
         if case .notFound = try await reader.recommendations(path: .init(id: "nobody")) {} else { Issue.record("an unknown learner") }
+
+        // Organisations: a learner's assignments and a manager's view of the team.
+        let mine = try await reader.learnerAssignments(path: .init(id: "a")).ok.body.json
+        #expect(mine.org == "acme" && mine.items.map(\.course) == ["f"])
+        let team = try await reader.organisationAssignments(path: .init(org: "acme"), query: .init(team: "data")).ok.body.json
+        #expect(team.items.map(\.user) == ["a"] && team.items.first?.status == .assigned)
+        if case .notFound = try await reader.organisationAssignments(path: .init(org: "nope")) {} else { Issue.record("an unknown organisation") }
         try await f.stop()
     }
 
