@@ -19,7 +19,7 @@ public final class PGConnection {
     /// `user@host:port/database`: never the password.
     public let target: String
     /// `server_version_num`, such as 150018 for 15.18.
-    public let serverVersion: Int
+    public private(set) var serverVersion: Int
     private var transactionDepth = 0
 
     private init(connection: PostgresConnection, logger: Logger, target: String, serverVersion: Int) {
@@ -64,7 +64,8 @@ public final class PGConnection {
             opened.close()
             throw PGError.serverTooOld(target: target, version: version, minimum: minimumServerVersion)
         }
-        return PGConnection(connection: connection, logger: logger, target: target, serverVersion: version)
+        opened.serverVersion = version
+        return opened
     }
 
     /// Closes the connection; it cannot be used after.
