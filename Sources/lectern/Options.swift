@@ -5,14 +5,51 @@ import LecternStore
 
 /// `--db PATH`, shared by every command.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The database file (default: $LECTERN_DB, else ./lectern.db).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The database file, or a postgres:// URL for `init`, `db status` and `db migrate` (default: $LECTERN_DB, else ./lectern.db).",
+        valueName: "path"))
     var db: String?
 
     @Flag(name: .long, help: "Create the database when the file does not exist (`lectern init` always may).")
     var create = false
 
-    var path: String {
+    /// What `--db` (or `LECTERN_DB`) names: a file's path or a PostgreSQL URL.
+    var location: String {
         db ?? ProcessInfo.processInfo.environment["LECTERN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "lectern.db"
+    }
+
+    /// Whether `--db` names a PostgreSQL database (`postgres://` or `postgresql://`).
+    var isPostgres: Bool { LecternDatabase.isPostgresURL(location) }
+
+    /// The SQLite file. Every command but `init`, `db status` and `db migrate` runs on SQLite only, and
+    /// reads its database through this (or `open()`), so given a PostgreSQL URL it stops here: one line,
+    /// `error: <command> does not run on PostgreSQL yet`, exit 6 (a database this lectern cannot use).
+    var path: String {
+        if isPostgres {
+            Main.fail("\(Self.commandName()) does not run on PostgreSQL yet (only `init`, `db status` and `db migrate` do)", code: 6)
+        }
+        return location
+    }
+
+    /// Where the database is, fit to print: a URL's password is hidden.
+    var shownLocation: String { LecternDatabase.redacted(location) }
+
+    /// The command being run, as `lectern course list`, read from the process's arguments.
+    static func commandName(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+        var words = ["lectern"]
+        var commands: [any ParsableCommand.Type] = Lectern.configuration.subcommands
+        for argument in arguments {
+            guard let match = commands.first(where: { $0._commandName == argument }) else { continue }
+            words.append(argument)
+            commands = match.configuration.subcommands
+            if commands.isEmpty { break }
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// Connects to the PostgreSQL database `--db` names, checking it (and migrating it when `migrate`).
+    func openPostgres(migrate: Bool) throws -> PostgresDatabase {
+        try LecternDatabase.openPostgres(url: location, migrate: migrate)
     }
 
     /// Opens and migrates the database. A missing file is an error (exit 8, with a hint) unless
