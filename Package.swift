@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),
-        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"], exclude: ["Fixtures"]),
+        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
         // The HTTP API through a Swift client generated at build time from the committed document
         // (openapi.json here is a link to Sources/LecternServer/openapi.json).
