@@ -46,14 +46,21 @@ extension LecternDatabase {
         PGConnectionURL.isURL(location)
     }
 
-    /// `location` fit to show: a URL's password (`user:secret@`) becomes `user:***@`; a path is unchanged.
+    /// `location` fit to show: a URL's password (`user:secret@`, or `?password=secret`) becomes `***`;
+    /// a path is unchanged.
     public static func redacted(_ location: String) -> String {
         guard isPostgresURL(location), let scheme = location.range(of: "://") else { return location }
-        let rest = location[scheme.upperBound...]
+        var shown = location
+        if let mark = shown.firstIndex(of: "?") {
+            let parameters = shown[shown.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix("password=") ? "password=***" : String($0) }
+            shown = String(shown[...mark]) + parameters.joined(separator: "&")
+        }
+        let rest = shown[scheme.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@"),
-              let colon = rest[..<at].firstIndex(of: ":") else { return location }
-        return String(location[..<rest.index(after: colon)]) + "***" + String(rest[at...])
+              let colon = rest[..<at].firstIndex(of: ":") else { return shown }
+        return String(shown[..<rest.index(after: colon)]) + "***" + String(rest[at...])
     }
 
     /// Connects to the PostgreSQL database at `url`, checks that it is Lectern's (or empty) and that

@@ -85,6 +85,22 @@ struct PostgresURLTests {
         #expect(statements[3] == "SELECT $1")
     }
 
+    @Test("a URL is shown without its password, wherever the password is written")
+    func redactsPasswords() {
+        #expect(LecternDatabase.redacted("postgres://ada:s3cret@db.example:5433/shop") == "postgres://ada:***@db.example:5433/shop")
+        #expect(LecternDatabase.redacted("postgresql://ada:p@ss@db.example/shop") == "postgresql://ada:***@db.example/shop")
+        #expect(LecternDatabase.redacted("postgres://ada@/shop?host=/tmp&password=s3cret") == "postgres://ada@/shop?host=/tmp&password=***")
+        #expect(LecternDatabase.redacted("postgres://ada@db.example/shop") == "postgres://ada@db.example/shop")
+        #expect(LecternDatabase.redacted("shop.db") == "shop.db")
+    }
+
+    @Test("a URL given to the SQLite opener is refused in one line without its password")
+    func sqliteOpenerRefusesURLs() {
+        let error = #expect(throws: StoreError.self) { try LecternDatabase.open(path: "postgres://ada:hunter2@db.example/shop") }
+        #expect(error?.code == .foreignDatabase)
+        #expect(error?.message == "postgres://ada:***@db.example/shop is a PostgreSQL database, and this does not run on PostgreSQL yet")
+    }
+
     @Test("server versions read as people write them")
     func versionNames() {
         #expect(PGError.versionName(150018) == "15.18")

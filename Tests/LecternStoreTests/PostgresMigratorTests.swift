@@ -77,7 +77,7 @@ struct PostgresMigratorTests {
     }
 
     @Test("two migrators at once take turns: each migration is applied once")
-    func concurrentMigrators() async throws {
+    func concurrentMigrators() throws {
         try TestPostgres.withDatabase { url in
             let results = UnsafeResults()
             DispatchQueue.concurrentPerform(iterations: 2) { slot in
@@ -91,13 +91,6 @@ struct PostgresMigratorTests {
             }
             #expect(results.values.sorted() == [0, Migration.embeddedPostgres.count])
         }
-    }
-
-    @Test("a URL given to the SQLite opener is refused in one line without its password")
-    func sqliteOpenerRefusesURLs() {
-        let error = #expect(throws: StoreError.self) { try LecternDatabase.open(path: "postgres://ada:hunter2@db.example/shop") }
-        #expect(error?.code == .foreignDatabase)
-        #expect(error?.message == "postgres://ada:***@db.example/shop is a PostgreSQL database, and this does not run on PostgreSQL yet")
     }
 }
 
