@@ -13,8 +13,9 @@ PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail 
 DIR=${LECTERN_PG_DIR:-/tmp/lectern-pg-$(id -u)}
 RUN_AS=lectern-pg
 
+# Runs a server binary as the cluster's owner, from / (the owner may not be allowed into the clone).
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_AS" -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u "$RUN_AS" -- "$@"); else "$@"; fi
 }
 
 need_server() {
