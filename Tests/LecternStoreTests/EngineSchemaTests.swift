@@ -37,7 +37,7 @@ struct EngineSchemaTests {
         }
     }
 
-    @Test("the catalogs are read in full: keys, expression and partial indexes, generated ids, delete rules")
+    @Test("the catalogs are read in full: keys, expression and partial indexes, generated ids, delete rules, CHECKs")
     func theReadersSeeEverything() throws {
         try TestPostgres.withMigratedDatabase { postgres, _ in
             let sqlite = try EngineSchema(sqlite: try LecternDatabase.inMemory().connection)
@@ -56,6 +56,9 @@ struct EngineSchemaTests {
                 #expect(schema.tables["course_tags"]?.primaryKey == ["course_id", "tag_id"])
                 #expect(schema.tables["current_recommendations"]?.kind == "view")
                 #expect(schema.triggers.contains("interactions.interactions_refund_needs_purchase"))
+                // slug, title, domain, difficulty, format, language, price_minor, currency, hours, status, family
+                #expect(schema.tables["courses"]?.checks == 11)
+                #expect(schema.tables["interactions"]?.checks == 3)  // kind, value by kind, reason by kind
                 #expect(schema.tables.count == 39)  // 38 tables and the view current_recommendations
             }
         }
@@ -68,11 +71,13 @@ struct EngineSchemaTests {
             try postgres.execute("ALTER TABLE courses ALTER COLUMN description DROP DEFAULT")
             try postgres.execute("CREATE INDEX courses_by_title ON courses (title)")
             try postgres.execute("DROP TRIGGER catalog_version_tag_rename ON tags")
+            try postgres.execute("ALTER TABLE tags ADD CHECK (id > 0)")
             let differences = try EngineSchema(sqlite: sqlite.connection)
                 .differences(from: try EngineSchema(postgres: postgres), names: ("SQLite", "PostgreSQL"))
             #expect(differences.contains { $0.hasPrefix("courses columns") && $0.contains("description text NOT NULL DEFAULT ''") })
             #expect(differences.contains { $0.hasPrefix("courses indexes") && $0.contains("courses_by_title") })
             #expect(differences.contains("trigger tags.catalog_version_tag_rename: only in SQLite"))
+            #expect(differences.contains("tags CHECK constraints:\n  SQLite: 1\n  PostgreSQL: 2"))
         }
     }
 
