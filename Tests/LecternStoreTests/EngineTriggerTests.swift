@@ -133,6 +133,43 @@ struct EngineTriggerTests {
         }
     }
 
+    @Test("a deleted learner, course or run takes its cached rows along, and the deletions are noted")
+    func cacheFollowsDeletions() throws {
+        try TestPostgres.withMigratedDatabase { db, _ in
+            try Self.seed(db)
+            try db.execute("INSERT INTO users (id, external_id, created_at) VALUES (2, 'grace', $1)", [.integer(Self.newYear2025)])
+            try db.execute("""
+                INSERT INTO model_runs (id, algorithm, learners, courses, interactions, started_at, finished_at)
+                VALUES (1, 'als', 2, 3, 0, 0, 0), (2, 'ease', 2, 3, 0, 0, 0)
+                """)
+            for (run, user, course) in [(1, 1, 2), (1, 2, 3), (2, 1, 1), (2, 2, 2)] as [(Int64, Int64, Int64)] {
+                try db.execute("INSERT INTO recommendations (run_id, user_id, rank, course_id, score) VALUES ($1, $2, 1, $3, 0.5)",
+                               [.integer(run), .integer(user), .integer(course)])
+            }
+            try db.execute("INSERT INTO model_factors (run_id, entity, entity_id, factors) VALUES (1, 'user', 1, $1)", [.bytes([0, 0, 128, 63])])
+            try db.execute("DELETE FROM users WHERE id = 1")
+            #expect(try db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = 1") == 0)
+            #expect(try db.scalarInt("SELECT count(*) FROM model_factors") == 0)
+            try db.execute("DELETE FROM courses WHERE id = 3")
+            #expect(try db.scalarInt("SELECT count(*) FROM recommendations") == 1)
+            try db.execute("DELETE FROM model_runs WHERE id = 2")
+            #expect(try db.scalarInt("SELECT count(*) FROM recommendations") == 0)
+            let erasures = try db.query("SELECT entity, entity_id FROM cache_erasures ORDER BY seq")
+            #expect(try erasures.map { "\(try $0.text("entity")) \(try $0.int64("entity_id"))" } == ["user 1", "course 3"])
+        }
+    }
+
+    @Test("parameters must be JSON, and the pseudonym key is 64 hex digits")
+    func jsonAndSettings() throws {
+        try TestPostgres.withMigratedDatabase { db, _ in
+            let run = "INSERT INTO model_runs (algorithm, parameters, learners, courses, interactions, started_at, finished_at) VALUES ('als', $1, 0, 0, 0, 0, 0)"
+            try db.execute(run, [.text(#"{"factors": 64}"#)])
+            expectPostgresRefusal("model_runs_parameters_check", sqlState: "23514") { try db.execute(run, [.text("{factors: 64")]) }
+            let key = try #require(try db.scalarText("SELECT value FROM settings WHERE name = 'pseudonym_key'"))
+            #expect(key.count == 64 && key.allSatisfy(\.isHexDigit) && key == key.lowercased())
+        }
+    }
+
     @Test("an event outside the time and amount ranges is refused")
     func rangesHold() throws {
         try TestPostgres.withMigratedDatabase { db, _ in
