@@ -31,9 +31,6 @@ struct DatabaseOptions: ParsableArguments {
         return location
     }
 
-    /// Where the database is, fit to print: a URL's password is hidden.
-    var shownLocation: String { LecternDatabase.redacted(location) }
-
     /// The command being run, as `lectern course list`, read from the process's arguments.
     static func commandName(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
         var words = ["lectern"]
