@@ -1,0 +1,103 @@
+import LecternCore
+internal import LecternSQLite
+
+/// A learner as a marketing list shows them.
+public struct AudienceContact: Sendable, Equatable {
+    public var id: Int64
+    public var externalID: String
+    public var displayName: String
+    public var email: String?
+    public var marketingOptIn: Bool
+}
+
+/// What `lectern audience` reads: who took which course, who must not be told about one, and who
+/// declared an interest in it. Each read touches the courses asked about and their takers, through
+/// `interactions_by_course`, never the whole table.
+public struct AudienceStore {
+    let db: Connection
+
+    public init(_ db: Database) {
+        self.db = db.connection
+    }
+
+    /// Learners who took course ?1 (enrolled, bought or completed it) and never returned it.
+    static let takers = """
+        SELECT DISTINCT i.user_id FROM interactions i
+        WHERE i.course_id = ?1 AND i.kind IN ('enroll', 'purchase', 'complete')
+          AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id AND r.course_id = ?1 AND r.kind = 'refund')
+          AND i.user_id NOT IN (SELECT id FROM users WHERE anonymous = 1)
+        ORDER BY i.user_id
+        """
+    /// Learners never to be told about course ?1: they took it (returned or not), or dismissed it and
+    /// did not come back to it (no later view, wishlist, enrollment or purchase).
+    static let excluded = """
+        SELECT user_id FROM interactions WHERE course_id = ?1 AND kind IN ('enroll', 'purchase', 'complete', 'refund')
+        UNION
+        SELECT d.user_id FROM interactions d
+        WHERE d.course_id = ?1 AND d.kind = 'dismiss'
+          AND NOT EXISTS (SELECT 1 FROM interactions p
+                          WHERE p.user_id = d.user_id AND p.course_id = ?1
+                            AND p.kind IN ('view', 'wishlist', 'enroll', 'purchase') AND p.occurred_at > d.occurred_at)
+        UNION
+        SELECT id FROM users WHERE anonymous = 1
+        """
+    static let interested = "SELECT user_id, topic FROM user_interests WHERE lower(topic) = lower(?1) ORDER BY user_id"
+    static let contact = "SELECT id, external_id, display_name, email, marketing_opt_in FROM users WHERE id = ?"
+    static let optedIn = "SELECT count(*) FROM users WHERE marketing_opt_in = 1 AND anonymous = 0"
+    static let optedOut = "SELECT id FROM users WHERE marketing_opt_in = 0"
+
+    /// The sorted learners who took each of `courseIDs` (enrolled, bought or completed, never refunded).
+    public func takers(of courseIDs: [Int64]) throws -> [Int64: [Int64]] {
+        try withStoreErrors {
+            let statement = try db.cachedStatement(Self.takers)
+            var result: [Int64: [Int64]] = [:]
+            for course in Set(courseIDs) { result[course] = try statement.query([course]) { $0.int64(0) } }
+            return result
+        }
+    }
+
+    /// Learners who must not be in course `courseID`'s audience: they took it, returned it, or still
+    /// hold a dismissal of it; and the anonymous holder of forgotten learners' purchases.
+    public func excluded(from courseID: Int64) throws -> Set<Int64> {
+        try withStoreErrors { Set(try db.cachedStatement(Self.excluded).query([courseID]) { $0.int64(0) }) }
+    }
+
+    /// Learners whose declared interests name one of `topics` (any case), with the first one named.
+    public func interested(in topics: [String]) throws -> [Int64: String] {
+        try withStoreErrors {
+            let statement = try db.cachedStatement(Self.interested)
+            var result: [Int64: String] = [:]
+            for topic in topics {
+                for (user, named) in try statement.query([topic], row: { ($0.int64(0), $0.text(1)) }) where result[user] == nil {
+                    result[user] = named
+                }
+            }
+            return result
+        }
+    }
+
+    /// The learners `ids`, as a marketing list shows them, by id.
+    public func contacts(_ ids: [Int64]) throws -> [Int64: AudienceContact] {
+        try withStoreErrors {
+            let statement = try db.cachedStatement(Self.contact)
+            var result: [Int64: AudienceContact] = [:]
+            for id in ids {
+                result[id] = try statement.queryFirst([id]) { row in
+                    AudienceContact(id: row.int64(0), externalID: row.text(1), displayName: row.text(2),
+                                    email: row.optionalText(3), marketingOptIn: row.int64(4) != 0)
+                }
+            }
+            return result
+        }
+    }
+
+    /// Learners who did not agree to hear about courses.
+    public func optedOut() throws -> Set<Int64> {
+        try withStoreErrors { Set(try db.cachedStatement(Self.optedOut).query { $0.int64(0) }) }
+    }
+
+    /// How many learners agreed to hear about courses.
+    public func optedInCount() throws -> Int {
+        try withStoreErrors { Int(try db.cachedStatement(Self.optedIn).scalarInt() ?? 0) }
+    }
+}
