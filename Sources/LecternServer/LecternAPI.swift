@@ -41,6 +41,10 @@ struct LecternAPI: Sendable {
             .add(middleware: AuthenticationMiddleware(required: .write, pool: pool, keys: keys, limiter: limiter))
             .post("/v1/users") { request, context in try await createLearner(request, context) }
             .post("/v1/interactions") { request, context in try await record(request, context) }
+            .put("/v1/users/{id}/marketing-consent") { request, context in try await setMarketingConsent(request, context) }
+        router.group()
+            .add(middleware: AuthenticationMiddleware(required: .marketing, pool: pool, keys: keys, limiter: limiter))
+            .get("/v1/courses/{id}/audience") { request, context in try await audience(request, context) }
     }
 
     // MARK: Reads
@@ -130,7 +134,8 @@ struct LecternAPI: Sendable {
         let learner = try await pool.write { db in
             try LearnerRepository(db).create(Learner(
                 externalID: input.externalID, displayName: input.name ?? "", email: input.email, country: input.country,
-                interests: input.interests ?? [], channel: input.channel ?? "direct", campaign: input.campaign))
+                interests: input.interests ?? [], channel: input.channel ?? "direct", campaign: input.campaign,
+                marketingOptIn: input.marketingOptIn ?? false))
         }
         var segment = CharacterSet.urlPathAllowed
         segment.remove("/")
@@ -237,7 +242,7 @@ struct LecternAPI: Sendable {
         return raw.removingPercentEncoding ?? raw
     }
 
-    private func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+    func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = request.uri.queryParameters.get(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
