@@ -107,7 +107,7 @@ public struct Exporter {
         try export(Self.users, LearnerColumn.self, path: path, format: format) { s in
             [.text(s.text(0)), .text(s.text(1)), .text(s.optionalText(2)), .text(s.optionalText(3)),
              .list(Self.split(s.optionalText(4))), .text(s.text(5)), .text(s.optionalText(6)),
-             .text(Timestamp.format(s.int64(7))), .text(s.int64(8) != 0 ? "true" : "false")]
+             .text(Timestamp.format(s.int64(7))), .bool(s.int64(8) != 0)]
         }
     }
 
