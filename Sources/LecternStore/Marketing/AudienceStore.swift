@@ -42,6 +42,26 @@ public struct AudienceStore {
         SELECT id FROM users WHERE anonymous = 1
         """
     static let interested = "SELECT user_id, topic FROM user_interests WHERE lower(topic) = lower(?1) ORDER BY user_id"
+    /// For course ?1: every other course taken by learners who took ?1 (enrolled or bought, neither
+    /// refunded), with how many of them took it. Reads ?1's takers through `interactions_by_course`
+    /// and their courses through `interactions_by_user`.
+    static let takenWith = """
+        WITH takers AS (
+            SELECT DISTINCT t.user_id FROM interactions t
+            WHERE t.course_id = ?1 AND t.kind IN ('enroll', 'purchase')
+              AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = t.user_id AND r.course_id = ?1 AND r.kind = 'refund'))
+        SELECT o.course_id, count(DISTINCT o.user_id) FROM takers k JOIN interactions o ON o.user_id = k.user_id
+        WHERE o.kind IN ('enroll', 'purchase') AND o.course_id <> ?1
+          AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = o.user_id AND r.course_id = o.course_id AND r.kind = 'refund')
+        GROUP BY o.course_id
+        """
+    /// Learners who took course ?1 (enrolled or bought, not refunded).
+    static let takerCount = """
+        SELECT count(DISTINCT t.user_id) FROM interactions t
+        WHERE t.course_id = ?1 AND t.kind IN ('enroll', 'purchase')
+          AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = t.user_id AND r.course_id = ?1 AND r.kind = 'refund')
+        """
+    static let learnerCount = "SELECT count(*) FROM users WHERE anonymous = 0"
     static let contact = "SELECT id, external_id, display_name, email, marketing_opt_in FROM users WHERE id = ?"
     static let optedIn = "SELECT count(*) FROM users WHERE marketing_opt_in = 1 AND anonymous = 0"
     static let optedOut = "SELECT id FROM users WHERE marketing_opt_in = 0"
@@ -88,6 +108,23 @@ public struct AudienceStore {
                 }
             }
             return result
+        }
+    }
+
+    /// Courses taken together with course `courseID` (see `takenWith`): each other course with the
+    /// learners who took both, and how many took each alone; `learners` counts every learner.
+    public func takenWith(_ courseID: Int64, minimumBoth: Int)
+        throws -> (takers: Int, learners: Int, others: [(courseID: Int64, both: Int, takers: Int)]) {
+        try withStoreErrors {
+            let count = try db.cachedStatement(Self.takerCount)
+            let takers = Int(try count.scalarInt([courseID]) ?? 0)
+            let learners = Int(try db.cachedStatement(Self.learnerCount).scalarInt() ?? 0)
+            var others: [(courseID: Int64, both: Int, takers: Int)] = []
+            for (other, both) in try db.cachedStatement(Self.takenWith).query([courseID], row: { ($0.int64(0), Int($0.int64(1))) })
+            where both >= minimumBoth {
+                others.append((other, both, Int(try count.scalarInt([other]) ?? 0)))
+            }
+            return (takers, learners, others)
         }
     }
 
