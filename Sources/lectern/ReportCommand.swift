@@ -27,6 +27,10 @@ extension Lectern {
                 dismiss rate with its 95% interval. segments: learners, paying, net \
                 revenue per learner and completion rate by segment. learners: top spenders in each currency, \
                 under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
+                crossover: domain x domain; of the learners whose first purchase (within --since/--until, of --channel) \
+                was in one domain, how many later bought in another (purchases not refunded), their share, the median \
+                days between, the net revenue of those later purchases per currency and the top channels that brought \
+                them; in html a heat map. \
                 org (needs --org): per team, members, seats in use, assignments completed on time, late and overdue, \
                 completion rate and median days to complete; skill coverage at the start and now; members under \
                 pseudonyms; spend on seats per completion (CSV holds the teams). \
@@ -35,12 +39,12 @@ extension Lectern {
                 """)
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org, all
+            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, crossover, org, all
         }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md, html }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org or all.")
+        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, crossover, org or all.")
         var kind: Kind
         @Option(help: "org: the organisation (slug).") var org: String?
         @Option(help: "From this date on (inclusive).") var since: String?

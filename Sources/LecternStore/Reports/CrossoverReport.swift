@@ -24,6 +24,11 @@ public struct CrossoverRow: Sendable, Equatable {
 public struct ChannelCount: Sendable, Equatable {
     public var channel: String
     public var learners: Int
+
+    public init(channel: String, learners: Int) {
+        self.channel = channel
+        self.learners = learners
+    }
 }
 
 /// The domain x domain crossover (`lectern report crossover`).
