@@ -66,6 +66,9 @@ extension Lectern {
             if kind == .all, format == .csv { throw ValidationError("csv holds one table: name a report, or use --format md, json or html for all") }
             if kind == .org, org == nil { throw ValidationError("report org needs --org ORG: an organisation's slug (lectern org list shows them)") }
             if org != nil, kind != .org, kind != .all { throw ValidationError("--org applies to org and all, not \(kind.rawValue)") }
+            if kind == .crossover, domain != nil || creator != nil || segment != nil {
+                throw ValidationError("crossover takes --since, --until and --channel, not --domain, --creator or --segment")
+            }
         }
 
         func run() throws {

@@ -105,6 +105,7 @@ struct MarketingCommandTests {
             (["bundles", "--course", "no-such-course"], 3, "no-such-course"),
             (["partners", "--min-shared", "0"], 64, "--min-shared must be at least 1"),
             (["partners", "--creator", "Nobody Here"], 3, "Nobody Here"),
+            (["report", "crossover", "--domain", "finance"], 64, "crossover takes --since, --until and --channel"),
         ] {
             let result = try lectern.run(arguments)
             #expect(result.status == status && result.errorLines.count == 1 && result.stderr.hasPrefix("error: "), "\(arguments): \(result.stderr)")
