@@ -5,6 +5,8 @@ import LecternStore
 /// The reports `lectern report` prints.
 public enum ReportKind: String, CaseIterable, Sendable {
     case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners
+    /// Domain x domain: where learners buy after their first purchase.
+    case crossover
     /// One organisation's training (`options.org`); in the HTML page, a section per organisation.
     case org
     /// Each marketing campaign's uplift: later conversion of the targeted against the held out.
@@ -53,6 +55,7 @@ public struct ReportBuilder {
         var recommendations: [RecommendationReportRow]?
         var dismissedCourses: [DismissedCourseRow]?
         var organisations: [String: OrgReportResult] = [:]
+        var crossover: CrossoverResult?
     }
     let results = Results()
 
@@ -138,6 +141,7 @@ public struct ReportBuilder {
         case .experiments: try experiments()
         case .segments: try segments()
         case .learners: try learners()
+        case .crossover: try crossover()
         case .org: try orgTeams(try requiredOrg())
         case .campaigns: try campaigns()
         }

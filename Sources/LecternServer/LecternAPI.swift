@@ -35,6 +35,8 @@ struct LecternAPI: Sendable {
             .get("/v1/courses") { request, _ in try await courses(request) }
             .get("/v1/courses/{id}") { _, context in try await course(context) }
             .get("/v1/courses/{id}/similar") { request, context in try await similar(request, context) }
+            .get("/v1/courses/{id}/together") { request, context in try await together(request, context) }
+            .get("/v1/bundles") { request, context in try await bundles(request, context) }
             .get("/v1/users/{id}/assignments") { _, context in try await learnerAssignments(context) }
             .get("/v1/orgs/{org}/assignments") { request, context in try await organisationAssignments(request, context) }
         router.group()
@@ -250,7 +252,7 @@ struct LecternAPI: Sendable {
         return number
     }
 
-    private func flag(_ request: Request, _ name: String) throws -> Bool {
+    func flag(_ request: Request, _ name: String) throws -> Bool {
         switch request.uri.queryParameters.get(name) {
         case nil, "false", "0": return false
         case "", "true", "1": return true

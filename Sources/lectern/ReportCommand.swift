@@ -27,6 +27,10 @@ extension Lectern {
                 dismiss rate with its 95% interval. segments: learners, paying, net \
                 revenue per learner and completion rate by segment. learners: top spenders in each currency, \
                 under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
+                crossover: domain x domain; of the learners whose first purchase (within --since/--until, of --channel) \
+                was in one domain, how many later bought in another (purchases not refunded), their share, the median \
+                days between, the net revenue of those later purchases per currency and the top channels that brought \
+                them; in html a heat map. \
                 org (needs --org): per team, members, seats in use, assignments completed on time, late and overdue, \
                 completion rate and median days to complete; skill coverage at the start and now; members under \
                 pseudonyms; spend on seats per completion (CSV holds the teams). \
@@ -38,12 +42,12 @@ extension Lectern {
                 """)
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org, campaigns, all
+            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, crossover, org, campaigns, all
         }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md, html }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org, campaigns or all.")
+        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, crossover, org, campaigns or all.")
         var kind: Kind
         @Option(help: "org: the organisation (slug).") var org: String?
         @Option(help: "campaigns: only this campaign.") var campaign: String?
@@ -67,6 +71,9 @@ extension Lectern {
             if kind == .org, org == nil { throw ValidationError("report org needs --org ORG: an organisation's slug (lectern org list shows them)") }
             if org != nil, kind != .org, kind != .all { throw ValidationError("--org applies to org and all, not \(kind.rawValue)") }
             if campaign != nil, kind != .campaigns { throw ValidationError("--campaign applies to campaigns, not \(kind.rawValue)") }
+            if kind == .crossover, domain != nil || creator != nil || segment != nil {
+                throw ValidationError("crossover takes --since, --until and --channel, not --domain, --creator or --segment")
+            }
         }
 
         func run() throws {
