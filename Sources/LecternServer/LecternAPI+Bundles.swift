@@ -39,7 +39,9 @@ extension LecternAPI {
         options.minLearners = try integer(request, "min_learners", default: 10, in: 1...1_000_000)
         options.crossDomain = try flag(request, "cross_domain")
         let course = request.uri.queryParameters.get("course")
+        let asked = options
         return try await pool.read { db in
+            var options = asked
             if let course { options.courseID = try CourseRepository(db).resolve(course).id }
             let result = try MarketingService(db).bundles(options)
             return BundleListBody(learners: result.learners, items: result.rows.map(BundleBody.init))

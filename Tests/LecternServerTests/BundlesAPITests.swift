@@ -7,15 +7,15 @@ import Testing
 /// "Often taken together" and bundles over HTTP.
 @Suite("Bundles over HTTP")
 struct BundlesAPITests {
-    /// Ten learners took courses d and e together; three more took d and f. Every learner counts, so
-    /// d-e stands far above chance and d-f (three learners) stays under the minimum.
+    /// Ten learners took courses d and e together, three more d and f, seventeen f alone. With the
+    /// fixture's own learners, d-e (12 learners) stands above chance and d-f (4) under the minimum.
     func fixture() throws -> ServerFixture {
         let f = try ServerFixture(train: [])
         let learners = LearnerRepository(f.db), events = InteractionRepository(f.db)
         var time: Int64 = 1_710_000_000
         for n in 0..<40 {
             let learner = try learners.create(Learner(externalID: "t\(n)", createdAt: 1_700_000_000))
-            let courses = n < 10 ? ["d", "e"] : n < 13 ? ["d", "f"] : []
+            let courses = n < 10 ? ["d", "e"] : n < 13 ? ["d", "f"] : n < 30 ? ["f"] : []
             for slug in courses {
                 time += 60
                 _ = try events.record(Interaction(userID: learner.id, courseID: f.courses[slug]!, kind: .enroll, occurredAt: time))
