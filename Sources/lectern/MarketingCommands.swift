@@ -64,7 +64,7 @@ extension Lectern {
                 var cells: [Listing.Cell] = [
                     .text(row.courses.map(\.slug).joined(separator: " + ")), .text(row.isPath ? "yes" : "no"),
                     .text(Array(Set(row.courses.map(\.domain))).sorted().joined(separator: ", ")), .int(Int64(a.both)),
-                    .number(a.support, decimals: 4), .text(row.first.map(\.slug).joined(separator: " + ")),
+                    .number(a.support, decimals: 6), .text(row.first.map(\.slug).joined(separator: " + ")),
                     .text(row.second.map(\.slug).joined(separator: " + ")), .number(a.confidenceForward, decimals: 3),
                     .number(a.confidenceBackward, decimals: 3), .number(a.lift, decimals: 2), .number(row.liftLowerBound, decimals: 2),
                 ]
