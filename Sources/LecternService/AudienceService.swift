@@ -80,7 +80,7 @@ public struct AudienceService {
                        titles: [Int64: String], course: Course) -> String {
         if let because = row.because, let share = row.share, let title = titles[because] {
             let percent = Int((share * 100).rounded())
-            return "took \(title); \(percent)% of those took this"
+            return "took \(title); \(percent >= 1 ? "\(percent)%" : "under 1%") of those took this"
         }
         if let interest = row.interest { return "interested in \(interest)" }
         return "learners with a history like theirs take courses like this"
@@ -90,11 +90,11 @@ public struct AudienceService {
     private func byNeighbors(_ neighbors: [(id: Int64, score: Double)], targetTakers: [Int64], excluded: Set<Int64>,
                              interested: [Int64: String], interestWeight: Float = 0, limit: Int)
         throws -> [(id: Int64, score: Double, because: Int64?, share: Double?, interest: String?)] {
-        let takers = try AudienceStore(db).takers(of: neighbors.map(\.id))
+        let takers = try AudienceStore(db).owners(of: neighbors.map(\.id))
         var index = Indexer()
         let neighborList = neighbors.map { (item: index.of($0.id), score: Float($0.score)) }
         var takersByItem: [Int32: [Int32]] = [:]
-        for (course, users) in takers { takersByItem[index.of(course)] = users.map { index.user($0) } }
+        for (course, users) in takers { takersByItem[index.of(course)] = users.map { index.user($0) }.sorted() }
         let target = targetTakers.map { index.user($0) }
         let interestedUsers = Dictionary(uniqueKeysWithValues: interested.map { (index.user($0.key), $0.value) })
         // Only learners indexed so far can be scored, so only they need excluding.
@@ -155,10 +155,10 @@ public struct AudienceService {
 
     private func explain(_ members: [(id: Int64, score: Double)], candidates: [Int64], targetTakers: [Int64]) throws
         -> [(id: Int64, score: Double, because: Int64?, share: Double?, interest: String?)] {
-        let takers = try AudienceStore(db).takers(of: candidates)
+        let takers = try AudienceStore(db).owners(of: candidates)
         var index = Indexer()
         var takersByItem: [Int32: [Int32]] = [:]
-        for (course, users) in takers { takersByItem[index.of(course)] = users.map { index.user($0) } }
+        for (course, users) in takers { takersByItem[index.of(course)] = users.map { index.user($0) }.sorted() }
         let list = members.map { AudienceMember(user: index.user($0.id), score: Float($0.score)) }
         let explained = Audience.explain(list, candidates: candidates.map { index.of($0) },
                                          targetTakers: targetTakers.map { index.user($0) }, takers: takersByItem)

@@ -43,7 +43,7 @@ public enum Audience {
     ///
     /// - Parameters:
     ///   - neighbors: the target's neighbours with their similarity (item-kNN or content).
-    ///   - takers: the sorted learners who took each neighbour.
+    ///   - takers: the learners who took each neighbour.
     ///   - interested: learners with a declared interest matching the target, and the interest; each
     ///     adds `interestWeight` to the score (content method only; empty otherwise).
     ///   - excluded: learners who took the target or dismissed it.
@@ -52,17 +52,25 @@ public enum Audience {
                                    interested: [Int32: String] = [:], interestWeight: Float = 0,
                                    excluded: Set<Int32>, count: Int) -> [AudienceMember] {
         guard count > 0 else { return [] }
-        var scores: [Int32: Float] = [:]
+        // Learners are dense indices: one array of scores, and the touched ones listed once.
+        var highest: Int32 = -1
+        for neighbor in neighbors { for user in takers[neighbor.item] ?? [] { highest = max(highest, user) } }
+        for user in interested.keys { highest = max(highest, user) }
+        guard highest >= 0 else { return [] }
+        var scores = [Float](repeating: 0, count: Int(highest) + 1)
+        var touched: [Int32] = []
         for neighbor in neighbors where neighbor.score > 0 {
             for user in takers[neighbor.item] ?? [] where !excluded.contains(user) {
-                scores[user, default: 0] += neighbor.score
+                if scores[Int(user)] == 0 { touched.append(user) }
+                scores[Int(user)] += neighbor.score
             }
         }
-        for (user, _) in interested where !excluded.contains(user) {
-            scores[user, default: 0] += interestWeight
+        for user in interested.keys where !excluded.contains(user) && interestWeight > 0 {
+            if scores[Int(user)] == 0 { touched.append(user) }
+            scores[Int(user)] += interestWeight
         }
         var top = TopK(capacity: count)
-        for (user, score) in scores { top.insert(user, Double(score)) }
+        for user in touched { top.insert(user, Double(scores[Int(user)])) }
         return top.sortedDescending().map { entry in
             AudienceMember(user: entry.index, score: Float(entry.score), interest: interested[entry.index])
         }
@@ -100,27 +108,37 @@ public enum Audience {
         return merged.sortedDescending().map { AudienceMember(user: $0.index, score: Float($0.score)) }
     }
 
+    /// Whether the ascending `list` holds `value` (binary search).
+    static func sortedContains(_ list: [Int32], _ value: Int32) -> Bool {
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count && list[low] == value
+    }
+
     /// Fills in `because` and `share` for each member: among the `candidates` (courses like the
     /// target) that the member took, the one whose takers most often also took the target.
     ///
     /// - Parameters:
     ///   - targetTakers: the sorted learners who took the target.
-    ///   - takers: the sorted learners who took each candidate.
+    ///   - takers: the learners who took each candidate, in ascending order.
     ///   - minimumTakers: a candidate taken by fewer learners explains nothing (a share of 1 of 1
     ///     would read as 100%).
     public static func explain(_ members: [AudienceMember], candidates: [Int32], targetTakers: [Int32],
                                takers: [Int32: [Int32]], minimumTakers: Int = 5) -> [AudienceMember] {
         let target = Set(targetTakers)
-        var shares: [(item: Int32, share: Double, owners: Set<Int32>)] = []
+        var shares: [(item: Int32, share: Double, owners: [Int32])] = []
         for item in candidates {
             guard let owners = takers[item], owners.count >= minimumTakers else { continue }
             let both = owners.reduce(0) { $0 + (target.contains($1) ? 1 : 0) }
-            shares.append((item, Double(both) / Double(owners.count), Set(owners)))
+            shares.append((item, Double(both) / Double(owners.count), owners))
         }
         shares.sort { ($0.share, $1.item) > ($1.share, $0.item) }
         return members.map { member in
             var member = member
-            if let best = shares.first(where: { $0.share > 0 && $0.owners.contains(member.user) }) {
+            if let best = shares.first(where: { $0.share > 0 && Self.sortedContains($0.owners, member.user) }) {
                 member.because = best.item
                 member.share = best.share
             }

@@ -28,6 +28,12 @@ public struct AudienceStore {
           AND i.user_id NOT IN (SELECT id FROM users WHERE anonymous = 1)
         ORDER BY i.user_id
         """
+    /// Learners who enrolled in or bought course ?1: what scoring an audience reads for each neighbour,
+    /// one lookup per event through `interactions_by_course` (a refund is not checked here: whoever
+    /// bought a course like this one showed the interest, and the target's own takers are exact).
+    static let owners = """
+        SELECT DISTINCT user_id FROM interactions WHERE course_id = ?1 AND kind IN ('enroll', 'purchase') ORDER BY user_id
+        """
     /// Learners never to be told about course ?1: they took it (returned or not), or dismissed it and
     /// did not come back to it (no later view, wishlist, enrollment or purchase).
     static let excluded = """
@@ -70,6 +76,16 @@ public struct AudienceStore {
     public func takers(of courseIDs: [Int64]) throws -> [Int64: [Int64]] {
         try withStoreErrors {
             let statement = try db.cachedStatement(Self.takers)
+            var result: [Int64: [Int64]] = [:]
+            for course in Set(courseIDs) { result[course] = try statement.query([course]) { $0.int64(0) } }
+            return result
+        }
+    }
+
+    /// The sorted learners who enrolled in or bought each of `courseIDs` (see `owners`).
+    public func owners(of courseIDs: [Int64]) throws -> [Int64: [Int64]] {
+        try withStoreErrors {
+            let statement = try db.cachedStatement(Self.owners)
             var result: [Int64: [Int64]] = [:]
             for course in Set(courseIDs) { result[course] = try statement.query([course]) { $0.int64(0) } }
             return result
