@@ -55,17 +55,20 @@ public struct AudienceStore {
         WITH takers AS (
             SELECT DISTINCT t.user_id FROM interactions t
             WHERE t.course_id = ?1 AND t.kind IN ('enroll', 'purchase')
-              AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = t.user_id AND r.course_id = ?1 AND r.kind = 'refund'))
+              AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = t.user_id AND r.course_id = ?1 AND r.kind = 'refund')
+              AND t.user_id NOT IN (SELECT id FROM users WHERE anonymous = 1))
         SELECT o.course_id, count(DISTINCT o.user_id) FROM takers k JOIN interactions o ON o.user_id = k.user_id
         WHERE o.kind IN ('enroll', 'purchase') AND o.course_id <> ?1
           AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = o.user_id AND r.course_id = o.course_id AND r.kind = 'refund')
         GROUP BY o.course_id
         """
-    /// Learners who took course ?1 (enrolled or bought, not refunded).
+    /// How many learners took course ?1, counted from `interactions_by_course` alone (no table row is
+    /// read): its enrolments or its purchases, whichever are more. A learner who both enrolled and
+    /// bought counts once; one who enrolled twice would count twice, which the storefront's flow
+    /// does not produce.
     static let takerCount = """
-        SELECT count(DISTINCT t.user_id) FROM interactions t
-        WHERE t.course_id = ?1 AND t.kind IN ('enroll', 'purchase')
-          AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = t.user_id AND r.course_id = ?1 AND r.kind = 'refund')
+        SELECT max((SELECT count(*) FROM interactions WHERE course_id = ?1 AND kind = 'enroll'),
+                   (SELECT count(*) FROM interactions WHERE course_id = ?1 AND kind = 'purchase'))
         """
     static let learnerCount = "SELECT count(*) FROM users WHERE anonymous = 0"
     static let contact = "SELECT id, external_id, display_name, email, marketing_opt_in FROM users WHERE id = ?"
@@ -128,17 +131,18 @@ public struct AudienceStore {
     }
 
     /// Courses taken together with course `courseID` (see `takenWith`): each other course with the
-    /// learners who took both, and how many took each alone; `learners` counts every learner.
+    /// learners who took both and how many took it (`takerCount`, at least those who took both);
+    /// `takers` is the exact count of `courseID`'s own, and `learners` counts every learner.
     public func takenWith(_ courseID: Int64, minimumBoth: Int)
         throws -> (takers: Int, learners: Int, others: [(courseID: Int64, both: Int, takers: Int)]) {
         try withStoreErrors {
             let count = try db.cachedStatement(Self.takerCount)
-            let takers = Int(try count.scalarInt([courseID]) ?? 0)
+            let takers = try self.takers(of: [courseID])[courseID]?.count ?? 0
             let learners = Int(try db.cachedStatement(Self.learnerCount).scalarInt() ?? 0)
             var others: [(courseID: Int64, both: Int, takers: Int)] = []
             for (other, both) in try db.cachedStatement(Self.takenWith).query([courseID], row: { ($0.int64(0), Int($0.int64(1))) })
             where both >= minimumBoth {
-                others.append((other, both, Int(try count.scalarInt([other]) ?? 0)))
+                others.append((other, both, max(both, Int(try count.scalarInt([other]) ?? 0))))
             }
             return (takers, learners, others)
         }
