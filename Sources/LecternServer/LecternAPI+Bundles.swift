@@ -7,8 +7,10 @@ import LecternStore
 /// Courses taken together, over HTTP: a course page's "often taken together" and the catalog's bundles.
 extension LecternAPI {
     /// `GET /v1/courses/{id}/together?limit=&min_learners=`: the published courses most often taken by
-    /// the learners who took this one, beyond chance: sorted by the lower 95% bound of the lift, so
-    /// three learners never make a pair. Reads only this course's takers and their courses.
+    /// the learners who took this one, beyond chance. "Most often": the most learners who took both
+    /// (the largest share of this course's takers), not the highest lift, which favours courses a
+    /// handful took. "Beyond chance": a lift whose 95% lower bound is above 1, so popularity alone does
+    /// not put a course here. Reads only this course's takers and their courses.
     func together(_ request: Request, _ context: APIRequestContext) async throws -> TogetherBody {
         let reference = try id(context)
         let limit = try integer(request, "limit", default: 10, in: 1...100)
@@ -18,10 +20,10 @@ extension LecternAPI {
             let counts = try AudienceStore(db).takenWith(course.id, minimumBoth: minimum)
             let ranked = counts.others.map { other in
                 (other, Association(both: other.both, first: counts.takers, second: other.takers, total: counts.learners))
-            }.sorted { ($0.1.liftLowerBound(), $1.0.courseID) > ($1.1.liftLowerBound(), $0.0.courseID) }
+            }.filter { $0.1.liftLowerBound() > 1 }.sorted { ($0.0.both, $1.0.courseID) > ($1.0.both, $0.0.courseID) }
             var items: [TogetherItemBody] = []
             let courses = CourseRepository(db)
-            for (other, association) in ranked where items.count < limit && association.lift > 1 {
+            for (other, association) in ranked where items.count < limit {
                 guard let found = try courses.find(id: other.courseID), found.status == .published else { continue }
                 items.append(TogetherItemBody(rank: items.count + 1, courseID: found.id, slug: found.slug, title: found.title,
                                               learners: other.both, confidence: association.confidenceForward,
