@@ -89,6 +89,12 @@ demo: release
 	@echo
 	$(BIN) report org --db $(DEMO_DB) --org initech-finance
 	@echo
+	$(BIN) audience --db $(DEMO_DB) --course $$($(BIN) course list --db $(DEMO_DB) --format csv --limit 1 --search python | tail -n 1 | cut -d, -f2) --limit 5
+	@echo
+	$(BIN) bundles --db $(DEMO_DB) --cross-domain --limit 5
+	@echo
+	$(BIN) report crossover --db $(DEMO_DB)
+	@echo
 	$(BIN) report sales --db $(DEMO_DB) --by domain
 	@echo
 	$(BIN) report all --db $(DEMO_DB) --format html --out demo-report.html

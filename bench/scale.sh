@@ -77,6 +77,15 @@ step recommend "recommend p50/p99 (1,000)" 0 $BENCH recommend-latency "$DB" 1000
 echo "    cached hybrid list, in process: $(cat "$OUT/recommend.out")"
 step member-recommend "a member's list (CLI)" 0 $BIN recommend --db "$DB" --user "$member" --limit 10
 step report-org "report org" 0 $BIN report org --db "$DB" --org "$(sed -n 2p "$OUT/platform/organisations.csv" | cut -d, -f1)"
+# Cross-over marketing (issue 20; aims at 20M: an audience within 1 s, bundles and partners within
+# 2 minutes each, report crossover within 60 s). The most taken course has the
+# most candidates; ALS's audience is one pass over every learner.
+popular=$(sqlite3 "$DB" "SELECT c.slug FROM courses c JOIN (SELECT course_id, count(*) AS n FROM interactions WHERE kind = 'enroll' GROUP BY course_id ORDER BY n DESC LIMIT 1) t ON t.course_id = c.id")
+step audience "audience (most taken course)" 0 $BIN audience --db "$DB" --course "$popular" --limit 100 --format csv
+step audience-als "audience (als)" 0 $BIN audience --db "$DB" --course "$popular" --limit 100 --method als --format csv
+step bundles "bundles" 0 $BIN bundles --db "$DB" --limit 20 --format csv
+step partners "partners" 0 $BIN partners --db "$DB" --limit 20 --format csv
+step crossover "report crossover" 0 $BIN report crossover --db "$DB" --format csv
 step report-all "report all (html)" 0 $BIN report all --db "$DB" --format html --out "$OUT/report.html"
 step report-sales "report sales" 0 $BIN report sales --db "$DB"
 step evaluate "evaluate (temporal, K=10)" 0 $BIN evaluate --db "$DB" --split temporal --k 10 --format csv

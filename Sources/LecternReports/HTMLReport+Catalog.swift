@@ -82,4 +82,12 @@ extension HTMLReport {
         html += listing.rows.isEmpty ? empty("No experiments yet: see `lectern experiment create`.") : table(listing, caption: "Variants")
         return html
     }
+
+    /// Every campaign's uplift, or what to run to record one.
+    func campaignsSection() throws -> String {
+        var html = note("Marketing campaigns (`lectern audience --campaign`): of the opted-in audience, the targeted learners were sent the list and a seeded random holdout was not. Conversion is enrolling in or buying the course after the campaign; the uplift is the targeted rate minus the held-out rate, with its 95% interval and the p-value of a two-proportion z-test. Raw conversion alone would credit the campaign with learners who would have come anyway.")
+        let listing = try builder.campaigns()
+        html += listing.rows.isEmpty ? empty("No campaigns yet: see `lectern audience --campaign`.") : table(listing, caption: "Campaigns")
+        return html
+    }
 }

@@ -65,7 +65,7 @@ public struct HTMLReport {
     static let titles: [ReportKind: String] = [
         .sales: "Sales", .creators: "Creator payouts", .funnel: "Funnel", .channels: "Channels", .cohorts: "Cohorts",
         .catalog: "Catalog", .recommendations: "Recommendations", .experiments: "Experiments", .segments: "Segments", .learners: "Top learners",
-        .org: "Organisations",
+        .crossover: "Domain crossover", .org: "Organisations", .campaigns: "Campaigns",
     ]
 
     /// Net revenue, orders, average price, payouts (one line per currency) and view-to-purchase conversion at a glance.
@@ -118,6 +118,8 @@ public struct HTMLReport {
         case .experiments: try experimentsSection()
         case .segments: try segmentsSection()
         case .learners: try learnersSection()
+        case .campaigns: try campaignsSection()
+        case .crossover: try crossoverSection()
         case .org: ""
         }
         return "<section id=\"\(kind.rawValue)\"><h2>\(Self.titles[kind]!)</h2>" + body + "</section>"

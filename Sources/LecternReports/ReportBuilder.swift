@@ -5,8 +5,12 @@ import LecternStore
 /// The reports `lectern report` prints.
 public enum ReportKind: String, CaseIterable, Sendable {
     case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners
+    /// Domain x domain: where learners buy after their first purchase.
+    case crossover
     /// One organisation's training (`options.org`); in the HTML page, a section per organisation.
     case org
+    /// Each marketing campaign's uplift: later conversion of the targeted against the held out.
+    case campaigns
 }
 
 /// What a report covers and how it groups.
@@ -25,6 +29,8 @@ public struct ReportOptions: Sendable {
     public var courseLimit = 20
     /// org: the organisation (slug or id).
     public var org: String?
+    /// campaigns: only this campaign (an unknown name is an error).
+    public var campaign: String?
     /// org: the time statuses and coverage are worked out at (nil: when the report is made).
     public var now: Int64?
 
@@ -49,6 +55,7 @@ public struct ReportBuilder {
         var recommendations: [RecommendationReportRow]?
         var dismissedCourses: [DismissedCourseRow]?
         var organisations: [String: OrgReportResult] = [:]
+        var crossover: CrossoverResult?
     }
     let results = Results()
 
@@ -134,7 +141,9 @@ public struct ReportBuilder {
         case .experiments: try experiments()
         case .segments: try segments()
         case .learners: try learners()
+        case .crossover: try crossover()
         case .org: try orgTeams(try requiredOrg())
+        case .campaigns: try campaigns()
         }
     }
 
@@ -284,6 +293,24 @@ public struct ReportBuilder {
                                         .number(variant.dismissal?.low, decimals: 3), .number(variant.dismissal?.high, decimals: 3)],
                                perCurrency: variant.revenuePerLearner.map { ($0.currency, [.money($0.minor)]) }, zero: [.money(0)])
             }
+        }
+        return listing
+    }
+
+    /// Each campaign (`audience --campaign`): how many targeted and held-out learners enrolled in or
+    /// bought the course after it, each rate with its 95% interval, the uplift (targeted minus held
+    /// out) with its 95% interval, and the two-sided p-value of a two-proportion z-test.
+    func campaigns() throws -> Listing {
+        var listing = Listing(["campaign", "course", "method", "created", "targeted", "converted", "rate", "held_out",
+                               "held_out_converted", "held_out_rate", "uplift", "uplift_low", "uplift_high", "p_value"])
+        for row in try CampaignStore(db).outcomes(name: options.campaign) {
+            let uplift = CampaignUplift(row)
+            listing.append([.text(row.campaign.name), .text(row.courseSlug), .text(row.campaign.method),
+                            .text(Timestamp.formatDate(row.campaign.createdAt)), .int(Int64(row.targeted)),
+                            .int(Int64(row.targetedConverted)), .number(uplift.targeted.rate, decimals: 4),
+                            .int(Int64(row.heldOut)), .int(Int64(row.heldOutConverted)), .number(uplift.heldOut.rate, decimals: 4),
+                            .number(uplift.difference, decimals: 4), .number(uplift.low, decimals: 4),
+                            .number(uplift.high, decimals: 4), .number(uplift.p, decimals: 4)])
         }
         return listing
     }

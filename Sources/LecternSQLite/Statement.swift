@@ -342,6 +342,11 @@ extension Statement {
         var folded: [String: Int] = [:]
     }
 
+    /// How many times SQLite compiled this statement again since it was prepared (after a schema
+    /// change, or a new binding of a parameter its plan depends on). A statement on a hot path should
+    /// stay at 0 or 1.
+    public var reprepareCount: Int32 { sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0) }
+
     /// The index of the result column named `name`, or nil when there is none.
     ///
     /// The name is matched as written first, then ignoring ASCII case (as SQLite matches

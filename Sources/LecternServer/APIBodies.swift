@@ -71,6 +71,7 @@ struct LearnerBody: ResponseEncodable, Sendable {
     var channel: String
     var campaign: String?
     var createdAt: String
+    var marketingOptIn: Bool
 
     init(_ learner: Learner) {
         id = learner.id
@@ -82,6 +83,7 @@ struct LearnerBody: ResponseEncodable, Sendable {
         channel = learner.channel
         campaign = learner.campaign
         createdAt = Timestamp.format(learner.createdAt)
+        marketingOptIn = learner.marketingOptIn
     }
 }
 
@@ -172,10 +174,12 @@ struct NewLearnerInput: Decodable, Sendable {
     var interests: [String]?
     var channel: String?
     var campaign: String?
+    var marketingOptIn: Bool?
 
     /// CaseIterable: the contract test compares them with the document's request schema.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case externalID = "external_id", name, email, country, interests, channel, campaign
+        case marketingOptIn = "marketing_opt_in"
     }
 }
 

@@ -35,12 +35,18 @@ struct LecternAPI: Sendable {
             .get("/v1/courses") { request, _ in try await courses(request) }
             .get("/v1/courses/{id}") { _, context in try await course(context) }
             .get("/v1/courses/{id}/similar") { request, context in try await similar(request, context) }
+            .get("/v1/courses/{id}/together") { request, context in try await together(request, context) }
+            .get("/v1/bundles") { request, context in try await bundles(request, context) }
             .get("/v1/users/{id}/assignments") { _, context in try await learnerAssignments(context) }
             .get("/v1/orgs/{org}/assignments") { request, context in try await organisationAssignments(request, context) }
         router.group()
             .add(middleware: AuthenticationMiddleware(required: .write, pool: pool, keys: keys, limiter: limiter))
             .post("/v1/users") { request, context in try await createLearner(request, context) }
             .post("/v1/interactions") { request, context in try await record(request, context) }
+            .put("/v1/users/{id}/marketing-consent") { request, context in try await setMarketingConsent(request, context) }
+        router.group()
+            .add(middleware: AuthenticationMiddleware(required: .marketing, pool: pool, keys: keys, limiter: limiter))
+            .get("/v1/courses/{id}/audience") { request, context in try await audience(request, context) }
     }
 
     // MARK: Reads
@@ -130,7 +136,8 @@ struct LecternAPI: Sendable {
         let learner = try await pool.write { db in
             try LearnerRepository(db).create(Learner(
                 externalID: input.externalID, displayName: input.name ?? "", email: input.email, country: input.country,
-                interests: input.interests ?? [], channel: input.channel ?? "direct", campaign: input.campaign))
+                interests: input.interests ?? [], channel: input.channel ?? "direct", campaign: input.campaign,
+                marketingOptIn: input.marketingOptIn ?? false))
         }
         var segment = CharacterSet.urlPathAllowed
         segment.remove("/")
@@ -237,7 +244,7 @@ struct LecternAPI: Sendable {
         return raw.removingPercentEncoding ?? raw
     }
 
-    private func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+    func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = request.uri.queryParameters.get(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
@@ -245,7 +252,7 @@ struct LecternAPI: Sendable {
         return number
     }
 
-    private func flag(_ request: Request, _ name: String) throws -> Bool {
+    func flag(_ request: Request, _ name: String) throws -> Bool {
         switch request.uri.queryParameters.get(name) {
         case nil, "false", "0": return false
         case "", "true", "1": return true

@@ -243,3 +243,27 @@ public struct EvaluationService {
         return outcome
     }
 }
+
+extension EvaluationService {
+    /// `lectern evaluate --task audience`: how well each way of finding a course's audience finds the
+    /// learners who took it after a global temporal cutoff (see `AudienceEvaluation`). Nothing is stored.
+    public func audienceQuality(cutoff: Int64?, size: Int, seed: UInt64,
+                                options: TrainingOptions = TrainingOptions()) throws -> (evaluation: AudienceEvaluation, cutoff: Int64) {
+        try options.validate()
+        let data = try TrainingMatrix.build(from: db, weights: options.weights)
+        let (events, context) = Self.familiesAsOne(data)
+        guard !events.isEmpty else { throw StoreError(.invalidInput, "there are no events to evaluate") }
+        let times = events.map(\.time).sorted()
+        let at = cutoff ?? times[min(times.count - 1, times.count * 8 / 10)]
+        let split = EvaluationSplit.temporal(events, cutoff: at)
+        let users = Int(events.map(\.user).max() ?? -1) + 1
+        let models = try EvaluationModels.train(events: split.train, users: users, facts: context.facts,
+                                                domainNames: context.domainNames, contents: context.contents,
+                                                settings: options.evaluationSettings, algorithms: [.itemknn, .als, .content])
+        let recommender = models.recommender
+        let evaluation = try AudienceEvaluation.measure(split: split, itemKNN: recommender.itemKNN, factors: recommender.factorModel,
+                                                        content: recommender.content, contents: context.contents,
+                                                        interests: context.interests, size: size, seed: seed)
+        return (evaluation, at)
+    }
+}

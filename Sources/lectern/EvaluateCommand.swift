@@ -58,6 +58,10 @@ extension Lectern {
         @Option(help: "BPR learning rate (default 0.01).") var bprLearningRate: Double = 0.01
         @Option(help: "BPR regularization (default 0.01).") var bprRegularization: Double = 0.01
         @Option(help: "BPR epochs (default 100).") var bprIterations: Int = 100
+        @Option(help: ArgumentHelp(
+            "recommend (default): score learners' lists; audience: score course audiences (see below).", valueName: "task"))
+        var task: EvaluationTask = .recommend
+        @Option(help: "audience: how many learners each audience holds (precision@N, recall@N).") var audienceSize: Int = 50
         @Option(help: "Before scoring, tune each algorithm with this many trials on a validation split carved from the training part.") var tune: Int = 0
         @Option(help: "Write the ranked lists scored to this CSV (algorithm,k,user,rank,item); with --interactions or --train/--test.") var lists: String?
         @Flag(help: ArgumentHelp(
@@ -98,6 +102,8 @@ extension Lectern {
             }
         }
 
+        enum EvaluationTask: String, ExpressibleByArgument, CaseIterable { case recommend, audience }
+
         func splitProtocol() throws -> EvaluationProtocol {
             switch split {
             case .temporal: return .temporal(cutoff: try cutoff.map { try parseTime($0, option: "--cutoff") })
@@ -112,6 +118,7 @@ extension Lectern {
             let cutoffs = try cutoffs(), algorithms = try algorithms(), shown = try shownMetrics()
             guard tune >= 0 else { throw CommandFailure("--tune cannot be negative") }
             if dismissals { return try compareDismissals(algorithms: algorithms, k: cutoffs[0]) }
+            if task == .audience { return try evaluateAudiences() }
             let options = try trainingOptions()
             let outcome: EvaluationOutcome
             let source: String
@@ -213,6 +220,33 @@ extension Lectern {
                                         regularization: Float(bprRegularization), iterations: bprIterations, seed: seed)
             try options.validate()
             return options
+        }
+
+        /// `--task audience`: each audience method against the most-active and random baselines.
+        func evaluateAudiences() throws {
+            guard interactions == nil, train == nil, test == nil, lists == nil, tune == 0, split == .temporal else {
+                throw CommandFailure("--task audience reads the database on a temporal split: it goes without --split, --interactions, --train, --test, --lists and --tune")
+            }
+            guard audienceSize >= 1 else { throw CommandFailure("--audience-size must be at least 1, got \(audienceSize)") }
+            let (evaluation, at) = try EvaluationService(try database.open())
+                .audienceQuality(cutoff: try cutoff.map { try parseTime($0, option: "--cutoff") }, size: audienceSize, seed: seed,
+                                 options: try trainingOptions())
+            var listing = Listing(["courses", "method", "count", "precision", "recall", "lift_over_active", "lift_over_random"])
+            for row in evaluation.rows {
+                listing.append([.text(row.group), .text(row.method), .int(Int64(row.courses)), .number(row.precision, decimals: 4),
+                                .number(row.recall, decimals: 4),
+                                .number(evaluation.lift(row.method, over: "active", group: row.group), decimals: 2),
+                                .number(evaluation.lift(row.method, over: "random", group: row.group), decimals: 2)])
+            }
+            if output.format == .table {
+                print("""
+                    Audiences on \(database.path), cutoff \(Timestamp.format(at)): for each course taken after the cutoff, \
+                    \(audienceSize) learners per method; \(evaluation.truthPairs) later takers to find.
+                    precision: share of the audience that took the course later; recall: share of the later takers found.
+                    established: courses taken before the cutoff; new: first taken after it (content alone can judge them).
+                    """)
+            }
+            print(listing.rendered(output.format), terminator: "")
         }
 
         /// `--dismissals`: the same split, lists with and without the learners' dismissals.

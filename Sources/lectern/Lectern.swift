@@ -19,7 +19,7 @@ struct Lectern: ParsableCommand {
             Init.self, DB.self, CreatorCommand.self, CourseCommand.self, TagCommand.self, UserCommand.self,
             Record.self, Activity.self, Stats.self, Import.self, Export.self, Clean.self, Generate.self,
             Train.self, Recommend.self, Similar.self, Models.self, Evaluate.self, Tune.self, ExperimentCommand.self, Report.self,
-            Segments.self, Path.self, OrgCommand.self, Assign.self, Assignments.self,
+            Segments.self, Path.self, OrgCommand.self, Assign.self, Assignments.self, Bundles.self, Partners.self, AudienceCommand.self,
             Serve.self, APIKeyCommand.self, Health.self,
         ]
     )

@@ -6,7 +6,7 @@ import LecternStore
 extension Lectern {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Reports with exact figures: sales, payouts, funnel, channels, cohorts, catalog, recommendations, learners, organisations.",
+            abstract: "Reports with exact figures: sales, payouts, funnel, channels, cohorts, catalog, recommendations, learners, organisations, campaigns.",
             discussion: """
                 sales: orders, gross, refunds, net revenue and average price, by day, week, month, course, \
                 domain or creator (--by); organisations' seat purchases are rows of their own, marked (seats) \
@@ -27,22 +27,30 @@ extension Lectern {
                 dismiss rate with its 95% interval. segments: learners, paying, net \
                 revenue per learner and completion rate by segment. learners: top spenders in each currency, \
                 under pseudonyms (a keyed hash stable for this database) unless --include-personal-data is given. \
+                crossover: domain x domain; of the learners whose first purchase (within --since/--until, of --channel) \
+                was in one domain, how many later bought in another (purchases not refunded), their share, the median \
+                days between, the net revenue of those later purchases per currency and the top channels that brought \
+                them; in html a heat map. \
                 org (needs --org): per team, members, seats in use, assignments completed on time, late and overdue, \
                 completion rate and median days to complete; skill coverage at the start and now; members under \
                 pseudonyms; spend on seats per completion (CSV holds the teams). \
+                campaigns: each marketing campaign (`audience --campaign`, or --campaign NAME for one): targeted and \
+                held-out learners, how many of each enrolled in or bought the course afterwards, both rates, the \
+                uplift (targeted minus held out) with its 95% interval and a two-proportion z-test's p-value. \
                 all: every report (org with --org, or in html a section per organisation); with --format html one \
                 self-contained page with charts (no network, no scripts).
                 """)
 
         enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org, all
+            case sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, crossover, org, campaigns, all
         }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, md, html }
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, org or all.")
+        @Argument(help: "sales, creators, funnel, channels, cohorts, catalog, recommendations, experiments, segments, learners, crossover, org, campaigns or all.")
         var kind: Kind
         @Option(help: "org: the organisation (slug).") var org: String?
+        @Option(help: "campaigns: only this campaign.") var campaign: String?
         @Option(help: "From this date on (inclusive).") var since: String?
         @Option(help: "Before this date (exclusive).") var until: String?
         @Option(help: "Only this domain.") var domain: String?
@@ -62,6 +70,10 @@ extension Lectern {
             if kind == .all, format == .csv { throw ValidationError("csv holds one table: name a report, or use --format md, json or html for all") }
             if kind == .org, org == nil { throw ValidationError("report org needs --org ORG: an organisation's slug (lectern org list shows them)") }
             if org != nil, kind != .org, kind != .all { throw ValidationError("--org applies to org and all, not \(kind.rawValue)") }
+            if campaign != nil, kind != .campaigns { throw ValidationError("--campaign applies to campaigns, not \(kind.rawValue)") }
+            if kind == .crossover, domain != nil || creator != nil || segment != nil {
+                throw ValidationError("crossover takes --since, --until and --channel, not --domain, --creator or --segment")
+            }
         }
 
         func run() throws {
@@ -90,6 +102,7 @@ extension Lectern {
             options.courseLimit = limit
             options.includePersonalData = includePersonalData
             options.org = org
+            options.campaign = campaign
             let db = try database.openExisting()
             if let org { _ = try OrganisationRepository(db).resolve(org) }
             if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }

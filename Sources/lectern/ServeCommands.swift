@@ -140,7 +140,7 @@ extension Lectern {
 
             @OptionGroup var database: DatabaseOptions
             @Option(help: "A unique name, such as storefront or partner-acme.") var name: String
-            @Option(help: "read or write.") var scope: APIKey.Scope = .read
+            @Option(help: "read, write (read and record) or marketing (read, and course audiences).") var scope: APIKey.Scope = .read
             @Option(help: "Scope the key to this organisation (slug): it sees that organisation's members, assignments and report alone.")
             var org: String?
 

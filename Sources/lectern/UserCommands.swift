@@ -21,13 +21,15 @@ extension Lectern {
             @Option(help: "Acquisition channel: search, social_video, messaging, partner, referral, direct...") var channel: String = "direct"
             @Option(help: "Acquisition campaign.") var campaign: String?
             @Option(help: "Signup time (default now).") var at: String?
+            @Flag(help: "The learner agreed to hear about courses (marketing consent; off unless given).")
+            var marketingOptIn = false
 
             func run() throws {
                 let db = try database.open()
                 let learner = try LearnerRepository(db).create(Learner(
                     externalID: externalID, displayName: name, email: email, country: country,
                     interests: splitList(interests), channel: channel, campaign: campaign,
-                    createdAt: try at.map { try parseTime($0, option: "--at") } ?? 0))
+                    createdAt: try at.map { try parseTime($0, option: "--at") } ?? 0, marketingOptIn: marketingOptIn))
                 print("Added learner \(learner.id): \(learner.externalID) (via \(learner.channel))")
             }
         }
@@ -44,6 +46,8 @@ extension Lectern {
             @Option(help: "Comma-separated declared interests, replacing the current ones.") var interests: String?
             @Option(help: "Acquisition channel.") var channel: String?
             @Option(help: "Acquisition campaign (empty to remove).") var campaign: String?
+            @Flag(inversion: .prefixedNo, help: "Record (or withdraw) the learner's marketing consent.")
+            var marketingOptIn: Bool?
 
             func run() throws {
                 let db = try database.open()
@@ -56,6 +60,7 @@ extension Lectern {
                 if let interests { learner.interests = splitList(interests) }
                 if let channel { learner.channel = channel }
                 if let campaign { learner.campaign = campaign }
+                if let marketingOptIn { learner.marketingOptIn = marketingOptIn }
                 try learners.update(learner)
                 print("Updated learner \(learner.id): \(learner.externalID)")
             }
@@ -79,6 +84,7 @@ extension Lectern {
                     ("country", .text(learner.country)), ("interests", .list(learner.interests)),
                     ("channel", .text(learner.channel)), ("campaign", .text(learner.campaign)),
                     ("created_at", .text(Timestamp.format(learner.createdAt))),
+                    ("marketing_opt_in", .text(learner.marketingOptIn ? "yes" : "no")),
                 ]
                 for kind in Interaction.Kind.allCases {
                     fields.append(("\(kind.rawValue)s", .int(counts[kind.rawValue] ?? 0)))

@@ -214,7 +214,8 @@ struct ReportCommandTests {
         // One report as a page, and every report as JSON keyed by kind.
         #expect(try lectern.ok(["report", "funnel", "--format", "html"]).contains("<section id=\"funnel\">"))
         let all = try parseJSON(try lectern.ok(["report", "all", "--format", "json"])) as! [String: Any]
-        #expect(Set(all.keys) == ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "segments", "learners"])
+        #expect(Set(all.keys) == ["sales", "creators", "funnel", "channels", "cohorts", "catalog", "recommendations", "experiments", "segments", "learners",
+                                "crossover", "campaigns"])
     }
 
     @Test func learnersUnderStablePseudonymsUnlessAskedFor() throws {

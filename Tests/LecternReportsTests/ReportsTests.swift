@@ -151,10 +151,10 @@ struct HTMLReportTests {
         // A section per report; the org report's is the organisation's own.
         for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind == .org ? "org-acme" : kind.rawValue)\">")) }
         // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars,
-        // acme's completions by month (it has no target skills, so no skill map: a hint instead).
+        // the domain crossover map, acme's completions by month (it has no target skills, so no skill map: a hint instead).
         // Each drawn twice, for a laptop and for a phone.
-        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 10)
-        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 10)
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 11)
+        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 11)
         #expect(html.contains("No target skills yet"))
         #expect(html.contains("<polyline") && html.contains("<polygon"))
         // The headline: net 69.90 (49.90 + 10.00 + 60.00 - 60.00 + 10.00), payouts 34.93 + 5.00 + 5.00.

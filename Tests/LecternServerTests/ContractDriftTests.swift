@@ -70,6 +70,7 @@ struct ContractDriftTests {
         let bodies: [(method: String, path: String, fields: [String])] = [
             ("post", "/v1/users", NewLearnerInput.CodingKeys.allCases.map(\.stringValue)),
             ("post", "/v1/interactions", EventBody.CodingKeys.allCases.map(\.stringValue)),
+            ("put", "/v1/users/{id}/marketing-consent", MarketingConsentInput.CodingKeys.allCases.map(\.stringValue)),
         ]
         for body in bodies {
             let documented = Self.requestProperties(checker, method: body.method, path: body.path)

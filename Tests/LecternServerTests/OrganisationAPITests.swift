@@ -65,11 +65,6 @@ struct OrganisationAPITests {
         #expect(try await f.send("GET", "/v1/orgs/acme/assignments?status=lost", key: "reader").status == 400)
         try await f.stop()
 
-        let checker = try OpenAPIChecker.committed()
-        for answer in f.recorder.all {
-            let problems = checker.problems(method: answer.method, path: answer.path, status: answer.status, body: answer.body,
-                                            headers: answer.headers)
-            #expect(problems.isEmpty, "\(problems)")
-        }
+        try f.expectAnswersMatchTheDocument()
     }
 }

@@ -6,6 +6,7 @@ import LecternService
 import LecternSQLite
 import LecternStore
 import Logging
+import Testing
 
 /// A small platform built by hand in a temporary database file, with a running server over it.
 ///
@@ -108,6 +109,16 @@ final class ServerFixture {
 
     deinit {
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Checks every answer recorded so far against the committed OpenAPI document.
+    func expectAnswersMatchTheDocument(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let checker = try OpenAPIChecker.committed()
+        for answer in recorder.all {
+            let problems = checker.problems(method: answer.method, path: answer.path, status: answer.status, body: answer.body,
+                                            headers: answer.headers)
+            #expect(problems.isEmpty, "\(problems)", sourceLocation: sourceLocation)
+        }
     }
 
     func count(_ table: String) throws -> Int {

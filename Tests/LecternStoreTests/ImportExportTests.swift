@@ -77,15 +77,15 @@ private enum Samples {
         """
 
     static let exportedUsersCSV = """
-        external_id,display_name,email,country,interests,channel,campaign,created_at
-        u1,Zoë 🎓,zoe@example.com,SE,swift;data-science,search,spring,2025-02-01T00:00:00Z
-        u2,,,,,direct,,2025-01-01T00:00:00Z
+        external_id,display_name,email,country,interests,channel,campaign,created_at,marketing_opt_in
+        u1,Zoë 🎓,zoe@example.com,SE,swift;data-science,search,spring,2025-02-01T00:00:00Z,false
+        u2,,,,,direct,,2025-01-01T00:00:00Z,false
 
         """
 
     static let exportedUsersJSONL = """
-        {"external_id":"u1","display_name":"Zoë 🎓","email":"zoe@example.com","country":"SE","interests":["swift","data-science"],"channel":"search","campaign":"spring","created_at":"2025-02-01T00:00:00Z"}
-        {"external_id":"u2","display_name":"","email":null,"country":null,"interests":[],"channel":"direct","campaign":null,"created_at":"2025-01-01T00:00:00Z"}
+        {"external_id":"u1","display_name":"Zoë 🎓","email":"zoe@example.com","country":"SE","interests":["swift","data-science"],"channel":"search","campaign":"spring","created_at":"2025-02-01T00:00:00Z","marketing_opt_in":false}
+        {"external_id":"u2","display_name":"","email":null,"country":null,"interests":[],"channel":"direct","campaign":null,"created_at":"2025-01-01T00:00:00Z","marketing_opt_in":false}
 
         """
 

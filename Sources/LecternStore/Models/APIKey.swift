@@ -1,12 +1,14 @@
 /// A key a storefront or partner sends to `lectern serve`; only its token's hash is stored.
 public struct APIKey: Sendable, Equatable {
-    /// What a key may do: `read` reads the catalog and recommendations; `write` also records.
+    /// What a key may do: `read` reads the catalog and recommendations; `write` also records;
+    /// `marketing` reads as `read` does, and also course audiences (who to tell about a course),
+    /// which no other key may.
     public enum Scope: String, Sendable, CaseIterable {
-        case read, write
+        case read, write, marketing
 
         /// Whether a key of this scope may call an endpoint needing `required`.
         public func allows(_ required: Scope) -> Bool {
-            self == .write || required == .read
+            self == required || required == .read
         }
     }
 

@@ -13,10 +13,13 @@ public struct Learner: Sendable, Equatable, Codable {
     public var channel: String
     public var campaign: String?
     public var createdAt: Int64
+    /// Whether the learner agreed to hear about courses (marketing consent). False unless given:
+    /// `audience --export` and the HTTP audience write only learners who opted in.
+    public var marketingOptIn: Bool
 
     public init(id: Int64 = 0, externalID: String, displayName: String = "", email: String? = nil,
                 country: String? = nil, interests: [String] = [], channel: String = "direct",
-                campaign: String? = nil, createdAt: Int64 = 0) {
+                campaign: String? = nil, createdAt: Int64 = 0, marketingOptIn: Bool = false) {
         self.id = id
         self.externalID = externalID
         self.displayName = displayName
@@ -26,6 +29,7 @@ public struct Learner: Sendable, Equatable, Codable {
         self.channel = channel
         self.campaign = campaign
         self.createdAt = createdAt
+        self.marketingOptIn = marketingOptIn
     }
 }
 

@@ -12,13 +12,14 @@ public struct LearnerRepository {
         self.db = db
     }
 
-    static let columns = "u.id, u.external_id, u.display_name, u.email, u.country, u.channel, u.campaign, u.created_at"
+    static let columns = "u.id, u.external_id, u.display_name, u.email, u.country, u.channel, u.campaign, u.created_at, u.marketing_opt_in"
     static let insert = """
-        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, marketing_opt_in)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let update = """
-        UPDATE users SET external_id = ?, display_name = ?, email = ?, country = ?, channel = ?, campaign = ?
+        UPDATE users SET external_id = ?, display_name = ?, email = ?, country = ?, channel = ?, campaign = ?,
+            marketing_opt_in = ?
         WHERE id = ?
         """
     static let byID = "SELECT \(columns) FROM users u WHERE u.id = ?"
@@ -30,7 +31,7 @@ public struct LearnerRepository {
     static func read(_ row: Statement) -> Learner {
         Learner(id: row.int64(0), externalID: row.text(1), displayName: row.text(2), email: row.optionalText(3),
                 country: row.optionalText(4), interests: [], channel: row.text(5), campaign: row.optionalText(6),
-                createdAt: row.int64(7))
+                createdAt: row.int64(7), marketingOptIn: row.int64(8) != 0)
     }
 
     /// Registers a learner with their declared interests; the external id must be new.
@@ -45,7 +46,8 @@ public struct LearnerRepository {
         try withStoreErrors {
             try db.transaction {
                 try db.cachedStatement(Self.insert).run([learner.externalID, learner.displayName, learner.email, learner.country,
-                                                         learner.channel, learner.campaign, learner.createdAt])
+                                                         learner.channel, learner.campaign, learner.createdAt,
+                                                         learner.marketingOptIn ? 1 : 0])
                 learner.id = db.lastInsertRowID
                 try writeInterests(learner)
             }
@@ -63,7 +65,8 @@ public struct LearnerRepository {
         try withStoreErrors {
             try db.transaction {
                 try db.cachedStatement(Self.update).run([learner.externalID, learner.displayName, learner.email, learner.country,
-                                                         learner.channel, learner.campaign, learner.id])
+                                                         learner.channel, learner.campaign,
+                                                         learner.marketingOptIn ? 1 : 0, learner.id])
                 guard db.changes == 1 else { throw StoreError.notFound("no learner with id \(learner.id)") }
                 try db.cachedStatement(Self.deleteInterests).run([learner.id])
                 try writeInterests(learner)

@@ -27,7 +27,7 @@ public struct Exporter {
     static let users = """
         SELECT u.external_id, u.display_name, u.email, u.country,
                (SELECT group_concat(topic, ';') FROM (SELECT topic FROM user_interests WHERE user_id = u.id ORDER BY position)),
-               u.channel, u.campaign, u.created_at
+               u.channel, u.campaign, u.created_at, u.marketing_opt_in
         FROM users u ORDER BY u.id
         """
     static let interactions = """
@@ -107,7 +107,7 @@ public struct Exporter {
         try export(Self.users, LearnerColumn.self, path: path, format: format) { s in
             [.text(s.text(0)), .text(s.text(1)), .text(s.optionalText(2)), .text(s.optionalText(3)),
              .list(Self.split(s.optionalText(4))), .text(s.text(5)), .text(s.optionalText(6)),
-             .text(Timestamp.format(s.int64(7)))]
+             .text(Timestamp.format(s.int64(7))), .bool(s.int64(8) != 0)]
         }
     }
 

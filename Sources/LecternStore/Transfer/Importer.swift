@@ -55,8 +55,8 @@ public struct Importer {
     static let insertCreator = "INSERT INTO creators (name, revenue_share, contact, created_at) VALUES (?, ?, ?, ?)"
     /// The learner `~forgotten` in an export is the anonymous holder of forgotten learners' purchases.
     static let insertUser = """
-        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, anonymous)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1 = '~forgotten')
+        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, marketing_opt_in, anonymous)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1 = '~forgotten')
         """
     static let userIDs = "SELECT external_id, id FROM users"
     static let courseIDs = "SELECT slug, id, price_minor FROM courses"
@@ -87,12 +87,7 @@ public struct Importer {
             if let earlier = placed[user], earlier.org != org {
                 throw record.fail(.org, "learner '\(user)' is already in organisation '\(earlier.org)' on line \(earlier.line)")
             }
-            let manager: Bool
-            switch record.text(.manager)?.lowercased() {
-            case nil, "false", "0", "no": manager = false
-            case "true", "1", "yes": manager = true
-            case let other?: throw record.fail(.manager, "'\(other)' is not true or false")
-            }
+            let manager = try record.bool(.manager) ?? false
             let member = OrgMember(externalID: user, team: try record.requiredText(.team), role: record.text(.role), isManager: manager)
             _ = try organisations.addMember(member, to: org, at: try record.time(.joinedAt) ?? currentUnixTime())
             placed[user] = (org, record.line)
@@ -167,13 +162,14 @@ public struct Importer {
                                   displayName: record.text(.displayName) ?? "", email: record.text(.email),
                                   country: record.text(.country), interests: record.list(.interests),
                                   channel: record.text(.channel) ?? "direct", campaign: record.text(.campaign),
-                                  createdAt: try record.time(.createdAt) ?? currentUnixTime())
+                                  createdAt: try record.time(.createdAt) ?? currentUnixTime(),
+                                  marketingOptIn: try record.bool(.marketingOptIn) ?? false)
             try learners.validate(&learner)
             // Without --skip-invalid any failure rolls back the whole import, so no savepoint is needed.
             try inSavepoint(if: options.skipInvalid) {
                 do {
                     try insert.bind([learner.externalID, learner.displayName, learner.email, learner.country,
-                                     learner.channel, learner.campaign, learner.createdAt])
+                                     learner.channel, learner.campaign, learner.createdAt, learner.marketingOptIn ? 1 : 0])
                     try insert.execute()
                 } catch let error as SQLiteError where error.isUniqueViolation {
                     throw StoreError.conflict("line \(record.line): a learner with external id '\(learner.externalID)' already exists")

@@ -61,6 +61,16 @@ struct ImportRecord<Column: TransferColumn> {
         return value
     }
 
+    /// true/false (also 1/0, yes/no, any case); nil when absent.
+    func bool(_ column: Column) throws -> Bool? {
+        switch text(column)?.lowercased() {
+        case nil: nil
+        case "false", "0", "no": false
+        case "true", "1", "yes": true
+        case let other?: throw fail(column, "'\(other)' is not true or false")
+        }
+    }
+
     func time(_ column: Column) throws -> Int64? {
         guard let text = text(column) else { return nil }
         guard let value = Timestamp.parse(text) else {

@@ -53,6 +53,8 @@ final class RecordWriter: ByteSink {
         case int(Int64?)
         case double(Double?)
         case list([String])
+        /// `true` or `false`: a JSON boolean in JSON Lines, the word in CSV and TSV.
+        case bool(Bool)
     }
 
     /// Writes one row, values in column order.
@@ -64,6 +66,7 @@ final class RecordWriter: ByteSink {
             case .int(let number): if let number { append(String(number)) } else { syntax.null(to: self) }
             case .double(let number): if let number { append(Self.decimal(number)) } else { syntax.null(to: self) }
             case .list(let items): syntax.list(items, to: self)
+            case .bool(let flag): append(flag ? "true" : "false")
             }
         }
         syntax.endRecord(to: self)

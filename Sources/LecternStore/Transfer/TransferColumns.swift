@@ -18,9 +18,10 @@ enum CourseColumn: Int, TransferColumn {
 
 /// Columns of a users file; `interests` is a list.
 enum LearnerColumn: Int, TransferColumn {
-    case externalID, displayName, email, country, interests, channel, campaign, createdAt
+    case externalID, displayName, email, country, interests, channel, campaign, createdAt, marketingOptIn
     var name: String {
-        ["external_id", "display_name", "email", "country", "interests", "channel", "campaign", "created_at"][rawValue]
+        ["external_id", "display_name", "email", "country", "interests", "channel", "campaign", "created_at",
+         "marketing_opt_in"][rawValue]
     }
     static let required: [LearnerColumn] = [.externalID]
 }
