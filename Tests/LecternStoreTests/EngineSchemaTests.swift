@@ -59,7 +59,7 @@ struct EngineSchemaTests {
                 // slug, title, domain, difficulty, format, language, price_minor, currency, hours, status, family
                 #expect(schema.tables["courses"]?.checks == 11)
                 #expect(schema.tables["interactions"]?.checks == 3)  // kind, value by kind, reason by kind
-                #expect(schema.tables.count == 39)  // 38 tables and the view current_recommendations
+                #expect(schema.tables.count == 41)  // 40 tables and the view current_recommendations
             }
         }
     }

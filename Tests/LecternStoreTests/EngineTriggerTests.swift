@@ -179,4 +179,23 @@ struct EngineTriggerTests {
             expectPostgresRefusal("interactions_check", sqlState: "23514") { try Self.record(db, kind: "rate", value: 6) }
         }
     }
+
+    @Test("migration 18: a key may have the marketing scope, a campaign holds out at most half, a deleted learner leaves campaigns")
+    func marketing() throws {
+        try TestPostgres.withMigratedDatabase { db, _ in
+            try Self.seed(db)
+            let key = "INSERT INTO api_keys (name, scope, token_hash, prefix, created_at) VALUES ($1, $2, $3, 'lk_', 0)"
+            try db.execute(key, [.text("newsletter"), .text("marketing"), .text(String(repeating: "a", count: 64))])
+            expectPostgresRefusal("api_keys_scope_check", sqlState: "23514") {
+                try db.execute(key, [.text("root"), .text("admin"), .text(String(repeating: "b", count: 64))])
+            }
+            let campaign = "INSERT INTO campaigns (name, course_id, method, holdout, seed, created_at) VALUES ($1, 1, 'als', $2, 7, 0)"
+            expectPostgresRefusal("campaigns_holdout_check", sqlState: "23514") { try db.execute(campaign, [.text("greedy"), .real(0.6)]) }
+            try db.execute(campaign, [.text("swift-launch"), .real(0.1)])
+            try db.execute("INSERT INTO campaign_members (campaign_id, user_id, held_out, score) SELECT id, 1, 0, 0.9 FROM campaigns")
+            #expect(try db.scalarInt("SELECT marketing_opt_in FROM users WHERE id = 1") == 0)
+            try db.execute("DELETE FROM users WHERE id = 1")
+            #expect(try db.scalarInt("SELECT count(*) FROM campaign_members") == 0)
+        }
+    }
 }
