@@ -11,16 +11,17 @@ extension Lectern {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            if database.isPostgres {
-                let db = try database.openPostgres(migrate: true)
+            switch database.location {
+            case .postgres(let url):
+                let db = try LecternDatabase.openPostgres(url: url, migrate: true)
                 defer { db.close() }
                 let states = try db.status()
                 print("Lectern database ready at \(db.target) on PostgreSQL (schema version \(states.last?.version ?? 0))")
-                return
+            case .sqlite(let path):
+                let db = try LecternDatabase.open(path: path)
+                let states = try Migrator().status(db)
+                print("Lectern database ready at \(path) (schema version \(states.last?.version ?? 0))")
             }
-            let db = try database.openCreating()
-            let states = try Migrator().status(db)
-            print("Lectern database ready at \(database.path) (schema version \(states.last?.version ?? 0))")
         }
     }
 
@@ -37,12 +38,13 @@ extension Lectern {
 
             func run() throws {
                 let applied: [Migration]
-                if database.isPostgres {
-                    let db = try database.openPostgres(migrate: false)
+                switch database.location {
+                case .postgres(let url):
+                    let db = try LecternDatabase.openPostgres(url: url, migrate: false)
                     defer { db.close() }
                     applied = try db.migrate()
-                } else {
-                    let db = try LecternDatabase.open(path: database.path, migrate: false, mustExist: !database.create)
+                case .sqlite(let path):
+                    let db = try LecternDatabase.open(path: path, migrate: false, mustExist: !database.create)
                     applied = try Migrator().migrate(db)
                 }
                 if applied.isEmpty {
@@ -61,12 +63,13 @@ extension Lectern {
 
             func run() throws {
                 let states: [MigrationState]
-                if database.isPostgres {
-                    let db = try database.openPostgres(migrate: false)
+                switch database.location {
+                case .postgres(let url):
+                    let db = try LecternDatabase.openPostgres(url: url, migrate: false)
                     defer { db.close() }
                     states = try db.status()
-                } else {
-                    states = try Migrator().status(try database.openExisting(migrate: false))
+                case .sqlite(let path):
+                    states = try Migrator().status(try LecternDatabase.open(path: path, migrate: false, mustExist: true))
                 }
                 var listing = Listing(["version", "name", "state", "applied_at"])
                 for state in states {

@@ -3,66 +3,59 @@ import Foundation
 import LecternReports
 import LecternStore
 
+/// What `--db` names: a SQLite file or a PostgreSQL database, told apart once, by the scheme.
+enum DatabaseLocation: Equatable, ExpressibleByArgument {
+    /// A SQLite file (or `:memory:`).
+    case sqlite(path: String)
+    /// A `postgres://` or `postgresql://` URL.
+    case postgres(url: String)
+
+    init(_ text: String) {
+        self = LecternDatabase.isPostgresURL(text) ? .postgres(url: text) : .sqlite(path: text)
+    }
+
+    init?(argument: String) { self.init(argument) }
+}
+
+/// A command that runs on SQLite only was given a PostgreSQL database. `Main` prints it with the
+/// command's name, `error: lectern <command> does not run on PostgreSQL yet`, and exits 6 (a
+/// database this lectern cannot use).
+struct SQLiteOnlyCommand: Error {}
+
 /// `--db PATH`, shared by every command.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The database file, or a postgres:// URL for `init`, `db status` and `db migrate` (default: $LECTERN_DB, else ./lectern.db).",
         valueName: "path"))
-    var db: String?
+    var db: DatabaseLocation?
 
     @Flag(name: .long, help: "Create the database when the file does not exist (`lectern init` always may).")
     var create = false
 
-    /// What `--db` (or `LECTERN_DB`) names: a file's path or a PostgreSQL URL.
-    var location: String {
-        db ?? ProcessInfo.processInfo.environment["LECTERN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "lectern.db"
+    /// The database `--db` names, else `LECTERN_DB`, else `./lectern.db`.
+    var location: DatabaseLocation {
+        db ?? ProcessInfo.processInfo.environment["LECTERN_DB"].flatMap { $0.isEmpty ? nil : DatabaseLocation($0) }
+            ?? .sqlite(path: "lectern.db")
     }
 
-    /// Whether `--db` names a PostgreSQL database (`postgres://` or `postgresql://`).
-    var isPostgres: Bool { LecternDatabase.isPostgresURL(location) }
-
-    /// The SQLite file. Every command but `init`, `db status` and `db migrate` runs on SQLite only, and
-    /// reads its database through this (or `open()`), so given a PostgreSQL URL it stops here: one line,
-    /// `error: <command> does not run on PostgreSQL yet`, exit 6 (a database this lectern cannot use).
-    var path: String {
-        if isPostgres {
-            Main.fail("\(Self.commandName()) does not run on PostgreSQL yet (only `init`, `db status` and `db migrate` do)", code: 6)
-        }
-        return location
-    }
-
-    /// The command being run, as `lectern course list`, read from the process's arguments.
-    static func commandName(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
-        var words = ["lectern"]
-        var commands: [any ParsableCommand.Type] = Lectern.configuration.subcommands
-        for argument in arguments {
-            guard let match = commands.first(where: { $0._commandName == argument }) else { continue }
-            words.append(argument)
-            commands = match.configuration.subcommands
-            if commands.isEmpty { break }
-        }
-        return words.joined(separator: " ")
-    }
-
-    /// Connects to the PostgreSQL database `--db` names, checking it (and migrating it when `migrate`).
-    func openPostgres(migrate: Bool) throws -> PostgresDatabase {
-        try LecternDatabase.openPostgres(url: location, migrate: migrate)
+    /// The SQLite file, for the commands that run on SQLite only (all but `init`, `db status` and
+    /// `db migrate`); they read it, or call `open()`, before they touch anything.
+    ///
+    /// - Throws: `SQLiteOnlyCommand` when `--db` names a PostgreSQL database.
+    func sqlitePath() throws -> String {
+        guard case .sqlite(let path) = location else { throw SQLiteOnlyCommand() }
+        return path
     }
 
     /// Opens and migrates the database. A missing file is an error (exit 8, with a hint) unless
     /// `--create` is given: a mistyped `--db` must not quietly start an empty database.
     func open() throws -> Database {
-        try LecternDatabase.open(path: path, mustExist: !create)
-    }
-
-    /// Opens the database, creating it when new (`lectern init`).
-    func openCreating() throws -> Database {
-        try LecternDatabase.open(path: path)
+        try LecternDatabase.open(path: try sqlitePath(), mustExist: !create)
     }
 
     /// Opens a database that must already exist, even with `--create` (for `db status`).
     func openExisting(migrate: Bool = true) throws -> Database {
-        try LecternDatabase.open(path: path, migrate: migrate, mustExist: true)
+        try LecternDatabase.open(path: try sqlitePath(), migrate: migrate, mustExist: true)
     }
 }
 
