@@ -25,7 +25,10 @@ install: release
 
 # The HTTP server's tests run on their own: beside the CPU-heavy suites (training and imports at
 # 200k events) on 2 cores their requests can wait past URLSession's timeout.
+# The PostgreSQL suites run when LECTERN_TEST_PG holds a server's URL (bash scripts/pg-cluster.sh start
+# prints one; .ci/run starts its own cluster and requires them), and are skipped, saying so, without it.
 test:
+	@[ -n "$$LECTERN_TEST_PG" ] || echo "PostgreSQL suites skipped: set LECTERN_TEST_PG or run bash .ci/run"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip LecternServerTests
 	$(SWIFT) test --skip-build --filter LecternServerTests

@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The PostgreSQL wire protocol behind LecternPostgres (issue 16's second engine).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Debian's libsqlite3-dev, seen through a module map; no other SQLite package.
@@ -37,6 +39,17 @@ let package = Package(
         .target(name: "LecternCore"),
         // A thin Swift layer over the C API: connections, statements, transactions, errors.
         .target(name: "LecternSQLite", dependencies: ["CSQLite"]),
+        // The second engine: a small synchronous layer over postgres-nio (connections, queries,
+        // transactions, advisory locks, PostgresError); like LecternSQLite, only the store imports it.
+        .target(
+            name: "LecternPostgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Turns files into Swift source at build time, so the binary carries them: Migrations/*.sql
         // (EmbedMigrations, the schema) and Sources/LecternServer/openapi.json (EmbedOpenAPI).
         .executableTarget(name: "TextEmbedder", path: "Sources/TextEmbedder"),
@@ -53,7 +66,7 @@ let package = Package(
         // The domain: catalog, learners, interactions; migrations; import and export.
         .target(
             name: "LecternStore",
-            dependencies: ["LecternCore", "LecternSQLite"],
+            dependencies: ["LecternCore", "LecternSQLite", "LecternPostgres"],
             plugins: ["EmbedMigrations"]
         ),
         // Recommendation algorithms: sparse matrices in, scores out. No SQL, no I/O.
@@ -112,7 +125,7 @@ let package = Package(
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),
-        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite"], exclude: ["Fixtures"]),
+        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
         // The HTTP API through a Swift client generated at build time from the committed document
         // (openapi.json here is a link to Sources/LecternServer/openapi.json).

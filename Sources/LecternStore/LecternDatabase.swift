@@ -1,7 +1,8 @@
 import Foundation
 internal import LecternSQLite
 
-/// Opens Lectern's SQLite file, checks it is Lectern's, and brings its schema up to date.
+/// Opens Lectern's SQLite file, checks it is Lectern's, and brings its schema up to date
+/// (`openPostgres(url:)`, in PostgresDatabase.swift, does the same for a PostgreSQL URL).
 public enum LecternDatabase {
     /// Opens `path`, creating and migrating it when it is new.
     ///
@@ -11,8 +12,13 @@ public enum LecternDatabase {
     /// - Parameters:
     ///   - migrate: apply pending migrations (every command does; `db status` does not).
     ///   - mustExist: fail instead of creating a missing file.
-    /// - Throws: `StoreError` for a foreign or newer database, a tampered migration, a locked file.
+    /// - Throws: `StoreError` for a foreign or newer database, a tampered migration, a locked file, or
+    ///   a PostgreSQL URL (`.foreignDatabase`).
     public static func open(path: String, migrate: Bool = true, mustExist: Bool = false) throws -> Database {
+        // A URL is no file: only `openPostgres` reaches PostgreSQL, and the repositories run on SQLite so far.
+        if isPostgresURL(path) {
+            throw StoreError(.foreignDatabase, "\(redacted(path)) is a PostgreSQL database, and this does not run on PostgreSQL yet")
+        }
         if path != ":memory:" {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)

@@ -122,6 +122,8 @@ extension Lectern {
             let options = try trainingOptions()
             let outcome: EvaluationOutcome
             let source: String
+            // A file from elsewhere has no catalog: every item is one domain and one creator.
+            var hasCatalog = false
             var names: (users: [String], items: [String]) = ([], [])
             if train != nil || test != nil {
                 guard let train, let test else { throw CommandFailure("--train and --test go together") }
@@ -139,14 +141,14 @@ extension Lectern {
                 names = (data.users, data.items)
             } else {
                 guard lists == nil else { throw CommandFailure("--lists needs --interactions FILE or --train FILE --test FILE") }
+                source = try database.sqlitePath()
                 let db = try database.open()
                 outcome = try EvaluationService(db).evaluate(try splitProtocol(), algorithms: algorithms, cutoffs: cutoffs, options: options, tuneTrials: tune)
-                source = database.path
+                hasCatalog = true
             }
             let kfold = outcome.rows.contains { $0.spread != nil }
-            // A file from elsewhere has no catalog: every item is one domain and one creator, so these
-            // say nothing and show n/a (null in JSON), not a misleading 0.
-            let withoutCatalog: Set<String> = source == database.path ? [] : ["diversity_domain", "gini_creator"]
+            // Without a catalog these say nothing and show n/a (null in JSON), not a misleading 0.
+            let withoutCatalog: Set<String> = hasCatalog ? [] : ["diversity_domain", "gini_creator"]
             // k-fold in JSON and CSV: each metric's mean, then its sd, min and max over the folds (the
             // table shows mean±sd in one cell).
             let spreadColumns = kfold && output.format != .table
@@ -228,6 +230,7 @@ extension Lectern {
                 throw CommandFailure("--task audience reads the database on a temporal split: it goes without --split, --interactions, --train, --test, --lists and --tune")
             }
             guard audienceSize >= 1 else { throw CommandFailure("--audience-size must be at least 1, got \(audienceSize)") }
+            let path = try database.sqlitePath()
             let (evaluation, at) = try EvaluationService(try database.open())
                 .audienceQuality(cutoff: try cutoff.map { try parseTime($0, option: "--cutoff") }, size: audienceSize, seed: seed,
                                  options: try trainingOptions())
@@ -240,7 +243,7 @@ extension Lectern {
             }
             if output.format == .table {
                 print("""
-                    Audiences on \(database.path), cutoff \(Timestamp.format(at)): for each course taken after the cutoff, \
+                    Audiences on \(path), cutoff \(Timestamp.format(at)): for each course taken after the cutoff, \
                     \(audienceSize) learners per method; \(evaluation.truthPairs) later takers to find.
                     precision: share of the audience that took the course later; recall: share of the later takers found.
                     established: courses taken before the cutoff; new: first taken after it (content alone can judge them).
@@ -254,6 +257,7 @@ extension Lectern {
             guard interactions == nil, train == nil, test == nil, lists == nil, tune == 0 else {
                 throw CommandFailure("--dismissals reads the database: it goes without --interactions, --train, --test, --lists and --tune")
             }
+            let path = try database.sqlitePath()
             let effects = try EvaluationService(try database.open())
                 .dismissalEffect(try splitProtocol(), algorithms: algorithms, k: k, options: try trainingOptions())
             var listing = Listing(["algorithm", "k", "learners", "later_dismissed_using", "later_dismissed_ignoring",
@@ -265,7 +269,7 @@ extension Lectern {
             }
             if output.format == .table, let first = effects.first {
                 print("""
-                    Dismissals on \(database.path): \(first.trainingDismissals) in the training part; \(first.learners) learners \
+                    Dismissals on \(path): \(first.trainingDismissals) in the training part; \(first.learners) learners \
                     scored (\(first.dismissing) dismissed a new course later, \(first.buying) bought one).
                     later_dismissed: share of the top \(k) the learner dismissed later (lower is better).
                     purchase_ndcg: NDCG@\(k) on what they bought later (higher is better).

@@ -53,6 +53,8 @@ enum Main {
             fail(error.message, code: exitCode(for: error))
         } catch let error as CommandFailure {
             fail(error.message, code: error.code)
+        } catch is SQLiteOnlyCommand {
+            fail("\(commandName(for: arguments)) does not run on PostgreSQL yet (only `init`, `db status` and `db migrate` do)", code: 6)
         } catch let error as RecommenderError {
             fail(error.description, code: 4)
         } catch let error as FactorModelError {
@@ -72,8 +74,8 @@ enum Main {
         }
     }
 
-    /// `lectern course add --help` for the subcommand the arguments name, as far as they name one.
-    static func helpCommand(for arguments: [String]) -> String {
+    /// `lectern course add` for the subcommand the arguments name, as far as they name one.
+    static func commandName(for arguments: [String]) -> String {
         var words = ["lectern"]
         var commands: [any ParsableCommand.Type] = Lectern.configuration.subcommands
         for argument in arguments {
@@ -81,7 +83,12 @@ enum Main {
             words.append(argument)
             commands = match.configuration.subcommands
         }
-        return (words + ["--help"]).joined(separator: " ")
+        return words.joined(separator: " ")
+    }
+
+    /// `lectern course add --help` for the subcommand the arguments name, as far as they name one.
+    static func helpCommand(for arguments: [String]) -> String {
+        commandName(for: arguments) + " --help"
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

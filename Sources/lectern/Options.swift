@@ -3,32 +3,59 @@ import Foundation
 import LecternReports
 import LecternStore
 
+/// What `--db` names: a SQLite file or a PostgreSQL database, told apart once, by the scheme.
+enum DatabaseLocation: Equatable, ExpressibleByArgument {
+    /// A SQLite file (or `:memory:`).
+    case sqlite(path: String)
+    /// A `postgres://` or `postgresql://` URL.
+    case postgres(url: String)
+
+    init(_ text: String) {
+        self = LecternDatabase.isPostgresURL(text) ? .postgres(url: text) : .sqlite(path: text)
+    }
+
+    init?(argument: String) { self.init(argument) }
+}
+
+/// A command that runs on SQLite only was given a PostgreSQL database. `Main` prints it with the
+/// command's name, `error: lectern <command> does not run on PostgreSQL yet`, and exits 6 (a
+/// database this lectern cannot use).
+struct SQLiteOnlyCommand: Error {}
+
 /// `--db PATH`, shared by every command.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The database file (default: $LECTERN_DB, else ./lectern.db).", valueName: "path"))
-    var db: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "The database file, or a postgres:// URL for `init`, `db status` and `db migrate` (default: $LECTERN_DB, else ./lectern.db).",
+        valueName: "path"))
+    var db: DatabaseLocation?
 
     @Flag(name: .long, help: "Create the database when the file does not exist (`lectern init` always may).")
     var create = false
 
-    var path: String {
-        db ?? ProcessInfo.processInfo.environment["LECTERN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "lectern.db"
+    /// The database `--db` names, else `LECTERN_DB`, else `./lectern.db`.
+    var location: DatabaseLocation {
+        db ?? ProcessInfo.processInfo.environment["LECTERN_DB"].flatMap { $0.isEmpty ? nil : DatabaseLocation($0) }
+            ?? .sqlite(path: "lectern.db")
+    }
+
+    /// The SQLite file, for the commands that run on SQLite only (all but `init`, `db status` and
+    /// `db migrate`); they read it, or call `open()`, before they touch anything.
+    ///
+    /// - Throws: `SQLiteOnlyCommand` when `--db` names a PostgreSQL database.
+    func sqlitePath() throws -> String {
+        guard case .sqlite(let path) = location else { throw SQLiteOnlyCommand() }
+        return path
     }
 
     /// Opens and migrates the database. A missing file is an error (exit 8, with a hint) unless
     /// `--create` is given: a mistyped `--db` must not quietly start an empty database.
     func open() throws -> Database {
-        try LecternDatabase.open(path: path, mustExist: !create)
-    }
-
-    /// Opens the database, creating it when new (`lectern init`).
-    func openCreating() throws -> Database {
-        try LecternDatabase.open(path: path)
+        try LecternDatabase.open(path: try sqlitePath(), mustExist: !create)
     }
 
     /// Opens a database that must already exist, even with `--create` (for `db status`).
     func openExisting(migrate: Bool = true) throws -> Database {
-        try LecternDatabase.open(path: path, migrate: migrate, mustExist: true)
+        try LecternDatabase.open(path: try sqlitePath(), migrate: migrate, mustExist: true)
     }
 }
 

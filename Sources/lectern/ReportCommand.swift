@@ -119,7 +119,7 @@ extension Lectern {
             let text: String
             switch format {
             case .html:
-                let source = URL(fileURLWithPath: database.path).lastPathComponent
+                let source = URL(fileURLWithPath: try database.sqlitePath()).lastPathComponent
                 text = try HTMLReport(builder, source: source, generatedAt: Int64(Date().timeIntervalSince1970)).render(kinds)
             case .table, .md:
                 let parts = try kinds.map { kind -> String in

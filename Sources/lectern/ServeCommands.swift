@@ -55,7 +55,7 @@ extension Lectern {
         func run() throws {
             // A mistyped --db must not start a server on a new, empty database.
             _ = try database.open()
-            var configuration = ServerConfiguration(databasePath: database.path)
+            var configuration = ServerConfiguration(databasePath: try database.sqlitePath())
             configuration.host = host
             configuration.port = port
             configuration.rateLimit = rateLimit
@@ -107,21 +107,22 @@ extension Lectern {
 
         func run() throws {
             let limit = parseDuration(maxCacheAge)!
+            let path = try database.sqlitePath()
             let db = try database.openExisting(migrate: false)
             let cache = RecommendationCache(db)
             let runs = try cache.activeRuns().filter { algorithm == nil || $0.algorithm == algorithm }
             guard !runs.isEmpty else {
                 let which = algorithm.map { "no trained \($0) model" } ?? "no trained model"
-                throw CommandFailure("\(which) in \(database.path): run `lectern train`", code: 1)
+                throw CommandFailure("\(which) in \(path): run `lectern train`", code: 1)
             }
             let now = currentUnixTime()
             let stale = runs.filter { now - $0.finishedAt > limit }
             if !stale.isEmpty {
                 let list = stale.map { "\($0.algorithm) is \(formatDuration(now - $0.finishedAt)) old" }.joined(separator: ", ")
-                throw CommandFailure("stale cache in \(database.path): \(list) (more than \(maxCacheAge))", code: 1)
+                throw CommandFailure("stale cache in \(path): \(list) (more than \(maxCacheAge))", code: 1)
             }
             let ages = runs.map { "\($0.algorithm) \(formatDuration(now - $0.finishedAt))" }.joined(separator: ", ")
-            print("ok: \(database.path) answers; cache ages: \(ages)")
+            print("ok: \(path) answers; cache ages: \(ages)")
         }
     }
 

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
 
-/// Issue 15's "one door to the data": only LecternStore reaches SQLite. These tests read the
-/// sources, so a module that imports the SQLite layer or carries SQL fails the build's tests.
+/// Issue 15's "one door to the data": only LecternStore reaches SQLite, and (issue 16) PostgreSQL.
+/// These tests read the sources, so a module that imports an engine's layer or carries SQL fails the
+/// build's tests.
 @Suite("One door to the data")
 struct OneDoorTests {
-    /// The modules allowed to hold SQL and to see SQLite.
-    static let doors: Set<String> = ["CSQLite", "LecternSQLite", "LecternStore"]
+    /// The modules allowed to hold SQL and to see an engine.
+    static let doors: Set<String> = ["CSQLite", "LecternSQLite", "LecternPostgres", "LecternStore"]
+    /// The engines' layers: only the store may import or depend on them.
+    static let engines = ["LecternSQLite", "CSQLite", "LecternPostgres"]
 
     static var sources: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -65,15 +68,19 @@ struct OneDoorTests {
     /// SQL as this code base writes it: upper-case keywords in a statement's shape.
     nonisolated(unsafe) static let sql = try! Regex(#"\b(SELECT\s+[\w*(]|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|VIEW|TRIGGER)|DROP\s+(TABLE|INDEX|VIEW|TRIGGER)|ALTER\s+TABLE|PRAGMA\s+\w|BEGIN\s+(IMMEDIATE|DEFERRED|EXCLUSIVE|TRANSACTION)|WITH\s+RECURSIVE)"#)
 
-    @Test("no module but the store imports the SQLite layer")
-    func onlyTheStoreImportsSQLite() throws {
-        let importLine = try Regex(#"(?m)^\s*(@\w+\s+)*((public|package|internal|fileprivate|private)\s+)?import\s+(LecternSQLite|CSQLite)\b"#)
-        let offenders = try Self.outsideFiles().filter { $0.text.contains(importLine) }.map(\.name)
-        #expect(offenders.isEmpty, "these files import the SQLite layer: \(offenders)")
+    /// `import LecternSQLite`, `internal import LecternPostgres`, ... of one of `engines`.
+    static var engineImport: Regex<AnyRegexOutput> {
+        try! Regex(#"(?m)^\s*(@\w+\s+)*((public|package|internal|fileprivate|private)\s+)?import\s+("# + engines.joined(separator: "|") + #")\b"#)
     }
 
-    @Test("Package.swift gives the SQLite layer to the store alone")
-    func onlyTheStoreDependsOnSQLite() throws {
+    @Test("no module but the store imports an engine's layer (SQLite or PostgreSQL)")
+    func onlyTheStoreImportsEngines() throws {
+        let offenders = try Self.outsideFiles().filter { $0.text.contains(Self.engineImport) }.map(\.name)
+        #expect(offenders.isEmpty, "these files import an engine's layer: \(offenders)")
+    }
+
+    @Test("Package.swift gives the engines' layers to the store alone")
+    func onlyTheStoreDependsOnEngines() throws {
         let manifest = try String(contentsOf: Self.sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
         // Each target's declaration up to the next one: a source target other than the store must not name LecternSQLite.
         let targets = manifest.components(separatedBy: ".target(").dropFirst() + manifest.components(separatedBy: ".executableTarget(").dropFirst()
@@ -81,7 +88,9 @@ struct OneDoorTests {
             let declaration = target.components(separatedBy: ".testTarget(")[0].components(separatedBy: ".target(")[0]
             guard let name = declaration.firstMatch(of: try Regex(#"name:\s*"([^"]+)""#))?.output[1].substring else { continue }
             if Self.doors.contains(String(name)) { continue }
-            #expect(!declaration.contains("\"LecternSQLite\""), "\(name) depends on LecternSQLite")
+            for engine in Self.engines where engine != "CSQLite" {
+                #expect(!declaration.contains("\"\(engine)\""), "\(name) depends on \(engine)")
+            }
         }
     }
 
@@ -96,16 +105,16 @@ struct OneDoorTests {
         #expect(offenders.isEmpty, "SQL outside LecternStore: \(offenders)")
     }
 
-    @Test("the store imports the SQLite layer internally, so its API never shows SQLite's types")
-    func theStoreHidesSQLite() throws {
+    @Test("the store imports the engines' layers internally, so its API never shows their types")
+    func theStoreHidesEngines() throws {
         let folder = Self.sources.appendingPathComponent("LecternStore")
         let walker = try #require(FileManager.default.enumerator(atPath: folder.path))
         var exposed: [String] = []
         for case let path as String in walker where path.hasSuffix(".swift") {
             let text = try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)
-            if text.contains(try Regex(#"(?m)^(public\s+)?import\s+LecternSQLite\b"#)) { exposed.append(path) }
+            if text.contains(try Regex(#"(?m)^(public\s+)?import\s+(LecternSQLite|LecternPostgres)\b"#)) { exposed.append(path) }
         }
-        #expect(exposed.isEmpty, "these store files import LecternSQLite publicly: \(exposed)")
+        #expect(exposed.isEmpty, "these store files import an engine's layer publicly: \(exposed)")
     }
 
     @Test("the checks catch what they look for")
@@ -122,5 +131,8 @@ struct OneDoorTests {
         let literals = Self.stringLiterals(in: source)
         #expect(literals.filter { $0.contains(Self.sql) }.count == 2)
         #expect(!literals.contains { $0.contains("in a comment") })
+        #expect("internal import LecternPostgres\n".contains(Self.engineImport))
+        #expect("@preconcurrency import CSQLite".contains(Self.engineImport))
+        #expect(!"import LecternPostgresKit".contains(Self.engineImport))
     }
 }

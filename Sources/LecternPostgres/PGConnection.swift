@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One connection to PostgreSQL with a synchronous API, for the store's synchronous code.
+///
+/// postgres-nio is asynchronous; each call here waits for its future on the calling thread, which
+/// must therefore not be an event-loop thread (the store runs on the caller's thread, or on its own
+/// thread pool in `lectern serve`). Like LecternSQLite's `Connection`, it is not `Sendable`: one
+/// thread at a time, one statement at a time, and a transaction is this connection's state.
+public final class PGConnection {
+    /// PostgreSQL 13: the oldest release Lectern supports (`server_version_num`).
+    public static let minimumServerVersion = 130_000
+
+    private let connection: PostgresConnection
+    private let logger: Logger
+    /// `user@host:port/database`: never the password.
+    public let target: String
+    /// `server_version_num`, such as 150018 for 15.18.
+    public private(set) var serverVersion: Int
+    private var transactionDepth = 0
+
+    private init(connection: PostgresConnection, logger: Logger, target: String, serverVersion: Int) {
+        self.connection = connection
+        self.logger = logger
+        self.target = target
+        self.serverVersion = serverVersion
+    }
+
+    /// Connects and checks the server's version.
+    /// - Parameters:
+    ///   - environment: where `PGPASSWORD`, `PGPASSFILE` and `HOME` are read.
+    ///   - connectTimeout: how long to wait for the server to answer.
+    /// - Throws: `PGError.unreachable`, `.authentication`, `.unknownDatabase`, `.serverTooOld`.
+    public static func connect(_ url: PGConnectionURL,
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               connectTimeout: TimeAmount = .seconds(10)) throws -> PGConnection {
+        let password = url.resolvedPassword(environment: environment)
+        var configuration: PostgresConnection.Configuration
+        if let socketDirectory = url.socketDirectory {
+            configuration = .init(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(url.port)", username: url.user,
+                                  password: password, database: url.database)
+        } else {
+            configuration = .init(host: url.host ?? "localhost", port: url.port, username: url.user,
+                                  password: password, database: url.database, tls: .disable)
+        }
+        configuration.options.connectTimeout = connectTimeout
+        // Nothing of postgres-nio's logging reaches the terminal: errors come back as PGError.
+        let logger = Logger(label: "lectern.postgres") { _ in SwiftLogNoOpLogHandler() }
+        let target = url.description
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
+            ).wait()
+        } catch {
+            throw Self.connectError(error, target: target, passwordGiven: password != nil)
+        }
+        let opened = PGConnection(connection: connection, logger: logger, target: target, serverVersion: 0)
+        let version = Int(try opened.scalarText("SELECT current_setting('server_version_num')") ?? "") ?? 0
+        guard version >= minimumServerVersion else {
+            opened.close()
+            throw PGError.serverTooOld(target: target, version: version, minimum: minimumServerVersion)
+        }
+        opened.serverVersion = version
+        return opened
+    }
+
+    /// Closes the connection; it cannot be used after.
+    public func close() {
+        try? connection.close().wait()
+    }
+
+    deinit {
+        if !connection.isClosed { let closing: EventLoopFuture<Void> = connection.close(); _ = closing }
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement and returns how many rows it changed (0 for a statement that reports none).
+    @discardableResult
+    public func execute(_ sql: String, _ binds: [PGValue] = []) throws -> Int {
+        try run(sql, binds).metadata.rows ?? 0
+    }
+
+    /// Runs one statement and returns its rows.
+    public func query(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
+        try run(sql, binds).rows.map { try PGRow($0) }
+    }
+
+    /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
+    public func scalarInt(_ sql: String, _ binds: [PGValue] = []) throws -> Int64? {
+        guard let row = try run(sql, binds).rows.first, let cell = row.first else { return nil }
+        if case .integer(let value) = try PGValue(cell) { return value }
+        return nil
+    }
+
+    /// The first column of the first row as text, or nil when there is no row or it is NULL.
+    public func scalarText(_ sql: String, _ binds: [PGValue] = []) throws -> String? {
+        guard let row = try run(sql, binds).rows.first, let cell = row.first else { return nil }
+        if case .text(let value) = try PGValue(cell) { return value }
+        return nil
+    }
+
+    /// Runs a script of many statements (a migration), one at a time, in order (see `PGScript`).
+    /// Call it inside `transaction` to have all or nothing.
+    public func executeScript(_ script: String) throws {
+        for statement in PGScript.statements(in: script) {
+            _ = try run(statement, [])
+        }
+    }
+
+    private func run(_ sql: String, _ binds: [PGValue]) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for value in binds { value.append(to: &bindings) }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        } catch {
+            throw Self.statementError(error)
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Whether a transaction is open.
+    public var isInTransaction: Bool { transactionDepth > 0 }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back (and the error rethrown)
+    /// when it throws. A nested call is a savepoint, so an inner failure undoes only the inner work.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        let savepoint = transactionDepth > 0 ? "lectern_sp\(transactionDepth)" : nil
+        try execute(savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN")
+        transactionDepth += 1
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            transactionDepth -= 1
+            _ = try? execute(savepoint.map { "ROLLBACK TO SAVEPOINT \($0)" } ?? "ROLLBACK")
+            if let savepoint { _ = try? execute("RELEASE SAVEPOINT \(savepoint)") }
+            throw error
+        }
+        transactionDepth -= 1
+        do {
+            try execute(savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
+        } catch {
+            if savepoint == nil { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+        return result
+    }
+
+    // MARK: Advisory locks
+
+    /// Takes the session-level advisory lock `key` if it is free, without waiting.
+    /// - Returns: whether this connection now holds it.
+    public func tryAdvisoryLock(_ key: Int64) throws -> Bool {
+        try query("SELECT pg_try_advisory_lock($1) AS taken", [.integer(key)]).first?.bool("taken") ?? false
+    }
+
+    /// Releases the session-level advisory lock `key`. - Returns: whether it was held.
+    @discardableResult
+    public func advisoryUnlock(_ key: Int64) throws -> Bool {
+        try query("SELECT pg_advisory_unlock($1) AS released", [.integer(key)]).first?.bool("released") ?? false
+    }
+
+    /// Takes the transaction-level advisory lock `key`, waiting for it; it is released when the
+    /// transaction ends. Call inside `transaction`.
+    public func advisoryTransactionLock(_ key: Int64) throws {
+        try execute("SELECT pg_advisory_xact_lock($1)", [.integer(key)])
+    }
+
+    /// Runs `body` holding the advisory lock `key`, or returns nil at once when another session holds it.
+    public func withAdvisoryLock<T>(_ key: Int64, _ body: () throws -> T) throws -> T? {
+        guard try tryAdvisoryLock(key) else { return nil }
+        defer { _ = try? advisoryUnlock(key) }
+        return try body()
+    }
+}
+
+@available(*, unavailable, message: "a PGConnection is one session: use it from one thread at a time")
+extension PGConnection: Sendable {}

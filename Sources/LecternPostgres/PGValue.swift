@@ -1,0 +1,112 @@
+import NIOCore
+import PostgresNIO
+
+/// One value sent to or read from PostgreSQL, in the types Lectern's schema uses: BIGINT (and the
+/// smaller integers), DOUBLE PRECISION, TEXT, BYTEA and BOOLEAN.
+public enum PGValue: Sendable, Equatable, Hashable {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case bytes([UInt8])
+    case boolean(Bool)
+    case null
+
+    /// Reads one cell of a result. Lectern asks for what it reads as one of the types above (a
+    /// catalog query casts `name`, `oid` and friends `::text`), so any other type is an error.
+    init(_ cell: PostgresCell) throws {
+        guard cell.bytes != nil else { self = .null; return }
+        do {
+            switch cell.dataType {
+            case .int2, .int4, .int8: self = .integer(try cell.decode(Int64.self))
+            case .float4, .float8: self = .real(try cell.decode(Double.self))
+            case .bool: self = .boolean(try cell.decode(Bool.self))
+            case .bytea: self = .bytes(Array(buffer: try cell.decode(ByteBuffer.self)))
+            case .text, .varchar, .name, .bpchar: self = .text(try cell.decode(String.self))
+            default:
+                throw PGError.unreadable("column '\(cell.columnName)' has type \(cell.dataType); cast it to text, bigint or double precision")
+            }
+        } catch let error as PGError {
+            throw error
+        } catch {
+            throw PGError.unreadable("column '\(cell.columnName)' (\(cell.dataType)) could not be decoded")
+        }
+    }
+
+    /// Appends the value to a statement's parameters, typed so the server infers the parameter.
+    func append(to bindings: inout PostgresBindings) {
+        switch self {
+        case .integer(let value): bindings.append(value)
+        case .real(let value): bindings.append(value)
+        case .text(let value): bindings.append(value)
+        case .bytes(let value): bindings.append(ByteBuffer(bytes: value))
+        case .boolean(let value): bindings.append(value)
+        case .null: bindings.appendNull()
+        }
+    }
+}
+
+extension PGValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByNilLiteral {
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+/// One row of a result, read by column name (or position).
+public struct PGRow: Sendable {
+    public let columns: [String]
+    public let values: [PGValue]
+
+    init(_ row: PostgresRow) throws {
+        var columns: [String] = []
+        var values: [PGValue] = []
+        for cell in row {
+            columns.append(cell.columnName)
+            values.append(try PGValue(cell))
+        }
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The value of the column named `name`.
+    /// - Throws: `PGError.unreadable` when the row has no such column.
+    public func value(_ name: String) throws -> PGValue {
+        guard let index = columns.firstIndex(of: name) else {
+            throw PGError.unreadable("no column '\(name)' in the result (it has \(columns.joined(separator: ", ")))")
+        }
+        return values[index]
+    }
+
+    public func int64(_ name: String) throws -> Int64 {
+        switch try value(name) {
+        case .integer(let value): return value
+        case .boolean(let value): return value ? 1 : 0
+        default: throw PGError.unreadable("column '\(name)' is not an integer")
+        }
+    }
+
+    public func optionalInt64(_ name: String) throws -> Int64? {
+        try value(name) == .null ? nil : try int64(name)
+    }
+
+    public func double(_ name: String) throws -> Double {
+        switch try value(name) {
+        case .real(let value): return value
+        case .integer(let value): return Double(value)
+        default: throw PGError.unreadable("column '\(name)' is not a number")
+        }
+    }
+
+    public func text(_ name: String) throws -> String {
+        guard case .text(let value) = try value(name) else { throw PGError.unreadable("column '\(name)' is not text") }
+        return value
+    }
+
+    public func optionalText(_ name: String) throws -> String? {
+        try value(name) == .null ? nil : try text(name)
+    }
+
+    public func bool(_ name: String) throws -> Bool {
+        guard case .boolean(let value) = try value(name) else { throw PGError.unreadable("column '\(name)' is not a boolean") }
+        return value
+    }
+}

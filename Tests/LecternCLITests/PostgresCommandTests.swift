@@ -1,0 +1,142 @@
+import Foundation
+import LecternPostgres
+import LecternStore
+import Testing
+
+/// The server the tests may use (LECTERN_TEST_PG), as in LecternStoreTests' PostgresTestSupport.
+enum PostgresServer {
+    static let url = ProcessInfo.processInfo.environment["LECTERN_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
+    static var isEnabled: Bool { url != nil || ProcessInfo.processInfo.environment["LECTERN_REQUIRE_PG"] == "1" }
+}
+
+/// `lectern init`, `db status` and `db migrate` on a postgres:// URL, and every other command's refusal.
+/// Skipped without LECTERN_TEST_PG (`bash scripts/pg-cluster.sh start` prints one); under
+/// LECTERN_REQUIRE_PG=1 (CI) they run and fail instead.
+@Suite("Commands on PostgreSQL", .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
+struct PostgresCommandTests {
+    static let serverURL = PostgresServer.url
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String { "LECTERN_REQUIRE_PG=1 but LECTERN_TEST_PG is not set" }
+    }
+
+    /// A fresh database for one test, dropped after it; `body` gets its URL (with the password).
+    static func withDatabase(_ body: (String) throws -> Void) throws {
+        guard let serverURL else { throw Missing() }
+        let name = "lectern_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let admin = try PGConnection.connect(try PGConnectionURL(serverURL))
+        defer { admin.close() }
+        try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
+        defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        let authority = serverURL.split(separator: "?", maxSplits: 1)[0]
+        let base = authority[..<authority.lastIndex(of: "/")!]
+        let query = serverURL.contains("?") ? "?" + serverURL.split(separator: "?", maxSplits: 1)[1] : ""
+        try body("\(base)/\(name)\(query)")
+    }
+
+    @Test("init makes an empty database Lectern's; db status lists it; db migrate finds nothing to do")
+    func initStatusMigrate() throws {
+        try Self.withDatabase { url in
+            let lectern = try Lectern(initialized: false)
+            let password = try PGConnectionURL(url).password
+            let pending = try lectern.run(["db", "status", "--format", "csv"], database: url)
+            #expect(pending.status == 0 && pending.stdout.contains("1,catalog_and_activity,pending,"))
+            let created = try lectern.run(["init"], database: url)
+            #expect(created.status == 0, "\(created.stderr)")
+            #expect(created.stdout.contains("Lectern database ready at") && created.stdout.contains("on PostgreSQL (schema version \(Migration.embeddedPostgres.last?.version ?? 0))"))
+            let status = try lectern.run(["db", "status", "--format", "csv"], database: url)
+            #expect(status.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.contains(",applied,") })
+            let migrate = try lectern.run(["db", "migrate"], database: url, environment: ["LECTERN_DB": url])
+            #expect(migrate.status == 0 && migrate.stdout == "Schema is up to date.\n")
+            if let password {
+                for result in [created, status, migrate] { #expect(!result.stdout.contains(password) && !result.stderr.contains(password)) }
+            }
+        }
+    }
+
+    @Test("LECTERN_DB may hold the URL")
+    func urlFromEnvironment() throws {
+        try Self.withDatabase { url in
+            let lectern = try Lectern(initialized: false)
+            let process = Process()
+            process.executableURL = Lectern.binary
+            process.arguments = ["db", "migrate"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["LECTERN_DB": url]) { $1 }
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && text.hasPrefix("applied 1 catalog_and_activity\n"))
+            _ = lectern
+        }
+    }
+
+    @Test("other commands say in one line that they do not run on PostgreSQL yet, exit 6, and write nothing")
+    func otherCommandsRefuse() throws {
+        try Self.withDatabase { url in
+            let lectern = try Lectern(initialized: false)
+            let commands: [([String], String)] = [
+                (["course", "list"], "course list"), (["stats"], "stats"), (["serve"], "serve"),
+                (["report", "sales"], "report"), (["record", "view", "--user", "a", "--course", "b"], "record"),
+            ]
+            for (command, name) in commands {
+                let result = try lectern.run(command, database: url)
+                #expect(result.status == 6, "\(command): \(result.stderr)")
+                #expect(result.errorLines == ["error: lectern \(name) does not run on PostgreSQL yet (only `init`, `db status` and `db migrate` do)"])
+            }
+            let admin = try PGConnection.connect(try PGConnectionURL(url))
+            defer { admin.close() }
+            #expect(try admin.scalarInt("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0)
+        }
+    }
+
+    @Test("a wrong password, an unreachable server, an unknown or foreign database: one error line, exit 8 or 6, no password")
+    func badInput() throws {
+        try Self.withDatabase { url in
+            let lectern = try Lectern(initialized: false)
+            let secret = "N0t-The-Pa55word"
+            var wrong = try PGConnectionURL(url)
+            wrong.password = secret
+            let wrongURL = "postgres://\(wrong.user):\(secret)@\(wrong.host ?? "localhost"):\(wrong.port)/\(wrong.database)"
+            let cases: [(String, Int32, String)] = [
+                (wrongURL, 8, "error: PostgreSQL refused the login"),
+                ("postgres://lectern:\(secret)@127.0.0.1:1/lectern", 8, "error: cannot reach the PostgreSQL server for lectern@127.0.0.1:1/lectern: "),
+                (url.replacingOccurrences(of: "/lectern_cli_", with: "/no_such_"), 8, "error: the PostgreSQL server has no database for"),
+            ]
+            for (target, code, prefix) in cases where wrong.socketDirectory == nil || !target.contains(secret) {
+                let result = try lectern.run(["db", "migrate"], database: target)
+                #expect(result.status == code, "\(result.stderr)")
+                #expect(result.errorLines.count == 1 && result.stderr.hasPrefix(prefix), "\(result.stderr)")
+                #expect(!result.stderr.contains(secret))
+            }
+            let admin = try PGConnection.connect(try PGConnectionURL(url))
+            defer { admin.close() }
+            try admin.execute("CREATE TABLE invoices (id BIGINT)")
+            let foreign = try lectern.run(["init"], database: url)
+            #expect(foreign.status == 6 && foreign.errorLines.count == 1 && foreign.stderr.contains("is not a Lectern database"))
+            #expect(try admin.scalarInt("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 1)
+        }
+    }
+}
+
+/// The refusal needs no server: a command that runs on SQLite only stops at the URL, before it
+/// connects, so an unreachable one gets exit 6, not 8 (cannot reach).
+@Suite("Commands that run on SQLite only, given a PostgreSQL URL")
+struct SQLiteOnlyCommandTests {
+    @Test("each says in one line that it does not run on PostgreSQL yet, exit 6, without connecting")
+    func refuseBeforeConnecting() throws {
+        let lectern = try Lectern(initialized: false)
+        let unreachable = "postgres://lectern:N0t-The-Pa55word@127.0.0.1:1/lectern"
+        let commands: [([String], String)] = [
+            (["audience", "--course", "py-201"], "audience"), (["bundles"], "bundles"), (["partners"], "partners"),
+            (["report", "campaigns"], "report"), (["evaluate", "--task", "audience"], "evaluate"), (["health"], "health"),
+            (["user", "list"], "user list"),
+        ]
+        for (command, name) in commands {
+            let result = try lectern.run(command, database: unreachable)
+            #expect(result.status == 6, "\(command): \(result.stderr)")
+            #expect(result.errorLines == ["error: lectern \(name) does not run on PostgreSQL yet (only `init`, `db status` and `db migrate` do)"])
+        }
+    }
+}
