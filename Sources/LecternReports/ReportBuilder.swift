@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternService
 import LecternStore
 
@@ -111,13 +112,17 @@ public struct ReportBuilder {
         }
     }
 
-    /// A report as JSON: its listing's array of rows, or for a report of several listings an object
-    /// of those arrays by name (`{"domains": [...], "most_dismissed": [...]}`).
-    public func json(_ kind: ReportKind) throws -> String {
+    /// A report as a JSON value: its listing's array of rows, or for a report of several listings an
+    /// object of those arrays by name (`{"domains": [...], "most_dismissed": [...]}`).
+    public func jsonValue(_ kind: ReportKind) throws -> ReportJSON {
         let parts = try listings(kind)
-        if parts.count == 1 { return parts[0].listing.rendered(.json) }
-        return "{\n" + parts.map { "\(jsonQuote($0.name)): " + $0.listing.rendered(.json).trimmingCharacters(in: .newlines) }
-            .joined(separator: ",\n") + "\n}\n"
+        if parts.count == 1 { return .listing(parts[0].listing) }
+        return .listings(JSONObject(parts.map { ($0.name, $0.listing) }, layout: ReportJSON.objectLayout))
+    }
+
+    /// A report as JSON text, ending with a newline.
+    public func json(_ kind: ReportKind) throws -> String {
+        try JSONWriter.text(of: jsonValue(kind)) + "\n"
     }
 
     /// A report as an aligned table or in Markdown; a report of several listings gives each its title.
