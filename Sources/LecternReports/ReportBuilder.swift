@@ -83,9 +83,10 @@ public struct ReportBuilder {
 
     func funnelResult(by grouping: FunnelReport.Grouping) throws -> (rows: [FunnelRow], total: FunnelRow) {
         if let known = results.funnel[grouping] { return known }
-        let result = try FunnelReport(db).funnel(filter, by: grouping)
-        results.funnel[grouping] = result
-        return result
+        // The HTML page shows the funnel by domain and by channel: one pass over the events gives both.
+        let groupings: Set<FunnelReport.Grouping> = grouping == .course ? [.course] : [.domain, .channel]
+        for (computed, result) in try FunnelReport(db).funnels(filter, by: groupings) { results.funnel[computed] = result }
+        return results.funnel[grouping]!
     }
 
     func channelRows() throws -> [ChannelRow] {
