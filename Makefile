@@ -8,7 +8,7 @@ OULAD ?= $(firstword $(wildcard ../shared/datasets/oulad ../../shared/datasets/o
 OULAD_DB ?= oulad.db
 PREFIX ?= /usr/local
 
-.PHONY: build release install test test-python-client test-contract check-html demo seed bench bench-quality bench-http bench-scale oulad clean
+.PHONY: build release install test test-python-client test-contract check-html demo seed bench bench-quality bench-http bench-scale bench-tune oulad clean
 
 build:
 	$(SWIFT) build
@@ -111,6 +111,10 @@ bench: release
 SCALE ?= 1M
 bench-scale:
 	SCALE=$(SCALE) bash bench/scale.sh
+
+# `lectern tune --all --trials 20` on a generated platform of 750k events, against the 5-minute aim (issue 13).
+bench-tune:
+	bash bench/tune.sh
 
 # `lectern serve` under wrk: cached recommendations for many learners while interactions are written.
 bench-http:

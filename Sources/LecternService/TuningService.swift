@@ -39,6 +39,9 @@ public struct TuningService {
         self.db = db
     }
 
+    /// The tunable algorithms whose training runs on one thread: `search` trains several trials at once.
+    static let trainsOnOneThread: Set<Algorithm> = [.bpr]
+
     /// The algorithms with something to tune.
     public static let tunable: [Algorithm] = [.itemknn, .als, .popular, .hybrid, .ease, .rp3beta, .bpr]
 
@@ -76,23 +79,23 @@ public struct TuningService {
         throws -> (candidates: [Candidate], validation: ValidationSplit) {
         let data = try TrainingMatrix.build(from: db, weights: base.weights)
         let (events, context) = EvaluationService.familiesAsOne(data)
+        // One validation part for every algorithm; models a search leaves as they were are kept for the next.
+        let validation = try Self.validation(events, context: context, k: k, seed: seed)
         var candidates: [Candidate] = []
-        var carved = ValidationSplit.temporal
         for algorithm in Algorithm.allCases {
             if Self.tunable.contains(algorithm) {
                 let result = try Self.search(algorithm, events: events, context: context, metric: metric, k: k,
-                                             trials: trials, seed: seed, base: base) { progress?(algorithm, $0) }
-                carved = result.validation
+                                             trials: trials, seed: seed, base: base, validation: validation) { progress?(algorithm, $0) }
                 candidates.append(Candidate(algorithm: algorithm, value: result.best.value, parameters: result.best.parameters,
                                             trials: trials))
             } else {
                 // Nothing to tune: scored once on the same validation part.
                 let scored = try Self.validationScore(algorithm, events: events, context: context, metric: metric, k: k,
-                                                      seed: seed, options: base)
-                carved = scored.validation
+                                                      seed: seed, options: base, validation: validation)
                 candidates.append(Candidate(algorithm: algorithm, value: scored.value, parameters: base.json(for: algorithm), trials: 1))
             }
         }
+        let carved = validation.carved
         candidates.sort { ($0.value.isFinite ? $0.value : -.infinity) > ($1.value.isFinite ? $1.value : -.infinity) }
         guard let best = candidates.first, best.value.isFinite else {
             throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part for every algorithm")
@@ -149,15 +152,29 @@ public struct TuningService {
         return (random, .randomHoldout(reason: reason))
     }
 
+    /// The validation part carved from `events` (`validationSplit`), ready to score trials on.
+    struct Validation {
+        let evaluator: TuningEvaluator
+        let carved: ValidationSplit
+    }
+
+    /// Carves the validation part of `events` and prepares its protocol (`TuningEvaluator`).
+    static func validation(_ events: [MatrixEvent], context: EvaluationContext, k: Int, seed: UInt64) throws -> Validation {
+        let (split, carved) = try validationSplit(events, seed: seed)
+        let evaluator = try TuningEvaluator(split: split, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
+                                            contents: context.contents, cutoffs: [k], interests: context.interests)
+        return Validation(evaluator: evaluator, carved: carved)
+    }
+
     /// `algorithm` with `options` as they are, scored once on the validation part of `events` (what
     /// `tuneAll` does for an algorithm with nothing to tune); NaN when the metric is undefined there.
+    /// - Parameter validation: that part when already carved from `events` with `seed` and `k`.
     static func validationScore(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
-                                seed: UInt64, options: TrainingOptions) throws -> (value: Double, validation: ValidationSplit) {
-        let (validation, carved) = try validationSplit(events, seed: seed)
-        let evaluation = try Evaluator.compareAlgorithms(
-            [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
-            contents: context.contents, cutoffs: [k], settings: options.evaluationSettings, interests: context.interests)[0]
-        return (evaluation.report[metric, k] ?? .nan, carved)
+                                seed: UInt64, options: TrainingOptions, validation: Validation? = nil)
+        throws -> (value: Double, validation: ValidationSplit) {
+        let validation = try validation ?? Self.validation(events, context: context, k: k, seed: seed)
+        let evaluation = try validation.evaluator.evaluate(algorithm, settings: options.evaluationSettings)
+        return (evaluation.report[metric, k] ?? .nan, validation.carved)
     }
 
     /// Each learner's newest course held out (`EvaluationSplit.leaveLastOut`), for a seeded random half
@@ -218,37 +235,46 @@ public struct TuningService {
 
     /// Random search over `events` (training data): carves a validation split from them (`validationSplit`),
     /// tries the current parameters first and then `trials - 1` random draws.
+    /// - Parameter validation: that split when already carved from `events` with `seed` and `k`.
+    /// - Complexity: per trial, the training of the one model whose parameters it draws (the others
+    ///   are kept from the trial before, `TuningEvaluator`) and one list per validating learner.
     static func search(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
-                       trials: Int, seed: UInt64, base: TrainingOptions, progress: ((TuningTrial) -> Void)?)
+                       trials: Int, seed: UInt64, base: TrainingOptions, validation: Validation? = nil,
+                       progress: ((TuningTrial) -> Void)?)
         throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit) {
         guard tunable.contains(algorithm) else {
             throw RecommenderError("\(algorithm) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
         }
         guard (1...10_000).contains(trials) else { throw RecommenderError("--trials must be 1 to 10000, got \(trials)") }
         guard k >= 1 else { throw RecommenderError("K must be at least 1, got \(k)") }
-        let (validation, carved) = try validationSplit(events, seed: seed)
+        let validation = try validation ?? Self.validation(events, context: context, k: k, seed: seed)
         var generator = SeededGenerator(seed: seed)
+        let drawn = (1...trials).map { number in number == 1 ? base : draw(algorithm, base: base, using: &generator) }
+        // A trainer that runs on one thread trains as many trials at once as there are cores.
+        let batch = trainsOnOneThread.contains(algorithm) ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
         var results: [TuningTrial] = []
         var best: (TuningTrial, TrainingOptions)?
         let clock = ContinuousClock()
-        for number in 1...trials {
-            let options = number == 1 ? base : draw(algorithm, base: base, using: &generator)
+        for first in stride(from: 0, to: trials, by: batch) {
+            let options = Array(drawn[first..<min(trials, first + batch)])
             let start = clock.now
-            let evaluation = try Evaluator.compareAlgorithms(
-                [algorithm], split: validation, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
-                contents: context.contents, cutoffs: [k], settings: options.evaluationSettings, interests: context.interests)[0]
-            guard evaluation.report.learnerCount > 0 else {
-                throw RecommenderError("no learner is left in the validation part: too little data to tune on")
+            let evaluations = try validation.evaluator.evaluate(algorithm, settings: options.map(\.evaluationSettings))
+            // Trials run side by side share their time equally.
+            let seconds = (clock.now - start).inSeconds / Double(options.count)
+            for (offset, evaluation) in evaluations.enumerated() {
+                guard evaluation.report.learnerCount > 0 else {
+                    throw RecommenderError("no learner is left in the validation part: too little data to tune on")
+                }
+                let value = evaluation.report[metric, k] ?? .nan
+                let trial = TuningTrial(number: first + offset + 1, parameters: options[offset].json(for: algorithm), value: value,
+                                        seconds: seconds)
+                results.append(trial)
+                progress?(trial)
+                if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options[offset]) }
             }
-            let value = evaluation.report[metric, k] ?? .nan
-            let trial = TuningTrial(number: number, parameters: options.json(for: algorithm), value: value,
-                                    seconds: (clock.now - start).inSeconds)
-            results.append(trial)
-            progress?(trial)
-            if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options) }
         }
         guard let best else { throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part") }
-        return (results, best.0, best.1, carved)
+        return (results, best.0, best.1, validation.carved)
     }
 
     /// A random configuration around the defaults (log-uniform where scale matters).

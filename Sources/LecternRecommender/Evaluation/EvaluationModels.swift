@@ -58,7 +58,18 @@ public struct EvaluationModels: Sendable {
     /// (`HistoryRecency`); empty otherwise.
     public var newestFirst: [[Int32]] = []
 
-    /// Trains every model on `events` (the training part of a split).
+    /// The settings the models were trained with, and the interaction matrix they learned from:
+    /// what `train(reusing:)` compares to keep a model a new trial leaves as it was.
+    var settings = EvaluationModelSettings()
+    var matrix: SparseMatrix?
+
+    /// Trains the models that `algorithms`' lists read on `events` (the training part of a split).
+    ///
+    /// A list reads its own model; the hybrid's reads item-kNN, ALS, popularity, content and the
+    /// domain crossover. Item-kNN is trained for every list when a learner dismissed or rated low a
+    /// course in training, since its neighbours are what "less like this" moves down
+    /// (`HybridRecommender.rankingState`). Models no list reads are left out (nil), and have no
+    /// training time.
     ///
     /// - Parameters:
     ///   - users: learners (matrix rows); default one more than the highest learner in `events`.
@@ -66,12 +77,25 @@ public struct EvaluationModels: Sendable {
     ///   - domainNames: domain names by index (for declared interests).
     ///   - contents: what each course says about itself; nil leaves the content model out.
     ///   - now: the time popularity decays to; default the last event's time.
-    ///   - algorithms: EASE, RP3beta and BPR are trained only when listed here; the other models always.
+    ///   - algorithms: the lists to be asked for.
     /// - Throws: `RecommenderError` or `FactorModelError` for settings a model refuses, or events
     ///   outside the matrix.
     public static func train(events: [MatrixEvent], users: Int? = nil, facts: CatalogFacts, domainNames: [String],
                              contents: [CourseContent]? = nil, settings: EvaluationModelSettings = EvaluationModelSettings(),
                              now: Int64? = nil, algorithms: [Algorithm] = Algorithm.allCases) throws -> EvaluationModels {
+        try train(events: events, users: users, facts: facts, domainNames: domainNames, contents: contents, settings: settings,
+                  now: now, algorithms: algorithms, reusing: nil)
+    }
+
+    /// `train`, keeping from `previous` every model whose settings are unchanged (and the matrix,
+    /// when the event weights are): what tuning does between trials, where each trial changes one
+    /// algorithm's parameters. A kept model keeps its training time.
+    ///
+    /// `previous` must have been trained on the same `events`, `users`, `facts`, `contents` and
+    /// `now`; `TuningEvaluator` is the caller that ensures it.
+    static func train(events: [MatrixEvent], users: Int?, facts: CatalogFacts, domainNames: [String],
+                      contents: [CourseContent]?, settings: EvaluationModelSettings, now: Int64?,
+                      algorithms: [Algorithm], reusing previous: EvaluationModels?) throws -> EvaluationModels {
         let clock = ContinuousClock()
         let now = now ?? events.map(\.time).max() ?? 0
         let users = users ?? Int(events.map(\.user).max() ?? -1) + 1
@@ -79,59 +103,89 @@ public struct EvaluationModels: Sendable {
         if let contents, contents.count != items {
             throw RecommenderError("content is needed for every course: \(items) courses, \(contents.count) descriptions")
         }
+        let wanted = Set(algorithms)
+        let hybrid = wanted.contains(.hybrid)
+        // The previous models count only when they learned from the same matrix.
+        let kept = previous.flatMap { $0.settings.weights == settings.weights && $0.matrix != nil ? $0 : nil }
         var times: [Algorithm: Duration] = [:]
-
-        var start = clock.now
-        let rejections = Rejections(events: events, users: users)
-        let matrix = try settings.weights.matrix(users: users, items: items, events: events, now: now, rejections: rejections)
-        let matrixTime = clock.now - start
-
-        start = clock.now
-        let itemKNN = try ItemKNN.train(userItems: matrix, parameters: settings.itemKNN)
-        times[.itemknn] = clock.now - start
-
-        start = clock.now
-        let factors = try ALS.train(userItems: matrix, parameters: settings.als)
-        times[.als] = clock.now - start
-
-        start = clock.now
-        let popularity = try PopularityModel(events: events, items: items, domains: facts.domains, weights: settings.weights,
-                                             halfLifeDays: settings.popularityHalfLifeDays, now: now)
-        times[.popular] = clock.now - start
-
-        start = clock.now
-        let content = contents.map { ContentModel(courses: $0) }
-        let contentNeighbors = content?.neighbors(count: settings.contentNeighbors)
-        times[.content] = clock.now - start
-
-        start = clock.now
-        let domainCount = max(domainNames.count, Int(facts.domains.max() ?? -1) + 1)
-        let crossover = Blend.domainCrossover(userItems: matrix, domains: facts.domains, domainCount: domainCount)
-        times[.hybrid] = (clock.now - start) + times[.itemknn]! + times[.als]! + times[.popular]! + times[.content]!
-
-        var recommender = HybridRecommender(facts: facts, domainNames: domainNames, itemKNN: itemKNN, factorModel: factors,
-                                            popularity: popularity, content: content, weights: settings.hybrid,
-                                            rules: settings.rules, crossover: crossover)
-        recommender.contentNeighbors = contentNeighbors
-        if algorithms.contains(.ease) {
-            start = clock.now
-            recommender.ease = try EASE.train(userItems: matrix, parameters: settings.ease)
-            times[.ease] = clock.now - start
+        /// `previous`'s model when `same` says its settings are unchanged, else `make()`, timed as `algorithm`.
+        func model<Model>(_ algorithm: Algorithm, _ old: (HybridRecommender) -> Model?, same: (EvaluationModelSettings) -> Bool,
+                          _ make: () throws -> Model) rethrows -> Model {
+            if let kept, same(kept.settings), let model = old(kept.recommender) {
+                times[algorithm] = kept.trainingTimes[algorithm]
+                return model
+            }
+            let start = clock.now
+            let model = try make()
+            times[algorithm] = clock.now - start
+            return model
         }
-        if algorithms.contains(.rp3beta) {
-            start = clock.now
-            recommender.rp3beta = try RP3beta.train(userItems: matrix, parameters: settings.rp3beta)
-            times[.rp3beta] = clock.now - start
+
+        let start = clock.now
+        let rejections = try kept?.rejections ?? Rejections(events: events, users: users)
+        let matrix = try kept?.matrix ?? settings.weights.matrix(users: users, items: items, events: events, now: now,
+                                                                 rejections: rejections)
+        let matrixTime = kept?.matrixTime ?? clock.now - start
+
+        var recommender = HybridRecommender(facts: facts, domainNames: domainNames, weights: settings.hybrid, rules: settings.rules)
+        if hybrid || wanted.contains(.itemknn) || rejections.count > 0 {
+            recommender.itemKNN = try model(.itemknn, \.itemKNN, same: { $0.itemKNN == settings.itemKNN }) {
+                try ItemKNN.train(userItems: matrix, parameters: settings.itemKNN)
+            }
         }
-        if algorithms.contains(.bpr) {
-            start = clock.now
-            recommender.bpr = try BPR.train(userItems: matrix, parameters: settings.bpr)
-            times[.bpr] = clock.now - start
+        if hybrid || wanted.contains(.als) {
+            recommender.factorModel = try model(.als, \.factorModel, same: { $0.als == settings.als }) {
+                try ALS.train(userItems: matrix, parameters: settings.als)
+            }
+        }
+        if hybrid || wanted.contains(.popular) {
+            recommender.popularity = try model(.popular, \.popularity,
+                                               same: { $0.popularityHalfLifeDays == settings.popularityHalfLifeDays }) {
+                try PopularityModel(events: events, items: items, domains: facts.domains, weights: settings.weights,
+                                    halfLifeDays: settings.popularityHalfLifeDays, now: now)
+            }
+        }
+        if let contents, hybrid || wanted.contains(.content) {
+            let content = model(.content, { recommender in recommender.content.map { ($0, recommender.contentNeighbors) } },
+                                same: { $0.contentNeighbors == settings.contentNeighbors }) {
+                let content = ContentModel(courses: contents)
+                return (content, Optional(content.neighbors(count: settings.contentNeighbors)))
+            }
+            recommender.content = content.0
+            recommender.contentNeighbors = content.1
+        }
+        if hybrid {
+            let domainCount = max(domainNames.count, Int(facts.domains.max() ?? -1) + 1)
+            recommender.crossover = model(.hybrid, \.crossover, same: { _ in true }) {
+                Blend.domainCrossover(userItems: matrix, domains: facts.domains, domainCount: domainCount)
+            }
+            // The hybrid's time is its crossover plus its parts'.
+            times[.hybrid]! += [Algorithm.itemknn, .als, .popular, .content].reduce(.zero) { $0 + (times[$1] ?? .zero) }
+        }
+        if wanted.contains(.ease) {
+            recommender.ease = try model(.ease, \.ease, same: { $0.ease == settings.ease }) {
+                try EASE.train(userItems: matrix, parameters: settings.ease)
+            }
+        }
+        if wanted.contains(.rp3beta) {
+            recommender.rp3beta = try model(.rp3beta, \.rp3beta, same: { $0.rp3beta == settings.rp3beta }) {
+                try RP3beta.train(userItems: matrix, parameters: settings.rp3beta)
+            }
+        }
+        if wanted.contains(.bpr) {
+            recommender.bpr = try model(.bpr, \.bpr, same: { $0.bpr == settings.bpr }) {
+                try BPR.train(userItems: matrix, parameters: settings.bpr)
+            }
         }
         recommender.recencyHalfLives = settings.recencyHalfLives
         var models = EvaluationModels(recommender: recommender, trainingTimes: times, matrixTime: matrixTime, now: now)
         models.rejections = rejections
-        if !recommender.recencyHalfLives.isEmpty { models.newestFirst = HistoryRecency.newestFirst(events: events, users: users) }
+        models.settings = settings
+        models.matrix = matrix
+        if !recommender.recencyHalfLives.isEmpty {
+            models.newestFirst = kept.map(\.newestFirst).flatMap { $0.isEmpty ? nil : $0 }
+                ?? HistoryRecency.newestFirst(events: events, users: users)
+        }
         return models
     }
 
