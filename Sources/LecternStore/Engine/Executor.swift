@@ -82,6 +82,19 @@ enum Executor {
         }
     }
 
+    /// SQLite's connection, or nil on PostgreSQL: for work only SQLite has (a bulk load's indexes
+    /// and page cache, a statement bound field by field on a hot path).
+    var sqliteConnection: Connection? {
+        if case .sqlite(let connection) = self { return connection }
+        return nil
+    }
+
+    /// SQLite's cached statement for `sql`, for a hot path that binds it itself; nil on PostgreSQL,
+    /// where the caller runs `sql` through `run` or `insert`.
+    func preparedForSQLite(_ sql: some EngineStatement) throws -> Statement? {
+        try sqliteConnection?.cachedStatement(sql.sqliteText)
+    }
+
     private func statement(_ connection: Connection, _ sql: String, cached: Bool) throws -> Statement {
         cached ? try connection.cachedStatement(sql) : try connection.makeStatement(sql)
     }
