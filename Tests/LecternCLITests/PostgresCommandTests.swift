@@ -78,7 +78,7 @@ struct PostgresCommandTests {
         try Self.withDatabase { url in
             let lectern = try Lectern(initialized: false)
             let commands: [([String], String)] = [
-                (["tag", "list"], "tag list"), (["serve"], "serve"), (["report", "sales"], "report"),
+                (["tag", "suggest", "--all"], "tag suggest"), (["serve"], "serve"), (["report", "sales"], "report"),
             ]
             for (command, name) in commands {
                 let result = try lectern.run(command, database: url)
@@ -131,7 +131,7 @@ struct SQLiteOnlyCommandTests {
         let commands: [([String], String)] = [
             (["audience", "--course", "py-201"], "audience"), (["bundles"], "bundles"), (["partners"], "partners"),
             (["report", "campaigns"], "report"), (["evaluate", "--task", "audience"], "evaluate"), (["health"], "health"),
-            (["tag", "list"], "tag list"),
+            (["tag", "suggest", "--all"], "tag suggest"),
         ]
         for (command, name) in commands {
             let result = try lectern.run(command, database: unreachable)

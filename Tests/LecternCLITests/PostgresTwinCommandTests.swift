@@ -62,7 +62,8 @@ struct PostgresTwinCommandTests {
         ["course", "list", "--search", "python", "--format", "json"], ["course", "list", "--tag", "python"],
         ["course", "list", "--min-price", "20", "--max-price", "60", "--limit", "1"], ["course", "list", "--offset", "1"],
         ["creator", "list"], ["creator", "list", "--format", "json", "--limit", "1"], ["creator", "show", "Grace Hopper"],
-        ["creator", "show", "9"],
+        ["creator", "show", "9"], ["tag", "list"], ["tag", "list", "--include-unused", "--format", "csv"],
+        ["tag", "list", "--limit", "1", "--format", "json"],
     ]
 
     static let learners: [[String]] = [
