@@ -77,7 +77,7 @@ let package = Package(
         // learners appear under keyed-hash pseudonyms unless personal data is asked for.
         .target(
             name: "LecternReports",
-            dependencies: ["LecternStore", "LecternService", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LecternCore", "LecternStore", "LecternService", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // A deterministic generator of believable platforms (no SQL, no database).
         .target(name: "LecternGenerator", dependencies: ["LecternCore"]),
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternCore", "LecternGenerator"]),
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
-        .testTarget(name: "LecternReportsTests", dependencies: ["LecternReports", "LecternStore", "LecternSQLite"]),
+        .testTarget(name: "LecternReportsTests", dependencies: ["LecternCore", "LecternReports", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
         // The HTTP API through a Swift client generated at build time from the committed document

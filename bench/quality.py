@@ -262,18 +262,20 @@ def bench(name, loader, lectern, trials, out):
           f"({len(test_pairs) - len(kept):,} dropped by the protocol)", flush=True)
 
     rows, lectern_lists, lectern_seconds, note = run_lectern(lectern, folder, trials)
-    scores = {}
+    scores, parameters = {}, {}
     for row in rows:
         algorithm = row["algorithm"]
         ours = ndcg_at_k(lectern_lists.get(algorithm, {}), relevant)
         if abs(ours - row["ndcg"]) > 1e-4:
             fail(f"bench's NDCG {ours:.6f} differs from Lectern's own {row['ndcg']:.4f} for {algorithm} on {name}")
         scores[algorithm] = (ours, row[f"validation_ndcg@{K}"], row["served"] == "yes")
+        parameters[algorithm] = row.get("parameters", "")
     served = next(a for a, (_, _, s) in scores.items() if s)
     print(f"Lectern ({lectern_seconds:.0f} s, {trials} trials per algorithm; {note.removeprefix('validation: ')}):")
     print("  %-8s %10s %10s" % ("", "valid", "test"))
     for algorithm, (test_score, valid, is_served) in scores.items():
         print("  %-8s %10.4f %10.4f%s" % (algorithm, valid, test_score, "  <- served (best on validation)" if is_served else ""))
+    print(f"  served {served}'s parameters, chosen on validation: {parameters[served]}")
 
     best, implicit_seconds = run_implicit(train, test, users, items)
     print(f"implicit ({implicit_seconds:.0f} s, best of each grid by test NDCG@{K}):")

@@ -14,11 +14,14 @@ public struct EASEParameters: Sendable, Equatable {
     public var neighbors: Int
     /// Worker threads; 0 means one per core.
     public var threads: Int
+    /// When scoring, a learner's k-th newest course counts 0.5^(k / half-life) (`HistoryRecency`); nil: all alike.
+    public var recencyHalfLife: Double?
 
-    public init(regularization: Double = 500, neighbors: Int = 200, threads: Int = 0) {
+    public init(regularization: Double = 500, neighbors: Int = 200, threads: Int = 0, recencyHalfLife: Double? = nil) {
         self.regularization = regularization
         self.neighbors = neighbors
         self.threads = threads
+        self.recencyHalfLife = recencyHalfLife
     }
 
     public func validate() throws {
@@ -27,6 +30,7 @@ public struct EASEParameters: Sendable, Equatable {
         }
         guard neighbors >= 1 else { throw RecommenderError("neighbors (K) must be at least 1, got \(neighbors)") }
         guard threads >= 0 else { throw RecommenderError("threads cannot be negative") }
+        try HistoryRecency.validate(recencyHalfLife, model: "EASE")
     }
 }
 

@@ -36,6 +36,9 @@ public struct LearnerProfile: Sendable {
     public var rejected: [Int32]
     /// Courses bought and refunded: a "because you ..." reason never cites them.
     public var refunded: Set<Int32>
+    /// Each history course's place from the newest (0 for the newest), parallel to `history`, for
+    /// `HistoryRecency`; empty when the order is not known (every course then counts alike).
+    public var ages: [Int32] = []
 
     public init(history: [(item: Int32, weight: Float)], bought: Set<Int32>, state: LearnerState, interests: [String],
                 factors: [Float]? = nil, rejected: [Int32] = [], refunded: Set<Int32> = []) {
@@ -80,6 +83,9 @@ public struct HybridRecommender: Sendable {
     /// `itemKNN`, and with neither, rejections only exclude.
     public var lessLikeThisNeighbors: ItemKNNModel?
     public var lessLikeThisStrength = LessLikeThis.defaultStrength
+    /// Recency half-life in courses of item-kNN, EASE and RP3beta (`HistoryRecency`), by algorithm;
+    /// a model not named here weighs every course of a history alike.
+    public var recencyHalfLives: [Algorithm: Double] = [:]
 
     public init(facts: CatalogFacts, domainNames: [String], itemKNN: ItemKNNModel? = nil, factorModel: FactorModel? = nil,
                 popularity: PopularityModel? = nil, content: ContentModel? = nil, weights: HybridWeights = HybridWeights(),
@@ -119,9 +125,9 @@ public struct HybridRecommender: Sendable {
             if let done = parts[algorithm] { return done }
             let candidates: [Candidate]
             switch algorithm {
-            case .itemknn: candidates = neighbourCandidates(itemKNN, learner, count: pool, scratch: scratch)
-            case .ease: candidates = neighbourCandidates(ease, learner, count: pool, scratch: scratch)
-            case .rp3beta: candidates = neighbourCandidates(rp3beta, learner, count: pool, scratch: scratch)
+            case .itemknn: candidates = neighbourCandidates(itemKNN, .itemknn, learner, count: pool, scratch: scratch)
+            case .ease: candidates = neighbourCandidates(ease, .ease, learner, count: pool, scratch: scratch)
+            case .rp3beta: candidates = neighbourCandidates(rp3beta, .rp3beta, learner, count: pool, scratch: scratch)
             case .als: candidates = factorCandidates(factorModel, learner, count: pool, precomputed: precomputed)
             case .bpr:
                 // `learner.factors` are the factor model's of the list asked for: a caller that asks for
@@ -182,10 +188,12 @@ public struct HybridRecommender: Sendable {
         return state
     }
 
-    func neighbourCandidates(_ model: ItemKNNModel?, _ learner: LearnerProfile, count: Int,
+    /// The learner's history weighed by `algorithm`'s recency half-life, then scored by `model`.
+    func neighbourCandidates(_ model: ItemKNNModel?, _ algorithm: Algorithm, _ learner: LearnerProfile, count: Int,
                              scratch: ScoringScratch? = nil) -> [Candidate] {
         guard let model, !learner.history.isEmpty else { return [] }
-        return model.recommend(history: learner.history, excluding: excluded(learner), count: count, scratch: scratch).map {
+        let history = HistoryRecency.weighted(learner.history, ages: learner.ages, halfLife: recencyHalfLives[algorithm])
+        return model.recommend(history: history, excluding: excluded(learner), count: count, scratch: scratch).map {
             Candidate(item: $0.item, score: Double($0.score), reason: historyReason(learner, $0.because, recommending: $0.item))
         }
     }

@@ -37,12 +37,16 @@ public struct ItemKNNParameters: Sendable, Equatable {
     public var shrinkage: Double = 0
     /// Worker threads; 0 means one per core.
     public var threads = 0
+    /// When scoring, a learner's k-th newest course counts 0.5^(k / half-life) (`HistoryRecency`); nil: all alike.
+    public var recencyHalfLife: Double?
 
-    public init(neighbors: Int = 50, weighting: ItemWeighting = .cosine, shrinkage: Double = 0, threads: Int = 0) {
+    public init(neighbors: Int = 50, weighting: ItemWeighting = .cosine, shrinkage: Double = 0, threads: Int = 0,
+                recencyHalfLife: Double? = nil) {
         self.neighbors = neighbors
         self.weighting = weighting
         self.shrinkage = shrinkage
         self.threads = threads
+        self.recencyHalfLife = recencyHalfLife
     }
 
     public func validate() throws {
@@ -53,6 +57,7 @@ public struct ItemKNNParameters: Sendable, Equatable {
             guard (0...1).contains(b) else { throw RecommenderError("BM25 B must be between 0 and 1, got \(b)") }
         }
         guard threads >= 0 else { throw RecommenderError("threads cannot be negative") }
+        try HistoryRecency.validate(recencyHalfLife, model: "item-kNN")
     }
 }
 

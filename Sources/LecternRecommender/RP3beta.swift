@@ -16,12 +16,15 @@ public struct RP3betaParameters: Sendable, Equatable {
     public var neighbors: Int
     /// Worker threads; 0 means one per core.
     public var threads: Int
+    /// When scoring, a learner's k-th newest course counts 0.5^(k / half-life) (`HistoryRecency`); nil: all alike.
+    public var recencyHalfLife: Double?
 
-    public init(alpha: Double = 1, beta: Double = 0.5, neighbors: Int = 100, threads: Int = 0) {
+    public init(alpha: Double = 1, beta: Double = 0.5, neighbors: Int = 100, threads: Int = 0, recencyHalfLife: Double? = nil) {
         self.alpha = alpha
         self.beta = beta
         self.neighbors = neighbors
         self.threads = threads
+        self.recencyHalfLife = recencyHalfLife
     }
 
     public func validate() throws {
@@ -29,6 +32,7 @@ public struct RP3betaParameters: Sendable, Equatable {
         guard beta >= 0, beta.isFinite else { throw RecommenderError("RP3beta beta must be a finite number >= 0, got \(beta)") }
         guard neighbors >= 1 else { throw RecommenderError("neighbors (K) must be at least 1, got \(neighbors)") }
         guard threads >= 0 else { throw RecommenderError("threads cannot be negative") }
+        try HistoryRecency.validate(recencyHalfLife, model: "RP3beta")
     }
 }
 

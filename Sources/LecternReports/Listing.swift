@@ -1,7 +1,8 @@
 import Foundation
+import LecternCore
 import LecternStore
 
-/// Rows to print as an aligned table, a JSON array of objects, or CSV.
+/// Rows to print as an aligned table, a JSON array of objects (see `Listing+JSON.swift`), or CSV.
 public struct Listing: Sendable {
     public enum Cell: Sendable, Equatable {
         case text(String?)
@@ -23,17 +24,6 @@ public struct Listing: Sendable {
             case .money(let value): value.map { formatMoney($0) } ?? ""
             case .amounts(let amounts): amounts.isEmpty ? formatMoney(0) : amounts.map { formatMoney($0.minor, $0.currency) }.joined(separator: ", ")
             case .list(let items): items.joined(separator: ", ")
-            }
-        }
-
-        public var json: String {
-            switch self {
-            case .text(let text): text.map(jsonQuote) ?? "null"
-            case .int(let value): value.map(String.init) ?? "null"
-            case .number(let value, let decimals): value.flatMap { $0.isFinite ? String(format: "%.\(decimals)f", $0) : nil } ?? "null"
-            case .money(let value): value.map { plainMoney($0) } ?? "null"
-            case .amounts(let amounts): "{" + amounts.map { "\(jsonQuote($0.currency)): \(plainMoney($0.minor))" }.joined(separator: ", ") + "}"
-            case .list(let items): "[" + items.map(jsonQuote).joined(separator: ",") + "]"
             }
         }
 
@@ -83,10 +73,7 @@ public struct Listing: Sendable {
     public func rendered(_ format: OutputFormat, maxWidth: Int = 48) -> String {
         switch format {
         case .json:
-            let objects = rows.map { row in
-                "  {" + zip(columns, row).map { "\(jsonQuote($0)): \($1.json)" }.joined(separator: ", ") + "}"
-            }
-            return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+            return Self.json(self)
         case .csv:
             var lines = [columns.map(csvQuote).joined(separator: ",")]
             for row in rows { lines.append(row.map { csvQuote($0.csv) }.joined(separator: ",")) }
@@ -132,7 +119,7 @@ public struct Listing: Sendable {
                 key + ":" + String(repeating: " ", count: width - key.count + 1) + value.display
             }.joined(separator: "\n") + "\n"
         case .json:
-            return "{\n" + fields.map { "  \(jsonQuote($0.0)): \($0.1.json)" }.joined(separator: ",\n") + "\n}\n"
+            return Self.json(JSONObject(fields, layout: recordLayout))
         case .csv:
             var listing = Listing(fields.map(\.0))
             listing.append(fields.map(\.1))
@@ -173,22 +160,6 @@ public func displayWidth(_ text: String) -> Int {
         }
     }
     return width
-}
-
-public func jsonQuote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 public func csvQuote(_ text: String) -> String {

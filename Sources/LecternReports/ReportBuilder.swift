@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternService
 import LecternStore
 
@@ -82,9 +83,10 @@ public struct ReportBuilder {
 
     func funnelResult(by grouping: FunnelReport.Grouping) throws -> (rows: [FunnelRow], total: FunnelRow) {
         if let known = results.funnel[grouping] { return known }
-        let result = try FunnelReport(db).funnel(filter, by: grouping)
-        results.funnel[grouping] = result
-        return result
+        // The HTML page shows the funnel by domain and by channel: one pass over the events gives both.
+        let groupings: Set<FunnelReport.Grouping> = grouping == .course ? [.course] : [.domain, .channel]
+        for (computed, result) in try FunnelReport(db).funnels(filter, by: groupings) { results.funnel[computed] = result }
+        return results.funnel[grouping]!
     }
 
     func channelRows() throws -> [ChannelRow] {
@@ -111,13 +113,17 @@ public struct ReportBuilder {
         }
     }
 
-    /// A report as JSON: its listing's array of rows, or for a report of several listings an object
-    /// of those arrays by name (`{"domains": [...], "most_dismissed": [...]}`).
-    public func json(_ kind: ReportKind) throws -> String {
+    /// A report as a JSON value: its listing's array of rows, or for a report of several listings an
+    /// object of those arrays by name (`{"domains": [...], "most_dismissed": [...]}`).
+    public func jsonValue(_ kind: ReportKind) throws -> ReportJSON {
         let parts = try listings(kind)
-        if parts.count == 1 { return parts[0].listing.rendered(.json) }
-        return "{\n" + parts.map { "\(jsonQuote($0.name)): " + $0.listing.rendered(.json).trimmingCharacters(in: .newlines) }
-            .joined(separator: ",\n") + "\n}\n"
+        if parts.count == 1 { return .listing(parts[0].listing) }
+        return .listings(JSONObject(parts.map { ($0.name, $0.listing) }, layout: ReportJSON.objectLayout))
+    }
+
+    /// A report as JSON text, ending with a newline.
+    public func json(_ kind: ReportKind) throws -> String {
+        try JSONWriter.text(of: jsonValue(kind)) + "\n"
     }
 
     /// A report as an aligned table or in Markdown; a report of several listings gives each its title.

@@ -89,6 +89,9 @@ extension RecommendationService {
             case .itemknn, .ease, .rp3beta:
                 let model = try neighbors(run: partRun.id, algorithm: part, of: profile.history.map(\.item),
                                           catalog: catalog, version: version)
+                if let halfLife = RunParameters(json: partRun.parameters).number("recency_half_life") {
+                    recommender.recencyHalfLives[part] = halfLife
+                }
                 switch part {
                 case .ease: recommender.ease = model
                 case .rp3beta: recommender.rp3beta = model

@@ -56,8 +56,8 @@ public struct RecommendationService {
         let erasureMark = try RecommendationCache(db).erasureMark()
         let data = try TrainingMatrix.build(from: db, weights: options.weights)
         let (snapshot, catalog, events, matrix, now) = (data.snapshot, data.catalog, data.events, data.matrix, data.now)
-        let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog,
-                                     interests: snapshot.learners.map(\.interests), rejections: data.rejections)
+        let profiles = Self.profiles(matrix: matrix, events: events, catalog: catalog, interests: snapshot.learners.map(\.interests),
+                                     rejections: data.rejections, ordered: Self.weighsRecency(algorithms, options: options))
         let loadSeconds = (clock.now - loadStart).inSeconds
         let (recommender, trainSeconds) = try Self.trainModels(for: algorithms, options: options, data: data, progress: progress)
 
@@ -164,6 +164,7 @@ public struct RecommendationService {
             }
             trainSeconds[algorithm] = (ContinuousClock.now - start).inSeconds
         }
+        recommender.recencyHalfLives = options.evaluationSettings.recencyHalfLives
         if data.rejections.count > 0 && recommender.itemKNN == nil {
             // "Less like this" moves down the item-kNN neighbours of what learners rejected.
             recommender.lessLikeThisNeighbors = try ItemKNN.train(userItems: matrix, parameters: options.itemKNN)
@@ -194,9 +195,18 @@ public struct RecommendationService {
         return parts
     }
 
-    /// Each learner's history, purchases, owned, returned, dismissed and rejected courses, and touched domains.
+    /// Whether a model `algorithms` train weighs histories by recency (the hybrid's item-kNN part too),
+    /// so that learners' profiles need the order of their courses.
+    static func weighsRecency(_ algorithms: [Algorithm], options: TrainingOptions) -> Bool {
+        let halfLives = options.evaluationSettings.recencyHalfLives
+        return algorithms.contains { halfLives[$0] != nil || ($0 == .hybrid && options.hybrid.itemknn > 0 && halfLives[.itemknn] != nil) }
+    }
+
+    /// Each learner's history, purchases, owned, returned, dismissed and rejected courses, and touched
+    /// domains; with `ordered`, each history course's age for `HistoryRecency` too.
+    /// - Complexity: O(events + learners), and O(events log events) more with `ordered`.
     static func profiles(matrix: SparseMatrix, events: [MatrixEvent], catalog: CatalogIndex,
-                         interests: [[String]], rejections: Rejections) -> [LearnerProfile] {
+                         interests: [[String]], rejections: Rejections, ordered: Bool = true) -> [LearnerProfile] {
         // What a learner owns now: a course bought and not refunded (purchases outnumber refunds), or
         // taken (enrolled in, completed or rated: a rating means they took it). A refunded course is
         // never "because you bought" it; a taken one is never recommended back.
@@ -222,14 +232,17 @@ public struct RecommendationService {
             for item in owned { owned.formUnion(catalog.otherRuns[Int(item)]) }
             return owned
         }
+        let newestFirst = ordered ? HistoryRecency.newestFirst(events: events, users: matrix.rowCount) : []
         return (0..<matrix.rowCount).map { row in
             let entries = matrix.row(row)
             let rejected = rejections.byUser[row]
-            return LearnerProfile(history: zip(entries.columns, entries.values).map { (item: $0, weight: $1) },
-                                  bought: bought[row],
-                                  state: LearnerState(owned: owned[row], touchedDomains: domains[row],
-                                                      dismissed: rejected.isEmpty ? [] : rejections.dismissed(user: row)),
-                                  interests: interests[row], rejected: rejected.map(\.item), refunded: refunded[row])
+            var profile = LearnerProfile(history: zip(entries.columns, entries.values).map { (item: $0, weight: $1) },
+                                         bought: bought[row],
+                                         state: LearnerState(owned: owned[row], touchedDomains: domains[row],
+                                                             dismissed: rejected.isEmpty ? [] : rejections.dismissed(user: row)),
+                                         interests: interests[row], rejected: rejected.map(\.item), refunded: refunded[row])
+            if ordered { profile.ages = HistoryRecency.ages(of: profile.history, newestFirst: newestFirst[row]) }
+            return profile
         }
     }
 

@@ -55,6 +55,7 @@ public struct TrainingOptions: Sendable {
                 fields.append(("b", "\(b)"))
             }
             fields.append(("shrinkage", "\(itemKNN.shrinkage)"))
+            fields.append(("recency_half_life", Self.json(itemKNN.recencyHalfLife)))
             fields.append(("weights", weightsJSON))
         case .als:
             fields.append(("factors", "\(als.factors)"))
@@ -66,11 +67,13 @@ public struct TrainingOptions: Sendable {
         case .ease:
             fields.append(("lambda", "\(ease.regularization)"))
             fields.append(("neighbors", "\(ease.neighbors)"))
+            fields.append(("recency_half_life", Self.json(ease.recencyHalfLife)))
             fields.append(("weights", weightsJSON))
         case .rp3beta:
             fields.append(("alpha", "\(rp3beta.alpha)"))
             fields.append(("beta", "\(rp3beta.beta)"))
             fields.append(("neighbors", "\(rp3beta.neighbors)"))
+            fields.append(("recency_half_life", Self.json(rp3beta.recencyHalfLife)))
             fields.append(("weights", weightsJSON))
         case .bpr:
             fields.append(("factors", "\(bpr.factors)"))
@@ -95,5 +98,10 @@ public struct TrainingOptions: Sendable {
             fields.append(("filter_missing_prerequisites", "\(rules.filterMissingPrerequisites)"))
         }
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    /// A number, or null for nil.
+    static func json(_ value: Double?) -> String {
+        value.map { "\($0)" } ?? "null"
     }
 }

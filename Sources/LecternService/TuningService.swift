@@ -257,6 +257,10 @@ public struct TuningService {
         func logUniform(_ low: Double, _ high: Double) -> Double {
             exp(Double.random(in: log(low)...log(high), using: &generator))
         }
+        // A quarter of the draws weigh a history's courses alike; the rest favour its newest (1-100 courses).
+        func recency() -> Double? {
+            Int.random(in: 0..<4, using: &generator) == 0 ? nil : logUniform(1, 100)
+        }
         switch algorithm {
         case .itemknn:
             let weighting: ItemWeighting
@@ -267,7 +271,7 @@ public struct TuningService {
             }
             options.itemKNN = ItemKNNParameters(neighbors: Int(logUniform(5, 300)), weighting: weighting,
                                                 shrinkage: Bool.random(using: &generator) ? 0 : logUniform(1, 100),
-                                                threads: base.itemKNN.threads)
+                                                threads: base.itemKNN.threads, recencyHalfLife: recency())
         case .als:
             options.als = ALSParameters(factors: [8, 16, 32, 64, 128].randomElement(using: &generator)!,
                                         regularization: Float(logUniform(1e-3, 10)), alpha: Float(logUniform(0.1, 40)),
@@ -279,11 +283,13 @@ public struct TuningService {
             let total = max(raw.reduce(0, +), 1e-9)
             options.hybrid = HybridWeights(itemknn: raw[0] / total, als: raw[1] / total, content: raw[2] / total, popular: raw[3] / total)
         case .ease:
-            options.ease = EASEParameters(regularization: logUniform(1, 5_000), neighbors: base.ease.neighbors, threads: base.ease.threads)
+            options.ease = EASEParameters(regularization: logUniform(1, 5_000), neighbors: base.ease.neighbors, threads: base.ease.threads,
+                                          recencyHalfLife: recency())
         case .rp3beta:
             options.rp3beta = RP3betaParameters(alpha: Double.random(in: 0.3...1.5, using: &generator),
                                                 beta: Double.random(in: 0...1, using: &generator),
-                                                neighbors: Int(logUniform(10, 500)), threads: base.rp3beta.threads)
+                                                neighbors: Int(logUniform(10, 500)), threads: base.rp3beta.threads,
+                                                recencyHalfLife: recency())
         case .bpr:
             options.bpr = BPRParameters(factors: [16, 32, 64, 128].randomElement(using: &generator)!,
                                         learningRate: Float(logUniform(1e-3, 0.1)), regularization: Float(logUniform(1e-4, 0.1)),
@@ -354,6 +360,7 @@ extension TrainingOptions {
         case .itemknn:
             if let n = p.number("neighbors") { options.itemKNN.neighbors = Int(n) }
             if let s = p.number("shrinkage") { options.itemKNN.shrinkage = s }
+            if p.values["recency_half_life"] != nil { options.itemKNN.recencyHalfLife = p.number("recency_half_life") }
             switch p.values["weighting"] as? String {
             case "cosine": options.itemKNN.weighting = .cosine
             case "tfidf": options.itemKNN.weighting = .tfidf
@@ -372,10 +379,12 @@ extension TrainingOptions {
         case .ease:
             if let l = p.number("lambda") { options.ease.regularization = l }
             if let n = p.number("neighbors") { options.ease.neighbors = Int(n) }
+            if p.values["recency_half_life"] != nil { options.ease.recencyHalfLife = p.number("recency_half_life") }
         case .rp3beta:
             if let a = p.number("alpha") { options.rp3beta.alpha = a }
             if let b = p.number("beta") { options.rp3beta.beta = b }
             if let n = p.number("neighbors") { options.rp3beta.neighbors = Int(n) }
+            if p.values["recency_half_life"] != nil { options.rp3beta.recencyHalfLife = p.number("recency_half_life") }
         case .bpr:
             if let f = p.number("factors") { options.bpr.factors = Int(f) }
             if let r = p.number("learning_rate") { options.bpr.learningRate = Float(r) }

@@ -90,31 +90,14 @@ public struct Migrator: Sendable {
             }
             return
         }
-        let applied = try appliedRows(db)
-        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
-        if let newest = applied.map(\.version).max(), newest > (migrations.last?.version ?? 0) {
-            throw StoreError(.newerSchema, "'\(db.path)' has schema version \(newest), newer than this lectern supports (\(migrations.last?.version ?? 0)); upgrade lectern")
-        }
-        for row in applied {
-            guard let migration = known[row.version] else {
-                throw StoreError(.newerSchema, "'\(db.path)' has migration \(row.version) (\(row.name)) that this lectern does not know")
-            }
-            if checksums && migration.checksum != row.checksum {
-                throw StoreError(.tamperedMigration, "migration \(row.version) (\(row.name)) has changed since it was applied to '\(db.path)' (checksum \(row.checksum), now \(migration.checksum)); restore the original file")
-            }
-        }
+        try MigrationLedger.check(try appliedRows(db), against: migrations, target: "'\(db.path)'", checksums: checksums)
     }
 
     /// The state of every known migration in `db`.
     /// A changed migration shows as `checksumMatches == false` rather than an error.
     func status(_ db: Connection) throws -> [MigrationState] {
         try checkCompatible(db, checksums: false)
-        let applied = Dictionary(uniqueKeysWithValues: try appliedRows(db).map { ($0.version, $0) })
-        return migrations.map { migration in
-            let row = applied[migration.version]
-            return MigrationState(version: migration.version, name: migration.name, appliedAt: row?.appliedAt,
-                                  checksumMatches: row.map { $0.checksum == migration.checksum } ?? true)
-        }
+        return MigrationLedger.states(try appliedRows(db), of: migrations)
     }
 
     /// Applies every pending migration, each in its own immediate transaction.
@@ -193,18 +176,11 @@ public struct Migrator: Sendable {
             + "so nothing of it was applied: \(phrases.joined(separator: "; "))")
     }
 
-    private struct AppliedRow {
-        let version: Int
-        let name: String
-        let checksum: String
-        let appliedAt: Int64
-    }
-
-    private func appliedRows(_ db: Connection) throws -> [AppliedRow] {
+    private func appliedRows(_ db: Connection) throws -> [MigrationLedger.Applied] {
         let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
         guard exists > 0 else { return [] }
         return try db.cachedStatement(Self.selectApplied).query {
-            AppliedRow(version: $0.int(0), name: $0.text(1), checksum: $0.text(2), appliedAt: $0.int64(3))
+            MigrationLedger.Applied(version: $0.int(0), name: $0.text(1), checksum: $0.text(2), appliedAt: $0.int64(3))
         }
     }
 }

@@ -58,31 +58,13 @@ struct PostgresMigrator {
 
     /// Refuses a database that is not Lectern's, is newer than this binary, or has an edited migration.
     func checkCompatible(_ db: PGConnection, checksums: Bool) throws {
-        let applied = try appliedRows(db)
-        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
-        let newestKnown = migrations.last?.version ?? 0
-        if let newest = applied.map(\.version).max(), newest > newestKnown {
-            throw StoreError(.newerSchema, "\(db.target) has schema version \(newest), newer than this lectern supports (\(newestKnown)); upgrade lectern")
-        }
-        for row in applied {
-            guard let migration = known[row.version] else {
-                throw StoreError(.newerSchema, "\(db.target) has migration \(row.version) (\(row.name)) that this lectern does not know")
-            }
-            if checksums && migration.checksum != row.checksum {
-                throw StoreError(.tamperedMigration, "migration \(row.version) (\(row.name)) has changed since it was applied to \(db.target) (checksum \(row.checksum), now \(migration.checksum)); restore the original file")
-            }
-        }
+        try MigrationLedger.check(try appliedRows(db), against: migrations, target: db.target, checksums: checksums)
     }
 
     /// The state of every known migration; a changed one shows as `checksumMatches == false`.
     func status(_ db: PGConnection) throws -> [MigrationState] {
         try checkCompatible(db, checksums: false)
-        let applied = Dictionary(uniqueKeysWithValues: try appliedRows(db).map { ($0.version, $0) })
-        return migrations.map { migration in
-            let row = applied[migration.version]
-            return MigrationState(version: migration.version, name: migration.name, appliedAt: row?.appliedAt,
-                                  checksumMatches: row.map { $0.checksum == migration.checksum } ?? true)
-        }
+        return MigrationLedger.states(try appliedRows(db), of: migrations)
     }
 
     /// Applies every pending migration, each in its own transaction that first takes the migrators'
@@ -109,16 +91,9 @@ struct PostgresMigrator {
         return applied
     }
 
-    private struct AppliedRow {
-        let version: Int
-        let name: String
-        let checksum: String
-        let appliedAt: Int64
-    }
-
     /// The ledger's rows: none in an empty database.
     /// - Throws: `StoreError(.foreignDatabase)` when the database holds anything but Lectern's schema.
-    private func appliedRows(_ db: PGConnection) throws -> [AppliedRow] {
+    private func appliedRows(_ db: PGConnection) throws -> [MigrationLedger.Applied] {
         let marks = try db.query(Self.ledgerMark)
         guard let mark = marks.first else {
             if try db.scalarInt(Self.userObjects) ?? 0 > 0 {
@@ -130,7 +105,7 @@ struct PostgresMigrator {
             throw StoreError(.foreignDatabase, "\(db.target) is not a Lectern database (its schema_migrations table is another application's)")
         }
         return try db.query(Self.selectApplied).map {
-            AppliedRow(version: Int(try $0.int64("version")), name: try $0.text("name"),
+            MigrationLedger.Applied(version: Int(try $0.int64("version")), name: try $0.text("name"),
                        checksum: try $0.text("checksum"), appliedAt: try $0.int64("applied_at"))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LecternCore
 import LecternReports
 import LecternStore
 
@@ -140,7 +141,9 @@ extension Lectern {
                 print("Best sellers in each currency")
                 print(top.rendered(.table), terminator: "")
             case .json:
-                print("{\"domains\": \(domains.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines)),\n\"best_sellers\": \(top.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines))}")
+                // {"domains": [...],\n"best_sellers": [...]}: each listing one row per line.
+                let layout = JSONLayout(open: "", separator: ",\n", close: "")
+                print(try JSONWriter.text(of: JSONObject([("domains", domains), ("best_sellers", top)], layout: layout)))
             case .csv:
                 print(domains.rendered(.csv), terminator: "")
             }

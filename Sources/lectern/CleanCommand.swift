@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternCore
 import LecternReports
 import LecternService
 import LecternStore
@@ -83,21 +84,36 @@ extension Lectern {
                 if !outcome.botLearners.isEmpty { print("Bot-like learners: \(outcome.botLearners.count).") }
                 if let moneyNote { print(moneyNote) }
             case .json:
-                print("""
-                    {
-                      "dry_run": \(dryRun),
-                      "earliest": \(jsonQuote(Timestamp.format(outcome.earliest))),
-                      "flagged": \(outcome.flagged.count),
-                      "\(dryRun ? "would_remove" : "removed")": \(dryRun ? removable : outcome.removed),
-                      "money_kept": \(kept),
-                      "bot_learners": \(outcome.botLearners.count),
-                      "rules": \(rules.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines)),
-                      "sample": \(rows.rendered(.json).trimmingCharacters(in: .whitespacesAndNewlines))
-                    }
-                    """)
+                let summary = Summary(dryRun: dryRun, earliest: Timestamp.format(outcome.earliest), flagged: outcome.flagged.count,
+                                      wouldRemove: dryRun ? removable : nil, removed: dryRun ? nil : outcome.removed,
+                                      moneyKept: kept, botLearners: outcome.botLearners.count, rules: rules, sample: rows)
+                print(try JSONWriter.text(of: summary))
             case .csv:
                 print(rules.rendered(.csv), terminator: "")
             }
+        }
+    }
+}
+
+extension Lectern.Clean {
+    /// What `lectern clean --format json` prints: the counts, then the rules and the sample as listings.
+    struct Summary: Encodable, JSONLayoutProviding {
+        var dryRun: Bool
+        var earliest: String
+        var flagged: Int
+        /// In a dry run; `removed` otherwise.
+        var wouldRemove: Int?
+        var removed: Int?
+        var moneyKept: Int
+        var botLearners: Int
+        var rules: Listing
+        var sample: Listing
+
+        var jsonLayout: JSONLayout { .lines(indent: "  ") }
+
+        enum CodingKeys: String, CodingKey {
+            case dryRun = "dry_run", earliest, flagged, wouldRemove = "would_remove", removed, moneyKept = "money_kept"
+            case botLearners = "bot_learners", rules, sample
         }
     }
 }

@@ -50,10 +50,16 @@ extension Lectern {
         @Option(help: "ALS factors.") var factors: Int = 64
         @Option(help: "ALS iterations.") var iterations: Int = 15
         @Option(name: .customLong("neighbors"), help: "Item-kNN neighbours.") var neighbors: Int = 50
+        @Option(help: ArgumentHelp("Item-kNN recency: a learner's k-th newest course counts 0.5^(k/N) when scoring; 0 for none (default).",
+                                   valueName: "N")) var knnRecency: Double = 0
         @Option(help: "EASE lambda (default 500).") var easeLambda: Double = 500
+        @Option(help: ArgumentHelp("EASE recency half-life in courses, as --knn-recency; 0 for none (default).", valueName: "N"))
+        var easeRecency: Double = 0
         @Option(help: "RP3beta alpha (default 1).") var rp3Alpha: Double = 1
         @Option(help: "RP3beta beta (default 0.5).") var rp3Beta: Double = 0.5
         @Option(help: "RP3beta neighbours per course (default 100).") var rp3Neighbors: Int = 100
+        @Option(help: ArgumentHelp("RP3beta recency half-life in courses, as --knn-recency; 0 for none (default).", valueName: "N"))
+        var rp3Recency: Double = 0
         @Option(help: "BPR factors (default 64).") var bprFactors: Int = 64
         @Option(help: "BPR learning rate (default 0.01).") var bprLearningRate: Double = 0.01
         @Option(help: "BPR regularization (default 0.01).") var bprRegularization: Double = 0.01
@@ -153,7 +159,9 @@ extension Lectern {
             // table shows mean±sd in one cell).
             let spreadColumns = kfold && output.format != .table
             // With --tune: each algorithm's NDCG on validation, and the best there (what `tune --all` serves).
-            let validationColumns = tune > 0 ? ["validation_ndcg@\(cutoffs[0])", "served"] : []
+            // JSON and CSV also name the parameters tuning chose (too wide for the table).
+            let showParameters = tune > 0 && output.format != .table
+            let validationColumns = tune > 0 ? ["validation_ndcg@\(cutoffs[0])", "served"] + (showParameters ? ["parameters"] : []) : []
             var served: String?
             for algorithm in algorithms {
                 guard let value = outcome.validationScores[algorithm.rawValue], value.isFinite else { continue }
@@ -172,6 +180,7 @@ extension Lectern {
                     if tune > 0 {
                         cells.append(.number(outcome.validationScores[algorithm.rawValue], decimals: 4))
                         cells.append(.text(served == algorithm.rawValue ? "yes" : ""))
+                        if showParameters { cells.append(.text(first.parameters)) }
                     }
                     listing.append(cells)
                 }
@@ -216,8 +225,11 @@ extension Lectern {
             var options = TrainingOptions()
             options.als = ALSParameters(factors: factors, iterations: iterations, seed: seed)
             options.itemKNN.neighbors = neighbors
+            options.itemKNN.recencyHalfLife = knnRecency == 0 ? nil : knnRecency
             options.ease.regularization = easeLambda
-            options.rp3beta = RP3betaParameters(alpha: rp3Alpha, beta: rp3Beta, neighbors: rp3Neighbors)
+            options.ease.recencyHalfLife = easeRecency == 0 ? nil : easeRecency
+            options.rp3beta = RP3betaParameters(alpha: rp3Alpha, beta: rp3Beta, neighbors: rp3Neighbors,
+                                                recencyHalfLife: rp3Recency == 0 ? nil : rp3Recency)
             options.bpr = BPRParameters(factors: bprFactors, learningRate: Float(bprLearningRate),
                                         regularization: Float(bprRegularization), iterations: bprIterations, seed: seed)
             try options.validate()

@@ -49,15 +49,21 @@ extension Lectern {
         @Option(help: "BM25 K1 (default 1.2).") var k1: Double?
         @Option(help: "BM25 B (default 0.75).") var b: Double?
         @Option(help: "Item-kNN shrinkage, 0 for none (default 0).") var shrinkage: Double?
+        @Option(help: ArgumentHelp("Item-kNN recency: a learner's k-th newest course counts 0.5^(k/N) when scoring; 0 for none (default).",
+                                   valueName: "N")) var knnRecency: Double?
         @Option(help: "ALS latent factors (default 64).") var factors: Int?
         @Option(help: "ALS regularization (default 0.01).") var regularization: Double?
         @Option(help: "ALS confidence: 1 + alpha * weight (default 1).") var alpha: Double?
         @Option(help: "ALS iterations (default 15).") var iterations: Int?
         @Option(help: "EASE lambda, added to the diagonal of XᵀX (default 500).") var easeLambda: Double?
         @Option(help: "EASE weights kept per course (default 200).") var easeNeighbors: Int?
+        @Option(help: ArgumentHelp("EASE recency half-life in courses, as --knn-recency; 0 for none (default).", valueName: "N"))
+        var easeRecency: Double?
         @Option(help: "RP3beta exponent on transition probabilities (default 1).") var rp3Alpha: Double?
         @Option(help: "RP3beta popularity penalty exponent (default 0.5).") var rp3Beta: Double?
         @Option(help: "RP3beta neighbours kept per course (default 100).") var rp3Neighbors: Int?
+        @Option(help: ArgumentHelp("RP3beta recency half-life in courses, as --knn-recency; 0 for none (default).", valueName: "N"))
+        var rp3Recency: Double?
         @Option(help: "BPR latent factors (default 64).") var bprFactors: Int?
         @Option(help: "BPR learning rate (default 0.01).") var bprLearningRate: Double?
         @Option(help: "BPR regularization (default 0.01).") var bprRegularization: Double?
@@ -93,6 +99,7 @@ extension Lectern {
             }
             if let neighbors { options.itemKNN.neighbors = neighbors }
             if let shrinkage { options.itemKNN.shrinkage = shrinkage }
+            if let knnRecency { options.itemKNN.recencyHalfLife = knnRecency == 0 ? nil : knnRecency }
             if let factors { options.als.factors = factors }
             if let regularization { options.als.regularization = Float(regularization) }
             if let alpha { options.als.alpha = Float(alpha) }
@@ -100,9 +107,11 @@ extension Lectern {
             options.als.seed = seed
             if let easeLambda { options.ease.regularization = easeLambda }
             if let easeNeighbors { options.ease.neighbors = easeNeighbors }
+            if let easeRecency { options.ease.recencyHalfLife = easeRecency == 0 ? nil : easeRecency }
             if let rp3Alpha { options.rp3beta.alpha = rp3Alpha }
             if let rp3Beta { options.rp3beta.beta = rp3Beta }
             if let rp3Neighbors { options.rp3beta.neighbors = rp3Neighbors }
+            if let rp3Recency { options.rp3beta.recencyHalfLife = rp3Recency == 0 ? nil : rp3Recency }
             if let bprFactors { options.bpr.factors = bprFactors }
             if let bprLearningRate { options.bpr.learningRate = Float(bprLearningRate) }
             if let bprRegularization { options.bpr.regularization = Float(bprRegularization) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternCore
 import LecternReports
 import LecternStore
 
@@ -132,10 +133,8 @@ extension Lectern {
                 if kinds.count == 1 {
                     text = try builder.json(kinds[0])
                 } else {
-                    let parts = try kinds.map { kind in
-                        "\(jsonQuote(kind.rawValue)): " + (try builder.json(kind)).trimmingCharacters(in: .newlines)
-                    }
-                    text = "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+                    let reports = JSONObject(try kinds.map { ($0.rawValue, try builder.jsonValue($0)) }, layout: ReportJSON.objectLayout)
+                    text = try JSONWriter.text(of: reports) + "\n"
                 }
             case .csv:
                 // CSV holds one table: the catalog's domains (its most dismissed courses are in the other formats).

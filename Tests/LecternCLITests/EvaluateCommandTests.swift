@@ -110,6 +110,10 @@ struct EvaluateCommandTests {
         let best = validation.compactMap { $0 }.max()!
         let served = rows.first { $0["served"] as? String == "yes" }!
         #expect(served["validation_ndcg@3"] as? Double == best)
+        // Each row names the parameters tuning chose, recency included for the neighbour models.
+        let parameters = rows.map { $0["parameters"] as? String ?? "" }
+        #expect(parameters.allSatisfy { $0.hasPrefix("{") }, "\(parameters)")
+        #expect(parameters[0].contains("recency_half_life") && parameters[2].contains("recency_half_life") && parameters[2].contains("lambda"))
 
         // Leave-last holds out each learner's 4th item; its 3 training items are never listed.
         let lines = try String(contentsOfFile: listsPath, encoding: .utf8).split(separator: "\n").map(String.init)

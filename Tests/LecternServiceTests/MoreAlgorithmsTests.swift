@@ -73,4 +73,44 @@ struct MoreAlgorithmsTests {
         #expect(back.rp3beta == RP3betaParameters(alpha: 0.8, beta: 0.25, neighbors: 33))
         #expect(back.bpr.factors == 12 && back.bpr.learningRate == 0.02 && back.bpr.regularization == 0.003 && back.bpr.iterations == 70)
     }
+
+    @Test func recencyHalfLivesComeBackAndNullTurnsThemOff() throws {
+        var options = TrainingOptions()
+        options.itemKNN.recencyHalfLife = 3
+        options.ease.recencyHalfLife = 7.5
+        #expect(options.json(for: .itemknn).contains("\"recency_half_life\":3.0"))
+        #expect(options.json(for: .rp3beta).contains("\"recency_half_life\":null"))
+        var back = TrainingOptions()
+        back.rp3beta.recencyHalfLife = 9
+        for algorithm in [Algorithm.itemknn, .ease, .rp3beta] { back = back.applying(options.json(for: algorithm), for: algorithm) }
+        #expect(back.itemKNN.recencyHalfLife == 3 && back.ease.recencyHalfLife == 7.5 && back.rp3beta.recencyHalfLife == nil)
+        // Parameters saved before recency existed leave it as it is.
+        back = back.applying("{\"neighbors\":20}", for: .itemknn)
+        #expect(back.itemKNN.recencyHalfLife == 3 && back.itemKNN.neighbors == 20)
+    }
+
+    @Test func aFoldedInLearnerIsWeighedByTheRunsRecency() throws {
+        // w looked at e, then at f (looked at, not bought: both may come back). d is scored
+        // sim(e, d) x 0.5^(1 / 1) + sim(f, d):
+        // the half-life comes from the run's parameters when w is folded in.
+        let f = try ServiceFixture()
+        var options = Self.options()
+        options.itemKNN.recencyHalfLife = 1
+        let runs = try RecommendationService(f.db).train([.itemknn], options: options)
+        #expect(runs[0].parameters.contains("\"recency_half_life\":1.0"))
+        var fixture = f
+        fixture.learners["w"] = try LearnerRepository(f.db).create(Learner(externalID: "w", createdAt: 1_700_000_000)).id
+        try fixture.record("w", "e", .view, at: 1_800_000_000)
+        try fixture.record("w", "f", .view, at: 1_800_000_100)
+        let cache = RecommendationCache(f.db)
+        func similarity(_ from: String) throws -> Double {
+            try cache.neighbors(courseID: f.courses[from]!, algorithm: .itemknn, limit: 10).first { $0.slug == "d" }!.score
+        }
+        let expected = try similarity("e") * 0.5 + similarity("f")
+        for service in [RecommendationService(f.db), RecommendationService(f.db, foldInCache: FoldInCache())] {
+            let list = try service.recommend(userExternalID: "w", algorithm: .itemknn, limit: 10)
+            let d = try #require(list.items.first { $0.slug == "d" })
+            #expect(list.foldedIn && abs(d.score - expected) < 1e-6)
+        }
+    }
 }

@@ -16,6 +16,15 @@ public struct EvaluationModelSettings: Sendable, Equatable {
     public var rp3beta = RP3betaParameters()
     public var bpr = BPRParameters()
 
+    /// The recency half-lives of the neighbour models that have one, for `HybridRecommender`.
+    public var recencyHalfLives: [Algorithm: Double] {
+        var halfLives: [Algorithm: Double] = [:]
+        halfLives[.itemknn] = itemKNN.recencyHalfLife
+        halfLives[.ease] = ease.recencyHalfLife
+        halfLives[.rp3beta] = rp3beta.recencyHalfLife
+        return halfLives
+    }
+
     public init(weights: InteractionWeights = InteractionWeights(), itemKNN: ItemKNNParameters = ItemKNNParameters(),
                 als: ALSParameters = ALSParameters(), popularityHalfLifeDays: Double = 30,
                 hybrid: HybridWeights = HybridWeights(), rules: RankingRules = RankingRules()) {
@@ -45,6 +54,9 @@ public struct EvaluationModels: Sendable {
     /// What learners dismissed or rated low in the training events: kept out of, or moved down,
     /// their lists as in production.
     public var rejections = Rejections(users: 0)
+    /// Each learner's training courses, newest first, when a model weighs histories by recency
+    /// (`HistoryRecency`); empty otherwise.
+    public var newestFirst: [[Int32]] = []
 
     /// Trains every model on `events` (the training part of a split).
     ///
@@ -116,8 +128,10 @@ public struct EvaluationModels: Sendable {
             recommender.bpr = try BPR.train(userItems: matrix, parameters: settings.bpr)
             times[.bpr] = clock.now - start
         }
+        recommender.recencyHalfLives = settings.recencyHalfLives
         var models = EvaluationModels(recommender: recommender, trainingTimes: times, matrixTime: matrixTime, now: now)
         models.rejections = rejections
+        if !recommender.recencyHalfLives.isEmpty { models.newestFirst = HistoryRecency.newestFirst(events: events, users: users) }
         return models
     }
 
@@ -129,6 +143,7 @@ public struct EvaluationModels: Sendable {
     public func recommend(_ algorithm: Algorithm, interests: [Int32: [String]] = [:]) -> Evaluator.Recommend {
         let recommender = self.recommender
         let rejections = self.rejections
+        let newestFirst = self.newestFirst
         let scratch = ScoringScratchPool(items: recommender.facts.count, terms: recommender.content?.vocabulary.count ?? 0)
         return { user, history, exclude, k in
             var touched = Set<Int32>()
@@ -141,8 +156,11 @@ public struct EvaluationModels: Sendable {
             let rejected = user >= 0 && Int(user) < rejections.byUser.count ? rejections.byUser[Int(user)] : []
             let state = LearnerState(owned: exclude, touchedDomains: touched,
                                      dismissed: rejected.isEmpty ? [] : rejections.dismissed(user: Int(user)))
-            let learner = LearnerProfile(history: history, bought: [], state: state, interests: interests[user] ?? [],
+            var learner = LearnerProfile(history: history, bought: [], state: state, interests: interests[user] ?? [],
                                          factors: factors, rejected: rejected.map(\.item))
+            if user >= 0, Int(user) < newestFirst.count {
+                learner.ages = HistoryRecency.ages(of: history, newestFirst: newestFirst[Int(user)])
+            }
             return scratch.withScratch { recommender.recommend(learner, algorithm: algorithm, count: k, scratch: $0).map(\.item) }
         }
     }

@@ -89,42 +89,64 @@ public struct FunnelReport {
 
     /// The funnel grouped by course, domain or the learner's channel, and the total.
     public func funnel(_ filter: ReportFilter, by grouping: Grouping) throws -> (rows: [FunnelRow], total: FunnelRow) {
-        var gaps: [String: [[Double]]] = [:]
-        var rows: [String: FunnelRow] = [:]
-        var total = FunnelRow(key: "total")
-        var totalGaps: [[Double]] = [[], [], []]
+        try funnels(filter, by: [grouping])[grouping]!
+    }
+
+    /// The funnel under each of `groupings` (each with the same total), from one pass over the events:
+    /// the HTML page shows it by domain and by channel, and each pass reads every learner-course pair.
+    public func funnels(_ filter: ReportFilter, by groupings: Set<Grouping>) throws -> [Grouping: (rows: [FunnelRow], total: FunnelRow)] {
+        var groups = Dictionary(uniqueKeysWithValues: groupings.map { ($0, FunnelGroups()) })
+        var total = FunnelGroups()
         try withStoreErrors {
             let statement = try db.cachedStatement(Self.pairs)
             try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, filter.segment])
             defer { statement.reset() }
             while try statement.step() {
-                let key = grouping == .course ? statement.text(0) : grouping == .domain ? statement.text(1) : statement.text(2)
-                let times = (3...6).map { statement.optionalInt64($0) }
+                let times = (statement.optionalInt64(3), statement.optionalInt64(4), statement.optionalInt64(5), statement.optionalInt64(6))
                 let refunded = statement.int(7) == 1
-                func count(_ row: inout FunnelRow) {
-                    if times[0] != nil { row.viewed += 1 }
-                    if times[1] != nil { row.enrolled += 1 }
-                    if times[2] != nil { row.purchased += 1 }
-                    if times[3] != nil { row.completed += 1 }
-                    if times[2] != nil, refunded { row.refunded += 1 }
-                }
-                // Mutated in place: a copy of a key's gaps taken out and stored back would copy its
-                // arrays on every append, which made the funnel quadratic in pairs per key.
-                count(&rows[key, default: FunnelRow(key: key)])
-                count(&total)
-                for step in 0..<3 {
-                    if let a = times[step], let b = times[step + 1], b >= a {
-                        let days = Double(b - a) / 86_400
-                        gaps[key, default: [[], [], []]][step].append(days)
-                        totalGaps[step].append(days)
-                    }
+                total.count("total", times, refunded: refunded)
+                for grouping in groupings {
+                    let key = grouping == .course ? statement.text(0) : grouping == .domain ? statement.text(1) : statement.text(2)
+                    groups[grouping]!.count(key, times, refunded: refunded)
                 }
             }
         }
-        var result = rows.values.sorted { $0.key < $1.key }
-        for index in result.indices { result[index].medianDays = (gaps[result[index].key] ?? [[], [], []]).map(Self.median) }
-        total.medianDays = totalGaps.map(Self.median)
-        return (result, total)
+        let whole = total.sortedRows().first ?? FunnelRow(key: "total")
+        return groups.mapValues { (rows: $0.sortedRows(), total: whole) }
+    }
+
+    /// Funnel rows by key, with the days between steps kept for their medians.
+    struct FunnelGroups {
+        var rows: [String: FunnelRow] = [:]
+        var gaps: [String: [[Double]]] = [:]
+
+        /// Counts one learner-course pair under `key`: the first view, enrolment, purchase and completion.
+        mutating func count(_ key: String, _ times: (Int64?, Int64?, Int64?, Int64?), refunded: Bool) {
+            // Mutated in place: a copy of a key's gaps taken out and stored back would copy its
+            // arrays on every append, which made the funnel quadratic in pairs per key.
+            Self.count(&rows[key, default: FunnelRow(key: key)], times, refunded: refunded)
+            let steps = [times.0, times.1, times.2, times.3]
+            for step in 0..<3 {
+                if let a = steps[step], let b = steps[step + 1], b >= a {
+                    gaps[key, default: [[], [], []]][step].append(Double(b - a) / 86_400)
+                }
+            }
+        }
+
+        static func count(_ row: inout FunnelRow, _ times: (Int64?, Int64?, Int64?, Int64?), refunded: Bool) {
+            if times.0 != nil { row.viewed += 1 }
+            if times.1 != nil { row.enrolled += 1 }
+            if times.2 != nil { row.purchased += 1 }
+            if times.3 != nil { row.completed += 1 }
+            if times.2 != nil, refunded { row.refunded += 1 }
+        }
+
+        /// The rows by key, each with its median days between steps.
+        func sortedRows() -> [FunnelRow] {
+            var result = rows.values.sorted { $0.key < $1.key }
+            for index in result.indices { result[index].medianDays = (gaps[result[index].key] ?? [[], [], []]).map(FunnelReport.median) }
+            return result
+        }
     }
 
     /// Learners by acquisition channel and campaign (signed up within the filter's dates), with their

@@ -115,11 +115,13 @@ public struct OrgReport {
         FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ?1 ORDER BY m.team, u.external_id
         """
     /// For each member of ?1 and each target skill of the organisation, when they first completed a
-    /// course tagged with it, by ?2.
+    /// course tagged with it, by ?2. It reads the members' own events (`interactions_by_user`): the
+    /// unary `+` keeps the planner from starting at the skill's tag and reading every completion of
+    /// every course so tagged (5.9 s against 0.02 s for an organisation of 120 on 20M events).
     static let firstCoverage = """
         SELECT m.user_id, t.name, min(i.occurred_at)
         FROM org_members m JOIN interactions i ON i.user_id = m.user_id AND i.kind = 'complete' AND i.occurred_at <= ?2
-        JOIN course_tags ct ON ct.course_id = i.course_id JOIN tags t ON t.id = ct.tag_id
+        JOIN course_tags ct ON ct.course_id = +i.course_id JOIN tags t ON t.id = ct.tag_id
         WHERE m.org_id = ?1 AND t.name IN (SELECT skill FROM org_skills WHERE org_id = ?1)
         GROUP BY m.user_id, t.name
         """
