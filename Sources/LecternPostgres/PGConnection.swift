@@ -73,8 +73,11 @@ public final class PGConnection {
         try? connection.close().wait()
     }
 
+    /// Closes a connection still open, waiting for it: postgres-nio requires a connection closed before
+    /// it goes (an assertion in debug builds). The last owner is the store's synchronous code, never an
+    /// event-loop thread, so the wait is allowed.
     deinit {
-        if !connection.isClosed { let closing: EventLoopFuture<Void> = connection.close(); _ = closing }
+        if !connection.isClosed { try? connection.close().wait() }
     }
 
     // MARK: Statements

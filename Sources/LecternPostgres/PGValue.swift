@@ -1,8 +1,10 @@
+import Foundation
 import NIOCore
 import PostgresNIO
 
 /// One value sent to or read from PostgreSQL, in the types Lectern's schema uses: BIGINT (and the
-/// smaller integers), DOUBLE PRECISION, TEXT, BYTEA and BOOLEAN.
+/// smaller integers), DOUBLE PRECISION, TEXT, BYTEA and BOOLEAN; a NUMERIC result reads as an
+/// integer when whole, else as a double.
 public enum PGValue: Sendable, Equatable, Hashable {
     case integer(Int64)
     case real(Double)
@@ -22,6 +24,7 @@ public enum PGValue: Sendable, Equatable, Hashable {
             case .bool: self = .boolean(try cell.decode(Bool.self))
             case .bytea: self = .bytes(Array(buffer: try cell.decode(ByteBuffer.self)))
             case .text, .varchar, .name, .bpchar: self = .text(try cell.decode(String.self))
+            case .numeric: self = Self.numeric(try cell.decode(Decimal.self))
             default:
                 throw PGError.unreadable("column '\(cell.columnName)' has type \(cell.dataType); cast it to text, bigint or double precision")
             }
@@ -30,6 +33,14 @@ public enum PGValue: Sendable, Equatable, Hashable {
         } catch {
             throw PGError.unreadable("column '\(cell.columnName)' (\(cell.dataType)) could not be decoded")
         }
+    }
+
+    /// A `numeric` (what `sum` of a BIGINT column gives) as an integer when it is whole and fits, else
+    /// as a double, as SQLite gives such sums.
+    static func numeric(_ value: Decimal) -> PGValue {
+        let text = value.description
+        if let integer = Int64(text) { return .integer(integer) }
+        return .real(Double(text) ?? NSDecimalNumber(decimal: value).doubleValue)
     }
 
     /// Appends the value to a statement's parameters, typed so the server infers the parameter.

@@ -1,4 +1,5 @@
 package import LecternSQLite
+internal import LecternPostgres
 
 /// Raw SQL on a `Database`, for this package's tests only: they set up states no command makes (an
 /// older schema, a hostile value) and read the rows back. `package` keeps it out of the public API;
@@ -6,9 +7,14 @@ package import LecternSQLite
 extension Database {
     package var sqlite: Connection { connection }
 
-    package func execute(_ sql: String) throws { try connection.execute(sql) }
+    package func execute(_ sql: String) throws {
+        switch executor {
+        case .sqlite(let connection): try connection.execute(sql)
+        case .postgres(let session): try session.connection.executeScript(sql)
+        }
+    }
 
-    package func run(_ sql: String, _ arguments: [any SQLBindable] = []) throws { try connection.run(sql, arguments) }
+    package func run(_ sql: String, _ arguments: [any SQLBindable] = []) throws { try executor.run(sql, arguments, cached: false) }
 
     package func prepare(_ sql: String) throws -> Statement { try connection.makeStatement(sql) }
 
@@ -23,7 +29,7 @@ extension Database {
     }
 
     package func scalarInt(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int64? {
-        try connection.scalarInt(sql, arguments)
+        try executor.scalarInt(sql, arguments, cached: false)
     }
 
     package func savepoint<T>(_ body: () throws -> T) throws -> T { try connection.savepoint(body) }

@@ -1,4 +1,5 @@
 import Foundation
+internal import LecternPostgres
 internal import LecternSQLite
 
 /// Opens Lectern's SQLite file, checks it is Lectern's, and brings its schema up to date
@@ -13,11 +14,11 @@ public enum LecternDatabase {
     ///   - migrate: apply pending migrations (every command does; `db status` does not).
     ///   - mustExist: fail instead of creating a missing file.
     /// - Throws: `StoreError` for a foreign or newer database, a tampered migration, a locked file, or
-    ///   a PostgreSQL URL (`.foreignDatabase`).
+    ///   a PostgreSQL server that cannot be reached or used (see `openPostgres(url:)`).
     public static func open(path: String, migrate: Bool = true, mustExist: Bool = false) throws -> Database {
-        // A URL is no file: only `openPostgres` reaches PostgreSQL, and the repositories run on SQLite so far.
+        // A URL is no file: it opens a PostgreSQL database, migrated as a file is.
         if isPostgresURL(path) {
-            throw StoreError(.foreignDatabase, "\(redacted(path)) is a PostgreSQL database, and this does not run on PostgreSQL yet")
+            return Database(postgres: try openPostgres(url: path, migrate: migrate).connection)
         }
         if path != ":memory:" {
             var isDirectory: ObjCBool = false
@@ -82,11 +83,13 @@ public enum LecternDatabase {
     }
 }
 
-/// Runs a store operation, turning SQLite's errors into `StoreError`s people can read.
+/// Runs a store operation, turning SQLite's and PostgreSQL's errors into `StoreError`s people can read.
 func withStoreErrors<T>(path: String? = nil, _ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as SQLiteError {
         throw StoreError.wrapping(error, path: path)
+    } catch let error as PGError {
+        throw StoreError.wrapping(error)
     }
 }

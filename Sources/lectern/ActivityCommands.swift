@@ -30,7 +30,7 @@ extension Lectern {
         @Option(help: "An idempotency key: an event with a key already recorded is not recorded again.") var key: String?
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             // The rules live in ActivityService; the command only reads the amount as money.
             let event = try ActivityService.check(EventInput(
                 user: user, course: course, kind: kind.rawValue, rating: rating.map(Int64.init),
@@ -71,7 +71,7 @@ extension Lectern {
         }
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let since = try self.since.map { try parseTime($0, option: "--since") }
             let until = try self.until.map { try parseTime($0, option: "--until") }
             if let since, let until, since > until { throw CommandFailure("--since is after --until") }
@@ -107,7 +107,7 @@ extension Lectern {
         @Option(help: "How many best sellers to show in each currency.") var top: Int = 10
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let queries = ActivityQueries(db)
             let totals = try queries.totals()
             if output.format == .table {

@@ -30,7 +30,7 @@ extension Lectern {
             @Option(help: "The family this course is one run of (a module each term, a book's editions).") var family: String?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let courses = CourseRepository(db)
                 let course = try db.transaction {
                     let creator = try CreatorRepository(db).resolve(self.creator)
@@ -68,7 +68,7 @@ extension Lectern {
             @Option(help: "The family this course is one run of; an empty value takes it out of its family.") var family: String?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let courses = CourseRepository(db)
                 var found = try courses.resolve(course)
                 if let slug { found.slug = slug }
@@ -97,7 +97,7 @@ extension Lectern {
             @Argument(help: "The course's id or slug.") var course: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let courses = CourseRepository(db)
                 let details = try courses.details(of: try courses.resolve(course))
                 let c = details.course
@@ -144,7 +144,7 @@ extension Lectern {
             }
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let creatorID = try creator.map { try CreatorRepository(db).resolve($0).id }
                 let courses = try CourseRepository(db).list(CourseFilter(
                     domain: domain, tag: tag, difficulty: difficulty, format: courseFormat, status: status,
@@ -167,7 +167,7 @@ extension Lectern {
             @Argument(help: "The course's id or slug.") var course: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let courses = CourseRepository(db)
                 let found = try courses.resolve(course)
                 try courses.archive(id: found.id)
@@ -187,7 +187,7 @@ extension Lectern {
             }
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let courses = CourseRepository(db)
                 let found = try courses.resolve(course)
                 try courses.tag(courseID: found.id, with: tags)
@@ -207,7 +207,7 @@ extension Lectern {
             }
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let courses = CourseRepository(db)
                 let found = try courses.resolve(course)
                 try courses.untag(courseID: found.id, names: tags)
@@ -234,7 +234,7 @@ extension Lectern {
             }
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let courses = CourseRepository(db)
                 let found = try courses.resolve(course)
                 if let add {

@@ -18,7 +18,7 @@ extension Lectern {
             @Option(help: "A contact address.") var contact: String?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let creator = try CreatorRepository(db).create(Creator(name: name, revenueShare: share, contact: contact))
                 print("Added creator \(creator.id): \(creator.name) (share \(Int((creator.revenueShare * 100).rounded()))%)")
             }
@@ -32,7 +32,7 @@ extension Lectern {
             @Option(help: "Show at most this many.") var limit: Int?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 var listing = Listing(["id", "name", "revenue_share", "courses", "contact"])
                 for (creator, courses) in try CreatorRepository(db).list(limit: limit) {
                     listing.append([.int(creator.id), .text(creator.name), .number(creator.revenueShare, decimals: 2),
@@ -50,7 +50,7 @@ extension Lectern {
             @Argument(help: "The creator's id or exact name.") var creator: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let found = try CreatorRepository(db).resolve(creator)
                 let courses = try CourseRepository(db).list(CourseFilter(creatorID: found.id))
                 print(Listing.record([

@@ -54,7 +54,7 @@ enum Main {
         } catch let error as CommandFailure {
             fail(error.message, code: error.code)
         } catch is SQLiteOnlyCommand {
-            fail("\(commandName(for: arguments)) does not run on PostgreSQL yet (only `init`, `db status` and `db migrate` do)", code: 6)
+            fail("\(commandName(for: arguments)) does not run on PostgreSQL yet (docs/engines.md lists the commands that do)", code: 6)
         } catch let error as RecommenderError {
             fail(error.description, code: 4)
         } catch let error as FactorModelError {

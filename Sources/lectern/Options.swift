@@ -25,7 +25,7 @@ struct SQLiteOnlyCommand: Error {}
 /// `--db PATH`, shared by every command.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The database file, or a postgres:// URL for `init`, `db status` and `db migrate` (default: $LECTERN_DB, else ./lectern.db).",
+        "The database file, or a postgres:// URL for the commands that run on PostgreSQL (default: $LECTERN_DB, else ./lectern.db).",
         valueName: "path"))
     var db: DatabaseLocation?
 
@@ -38,8 +38,8 @@ struct DatabaseOptions: ParsableArguments {
             ?? .sqlite(path: "lectern.db")
     }
 
-    /// The SQLite file, for the commands that run on SQLite only (all but `init`, `db status` and
-    /// `db migrate`); they read it, or call `open()`, before they touch anything.
+    /// The SQLite file, for the commands that run on SQLite only (docs/engines.md lists those that run
+    /// on PostgreSQL); they read it, or call `open()`, before they touch anything.
     ///
     /// - Throws: `SQLiteOnlyCommand` when `--db` names a PostgreSQL database.
     func sqlitePath() throws -> String {
@@ -56,6 +56,15 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens a database that must already exist, even with `--create` (for `db status`).
     func openExisting(migrate: Bool = true) throws -> Database {
         try LecternDatabase.open(path: try sqlitePath(), migrate: migrate, mustExist: true)
+    }
+
+    /// Opens and migrates the database on either engine, for the commands that run on PostgreSQL too
+    /// (a file as `open()` does, `--create` included; a URL connects and migrates).
+    func openEitherEngine(mustExist: Bool? = nil) throws -> Database {
+        switch location {
+        case .sqlite(let path): try LecternDatabase.open(path: path, mustExist: mustExist ?? !create)
+        case .postgres(let url): try LecternDatabase.open(path: url)
+        }
     }
 }
 

@@ -26,7 +26,7 @@ extension Lectern {
             @Flag(help: "Show tags no course carries any more, too.") var includeUnused = false
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 var listing = Listing(["tag", "courses"])
                 // Tags are most used first, so the unused ones come last and the limit still holds.
                 for tag in try TagRepository(db).list(limit: limit) where includeUnused || tag.courses > 0 {

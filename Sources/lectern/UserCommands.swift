@@ -25,7 +25,7 @@ extension Lectern {
             var marketingOptIn = false
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let learner = try LearnerRepository(db).create(Learner(
                     externalID: externalID, displayName: name, email: email, country: country,
                     interests: splitList(interests), channel: channel, campaign: campaign,
@@ -50,7 +50,7 @@ extension Lectern {
             var marketingOptIn: Bool?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let learners = LearnerRepository(db)
                 var learner = try learners.resolve(externalID)
                 if let newExternalID { learner.externalID = newExternalID }
@@ -74,7 +74,7 @@ extension Lectern {
             @Argument(help: "The learner's external id.") var externalID: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let learner = try LearnerRepository(db).resolve(externalID)
                 let activity = ActivityQueries(db)
                 let counts = try activity.countsByKind(userID: learner.id)
@@ -112,7 +112,7 @@ extension Lectern {
             }
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let learners = try LearnerRepository(db).list(LearnerFilter(
                     channel: channel, campaign: campaign, country: country, text: search, limit: limit, offset: offset))
                 var listing = Listing(["id", "external_id", "display_name", "country", "channel", "campaign", "interests", "created_at"])
@@ -145,7 +145,7 @@ extension Lectern {
             @Argument(help: "The learner's external id.") var externalID: String
 
             func run() throws {
-                let db = try database.openExisting()
+                let db = try database.openEitherEngine(mustExist: true)
                 let summary = try LearnerRepository(db).forget(externalID: externalID)
                 let fields: [(String, Listing.Cell)] = [
                     ("forgotten", .text(externalID)),

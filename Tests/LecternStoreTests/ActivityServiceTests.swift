@@ -37,29 +37,31 @@ struct ActivityServiceTests {
         #expect(error?.message == "a rate event needs 'rating' from 1 to 5")
     }
 
-    @Test func aBatchIsRecordedWholeOrNotAtAll() throws {
-        let db = try makeDatabase()
-        let creator = try makeCreator(in: db)
-        try makeCourse(in: db, slug: "py-101", creator: creator, priceMinor: 2_500)
-        try makeLearner(in: db, externalID: "u1")
-        let activity = ActivityService(db)
-        let view = try ActivityService.check(Self.event("view", at: "2025-03-01"), now: 0)
-        let purchase = try ActivityService.check(Self.event("purchase", at: "2025-03-02", key: "order-1"), now: 0)
-        var refund = try ActivityService.check(Self.event("refund", at: "2025-03-03"), now: 0)
-        refund.user = "ghost"
-        let refused = #expect(throws: StoreError.self) { try activity.record([view, purchase, refund]) }
-        #expect(refused?.message == "event 2: no learner with external id 'ghost'")
-        #expect(try InteractionRepository(db).count() == 0)
+    @Test(arguments: TestEngine.allCases)
+    func aBatchIsRecordedWholeOrNotAtAll(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let creator = try makeCreator(in: db)
+            try makeCourse(in: db, slug: "py-101", creator: creator, priceMinor: 2_500)
+            try makeLearner(in: db, externalID: "u1")
+            let activity = ActivityService(db)
+            let view = try ActivityService.check(Self.event("view", at: "2025-03-01"), now: 0)
+            let purchase = try ActivityService.check(Self.event("purchase", at: "2025-03-02", key: "order-1"), now: 0)
+            var refund = try ActivityService.check(Self.event("refund", at: "2025-03-03"), now: 0)
+            refund.user = "ghost"
+            let refused = #expect(throws: StoreError.self) { try activity.record([view, purchase, refund]) }
+            #expect(refused?.message == "event 2: no learner with external id 'ghost'")
+            #expect(try InteractionRepository(db).count() == 0)
 
-        let outcomes = try activity.record([view, purchase])
-        #expect(outcomes.count == 2)
-        guard case .recorded(let purchaseID) = outcomes[1] else { Issue.record("not recorded: \(outcomes)"); return }
-        // The writer's rules apply: a purchase without an amount is charged the course price ...
-        let stored = try InteractionRepository(db).list().first { $0.interaction.id == purchaseID }
-        #expect(stored?.interaction.value == 2_500)
-        // ... and the same events again are recognised, by key and by identity.
-        #expect(try activity.record([view, purchase]) == [.sameEvent(id: outcomes[0].id!), .duplicate(key: "order-1")])
-        #expect(try InteractionRepository(db).count() == 2)
+            let outcomes = try activity.record([view, purchase])
+            #expect(outcomes.count == 2)
+            guard case .recorded(let purchaseID) = outcomes[1] else { Issue.record("not recorded: \(outcomes)"); return }
+            // The writer's rules apply: a purchase without an amount is charged the course price ...
+            let stored = try InteractionRepository(db).list().first { $0.interaction.id == purchaseID }
+            #expect(stored?.interaction.value == 2_500)
+            // ... and the same events again are recognised, by key and by identity.
+            #expect(try activity.record([view, purchase]) == [.sameEvent(id: outcomes[0].id!), .duplicate(key: "order-1")])
+            #expect(try InteractionRepository(db).count() == 2)
+        }
     }
 }
 

@@ -183,35 +183,37 @@ struct ImportExportTests {
         ])
     }
 
-    @Test("users import from CSV with a list of interests")
-    func usersFromCSV() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("users.csv", """
-            external_id,interests,channel
-            u1,swift; Finance ;swift,Partner
+    @Test("users import from CSV with a list of interests", arguments: TestEngine.allCases)
+    func usersFromCSV(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("users.csv", """
+                external_id,interests,channel
+                u1,swift; Finance ;swift,Partner
 
-            """)
-        #expect(try Importer(db).importUsers(from: path).imported == 1)
-        let learner = try LearnerRepository(db).resolve("u1")
-        #expect(learner.interests == ["swift", "finance"])
-        #expect(learner.channel == "partner")
+                """)
+            #expect(try Importer(db).importUsers(from: path).imported == 1)
+            let learner = try LearnerRepository(db).resolve("u1")
+            #expect(learner.interests == ["swift", "finance"])
+            #expect(learner.channel == "partner")
+        }
     }
 
-    @Test("a progress callback ends with the whole file read")
-    func progress() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", Samples.creatorsCSV)
-        final class Calls: Sendable {
-            let list = Mutex<[(Int, Int)]>([])
+    @Test("a progress callback ends with the whole file read", arguments: TestEngine.allCases)
+    func progress(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.csv", Samples.creatorsCSV)
+            final class Calls: Sendable {
+                let list = Mutex<[(Int, Int)]>([])
+            }
+            let calls = Calls()
+            let options = ImportOptions(progress: { done, total in calls.list.withLock { $0.append((done, total)) } })
+            _ = try Importer(db).importCreators(from: path, options: options)
+            let last = try #require(calls.list.withLock { $0.last })
+            #expect(last.0 == Samples.creatorsCSV.utf8.count)
+            #expect(last.1 == Samples.creatorsCSV.utf8.count)
         }
-        let calls = Calls()
-        let options = ImportOptions(progress: { done, total in calls.list.withLock { $0.append((done, total)) } })
-        _ = try Importer(db).importCreators(from: path, options: options)
-        let last = try #require(calls.list.withLock { $0.last })
-        #expect(last.0 == Samples.creatorsCSV.utf8.count)
-        #expect(last.1 == Samples.creatorsCSV.utf8.count)
     }
 
     // MARK: Exporting
@@ -244,25 +246,27 @@ struct ImportExportTests {
         #expect(try text(directory, name) == expected)
     }
 
-    @Test("an empty database exports a header only in CSV and nothing in JSON Lines")
-    func exportEmpty() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        #expect(try Exporter(db).exportCreators(to: directory.path("c.csv"), format: .csv) == 0)
-        #expect(try text(directory, "c.csv") == "name,revenue_share,contact,created_at\n")
-        #expect(try Exporter(db).exportUsers(to: directory.path("u.jsonl"), format: .jsonl) == 0)
-        #expect(try directory.read("u.jsonl").isEmpty)
+    @Test("an empty database exports a header only in CSV and nothing in JSON Lines", arguments: TestEngine.allCases)
+    func exportEmpty(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            #expect(try Exporter(db).exportCreators(to: directory.path("c.csv"), format: .csv) == 0)
+            #expect(try text(directory, "c.csv") == "name,revenue_share,contact,created_at\n")
+            #expect(try Exporter(db).exportUsers(to: directory.path("u.jsonl"), format: .jsonl) == 0)
+            #expect(try directory.read("u.jsonl").isEmpty)
+        }
     }
 
-    @Test("export replaces an existing file and leaves no temporary file behind")
-    func exportReplaces() throws {
-        let db = try makeDatabase()
-        try makeCreator(in: db, name: "Ada", revenueShare: 0.5)
-        let directory = try TemporaryDirectory()
-        try directory.write("creators.csv", "old content that is longer than the new export, by quite a bit\n")
-        try Exporter(db).exportCreators(to: directory.path("creators.csv"), format: .csv)
-        #expect(try text(directory, "creators.csv") == "name,revenue_share,contact,created_at\nAda,0.5,,2025-01-01T00:00:00Z\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["creators.csv"])
+    @Test("export replaces an existing file and leaves no temporary file behind", arguments: TestEngine.allCases)
+    func exportReplaces(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            try makeCreator(in: db, name: "Ada", revenueShare: 0.5)
+            let directory = try TemporaryDirectory()
+            try directory.write("creators.csv", "old content that is longer than the new export, by quite a bit\n")
+            try Exporter(db).exportCreators(to: directory.path("creators.csv"), format: .csv)
+            #expect(try text(directory, "creators.csv") == "name,revenue_share,contact,created_at\nAda,0.5,,2025-01-01T00:00:00Z\n")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["creators.csv"])
+        }
     }
 
     @Test("export, import into a fresh database, export again: the bytes are the same", arguments: TransferFormat.allCases)
@@ -323,27 +327,29 @@ struct ImportExportTests {
 
     // MARK: All or nothing
 
-    @Test("a bad third row fails the whole file, naming line 4, and keeps nothing")
-    func allOrNothing() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", Samples.creatorsBadThirdRow)
-        let error = expectStoreError(.invalidInput, containing: "line 4") { _ = try Importer(db).importCreators(from: path) }
-        #expect(error?.message.contains("1.5") == true)
-        #expect(try rowCount(db, "creators") == 0)
-        #expect(!db.isInTransaction)
+    @Test("a bad third row fails the whole file, naming line 4, and keeps nothing", arguments: TestEngine.allCases)
+    func allOrNothing(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.csv", Samples.creatorsBadThirdRow)
+            let error = expectStoreError(.invalidInput, containing: "line 4") { _ = try Importer(db).importCreators(from: path) }
+            #expect(error?.message.contains("1.5") == true)
+            #expect(try rowCount(db, "creators") == 0)
+            #expect(!db.isInTransaction)
+        }
     }
 
-    @Test("skipInvalid keeps the good rows and lists the bad line with its reason")
-    func skipInvalid() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", Samples.creatorsBadThirdRow)
-        let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
-        #expect(summary.imported == 3)
-        #expect(summary.skipped.map(\.line) == [4])
-        #expect(summary.skipped.first?.reason.contains("revenue share") == true)
-        #expect(try CreatorRepository(db).list().map(\.creator.name) == ["Ada", "Bob", "Dan"])
+    @Test("skipInvalid keeps the good rows and lists the bad line with its reason", arguments: TestEngine.allCases)
+    func skipInvalid(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.csv", Samples.creatorsBadThirdRow)
+            let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
+            #expect(summary.imported == 3)
+            #expect(summary.skipped.map(\.line) == [4])
+            #expect(summary.skipped.first?.reason.contains("revenue share") == true)
+            #expect(try CreatorRepository(db).list().map(\.creator.name) == ["Ada", "Bob", "Dan"])
+        }
     }
 
     @Test("skipInvalid skips structurally bad rows too (field count, malformed JSON, unknown field) and keeps the good ones",
@@ -388,92 +394,97 @@ struct ImportExportTests {
         }
     }
 
-    @Test("a field over 1 MiB or a JSON line over 4 MiB is refused at that size, as its row")
-    func sizeLimits() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let huge = String(repeating: "x", count: (1 << 20) + 10)
-        let csv = try directory.write("creators.csv", "name,revenue_share\nAda,0.5\n\(huge),0.1\n\"\(huge)\",0.1\nDan,0.2\n")
-        expectStoreError(.invalidInput, containing: "line 3: a field longer than 1 MiB") { _ = try Importer(db).importCreators(from: csv) }
-        let summary = try Importer(db).importCreators(from: csv, options: ImportOptions(skipInvalid: true))
-        #expect(summary.skipped.map(\.line) == [3, 4])
-        #expect(try CreatorRepository(db).list().map(\.creator.name) == ["Ada", "Dan"])
-        // A file that is one line with no line break.
-        let line = try directory.write("creators.jsonl", "{\"name\": \"" + String(repeating: "y", count: 5 << 20))
-        expectStoreError(.invalidInput, containing: "line 1: a line longer than 4 MiB") { _ = try Importer(db).importCreators(from: line) }
-    }
-
-    @Test("a bad interaction fails the whole file and keeps none of the earlier ones")
-    func interactionsAllOrNothing() throws {
-        let db = try makeDatabase()
-        let ada = try makeCreator(in: db)
-        try makeCourse(in: db, slug: "swift", creator: ada)
-        try makeLearner(in: db, externalID: "u1")
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("events.csv", """
-            user,course,kind,occurred_at
-            u1,swift,view,2025-01-01
-            u1,swift,wishlist,2025-01-02
-            u1,kotlin,view,2025-01-03
-
-            """)
-        expectStoreError(.invalidInput, containing: "line 4: course: no course 'kotlin'") {
-            _ = try Importer(db).importInteractions(from: path)
+    @Test("a field over 1 MiB or a JSON line over 4 MiB is refused at that size, as its row", arguments: TestEngine.allCases)
+    func sizeLimits(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let huge = String(repeating: "x", count: (1 << 20) + 10)
+            let csv = try directory.write("creators.csv", "name,revenue_share\nAda,0.5\n\(huge),0.1\n\"\(huge)\",0.1\nDan,0.2\n")
+            expectStoreError(.invalidInput, containing: "line 3: a field longer than 1 MiB") { _ = try Importer(db).importCreators(from: csv) }
+            let summary = try Importer(db).importCreators(from: csv, options: ImportOptions(skipInvalid: true))
+            #expect(summary.skipped.map(\.line) == [3, 4])
+            #expect(try CreatorRepository(db).list().map(\.creator.name) == ["Ada", "Dan"])
+            // A file that is one line with no line break.
+            let line = try directory.write("creators.jsonl", "{\"name\": \"" + String(repeating: "y", count: 5 << 20))
+            expectStoreError(.invalidInput, containing: "line 1: a line longer than 4 MiB") { _ = try Importer(db).importCreators(from: line) }
         }
-        #expect(try rowCount(db, "interactions") == 0)
-
-        let skipped = try Importer(db).importInteractions(from: path, options: ImportOptions(skipInvalid: true))
-        #expect(skipped.imported == 2)
-        #expect(skipped.skipped.map(\.line) == [4])
     }
 
-    @Test("a refund with no purchase in an import names its line")
-    func importedRefundWithoutPurchase() throws {
-        let db = try makeDatabase()
-        let ada = try makeCreator(in: db)
-        try makeCourse(in: db, slug: "swift", creator: ada)
-        try makeLearner(in: db, externalID: "u1")
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("events.jsonl", """
-            {"user":"u1","course":"swift","kind":"view","occurred_at":"2025-01-01"}
-            {"user":"u1","course":"swift","kind":"refund","occurred_at":"2025-01-02"}
+    @Test("a bad interaction fails the whole file and keeps none of the earlier ones", arguments: TestEngine.allCases)
+    func interactionsAllOrNothing(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let ada = try makeCreator(in: db)
+            try makeCourse(in: db, slug: "swift", creator: ada)
+            try makeLearner(in: db, externalID: "u1")
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("events.csv", """
+                user,course,kind,occurred_at
+                u1,swift,view,2025-01-01
+                u1,swift,wishlist,2025-01-02
+                u1,kotlin,view,2025-01-03
 
-            """)
-        expectStoreError(.conflict, containing: "line 2") { _ = try Importer(db).importInteractions(from: path) }
-        #expect(try rowCount(db, "interactions") == 0)
-    }
+                """)
+            expectStoreError(.invalidInput, containing: "line 4: course: no course 'kotlin'") {
+                _ = try Importer(db).importInteractions(from: path)
+            }
+            #expect(try rowCount(db, "interactions") == 0)
 
-    @Test("a prerequisite naming no course fails the course import and keeps no course")
-    func unknownPrerequisite() throws {
-        let db = try makeDatabase()
-        try makeCreator(in: db, name: "Ada")
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("courses.csv", """
-            slug,title,domain,price_minor,creator,prerequisites
-            a,A,misc,0,Ada,
-            b,B,misc,0,Ada,a;zzz
-
-            """)
-        expectStoreError(.notFound, containing: "line 3: prerequisites: no course 'zzz'") {
-            _ = try Importer(db).importCourses(from: path)
+            let skipped = try Importer(db).importInteractions(from: path, options: ImportOptions(skipInvalid: true))
+            #expect(skipped.imported == 2)
+            #expect(skipped.skipped.map(\.line) == [4])
         }
-        #expect(try rowCount(db, "courses") == 0)
     }
 
-    @Test("a prerequisite cycle inside one file is refused")
-    func prerequisiteCycleInFile() throws {
-        let db = try makeDatabase()
-        try makeCreator(in: db, name: "Ada")
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("courses.csv", """
-            slug,title,domain,price_minor,creator,prerequisites
-            a,A,misc,0,Ada,b
-            b,B,misc,0,Ada,a
+    @Test("a refund with no purchase in an import names its line", arguments: TestEngine.allCases)
+    func importedRefundWithoutPurchase(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let ada = try makeCreator(in: db)
+            try makeCourse(in: db, slug: "swift", creator: ada)
+            try makeLearner(in: db, externalID: "u1")
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("events.jsonl", """
+                {"user":"u1","course":"swift","kind":"view","occurred_at":"2025-01-01"}
+                {"user":"u1","course":"swift","kind":"refund","occurred_at":"2025-01-02"}
 
-            """)
-        expectStoreError(.conflict, containing: "cycle") { _ = try Importer(db).importCourses(from: path) }
-        #expect(try rowCount(db, "courses") == 0)
-        #expect(try rowCount(db, "course_prerequisites") == 0)
+                """)
+            expectStoreError(.conflict, containing: "line 2") { _ = try Importer(db).importInteractions(from: path) }
+            #expect(try rowCount(db, "interactions") == 0)
+        }
+    }
+
+    @Test("a prerequisite naming no course fails the course import and keeps no course", arguments: TestEngine.allCases)
+    func unknownPrerequisite(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            try makeCreator(in: db, name: "Ada")
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("courses.csv", """
+                slug,title,domain,price_minor,creator,prerequisites
+                a,A,misc,0,Ada,
+                b,B,misc,0,Ada,a;zzz
+
+                """)
+            expectStoreError(.notFound, containing: "line 3: prerequisites: no course 'zzz'") {
+                _ = try Importer(db).importCourses(from: path)
+            }
+            #expect(try rowCount(db, "courses") == 0)
+        }
+    }
+
+    @Test("a prerequisite cycle inside one file is refused", arguments: TestEngine.allCases)
+    func prerequisiteCycleInFile(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            try makeCreator(in: db, name: "Ada")
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("courses.csv", """
+                slug,title,domain,price_minor,creator,prerequisites
+                a,A,misc,0,Ada,b
+                b,B,misc,0,Ada,a
+
+                """)
+            expectStoreError(.conflict, containing: "cycle") { _ = try Importer(db).importCourses(from: path) }
+            #expect(try rowCount(db, "courses") == 0)
+            #expect(try rowCount(db, "course_prerequisites") == 0)
+        }
     }
 
     @Test("row values a course cannot have are refused with the line and column", arguments: [
@@ -494,13 +505,14 @@ struct ImportExportTests {
         #expect(try rowCount(db, "courses") == 0)
     }
 
-    @Test("a duplicate learner in one file is a conflict naming the second line")
-    func duplicateLearner() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("users.csv", "external_id\nu1\nu2\nu1\n")
-        expectStoreError(.conflict, containing: "line 4") { _ = try Importer(db).importUsers(from: path) }
-        #expect(try rowCount(db, "users") == 0)
+    @Test("a duplicate learner in one file is a conflict naming the second line", arguments: TestEngine.allCases)
+    func duplicateLearner(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("users.csv", "external_id\nu1\nu2\nu1\n")
+            expectStoreError(.conflict, containing: "line 4") { _ = try Importer(db).importUsers(from: path) }
+            #expect(try rowCount(db, "users") == 0)
+        }
     }
 
     // MARK: File problems
@@ -558,40 +570,43 @@ struct ImportExportTests {
         #expect(try rowCount(db, "creators") == 0)
     }
 
-    @Test("JSON Lines: escapes, numbers, null, CRLF and blank lines")
-    func jsonDetails() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.jsonl",
-            "{\"name\":\"Tab\\there \\\"q\\\" \\\\ \\/ \\u00e9\\ud83c\\udf93\",\"revenue_share\":1,\"contact\":null}\r\n"
-            + "   \r\n"
-            + "{ \"name\" : \"Bob\" , \"revenue_share\" : 2.5e-1 , \"created_at\" : \"2025-01-01\" }\r\n")
-        let summary = try Importer(db).importCreators(from: path)
-        #expect(summary.imported == 2)
-        let names = try CreatorRepository(db).list().map(\.creator.name)
-        #expect(names == ["Bob", "Tab\there \"q\" \\ / é🎓"])
-        #expect(try CreatorRepository(db).find(name: "Bob")?.revenueShare == 0.25)
-        #expect(try CreatorRepository(db).find(name: "Bob")?.createdAt == newYear2025)
+    @Test("JSON Lines: escapes, numbers, null, CRLF and blank lines", arguments: TestEngine.allCases)
+    func jsonDetails(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.jsonl",
+                "{\"name\":\"Tab\\there \\\"q\\\" \\\\ \\/ \\u00e9\\ud83c\\udf93\",\"revenue_share\":1,\"contact\":null}\r\n"
+                + "   \r\n"
+                + "{ \"name\" : \"Bob\" , \"revenue_share\" : 2.5e-1 , \"created_at\" : \"2025-01-01\" }\r\n")
+            let summary = try Importer(db).importCreators(from: path)
+            #expect(summary.imported == 2)
+            let names = try CreatorRepository(db).list().map(\.creator.name)
+            #expect(names == ["Bob", "Tab\there \"q\" \\ / é🎓"])
+            #expect(try CreatorRepository(db).find(name: "Bob")?.revenueShare == 0.25)
+            #expect(try CreatorRepository(db).find(name: "Bob")?.createdAt == newYear2025)
+        }
     }
 
-    @Test("a missing file is an io error")
-    func missingFile() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        expectStoreError(.io, containing: "no such file") { _ = try Importer(db).importCreators(from: directory.path("nope.csv")) }
+    @Test("a missing file is an io error", arguments: TestEngine.allCases)
+    func missingFile(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            expectStoreError(.io, containing: "no such file") { _ = try Importer(db).importCreators(from: directory.path("nope.csv")) }
+        }
     }
 
-    @Test("an empty CSV file has no header and is refused; an empty JSON Lines file imports nothing")
-    func emptyFiles() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let csv = try directory.write("empty.csv", "")
-        expectStoreError(.invalidInput, containing: "empty") { _ = try Importer(db).importCreators(from: csv) }
-        let headerOnly = try directory.write("header.csv", "name,revenue_share\n")
-        #expect(try Importer(db).importCreators(from: headerOnly).imported == 0)
-        let jsonl = try directory.write("empty.jsonl", "")
-        #expect(try Importer(db).importCreators(from: jsonl).imported == 0)
-        #expect(try rowCount(db, "creators") == 0)
+    @Test("an empty CSV file has no header and is refused; an empty JSON Lines file imports nothing", arguments: TestEngine.allCases)
+    func emptyFiles(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let csv = try directory.write("empty.csv", "")
+            expectStoreError(.invalidInput, containing: "empty") { _ = try Importer(db).importCreators(from: csv) }
+            let headerOnly = try directory.write("header.csv", "name,revenue_share\n")
+            #expect(try Importer(db).importCreators(from: headerOnly).imported == 0)
+            let jsonl = try directory.write("empty.jsonl", "")
+            #expect(try Importer(db).importCreators(from: jsonl).imported == 0)
+            #expect(try rowCount(db, "creators") == 0)
+        }
     }
 
     @Test("the format comes from the file name, or from the options")
@@ -610,60 +625,65 @@ struct ImportExportTests {
         #expect(try Importer(db).importCreators(from: path, options: ImportOptions(format: .csv)).imported == 1)
     }
 
-    @Test("TSV: tabs separate, commas are plain text")
-    func tsv() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.tsv", "name\trevenue_share\tcontact\nHopper, Grace\t0.5\t\"tab\there\"\n")
-        #expect(try Importer(db).importCreators(from: path).imported == 1)
-        let grace = try #require(try CreatorRepository(db).find(name: "Hopper, Grace"))
-        #expect(grace.contact == "tab\there")
-        #expect(grace.revenueShare == 0.5)
+    @Test("TSV: tabs separate, commas are plain text", arguments: TestEngine.allCases)
+    func tsv(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.tsv", "name\trevenue_share\tcontact\nHopper, Grace\t0.5\t\"tab\there\"\n")
+            #expect(try Importer(db).importCreators(from: path).imported == 1)
+            let grace = try #require(try CreatorRepository(db).find(name: "Hopper, Grace"))
+            #expect(grace.contact == "tab\there")
+            #expect(grace.revenueShare == 0.5)
+        }
     }
 
-    @Test("CRLF line endings, inside and outside quoted fields")
-    func crlf() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "name,revenue_share,contact\r\nAda,0.5,\"a\r\nb\"\r\nBob,0.25,\r\n")
-        #expect(try Importer(db).importCreators(from: path).imported == 2)
-        #expect(try CreatorRepository(db).find(name: "Ada")?.contact == "a\r\nb")
-        #expect(try CreatorRepository(db).find(name: "Bob")?.revenueShare == 0.25)
-        #expect(try CreatorRepository(db).find(name: "Bob")?.contact == nil)
+    @Test("CRLF line endings, inside and outside quoted fields", arguments: TestEngine.allCases)
+    func crlf(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.csv", "name,revenue_share,contact\r\nAda,0.5,\"a\r\nb\"\r\nBob,0.25,\r\n")
+            #expect(try Importer(db).importCreators(from: path).imported == 2)
+            #expect(try CreatorRepository(db).find(name: "Ada")?.contact == "a\r\nb")
+            #expect(try CreatorRepository(db).find(name: "Bob")?.revenueShare == 0.25)
+            #expect(try CreatorRepository(db).find(name: "Bob")?.contact == nil)
+        }
     }
 
-    @Test("quoted fields hold commas, doubled quotes and newlines")
-    func quotedFields() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", """
-            name,revenue_share,contact
-            "Hopper, Grace","0.5","She said ""hi"",
-            then left"
-            "",0.1,
+    @Test("quoted fields hold commas, doubled quotes and newlines", arguments: TestEngine.allCases)
+    func quotedFields(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.csv", """
+                name,revenue_share,contact
+                "Hopper, Grace","0.5","She said ""hi"",
+                then left"
+                "",0.1,
 
-            """)
-        // The empty quoted name is a row with an empty required value: refused, naming line 4.
-        expectStoreError(.invalidInput, containing: "line 4: name") { _ = try Importer(db).importCreators(from: path) }
-        let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
-        #expect(summary.imported == 1)
-        #expect(try CreatorRepository(db).find(name: "Hopper, Grace")?.contact == "She said \"hi\",\nthen left")
+                """)
+            // The empty quoted name is a row with an empty required value: refused, naming line 4.
+            expectStoreError(.invalidInput, containing: "line 4: name") { _ = try Importer(db).importCreators(from: path) }
+            let summary = try Importer(db).importCreators(from: path, options: ImportOptions(skipInvalid: true))
+            #expect(summary.imported == 1)
+            #expect(try CreatorRepository(db).find(name: "Hopper, Grace")?.contact == "She said \"hi\",\nthen left")
+        }
     }
 
-    @Test("a byte order mark before the header is ignored")
-    func byteOrderMark() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "\u{FEFF}name,revenue_share\nAda,0.5\n")
-        #expect(try Importer(db).importCreators(from: path).imported == 1)
-        #expect(try CreatorRepository(db).find(name: "Ada") != nil)
+    @Test("a byte order mark before the header is ignored", arguments: TestEngine.allCases)
+    func byteOrderMark(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.csv", "\u{FEFF}name,revenue_share\nAda,0.5\n")
+            #expect(try Importer(db).importCreators(from: path).imported == 1)
+            #expect(try CreatorRepository(db).find(name: "Ada") != nil)
+        }
     }
 
-    @Test("a byte order mark before a quoted header is ignored too")
-    func byteOrderMarkBeforeQuote() throws {
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.csv", "\u{FEFF}\"name\",\"revenue_share\"\n\"Ada\",\"0.5\"\n")
-        #expect(try Importer(db).importCreators(from: path).imported == 1)
+    @Test("a byte order mark before a quoted header is ignored too", arguments: TestEngine.allCases)
+    func byteOrderMarkBeforeQuote(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.csv", "\u{FEFF}\"name\",\"revenue_share\"\n\"Ada\",\"0.5\"\n")
+            #expect(try Importer(db).importCreators(from: path).imported == 1)
+        }
     }
 }

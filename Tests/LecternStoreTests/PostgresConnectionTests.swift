@@ -94,11 +94,12 @@ struct PostgresURLTests {
         #expect(LecternDatabase.redacted("shop.db") == "shop.db")
     }
 
-    @Test("a URL given to the SQLite opener is refused in one line without its password")
-    func sqliteOpenerRefusesURLs() {
-        let error = #expect(throws: StoreError.self) { try LecternDatabase.open(path: "postgres://ada:hunter2@db.example/shop") }
-        #expect(error?.code == .foreignDatabase)
-        #expect(error?.message == "postgres://ada:***@db.example/shop is a PostgreSQL database, and this does not run on PostgreSQL yet")
+    @Test("a URL given to the opener connects to PostgreSQL; a server that cannot be reached is one line without the password")
+    func openerTakesURLs() {
+        let error = #expect(throws: StoreError.self) { try LecternDatabase.open(path: "postgres://ada:hunter2@127.0.0.1:1/shop") }
+        #expect(error?.code == .io)
+        #expect(error?.message.hasPrefix("cannot reach the PostgreSQL server for ada@127.0.0.1:1/shop") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("hunter2") == false)
     }
 
     @Test("server versions read as people write them")

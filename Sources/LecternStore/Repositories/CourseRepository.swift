@@ -2,13 +2,17 @@ internal import LecternSQLite
 
 /// The course catalog: courses, their tags and their prerequisites.
 public struct CourseRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -50,7 +54,9 @@ public struct CourseRepository {
         """
     static let deleteCourseTag = "DELETE FROM course_tags WHERE course_id = ? AND tag_id = ?"
     static let deletePrerequisites = "DELETE FROM course_prerequisites WHERE course_id = ?"
-    static let insertPrerequisite = "INSERT OR IGNORE INTO course_prerequisites (course_id, requires_id) VALUES (?, ?)"
+    static let insertPrerequisite = EngineSQL(
+        sqlite: "INSERT OR IGNORE INTO course_prerequisites (course_id, requires_id) VALUES (?, ?)",
+        postgres: "INSERT INTO course_prerequisites (course_id, requires_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
     /// Whether `?1` can already reach `?2` through prerequisites (so `?2` requiring `?1` makes a cycle).
     static let reaches = """
         WITH RECURSIVE reach(id) AS (
@@ -60,9 +66,13 @@ public struct CourseRepository {
         )
         SELECT 1 FROM reach WHERE id = ?2 LIMIT 1
         """
+    /// A word in the title or description, ignoring case: SQLite's LIKE folds ASCII letters,
+    /// PostgreSQL's ILIKE every letter.
+    static let textMatch = "(c.title LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\')"
+    static let textMatchPostgres = "(c.title ILIKE ? ESCAPE '\\' OR c.description ILIKE ? ESCAPE '\\')"
     static let archive = "UPDATE courses SET status = 'archived', updated_at = ? WHERE id = ?"
 
-    static func read(_ row: Statement) throws -> Course {
+    static func read(_ row: Row) throws -> Course {
         guard let difficulty = Course.Difficulty(rawValue: row.text(5)),
               let format = Course.Format(rawValue: row.text(6)),
               let status = Course.Status(rawValue: row.text(12)) else {
@@ -89,13 +99,12 @@ public struct CourseRepository {
             throw StoreError.conflict("a course with slug '\(course.slug)' already exists")
         }
         try requireCreator(course.creatorID)
-        try withStoreErrors {
-            try db.cachedStatement(Self.insert).run([course.slug, course.title, course.description, course.domain,
+        course.id = try withStoreErrors {
+            try db.insert(Self.insert, [course.slug, course.title, course.description, course.domain,
                                                      course.difficulty.rawValue, course.format.rawValue, course.language,
                                                      course.priceMinor, course.currency, course.creatorID, course.hours,
                                                      course.status.rawValue, course.createdAt, course.updatedAt, course.family])
         }
-        course.id = db.lastInsertRowID
         return course
     }
 
@@ -109,7 +118,7 @@ public struct CourseRepository {
         try requireCreator(course.creatorID)
         let updatedAt = max(currentUnixTime(), course.createdAt)
         try withStoreErrors {
-            try db.cachedStatement(Self.update).run([course.slug, course.title, course.description, course.domain,
+            try db.run(Self.update, [course.slug, course.title, course.description, course.domain,
                                                      course.difficulty.rawValue, course.format.rawValue, course.language,
                                                      course.priceMinor, course.currency, course.creatorID, course.hours,
                                                      course.status.rawValue, updatedAt, course.family, course.id])
@@ -119,7 +128,7 @@ public struct CourseRepository {
 
     /// Takes a course off sale; its history stays.
     public func archive(id: Int64) throws {
-        try withStoreErrors { try db.cachedStatement(Self.archive).run([currentUnixTime(), id]) }
+        try withStoreErrors { try db.run(Self.archive, [currentUnixTime(), id]) }
         guard db.changes == 1 else { throw StoreError.notFound("no course with id \(id)") }
     }
 
@@ -130,7 +139,7 @@ public struct CourseRepository {
             try db.transaction {
                 for name in names {
                     let tagID = try tagID(named: try Validation.tagName(name), create: true)!
-                    try db.cachedStatement(Self.insertCourseTag).run([courseID, tagID])
+                    try db.run(Self.insertCourseTag, [courseID, tagID])
                 }
             }
         }
@@ -145,7 +154,7 @@ public struct CourseRepository {
                     guard let tagID = try tagID(named: normalized, create: false) else {
                         throw StoreError.notFound("no tag '\(normalized)'")
                     }
-                    try db.cachedStatement(Self.deleteCourseTag).run([courseID, tagID])
+                    try db.run(Self.deleteCourseTag, [courseID, tagID])
                     if db.changes == 0 { throw StoreError.notFound("the course has no tag '\(normalized)'") }
                 }
             }
@@ -156,7 +165,7 @@ public struct CourseRepository {
     public func setPrerequisites(courseID: Int64, requires: [Int64]) throws {
         try withStoreErrors {
             try db.transaction {
-                try db.cachedStatement(Self.deletePrerequisites).run([courseID])
+                try db.run(Self.deletePrerequisites, [courseID])
                 try addPrerequisites(courseID: courseID, requires: requires)
             }
         }
@@ -170,11 +179,11 @@ public struct CourseRepository {
                     if required == courseID {
                         throw StoreError.conflict("a course cannot require itself")
                     }
-                    if try db.cachedStatement(Self.reaches).queryFirst([required, courseID], row: { _ in true }) != nil {
+                    if try db.first(Self.reaches, [required, courseID], row: { _ in true }) != nil {
                         let a = try slug(of: courseID), b = try slug(of: required)
                         throw StoreError.conflict("'\(a)' requiring '\(b)' would make a prerequisite cycle")
                     }
-                    try db.cachedStatement(Self.insertPrerequisite).run([courseID, required])
+                    try db.run(Self.insertPrerequisite, [courseID, required])
                 }
             }
         }
@@ -183,11 +192,11 @@ public struct CourseRepository {
     // MARK: Reading
 
     public func find(id: Int64) throws -> Course? {
-        try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read)
+        try db.first(Self.byID, [id], row: Self.read)
     }
 
     public func find(slug: String) throws -> Course? {
-        try db.cachedStatement(Self.bySlug).queryFirst([slug], row: Self.read)
+        try db.first(Self.bySlug, [slug], row: Self.read)
     }
 
     /// A course named by id (digits) or slug.
@@ -200,14 +209,14 @@ public struct CourseRepository {
     /// A course with its creator's name, tags and prerequisites.
     public func details(of course: Course) throws -> CourseDetails {
         CourseDetails(course: course,
-                      creatorName: try db.cachedStatement(Self.creatorName).queryFirst([course.creatorID]) { $0.text(0) } ?? "",
+                      creatorName: try db.first(Self.creatorName, [course.creatorID]) { $0.text(0) } ?? "",
                       tags: try tags(of: course.id),
-                      autoTags: try db.cachedStatement(Self.autoTagsOfCourse).query([course.id]) { $0.text(0) },
-                      prerequisites: try db.cachedStatement(Self.prerequisitesOfCourse).query([course.id]) { $0.text(0) })
+                      autoTags: try db.all(Self.autoTagsOfCourse, [course.id]) { $0.text(0) },
+                      prerequisites: try db.all(Self.prerequisitesOfCourse, [course.id]) { $0.text(0) })
     }
 
     public func tags(of courseID: Int64) throws -> [String] {
-        try db.cachedStatement(Self.tagsOfCourse).query([courseID]) { $0.text(0) }
+        try db.all(Self.tagsOfCourse, [courseID]) { $0.text(0) }
     }
 
     /// Courses matching `filter`, by slug.
@@ -228,7 +237,7 @@ public struct CourseRepository {
         }
         if let text = filter.text {
             for word in text.split(whereSeparator: { $0 == " " }) {
-                conditions.append("(c.title LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\')")
+                conditions.append(db.isPostgres ? Self.textMatchPostgres : Self.textMatch)
                 let pattern = likePattern(String(word))
                 arguments.append(pattern)
                 arguments.append(pattern)
@@ -239,20 +248,15 @@ public struct CourseRepository {
         sql += " ORDER BY c.slug LIMIT ? OFFSET ?"
         arguments.append(filter.limit ?? -1)
         arguments.append(filter.offset)
-        let statement = try db.makeStatement(sql)
-        try statement.bind(arguments)
-        var courses: [Course] = []
-        while try statement.step() { courses.append(try Self.read(statement)) }
-        return courses
+        return try db.all(sql, arguments, cached: false, row: Self.read)
     }
 
     // MARK: Helpers
 
     func tagID(named name: String, create: Bool) throws -> Int64? {
-        if let id = try db.cachedStatement(Self.tagByName).queryFirst([name], row: { $0.int64(0) }) { return id }
+        if let id = try db.first(Self.tagByName, [name], row: { $0.int64(0) }) { return id }
         guard create else { return nil }
-        try db.cachedStatement(Self.insertTag).run([name])
-        return db.lastInsertRowID
+        return try db.insert(Self.insertTag, [name])
     }
 
     private func slug(of id: Int64) throws -> String {
@@ -260,7 +264,7 @@ public struct CourseRepository {
     }
 
     private func requireCreator(_ id: Int64) throws {
-        guard try db.cachedStatement(Self.creatorName).queryFirst([id], row: { _ in true }) != nil else {
+        guard try db.first(Self.creatorName, [id], row: { _ in true }) != nil else {
             throw StoreError.notFound("no creator with id \(id)")
         }
     }

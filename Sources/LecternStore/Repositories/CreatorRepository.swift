@@ -2,13 +2,17 @@ internal import LecternSQLite
 
 /// Creators: who makes the courses and what share of revenue they keep.
 public struct CreatorRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -24,7 +28,7 @@ public struct CreatorRepository {
         FROM creators c ORDER BY c.name LIMIT ? OFFSET ?
         """
 
-    static func read(_ row: Statement) -> Creator {
+    static func read(_ row: Row) -> Creator {
         Creator(id: row.int64(0), name: row.text(1), revenueShare: row.double(2),
                 contact: row.optionalText(3), createdAt: row.int64(4))
     }
@@ -38,10 +42,9 @@ public struct CreatorRepository {
         if try find(name: creator.name) != nil {
             throw StoreError.conflict("a creator named '\(creator.name)' already exists")
         }
-        try withStoreErrors {
-            try db.cachedStatement(Self.insert).run([creator.name, creator.revenueShare, creator.contact, creator.createdAt])
+        creator.id = try withStoreErrors {
+            try db.insert(Self.insert, [creator.name, creator.revenueShare, creator.contact, creator.createdAt])
         }
-        creator.id = db.lastInsertRowID
         return creator
     }
 
@@ -53,17 +56,17 @@ public struct CreatorRepository {
             throw StoreError.conflict("a creator named '\(creator.name)' already exists")
         }
         try withStoreErrors {
-            try db.cachedStatement(Self.update).run([creator.name, creator.revenueShare, creator.contact, creator.id])
+            try db.run(Self.update, [creator.name, creator.revenueShare, creator.contact, creator.id])
         }
         guard db.changes == 1 else { throw StoreError.notFound("no creator with id \(creator.id)") }
     }
 
     public func find(id: Int64) throws -> Creator? {
-        try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read)
+        try db.first(Self.byID, [id], row: Self.read)
     }
 
     public func find(name: String) throws -> Creator? {
-        try db.cachedStatement(Self.byName).queryFirst([name], row: Self.read)
+        try db.first(Self.byName, [name], row: Self.read)
     }
 
     /// A creator named by id (digits) or by exact name.
@@ -75,7 +78,7 @@ public struct CreatorRepository {
 
     /// Creators by name, with how many courses each has.
     public func list(limit: Int? = nil, offset: Int = 0) throws -> [(creator: Creator, courses: Int)] {
-        try db.cachedStatement(Self.withCounts).query([limit ?? -1, offset]) { (Self.read($0), $0.int(5)) }
+        try db.all(Self.withCounts, [limit ?? -1, offset]) { (Self.read($0), $0.int(5)) }
     }
 
     private func validate(_ creator: inout Creator) throws {

@@ -36,7 +36,8 @@ extension LearnerRepository {
         summary.wiped = try wipeLog()
         // A pending wipe is left to `lectern serve` (which checks for this marker every two seconds)
         // or to the next `forget`.
-        let marker = Self.wipeMarker(forDatabase: db.path)
+        guard case .sqlite(let connection) = db else { return summary }  // PostgreSQL keeps no log file here
+        let marker = Self.wipeMarker(forDatabase: connection.path)
         if summary.wiped {
             try? FileManager.default.removeItem(atPath: marker)
         } else {
@@ -63,6 +64,7 @@ extension LearnerRepository {
     /// zeroed pages are copied over them) are gone. Waits for readers as long as the busy timeout.
     /// - Returns: whether the log was emptied (false: a reader kept a snapshot open throughout).
     func wipeLog() throws -> Bool {
+        guard case .sqlite(let db) = db else { return true }
         guard try db.queryFirst("PRAGMA journal_mode", row: { $0.text(0) }) == "wal" else { return true }
         let result = try withStoreErrors {
             try db.queryFirst("PRAGMA wal_checkpoint(TRUNCATE)") { ($0.int(0), $0.int(1), $0.int(2)) }
@@ -73,13 +75,13 @@ extension LearnerRepository {
 
     private func erase(externalID: String) throws -> ForgetSummary {
         try withStoreErrors {
-            try db.execute("PRAGMA secure_delete = ON")
-            defer { try? db.execute("PRAGMA secure_delete = OFF") }
+            if case .sqlite(let connection) = db { try connection.execute("PRAGMA secure_delete = ON") }
+            defer { if case .sqlite(let connection) = db { try? connection.execute("PRAGMA secure_delete = OFF") } }
             return try db.transaction {
-                guard let id = try db.scalarInt("SELECT id FROM users WHERE external_id = ? AND anonymous = 0", [externalID]) else {
+                guard let id = try db.scalarInt("SELECT id FROM users WHERE external_id = ? AND anonymous = 0", [externalID], cached: false) else {
                     throw StoreError(.notFound, "no learner '\(externalID)'")
                 }
-                func count(_ sql: String) throws -> Int { Int(try db.scalarInt(sql, [id]) ?? 0) }
+                func count(_ sql: String) throws -> Int { Int(try db.scalarInt(sql, [id], cached: false) ?? 0) }
                 var summary = ForgetSummary()
                 summary.moneyEventsAnonymized = try count("SELECT count(*) FROM interactions WHERE user_id = ? AND kind IN ('purchase', 'refund')")
                 summary.interactionsDeleted = try count("SELECT count(*) FROM interactions WHERE user_id = ? AND kind NOT IN ('purchase', 'refund')")
@@ -95,12 +97,12 @@ extension LearnerRepository {
                     try db.run("""
                         UPDATE interactions SET user_id = ?, idempotency_key = NULL, channel = NULL
                         WHERE user_id = ? AND kind IN ('purchase', 'refund')
-                        """, [anonymous, id])
+                        """, [anonymous, id], cached: false)
                 }
                 // Cascades to the remaining interactions, interests, impressions, segment, organisation
                 // membership and assignments; a trigger
                 // (migration 11) removes the cached lists and factors.
-                try db.run("DELETE FROM users WHERE id = ?", [id])
+                try db.run("DELETE FROM users WHERE id = ?", [id], cached: false)
                 return summary
             }
         }
@@ -108,14 +110,13 @@ extension LearnerRepository {
 
     /// The shared anonymous learner, made on first use: no name, e-mail, country or interests.
     func anonymousLearnerID() throws -> Int64 {
-        if let id = try db.scalarInt("SELECT id FROM users WHERE anonymous = 1 ORDER BY id LIMIT 1") { return id }
-        if try db.scalarInt("SELECT id FROM users WHERE external_id = ?", [Self.anonymousExternalID]) != nil {
+        if let id = try db.scalarInt("SELECT id FROM users WHERE anonymous = 1 ORDER BY id LIMIT 1", cached: false) { return id }
+        if try db.scalarInt("SELECT id FROM users WHERE external_id = ?", [Self.anonymousExternalID], cached: false) != nil {
             throw StoreError(.conflict, "a learner named '\(Self.anonymousExternalID)' exists; rename it before forgetting anyone")
         }
-        try db.run("""
+        return try db.insert("""
             INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, anonymous)
             VALUES (?, '', NULL, NULL, 'direct', NULL, 0, 1)
             """, [Self.anonymousExternalID])
-        return db.lastInsertRowID
     }
 }

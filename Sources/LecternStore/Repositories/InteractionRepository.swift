@@ -13,21 +13,21 @@ public enum RecordOutcome: Sendable, Equatable {
 
 /// What learners do: views, wishlists, enrollments, purchases, completions, ratings, refunds, dismissals.
 public struct InteractionRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let columns = "i.id, i.user_id, i.course_id, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key, i.reason"
     static let countAll = "SELECT count(*) FROM interactions"
-    static let countsByKind = "SELECT kind, count(*) FROM interactions GROUP BY kind ORDER BY count(*) DESC"
+    static let countsByKind = "SELECT kind, count(*) FROM interactions GROUP BY kind ORDER BY count(*) DESC, kind"
 
-    static func read(_ row: Statement) throws -> Interaction {
+    static func read(_ row: Row) throws -> Interaction {
         guard let kind = Interaction.Kind(rawValue: row.text(3)) else {
             throw StoreError.invalid("interaction \(row.int64(0)) has a kind this lectern does not know")
         }
@@ -75,183 +75,26 @@ public struct InteractionRepository {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
         arguments.append(filter.limit ?? -1)
-        let statement = try db.makeStatement(sql)
-        try statement.bind(arguments)
-        var records: [InteractionRecord] = []
-        while try statement.step() {
-            records.append(InteractionRecord(interaction: try Self.read(statement),
-                                             userExternalID: statement.text(9), courseSlug: statement.text(10)))
+        return try db.all(sql, arguments, cached: false) { row in
+            InteractionRecord(interaction: try Self.read(row), userExternalID: row.text(9), courseSlug: row.text(10))
         }
-        return records
     }
 
     static let countOfUser = "SELECT count(*) FROM interactions WHERE user_id = ?"
 
     /// How many interactions one learner has.
     public func count(ofUser userID: Int64) throws -> Int {
-        Int(try withStoreErrors { try db.cachedStatement(Self.countOfUser).scalarInt([userID]) } ?? 0)
+        Int(try withStoreErrors { try db.scalarInt(Self.countOfUser, [userID]) } ?? 0)
     }
 
     /// How many interactions are stored.
     public func count() throws -> Int {
-        Int(try db.cachedStatement(Self.countAll).scalarInt() ?? 0)
+        Int(try db.scalarInt(Self.countAll) ?? 0)
     }
 
     /// How many interactions of each kind are stored, most frequent first.
     public func countsByKind() throws -> [(kind: String, count: Int)] {
-        try db.cachedStatement(Self.countsByKind).query { ($0.text(0), $0.int(1)) }
+        try db.all(Self.countsByKind) { ($0.text(0), $0.int(1)) }
     }
 }
 
-/// Inserts interactions through prepared statements; shared by `record` and bulk import.
-///
-/// The caller owns the transaction. Duplicate idempotency keys are skipped, not errors.
-final class InteractionWriter {
-    private let db: Connection
-    private let insertStatement: Statement
-    private let refundState: Statement
-    /// `sameEventQuery` for each kind (and with any value), prepared when first needed.
-    private var sameEvent: [String: Statement] = [:]
-
-    static let insert = """
-        INSERT INTO interactions (user_id, course_id, kind, value, channel, occurred_at, idempotency_key, reason)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-        """
-    /// Purchases and refunds so far of one course by one learner, and the last amount paid.
-    static let refundState = """
-        SELECT sum(kind = 'purchase'), sum(kind = 'refund'),
-               (SELECT value FROM interactions WHERE user_id = ?1 AND course_id = ?2 AND kind = 'purchase'
-                ORDER BY occurred_at DESC, id DESC LIMIT 1)
-        FROM interactions WHERE user_id = ?1 AND course_id = ?2 AND kind IN ('purchase', 'refund')
-        """
-
-    static let keyExists = "SELECT 1 FROM interactions WHERE idempotency_key = ?"
-    /// An event's natural identity: learner, course, kind, time and value (any value for a refund whose
-    /// amount is not given). A seek in `interactions_by_user`.
-    ///
-    /// The kind is written into the SQL, one statement per kind, and no parameter stands alone in the
-    /// WHERE clause. A bound `kind = ?` next to the partial index `interactions_dismissals` (WHERE kind =
-    /// 'dismiss', migration 16) makes SQLite's plan depend on the parameter's value, so every new binding
-    /// expired the statement and `sqlite3_step` compiled it again: once per imported row, which took a
-    /// 1M-row import from 7 s to 25 s until it was found (gdb: one `sqlite3Reprepare` per row).
-    static func sameEventQuery(kind: Interaction.Kind, anyValue: Bool) -> String {
-        """
-        SELECT id, idempotency_key FROM interactions
-        WHERE user_id = ?1 AND course_id = ?2 AND kind = '\(kind.rawValue)' AND occurred_at = ?3\(anyValue ? "" : " AND value IS ?4")
-        ORDER BY id LIMIT 1
-        """
-    }
-
-    /// A dismissal of the same course by the same learner with no view, wishlist, enrollment or
-    /// purchase between it and time ?3: dismissing again says nothing new.
-    static let standingDismissal = """
-        SELECT d.id FROM interactions d
-        WHERE d.user_id = ?1 AND d.course_id = ?2 AND d.kind = 'dismiss'
-          AND NOT EXISTS (SELECT 1 FROM interactions p
-                          WHERE p.user_id = ?1 AND p.course_id = ?2 AND p.kind IN ('view', 'wishlist', 'enroll', 'purchase')
-                            AND p.occurred_at > min(d.occurred_at, ?3) AND p.occurred_at <= max(d.occurred_at, ?3))
-        ORDER BY d.id LIMIT 1
-        """
-
-    /// Whether learner ?1's organisation licenses course ?2: such a purchase costs the member nothing.
-    static let licensedToMember = """
-        SELECT EXISTS (SELECT 1 FROM org_members m JOIN org_licences l ON l.org_id = m.org_id JOIN courses c ON c.id = ?2
-                       WHERE m.user_id = ?1 AND (l.course_id = c.id OR l.domain = c.domain))
-        """
-
-    /// How many times SQLite compiled this writer's statements again: 0 on a steady import (see
-    /// `sameEventQuery`); a test keeps it so.
-    var reprepares: Int32 {
-        ([insertStatement, refundState] + Array(sameEvent.values)).map(\.reprepareCount).reduce(0, +)
-    }
-
-    init(_ db: Connection) throws {
-        self.db = db
-        insertStatement = try db.cachedStatement(Self.insert)
-        refundState = try db.cachedStatement(Self.refundState)
-    }
-
-    /// The event already stored with `interaction`'s natural identity, if any.
-    private func storedEvent(like interaction: Interaction, anyValue: Bool = false) throws -> RecordOutcome? {
-        let key = "\(interaction.kind.rawValue)\(anyValue ? "*" : "")"
-        let s: Statement
-        if let prepared = sameEvent[key] {
-            s = prepared
-        } else {
-            // Kept here, not in the connection's cache: it must not be evicted on the hot path.
-            s = try db.prepare(Self.sameEventQuery(kind: interaction.kind, anyValue: anyValue))
-            sameEvent[key] = s
-        }
-        defer { s.reset() }
-        try s.bind(1, interaction.userID)
-        try s.bind(2, interaction.courseID)
-        try s.bind(3, interaction.occurredAt)
-        if !anyValue {
-            if let value = interaction.value { try s.bind(4, value) } else { try s.bindNull(4) }
-        }
-        guard try s.step() else { return nil }
-        if let key = interaction.idempotencyKey, !s.isNull(1), s.text(1) == key { return .duplicate(key: key) }
-        return .sameEvent(id: s.int64(0))
-    }
-
-    /// Inserts one interaction; returns whether it was new.
-    ///
-    /// - Parameter coursePrice: charged when a purchase carries no amount.
-    @discardableResult
-    public func insert(_ interaction: Interaction, coursePrice: Int64?) throws -> RecordOutcome {
-        var interaction = interaction
-        if interaction.kind == .purchase, interaction.value == nil {
-            // A member takes a course their organisation licenses at no charge: the seat paid for it.
-            let licensed = try db.cachedStatement(Self.licensedToMember).scalarInt([interaction.userID, interaction.courseID]) == 1
-            interaction.value = licensed ? 0 : coursePrice
-        }
-        // A refund recorded again must be recognised before it is refused as a second refund.
-        if interaction.kind == .refund, let stored = try storedEvent(like: interaction, anyValue: interaction.value == nil) {
-            return stored
-        }
-        if interaction.kind == .refund { try prepareRefund(&interaction) }
-        try interaction.validate()
-        if interaction.kind != .refund, let stored = try storedEvent(like: interaction) { return stored }
-        if interaction.kind == .dismiss, let standing = try standingDismissal(like: interaction) { return .sameEvent(id: standing) }
-        if let key = interaction.idempotencyKey, key.isEmpty { interaction.idempotencyKey = nil }
-        let s = insertStatement
-        try s.bind(1, interaction.userID)
-        try s.bind(2, interaction.courseID)
-        try s.bind(3, static: interaction.kind.staticName)
-        if let value = interaction.value { try s.bind(4, value) } else { try s.bindNull(4) }
-        if let channel = interaction.channel, !channel.isEmpty { try s.bind(5, channel) } else { try s.bindNull(5) }
-        try s.bind(6, interaction.occurredAt)
-        if let key = interaction.idempotencyKey { try s.bind(7, key) } else { try s.bindNull(7) }
-        if let reason = interaction.reason { try s.bind(8, reason.rawValue) } else { try s.bindNull(8) }
-        try s.execute()
-        if db.changes == 0, let key = interaction.idempotencyKey { return .duplicate(key: key) }
-        return .recorded(id: db.lastInsertRowID)
-    }
-
-    /// The id of a dismissal that `interaction` (a dismiss) would only repeat, if any.
-    private func standingDismissal(like interaction: Interaction) throws -> Int64? {
-        try db.cachedStatement(Self.standingDismissal).queryFirst([interaction.userID, interaction.courseID, interaction.occurredAt]) {
-            $0.int64(0)
-        }
-    }
-
-    private func prepareRefund(_ interaction: inout Interaction) throws {
-        try refundState.bind(1, interaction.userID)
-        try refundState.bind(2, interaction.courseID)
-        defer { refundState.reset() }
-        guard try refundState.step() else { return }
-        let purchases = refundState.int64(0), refunds = refundState.int64(1)
-        guard purchases > 0 else {
-            throw StoreError.conflict("a refund needs a purchase of the same course by the same learner")
-        }
-        // A retried refund with a known key is a duplicate, not a second refund.
-        if refunds >= purchases {
-            let retried = try interaction.idempotencyKey.map {
-                try db.cachedStatement(Self.keyExists).queryFirst([$0]) { _ in true } ?? false
-            } ?? false
-            if !retried { throw StoreError.conflict("the purchase was already refunded") }
-        }
-        if interaction.value == nil { interaction.value = refundState.optionalInt64(2) }
-    }
-}

@@ -2,13 +2,17 @@ internal import LecternSQLite
 
 /// Learners (the `users` table) and their declared interests.
 public struct LearnerRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -26,9 +30,15 @@ public struct LearnerRepository {
     static let byExternalID = "SELECT \(columns) FROM users u WHERE u.external_id = ?"
     static let interestsOfUser = "SELECT topic FROM user_interests WHERE user_id = ? ORDER BY position"
     static let deleteInterests = "DELETE FROM user_interests WHERE user_id = ?"
-    static let insertInterest = "INSERT OR IGNORE INTO user_interests (user_id, topic, position) VALUES (?, ?, ?)"
+    static let insertInterest = EngineSQL(
+        sqlite: "INSERT OR IGNORE INTO user_interests (user_id, topic, position) VALUES (?, ?, ?)",
+        postgres: "INSERT INTO user_interests (user_id, topic, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+    /// Text in the external id, name or e-mail, ignoring case: SQLite's LIKE folds ASCII letters,
+    /// PostgreSQL's ILIKE every letter.
+    static let textMatch = "(u.external_id LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')"
+    static let textMatchPostgres = "(u.external_id ILIKE ? ESCAPE '\\' OR u.display_name ILIKE ? ESCAPE '\\' OR u.email ILIKE ? ESCAPE '\\')"
 
-    static func read(_ row: Statement) -> Learner {
+    static func read(_ row: Row) -> Learner {
         Learner(id: row.int64(0), externalID: row.text(1), displayName: row.text(2), email: row.optionalText(3),
                 country: row.optionalText(4), interests: [], channel: row.text(5), campaign: row.optionalText(6),
                 createdAt: row.int64(7), marketingOptIn: row.int64(8) != 0)
@@ -45,10 +55,9 @@ public struct LearnerRepository {
         }
         try withStoreErrors {
             try db.transaction {
-                try db.cachedStatement(Self.insert).run([learner.externalID, learner.displayName, learner.email, learner.country,
+                learner.id = try db.insert(Self.insert, [learner.externalID, learner.displayName, learner.email, learner.country,
                                                          learner.channel, learner.campaign, learner.createdAt,
                                                          learner.marketingOptIn ? 1 : 0])
-                learner.id = db.lastInsertRowID
                 try writeInterests(learner)
             }
         }
@@ -64,22 +73,22 @@ public struct LearnerRepository {
         }
         try withStoreErrors {
             try db.transaction {
-                try db.cachedStatement(Self.update).run([learner.externalID, learner.displayName, learner.email, learner.country,
+                try db.run(Self.update, [learner.externalID, learner.displayName, learner.email, learner.country,
                                                          learner.channel, learner.campaign,
                                                          learner.marketingOptIn ? 1 : 0, learner.id])
                 guard db.changes == 1 else { throw StoreError.notFound("no learner with id \(learner.id)") }
-                try db.cachedStatement(Self.deleteInterests).run([learner.id])
+                try db.run(Self.deleteInterests, [learner.id])
                 try writeInterests(learner)
             }
         }
     }
 
     public func find(id: Int64) throws -> Learner? {
-        try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read).map(withInterests)
+        try db.first(Self.byID, [id], row: Self.read).map(withInterests)
     }
 
     public func find(externalID: String) throws -> Learner? {
-        try db.cachedStatement(Self.byExternalID).queryFirst([externalID], row: Self.read).map(withInterests)
+        try db.first(Self.byExternalID, [externalID], row: Self.read).map(withInterests)
     }
 
     /// A learner named by external id.
@@ -98,7 +107,7 @@ public struct LearnerRepository {
         if let campaign = filter.campaign { conditions.append("u.campaign = ?"); arguments.append(campaign) }
         if let country = filter.country { conditions.append("u.country = ?"); arguments.append(country.uppercased()) }
         if let text = filter.text {
-            conditions.append("(u.external_id LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')")
+            conditions.append(db.isPostgres ? Self.textMatchPostgres : Self.textMatch)
             let pattern = likePattern(text)
             arguments += [pattern, pattern, pattern]
         }
@@ -107,21 +116,17 @@ public struct LearnerRepository {
         sql += " ORDER BY u.external_id LIMIT ? OFFSET ?"
         arguments.append(filter.limit ?? -1)
         arguments.append(filter.offset)
-        let statement = try db.makeStatement(sql)
-        try statement.bind(arguments)
-        var learners: [Learner] = []
-        while try statement.step() { learners.append(Self.read(statement)) }
-        return try learners.map(withInterests)
+        return try db.all(sql, arguments, cached: false, row: Self.read).map(withInterests)
     }
 
     /// Declared interests of one learner, in order.
     public func interests(of userID: Int64) throws -> [String] {
-        try db.cachedStatement(Self.interestsOfUser).query([userID]) { $0.text(0) }
+        try db.all(Self.interestsOfUser, [userID]) { $0.text(0) }
     }
 
     func writeInterests(_ learner: Learner) throws {
         for (position, topic) in learner.interests.enumerated() {
-            try db.cachedStatement(Self.insertInterest).run([learner.id, topic, position])
+            try db.run(Self.insertInterest, [learner.id, topic, position])
         }
     }
 

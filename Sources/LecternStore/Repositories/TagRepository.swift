@@ -8,14 +8,14 @@ public struct TagUsage: Sendable, Equatable {
 
 /// Tags: the words editors attach to courses.
 public struct TagRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let withCounts = """
@@ -25,6 +25,6 @@ public struct TagRepository {
 
     /// Every tag, most used first.
     public func list(limit: Int? = nil, offset: Int = 0) throws -> [TagUsage] {
-        try db.cachedStatement(Self.withCounts).query([limit ?? -1, offset]) { TagUsage(name: $0.text(0), courses: $0.int(1)) }
+        try db.all(Self.withCounts, [limit ?? -1, offset]) { TagUsage(name: $0.text(0), courses: $0.int(1)) }
     }
 }

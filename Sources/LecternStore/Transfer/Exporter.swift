@@ -2,19 +2,23 @@ internal import LecternSQLite
 
 /// Writes the catalog, the learners and their interactions in the formats `Importer` reads, so an
 /// export imported into an empty database exports again byte for byte.
+///
+/// Creators, courses, users and interactions export from both engines; organisations, members and
+/// assignments from SQLite only so far.
 public struct Exporter {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let creators = "SELECT name, revenue_share, contact, created_at FROM creators ORDER BY id"
-    static let courses = """
+    /// SQLite's `group_concat` over an ordered subquery is PostgreSQL's `string_agg(... ORDER BY ...)`.
+    static let courses = EngineSQL(sqlite: """
         SELECT c.id, c.slug, c.title, c.description, c.domain, c.difficulty, c.format, c.language, c.price_minor,
                c.currency, cr.name, c.hours, c.status, c.created_at, c.updated_at,
                (SELECT group_concat(name, ';') FROM (SELECT t.name FROM course_tags ct JOIN tags t ON t.id = ct.tag_id
@@ -23,13 +27,27 @@ public struct Exporter {
                     JOIN courses r ON r.id = p.requires_id WHERE p.course_id = c.id ORDER BY r.slug)),
                c.family
         FROM courses c JOIN creators cr ON cr.id = c.creator_id ORDER BY c.id
-        """
-    static let users = """
+        """, postgres: """
+        SELECT c.id, c.slug, c.title, c.description, c.domain, c.difficulty, c.format, c.language, c.price_minor,
+               c.currency, cr.name, c.hours, c.status, c.created_at, c.updated_at,
+               (SELECT string_agg(t.name, ';' ORDER BY t.name) FROM course_tags ct JOIN tags t ON t.id = ct.tag_id
+                    WHERE ct.course_id = c.id),
+               (SELECT string_agg(r.slug, ';' ORDER BY r.slug) FROM course_prerequisites p
+                    JOIN courses r ON r.id = p.requires_id WHERE p.course_id = c.id),
+               c.family
+        FROM courses c JOIN creators cr ON cr.id = c.creator_id ORDER BY c.id
+        """)
+    static let users = EngineSQL(sqlite: """
         SELECT u.external_id, u.display_name, u.email, u.country,
                (SELECT group_concat(topic, ';') FROM (SELECT topic FROM user_interests WHERE user_id = u.id ORDER BY position)),
                u.channel, u.campaign, u.created_at, u.marketing_opt_in
         FROM users u ORDER BY u.id
-        """
+        """, postgres: """
+        SELECT u.external_id, u.display_name, u.email, u.country,
+               (SELECT string_agg(topic, ';' ORDER BY position) FROM user_interests WHERE user_id = u.id),
+               u.channel, u.campaign, u.created_at, u.marketing_opt_in
+        FROM users u ORDER BY u.id
+        """)
     static let interactions = """
         SELECT u.external_id, c.slug, i.kind, i.value, i.channel, i.occurred_at, i.idempotency_key, i.reason
         FROM interactions i JOIN users u ON u.id = i.user_id JOIN courses c ON c.id = i.course_id
@@ -123,17 +141,16 @@ public struct Exporter {
         text.map { $0.split(separator: ";").map(String.init) } ?? []
     }
 
-    private func export<Column: TransferColumn>(_ sql: String, _ columns: Column.Type, path: String?,
+    private func export<Column: TransferColumn>(_ sql: some EngineStatement, _ columns: Column.Type, path: String?,
                                                 format: TransferFormat,
-                                                row: (Statement) -> [RecordWriter.Value]) throws -> Int {
+                                                row: (Row) -> [RecordWriter.Value]) throws -> Int {
         try withStoreErrors {
             // One read transaction: the export is a consistent snapshot even while others write.
             try db.transaction(.deferred) {
                 let writer = try RecordWriter(path: path, format: format, columns: Column.allCases.map(\.name))
-                let statement = try db.makeStatement(sql)
                 var count = 0
-                while try statement.step() {
-                    try writer.row(row(statement))
+                _ = try db.all(sql, cached: false) { values in
+                    try writer.row(row(values))
                     count += 1
                 }
                 try writer.finish()

@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+internal import LecternPostgres
 internal import LecternSQLite
 import Synchronization
 
@@ -41,23 +42,35 @@ public struct ImportOptions: Sendable {
 /// By default a file is imported whole or not at all: the first bad row is reported by line
 /// number and reason and nothing is kept. With `skipInvalid` the good rows are kept and the bad
 /// ones listed. Either way the import runs in one transaction.
+///
+/// Creators, courses, users and interactions import on both engines; organisations, members and
+/// assignments on SQLite only so far (their repositories are not ported to PostgreSQL yet).
 public struct Importer {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
+    }
+
+    /// The SQLite connection, for the imports not ported to PostgreSQL (the CLI refuses them there).
+    var connection: Connection {
+        guard case .sqlite(let connection) = db else { preconditionFailure("this import does not run on PostgreSQL yet") }
+        return connection
     }
 
     static let insertCreator = "INSERT INTO creators (name, revenue_share, contact, created_at) VALUES (?, ?, ?, ?)"
     /// The learner `~forgotten` in an export is the anonymous holder of forgotten learners' purchases.
-    static let insertUser = """
+    static let insertUser = EngineSQL(sqlite: """
         INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, marketing_opt_in, anonymous)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1 = '~forgotten')
-        """
+        """, postgres: """
+        INSERT INTO users (external_id, display_name, email, country, channel, campaign, created_at, marketing_opt_in, anonymous)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (?1 = '~forgotten')::int)
+        """)
     static let userIDs = "SELECT external_id, id FROM users"
     static let courseIDs = "SELECT slug, id, price_minor FROM courses"
 
@@ -80,7 +93,7 @@ public struct Importer {
     /// Organisation members; a learner already in another organisation moves. A file that puts one
     /// learner in two organisations is refused at the second line.
     public func importMembers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
-        let organisations = OrganisationRepository(db)
+        let organisations = OrganisationRepository(connection)
         var placed: [String: (org: String, line: Int)] = [:]
         return try run(path: path, entity: "members", options: options) { (record: ImportRecord<MemberColumn>, summary: inout ImportSummary) in
             let org = try record.requiredText(.org), user = try record.requiredText(.user)
@@ -156,7 +169,7 @@ public struct Importer {
 
     public func importUsers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
         let learners = LearnerRepository(db)
-        let insert = try db.cachedStatement(Self.insertUser)
+        let insert = try db.preparedForSQLite(Self.insertUser)
         return try run(path: path, entity: "users", options: options) { (record: ImportRecord<LearnerColumn>, summary: inout ImportSummary) in
             var learner = Learner(externalID: try record.requiredText(.externalID),
                                   displayName: record.text(.displayName) ?? "", email: record.text(.email),
@@ -167,14 +180,21 @@ public struct Importer {
             try learners.validate(&learner)
             // Without --skip-invalid any failure rolls back the whole import, so no savepoint is needed.
             try inSavepoint(if: options.skipInvalid) {
+                let values: [any SQLBindable] = [learner.externalID, learner.displayName, learner.email, learner.country,
+                                                 learner.channel, learner.campaign, learner.createdAt, learner.marketingOptIn ? 1 : 0]
                 do {
-                    try insert.bind([learner.externalID, learner.displayName, learner.email, learner.country,
-                                     learner.channel, learner.campaign, learner.createdAt, learner.marketingOptIn ? 1 : 0])
-                    try insert.execute()
+                    if let insert {
+                        try insert.bind(values)
+                        try insert.execute()
+                        learner.id = connection.lastInsertRowID
+                    } else {
+                        learner.id = try db.insert(Self.insertUser, values)
+                    }
                 } catch let error as SQLiteError where error.isUniqueViolation {
                     throw StoreError.conflict("line \(record.line): a learner with external id '\(learner.externalID)' already exists")
+                } catch let error as PGError where error.isUniqueViolation {
+                    throw StoreError.conflict("line \(record.line): a learner with external id '\(learner.externalID)' already exists")
                 }
-                learner.id = db.lastInsertRowID
                 try learners.writeInterests(learner)
             }
             summary.imported += 1
@@ -185,17 +205,18 @@ public struct Importer {
 
     public func importInteractions(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
         var userIDs: [String: Int64] = [:]
-        for (externalID, id) in try db.cachedStatement(Self.userIDs).query(row: { ($0.text(0), $0.int64(1)) }) { userIDs[externalID] = id }
+        for (externalID, id) in try db.all(Self.userIDs, row: { ($0.text(0), $0.int64(1)) }) { userIDs[externalID] = id }
         var courseIDs: [String: (id: Int64, price: Int64)] = [:]
-        for (slug, id, price) in try db.cachedStatement(Self.courseIDs).query(row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
+        for (slug, id, price) in try db.all(Self.courseIDs, row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
             courseIDs[slug] = (id, price)
         }
         let writer = try InteractionWriter(db)
         let (users, courses) = (userIDs, courseIDs)
-        let bulk = try BulkLoad(db, file: path)
-        defer { bulk.restoreCacheSize() }
+        // SQLite's bulk load (indexes rebuilt after, a bigger page cache); PostgreSQL inserts row by row.
+        let bulk = try db.sqliteConnection.map { try BulkLoad($0, file: path) }
+        defer { bulk?.restoreCacheSize() }
         return try runPipelined(path: path, entity: "interactions", options: options,
-                                before: bulk.dropDeferredIndexes, after: bulk.rebuildDeferredIndexes) { (record: ImportRecord<InteractionColumn>) in
+                                before: { try bulk?.dropDeferredIndexes() }, after: { try bulk?.rebuildDeferredIndexes() }) { (record: ImportRecord<InteractionColumn>) in
             let user = try record.requiredText(.user)
             guard let userID = users[user] else { throw record.fail(.user, "no learner with external id '\(user)'") }
             let slug = try record.requiredText(.course)
@@ -219,7 +240,14 @@ public struct Importer {
 
     /// Runs `body` in a savepoint when a failure must undo only this row.
     private func inSavepoint(if needed: Bool, _ body: () throws -> Void) throws {
-        if needed { try db.savepoint(body) } else { try body() }
+        if needed { try db.transaction(.immediate, body) } else { try body() }
+    }
+
+    /// Runs one row's `body` so that a failure skipped under `skipInvalid` leaves the transaction
+    /// usable: on PostgreSQL a failed statement aborts the whole transaction unless it ran in a
+    /// savepoint; SQLite undoes only the statement.
+    private func storingRow(skipInvalid: Bool, _ body: () throws -> Void) throws {
+        if skipInvalid && db.isPostgres { try db.transaction(.immediate, body) } else { try body() }
     }
 
     /// One parsed row, or why it could not be parsed.
@@ -319,13 +347,17 @@ public struct Importer {
             switch row {
             case .parsed(let line, let value):
                 do {
-                    try store(value, &summary)
+                    try storingRow(skipInvalid: options.skipInvalid) { try store(value, &summary) }
                 } catch let error as StoreError where error.isRowFault {
                     let message = "line \(line): \(error.message)"
                     guard options.skipInvalid else { throw StoreError(error.code, message) }
                     summary.skipped.append((line, message))
                 } catch let error as SQLiteError where error.isConstraintViolation {
                     let message = "line \(line): \(error.message)"
+                    guard options.skipInvalid else { throw StoreError.invalid(message) }
+                    summary.skipped.append((line, message))
+                } catch let error as PGError where error.isConstraintViolation {
+                    let message = "line \(line): \(error.description)"
                     guard options.skipInvalid else { throw StoreError.invalid(message) }
                     summary.skipped.append((line, message))
                 }
@@ -363,13 +395,17 @@ public struct Importer {
                     rows += 1
                     if rows % progressEvery == 0 { options.progress?(source.bytesRead, source.totalBytes) }
                     do {
-                        try row(record, &summary)
+                        try storingRow(skipInvalid: options.skipInvalid) { try row(record, &summary) }
                     } catch let error as StoreError where error.isRowFault {
                         let message = error.message.hasPrefix("line ") ? error.message : "line \(record.line): \(error.message)"
                         guard options.skipInvalid else { throw StoreError(error.code, message) }
                         summary.skipped.append((record.line, message))
                     } catch let error as SQLiteError where error.isConstraintViolation {
                         let message = "line \(record.line): \(error.message)"
+                        guard options.skipInvalid else { throw StoreError.invalid(message) }
+                        summary.skipped.append((record.line, message))
+                    } catch let error as PGError where error.isConstraintViolation {
+                        let message = "line \(record.line): \(error.description)"
                         guard options.skipInvalid else { throw StoreError.invalid(message) }
                         summary.skipped.append((record.line, message))
                     }

@@ -1,0 +1,118 @@
+internal import LecternPostgres
+internal import LecternSQLite
+
+/// A PostgreSQL connection as the executor uses it: SQL translated once per text, values bound as
+/// PostgreSQL's types, and the count of rows the last write changed (SQLite's `changes()`).
+final class PostgresSession {
+    let connection: PGConnection
+    /// Rows changed by the last `execute` or `insert`.
+    private(set) var changes = 0
+    /// SQLite's text to PostgreSQL's, for every text run so far (fixed SQL: a few hundred at most;
+    /// SQL built from filters is translated again each time, and kept only while there are fewer
+    /// than `translationLimit`).
+    private var translations: [String: String] = [:]
+    private static let translationLimit = 1_024
+
+    init(_ connection: PGConnection) {
+        self.connection = connection
+    }
+
+    /// Runs a statement that returns no rows.
+    func execute(_ sql: String, _ arguments: [any SQLBindable]) throws {
+        changes = try connection.execute(translated(sql), Self.values(arguments))
+    }
+
+    /// Runs an INSERT with `RETURNING id` and returns that id (0 when no row was made).
+    func insert(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int64 {
+        let rows = try connection.query(translated(sql + " RETURNING id"), Self.values(arguments))
+        changes = rows.count
+        guard let row = rows.first, case .integer(let id) = row.values.first else { return 0 }
+        return id
+    }
+
+    /// Runs a query and returns its rows.
+    func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> [PGRow] {
+        try connection.query(translated(sql), Self.values(arguments))
+    }
+
+    private func translated(_ sql: String) -> String {
+        if let known = translations[sql] { return known }
+        let text = PostgresSQL.translate(sql)
+        if translations.count < Self.translationLimit { translations[sql] = text }
+        return text
+    }
+
+    /// SQLite's storage classes as PostgreSQL's values (a blob is BYTEA; a Bool is bound as 0 or 1,
+    /// as the schema's flags are BIGINT on both engines).
+    static func values(_ arguments: [any SQLBindable]) -> [PGValue] {
+        arguments.map { argument in
+            switch argument.sqlValue {
+            case .integer(let value): .integer(value)
+            case .real(let value): .real(value)
+            case .text(let value): .text(value)
+            case .blob(let value): .bytes(value)
+            case .null: .null
+            }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension PostgresSession: Sendable {}
+
+/// SQLite's SQL as PostgreSQL reads it, for the statements both engines share.
+///
+/// Rules, applied outside quoted text ('...', "...") and comments:
+/// - `?` becomes `$1`, `$2`... in order; `?NNN` becomes `$NNN`.
+/// - `LIMIT ?` becomes `LIMIT nullif($n, -1)`: SQLite reads a negative limit as none, PostgreSQL
+///   refuses it and reads NULL as none.
+/// Everything else is left as written; a statement that needs other words is an `EngineSQL`.
+enum PostgresSQL {
+    /// - Complexity: O(length of `sql`).
+    static func translate(_ sql: String) -> String {
+        var output = ""
+        output.reserveCapacity(sql.utf8.count + 16)
+        var next = 1
+        var quote: Character?
+        var inComment = false
+        var index = sql.startIndex
+        while index < sql.endIndex {
+            let character = sql[index]
+            index = sql.index(after: index)
+            if inComment {
+                output.append(character)
+                if character == "\n" { inComment = false }
+            } else if let open = quote {
+                output.append(character)
+                if character == open { quote = nil }  // a doubled quote reopens at once
+            } else if character == "'" || character == "\"" {
+                quote = character
+                output.append(character)
+            } else if character == "-", index < sql.endIndex, sql[index] == "-" {
+                inComment = true
+                output.append(character)
+            } else if character == "?" {
+                var digits = ""
+                while index < sql.endIndex, let digit = sql[index].wholeNumberValue, sql[index].isASCII {
+                    digits.append(String(digit))
+                    index = sql.index(after: index)
+                }
+                let parameter = digits.isEmpty ? "$\(next)" : "$\(digits)"
+                if digits.isEmpty { next += 1 }
+                output += followsLimit(output) ? "nullif(\(parameter), -1)" : parameter
+            } else {
+                output.append(character)
+            }
+        }
+        return output
+    }
+
+    /// Whether `text` ends with the keyword LIMIT (and blanks).
+    private static func followsLimit(_ text: String) -> Bool {
+        let trimmed = text.reversed().drop(while: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        let word = String(trimmed.prefix(while: { $0.isLetter }).reversed())
+        guard word.uppercased() == "LIMIT" else { return false }
+        let before = trimmed.dropFirst(5).first
+        return before.map { !$0.isLetter && !$0.isNumber && $0 != "_" } ?? true
+    }
+}

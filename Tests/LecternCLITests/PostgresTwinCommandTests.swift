@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// The commands that run on PostgreSQL, through the built binary: the same steps on an SQLite file
+/// and on a fresh PostgreSQL database must print the same thing and exit alike (issue 16: "every
+/// command works on both with the same output"). Times of "now" are masked, as the two runs are
+/// seconds apart. Skipped without LECTERN_TEST_PG; under LECTERN_REQUIRE_PG=1 (CI) they run.
+@Suite("Commands on PostgreSQL give SQLite's output", .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
+struct PostgresTwinCommandTests {
+    /// Runs `steps` on an SQLite file and on a PostgreSQL database, and compares every result.
+    static func expectSameOutput(_ steps: [[String]], files: [String: String] = [:],
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let lectern = try Lectern()
+        for (name, text) in files { try lectern.write(name, text) }
+        try PostgresCommandTests.withDatabase { url in
+            let created = try lectern.run(["init"], database: url)
+            #expect(created.status == 0, "\(created.stderr)", sourceLocation: sourceLocation)
+            for step in steps {
+                let onSQLite = try lectern.run(step)
+                let onPostgres = try lectern.run(step, database: url)
+                let command = "lectern " + step.joined(separator: " ")
+                #expect(!onSQLite.signaled && !onPostgres.signaled, "\(command) crashed", sourceLocation: sourceLocation)
+                #expect(onPostgres.status == onSQLite.status, "\(command): \(onPostgres.stderr)", sourceLocation: sourceLocation)
+                #expect(masked(onPostgres.stdout) == masked(onSQLite.stdout), "\(command)", sourceLocation: sourceLocation)
+                #expect(masked(onPostgres.stderr) == masked(onSQLite.stderr), "\(command)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// `text` with every ISO 8601 time of today replaced by `<now>`, and an import's timing by `<t>`.
+    static func masked(_ text: String) -> String {
+        let today = ISO8601DateFormatter().string(from: Date()).prefix(10)
+        return text.replacingOccurrences(of: "\(today)T[0-9:]{8}Z", with: "<now>", options: .regularExpression)
+            .replacingOccurrences(of: " in [0-9.]+s( \\([0-9]+ rows/s\\))?", with: " in <t>", options: .regularExpression)
+    }
+
+    static let catalog: [[String]] = [
+        ["creator", "add", "Grace Hopper", "--share", "0.7", "--contact", "grace@example.com"],
+        ["creator", "add", "Ada Lovelace", "--share", "0.55"],
+        ["creator", "add", "Grace Hopper", "--share", "0.1"],
+        ["creator", "add", "Greedy", "--share", "1.5"],
+        ["course", "add", "py-101", "--title", "Python basics", "--domain", "programming", "--price", "49.90",
+         "--creator", "Grace Hopper", "--status", "published", "--tags", "python,Beginners", "--hours", "3.5"],
+        ["course", "add", "py-201", "--title", "Python further", "--description", "More PYTHON", "--domain", "programming",
+         "--price", "79", "--creator", "1", "--status", "published", "--requires", "py-101", "--difficulty", "intermediate"],
+        ["course", "add", "stats-1", "--title", "Statistics", "--domain", "data-science", "--price", "30", "--currency", "eur",
+         "--creator", "Ada Lovelace", "--status", "published", "--family", "stats"],
+        ["course", "add", "draft-1", "--title", "A draft", "--domain", "programming", "--price", "10", "--creator", "Ada Lovelace"],
+        ["course", "add", "py-101", "--title", "Again", "--domain", "programming", "--price", "1", "--creator", "Ada Lovelace"],
+        ["course", "add", "orphan", "--title", "No creator", "--domain", "programming", "--price", "1", "--creator", "Nobody"],
+        ["course", "prereq", "py-101", "--add", "py-201"],
+        ["course", "prereq", "py-101", "--add", "py-101"],
+        ["course", "prereq", "stats-1", "--set", "py-101,py-201"],
+        ["course", "prereq", "stats-1", "--clear"],
+        ["course", "tag", "stats-1", "statistics", "maths"],
+        ["course", "untag", "stats-1", "maths"],
+        ["course", "untag", "stats-1", "maths"],
+        ["course", "update", "draft-1", "--title", "Still a draft", "--price", "12.50"],
+        ["course", "archive", "draft-1"],
+        ["course", "show", "py-201"], ["course", "show", "stats-1", "--format", "json"],
+        ["course", "list"], ["course", "list", "--format", "csv", "--domain", "programming"],
+        ["course", "list", "--search", "python", "--format", "json"], ["course", "list", "--tag", "python"],
+        ["course", "list", "--min-price", "20", "--max-price", "60", "--limit", "1"], ["course", "list", "--offset", "1"],
+        ["creator", "list"], ["creator", "list", "--format", "json", "--limit", "1"], ["creator", "show", "Grace Hopper"],
+        ["creator", "show", "9"], ["tag", "list"], ["tag", "list", "--include-unused", "--format", "csv"],
+        ["tag", "list", "--limit", "1", "--format", "json"],
+    ]
+
+    static let learners: [[String]] = [
+        ["user", "add", "u1", "--name", "Uma", "--email", "uma@example.com", "--country", "de", "--interests", "python,stats",
+         "--channel", "search", "--campaign", "spring", "--at", "2025-01-02"],
+        ["user", "add", "u2", "--name", "Vic", "--at", "2025-01-03", "--marketing-opt-in"],
+        ["user", "add", "u2", "--at", "2025-01-03"],
+        ["user", "add", "u3", "--email", "not-an-email"],
+        ["user", "update", "u2", "--country", "fr", "--interests", "maths", "--no-marketing-opt-in"],
+        ["user", "list"], ["user", "list", "--search", "UMA", "--format", "json"], ["user", "list", "--country", "FR", "--format", "csv"],
+        ["user", "show", "u1"],
+    ]
+
+    static let activity: [[String]] = [
+        ["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-02-01T10:00:00Z"],
+        ["record", "view", "--user", "u1", "--course", "py-101", "--at", "2025-02-01T10:00:00Z"],
+        ["record", "purchase", "--user", "u1", "--course", "py-101", "--at", "2025-02-02", "--key", "order-1"],
+        ["record", "purchase", "--user", "u1", "--course", "py-101", "--at", "2025-02-03", "--key", "order-1"],
+        ["record", "purchase", "--user", "u2", "--course", "stats-1", "--at", "2025-02-03", "--amount", "25.50", "--channel", "app"],
+        ["record", "purchase", "--user", "u2", "--course", "draft-1", "--at", "2025-02-03"],
+        ["record", "rate", "--user", "u1", "--course", "py-101", "--rating", "5", "--at", "2025-02-04"],
+        ["record", "rate", "--user", "u1", "--course", "py-101", "--rating", "9", "--at", "2025-02-04"],
+        ["record", "refund", "--user", "u1", "--course", "py-101", "--at", "2025-02-05"],
+        ["record", "refund", "--user", "u1", "--course", "py-101", "--at", "2025-02-06"],
+        ["record", "refund", "--user", "u2", "--course", "py-201", "--at", "2025-02-06"],
+        ["record", "dismiss", "--user", "u2", "--course", "py-201", "--reason", "too_expensive", "--at", "2025-02-07"],
+        ["record", "dismiss", "--user", "u2", "--course", "py-201", "--at", "2025-02-08"],
+        ["record", "view", "--user", "ghost", "--course", "py-101"],
+        ["activity"], ["activity", "--user", "u1", "--format", "json"], ["activity", "--kind", "purchase", "--format", "csv"],
+        ["activity", "--since", "2025-02-03", "--until", "2025-02-06", "--limit", "2"],
+        ["stats"], ["stats", "--format", "json"], ["user", "show", "u1", "--format", "json"], ["course", "show", "py-101"],
+        ["user", "forget", "u1"], ["user", "forget", "u1"], ["stats", "--format", "csv"], ["activity"],
+    ]
+
+    @Test("creator and course commands: adds, refusals, tags, prerequisites, listings")
+    func catalogCommands() throws {
+        try Self.expectSameOutput(Self.catalog)
+    }
+
+    @Test("user commands, then record, activity, stats and forget: kinds, money, refunds, idempotency")
+    func learnerAndActivityCommands() throws {
+        try Self.expectSameOutput(Self.catalog + Self.learners + Self.activity)
+    }
+
+    /// A refused import rolls back on both engines, but a PostgreSQL sequence keeps the ids it gave out
+    /// (docs/engines.md): the refused imports come after the listings that show ids, and `stats` and
+    /// `export` (which show none) check that nothing was kept.
+    static let transfers: [[String]] = [
+        ["import", "creators", "creators.csv"], ["import", "courses", "courses.csv"], ["import", "users", "users.csv"],
+        ["import", "interactions", "interactions.csv"], ["import", "interactions", "interactions.csv"],
+        ["import", "interactions", "bad.csv", "--skip-invalid"],
+        ["export", "creators"], ["export", "courses", "--format", "jsonl"], ["export", "users", "--format", "tsv"],
+        ["export", "interactions"], ["export", "interactions", "--format", "jsonl"],
+        ["course", "show", "py-201"], ["stats"], ["activity"],
+        ["import", "interactions", "bad.csv"], ["import", "users", "users.csv"], ["import", "users", "users.csv", "--skip-invalid"],
+        ["stats", "--format", "json"], ["export", "interactions"], ["export", "users"],
+    ]
+
+    @Test("import and export of creators, courses, users and interactions: all or nothing, duplicates, skipped rows")
+    func transferCommands() throws {
+        let bad = """
+            user,course,kind,value,channel,occurred_at,key
+            u2,py-101,view,,web,2025-04-01T10:00:00Z,
+            ghost,py-101,view,,web,2025-04-01T10:00:00Z,
+            u2,py-101,rate,9,web,2025-04-02T10:00:00Z,
+
+            """
+        try Self.expectSameOutput(Self.transfers, files: [
+            "creators.csv": TransferCommandTests.creators, "courses.csv": TransferCommandTests.courses,
+            "users.csv": TransferCommandTests.users, "interactions.csv": TransferCommandTests.interactions, "bad.csv": bad,
+        ])
+    }
+}
