@@ -31,7 +31,7 @@ extension Lectern {
         }
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             var dueAt = try parseTime(due, option: "--due")
             if due.count == 10 { dueAt += 86_399 }  // a date: due by the end of it
             let work: AssignmentService.Work = course.map { .course($0) } ?? pathGoal.map { .pathGoal($0) }
@@ -61,7 +61,7 @@ extension Lectern {
         @Flag(help: "Also those of members who left (retired).") var all = false
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let wanted = try status.map { name -> Assignment.Status in
                 guard let known = Assignment.Status(rawValue: name) else {
                     throw CommandFailure("invalid --status '\(name)': use " + Assignment.Status.allCases.map(\.rawValue).joined(separator: ", "))

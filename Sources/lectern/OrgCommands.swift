@@ -24,7 +24,7 @@ extension Lectern {
             @Option(help: "The seat price's currency (default USD).") var currency: String = "USD"
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let organisation = try OrganisationRepository(db).create(Organisation(
                     slug: slug, name: name, seats: seats, seatPriceMinor: try seatPrice.map { try parseMinorUnits($0, what: "--seat-price") },
                     currency: currency))
@@ -40,7 +40,7 @@ extension Lectern {
             @OptionGroup var output: FormatOptions
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 var listing = Listing(["slug", "name", "seats", "members", "currency", "seat_price"])
                 for (organisation, members) in try OrganisationRepository(db).list() {
                     listing.append([.text(organisation.slug), .text(organisation.name), .int(Int64(organisation.seats)),
@@ -58,7 +58,7 @@ extension Lectern {
             @Argument(help: "The organisation's slug.") var org: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let repository = OrganisationRepository(db)
                 let found = try repository.resolve(org)
                 let members = try repository.members(of: found.slug)
@@ -86,7 +86,7 @@ extension Lectern {
             @Option(parsing: .unconditional, help: "A new seat price, such as 240.00.") var seatPrice: String?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let updated = try OrganisationRepository(db).update(
                     org, name: name, seats: seats, seatPriceMinor: try seatPrice.map { try parseMinorUnits($0, what: "--seat-price") })
                 print("Updated organisation \(updated.slug): \(updated.name), \(updated.seats) seats")

@@ -20,7 +20,7 @@ extension Lectern.OrgCommand {
             @Flag(help: "They manage their team.") var manager = false
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let outcome = try OrganisationRepository(db).addMember(
                     OrgMember(externalID: user, team: team, role: role, isManager: manager), to: org)
                 switch outcome {
@@ -39,7 +39,7 @@ extension Lectern.OrgCommand {
             @Option(help: "The learner's external id.") var user: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 try OrganisationRepository(db).removeMember(user, from: org)
                 print("Removed \(user) from \(org)")
             }
@@ -54,7 +54,7 @@ extension Lectern.OrgCommand {
             @Option(help: "Only this team.") var team: String?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 var listing = Listing(["user", "team", "role", "manager", "joined_at"])
                 for member in try OrganisationRepository(db).members(of: org, team: team) {
                     listing.append([.text(member.externalID), .text(member.team), .text(member.role),
@@ -80,7 +80,7 @@ extension Lectern.OrgCommand {
         }
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let repository = OrganisationRepository(db)
             try repository.license(org, domains: domain, courses: course)
             let all = try repository.licences(of: org)
@@ -97,7 +97,7 @@ extension Lectern.OrgCommand {
         @Option(help: "Comma-separated tags.") var tags: String
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let skills = tags.split(separator: ",").map(String.init)
             try OrganisationRepository(db).setSkills(org, team: team, skills: skills)
             print("\(org) team \(team) aims at: \(skills.joined(separator: ", "))")

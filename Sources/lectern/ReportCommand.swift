@@ -104,7 +104,8 @@ extension Lectern {
             options.includePersonalData = includePersonalData
             options.org = org
             options.campaign = campaign
-            let db = try database.openExisting()
+            // `report org` runs on PostgreSQL too (not as HTML); the other reports read SQLite's rollups.
+            let db = try kind == .org && format != .html ? database.openEitherEngine(mustExist: true) : database.openExisting()
             if let org { _ = try OrganisationRepository(db).resolve(org) }
             if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }
             if let segment, try !SegmentStore(db).segmentExists(named: segment) {
@@ -112,7 +113,7 @@ extension Lectern {
             }
             // Events recorded since the last refresh are folded into the rollups first (reports would read
             // them raw, exactly, but each time).
-            try ReportRollups(db).refreshIfPossible()
+            if kind != .org { try ReportRollups(db).refreshIfPossible() }
             let builder = ReportBuilder(db, options: options)
             // `all` covers organisations in html (a section each) or with --org; other formats need one.
             let kinds: [ReportKind] = kind == .all ? ReportKind.allCases.filter { $0 != .org || format == .html || org != nil }

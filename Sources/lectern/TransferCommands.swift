@@ -18,8 +18,7 @@ extension Lectern {
         }
 
         /// Whether this entity imports into PostgreSQL too (organisations are SQLite's only, so far).
-        var runsOnPostgres: Bool { ![.organisations, .members, .assignments].contains(entity) }
-
+        
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "creators, courses, users, interactions, organisations, members or assignments.") var entity: Entity
         @Argument(help: "The file to read.") var file: String
@@ -27,7 +26,7 @@ extension Lectern {
         @Flag(help: "Import the valid rows and list the invalid ones instead of refusing the file.") var skipInvalid = false
 
         func run() throws {
-            let db = try runsOnPostgres ? database.openEitherEngine() : database.open()
+            let db = try database.openEitherEngine()
             let progress = Progress("importing \(entity.rawValue)")
             let options = ImportOptions(format: format, skipInvalid: skipInvalid) { progress.update(done: $0, total: $1) }
             let importer = Importer(db)
@@ -66,8 +65,7 @@ extension Lectern {
         }
 
         /// Whether this entity exports from PostgreSQL too (organisations are SQLite's only, so far).
-        var runsOnPostgres: Bool { ![.organisations, .members, .assignments].contains(entity) }
-
+        
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "catalog, creators, courses, users, interactions, organisations, members or assignments.") var entity: Entity
         @Option(help: "File to write (default: standard output); a directory for catalog.") var out: String?
@@ -78,7 +76,7 @@ extension Lectern {
         }
 
         func run() throws {
-            let db = try runsOnPostgres ? database.openEitherEngine(mustExist: true) : database.openExisting()
+            let db = try database.openEitherEngine(mustExist: true)
             let exporter = Exporter(db)
             let format = self.format ?? out.flatMap(TransferFormat.inferred(from:)) ?? .csv
             switch entity {

@@ -13,14 +13,16 @@ import Testing
 /// - d4: nothing by `now` (completes sq at t0+41d, after it): a seat not used.
 /// - s1: st assigned t0+2d, due t0+12d, completed t0+7d: on time, 5 days.
 /// - r1 was assigned py and left on t0+3d (retired: not counted); d1 has st assigned after `now` (not counted).
+///
+/// Every test runs on SQLite and on PostgreSQL (issue 19: both engines, the same figures).
 @Suite("Org report")
 struct OrgReportTests {
     static let day: Int64 = 86_400
     static let t0 = newYear2025
     static let now = t0 + 40 * day
 
-    func makeAcme() throws -> Database {
-        let db = try makeDatabase()
+    /// Builds acme in `db`.
+    func makeAcme(in db: Database) throws {
         let (t0, day) = (Self.t0, Self.day)
         let creator = try makeCreator(in: db)
         var courses: [String: Course] = [:]
@@ -58,7 +60,14 @@ struct OrgReportTests {
         try record("s1", "st", .complete, t0 + 7 * day)
         try record("d4", "sq", .complete, t0 + 41 * day)
         _ = try organisations.update("acme", seats: 9, at: t0 + 45 * day)
-        return db
+    }
+
+    /// Runs `body` with acme built in a fresh database of `engine`.
+    func withAcme(on engine: TestEngine, _ body: (Database) throws -> Void) throws {
+        try withDatabase(on: engine) { db in
+            try makeAcme(in: db)
+            try body(db)
+        }
     }
 
     func line(_ row: OrgTeamRow) -> String {
@@ -66,8 +75,9 @@ struct OrgReportTests {
             + "\(row.completionRate.map { String($0) } ?? "-") \(row.medianDaysToComplete.map { String($0) } ?? "-")"
     }
 
-    @Test func perTeamFiguresAtAFixedTime() throws {
-        let result = try OrgReport(try makeAcme()).report(org: "acme", now: Self.now)
+    @Test(arguments: TestEngine.allCases)
+    func perTeamFiguresAtAFixedTime(engine: TestEngine) throws { try withAcme(on: engine) { db in
+        let result = try OrgReport(db).report(org: "acme", now: Self.now)
         // team members seats-used assigned on-time late overdue rate median-days
         #expect(result.teams.map(line) == ["data 4 3 4 1 1 1 0.5 10.0", "sales 1 1 1 1 0 0 1.0 5.0"])
         #expect(line(result.total) == "total 5 4 5 2 1 1 0.6 5.0")
@@ -76,32 +86,34 @@ struct OrgReportTests {
         #expect(result.members.map { "\($0.externalID) \($0.team) \($0.seatUsed) \($0.assigned) \($0.completedOnTime) \($0.completedLate) \($0.overdue)" }
                 == ["d1 data true 1 1 0 0", "d2 data true 2 0 1 1", "d3 data true 1 0 0 0", "d4 data false 0 0 0 0", "s1 sales true 1 1 0 0"])
         #expect(result.completionsByMonth == [OrgMonthRow(month: "2025-01", onTime: 2, late: 1), OrgMonthRow(month: "2025-02", onTime: 0, late: 0)])
-    }
+    } }
 
-    @Test func skillCoverageAtTheStartAndNow() throws {
-        let result = try OrgReport(try makeAcme()).report(org: "acme", now: Self.now)
+    @Test(arguments: TestEngine.allCases)
+    func skillCoverageAtTheStartAndNow(engine: TestEngine) throws { try withAcme(on: engine) { db in
+        let result = try OrgReport(db).report(org: "acme", now: Self.now)
         #expect(result.skills.map { "\($0.team) \($0.skill) \($0.members) \($0.coveredAtStart) \($0.coveredNow)" }
                 == ["data python 4 1 2", "data sql 4 0 2", "sales statistics 1 0 1"])
         #expect(result.skills[0].shareAtStart == 0.25 && result.skills[0].shareNow == 0.5)
         // Later, d4's completion of sq counts too.
-        let later = try OrgReport(try makeAcme()).report(org: "acme", now: Self.now + 2 * Self.day)
+        let later = try OrgReport(db).report(org: "acme", now: Self.now + 2 * Self.day)
         #expect(later.skills[1].coveredNow == 3 && later.skills[1].coveredAtStart == 0)
-    }
+    } }
 
-    @Test func spendPerCompletionToTheCent() throws {
-        let result = try OrgReport(try makeAcme()).report(org: "acme", now: Self.now)
+    @Test(arguments: TestEngine.allCases)
+    func spendPerCompletionToTheCent(engine: TestEngine) throws { try withAcme(on: engine) { db in
+        let result = try OrgReport(db).report(org: "acme", now: Self.now)
         // 700.00 over 3 completions: 233.333... -> 233.33. The 200.00 bought after `now` is not counted.
         #expect(result.spend == [OrgSpendRow(currency: "USD", purchases: 1, seats: 7, amountMinor: 70_000, completions: 3)])
         #expect(result.spend[0].perCompletionMinor == 23_333)
         #expect(OrgSpendRow(currency: "USD", purchases: 1, seats: 1, amountMinor: 5, completions: 2).perCompletionMinor == 3)  // 2.5 -> 3
         #expect(OrgSpendRow(currency: "USD", purchases: 1, seats: 1, amountMinor: 5, completions: 0).perCompletionMinor == nil)
-        let later = try OrgReport(try makeAcme()).report(org: "acme", now: Self.now + 10 * Self.day)
+        let later = try OrgReport(db).report(org: "acme", now: Self.now + 10 * Self.day)
         #expect(later.spend.map(\.amountMinor) == [90_000])
-    }
+    } }
 
-    @Test func anUnknownOrganisationIsNamed() throws {
-        let db = try makeDatabase()
+    @Test(arguments: TestEngine.allCases)
+    func anUnknownOrganisationIsNamed(engine: TestEngine) throws { try withDatabase(on: engine) { db in
         expectStoreError(.notFound, containing: "no organisation 'nope'") { _ = try OrgReport(db).report(org: "nope", now: Self.now) }
         #expect(OrgReport.median([]) == nil && OrgReport.median([3, 1, 2]) == 2 && OrgReport.median([4, 1, 2, 3]) == 2.5)
-    }
+    } }
 }

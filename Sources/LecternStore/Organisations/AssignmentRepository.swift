@@ -2,13 +2,17 @@ internal import LecternSQLite
 
 /// Courses assigned to organisation members with due dates, and where each stands.
 public struct AssignmentRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -28,7 +32,8 @@ public struct AssignmentRepository {
         """
     static let reschedule = "UPDATE assignments SET due_at = ?, step = coalesce(?, step) WHERE id = ?"
     /// Each assignment with its member's team, when they first completed the course, and whether
-    /// they enrolled in or bought it, by time ?5: seeks in `interactions_by_user`.
+    /// they enrolled in or bought it, by time ?5: seeks in `interactions_by_user`. A parameter that may
+    /// be NULL is cast where it is tested, as PostgreSQL cannot tell the type of an untyped NULL there.
     static let list = """
         SELECT a.id, o.slug, u.external_id, m.team, c.slug, a.source, a.step, a.due_at, a.assigned_at, a.retired_at,
                (SELECT min(i.occurred_at) FROM interactions i
@@ -41,8 +46,8 @@ public struct AssignmentRepository {
         JOIN users u ON u.id = a.user_id
         JOIN courses c ON c.id = a.course_id
         LEFT JOIN org_members m ON m.user_id = a.user_id AND m.org_id = a.org_id
-        WHERE a.org_id = ?1 AND (?2 IS NULL OR m.team = ?2) AND (?3 IS NULL OR a.user_id = ?3) AND (?4 OR a.retired_at IS NULL)
-        ORDER BY m.team, u.external_id, a.due_at, a.step, c.slug
+        WHERE a.org_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR m.team = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR a.user_id = ?3) AND (?4 <> 0 OR a.retired_at IS NULL)
+        ORDER BY m.team NULLS FIRST, u.external_id, a.due_at, a.step NULLS FIRST, c.slug
         """
 
     /// Assigns course `courseID` to member `userID` of organisation `orgID`, due `dueAt`. Assigning
@@ -51,21 +56,23 @@ public struct AssignmentRepository {
     public func assign(orgID: Int64, userID: Int64, courseID: Int64, source: Assignment.Source, step: Int? = nil,
                        dueAt: Int64, at time: Int64 = currentUnixTime()) throws -> Outcome {
         try withStoreErrors {
-            if let (id, due) = try db.cachedStatement(Self.open).queryFirst([orgID, userID, courseID], row: { ($0.int64(0), $0.int64(1)) }) {
+            if let (id, due) = try db.first(Self.open, [orgID, userID, courseID], row: { ($0.int64(0), $0.int64(1)) }) {
                 guard due != dueAt else { return .unchanged }
-                try db.cachedStatement(Self.reschedule).run([dueAt, step, id])
+                try db.run(Self.reschedule, [dueAt, step, id])
                 return .rescheduled
             }
-            try db.cachedStatement(Self.insert).run([orgID, userID, courseID, source.rawValue, step, dueAt, time])
+            try db.run(Self.insert, [orgID, userID, courseID, source.rawValue, step, dueAt, time])
             return .assigned
         }
     }
 
-    static let retire = "UPDATE assignments SET retired_at = max(?, assigned_at) WHERE org_id = ? AND user_id = ? AND course_id = ? AND retired_at IS NULL"
+    static let retire = EngineSQL(
+        sqlite: "UPDATE assignments SET retired_at = max(?, assigned_at) WHERE org_id = ? AND user_id = ? AND course_id = ? AND retired_at IS NULL",
+        postgres: "UPDATE assignments SET retired_at = greatest(?, assigned_at) WHERE org_id = ? AND user_id = ? AND course_id = ? AND retired_at IS NULL")
 
     /// Retires the open assignment of `courseID` to `userID` (an imported history's `retired_at`).
     public func retire(orgID: Int64, userID: Int64, courseID: Int64, at time: Int64) throws {
-        try withStoreErrors { try db.cachedStatement(Self.retire).run([time, orgID, userID, courseID]) }
+        try withStoreErrors { try db.run(Self.retire, [time, orgID, userID, courseID]) }
     }
 
     static let covers = """
@@ -91,14 +98,14 @@ public struct AssignmentRepository {
     /// organisation's licence. `.none` inside means no such course exists.
     public func courseClosingGap(skill: String, userID: Int64, orgID: Int64) throws -> Int64?? {
         try withStoreErrors {
-            if try db.cachedStatement(Self.covers).scalarInt([userID, skill]) == 1 { return nil }
-            return .some(try db.cachedStatement(Self.closesGap).queryFirst([skill, userID, orgID]) { $0.int64(0) })
+            if try db.scalarInt(Self.covers, [userID, skill]) == 1 { return nil }
+            return .some(try db.first(Self.closesGap, [skill, userID, orgID]) { $0.int64(0) })
         }
     }
 
     /// Whether organisation `orgID` licenses anything (else every course may be assigned).
     public func hasLicences(orgID: Int64) throws -> Bool {
-        try db.cachedStatement(Self.hasLicences).scalarInt([orgID]) == 1
+        try db.scalarInt(Self.hasLicences, [orgID]) == 1
     }
 
     /// `org`'s assignments (of one team, one member, one status), each with its status at `now`.
@@ -106,7 +113,7 @@ public struct AssignmentRepository {
     public func list(orgID: Int64, team: String? = nil, userID: Int64? = nil, status: Assignment.Status? = nil,
                      includingRetired: Bool = false, now: Int64 = currentUnixTime()) throws -> [Assignment] {
         try withStoreErrors {
-            try db.cachedStatement(Self.list).query([orgID, team, userID, includingRetired, now]) { row in
+            try db.all(Self.list, [orgID, team, userID, includingRetired, now]) { row in
                 let due = row.int64(7), completed = row.optionalInt64(10)
                 let state: Assignment.Status
                 if let completed {

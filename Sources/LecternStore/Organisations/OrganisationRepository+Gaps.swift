@@ -30,13 +30,13 @@ extension OrganisationRepository {
 
     /// The skills of `member`'s team they have completed no course in, by name.
     public func missingSkills(of member: OrgMember) throws -> [String] {
-        try db.cachedStatement(Self.teamSkillsMissing).query([member.orgID, member.team, member.userID]) { $0.text(0) }
+        try db.all(Self.teamSkillsMissing, [member.orgID, member.team, member.userID]) { $0.text(0) }
     }
 
     /// Up to `limit` courses that would close `member`'s gap in `skill`, inside the licence, best first.
     public func coursesClosing(skill: String, for member: OrgMember, limit: Int)
         throws -> [(courseID: Int64, slug: String, title: String)] {
-        try db.cachedStatement(Self.gapCourses).query([skill, member.orgID, member.userID, limit]) {
+        try db.all(Self.gapCourses, [skill, member.orgID, member.userID, limit]) {
             ($0.int64(0), $0.text(1), $0.text(2))
         }
     }

@@ -23,15 +23,15 @@ extension OrganisationRepository {
             try db.transaction(.immediate) {
                 let organisation = try resolve(org)
                 for domain in domains {
-                    guard try db.cachedStatement(Self.domainExists).queryFirst([domain], row: { _ in true }) != nil else {
+                    guard try db.first(Self.domainExists, [domain], row: { _ in true }) != nil else {
                         throw StoreError.notFound("no course in domain '\(domain)'")
                     }
-                    try db.cachedStatement(Self.insertLicence).run([organisation.id, domain, nil as String?])
+                    try db.run(Self.insertLicence, [organisation.id, domain, nil as String?])
                 }
                 for reference in courses {
                     let course = try CourseRepository(db).resolve(reference)
                     guard course.status != .archived else { throw StoreError.invalid("course '\(course.slug)' is archived: it cannot be licensed") }
-                    try db.cachedStatement(Self.insertLicence).run([organisation.id, nil as String?, course.id])
+                    try db.run(Self.insertLicence, [organisation.id, nil as String?, course.id])
                 }
             }
         }
@@ -40,14 +40,14 @@ extension OrganisationRepository {
     /// What `org` licenses: domains first, then single courses.
     public func licences(of org: String) throws -> [OrgLicence] {
         let organisation = try resolve(org)
-        return try db.cachedStatement(Self.licences).query([organisation.id]) { row in
+        return try db.all(Self.licences, [organisation.id]) { row in
             row.isNull(0) ? .course(slug: row.text(1)) : .domain(row.text(0))
         }
     }
 
     /// Whether `courseID` is licensed to organisation `orgID`.
     public func isLicensed(courseID: Int64, orgID: Int64) throws -> Bool {
-        try db.cachedStatement(Self.licensed).scalarInt([orgID, courseID]) == 1
+        try db.scalarInt(Self.licensed, [orgID, courseID]) == 1
     }
 
     /// Sets `team`'s target skills (tags) in `org`, replacing the ones it had.
@@ -59,8 +59,8 @@ extension OrganisationRepository {
         try withStoreErrors {
             try db.transaction(.immediate) {
                 let organisation = try resolve(org)
-                try db.cachedStatement(Self.deleteSkills).run([organisation.id, team])
-                for skill in cleaned { try db.cachedStatement(Self.insertSkill).run([organisation.id, team, skill]) }
+                try db.run(Self.deleteSkills, [organisation.id, team])
+                for skill in cleaned { try db.run(Self.insertSkill, [organisation.id, team, skill]) }
             }
         }
     }
@@ -69,7 +69,7 @@ extension OrganisationRepository {
     public func skills(of org: String) throws -> [String: [String]] {
         let organisation = try resolve(org)
         var byTeam: [String: [String]] = [:]
-        for (team, skill) in try db.cachedStatement(Self.skills).query([organisation.id], row: { ($0.text(0), $0.text(1)) }) {
+        for (team, skill) in try db.all(Self.skills, [organisation.id], row: { ($0.text(0), $0.text(1)) }) {
             byTeam[team, default: []].append(skill)
         }
         return byTeam

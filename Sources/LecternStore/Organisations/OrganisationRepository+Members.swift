@@ -5,16 +5,18 @@ extension OrganisationRepository {
     static let memberOf = "SELECT \(memberColumns) FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.user_id = ?"
     static let members = """
         SELECT \(memberColumns) FROM org_members m JOIN users u ON u.id = m.user_id
-        WHERE m.org_id = ?1 AND (?2 IS NULL OR m.team = ?2) ORDER BY m.team, u.external_id
+        WHERE m.org_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR m.team = ?2) ORDER BY m.team, u.external_id
         """
     static let insertMember = """
         INSERT INTO org_members (user_id, org_id, team, role, is_manager, joined_at) VALUES (?, ?, ?, ?, ?, ?)
         """
     static let updateMember = "UPDATE org_members SET org_id = ?, team = ?, role = ?, is_manager = ?, joined_at = ? WHERE user_id = ?"
     static let deleteMember = "DELETE FROM org_members WHERE user_id = ? AND org_id = ?"
-    static let retireOpen = "UPDATE assignments SET retired_at = max(?, assigned_at) WHERE org_id = ? AND user_id = ? AND retired_at IS NULL"
+    static let retireOpen = EngineSQL(
+        sqlite: "UPDATE assignments SET retired_at = max(?, assigned_at) WHERE org_id = ? AND user_id = ? AND retired_at IS NULL",
+        postgres: "UPDATE assignments SET retired_at = greatest(?, assigned_at) WHERE org_id = ? AND user_id = ? AND retired_at IS NULL")
 
-    static func readMember(_ row: Statement) -> OrgMember {
+    static func readMember(_ row: Row) -> OrgMember {
         OrgMember(userID: row.int64(0), externalID: row.text(1), orgID: row.int64(2), team: row.text(3),
                   role: row.optionalText(4), isManager: row.int(5) != 0, joinedAt: row.int64(6))
     }
@@ -39,7 +41,7 @@ extension OrganisationRepository {
             try db.transaction(.immediate) {
                 let organisation = try resolve(org)
                 let learner = try LearnerRepository(db).resolve(member.externalID)
-                let current = try db.cachedStatement(Self.memberOf).queryFirst([learner.id], row: Self.readMember)
+                let current = try db.first(Self.memberOf, [learner.id], row: Self.readMember)
                 if current?.orgID != organisation.id {
                     let members = try memberCount(of: organisation.id)
                     guard members < organisation.seats else {
@@ -49,12 +51,12 @@ extension OrganisationRepository {
                 }
                 let values: [any SQLBindable] = [organisation.id, member.team, member.role, member.isManager ? 1 : 0, time]
                 guard let current else {
-                    try db.cachedStatement(Self.insertMember).run([learner.id] + values)
+                    try db.run(Self.insertMember, [learner.id] + values)
                     return .added
                 }
-                try db.cachedStatement(Self.updateMember).run(values + [learner.id])
+                try db.run(Self.updateMember, values + [learner.id])
                 guard current.orgID != organisation.id else { return .updated }
-                try db.cachedStatement(Self.retireOpen).run([time, current.orgID, learner.id])
+                try db.run(Self.retireOpen, [time, current.orgID, learner.id])
                 return .moved(from: try find(id: current.orgID)?.slug ?? String(current.orgID))
             }
         }
@@ -66,9 +68,9 @@ extension OrganisationRepository {
             try db.transaction(.immediate) {
                 let organisation = try resolve(org)
                 let learner = try LearnerRepository(db).resolve(externalID)
-                try db.cachedStatement(Self.deleteMember).run([learner.id, organisation.id])
+                try db.run(Self.deleteMember, [learner.id, organisation.id])
                 guard db.changes == 1 else { throw StoreError.notFound("'\(externalID)' is not a member of '\(organisation.slug)'") }
-                try db.cachedStatement(Self.retireOpen).run([time, organisation.id, learner.id])
+                try db.run(Self.retireOpen, [time, organisation.id, learner.id])
             }
         }
     }
@@ -76,12 +78,12 @@ extension OrganisationRepository {
     /// The organisation's members (of one team), by team and external id.
     public func members(of org: String, team: String? = nil) throws -> [OrgMember] {
         let organisation = try resolve(org)
-        return try db.cachedStatement(Self.members).query([organisation.id, team], row: Self.readMember)
+        return try db.all(Self.members, [organisation.id, team], row: Self.readMember)
     }
 
     /// Where learner `userID` belongs, if anywhere.
     public func membership(userID: Int64) throws -> (organisation: Organisation, member: OrgMember)? {
-        guard let member = try db.cachedStatement(Self.memberOf).queryFirst([userID], row: Self.readMember) else { return nil }
+        guard let member = try db.first(Self.memberOf, [userID], row: Self.readMember) else { return nil }
         guard let organisation = try find(id: member.orgID) else { return nil }
         return (organisation, member)
     }

@@ -2,13 +2,17 @@ internal import LecternSQLite
 
 /// Organisations, their members, seats, licences and target skills (enterprise training).
 public struct OrganisationRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -27,7 +31,7 @@ public struct OrganisationRepository {
         INSERT INTO org_seat_purchases (org_id, seats, amount_minor, currency, occurred_at) VALUES (?, ?, ?, ?, ?)
         """
 
-    static func read(_ row: Statement) -> Organisation {
+    static func read(_ row: Row) -> Organisation {
         Organisation(id: row.int64(0), slug: row.text(1), name: row.text(2), seats: row.int(3),
                      seatPriceMinor: row.optionalInt64(4), currency: row.text(5), createdAt: row.int64(6))
     }
@@ -44,9 +48,8 @@ public struct OrganisationRepository {
         }
         return try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.cachedStatement(Self.insert).run([organisation.slug, organisation.name, organisation.seats,
-                                                         organisation.seatPriceMinor, organisation.currency, organisation.createdAt])
-                organisation.id = db.lastInsertRowID
+                organisation.id = try db.insert(Self.insert, [organisation.slug, organisation.name, organisation.seats,
+                                                              organisation.seatPriceMinor, organisation.currency, organisation.createdAt])
                 try recordSeats(organisation.seats, of: organisation, at: organisation.createdAt)
                 return organisation
             }
@@ -69,7 +72,7 @@ public struct OrganisationRepository {
                 if new.seats < members {
                     throw StoreError.invalid("'\(old.slug)' has \(members) members: seats cannot go below that, got \(new.seats)")
                 }
-                try db.cachedStatement(Self.update).run([new.name, new.seats, new.seatPriceMinor, new.id])
+                try db.run(Self.update, [new.name, new.seats, new.seatPriceMinor, new.id])
                 if new.seats > old.seats { try recordSeats(new.seats - old.seats, of: new, at: time) }
                 return new
             }
@@ -82,15 +85,15 @@ public struct OrganisationRepository {
         guard !overflow, amount <= Money.maxMinor else {
             throw StoreError.invalid("\(seats) seats at \(Money.format(price)) come to more than \(Money.maxDescription)")
         }
-        try db.cachedStatement(Self.insertSeats).run([organisation.id, seats, amount, organisation.currency, time])
+        try db.run(Self.insertSeats, [organisation.id, seats, amount, organisation.currency, time])
     }
 
     public func find(slug: String) throws -> Organisation? {
-        try db.cachedStatement(Self.bySlug).queryFirst([slug], row: Self.read)
+        try db.first(Self.bySlug, [slug], row: Self.read)
     }
 
     public func find(id: Int64) throws -> Organisation? {
-        try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read)
+        try db.first(Self.byID, [id], row: Self.read)
     }
 
     /// An organisation named by slug (or id).
@@ -102,11 +105,11 @@ public struct OrganisationRepository {
 
     /// Every organisation by slug, with its number of members.
     public func list() throws -> [(organisation: Organisation, members: Int)] {
-        try db.cachedStatement(Self.all).query { (Self.read($0), $0.int(7)) }
+        try db.all(Self.all) { (Self.read($0), $0.int(7)) }
     }
 
     public func memberCount(of orgID: Int64) throws -> Int {
-        Int(try db.cachedStatement(Self.memberCount).scalarInt([orgID]) ?? 0)
+        Int(try db.scalarInt(Self.memberCount, [orgID]) ?? 0)
     }
 
     static func validate(_ organisation: inout Organisation) throws {

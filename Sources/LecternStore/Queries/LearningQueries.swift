@@ -3,13 +3,17 @@ internal import LecternSQLite
 /// What profiles, segments and learning paths read: courses with their domain, difficulty and tags,
 /// prerequisites, and learners' events. Anonymous holders of forgotten learners' purchases are left out.
 public struct LearningQueries {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -51,7 +55,7 @@ public struct LearningQueries {
     public func courses() throws -> [Int64: CourseFacts] {
         try withStoreErrors {
             var facts: [Int64: CourseFacts] = [:]
-            for course in try db.cachedStatement(Self.courses).query(row: { s in
+            for course in try db.all(Self.courses, row: { s in
                 CourseFacts(id: s.int64(0), slug: s.text(1), title: s.text(2), domain: s.text(3),
                             difficulty: Course.Difficulty(rawValue: s.text(4)) ?? .beginner,
                             status: Course.Status(rawValue: s.text(5)) ?? .draft, priceMinor: s.int64(6),
@@ -65,7 +69,7 @@ public struct LearningQueries {
     public func courseTags() throws -> [Int64: [String]] {
         try withStoreErrors {
             var tags: [Int64: [String]] = [:]
-            for (course, name) in try db.cachedStatement(Self.tags).query(row: { ($0.int64(0), $0.text(1)) }) { tags[course, default: []].append(name) }
+            for (course, name) in try db.all(Self.tags, row: { ($0.int64(0), $0.text(1)) }) { tags[course, default: []].append(name) }
             return tags
         }
     }
@@ -74,20 +78,20 @@ public struct LearningQueries {
     public func prerequisites() throws -> [Int64: [Int64]] {
         try withStoreErrors {
             var map: [Int64: [Int64]] = [:]
-            for (course, requires) in try db.cachedStatement(Self.prerequisites).query(row: { ($0.int64(0), $0.int64(1)) }) { map[course, default: []].append(requires) }
+            for (course, requires) in try db.all(Self.prerequisites, row: { ($0.int64(0), $0.int64(1)) }) { map[course, default: []].append(requires) }
             return map
         }
     }
 
     public func events(ofUser userID: Int64) throws -> [Event] {
-        try withStoreErrors { try db.cachedStatement(Self.eventsOfUser).query([userID], row: Self.event) }
+        try withStoreErrors { try db.all(Self.eventsOfUser, [userID], row: Self.event) }
     }
 
     /// Every learner's events, grouped by learner.
     public func eventsByLearner() throws -> [Int64: [Event]] {
         try withStoreErrors {
             var events: [Int64: [Event]] = [:]
-            for event in try db.cachedStatement(Self.allEvents).query(row: Self.event) { events[event.userID, default: []].append(event) }
+            for event in try db.all(Self.allEvents, row: Self.event) { events[event.userID, default: []].append(event) }
             return events
         }
     }
@@ -95,16 +99,16 @@ public struct LearningQueries {
     public func interestsByLearner() throws -> [Int64: [String]] {
         try withStoreErrors {
             var interests: [Int64: [String]] = [:]
-            for (user, topic) in try db.cachedStatement(Self.interests).query(row: { ($0.int64(0), $0.text(1)) }) { interests[user, default: []].append(topic) }
+            for (user, topic) in try db.all(Self.interests, row: { ($0.int64(0), $0.text(1)) }) { interests[user, default: []].append(topic) }
             return interests
         }
     }
 
     public func learnerIDs() throws -> [Int64] {
-        try withStoreErrors { try db.cachedStatement(Self.learnerIDs).query { $0.int64(0) } }
+        try withStoreErrors { try db.all(Self.learnerIDs) { $0.int64(0) } }
     }
 
-    static func event(_ s: Statement) -> Event {
+    static func event(_ s: Row) -> Event {
         Event(userID: s.int64(0), courseID: s.int64(1), kind: Interaction.Kind(rawValue: s.text(2)) ?? .view, time: s.int64(3),
               value: s.optionalInt64(4))
     }
@@ -122,14 +126,14 @@ public struct Segment: Sendable, Equatable {
 
 /// Segments and who is in which; a rebuild replaces them all at once.
 public struct SegmentStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     /// Replaces every segment and assignment in one transaction. `assignments` maps a learner to an
@@ -141,12 +145,11 @@ public struct SegmentStore {
                 try db.run("DELETE FROM segments")
                 var ids: [Int64] = []
                 for segment in segments {
-                    try db.cachedStatement("INSERT INTO segments (name, learners, profile, built_at) VALUES (?, ?, ?, ?)").run(
-                        [segment.name, segment.learners, segment.profile, time])
-                    ids.append(db.lastInsertRowID)
+                    ids.append(try db.insert("INSERT INTO segments (name, learners, profile, built_at) VALUES (?, ?, ?, ?)",
+                                             [segment.name, segment.learners, segment.profile, time]))
                 }
                 for assignment in assignments {
-                    try db.cachedStatement("INSERT INTO user_segments (user_id, segment_id) VALUES (?, ?)").run([assignment.userID, ids[assignment.segment]])
+                    try db.run("INSERT INTO user_segments (user_id, segment_id) VALUES (?, ?)", [assignment.userID, ids[assignment.segment]])
                 }
             }
         }
@@ -154,7 +157,7 @@ public struct SegmentStore {
 
     public func list() throws -> [Segment] {
         try withStoreErrors {
-            try db.query("SELECT id, name, learners, profile, built_at FROM segments ORDER BY learners DESC, name") {
+            try db.all("SELECT id, name, learners, profile, built_at FROM segments ORDER BY learners DESC, name") {
                 Segment(id: $0.int64(0), name: $0.text(1), learners: $0.int(2), profile: $0.text(3), builtAt: $0.int64(4))
             }
         }
@@ -170,8 +173,8 @@ public struct SegmentStore {
 
     public func segment(ofUser userID: Int64) throws -> String? {
         try withStoreErrors {
-            try db.cachedStatement("SELECT s.name FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE us.user_id = ?").queryFirst(
-                [userID], row: { $0.text(0) })
+            try db.first("SELECT s.name FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE us.user_id = ?",
+                         [userID], row: { $0.text(0) })
         }
     }
 }

@@ -25,14 +25,23 @@ public struct LearnerRow: Sendable, Equatable {
 
 /// The learners who spent most in a period, and their personal data for callers entitled to it.
 public struct LearnerReport {
-    let db: Connection
+    let executor: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        executor = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        executor = .sqlite(db)
+    }
+
+    /// SQLite's connection, for the rankings not ported to PostgreSQL yet (the CLI runs them on SQLite
+    /// only); `pseudonymKey` runs on both engines.
+    private var db: Connection {
+        guard let connection = executor.sqliteConnection else {
+            preconditionFailure("this part of the learner report does not run on PostgreSQL yet")
+        }
+        return connection
     }
 
     /// Learners ranked on their money alone, within each currency, so the per-learner figures
@@ -103,7 +112,7 @@ public struct LearnerReport {
     /// This database's secret pseudonym key (hex), made at random by migration 6.
     public func pseudonymKey() throws -> String {
         try withStoreErrors {
-            guard let key = try db.queryFirst("SELECT value FROM settings WHERE name = 'pseudonym_key'", [], row: { $0.text(0) }) else {
+            guard let key = try executor.first("SELECT value FROM settings WHERE name = 'pseudonym_key'", row: { $0.text(0) }) else {
                 throw StoreError(.invalidInput, "this database has no pseudonym key; run `lectern db migrate`")
             }
             return key

@@ -96,13 +96,17 @@ public struct OrgReportResult: Sendable, Equatable {
 
 /// Enterprise training by organisation (`lectern report org`): assignments, skills and spend per team.
 public struct OrgReport {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -140,7 +144,7 @@ public struct OrgReport {
         let organisation = try OrganisationRepository(db).resolve(org)
         return try withStoreErrors {
             try db.transaction(.deferred) {
-                let members = try db.cachedStatement(Self.members).query([organisation.id, now]) { row in
+                let members = try db.all(Self.members, [organisation.id, now]) { row in
                     OrgMemberRow(userID: row.int64(0), externalID: row.text(1), team: row.text(2), seatUsed: row.int(3) != 0,
                                  assigned: 0, completedOnTime: 0, completedLate: 0, overdue: 0)
                 }
@@ -148,7 +152,7 @@ public struct OrgReport {
                 let skills = try coverage(of: organisation, members: members, now: now)
                 let tally = Tally(members: members, assignments: assignments,
                                   teams: Set(members.map(\.team)).union(skills.map(\.team)).sorted())
-                let spend = try db.cachedStatement(Self.spend).query([organisation.id, now]) { row in
+                let spend = try db.all(Self.spend, [organisation.id, now]) { row in
                     OrgSpendRow(currency: row.text(0), purchases: row.int(1), seats: row.int(2), amountMinor: row.int64(3),
                                 completions: tally.total.completedOnTime + tally.total.completedLate)
                 }
@@ -166,7 +170,7 @@ public struct OrgReport {
             var skill: String
         }
         var first: [Covered: Int64] = [:]
-        for (user, skill, time) in try db.cachedStatement(Self.firstCoverage).query([organisation.id, now], row: {
+        for (user, skill, time) in try db.all(Self.firstCoverage, [organisation.id, now], row: {
             ($0.int64(0), $0.text(1), $0.int64(2))
         }) {
             first[Covered(userID: user, skill: skill)] = time

@@ -3,8 +3,7 @@ internal import LecternSQLite
 /// Writes the catalog, the learners and their interactions in the formats `Importer` reads, so an
 /// export imported into an empty database exports again byte for byte.
 ///
-/// Creators, courses, users and interactions export from both engines; organisations, members and
-/// assignments from SQLite only so far.
+/// Every entity exports from both engines, with the same bytes.
 public struct Exporter {
     let db: Executor
 
@@ -69,14 +68,21 @@ public struct Exporter {
         }
     }
 
-    static let organisations = """
+    static let organisations = EngineSQL(sqlite: """
         SELECT o.slug, o.name, o.seats, o.seat_price_minor, o.currency, o.created_at,
                (SELECT group_concat(domain, ';') FROM (SELECT domain FROM org_licences WHERE org_id = o.id AND domain IS NOT NULL ORDER BY domain)),
                (SELECT group_concat(slug, ';') FROM (SELECT c.slug FROM org_licences l JOIN courses c ON c.id = l.course_id
                                                       WHERE l.org_id = o.id ORDER BY c.slug)),
                (SELECT group_concat(item, ';') FROM (SELECT team || ':' || skill AS item FROM org_skills WHERE org_id = o.id ORDER BY team, skill))
         FROM organisations o ORDER BY o.slug
-        """
+        """, postgres: """
+        SELECT o.slug, o.name, o.seats, o.seat_price_minor, o.currency, o.created_at,
+               (SELECT string_agg(domain, ';' ORDER BY domain) FROM org_licences WHERE org_id = o.id AND domain IS NOT NULL),
+               (SELECT string_agg(c.slug, ';' ORDER BY c.slug) FROM org_licences l JOIN courses c ON c.id = l.course_id
+                WHERE l.org_id = o.id),
+               (SELECT string_agg(team || ':' || skill, ';' ORDER BY team, skill) FROM org_skills WHERE org_id = o.id)
+        FROM organisations o ORDER BY o.slug
+        """)
     static let assignments = """
         SELECT o.slug, u.external_id, c.slug, a.source, a.step, a.due_at, a.assigned_at, a.retired_at
         FROM assignments a JOIN organisations o ON o.id = a.org_id JOIN users u ON u.id = a.user_id JOIN courses c ON c.id = a.course_id

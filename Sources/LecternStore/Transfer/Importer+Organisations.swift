@@ -4,7 +4,7 @@ extension Importer {
     /// Organisations with their licence and their teams' skills. Seats bought at a seat price are
     /// recorded as bought at `created_at`.
     public func importOrganisations(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
-        let organisations = OrganisationRepository(connection)
+        let organisations = OrganisationRepository(db)
         return try run(path: path, entity: "organisations", options: options) {
             (record: ImportRecord<OrganisationColumn>, summary: inout ImportSummary) in
             guard let seats = try record.int(.seats), let count = Int(exactly: seats) else {
@@ -29,8 +29,8 @@ extension Importer {
 
     /// Assignments as history: the member must belong to the organisation; due dates may be past.
     public func importAssignments(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
-        let organisations = OrganisationRepository(connection)
-        let assignments = AssignmentRepository(connection)
+        let organisations = OrganisationRepository(db)
+        let assignments = AssignmentRepository(db)
         return try run(path: path, entity: "assignments", options: options) {
             (record: ImportRecord<AssignmentColumn>, summary: inout ImportSummary) in
             let organisation = try organisations.resolve(try record.requiredText(.org))

@@ -93,7 +93,7 @@ public struct Importer {
     /// Organisation members; a learner already in another organisation moves. A file that puts one
     /// learner in two organisations is refused at the second line.
     public func importMembers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
-        let organisations = OrganisationRepository(connection)
+        let organisations = OrganisationRepository(db)
         var placed: [String: (org: String, line: Int)] = [:]
         return try run(path: path, entity: "members", options: options) { (record: ImportRecord<MemberColumn>, summary: inout ImportSummary) in
             let org = try record.requiredText(.org), user = try record.requiredText(.user)
