@@ -54,6 +54,27 @@ struct RawConnection {
         }
     }
 
+    /// One whole response (its head and a `Content-Length` body), leaving the connection open for the
+    /// next request; what came if the server closes first or `limit` seconds pass with nothing read.
+    func readResponse(limit seconds: Int = 60) -> String {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let text = String(decoding: data, as: UTF8.self)
+            if let end = text.range(of: "\r\n\r\n") {
+                let length = text[..<end.lowerBound].split(separator: "\r\n")
+                    .first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                if text.utf8.distance(from: text.startIndex, to: end.upperBound) + length <= data.count { return text }
+            }
+            let n = recv(descriptor, &buffer, buffer.count, 0)
+            if n <= 0 { return text }
+            data += buffer[0..<n]
+        }
+    }
+
     /// Shuts both directions, which also wakes a `send` blocked on a full buffer.
     func shutdown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
 
