@@ -274,7 +274,7 @@ def bench(name, loader, lectern, trials, out):
     print(f"Lectern ({lectern_seconds:.0f} s, {trials} trials per algorithm; {note.removeprefix('validation: ')}):")
     print("  %-8s %10s %10s" % ("", "valid", "test"))
     for algorithm, (test_score, valid, is_served) in scores.items():
-        print("  %-8s %10.4f %10.4f%s" % (algorithm, valid, test_score, "  <- served (best on validation)" if is_served else ""))
+        print("  %-8s %10.4f %10.4f%s" % (algorithm, valid, test_score, "  <- served (chosen on validation)" if is_served else ""))
     print(f"  served {served}'s parameters, chosen on validation: {parameters[served]}")
 
     best, implicit_seconds = run_implicit(train, test, users, items)

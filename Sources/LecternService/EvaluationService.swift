@@ -39,8 +39,15 @@ public struct EvaluationOutcome: Sendable {
     /// With `--tune`: how each tuning carved its validation part (distinct, in the order met).
     public var validation: [ValidationSplit] = []
     /// With `--tune`: each algorithm's best NDCG at the first cut-off on its validation part (the
-    /// mean over folds), by algorithm name. The highest is what `lectern tune --all` would serve.
+    /// mean over folds), by algorithm name.
     public var validationScores: [String: Double] = [:]
+    /// With `--tune`: the learners each validation part scored (the fewest over folds).
+    public var validationLearners = 0
+    /// With `--tune`: what `lectern tune --all` would serve from these scores (`TuningService.served`).
+    public var served: String? {
+        TuningService.served(validationScores.compactMap { name, value in Algorithm(rawValue: name).map { ($0, value) } },
+                             learners: validationLearners)?.rawValue
+    }
     /// With `keepingLists`: the learners scored and the lists scored for them at each cut-off (see
     /// `EvaluationReport.lists`), by algorithm name.
     public var rankedLists: [String: (learners: [Int32], lists: [Int: [[Int32]]])] = [:]
@@ -179,6 +186,7 @@ public struct EvaluationService {
         var reports: [Algorithm: [(report: EvaluationReport, seconds: Double, parameters: String)]] = [:]
         var validation: [ValidationSplit] = []
         var validationValues: [Algorithm: [Double]] = [:]
+        var validationLearners = Int.max
         for split in splits {
             for algorithm in algorithms {
                 var chosen = options
@@ -193,11 +201,13 @@ public struct EvaluationService {
                                                              base: options, progress: nil)
                         chosen = tuned.options
                         validationValues[algorithm, default: []].append(tuned.best.value)
+                        validationLearners = min(validationLearners, tuned.learners)
                         if !validation.contains(tuned.validation) { validation.append(tuned.validation) }
                     } else {
                         let scored = try TuningService.validationScore(algorithm, events: split.train, context: context, metric: .ndcg,
                                                                        k: cutoffs[0], seed: options.als.seed, options: options)
                         validationValues[algorithm, default: []].append(scored.value)
+                        validationLearners = min(validationLearners, scored.learners)
                         if !validation.contains(scored.validation) { validation.append(scored.validation) }
                     }
                 }
@@ -234,6 +244,7 @@ public struct EvaluationService {
         for (algorithm, values) in validationValues {
             outcome.validationScores[algorithm.rawValue] = values.reduce(0, +) / Double(values.count)
         }
+        if !validationValues.isEmpty { outcome.validationLearners = validationLearners }
         if keepingLists {
             for (algorithm, folds) in reports {
                 guard let report = folds.first?.report else { continue }

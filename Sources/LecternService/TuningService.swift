@@ -72,20 +72,24 @@ public struct TuningService {
     }
 
     /// Tunes every algorithm (the hybrid's weights too) on one validation split carved from the data,
-    /// saves each one's best parameters, and makes the best of all the algorithm served by default.
-    /// - Returns: every candidate, best first, and how validation was carved.
+    /// saves each one's best parameters, and makes the algorithm `served(_:learners:)` picks the one
+    /// served by default.
+    /// - Returns: every candidate, best first, how validation was carved, what is served, and the
+    ///   learners validation scored.
     public func tuneAll(metric: Metric, k: Int, trials: Int, seed: UInt64, base: TrainingOptions = TrainingOptions(),
                         progress: ((Algorithm, TuningTrial) -> Void)? = nil)
-        throws -> (candidates: [Candidate], validation: ValidationSplit) {
+        throws -> (candidates: [Candidate], validation: ValidationSplit, served: Algorithm, learners: Int) {
         let data = try TrainingMatrix.build(from: db, weights: base.weights)
         let (events, context) = EvaluationService.familiesAsOne(data)
         // One validation part for every algorithm; models a search leaves as they were are kept for the next.
         let validation = try Self.validation(events, context: context, k: k, seed: seed)
         var candidates: [Candidate] = []
+        var learners = 0
         for algorithm in Algorithm.allCases {
             if Self.tunable.contains(algorithm) {
                 let result = try Self.search(algorithm, events: events, context: context, metric: metric, k: k,
                                              trials: trials, seed: seed, base: base, validation: validation) { progress?(algorithm, $0) }
+                learners = result.learners
                 candidates.append(Candidate(algorithm: algorithm, value: result.best.value, parameters: result.best.parameters,
                                             trials: trials))
             } else {
@@ -97,7 +101,7 @@ public struct TuningService {
         }
         let carved = validation.carved
         candidates.sort { ($0.value.isFinite ? $0.value : -.infinity) > ($1.value.isFinite ? $1.value : -.infinity) }
-        guard let best = candidates.first, best.value.isFinite else {
+        guard let served = Self.served(candidates.map { ($0.algorithm, $0.value) }, learners: learners) else {
             throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part for every algorithm")
         }
         try db.transaction {
@@ -105,9 +109,29 @@ public struct TuningService {
                 try TunedParametersStore(db).save(algorithm: candidate.algorithm, parameters: candidate.parameters,
                                                   metric: metric.name, k: k, value: candidate.value, trials: trials)
             }
-            try SettingsStore(db).setServedAlgorithm(best.algorithm)
+            try SettingsStore(db).setServedAlgorithm(served)
         }
-        return (candidates, carved)
+        return (candidates, carved, served, learners)
+    }
+
+    /// What is served when validation cannot tell the candidates apart: the hybrid, which hedges over
+    /// item-kNN, ALS, content and popularity.
+    public static let fallback: Algorithm = .hybrid
+
+    /// The algorithm to serve from candidates' validation scores over `learners` learners: the best,
+    /// unless the fallback (the hybrid) scores within one standard error of it, about 0.3 / sqrt(learners)
+    /// for NDCG (the one-standard-error rule). With few learners to validate on (OULAD leaves 10 or so:
+    /// few learners there took two modules before their last), the best is often best by chance, and a
+    /// single model chosen so can serve far worse lists than the blend; with hundreds, a real lead is
+    /// kept. nil when no score is defined.
+    public static func served(_ candidates: [(algorithm: Algorithm, value: Double)], learners: Int) -> Algorithm? {
+        let defined = candidates.filter(\.value.isFinite)
+        guard let best = defined.max(by: { $0.value < $1.value }) else { return nil }
+        let margin = 0.3 / Double(max(1, learners)).squareRoot()
+        if let blend = defined.first(where: { $0.algorithm == fallback }), best.value - blend.value <= margin {
+            return fallback
+        }
+        return best.algorithm
     }
 
     /// Fewest learners the newest 20% of events must leave to validate on (fewer where the data has
@@ -171,10 +195,10 @@ public struct TuningService {
     /// - Parameter validation: that part when already carved from `events` with `seed` and `k`.
     static func validationScore(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
                                 seed: UInt64, options: TrainingOptions, validation: Validation? = nil)
-        throws -> (value: Double, validation: ValidationSplit) {
+        throws -> (value: Double, validation: ValidationSplit, learners: Int) {
         let validation = try validation ?? Self.validation(events, context: context, k: k, seed: seed)
         let evaluation = try validation.evaluator.evaluate(algorithm, settings: options.evaluationSettings)
-        return (evaluation.report[metric, k] ?? .nan, validation.carved)
+        return (evaluation.report[metric, k] ?? .nan, validation.carved, evaluation.report.learnerCount)
     }
 
     /// Each learner's newest course held out (`EvaluationSplit.leaveLastOut`), for a seeded random half
@@ -241,7 +265,7 @@ public struct TuningService {
     static func search(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
                        trials: Int, seed: UInt64, base: TrainingOptions, validation: Validation? = nil,
                        progress: ((TuningTrial) -> Void)?)
-        throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit) {
+        throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit, learners: Int) {
         guard tunable.contains(algorithm) else {
             throw RecommenderError("\(algorithm) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
         }
@@ -254,6 +278,7 @@ public struct TuningService {
         let batch = trainsOnOneThread.contains(algorithm) ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
         var results: [TuningTrial] = []
         var best: (TuningTrial, TrainingOptions)?
+        var learners = 0
         let clock = ContinuousClock()
         for first in stride(from: 0, to: trials, by: batch) {
             let options = Array(drawn[first..<min(trials, first + batch)])
@@ -265,6 +290,7 @@ public struct TuningService {
                 guard evaluation.report.learnerCount > 0 else {
                     throw RecommenderError("no learner is left in the validation part: too little data to tune on")
                 }
+                learners = evaluation.report.learnerCount
                 let value = evaluation.report[metric, k] ?? .nan
                 let trial = TuningTrial(number: first + offset + 1, parameters: options[offset].json(for: algorithm), value: value,
                                         seconds: seconds)
@@ -274,7 +300,7 @@ public struct TuningService {
             }
         }
         guard let best else { throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part") }
-        return (results, best.0, best.1, validation.carved)
+        return (results, best.0, best.1, validation.carved, learners)
     }
 
     /// A random configuration around the defaults (log-uniform where scale matters).

@@ -162,11 +162,7 @@ extension Lectern {
             // JSON and CSV also name the parameters tuning chose (too wide for the table).
             let showParameters = tune > 0 && output.format != .table
             let validationColumns = tune > 0 ? ["validation_ndcg@\(cutoffs[0])", "served"] + (showParameters ? ["parameters"] : []) : []
-            var served: String?
-            for algorithm in algorithms {
-                guard let value = outcome.validationScores[algorithm.rawValue], value.isFinite else { continue }
-                if served.map({ value > outcome.validationScores[$0]! }) ?? true { served = algorithm.rawValue }
-            }
+            let served = outcome.served
             var listing = Listing(["algorithm", "k"] + shown.flatMap { metric in
                 spreadColumns ? [metric.name, metric.name + "_sd", metric.name + "_min", metric.name + "_max"] : [metric.name]
             } + ["train_s"] + validationColumns)

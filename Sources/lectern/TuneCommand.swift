@@ -82,13 +82,18 @@ extension Lectern {
             var listing = Listing(["rank", "algorithm", metric, "trials", "served", "parameters"])
             for (rank, candidate) in result.candidates.enumerated() {
                 listing.append([.int(Int64(rank + 1)), .text(candidate.algorithm.rawValue), .number(candidate.value, decimals: 4),
-                                .int(Int64(candidate.trials)), .text(rank == 0 ? "yes" : ""), .text(candidate.parameters)])
+                                .int(Int64(candidate.trials)), .text(candidate.algorithm == result.served ? "yes" : ""),
+                                .text(candidate.parameters)])
             }
             if output.format == .table {
                 print("Validation: \(result.validation.description).\n")
                 print(listing.rendered(.table, maxWidth: 160), terminator: "")
                 let best = result.candidates[0]
-                print("\nServed by default from now on: \(best.algorithm) (\(metric) \(String(format: "%.4f", best.value)) on validation); "
+                let served = result.candidates.first { $0.algorithm == result.served } ?? best
+                let why = served.algorithm == best.algorithm ? ""
+                    : ", within one standard error of \(best.algorithm)'s \(String(format: "%.4f", best.value)) on \(result.learners) learner(s): "
+                    + "the difference is noise, and the hybrid hedges"
+                print("\nServed by default from now on: \(served.algorithm) (\(metric) \(String(format: "%.4f", served.value)) on validation\(why)); "
                       + "run `lectern train` to cache it. Every tuned parameter is saved for `lectern train`.")
             } else {
                 FileHandle.standardError.write(Data("validation: \(result.validation.description)\n".utf8))

@@ -93,7 +93,7 @@ struct TuneCommandTests {
         #expect(try timed.ok(["tune", "--algorithm", "popular", "--trials", "2"]).contains("Validation: the newest 20% of events by time"))
     }
 
-    /// `tune --all` ranks every algorithm on one validation split and serves the best by default.
+    /// `tune --all` ranks every algorithm on one validation split and serves one by default.
     @Test func tuneAllRanksEveryAlgorithmAndServesTheBest() throws {
         let lectern = try platform()
         let result = try lectern.run(["tune", "--all", "--trials", "2", "--metric", "ndcg@10", "--format", "json"])
@@ -103,8 +103,10 @@ struct TuneCommandTests {
             == ["itemknn", "als", "popular", "content", "hybrid", "ease", "rp3beta", "bpr"])
         let values = rows.compactMap { $0["ndcg@10"] as? Double }
         #expect(values == values.sorted(by: >))
-        #expect(rows.map { $0["served"] as? String } == ["yes"] + Array(repeating: "", count: rows.count - 1))
-        let best = rows[0]["algorithm"] as! String
+        // One is served: the best on validation, or the hybrid within one standard error of it (TuningService.served).
+        let chosen = rows.filter { $0["served"] as? String == "yes" }.compactMap { $0["algorithm"] as? String }
+        #expect(chosen == [rows[0]["algorithm"] as! String] || chosen == ["hybrid"], "\(chosen)")
+        let best = chosen.first ?? ""
         #expect(try lectern.sql("SELECT value FROM settings WHERE name = 'served_algorithm'") == best)
         #expect(try lectern.sql("SELECT count(*) FROM tuned_parameters") == "7")  // all but content, which has nothing to tune
         // recommend without --algorithm serves it once trained.

@@ -1,3 +1,4 @@
+import LecternCore
 import LecternRecommender
 @testable import LecternService
 import Testing
@@ -60,5 +61,20 @@ struct TuningValidationTests {
         let repeats = [MatrixEvent(user: 0, item: 3, kind: .view, time: 1), MatrixEvent(user: 0, item: 3, kind: .enroll, time: 2),
                        MatrixEvent(user: 1, item: 3, kind: .view, time: 1), MatrixEvent(user: 1, item: 4, kind: .view, time: 2)]
         #expect(TuningService.learnersWithTwoCourses(repeats) == 1)
+    }
+
+    /// The one-standard-error rule: the best on validation is served unless the hybrid is within
+    /// 0.3 / sqrt(learners) of it.
+    @Test func theBestIsServedUnlessTheHybridIsWithinOneStandardError() {
+        let scores: [(algorithm: Algorithm, value: Double)] = [(.als, 0.8618), (.hybrid, 0.8518), (.itemknn, 0.6631), (.popular, .nan)]
+        // 10 learners (OULAD's validation): a margin of 0.095, so 0.01 is noise.
+        #expect(TuningService.served(scores, learners: 10) == .hybrid)
+        // 10,000 learners: a margin of 0.003, so 0.01 is a lead.
+        #expect(TuningService.served(scores, learners: 10_000) == .als)
+        // No hybrid among the candidates, or the hybrid best: nothing to weigh.
+        #expect(TuningService.served(scores.filter { $0.algorithm != .hybrid }, learners: 10) == .als)
+        #expect(TuningService.served([(.hybrid, 0.5), (.ease, 0.4)], learners: 10_000) == .hybrid)
+        #expect(TuningService.served([(.hybrid, .nan), (.ease, 0.4)], learners: 10) == .ease)
+        #expect(TuningService.served([(.ease, .nan)], learners: 10) == nil)
     }
 }
