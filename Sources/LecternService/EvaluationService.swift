@@ -43,10 +43,13 @@ public struct EvaluationOutcome: Sendable {
     public var validationScores: [String: Double] = [:]
     /// With `--tune`: the learners each validation part scored (the fewest over folds).
     public var validationLearners = 0
+    /// With `--tune`: each validating learner's NDCG, fold after fold, by algorithm name.
+    var validationPerLearner: [String: [Double]] = [:]
     /// With `--tune`: what `lectern tune --all` would serve from these scores (`TuningService.served`).
     public var served: String? {
-        TuningService.served(validationScores.compactMap { name, value in Algorithm(rawValue: name).map { ($0, value) } },
-                             learners: validationLearners)?.rawValue
+        TuningService.served(validationScores.compactMap { name, value in
+            Algorithm(rawValue: name).map { ($0, value, validationPerLearner[name]) }
+        }, learners: validationLearners)?.rawValue
     }
     /// With `keepingLists`: the learners scored and the lists scored for them at each cut-off (see
     /// `EvaluationReport.lists`), by algorithm name.
@@ -187,6 +190,7 @@ public struct EvaluationService {
         var validation: [ValidationSplit] = []
         var validationValues: [Algorithm: [Double]] = [:]
         var validationLearners = Int.max
+        var perLearner: [Algorithm: [[Double]?]] = [:]
         for split in splits {
             for algorithm in algorithms {
                 var chosen = options
@@ -202,12 +206,14 @@ public struct EvaluationService {
                         chosen = tuned.options
                         validationValues[algorithm, default: []].append(tuned.best.value)
                         validationLearners = min(validationLearners, tuned.learners)
+                        perLearner[algorithm, default: []].append(tuned.perLearner)
                         if !validation.contains(tuned.validation) { validation.append(tuned.validation) }
                     } else {
                         let scored = try TuningService.validationScore(algorithm, events: split.train, context: context, metric: .ndcg,
                                                                        k: cutoffs[0], seed: options.als.seed, options: options)
                         validationValues[algorithm, default: []].append(scored.value)
                         validationLearners = min(validationLearners, scored.learners)
+                        perLearner[algorithm, default: []].append(scored.perLearner)
                         if !validation.contains(scored.validation) { validation.append(scored.validation) }
                     }
                 }
@@ -245,6 +251,9 @@ public struct EvaluationService {
             outcome.validationScores[algorithm.rawValue] = values.reduce(0, +) / Double(values.count)
         }
         if !validationValues.isEmpty { outcome.validationLearners = validationLearners }
+        for (algorithm, folds) in perLearner where folds.allSatisfy({ $0 != nil }) {
+            outcome.validationPerLearner[algorithm.rawValue] = folds.flatMap { $0! }
+        }
         if keepingLists {
             for (algorithm, folds) in reports {
                 guard let report = folds.first?.report else { continue }

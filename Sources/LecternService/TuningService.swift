@@ -69,6 +69,8 @@ public struct TuningService {
         public var parameters: String
         /// Trials run (1 for an algorithm with nothing to tune).
         public var trials: Int
+        /// Each validating learner's value of the metric, for `served`.
+        var perLearner: [Double]?
     }
 
     /// Tunes every algorithm (the hybrid's weights too) on one validation split carved from the data,
@@ -82,7 +84,7 @@ public struct TuningService {
         let data = try TrainingMatrix.build(from: db, weights: base.weights)
         let (events, context) = EvaluationService.familiesAsOne(data)
         // One validation part for every algorithm; models a search leaves as they were are kept for the next.
-        let validation = try Self.validation(events, context: context, k: k, seed: seed)
+        let validation = try Self.validation(events, context: context, metric: metric, k: k, seed: seed)
         var candidates: [Candidate] = []
         var learners = 0
         for algorithm in Algorithm.allCases {
@@ -91,17 +93,18 @@ public struct TuningService {
                                              trials: trials, seed: seed, base: base, validation: validation) { progress?(algorithm, $0) }
                 learners = result.learners
                 candidates.append(Candidate(algorithm: algorithm, value: result.best.value, parameters: result.best.parameters,
-                                            trials: trials))
+                                            trials: trials, perLearner: result.perLearner))
             } else {
                 // Nothing to tune: scored once on the same validation part.
                 let scored = try Self.validationScore(algorithm, events: events, context: context, metric: metric, k: k,
                                                       seed: seed, options: base, validation: validation)
-                candidates.append(Candidate(algorithm: algorithm, value: scored.value, parameters: base.json(for: algorithm), trials: 1))
+                candidates.append(Candidate(algorithm: algorithm, value: scored.value, parameters: base.json(for: algorithm), trials: 1,
+                                            perLearner: scored.perLearner))
             }
         }
         let carved = validation.carved
         candidates.sort { ($0.value.isFinite ? $0.value : -.infinity) > ($1.value.isFinite ? $1.value : -.infinity) }
-        guard let served = Self.served(candidates.map { ($0.algorithm, $0.value) }, learners: learners) else {
+        guard let served = Self.served(candidates.map { ($0.algorithm, $0.value, $0.perLearner) }, learners: learners) else {
             throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part for every algorithm")
         }
         try db.transaction {
@@ -119,19 +122,33 @@ public struct TuningService {
     public static let fallback: Algorithm = .hybrid
 
     /// The algorithm to serve from candidates' validation scores over `learners` learners: the best,
-    /// unless the fallback (the hybrid) scores within one standard error of it, about 0.3 / sqrt(learners)
-    /// for NDCG (the one-standard-error rule). With few learners to validate on (OULAD leaves 10 or so:
-    /// few learners there took two modules before their last), the best is often best by chance, and a
-    /// single model chosen so can serve far worse lists than the blend; with hundreds, a real lead is
-    /// kept. nil when no score is defined.
-    public static func served(_ candidates: [(algorithm: Algorithm, value: Double)], learners: Int) -> Algorithm? {
+    /// unless the fallback (the hybrid) is within one standard error of it (the one-standard-error
+    /// rule). With each learner's values for both, the standard error is that of their differences,
+    /// learner by learner (both lists are scored for the same learners, so what the learners share
+    /// cancels); without, about 0.3 / sqrt(learners), NDCG's spread over independent learners.
+    ///
+    /// With few learners to validate on (OULAD leaves 10 or so: few of its learners took two modules
+    /// before their last), the best is often best by chance, and a single model chosen so can serve far
+    /// worse lists than the blend; with hundreds, a real lead is kept. A tie goes to the hybrid.
+    /// - Returns: nil when no score is defined.
+    public static func served(_ candidates: [(algorithm: Algorithm, value: Double, perLearner: [Double]?)], learners: Int) -> Algorithm? {
         let defined = candidates.filter(\.value.isFinite)
         guard let best = defined.max(by: { $0.value < $1.value }) else { return nil }
-        let margin = 0.3 / Double(max(1, learners)).squareRoot()
-        if let blend = defined.first(where: { $0.algorithm == fallback }), best.value - blend.value <= margin {
-            return fallback
+        guard let blend = defined.first(where: { $0.algorithm == fallback }), blend.algorithm != best.algorithm else {
+            return best.algorithm
         }
-        return best.algorithm
+        let lead = best.value - blend.value
+        let standardError: Double
+        if let ours = best.perLearner, let theirs = blend.perLearner, ours.count == theirs.count, ours.count > 1 {
+            let differences = zip(ours, theirs).map { $0 - $1 }
+            let mean = differences.reduce(0, +) / Double(differences.count)
+            let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(differences.count - 1)
+            standardError = (variance / Double(differences.count)).squareRoot()
+        } else {
+            standardError = 0.3 / Double(max(1, learners)).squareRoot()
+        }
+        // The tolerance keeps a lead of exactly one standard error (one learner's difference alone) a tie.
+        return lead > standardError * (1 + 1e-9) ? best.algorithm : fallback
     }
 
     /// Fewest learners the newest 20% of events must leave to validate on (fewer where the data has
@@ -182,11 +199,13 @@ public struct TuningService {
         let carved: ValidationSplit
     }
 
-    /// Carves the validation part of `events` and prepares its protocol (`TuningEvaluator`).
-    static func validation(_ events: [MatrixEvent], context: EvaluationContext, k: Int, seed: UInt64) throws -> Validation {
+    /// Carves the validation part of `events` and prepares its protocol (`TuningEvaluator`), keeping
+    /// each learner's `metric` at `k` so that `served` can compare candidates learner by learner.
+    static func validation(_ events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int, seed: UInt64) throws -> Validation {
         let (split, carved) = try validationSplit(events, seed: seed)
         let evaluator = try TuningEvaluator(split: split, facts: context.facts, domainNames: context.domainNames, tags: context.tags,
-                                            contents: context.contents, cutoffs: [k], interests: context.interests)
+                                            contents: context.contents, cutoffs: [k], interests: context.interests,
+                                            paired: (metric, k))
         return Validation(evaluator: evaluator, carved: carved)
     }
 
@@ -195,10 +214,10 @@ public struct TuningService {
     /// - Parameter validation: that part when already carved from `events` with `seed` and `k`.
     static func validationScore(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
                                 seed: UInt64, options: TrainingOptions, validation: Validation? = nil)
-        throws -> (value: Double, validation: ValidationSplit, learners: Int) {
-        let validation = try validation ?? Self.validation(events, context: context, k: k, seed: seed)
+        throws -> (value: Double, validation: ValidationSplit, learners: Int, perLearner: [Double]?) {
+        let validation = try validation ?? Self.validation(events, context: context, metric: metric, k: k, seed: seed)
         let evaluation = try validation.evaluator.evaluate(algorithm, settings: options.evaluationSettings)
-        return (evaluation.report[metric, k] ?? .nan, validation.carved, evaluation.report.learnerCount)
+        return (evaluation.report[metric, k] ?? .nan, validation.carved, evaluation.report.learnerCount, evaluation.perLearner)
     }
 
     /// Each learner's newest course held out (`EvaluationSplit.leaveLastOut`), for a seeded random half
@@ -265,19 +284,20 @@ public struct TuningService {
     static func search(_ algorithm: Algorithm, events: [MatrixEvent], context: EvaluationContext, metric: Metric, k: Int,
                        trials: Int, seed: UInt64, base: TrainingOptions, validation: Validation? = nil,
                        progress: ((TuningTrial) -> Void)?)
-        throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit, learners: Int) {
+        throws -> (trials: [TuningTrial], best: TuningTrial, options: TrainingOptions, validation: ValidationSplit, learners: Int,
+                   perLearner: [Double]?) {
         guard tunable.contains(algorithm) else {
             throw RecommenderError("\(algorithm) has no parameters to tune: choose itemknn, als, popular, hybrid, ease, rp3beta or bpr")
         }
         guard (1...10_000).contains(trials) else { throw RecommenderError("--trials must be 1 to 10000, got \(trials)") }
         guard k >= 1 else { throw RecommenderError("K must be at least 1, got \(k)") }
-        let validation = try validation ?? Self.validation(events, context: context, k: k, seed: seed)
+        let validation = try validation ?? Self.validation(events, context: context, metric: metric, k: k, seed: seed)
         var generator = SeededGenerator(seed: seed)
         let drawn = (1...trials).map { number in number == 1 ? base : draw(algorithm, base: base, using: &generator) }
         // A trainer that runs on one thread trains as many trials at once as there are cores.
         let batch = trainsOnOneThread.contains(algorithm) ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
         var results: [TuningTrial] = []
-        var best: (TuningTrial, TrainingOptions)?
+        var best: (TuningTrial, TrainingOptions, [Double]?)?
         var learners = 0
         let clock = ContinuousClock()
         for first in stride(from: 0, to: trials, by: batch) {
@@ -296,11 +316,11 @@ public struct TuningService {
                                         seconds: seconds)
                 results.append(trial)
                 progress?(trial)
-                if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options[offset]) }
+                if value.isFinite, value > (best?.0.value ?? -.infinity) { best = (trial, options[offset], evaluation.perLearner) }
             }
         }
         guard let best else { throw RecommenderError("\(metric.name)@\(k) is undefined on the validation part") }
-        return (results, best.0, best.1, validation.carved, learners)
+        return (results, best.0, best.1, validation.carved, learners, best.2)
     }
 
     /// A random configuration around the defaults (log-uniform where scale matters).

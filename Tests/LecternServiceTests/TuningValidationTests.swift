@@ -63,18 +63,40 @@ struct TuningValidationTests {
         #expect(TuningService.learnersWithTwoCourses(repeats) == 1)
     }
 
-    /// The one-standard-error rule: the best on validation is served unless the hybrid is within
-    /// 0.3 / sqrt(learners) of it.
+    /// The one-standard-error rule: the best on validation is served unless the hybrid is within one
+    /// standard error of it (of the learner-by-learner differences when both have them, else 0.3 / sqrt(learners)).
     @Test func theBestIsServedUnlessTheHybridIsWithinOneStandardError() {
-        let scores: [(algorithm: Algorithm, value: Double)] = [(.als, 0.8618), (.hybrid, 0.8518), (.itemknn, 0.6631), (.popular, .nan)]
+        let scores: [(algorithm: Algorithm, value: Double, perLearner: [Double]?)] = [
+            (.als, 0.8618, nil), (.hybrid, 0.8518, nil), (.itemknn, 0.6631, nil), (.popular, .nan, nil)]
         // 10 learners (OULAD's validation): a margin of 0.095, so 0.01 is noise.
         #expect(TuningService.served(scores, learners: 10) == .hybrid)
         // 10,000 learners: a margin of 0.003, so 0.01 is a lead.
         #expect(TuningService.served(scores, learners: 10_000) == .als)
         // No hybrid among the candidates, or the hybrid best: nothing to weigh.
         #expect(TuningService.served(scores.filter { $0.algorithm != .hybrid }, learners: 10) == .als)
-        #expect(TuningService.served([(.hybrid, 0.5), (.ease, 0.4)], learners: 10_000) == .hybrid)
-        #expect(TuningService.served([(.hybrid, .nan), (.ease, 0.4)], learners: 10) == .ease)
-        #expect(TuningService.served([(.ease, .nan)], learners: 10) == nil)
+        #expect(TuningService.served([(.hybrid, 0.5, nil), (.ease, 0.4, nil)], learners: 10_000) == .hybrid)
+        #expect(TuningService.served([(.hybrid, .nan, nil), (.ease, 0.4, nil)], learners: 10) == .ease)
+        #expect(TuningService.served([(.ease, .nan, nil)], learners: 10) == nil)
+    }
+
+    /// Learner by learner: a lead shared by many learners is kept however small, and a lead one
+    /// learner makes alone is a tie (its mean equals its standard error), which goes to the hybrid.
+    @Test func pairedDifferencesDecideWhenEachLearnersValuesAreKnown() {
+        // 400 learners; rp3beta scores 0.05 more than the hybrid for 100 of them: a lead of 0.0125, with a
+        // standard error of 0.0011 learner by learner (0.015 over independent learners would call it noise).
+        let hybrid = (0..<400).map { Double($0 % 5) / 5 }
+        let rp3beta = hybrid.enumerated().map { $0.offset % 4 == 0 ? $0.element + 0.05 : $0.element }
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
+        let paired: [(algorithm: Algorithm, value: Double, perLearner: [Double]?)] = [
+            (.rp3beta, mean(rp3beta), rp3beta), (.hybrid, mean(hybrid), hybrid)]
+        #expect(TuningService.served(paired, learners: 400) == .rp3beta)
+        #expect(TuningService.served(paired.map { ($0.algorithm, $0.value, nil) }, learners: 400) == .hybrid)
+        // One learner of ten differs by 0.1: a lead of 0.01, exactly one standard error.
+        let blend = [Double](repeating: 0.8, count: 10)
+        var als = blend
+        als[3] = 0.9
+        #expect(TuningService.served([(.als, mean(als), als), (.hybrid, mean(blend), blend)], learners: 10) == .hybrid)
+        als[4] = 0.9
+        #expect(TuningService.served([(.als, mean(als), als), (.hybrid, mean(blend), blend)], learners: 10) == .als)
     }
 }

@@ -225,6 +225,9 @@ public struct AlgorithmEvaluation: Sendable {
     public var algorithm: Algorithm
     public var trainingTime: Duration
     public var report: EvaluationReport
+    /// Each scored learner's value of the metric a `TuningEvaluator` pairs on (parallel to the
+    /// evaluator's learners); nil otherwise, or for a metric with no value per learner.
+    public var perLearner: [Double]?
 }
 
 /// One algorithm's k-fold cross-validation.

@@ -127,6 +127,21 @@ public enum RankingMetrics {
         return out
     }
 
+    /// One learner's value of `metric` at `k`, for the metrics averaged with each learner counting
+    /// once (`accuracy`); nil for pooled precision and the list metrics, which have none per learner.
+    public static func perLearner(_ metric: Metric, ranked: [Int32], relevant: Set<Int32>, k: Int, catalogSize: Int) -> Double? {
+        switch metric {
+        case .precisionOverK: precisionOverK(ranked, relevant: relevant, k: k)
+        case .recall: recall(ranked, relevant: relevant, k: k)
+        case .ndcg: ndcg(ranked, relevant: relevant, k: k)
+        case .map: averagePrecision(ranked, relevant: relevant, k: k)
+        case .mrr: reciprocalRank(ranked, relevant: relevant, k: k)
+        case .hitRate: hits(ranked, relevant: relevant, k: k) > 0 ? 1 : 0
+        case .auc: auc(ranked, relevant: relevant, k: k, catalogSize: catalogSize)
+        case .precision, .coverage, .novelty, .domainDiversity, .tagDiversity, .creatorGini: nil
+        }
+    }
+
     // MARK: Lists
 
     /// Distinct courses in all lists / `catalogSize` (courses outside 0..<catalogSize ignored).

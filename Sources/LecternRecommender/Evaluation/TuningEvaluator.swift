@@ -25,12 +25,18 @@ public final class TuningEvaluator {
     private var evaluator: (weights: InteractionWeights, evaluator: Evaluator)?
     /// The last trial's models.
     private var models: EvaluationModels?
+    /// The metric and cutoff whose per-learner values each evaluation keeps (`AlgorithmEvaluation.perLearner`).
+    private let paired: (metric: Metric, k: Int)?
 
     /// Prepares to score lists on `split` (models learn from `split.train` only).
+    /// - Parameter paired: the metric and cutoff (one of `cutoffs`) whose per-learner values each
+    ///   evaluation keeps, so that two candidates can be compared learner by learner.
     /// - Throws: `RecommenderError` when the catalog's arrays do not have one entry per course.
     public init(split: EvaluationSplit, facts: CatalogFacts, domainNames: [String], tags: [[Int32]],
-                contents: [CourseContent]? = nil, cutoffs: [Int] = [10], interests: [Int32: [String]] = [:]) throws {
+                contents: [CourseContent]? = nil, cutoffs: [Int] = [10], interests: [Int32: [String]] = [:],
+                paired: (metric: Metric, k: Int)? = nil) throws {
         self.split = split
+        self.paired = paired
         catalog = try EvaluationCatalog(domains: facts.domains, creators: facts.creators, tags: tags)
         self.cutoffs = cutoffs
         self.facts = facts
@@ -85,12 +91,23 @@ public final class TuningEvaluator {
             }
         }
         var reports: [AlgorithmEvaluation] = []
+        let keeping = paired.map { evaluator.cutoffs.contains($0.k) } ?? false
         for result in trained {
             let models = try result.get()
             self.models = models
+            var report = evaluator.evaluate(models.recommend(algorithm, interests: interests), threads: activeProcessorCount(),
+                                            keepingLists: keeping)
+            var perLearner: [Double]?
+            if keeping, let (metric, k) = paired, let lists = report.lists[k] {
+                perLearner = zip(lists, evaluator.relevant).compactMap { list, relevant in
+                    RankingMetrics.perLearner(metric, ranked: list, relevant: relevant, k: k, catalogSize: catalog.count)
+                }
+                if perLearner?.count != lists.count { perLearner = nil }
+                report.learners = []
+                report.lists = [:]
+            }
             reports.append(AlgorithmEvaluation(algorithm: algorithm, trainingTime: models.trainingTimes[algorithm] ?? .zero,
-                                               report: evaluator.evaluate(models.recommend(algorithm, interests: interests),
-                                                                          threads: activeProcessorCount())))
+                                               report: report, perLearner: perLearner))
         }
         return reports
     }
