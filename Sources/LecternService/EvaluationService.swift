@@ -187,10 +187,7 @@ public struct EvaluationService {
         guard !keepingLists || splits.count == 1 else { throw RecommenderError("ranked lists are kept for one split, not for k-fold") }
         // Each fold's reports per algorithm; parameters are tuned per fold on its training part only.
         var reports: [Algorithm: [(report: EvaluationReport, seconds: Double, parameters: String)]] = [:]
-        var validation: [ValidationSplit] = []
-        var validationValues: [Algorithm: [Double]] = [:]
-        var validationLearners = Int.max
-        var perLearner: [Algorithm: [[Double]?]] = [:]
+        var tally = ValidationTally()
         for split in splits {
             for algorithm in algorithms {
                 var chosen = options
@@ -204,17 +201,13 @@ public struct EvaluationService {
                                                              k: cutoffs[0], trials: tuneTrials, seed: options.als.seed,
                                                              base: options, progress: nil)
                         chosen = tuned.options
-                        validationValues[algorithm, default: []].append(tuned.best.value)
-                        validationLearners = min(validationLearners, tuned.learners)
-                        perLearner[algorithm, default: []].append(tuned.perLearner)
-                        if !validation.contains(tuned.validation) { validation.append(tuned.validation) }
+                        tally.add(algorithm, tuned.best.value, learners: tuned.learners, perLearner: tuned.perLearner,
+                                  carved: tuned.validation)
                     } else {
                         let scored = try TuningService.validationScore(algorithm, events: split.train, context: context, metric: .ndcg,
                                                                        k: cutoffs[0], seed: options.als.seed, options: options)
-                        validationValues[algorithm, default: []].append(scored.value)
-                        validationLearners = min(validationLearners, scored.learners)
-                        perLearner[algorithm, default: []].append(scored.perLearner)
-                        if !validation.contains(scored.validation) { validation.append(scored.validation) }
+                        tally.add(algorithm, scored.value, learners: scored.learners, perLearner: scored.perLearner,
+                                  carved: scored.validation)
                     }
                 }
                 let result = try Evaluator.compareAlgorithms([algorithm], split: split, facts: facts, domainNames: domainNames,
@@ -246,14 +239,8 @@ public struct EvaluationService {
         guard learners > 0 else {
             throw RecommenderError("no learner is left to evaluate: every test pair was dropped (unknown learner or course, or already in training)")
         }
-        var outcome = EvaluationOutcome(rows: rows, learners: learners, testPairs: pairs, dropped: dropped, validation: validation)
-        for (algorithm, values) in validationValues {
-            outcome.validationScores[algorithm.rawValue] = values.reduce(0, +) / Double(values.count)
-        }
-        if !validationValues.isEmpty { outcome.validationLearners = validationLearners }
-        for (algorithm, folds) in perLearner where folds.allSatisfy({ $0 != nil }) {
-            outcome.validationPerLearner[algorithm.rawValue] = folds.flatMap { $0! }
-        }
+        var outcome = EvaluationOutcome(rows: rows, learners: learners, testPairs: pairs, dropped: dropped, validation: tally.carved)
+        tally.fill(&outcome)
         if keepingLists {
             for (algorithm, folds) in reports {
                 guard let report = folds.first?.report else { continue }
@@ -285,5 +272,33 @@ extension EvaluationService {
                                                         content: recommender.content, contents: context.contents,
                                                         interests: context.interests, size: size, seed: seed)
         return (evaluation, at)
+    }
+}
+
+/// What `--tune` learns about each algorithm on validation, fold after fold, for `EvaluationOutcome`.
+private struct ValidationTally {
+    /// How each fold's validation part was carved (distinct, in the order met).
+    var carved: [ValidationSplit] = []
+    var values: [Algorithm: [Double]] = [:]
+    var learners = Int.max
+    var perLearner: [Algorithm: [[Double]?]] = [:]
+
+    mutating func add(_ algorithm: Algorithm, _ value: Double, learners: Int, perLearner: [Double]?, carved: ValidationSplit) {
+        values[algorithm, default: []].append(value)
+        self.learners = min(self.learners, learners)
+        self.perLearner[algorithm, default: []].append(perLearner)
+        if !self.carved.contains(carved) { self.carved.append(carved) }
+    }
+
+    /// Each algorithm's mean over folds, the fewest learners a fold validated on, and each learner's
+    /// values fold after fold (when every fold has them).
+    func fill(_ outcome: inout EvaluationOutcome) {
+        for (algorithm, folds) in values {
+            outcome.validationScores[algorithm.rawValue] = folds.reduce(0, +) / Double(folds.count)
+        }
+        if !values.isEmpty { outcome.validationLearners = learners }
+        for (algorithm, folds) in perLearner where folds.allSatisfy({ $0 != nil }) {
+            outcome.validationPerLearner[algorithm.rawValue] = folds.flatMap { $0! }
+        }
     }
 }

@@ -96,21 +96,46 @@ public struct EvaluationModels: Sendable {
     static func train(events: [MatrixEvent], users: Int?, facts: CatalogFacts, domainNames: [String],
                       contents: [CourseContent]?, settings: EvaluationModelSettings, now: Int64?,
                       algorithms: [Algorithm], reusing previous: EvaluationModels?) throws -> EvaluationModels {
-        let clock = ContinuousClock()
         let now = now ?? events.map(\.time).max() ?? 0
         let users = users ?? Int(events.map(\.user).max() ?? -1) + 1
         let items = facts.count
         if let contents, contents.count != items {
             throw RecommenderError("content is needed for every course: \(items) courses, \(contents.count) descriptions")
         }
-        let wanted = Set(algorithms)
-        let hybrid = wanted.contains(.hybrid)
         // The previous models count only when they learned from the same matrix.
-        let kept = previous.flatMap { $0.settings.weights == settings.weights && $0.matrix != nil ? $0 : nil }
+        var keeper = ModelKeeper(kept: previous.flatMap { $0.settings.weights == settings.weights && $0.matrix != nil ? $0 : nil })
+        let start = keeper.clock.now
+        let rejections = keeper.kept?.rejections ?? Rejections(events: events, users: users)
+        let matrix = try keeper.kept?.matrix ?? settings.weights.matrix(users: users, items: items, events: events, now: now,
+                                                                        rejections: rejections)
+        let matrixTime = keeper.kept?.matrixTime ?? keeper.clock.now - start
+
+        var recommender = HybridRecommender(facts: facts, domainNames: domainNames, weights: settings.hybrid, rules: settings.rules)
+        let wanted = Set(algorithms)
+        try trainBlendParts(&recommender, &keeper, wanted: wanted, events: events, matrix: matrix, rejections: rejections,
+                            contents: contents, settings: settings, now: now)
+        try trainItemModels(&recommender, &keeper, wanted: wanted, matrix: matrix, settings: settings)
+        recommender.recencyHalfLives = settings.recencyHalfLives
+        var models = EvaluationModels(recommender: recommender, trainingTimes: keeper.times, matrixTime: matrixTime, now: now)
+        models.rejections = rejections
+        models.settings = settings
+        models.matrix = matrix
+        if !recommender.recencyHalfLives.isEmpty {
+            models.newestFirst = keeper.kept.map(\.newestFirst).flatMap { $0.isEmpty ? nil : $0 }
+                ?? HistoryRecency.newestFirst(events: events, users: users)
+        }
+        return models
+    }
+
+    /// Trains a model, or keeps the previous models' one when its settings are unchanged, and times each.
+    struct ModelKeeper {
+        let kept: EvaluationModels?
+        let clock = ContinuousClock()
         var times: [Algorithm: Duration] = [:]
-        /// `previous`'s model when `same` says its settings are unchanged, else `make()`, timed as `algorithm`.
-        func model<Model>(_ algorithm: Algorithm, _ old: (HybridRecommender) -> Model?, same: (EvaluationModelSettings) -> Bool,
-                          _ make: () throws -> Model) rethrows -> Model {
+
+        /// `kept`'s model when `same` says its settings are unchanged, else `make()`, timed as `algorithm`.
+        mutating func model<Model>(_ algorithm: Algorithm, _ old: (HybridRecommender) -> Model?,
+                                   same: (EvaluationModelSettings) -> Bool, _ make: () throws -> Model) rethrows -> Model {
             if let kept, same(kept.settings), let model = old(kept.recommender) {
                 times[algorithm] = kept.trainingTimes[algorithm]
                 return model
@@ -120,34 +145,35 @@ public struct EvaluationModels: Sendable {
             times[algorithm] = clock.now - start
             return model
         }
+    }
 
-        let start = clock.now
-        let rejections = try kept?.rejections ?? Rejections(events: events, users: users)
-        let matrix = try kept?.matrix ?? settings.weights.matrix(users: users, items: items, events: events, now: now,
-                                                                 rejections: rejections)
-        let matrixTime = kept?.matrixTime ?? clock.now - start
-
-        var recommender = HybridRecommender(facts: facts, domainNames: domainNames, weights: settings.hybrid, rules: settings.rules)
+    /// The hybrid's parts that `wanted` lists read: item-kNN (also for "less like this" whenever a
+    /// learner rejected a course), ALS, popularity, content, and the hybrid's domain crossover.
+    private static func trainBlendParts(_ recommender: inout HybridRecommender, _ keeper: inout ModelKeeper, wanted: Set<Algorithm>,
+                                        events: [MatrixEvent], matrix: SparseMatrix, rejections: Rejections,
+                                        contents: [CourseContent]?, settings: EvaluationModelSettings, now: Int64) throws {
+        let hybrid = wanted.contains(.hybrid)
+        let facts = recommender.facts
         if hybrid || wanted.contains(.itemknn) || rejections.count > 0 {
-            recommender.itemKNN = try model(.itemknn, \.itemKNN, same: { $0.itemKNN == settings.itemKNN }) {
+            recommender.itemKNN = try keeper.model(.itemknn, \.itemKNN, same: { $0.itemKNN == settings.itemKNN }) {
                 try ItemKNN.train(userItems: matrix, parameters: settings.itemKNN)
             }
         }
         if hybrid || wanted.contains(.als) {
-            recommender.factorModel = try model(.als, \.factorModel, same: { $0.als == settings.als }) {
+            recommender.factorModel = try keeper.model(.als, \.factorModel, same: { $0.als == settings.als }) {
                 try ALS.train(userItems: matrix, parameters: settings.als)
             }
         }
         if hybrid || wanted.contains(.popular) {
-            recommender.popularity = try model(.popular, \.popularity,
-                                               same: { $0.popularityHalfLifeDays == settings.popularityHalfLifeDays }) {
-                try PopularityModel(events: events, items: items, domains: facts.domains, weights: settings.weights,
+            recommender.popularity = try keeper.model(.popular, \.popularity,
+                                                      same: { $0.popularityHalfLifeDays == settings.popularityHalfLifeDays }) {
+                try PopularityModel(events: events, items: facts.count, domains: facts.domains, weights: settings.weights,
                                     halfLifeDays: settings.popularityHalfLifeDays, now: now)
             }
         }
         if let contents, hybrid || wanted.contains(.content) {
-            let content = model(.content, { recommender in recommender.content.map { ($0, recommender.contentNeighbors) } },
-                                same: { $0.contentNeighbors == settings.contentNeighbors }) {
+            let content = keeper.model(.content, { recommender in recommender.content.map { ($0, recommender.contentNeighbors) } },
+                                       same: { $0.contentNeighbors == settings.contentNeighbors }) {
                 let content = ContentModel(courses: contents)
                 return (content, Optional(content.neighbors(count: settings.contentNeighbors)))
             }
@@ -155,38 +181,33 @@ public struct EvaluationModels: Sendable {
             recommender.contentNeighbors = content.1
         }
         if hybrid {
-            let domainCount = max(domainNames.count, Int(facts.domains.max() ?? -1) + 1)
-            recommender.crossover = model(.hybrid, \.crossover, same: { _ in true }) {
+            let domainCount = max(recommender.domainNames.count, Int(facts.domains.max() ?? -1) + 1)
+            recommender.crossover = keeper.model(.hybrid, \.crossover, same: { _ in true }) {
                 Blend.domainCrossover(userItems: matrix, domains: facts.domains, domainCount: domainCount)
             }
             // The hybrid's time is its crossover plus its parts'.
-            times[.hybrid]! += [Algorithm.itemknn, .als, .popular, .content].reduce(.zero) { $0 + (times[$1] ?? .zero) }
+            keeper.times[.hybrid]! += [Algorithm.itemknn, .als, .popular, .content].reduce(.zero) { $0 + (keeper.times[$1] ?? .zero) }
         }
+    }
+
+    /// EASE, RP3beta and BPR, each only when `wanted` lists it.
+    private static func trainItemModels(_ recommender: inout HybridRecommender, _ keeper: inout ModelKeeper, wanted: Set<Algorithm>,
+                                        matrix: SparseMatrix, settings: EvaluationModelSettings) throws {
         if wanted.contains(.ease) {
-            recommender.ease = try model(.ease, \.ease, same: { $0.ease == settings.ease }) {
+            recommender.ease = try keeper.model(.ease, \.ease, same: { $0.ease == settings.ease }) {
                 try EASE.train(userItems: matrix, parameters: settings.ease)
             }
         }
         if wanted.contains(.rp3beta) {
-            recommender.rp3beta = try model(.rp3beta, \.rp3beta, same: { $0.rp3beta == settings.rp3beta }) {
+            recommender.rp3beta = try keeper.model(.rp3beta, \.rp3beta, same: { $0.rp3beta == settings.rp3beta }) {
                 try RP3beta.train(userItems: matrix, parameters: settings.rp3beta)
             }
         }
         if wanted.contains(.bpr) {
-            recommender.bpr = try model(.bpr, \.bpr, same: { $0.bpr == settings.bpr }) {
+            recommender.bpr = try keeper.model(.bpr, \.bpr, same: { $0.bpr == settings.bpr }) {
                 try BPR.train(userItems: matrix, parameters: settings.bpr)
             }
         }
-        recommender.recencyHalfLives = settings.recencyHalfLives
-        var models = EvaluationModels(recommender: recommender, trainingTimes: times, matrixTime: matrixTime, now: now)
-        models.rejections = rejections
-        models.settings = settings
-        models.matrix = matrix
-        if !recommender.recencyHalfLives.isEmpty {
-            models.newestFirst = kept.map(\.newestFirst).flatMap { $0.isEmpty ? nil : $0 }
-                ?? HistoryRecency.newestFirst(events: events, users: users)
-        }
-        return models
     }
 
     /// A recommender for the `Evaluator` that answers with `algorithm`.
