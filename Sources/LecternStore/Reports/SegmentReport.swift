@@ -62,7 +62,7 @@ public struct SegmentReport {
                   JOIN interactions i ON i.user_id = us.user_id WHERE us.segment_id = s.id AND i.kind = 'complete'
                    AND (CAST(?1 AS BIGINT) IS NULL OR i.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR i.occurred_at < ?2)
                    AND EXISTS (SELECT 1 FROM interactions p WHERE p.user_id = i.user_id AND p.course_id = i.course_id
-                               AND p.kind = 'purchase'))) AS completed)
+                               AND p.kind = 'purchase')) AS completed)
         FROM segments s WHERE (CAST(?3 AS TEXT) IS NULL OR s.name = ?3)
         ORDER BY s.learners DESC, s.name
         """)
