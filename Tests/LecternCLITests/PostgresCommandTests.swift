@@ -78,7 +78,7 @@ struct PostgresCommandTests {
         try Self.withDatabase { url in
             let lectern = try Lectern(initialized: false)
             let commands: [([String], String)] = [
-                (["tag", "suggest", "--all"], "tag suggest"), (["serve"], "serve"), (["report", "sales"], "report"),
+                (["tag", "suggest", "--all"], "tag suggest"), (["serve"], "serve"), (["report", "experiments"], "report"),
             ]
             for (command, name) in commands {
                 let result = try lectern.run(command, database: url)
@@ -131,7 +131,8 @@ struct SQLiteOnlyCommandTests {
         let commands: [([String], String)] = [
             (["audience", "--course", "py-201"], "audience"), (["bundles"], "bundles"), (["partners"], "partners"),
             (["report", "campaigns"], "report"), (["evaluate", "--task", "audience"], "evaluate"), (["health"], "health"),
-            (["tag", "suggest", "--all"], "tag suggest"),
+            (["tag", "suggest", "--all"], "tag suggest"), (["report", "recommendations"], "report"),
+            (["report", "all", "--format", "json"], "report"),
         ]
         for (command, name) in commands {
             let result = try lectern.run(command, database: unreachable)

@@ -199,4 +199,63 @@ struct PostgresTwinCommandTests {
                 + "beta,u4,cobol-1,course,,2025-05-01T00:00:00Z,2025-04-01T00:00:00Z,2025-04-15T00:00:00Z\n",
         ])
     }
+
+    /// The fixtures plus purchases and refunds in USD and EUR over day, month and year edges (some
+    /// recorded after the first report's rollup refresh, so read raw above its watermark), a dismissal,
+    /// and seats bought in both currencies.
+    static let shop: [[String]] = [
+        ["import", "creators", "creators.csv"], ["import", "courses", "courses.csv"], ["import", "users", "users.csv"],
+        ["import", "interactions", "interactions.csv"],
+        ["course", "add", "eu-1", "--title", "Statistik", "--domain", "data-science", "--price", "30", "--currency", "eur",
+         "--creator", "Ada Lovelace", "--status", "published"],
+        ["course", "add", "eu-2", "--title", "Finanzen", "--domain", "finance", "--price", "19.99", "--currency", "eur",
+         "--creator", "Grace Hopper, PhD", "--status", "published"],
+        ["user", "add", "u3", "--channel", "search", "--campaign", "spring", "--at", "2024-12-30"],
+        ["user", "add", "u4", "--channel", "search", "--at", "2025-03-15"],
+        ["user", "add", "u5", "--channel", "search", "--campaign", "Autumn", "--at", "2025-03-16"],
+        ["record", "purchase", "--user", "u2", "--course", "eu-1", "--at", "2024-12-31T23:59:59Z"],
+        ["record", "purchase", "--user", "u3", "--course", "eu-1", "--at", "2025-01-01T00:00:00Z", "--amount", "27.35"],
+        ["record", "purchase", "--user", "u3", "--course", "py-101", "--at", "2025-02-10T12:00:00Z"],
+        ["record", "purchase", "--user", "u3", "--course", "eu-2", "--at", "2025-03-05"],
+        ["record", "refund", "--user", "u3", "--course", "eu-2", "--at", "2025-03-07", "--amount", "9.99"],
+        ["record", "complete", "--user", "u3", "--course", "eu-1", "--at", "2025-02-15"],
+        ["record", "view", "--user", "u4", "--course", "eu-2", "--at", "2025-03-16"],
+        ["record", "enroll", "--user", "u4", "--course", "eu-2", "--at", "2025-03-17"],
+        ["record", "dismiss", "--user", "u4", "--course", "cobol-1", "--reason", "too_expensive", "--at", "2025-03-18"],
+        ["record", "dismiss", "--user", "u5", "--course", "cobol-1", "--at", "2025-03-18"],
+        ["org", "add", "acme", "--name", "Acme", "--seats", "2", "--seat-price", "240"],
+        ["org", "add", "beta", "--name", "Beta", "--seats", "3", "--seat-price", "99.5", "--currency", "EUR"],
+        ["org", "member", "add", "acme", "--user", "u4", "--team", "data"],
+        ["record", "enroll", "--user", "u4", "--course", "py-101"],
+    ]
+
+    /// Every report that runs on PostgreSQL, in table, JSON and CSV (and Markdown for one).
+    static let reports: [[String]] = {
+        let kinds: [[String]] = [
+            ["sales"], ["sales", "--by", "day"], ["sales", "--by", "week"], ["sales", "--by", "course"], ["sales", "--by", "domain"],
+            ["sales", "--by", "creator"], ["sales", "--since", "2025-01-01", "--until", "2025-03-06"],
+            ["sales", "--domain", "data-science"], ["sales", "--creator", "Ada Lovelace"], ["sales", "--channel", "search"],
+            ["creators"], ["creators", "--since", "2025-01-01"], ["creators", "--creator", "Grace Hopper, PhD"],
+            ["funnel"], ["funnel", "--by", "course"], ["funnel", "--by", "channel"], ["channels"], ["cohorts"],
+            ["cohorts", "--measure", "purchase"], ["catalog"], ["catalog", "--limit", "1"], ["learners"],
+            ["learners", "--include-personal-data", "--limit", "2"], ["crossover"], ["segments"],
+        ]
+        return kinds.flatMap { kind in ["table", "json", "csv"].map { ["report"] + kind + ["--format", $0] } } + [["report", "sales", "--format", "md"]]
+    }()
+
+    @Test("reports: sales, creators, funnel, channels, cohorts, catalog, learners, crossover, segments in every format")
+    func reportCommands() throws {
+        let later: [[String]] = [
+            ["record", "purchase", "--user", "u5", "--course", "eu-1", "--at", "2025-03-20T08:00:00Z"],
+            ["record", "refund", "--user", "u2", "--course", "eu-1", "--at", "2025-03-21"],
+            ["report", "sales", "--by", "day", "--format", "csv"], ["report", "creators"], ["report", "cohorts"],
+            ["user", "forget", "u3"], ["report", "sales", "--by", "course"], ["report", "learners"], ["report", "channels"],
+            ["report", "sales", "--by", "year"], ["report", "sales", "--creator", "Nobody"], ["report", "learners", "--segment", "nope"],
+            ["report", "crossover", "--domain", "finance"], ["report", "sales", "--since", "2025-03-01", "--until", "2025-02-01"],
+        ]
+        try Self.expectSameOutput(Self.shop + Self.reports + later, files: [
+            "creators.csv": TransferCommandTests.creators, "courses.csv": TransferCommandTests.courses,
+            "users.csv": TransferCommandTests.users, "interactions.csv": TransferCommandTests.interactions,
+        ])
+    }
 }

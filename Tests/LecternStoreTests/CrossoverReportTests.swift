@@ -2,7 +2,8 @@ import Foundation
 import LecternStore
 import Testing
 
-/// The domain crossover on a hand-built platform whose every figure is worked out below.
+/// The domain crossover on a hand-built platform whose every figure is worked out below, on SQLite and
+/// on PostgreSQL.
 @Suite("Crossover report")
 struct CrossoverReportTests {
     static let day: Int64 = 86_400
@@ -13,8 +14,7 @@ struct CrossoverReportTests {
     /// c (search): f1 day 2, d2 day 6.
     /// d (direct): d2 day 5, m1 day 5 (the same second: not later), f2 day 25.
     /// e (search): forgotten after buying d1 day 0 and f1 day 1.
-    func makePlatform() throws -> Database {
-        let db = try makeDatabase()
+    func makePlatform(in db: Database) throws -> Database {
         let creator = try makeCreator(in: db)
         var courses: [String: Course] = [:]
         for (slug, domain, price, currency) in [("d1", "data", 1_000, "USD"), ("d2", "data", 1_000, "USD"), ("f1", "finance", 2_000, "USD"),
@@ -42,8 +42,9 @@ struct CrossoverReportTests {
 
     /// Starts: data a, b, d (3); finance c (1). data -> finance: a after 10 days, d after 20 (median 15), net
     /// 20.00 USD (a's f1) and 60.00 EUR (f2 twice); data -> music: a after 4 days; finance -> data: c after 4 days.
-    @Test func everyFlowByHand() throws {
-        let result = try CrossoverReport(try makePlatform()).crossover(ReportFilter())
+    @Test(arguments: TestEngine.allCases)
+    func everyFlowByHand(engine: TestEngine) throws { try withDatabase(on: engine) { db in
+        let result = try CrossoverReport(try makePlatform(in: db)).crossover(ReportFilter())
         #expect(result.domains == ["data", "finance", "music"])
         #expect(result.starts == ["data": 3, "finance": 1])
         #expect(result.rows.map { "\($0.from)>\($0.to)" } == ["data>finance", "data>music", "finance>data"])
@@ -54,11 +55,12 @@ struct CrossoverReportTests {
         #expect(result.rows[1].crossed == 1 && result.rows[1].medianDays == 4 && result.rows[1].net == [Money.Amount(currency: "USD", minor: 500)])
         #expect(result.rows[2].learners == 1 && result.rows[2].share == 1 && result.rows[2].medianDays == 4)
         #expect(result.rows[2].net == [Money.Amount(currency: "USD", minor: 1_000)])
-    }
+    } }
 
     /// From day 2 only c (finance, day 2) and d (data, day 5) start; a channel keeps its learners only.
-    @Test func datesAndChannel() throws {
-        let db = try makePlatform()
+    @Test(arguments: TestEngine.allCases)
+    func datesAndChannel(engine: TestEngine) throws { try withDatabase(on: engine) { db in
+        _ = try makePlatform(in: db)
         let since = try CrossoverReport(db).crossover(ReportFilter(since: newYear2025 + 2 * Self.day))
         #expect(since.starts == ["data": 1, "finance": 1])
         #expect(since.rows.map { "\($0.from)>\($0.to) \($0.crossed)" } == ["data>finance 1", "finance>data 1"])
@@ -69,5 +71,5 @@ struct CrossoverReportTests {
         let search = try CrossoverReport(db).crossover(ReportFilter(channel: "search"))
         #expect(search.starts == ["data": 1, "finance": 1])
         #expect(search.rows.allSatisfy { $0.channels.map(\.channel) == ["search"] })
-    }
+    } }
 }

@@ -14,8 +14,10 @@ struct DismissalReportTests {
         var courses: [String: Int64] = [:]
         var learners: [String: Int64] = [:]
 
-        init() throws {
-            db = try makeDatabase()
+        /// The platform in `db`, or in a fresh SQLite database.
+        init(in given: Database? = nil) throws {
+            let db = try given ?? makeDatabase()
+            self.db = db
             let creator = try makeCreator(in: db)
             for slug in ["a", "b", "c"] { courses[slug] = try makeCourse(in: db, slug: slug, creator: creator).id }
             courses["f"] = try makeCourse(in: db, slug: "f", creator: creator, domain: "finance").id
@@ -117,8 +119,8 @@ struct DismissalReportTests {
     /// u3 (too-basic, day 3; views a on day 4), u4 only views a (day 1), u5 dismisses on day 50 (other).
     /// f: u1 dismisses it (too-expensive, day 1), views it (2) and dismisses it again (already-know, 3);
     /// u2 buys it (day 1). b: u2 dismissed it before the window (day -10).
-    func dismissedCatalog() throws -> Platform {
-        let p = try Platform()
+    func dismissedCatalog(in db: Database? = nil) throws -> Platform {
+        let p = try Platform(in: db)
         try p.record("u1", "a", .dismiss, day: 1, reason: .tooBasic)
         try p.record("u2", "a", .dismiss, day: 2)
         try p.record("u3", "a", .dismiss, day: 3, reason: .tooBasic)
@@ -134,8 +136,9 @@ struct DismissalReportTests {
         return p
     }
 
-    @Test func mostDismissedCoursesWithinTheWindow() throws {
-        let p = try dismissedCatalog()
+    @Test(arguments: TestEngine.allCases)
+    func mostDismissedCoursesWithinTheWindow(engine: TestEngine) throws { try withDatabase(on: engine) { db in
+        let p = try dismissedCatalog(in: db)
         let rows = try CatalogReport(p.db).mostDismissed(Self.window(days: 0...30), limit: 10)
         #expect(rows.map(\.slug) == ["a", "f"])  // b's dismissal is before the window
         let a = rows[0]
@@ -153,10 +156,11 @@ struct DismissalReportTests {
         var finance = Self.window(days: 0...30)
         finance.domain = "finance"
         #expect(try CatalogReport(p.db).mostDismissed(finance, limit: 10).map(\.slug) == ["f"])
-    }
+    } }
 
-    @Test func mostDismissedCoursesOfAllTime() throws {
-        let p = try dismissedCatalog()
+    @Test(arguments: TestEngine.allCases)
+    func mostDismissedCoursesOfAllTime(engine: TestEngine) throws { try withDatabase(on: engine) { db in
+        let p = try dismissedCatalog(in: db)
         let rows = try CatalogReport(p.db).mostDismissed(ReportFilter(), limit: 10)
         #expect(rows.map(\.slug) == ["a", "b", "f"])  // b and f tie on 1 learner, 1 holding: by slug
         let a = rows[0]
@@ -167,13 +171,14 @@ struct DismissalReportTests {
         #expect(try CatalogReport(p.db).mostDismissed(ReportFilter(), limit: 10).allSatisfy {
             $0.reasons.values.reduce(0, +) + $0.unspecified == $0.dismissed
         })
-    }
+    } }
 
-    @Test func noDismissalsNoRows() throws {
-        let p = try Platform()
+    @Test(arguments: TestEngine.allCases)
+    func noDismissalsNoRows(engine: TestEngine) throws { try withDatabase(on: engine) { db in
+        let p = try Platform(in: db)
         try p.record("u1", "a", .view, day: 1)
         #expect(try CatalogReport(p.db).mostDismissed(ReportFilter(), limit: 10).isEmpty)
-    }
+    } }
 
     // MARK: experiments
 

@@ -2,7 +2,7 @@ import Testing
 @testable import LecternStore
 
 /// Seat revenue in `report sales` and its split among creators in `report creators`, on a hand-built
-/// platform whose answers were worked out by hand.
+/// platform whose answers were worked out by hand, on SQLite and on PostgreSQL.
 ///
 /// Ada (share 0.7): ada-1 (USD 10.00, python); Bob (0.6): bob-1 (USD 10.00); Cy (0.5): cy-1 (GBP 10.00).
 /// acme (USD) bought 4 seats at 25.00 on 2025-01-01 (100.00) and one more on 2025-02-10 (25.00);
@@ -17,8 +17,9 @@ struct SeatShop {
     static let day: Int64 = 86_400
     static let january = ReportFilter(since: newYear2025, until: newYear2025 + 31 * day)
 
-    init() throws {
-        db = try makeDatabase()
+    /// The platform in `db` (fresh, of either engine).
+    init(in db: Database) throws {
+        self.db = db
         let t0 = newYear2025, day = Self.day
         ada = try makeCreator(in: db, name: "Ada", revenueShare: 0.7)
         bob = try makeCreator(in: db, name: "Bob", revenueShare: 0.6)
@@ -54,8 +55,9 @@ struct SeatRevenueReportTests {
         rows.map { "\($0.key) \($0.currency) \($0.orders) \(Money.format($0.grossMinor)) \(Money.format($0.netMinor))" }
     }
 
-    @Test func seatPurchasesAreALineOfTheirOwnInEveryGrouping() throws {
-        let shop = try SeatShop()
+    @Test(arguments: TestEngine.allCases)
+    func seatPurchasesAreALineOfTheirOwnInEveryGrouping(engine: TestEngine) throws { try withDatabase(on: engine) { db in
+        let shop = try SeatShop(in: db)
         let report = SalesReport(shop.db)
         let (months, totals) = try report.sales(SeatShop.january, by: .month)
         #expect(lines(months) == ["2025-01 USD 2 20.00 20.00", "2025-01 (seats) EUR 1 100.00 100.00", "2025-01 (seats) USD 1 100.00 100.00"])
@@ -79,10 +81,11 @@ struct SeatRevenueReportTests {
         for filter in [ReportFilter(domain: "programming"), ReportFilter(creatorID: shop.ada.id), ReportFilter(channel: "direct")] {
             #expect(try report.sales(filter, by: .course).rows.allSatisfy { !$0.isSeats })
         }
-    }
+    } }
 
-    @Test func creatorsShareSeatRevenueByConsumptionToTheCent() throws {
-        let shop = try SeatShop()
+    @Test(arguments: TestEngine.allCases)
+    func creatorsShareSeatRevenueByConsumptionToTheCent(engine: TestEngine) throws { try withDatabase(on: engine) { db in
+        let shop = try SeatShop(in: db)
         let earnings = try SalesReport(shop.db).creators(SeatShop.january)
         let shown = earnings.map {
             "\($0.name) \($0.currency ?? "-") \($0.courses) \(Money.format($0.netMinor)) \(Money.format($0.seatRevenueMinor)) "
@@ -110,7 +113,7 @@ struct SeatRevenueReportTests {
         #expect(bob.map { "\($0.name) \($0.seatRevenueMinor) \($0.payoutMinor)" } == ["Bob 3333 2000"])
         // Under --domain no seat revenue is split (sales shows none either).
         #expect(try SalesReport(shop.db).creators(ReportFilter(domain: "data")).allSatisfy { $0.seatRevenueMinor == 0 && !$0.isUnusedSeats })
-    }
+    } }
 
     @Test func largestRemaindersAddUpExactly() {
         #expect(SalesReport.split(10_000, weights: [(1, 1), (2, 1), (3, 1)]) == [1: 3334, 2: 3333, 3: 3333])

@@ -64,6 +64,21 @@ enum Executor {
         }
     }
 
+    /// Calls `body` with every row of a query, in order, without collecting them: SQLite steps its
+    /// statement row by row; PostgreSQL's rows arrive decoded, all at once.
+    func each(_ sql: some EngineStatement, _ arguments: [any SQLBindable] = [], cached: Bool = true,
+              _ body: (Row) throws -> Void) throws {
+        switch self {
+        case .sqlite(let connection):
+            let statement = try statement(connection, sql.sqliteText, cached: cached)
+            try statement.bind(arguments)
+            defer { statement.reset() }
+            while try statement.step() { try body(Row(sqlite: statement)) }
+        case .postgres(let session):
+            for row in try session.query(sql.postgresText, arguments) { try body(Row(postgres: row)) }
+        }
+    }
+
     /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
     func scalarInt(_ sql: some EngineStatement, _ arguments: [any SQLBindable] = [], cached: Bool = true) throws -> Int64? {
         try first(sql, arguments, cached: cached) { $0.optionalInt64(0) } ?? nil
@@ -100,6 +115,23 @@ enum Executor {
     }
 
     // MARK: Transactions
+
+    /// Runs `body` reading one snapshot of the database, as a report that reads a rollup, its
+    /// watermark and the events above it must: SQLite's deferred transaction; on PostgreSQL a
+    /// REPEATABLE READ, READ ONLY transaction (READ COMMITTED would give each statement its own
+    /// snapshot). Inside an open transaction, that transaction's.
+    func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        switch self {
+        case .sqlite(let connection):
+            return try connection.transaction(.deferred, body)
+        case .postgres(let session):
+            if session.connection.isInTransaction { return try body() }
+            return try session.connection.transaction {
+                try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
+                return try body()
+            }
+        }
+    }
 
     /// Whether a transaction is open.
     var isInTransaction: Bool {

@@ -37,25 +37,40 @@ extension CatalogReport {
     /// from the partial index `interactions_dismissals` (dismissals only; a scan, since its first
     /// column is the course); whether one holds is a seek per dismissal in `interactions_by_user`
     /// (learner, course, kind, time), as the storefront query reads it.
-    static let dismissalsByReason = """
+    /// On PostgreSQL the index is the planner's choice, `held` is summed as an integer, the subquery
+    /// is named and the course's slug and domain are grouped by too.
+    static let dismissalsByReason = EngineSQL(sqlite: """
         SELECT course_id, slug, domain, reason, count(*), sum(held) FROM (
             SELECT d.course_id, c.slug, c.domain, d.reason,
                    NOT EXISTS (SELECT 1 FROM interactions p
                                WHERE p.user_id = d.user_id AND p.course_id = d.course_id
                                  AND p.kind IN ('view', 'wishlist', 'enroll', 'purchase')
-                                 AND p.occurred_at > d.occurred_at AND (?2 IS NULL OR p.occurred_at < ?2)) AS held,
+                                 AND p.occurred_at > d.occurred_at AND (CAST(?2 AS BIGINT) IS NULL OR p.occurred_at < ?2)) AS held,
                    row_number() OVER (PARTITION BY d.course_id, d.user_id ORDER BY d.occurred_at DESC, d.id DESC) AS latest
             FROM interactions d INDEXED BY interactions_dismissals JOIN courses c ON c.id = d.course_id
-            WHERE d.kind = 'dismiss' AND (?1 IS NULL OR d.occurred_at >= ?1) AND (?2 IS NULL OR d.occurred_at < ?2)
-              AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4))
+            WHERE d.kind = 'dismiss' AND (CAST(?1 AS BIGINT) IS NULL OR d.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR d.occurred_at < ?2)
+              AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4))
         WHERE latest = 1
         GROUP BY course_id, reason
-        """
+        """, postgres: """
+        SELECT course_id, slug, domain, reason, count(*), sum(held::int) FROM (
+            SELECT d.course_id, c.slug, c.domain, d.reason,
+                   NOT EXISTS (SELECT 1 FROM interactions p
+                               WHERE p.user_id = d.user_id AND p.course_id = d.course_id
+                                 AND p.kind IN ('view', 'wishlist', 'enroll', 'purchase')
+                                 AND p.occurred_at > d.occurred_at AND (CAST(?2 AS BIGINT) IS NULL OR p.occurred_at < ?2)) AS held,
+                   row_number() OVER (PARTITION BY d.course_id, d.user_id ORDER BY d.occurred_at DESC, d.id DESC) AS latest
+            FROM interactions d JOIN courses c ON c.id = d.course_id
+            WHERE d.kind = 'dismiss' AND (CAST(?1 AS BIGINT) IS NULL OR d.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR d.occurred_at < ?2)
+              AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4)) AS latest_dismissals
+        WHERE latest = 1
+        GROUP BY course_id, slug, domain, reason
+        """)
     /// The distinct learners with any event on course ?1 in [?2, ?3): a range of
     /// `interactions_by_course`, and the learner of each event from its row.
     static let touchedCourse = """
         SELECT count(DISTINCT user_id) FROM interactions
-        WHERE course_id = ?1 AND (?2 IS NULL OR occurred_at >= ?2) AND (?3 IS NULL OR occurred_at < ?3)
+        WHERE course_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR occurred_at >= ?2) AND (CAST(?3 AS BIGINT) IS NULL OR occurred_at < ?3)
         """
 
     /// The `limit` courses the most learners dismissed within `filter`'s window (and domain and
@@ -65,7 +80,7 @@ extension CatalogReport {
     public func mostDismissed(_ filter: ReportFilter, limit: Int) throws -> [DismissedCourseRow] {
         try withStoreErrors {
             var byCourse: [Int64: DismissedCourseRow] = [:]
-            let groups = try db.cachedStatement(Self.dismissalsByReason).query([filter.since, filter.until, filter.domain, filter.creatorID]) {
+            let groups = try db.all(Self.dismissalsByReason, [filter.since, filter.until, filter.domain, filter.creatorID]) {
                 (course: $0.int64(0), slug: $0.text(1), domain: $0.text(2), reason: $0.optionalText(3), learners: $0.int(4),
                  holding: $0.int(5))
             }
@@ -86,7 +101,7 @@ extension CatalogReport {
             }
             return try ranked.prefix(max(0, limit)).map { row in
                 var row = row
-                row.touched = Int(try db.cachedStatement(Self.touchedCourse).scalarInt([row.courseID, filter.since, filter.until]) ?? 0)
+                row.touched = Int(try db.scalarInt(Self.touchedCourse, [row.courseID, filter.since, filter.until]) ?? 0)
                 return row
             }
         }

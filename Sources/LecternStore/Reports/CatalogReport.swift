@@ -20,13 +20,17 @@ public struct CatalogRow: Sendable, Equatable {
 
 /// The catalog by domain.
 public struct CatalogReport {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -34,7 +38,7 @@ public struct CatalogReport {
         SELECT c.id, c.domain, c.status, c.difficulty, c.format,
                EXISTS (SELECT 1 FROM interactions i WHERE i.course_id = c.id AND i.kind = 'view'),
                EXISTS (SELECT 1 FROM interactions i WHERE i.course_id = c.id AND i.kind = 'purchase')
-        FROM courses c WHERE (?1 IS NULL OR c.domain = ?1) AND (?2 IS NULL OR c.creator_id = ?2)
+        FROM courses c WHERE (CAST(?1 AS TEXT) IS NULL OR c.domain = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR c.creator_id = ?2)
         """
     static let tags = """
         SELECT c.domain, count(DISTINCT ct.tag_id) FROM course_tags ct JOIN courses c ON c.id = ct.course_id GROUP BY c.domain
@@ -46,7 +50,7 @@ public struct CatalogReport {
     public func domains(_ filter: ReportFilter) throws -> (rows: [CatalogRow], total: CatalogRow) {
         try withStoreErrors {
             var requires: [Int64: [Int64]] = [:]
-            for (course, required) in try db.cachedStatement(Self.prerequisites).query(row: { ($0.int64(0), $0.int64(1)) }) {
+            for (course, required) in try db.all(Self.prerequisites, row: { ($0.int64(0), $0.int64(1)) }) {
                 requires[course, default: []].append(required)
             }
             var chain: [Int64: Int] = [:]
@@ -57,12 +61,12 @@ public struct CatalogReport {
                 chain[course] = value
                 return value
             }
-            let tagCounts = Dictionary(uniqueKeysWithValues: try db.cachedStatement(Self.tags).query { ($0.text(0), $0.int(1)) })
+            let tagCounts = Dictionary(uniqueKeysWithValues: try db.all(Self.tags) { ($0.text(0), $0.int(1)) })
             var rows: [String: CatalogRow] = [:]
             var total = CatalogRow(domain: "total")
             let statuses = ["draft", "published", "archived"], difficulties = ["beginner", "intermediate", "advanced"]
             let formats = ["video", "audio", "ebook", "live", "article"]
-            for (id, domain, status, difficulty, format, viewed, bought) in try db.cachedStatement(Self.courses).query([filter.domain, filter.creatorID], row: {
+            for (id, domain, status, difficulty, format, viewed, bought) in try db.all(Self.courses, [filter.domain, filter.creatorID], row: {
                 ($0.int64(0), $0.text(1), $0.text(2), $0.text(3), $0.text(4), $0.int(5) != 0, $0.int(6) != 0)
             }) {
                 func count(_ r: inout CatalogRow) {

@@ -17,13 +17,17 @@ public struct CohortRow: Sendable, Equatable {
 
 /// Retention by signup month: a cohort triangle of activity or of repurchase.
 public struct CohortReport {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -34,17 +38,23 @@ public struct CohortReport {
         case purchase
     }
 
-    static let cohorts = """
+    /// Signup months and their learners; on PostgreSQL the month is `to_char` of the UTC time.
+    static let cohorts = EngineSQL(sqlite: """
         SELECT strftime('%Y-%m', created_at, 'unixepoch'), count(*) FROM users
-        WHERE (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2) AND (?3 IS NULL OR channel = ?3)
-          AND anonymous = 0 AND (?4 IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR created_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR created_at < ?2) AND (CAST(?3 AS TEXT) IS NULL OR channel = ?3)
+          AND anonymous = 0 AND (CAST(?4 AS TEXT) IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         GROUP BY 1 ORDER BY 1
-        """
+        """, postgres: """
+        SELECT to_char(to_timestamp(created_at) AT TIME ZONE 'UTC', 'YYYY-MM'), count(*) FROM users
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR created_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR created_at < ?2) AND (CAST(?3 AS TEXT) IS NULL OR channel = ?3)
+          AND anonymous = 0 AND (CAST(?4 AS TEXT) IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+        GROUP BY 1 ORDER BY 1
+        """)
     /// The learners `cohorts` counts, with their signup time.
     static let learners = """
         SELECT id, created_at FROM users
-        WHERE (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2) AND (?3 IS NULL OR channel = ?3)
-          AND anonymous = 0 AND (?4 IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR created_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR created_at < ?2) AND (CAST(?3 AS TEXT) IS NULL OR channel = ?3)
+          AND anonymous = 0 AND (CAST(?4 AS TEXT) IS NULL OR id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         """
     /// Every (learner, month) with a qualifying event (?1: activity or purchase) among the interactions
     /// under the watermark, from the rollup.
@@ -52,9 +62,11 @@ public struct CohortReport {
         SELECT user_id, month FROM monthly_learner_activity WHERE CASE ?1 WHEN 'activity' THEN events > 0 ELSE purchases > 0 END
         """
     /// The qualifying events above the watermark (?2): a rowid range scan.
-    static let newerEvents = """
+    static let newerEvents = EngineSQL(sqlite: """
         SELECT user_id, occurred_at FROM interactions NOT INDEXED WHERE id > ?2 AND (?1 = 'activity' OR kind = 'purchase')
-        """
+        """, postgres: """
+        SELECT user_id, occurred_at FROM interactions WHERE id > ?2 AND (?1 = 'activity' OR kind = 'purchase')
+        """)
 
     /// Each signup month's learners and how many were active (or bought) in each month since.
     /// `filter.since`/`until` select learners by signup time.
@@ -64,8 +76,8 @@ public struct CohortReport {
     /// - Complexity: O(learners + rollup rows + events above the watermark).
     public func cohorts(_ filter: ReportFilter, measure: Measure) throws -> [CohortRow] {
         try withStoreErrors {
-            try db.transaction(.deferred) {
-                var rows = try db.cachedStatement(Self.cohorts).query([filter.since, filter.until, filter.channel, filter.segment]) {
+            try db.readSnapshot {
+                var rows = try db.all(Self.cohorts, [filter.since, filter.until, filter.channel, filter.segment]) {
                     CohortRow(cohort: $0.text(0), learners: $0.int(1), active: [])
                 }
                 var index: [Int64: Int] = [:]
@@ -74,7 +86,7 @@ public struct CohortReport {
                 }
                 // Each counted learner's signup month.
                 var signup: [Int64: Int64] = [:]
-                for (id, createdAt) in try db.cachedStatement(Self.learners).query([filter.since, filter.until, filter.channel, filter.segment], row: {
+                for (id, createdAt) in try db.all(Self.learners, [filter.since, filter.until, filter.channel, filter.segment], row: {
                     ($0.int64(0), $0.int64(1))
                 }) {
                     signup[id] = Self.month(of: createdAt)
@@ -88,18 +100,12 @@ public struct CohortReport {
                 }
                 let watermark = try ReportRollups(db).watermark()
                 var newer = Set<Pair>()
-                let events = try db.cachedStatement(Self.newerEvents)
-                try events.bind([measure.rawValue, watermark])
-                defer { events.reset() }
-                while try events.step() {
-                    guard signup[events.int64(0)] != nil else { continue }
-                    newer.insert(Pair(user: events.int64(0), month: Self.month(of: events.int64(1))))
+                try db.each(Self.newerEvents, [measure.rawValue, watermark]) { event in
+                    guard signup[event.int64(0)] != nil else { return }
+                    newer.insert(Pair(user: event.int64(0), month: Self.month(of: event.int64(1))))
                 }
-                let months = try db.cachedStatement(Self.rolledUpMonths)
-                try months.bind([measure.rawValue])
-                defer { months.reset() }
-                while try months.step() {
-                    let pair = Pair(user: months.int64(0), month: months.int64(1))
+                try db.each(Self.rolledUpMonths, [measure.rawValue]) { row in
+                    let pair = Pair(user: row.int64(0), month: row.int64(1))
                     if !newer.isEmpty { newer.remove(pair) }
                     count(pair.user, pair.month)
                 }

@@ -43,10 +43,18 @@ public struct CrossoverResult: Sendable, Equatable {
 
 /// Where learners go after their first purchase: the domain x domain crossover.
 public struct CrossoverReport {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
+    }
+
+    init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
+        self.db = db
     }
 
     /// Purchases and refunds before ?1, from `interactions_money_by_time` (a partial index holding only
@@ -55,7 +63,7 @@ public struct CrossoverReport {
         SELECT user_id, course_id, kind, occurred_at, value FROM interactions
         WHERE kind IN ('purchase', 'refund') AND occurred_at < ?1
         """
-    static let channels = "SELECT id, channel FROM users WHERE anonymous = 0 AND (?1 IS NULL OR channel = ?1)"
+    static let channels = "SELECT id, channel FROM users WHERE anonymous = 0 AND (CAST(?1 AS TEXT) IS NULL OR channel = ?1)"
 
     struct PairKey: Hashable {
         var user: Int64
@@ -77,22 +85,19 @@ public struct CrossoverReport {
     /// - Complexity: one pass over the purchases and refunds (a partial index), O(learners) memory.
     public func crossover(_ filter: ReportFilter) throws -> CrossoverResult {
         try withStoreErrors {
-            try db.transaction(.deferred) {
+            try db.readSnapshot {
                 var channelOf: [Int64: String] = [:]
-                for (id, channel) in try db.cachedStatement(Self.channels).query([filter.channel], row: { ($0.int64(0), $0.text(1)) }) {
+                for (id, channel) in try db.all(Self.channels, [filter.channel], row: { ($0.int64(0), $0.text(1)) }) {
                     channelOf[id] = channel
                 }
                 var pairs: [PairKey: Bought] = [:]
-                let statement = try db.cachedStatement(Self.money)
-                try statement.bind([filter.until ?? Int64.max])
-                defer { statement.reset() }
-                while try statement.step() {
-                    let user = statement.int64(0)
-                    guard channelOf[user] != nil else { continue }
-                    let at = statement.int64(3), value = statement.int64(4)
-                    let key = PairKey(user: user, course: statement.int64(1))
+                try db.each(Self.money, [filter.until ?? Int64.max]) { row in
+                    let user = row.int64(0)
+                    guard channelOf[user] != nil else { return }
+                    let at = row.int64(3), value = row.int64(4)
+                    let key = PairKey(user: user, course: row.int64(1))
                     var bought = pairs[key] ?? Bought()
-                    if statement.text(2) == "purchase" {
+                    if row.text(2) == "purchase" {
                         bought.first = min(bought.first, at)
                         bought.lastPurchase = max(bought.lastPurchase, at)
                         bought.net += value

@@ -36,13 +36,17 @@ public struct ChannelRow: Sendable, Equatable {
 
 /// The view -> enroll -> purchase -> complete funnel and acquisition channels.
 public struct FunnelReport {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -51,7 +55,9 @@ public struct FunnelReport {
     }
 
     /// First time each learner-course pair reached each step, with what reports group by.
-    static let pairs = """
+    /// On PostgreSQL a boolean is taken as an integer, and the course's and learner's columns are
+    /// grouped by too (SQLite reads them from any row of the group; they are the same in each).
+    static let pairs = EngineSQL(sqlite: """
         SELECT c.slug, c.domain, u.channel,
                min(CASE WHEN i.kind = 'view' THEN i.occurred_at END),
                min(CASE WHEN i.kind IN ('enroll', 'purchase') THEN i.occurred_at END),
@@ -59,12 +65,26 @@ public struct FunnelReport {
                min(CASE WHEN i.kind = 'complete' THEN i.occurred_at END),
                max(i.kind = 'refund')
         FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
-        WHERE (?1 IS NULL OR i.occurred_at >= ?1) AND (?2 IS NULL OR i.occurred_at < ?2)
-          AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
-          AND u.anonymous = 0 AND (?6 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR i.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR i.occurred_at < ?2)
+          AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4) AND (CAST(?5 AS TEXT) IS NULL OR u.channel = ?5)
+          AND u.anonymous = 0 AND (CAST(?6 AS TEXT) IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
         GROUP BY i.user_id, i.course_id
-        """
-    static let channels = """
+        """, postgres: """
+        SELECT c.slug, c.domain, u.channel,
+               min(CASE WHEN i.kind = 'view' THEN i.occurred_at END),
+               min(CASE WHEN i.kind IN ('enroll', 'purchase') THEN i.occurred_at END),
+               min(CASE WHEN i.kind = 'purchase' THEN i.occurred_at END),
+               min(CASE WHEN i.kind = 'complete' THEN i.occurred_at END),
+               max((i.kind = 'refund')::int)
+        FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR i.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR i.occurred_at < ?2)
+          AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4) AND (CAST(?5 AS TEXT) IS NULL OR u.channel = ?5)
+          AND u.anonymous = 0 AND (CAST(?6 AS TEXT) IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
+        GROUP BY i.user_id, i.course_id, c.slug, c.domain, u.channel
+        """)
+    /// On PostgreSQL booleans are summed as integers, and a learner without a campaign sorts first, as
+    /// SQLite sorts NULL.
+    static let channels = EngineSQL(sqlite: """
         SELECT u.channel, coalesce(u.campaign, ''), count(*),
                sum(EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id)),
                sum(EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id AND i.kind = 'purchase')),
@@ -73,17 +93,29 @@ public struct FunnelReport {
                       AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id
                                       AND r.course_id = i.course_id AND r.kind = 'refund')) >= 2)
         FROM users u
-        WHERE (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
-          AND u.anonymous = 0 AND (?4 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR u.created_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR u.created_at < ?2) AND (CAST(?3 AS TEXT) IS NULL OR u.channel = ?3)
+          AND u.anonymous = 0 AND (CAST(?4 AS TEXT) IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         GROUP BY u.channel, u.campaign ORDER BY u.channel, u.campaign
-        """
+        """, postgres: """
+        SELECT u.channel, coalesce(u.campaign, ''), count(*),
+               sum((EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id))::int),
+               sum((EXISTS (SELECT 1 FROM interactions i WHERE i.user_id = u.id AND i.kind = 'purchase'))::int),
+               sum(((SELECT count(DISTINCT c.domain) FROM interactions i JOIN courses c ON c.id = i.course_id
+                    WHERE i.user_id = u.id AND i.kind = 'purchase'
+                      AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id
+                                      AND r.course_id = i.course_id AND r.kind = 'refund')) >= 2)::int)
+        FROM users u
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR u.created_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR u.created_at < ?2) AND (CAST(?3 AS TEXT) IS NULL OR u.channel = ?3)
+          AND u.anonymous = 0 AND (CAST(?4 AS TEXT) IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+        GROUP BY u.channel, u.campaign ORDER BY u.channel, u.campaign NULLS FIRST
+        """)
     /// Net revenue per channel, campaign and currency, of the learners `channels` counts.
     static let channelNet = """
         SELECT u.channel, coalesce(u.campaign, ''), c.currency, sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END)
         FROM users u JOIN interactions i ON i.user_id = u.id JOIN courses c ON c.id = i.course_id
         WHERE i.kind IN ('purchase', 'refund')
-          AND (?1 IS NULL OR u.created_at >= ?1) AND (?2 IS NULL OR u.created_at < ?2) AND (?3 IS NULL OR u.channel = ?3)
-          AND u.anonymous = 0 AND (?4 IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
+          AND (CAST(?1 AS BIGINT) IS NULL OR u.created_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR u.created_at < ?2) AND (CAST(?3 AS TEXT) IS NULL OR u.channel = ?3)
+          AND u.anonymous = 0 AND (CAST(?4 AS TEXT) IS NULL OR u.id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?4))
         GROUP BY u.channel, u.campaign, c.currency
         """
 
@@ -98,15 +130,12 @@ public struct FunnelReport {
         var groups = Dictionary(uniqueKeysWithValues: groupings.map { ($0, FunnelGroups()) })
         var total = FunnelGroups()
         try withStoreErrors {
-            let statement = try db.cachedStatement(Self.pairs)
-            try statement.bind([filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, filter.segment])
-            defer { statement.reset() }
-            while try statement.step() {
-                let times = (statement.optionalInt64(3), statement.optionalInt64(4), statement.optionalInt64(5), statement.optionalInt64(6))
-                let refunded = statement.int(7) == 1
+            try db.each(Self.pairs, [filter.since, filter.until, filter.domain, filter.creatorID, filter.channel, filter.segment]) { row in
+                let times = (row.optionalInt64(3), row.optionalInt64(4), row.optionalInt64(5), row.optionalInt64(6))
+                let refunded = row.int(7) == 1
                 total.count("total", times, refunded: refunded)
                 for grouping in groupings {
-                    let key = grouping == .course ? statement.text(0) : grouping == .domain ? statement.text(1) : statement.text(2)
+                    let key = grouping == .course ? row.text(0) : grouping == .domain ? row.text(1) : row.text(2)
                     groups[grouping]!.count(key, times, refunded: refunded)
                 }
             }
@@ -159,10 +188,10 @@ public struct FunnelReport {
         let arguments: [any SQLBindable] = [filter.since, filter.until, filter.channel, filter.segment]
         return try withStoreErrors {
             var net: [Key: [Money.Amount]] = [:]
-            for (key, amount) in try db.cachedStatement(Self.channelNet).query(arguments, row: { s in
+            for (key, amount) in try db.all(Self.channelNet, arguments, row: { s in
                 (Key(channel: s.text(0), campaign: s.text(1)), Money.Amount(currency: s.text(2), minor: s.int64(3)))
             }) { net[key, default: []].append(amount) }
-            return try db.cachedStatement(Self.channels).query(arguments) {
+            return try db.all(Self.channels, arguments) {
                 ChannelRow(channel: $0.text(0), campaign: $0.text(1), acquired: $0.int(2), activated: $0.int(3), paying: $0.int(4),
                            net: (net[Key(channel: $0.text(0), campaign: $0.text(1))] ?? []).sorted { $0.currency < $1.currency },
                            crossDomainBuyers: $0.int(5))

@@ -32,13 +32,17 @@ public struct TakenCourse: Sendable, Equatable {
 /// What the bundles, partners and crossover analyses read: courses, creators, prerequisites and the
 /// courses each learner took, leaving out forgotten learners (the anonymous one).
 public struct MarketingData {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -64,7 +68,7 @@ public struct MarketingData {
     /// Every course, by id.
     public func courses() throws -> [MarketingCourse] {
         try withStoreErrors {
-            try db.cachedStatement(Self.courses).query {
+            try db.all(Self.courses) {
                 MarketingCourse(id: $0.int64(0), slug: $0.text(1), domain: $0.text(2), priceMinor: $0.int64(3), currency: $0.text(4),
                                 status: $0.text(5), creatorID: $0.int64(6))
             }
@@ -74,7 +78,7 @@ public struct MarketingData {
     /// Every creator, by id.
     public func creators() throws -> [MarketingCreator] {
         try withStoreErrors {
-            try db.cachedStatement(Self.creators).query {
+            try db.all(Self.creators) {
                 MarketingCreator(id: $0.int64(0), name: $0.text(1), revenueShare: $0.double(2))
             }
         }
@@ -84,7 +88,7 @@ public struct MarketingData {
     public func prerequisites() throws -> [Int64: [Int64]] {
         try withStoreErrors {
             var requires: [Int64: [Int64]] = [:]
-            for (course, required) in try db.cachedStatement(Self.prerequisites).query(row: { ($0.int64(0), $0.int64(1)) }) {
+            for (course, required) in try db.all(Self.prerequisites, row: { ($0.int64(0), $0.int64(1)) }) {
                 requires[course, default: []].append(required)
             }
             return requires
@@ -95,12 +99,9 @@ public struct MarketingData {
     /// - Complexity: one pass over the enrolments, purchases and refunds in `interactions_by_user`.
     public func forEachTaken(_ body: (TakenCourse) throws -> Void) throws {
         try withStoreErrors {
-            try db.transaction(.deferred) {
-                let statement = try db.cachedStatement(Self.taken)
-                defer { statement.reset() }
-                while try statement.step() {
-                    try body(TakenCourse(userID: statement.int64(0), courseID: statement.int64(1), firstAt: statement.int64(2),
-                                         netMinor: statement.int64(3)))
+            try db.readSnapshot {
+                try db.each(Self.taken) { row in
+                    try body(TakenCourse(userID: row.int64(0), courseID: row.int64(1), firstAt: row.int64(2), netMinor: row.int64(3)))
                 }
             }
         }

@@ -8,14 +8,22 @@ internal import LecternSQLite
 /// range scan, so a report is exact between refreshes; triggers keep the rows under the watermark exact
 /// when such an interaction is deleted (`forget`, `clean`, a deleted learner), changed, or inserted
 /// again under a reused id.
+///
+/// On PostgreSQL a refresh first locks `interactions` against writers (`lockWriters`): ids come from
+/// a sequence, so without it an insert still in flight could commit an id under the new watermark
+/// after the fold had passed it by. SQLite's write lock does the same for its refresh.
 public struct ReportRollups {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -24,7 +32,9 @@ public struct ReportRollups {
     static let newestInteraction = "SELECT coalesce(max(id), 0) FROM interactions"
     /// Folds the money events with id in (?1, ?2] into their (day, course) rows. The day is floored, so
     /// events before 1970 fall on the right day too.
-    static let fold = """
+    /// On PostgreSQL the day is `lectern_utc_day` (the same floor), a boolean is summed as an integer,
+    /// and the updated row is named (a bare column would be ambiguous with `excluded`).
+    static let fold = EngineSQL(sqlite: """
         INSERT INTO daily_course_sales (day, course_id, orders, gross_minor, refunds, refunded_minor)
         SELECT (occurred_at - ((occurred_at % 86400) + 86400) % 86400) / 86400 AS day, course_id,
                sum(kind = 'purchase'), sum(CASE kind WHEN 'purchase' THEN value ELSE 0 END),
@@ -35,10 +45,22 @@ public struct ReportRollups {
         ON CONFLICT (day, course_id) DO UPDATE SET
             orders = orders + excluded.orders, gross_minor = gross_minor + excluded.gross_minor,
             refunds = refunds + excluded.refunds, refunded_minor = refunded_minor + excluded.refunded_minor
-        """
+        """, postgres: """
+        INSERT INTO daily_course_sales AS s (day, course_id, orders, gross_minor, refunds, refunded_minor)
+        SELECT lectern_utc_day(occurred_at) AS day, course_id,
+               sum((kind = 'purchase')::int), sum(CASE kind WHEN 'purchase' THEN value ELSE 0 END),
+               sum((kind = 'refund')::int), sum(CASE kind WHEN 'refund' THEN value ELSE 0 END)
+        FROM interactions
+        WHERE id > ?1 AND id <= ?2 AND kind IN ('purchase', 'refund')
+        GROUP BY 1, course_id
+        ON CONFLICT (day, course_id) DO UPDATE SET
+            orders = s.orders + excluded.orders, gross_minor = s.gross_minor + excluded.gross_minor,
+            refunds = s.refunds + excluded.refunds, refunded_minor = s.refunded_minor + excluded.refunded_minor
+        """)
 
     /// Folds the events with id in (?1, ?2] into their (learner, month) rows.
-    static let foldMonthly = """
+    /// On PostgreSQL the month is `lectern_utc_month` (migration 10's, the same arithmetic).
+    static let foldMonthly = EngineSQL(sqlite: """
         INSERT INTO monthly_learner_activity (user_id, month, events, purchases)
         SELECT user_id, (CAST(strftime('%Y', occurred_at, 'unixepoch') AS INTEGER) - 1970) * 12
                         + CAST(strftime('%m', occurred_at, 'unixepoch') AS INTEGER) - 1 AS month,
@@ -48,17 +70,28 @@ public struct ReportRollups {
         GROUP BY user_id, month
         ON CONFLICT (user_id, month) DO UPDATE SET
             events = events + excluded.events, purchases = purchases + excluded.purchases
-        """
+        """, postgres: """
+        INSERT INTO monthly_learner_activity AS m (user_id, month, events, purchases)
+        SELECT user_id, lectern_utc_month(occurred_at) AS month, count(*), sum((kind = 'purchase')::int)
+        FROM interactions
+        WHERE id > ?1 AND id <= ?2
+        GROUP BY user_id, 2
+        ON CONFLICT (user_id, month) DO UPDATE SET
+            events = m.events + excluded.events, purchases = m.purchases + excluded.purchases
+        """)
+    /// PostgreSQL only: waits up to 5 s (then fails as busy, as SQLite's busy timeout does) for the
+    /// transactions writing interactions, and keeps new writers and other refreshes out until commit.
+    static let lockWriters = ["SET LOCAL lock_timeout = '5s'", "LOCK TABLE interactions IN SHARE ROW EXCLUSIVE MODE"]
 
     /// The newest interaction id the rollup holds; every event above it is read raw.
     public func watermark() throws -> Int64 {
-        try withStoreErrors { try db.cachedStatement(Self.watermark).scalarInt() ?? 0 }
+        try withStoreErrors { try db.scalarInt(Self.watermark) ?? 0 }
     }
 
     /// How many interaction ids lie above the watermark (an upper bound on the events a report reads raw).
     public func staleInteractions() throws -> Int64 {
         try withStoreErrors {
-            max(0, (try db.cachedStatement(Self.newestInteraction).scalarInt() ?? 0) - (try db.cachedStatement(Self.watermark).scalarInt() ?? 0))
+            max(0, (try db.scalarInt(Self.newestInteraction) ?? 0) - (try db.scalarInt(Self.watermark) ?? 0))
         }
     }
 
@@ -78,13 +111,14 @@ public struct ReportRollups {
             var folded: Int64 = 0
             while true {
                 let step = try db.transaction(.immediate) { () -> Int64 in
-                    let from = try db.cachedStatement(Self.watermark).scalarInt() ?? 0
-                    let newest = try db.cachedStatement(Self.newestInteraction).scalarInt() ?? 0
+                    if db.isPostgres { for sql in Self.lockWriters { try db.run(sql) } }
+                    let from = try db.scalarInt(Self.watermark) ?? 0
+                    let newest = try db.scalarInt(Self.newestInteraction) ?? 0
                     guard newest > from else { return 0 }
                     let through = min(newest, from + max(1, idsPerTransaction))
-                    try db.cachedStatement(Self.fold).run([from, through])
-                    try db.cachedStatement(Self.foldMonthly).run([from, through])
-                    try db.cachedStatement(Self.setWatermark).run([through])
+                    try db.run(Self.fold, [from, through])
+                    try db.run(Self.foldMonthly, [from, through])
+                    try db.run(Self.setWatermark, [through])
                     return through - from
                 }
                 guard step > 0 else { return folded }
@@ -110,7 +144,7 @@ public struct ReportRollups {
             try db.transaction(.immediate) {
                 try db.run("DELETE FROM daily_course_sales")
                 try db.run("DELETE FROM monthly_learner_activity")
-                try db.cachedStatement(Self.setWatermark).run([Int64(0)])
+                try db.run(Self.setWatermark, [Int64(0)])
                 try refresh()
             }
         }

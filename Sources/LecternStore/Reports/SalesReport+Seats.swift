@@ -25,24 +25,28 @@ extension SalesReport {
     /// Each organisation's consumption per creator at or after ?1 and before ?2: the (member, course) pairs
     /// its members enrolled in, plus those they completed, from the time they joined (a pair enrolled
     /// twice counts once). Seeks in `interactions_by_user` for each member.
-    static let seatWeights = """
+    /// On PostgreSQL `greatest` is the two-argument `max`, and the subquery needs a name.
+    static let seatWeights = EngineSQL(sqlite: """
         SELECT org_id, creator_id, count(*) FROM (
             SELECT DISTINCT m.org_id, c.creator_id, i.user_id, i.course_id, i.kind
             FROM org_members m JOIN interactions i ON i.user_id = m.user_id JOIN courses c ON c.id = i.course_id
             WHERE i.kind IN ('enroll', 'complete') AND i.occurred_at >= max(?1, m.joined_at) AND i.occurred_at < ?2)
         GROUP BY org_id, creator_id ORDER BY org_id, creator_id
-        """
+        """, postgres: """
+        SELECT org_id, creator_id, count(*) FROM (
+            SELECT DISTINCT m.org_id, c.creator_id, i.user_id, i.course_id, i.kind
+            FROM org_members m JOIN interactions i ON i.user_id = m.user_id JOIN courses c ON c.id = i.course_id
+            WHERE i.kind IN ('enroll', 'complete') AND i.occurred_at >= greatest(?1, m.joined_at) AND i.occurred_at < ?2) AS pairs
+        GROUP BY org_id, creator_id ORDER BY org_id, creator_id
+        """)
 
     /// Calls `body` with every seat purchase in the filter's period, as a sale of one order of its amount.
     /// - Complexity: O(seat purchases in the period).
     func seatFigures(_ filter: ReportFilter, _ body: (Figures) -> Void) throws {
         try withStoreErrors {
-            let statement = try db.cachedStatement(Self.seatPurchases)
-            try statement.bind([filter.since ?? .min, filter.until ?? .max])
-            defer { statement.reset() }
-            while try statement.step() {
-                body(Figures(time: statement.int64(0), slug: "", domain: "", creator: "", currency: statement.text(1), orders: 1,
-                             grossMinor: statement.int64(2), refunds: 0, refundedMinor: 0, isSeats: true))
+            try db.each(Self.seatPurchases, [filter.since ?? .min, filter.until ?? .max]) { row in
+                body(Figures(time: row.int64(0), slug: "", domain: "", creator: "", currency: row.text(1), orders: 1,
+                             grossMinor: row.int64(2), refunds: 0, refundedMinor: 0, isSeats: true))
             }
         }
     }
@@ -71,11 +75,11 @@ extension SalesReport {
         let window: [any SQLBindable] = [filter.since ?? .min, filter.until ?? .max]
         return try withStoreErrors {
             var weights: [Int64: [(key: Int64, weight: Int64)]] = [:]
-            for (org, creator, weight) in try db.cachedStatement(Self.seatWeights).query(window, row: { ($0.int64(0), $0.int64(1), $0.int64(2)) }) {
+            for (org, creator, weight) in try db.all(Self.seatWeights, window, row: { ($0.int64(0), $0.int64(1), $0.int64(2)) }) {
                 weights[org, default: []].append((creator, weight))
             }
             var split = SeatSplit()
-            for (org, currency, amount) in try db.cachedStatement(Self.seatPools).query(window, row: { ($0.int64(0), $0.text(1), $0.int64(2)) }) {
+            for (org, currency, amount) in try db.all(Self.seatPools, window, row: { ($0.int64(0), $0.text(1), $0.int64(2)) }) {
                 guard let orgWeights = weights[org] else {
                     split.unused[currency, default: 0] += amount
                     continue

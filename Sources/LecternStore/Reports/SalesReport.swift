@@ -74,13 +74,17 @@ public struct CreatorEarnings: Sendable, Equatable {
 
 /// Sales and creator payouts, computed in SQL with integer money.
 public struct SalesReport {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -99,44 +103,53 @@ public struct SalesReport {
         FROM interactions i JOIN courses c ON c.id = i.course_id JOIN creators cr ON cr.id = c.creator_id
         JOIN users u ON u.id = i.user_id
         WHERE i.kind IN ('purchase', 'refund') AND i.occurred_at >= ?1 AND i.occurred_at < ?2
-          AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
-          AND (?6 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
+          AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4) AND (CAST(?5 AS TEXT) IS NULL OR u.channel = ?5)
+          AND (CAST(?6 AS TEXT) IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
         """
     /// The money events above the rollup's watermark (?7), between ?1 and ?2: a rowid range scan (NOT INDEXED
     /// keeps the planner off the time index, which would read every money event of the period).
-    static let moneyEventsAfter = """
+    /// PostgreSQL has no NOT INDEXED; its planner weighs the id range against the time range itself.
+    static let moneyEventsAfter = EngineSQL(sqlite: """
         SELECT i.kind, i.value, i.occurred_at, c.slug, c.domain, c.creator_id, cr.name, i.user_id, c.currency
         FROM interactions i NOT INDEXED JOIN courses c ON c.id = i.course_id JOIN creators cr ON cr.id = c.creator_id
         JOIN users u ON u.id = i.user_id
         WHERE i.id > ?7 AND i.kind IN ('purchase', 'refund') AND i.occurred_at >= ?1 AND i.occurred_at < ?2
-          AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4) AND (?5 IS NULL OR u.channel = ?5)
-          AND (?6 IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
-        """
+          AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4) AND (CAST(?5 AS TEXT) IS NULL OR u.channel = ?5)
+          AND (CAST(?6 AS TEXT) IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
+        """, postgres: """
+        SELECT i.kind, i.value, i.occurred_at, c.slug, c.domain, c.creator_id, cr.name, i.user_id, c.currency
+        FROM interactions i JOIN courses c ON c.id = i.course_id JOIN creators cr ON cr.id = c.creator_id
+        JOIN users u ON u.id = i.user_id
+        WHERE i.id > ?7 AND i.kind IN ('purchase', 'refund') AND i.occurred_at >= ?1 AND i.occurred_at < ?2
+          AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4) AND (CAST(?5 AS TEXT) IS NULL OR u.channel = ?5)
+          AND (CAST(?6 AS TEXT) IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?6))
+        """)
     /// The rollup's (day, course) rows for days ?1 <= day < ?2, with what reports group by.
     static let dailySales = """
         SELECT d.day * 86400, c.slug, c.domain, cr.name, d.orders, d.gross_minor, d.refunds, d.refunded_minor, c.currency
         FROM daily_course_sales d JOIN courses c ON c.id = d.course_id JOIN creators cr ON cr.id = c.creator_id
-        WHERE d.day >= ?1 AND d.day < ?2 AND (?3 IS NULL OR c.domain = ?3) AND (?4 IS NULL OR c.creator_id = ?4)
+        WHERE d.day >= ?1 AND d.day < ?2 AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4)
         """
     /// Every creator with their courses per currency (one row with a NULL currency for a creator without courses).
     static let creators = """
         SELECT cr.id, cr.name, cr.revenue_share, c.currency, count(c.id)
         FROM creators cr LEFT JOIN courses c ON c.creator_id = cr.id
-        WHERE (?1 IS NULL OR cr.id = ?1) GROUP BY cr.id, c.currency ORDER BY cr.name, cr.id, c.currency
+        WHERE (CAST(?1 AS BIGINT) IS NULL OR cr.id = ?1) GROUP BY cr.id, c.currency ORDER BY cr.name, cr.id, c.currency
         """
 
     /// Calls `body` with every raw money event in [from, until) that passes `filter`'s other conditions,
     /// only those above `watermark` when it is given.
     private func events(_ filter: ReportFilter, from: Int64, until: Int64, above watermark: Int64? = nil,
-                        _ body: (Statement) throws -> Void) throws {
+                        _ body: (Row) throws -> Void) throws {
         guard from < until else { return }
         try withStoreErrors {
-            let statement = try db.cachedStatement(watermark == nil ? Self.moneyEvents : Self.moneyEventsAfter)
             var arguments: [any SQLBindable] = [from, until, filter.domain, filter.creatorID, filter.channel, filter.segment]
-            if let watermark { arguments.append(watermark) }
-            try statement.bind(arguments)
-            defer { statement.reset() }
-            while try statement.step() { try body(statement) }
+            if let watermark {
+                arguments.append(watermark)
+                try db.each(Self.moneyEventsAfter, arguments, body)
+            } else {
+                try db.each(Self.moneyEvents, arguments, body)
+            }
         }
     }
 
@@ -175,15 +188,12 @@ public struct SalesReport {
             return try raw(from: since, until: until)
         }
         try withStoreErrors {
-            try db.transaction(.deferred) {
+            try db.readSnapshot {
                 let watermark = try ReportRollups(db).watermark()
-                let statement = try db.cachedStatement(Self.dailySales)
-                try statement.bind([firstDay, endDay, filter.domain, filter.creatorID])
-                defer { statement.reset() }
-                while try statement.step() {
-                    body(Figures(time: statement.int64(0), slug: statement.text(1), domain: statement.text(2),
-                                 creator: statement.text(3), currency: statement.text(8), orders: statement.int(4), grossMinor: statement.int64(5),
-                                 refunds: statement.int(6), refundedMinor: statement.int64(7)))
+                try db.each(Self.dailySales, [firstDay, endDay, filter.domain, filter.creatorID]) { row in
+                    body(Figures(time: row.int64(0), slug: row.text(1), domain: row.text(2),
+                                 creator: row.text(3), currency: row.text(8), orders: row.int(4), grossMinor: row.int64(5),
+                                 refunds: row.int(6), refundedMinor: row.int64(7)))
                 }
                 let wholeFrom = since == .min ? Int64.min : firstDay * 86_400
                 let wholeUntil = until == .max ? Int64.max : endDay * 86_400
@@ -281,7 +291,7 @@ public struct SalesReport {
         }
         let seats = filter.countsSeatPayouts ? try seatSplit(filter) : SeatSplit()
         let earnings = try withStoreErrors {
-            try db.cachedStatement(Self.creators).query([filter.creatorID]) { s in
+            try db.all(Self.creators, [filter.creatorID]) { s in
                 let currency = s.optionalText(3)
                 let key = currency.map { CreatorCurrency(creatorID: s.int64(0), currency: $0) }
                 return CreatorEarnings(creatorID: s.int64(0), name: s.text(1), currency: currency, revenueShare: s.double(2),
