@@ -89,7 +89,13 @@ struct PostgresMigratorTests {
                     results.set(slot, -1)
                 }
             }
-            #expect(results.values.sorted() == [0, Migration.embeddedPostgres.count])
+            // Each takes the lock per migration, so under load they may share the work (8 and 10):
+            // neither fails, and together they applied each migration once.
+            #expect(results.values.allSatisfy { $0 >= 0 }, "\(results.values)")
+            #expect(results.values.reduce(0, +) == Migration.embeddedPostgres.count, "\(results.values)")
+            let db = try PGConnection.connect(try PGConnectionURL(url))
+            defer { db.close() }
+            #expect(try db.scalarInt("SELECT count(DISTINCT version) FROM schema_migrations") == Int64(Migration.embeddedPostgres.count))
         }
     }
 }
