@@ -181,4 +181,15 @@ struct EngineSQL: EngineStatement {
         sqliteText = sqlite
         postgresText = postgres
     }
+
+    /// A statement whose PostgreSQL text is SQLite's with a few words changed: each key of
+    /// `replacements`, which must occur once in `sqlite`, is replaced by its value.
+    init(sqlite: String, postgresReplacing replacements: KeyValuePairs<String, String>) {
+        var postgres = sqlite
+        for (old, new) in replacements {
+            precondition(sqlite.components(separatedBy: old).count == 2, "'\(old)' must occur once in the statement")
+            postgres = postgres.replacingOccurrences(of: old, with: new)
+        }
+        self.init(sqlite: sqlite, postgres: postgres)
+    }
 }

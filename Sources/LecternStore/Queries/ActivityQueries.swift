@@ -59,21 +59,10 @@ public struct ActivityQueries {
         )
         SELECT slug, title, domain, currency, purchases, refunds, net FROM ranked WHERE place <= ?
         ORDER BY currency, place
-        """, postgres: """
-        WITH sales AS (
-            SELECT c.slug, c.title, c.domain, c.currency,
-                   sum((i.kind = 'purchase')::int) AS purchases, sum((i.kind = 'refund')::int) AS refunds,
-                   sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) AS net
-            FROM interactions i JOIN courses c ON c.id = i.course_id
-            WHERE i.kind IN ('purchase', 'refund')
-            GROUP BY c.id
-        ),
-        ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY currency ORDER BY net DESC, slug) AS place FROM sales
-        )
-        SELECT slug, title, domain, currency, purchases, refunds, net FROM ranked WHERE place <= ?
-        ORDER BY currency, place
-        """)
+        """, postgresReplacing: [
+            "sum(i.kind = 'purchase') AS purchases": "sum((i.kind = 'purchase')::int) AS purchases",
+            "sum(i.kind = 'refund') AS refunds": "sum((i.kind = 'refund')::int) AS refunds",
+        ])
     static let domains = """
         SELECT c.domain, c.currency, count(DISTINCT c.id),
                (SELECT count(DISTINCT i.user_id) FROM interactions i JOIN courses x ON x.id = i.course_id

@@ -52,20 +52,12 @@ extension CatalogReport {
               AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4))
         WHERE latest = 1
         GROUP BY course_id, reason
-        """, postgres: """
-        SELECT course_id, slug, domain, reason, count(*), sum(held::int) FROM (
-            SELECT d.course_id, c.slug, c.domain, d.reason,
-                   NOT EXISTS (SELECT 1 FROM interactions p
-                               WHERE p.user_id = d.user_id AND p.course_id = d.course_id
-                                 AND p.kind IN ('view', 'wishlist', 'enroll', 'purchase')
-                                 AND p.occurred_at > d.occurred_at AND (CAST(?2 AS BIGINT) IS NULL OR p.occurred_at < ?2)) AS held,
-                   row_number() OVER (PARTITION BY d.course_id, d.user_id ORDER BY d.occurred_at DESC, d.id DESC) AS latest
-            FROM interactions d JOIN courses c ON c.id = d.course_id
-            WHERE d.kind = 'dismiss' AND (CAST(?1 AS BIGINT) IS NULL OR d.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR d.occurred_at < ?2)
-              AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4)) AS latest_dismissals
-        WHERE latest = 1
-        GROUP BY course_id, slug, domain, reason
-        """)
+        """, postgresReplacing: [
+            "sum(held)": "sum(held::int)",
+            "INDEXED BY interactions_dismissals JOIN": "JOIN",
+            "c.creator_id = ?4))": "c.creator_id = ?4)) AS latest_dismissals",
+            "GROUP BY course_id, reason": "GROUP BY course_id, slug, domain, reason",
+        ])
     /// The distinct learners with any event on course ?1 in [?2, ?3): a range of
     /// `interactions_by_course`, and the learner of each event from its row.
     static let touchedCourse = """

@@ -73,37 +73,11 @@ public struct LearnerReport {
         FROM ranked m JOIN users u ON u.id = m.user_id
         WHERE m.place <= ?6
         ORDER BY m.currency, m.place
-        """, postgres: """
-        WITH money AS (
-            SELECT i.user_id, c.currency,
-                   sum((i.kind = 'purchase')::int) AS purchases,
-                   sum((i.kind = 'refund')::int) AS refunds,
-                   sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END) AS net
-            FROM interactions i JOIN courses c ON c.id = i.course_id JOIN users u ON u.id = i.user_id
-            WHERE i.kind IN ('purchase', 'refund')
-              AND (CAST(?1 AS BIGINT) IS NULL OR i.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR i.occurred_at < ?2)
-              AND (CAST(?3 AS TEXT) IS NULL OR c.domain = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR c.creator_id = ?4) AND (CAST(?5 AS TEXT) IS NULL OR u.channel = ?5)
-              AND u.anonymous = 0 AND (CAST(?7 AS TEXT) IS NULL OR i.user_id IN (SELECT us.user_id FROM user_segments us JOIN segments s ON s.id = us.segment_id WHERE s.name = ?7))
-            GROUP BY i.user_id, c.currency
-        ),
-        ranked AS (
-            SELECT user_id, currency, purchases, refunds, net,
-                   row_number() OVER (PARTITION BY currency ORDER BY net DESC, purchases DESC, user_id) AS place
-            FROM money
-        )
-        SELECT u.id, u.channel, u.campaign, to_char(to_timestamp(u.created_at) AT TIME ZONE 'UTC', 'YYYY-MM'),
-               m.purchases, m.refunds, m.net,
-               (SELECT count(DISTINCT i.course_id) FROM interactions i WHERE i.user_id = u.id AND i.kind = 'complete'),
-               (SELECT count(DISTINCT c.domain) FROM interactions i JOIN courses c ON c.id = i.course_id
-                 WHERE i.user_id = u.id AND i.kind = 'purchase'
-                   AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = i.user_id AND r.course_id = i.course_id
-                                   AND r.kind = 'refund')),
-               (SELECT max(occurred_at) FROM interactions i WHERE i.user_id = u.id),
-               m.currency
-        FROM ranked m JOIN users u ON u.id = m.user_id
-        WHERE m.place <= ?6
-        ORDER BY m.currency, m.place
-        """)
+        """, postgresReplacing: [
+            "sum(i.kind = 'purchase') AS purchases": "sum((i.kind = 'purchase')::int) AS purchases",
+            "sum(i.kind = 'refund') AS refunds": "sum((i.kind = 'refund')::int) AS refunds",
+            "strftime('%Y-%m', u.created_at, 'unixepoch'),": "to_char(to_timestamp(u.created_at) AT TIME ZONE 'UTC', 'YYYY-MM'),",
+        ])
 
     /// The `limit` learners with the highest net spend under `filter` in each currency (ties by
     /// purchases, then id), in currency order. A learner who paid in two currencies can appear in both

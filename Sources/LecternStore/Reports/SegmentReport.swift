@@ -50,22 +50,10 @@ public struct SegmentReport {
                                AND p.kind = 'purchase')))
         FROM segments s WHERE (CAST(?3 AS TEXT) IS NULL OR s.name = ?3)
         ORDER BY s.learners DESC, s.name
-        """, postgres: """
-        SELECT s.name, s.learners, s.profile,
-               (SELECT count(DISTINCT i.user_id) FROM user_segments us JOIN interactions i ON i.user_id = us.user_id
-                 WHERE us.segment_id = s.id AND i.kind = 'purchase'
-                   AND (CAST(?1 AS BIGINT) IS NULL OR i.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR i.occurred_at < ?2)),
-               (SELECT count(*) FROM (SELECT DISTINCT i.user_id, i.course_id FROM user_segments us
-                  JOIN interactions i ON i.user_id = us.user_id WHERE us.segment_id = s.id AND i.kind = 'purchase'
-                   AND (CAST(?1 AS BIGINT) IS NULL OR i.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR i.occurred_at < ?2)) AS bought),
-               (SELECT count(*) FROM (SELECT DISTINCT i.user_id, i.course_id FROM user_segments us
-                  JOIN interactions i ON i.user_id = us.user_id WHERE us.segment_id = s.id AND i.kind = 'complete'
-                   AND (CAST(?1 AS BIGINT) IS NULL OR i.occurred_at >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR i.occurred_at < ?2)
-                   AND EXISTS (SELECT 1 FROM interactions p WHERE p.user_id = i.user_id AND p.course_id = i.course_id
-                               AND p.kind = 'purchase')) AS completed)
-        FROM segments s WHERE (CAST(?3 AS TEXT) IS NULL OR s.name = ?3)
-        ORDER BY s.learners DESC, s.name
-        """)
+        """, postgresReplacing: [
+            "i.occurred_at < ?2))),": "i.occurred_at < ?2)) AS bought),",
+            "p.kind = 'purchase')))": "p.kind = 'purchase')) AS completed)",
+        ])
     /// Each segment's net revenue per currency.
     static let net = """
         SELECT s.name, c.currency, sum(CASE i.kind WHEN 'purchase' THEN i.value ELSE -i.value END)
