@@ -165,6 +165,7 @@ struct PostgresTwinCommandTests {
         ["assign", "--org", "acme", "--team", "data", "--course", "py-201", "--due", "2099-01-31"],
         ["assign", "--org", "acme", "--team", "data", "--course", "py-201", "--due", "2099-03-31"],
         ["assign", "--org", "acme", "--user", "u3", "--skills", "cobol", "--due", "2099-02-01"],
+        ["assign", "--org", "acme", "--user", "u3", "--path-goal", "py-201", "--due", "2099-03-01"],
         ["assign", "--org", "acme", "--user", "u3", "--course", "cobol-1", "--due", "2020-01-01"],
         ["assign", "--org", "acme", "--user", "u5", "--course", "cobol-1", "--due", "2099-01-01"],
         ["record", "enroll", "--user", "u2", "--course", "py-201", "--at", "2025-04-01"],
