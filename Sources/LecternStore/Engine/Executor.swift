@@ -101,6 +101,22 @@ enum Executor {
 
     // MARK: Transactions
 
+    /// Runs `body`'s reads as one consistent view of the database: SQLite's deferred transaction; on
+    /// PostgreSQL a REPEATABLE READ, READ ONLY transaction (READ COMMITTED would let each statement
+    /// see other commits). Inside an open transaction, a savepoint of it.
+    func consistentRead<T>(_ body: () throws -> T) throws -> T {
+        switch self {
+        case .sqlite(let connection):
+            return try connection.transaction(.deferred, body)
+        case .postgres(let session):
+            let outermost = !session.connection.isInTransaction
+            return try session.connection.transaction {
+                if outermost { try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", []) }
+                return try body()
+            }
+        }
+    }
+
     /// Whether a transaction is open.
     var isInTransaction: Bool {
         switch self {
