@@ -203,9 +203,7 @@ struct PathContext {
             dismissedSlugs = Set(rejections.dismissed(user: 0).compactMap { courses[ids[Int($0)]]?.slug })
         }
         // The learner's hybrid list when a model is trained; without one, courses tie and go by slug.
-        // The recommendation cache is read on SQLite only so far (docs/engines.md): on PostgreSQL a
-        // path orders its courses as without a model.
-        if db.engine == .sqlite, let list = try? RecommendationService(db).recommend(userExternalID: learner.externalID, algorithm: .hybrid, limit: 1000) {
+        if let list = try? RecommendationService(db).recommend(userExternalID: learner.externalID, algorithm: .hybrid, limit: 1000) {
             for item in list.items { if let slug = courses[item.courseID]?.slug { scoresBySlug[slug] = item.score } }
         }
     }

@@ -153,7 +153,7 @@ extension Lectern {
 
         func run() throws {
             _ = try options()  // refuse bad options before touching the database
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             var tuned: [Algorithm: String] = [:]
             for algorithm in TuningService.tunable {
                 if let json = try TunedParametersStore(db).parameters(algorithm: algorithm) { tuned[algorithm] = json }
@@ -194,7 +194,7 @@ extension Lectern {
         @Flag(help: "Show why each course is recommended.") var explain = false
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let (list, variant) = try ExperimentService(db).serve(userExternalID: user, algorithm: algorithm, limit: limit)
             var columns = ["rank", "course", "title", "score"]
             if explain || output.format != .table { columns.append("reason") }
@@ -230,7 +230,7 @@ extension Lectern {
         }
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let found = try CourseRepository(db).resolve(course)
             let (items, source) = try RecommendationService(db).similar(to: found, algorithm: algorithm, limit: limit)
             var listing = Listing(["rank", "course", "title", "score"])
@@ -252,7 +252,7 @@ extension Lectern {
         @Option(help: "Show at most this many.") var limit: Int = 20
 
         func run() throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let cache = RecommendationCache(db)
             let active = Set(try cache.activeRuns().map(\.id))
             var listing = Listing(["run", "active", "algorithm", "learners", "courses", "interactions", "train_s", "finished_at", "parameters"])

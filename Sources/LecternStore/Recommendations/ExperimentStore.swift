@@ -35,14 +35,14 @@ public struct VariantOutcome: Sendable, Equatable {
 
 /// Experiments, their variants and the impressions logged while they run.
 public struct ExperimentStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let insertExperiment = "INSERT INTO experiments (name, window_days, created_at, segment) VALUES (?, ?, ?, ?)"
@@ -63,17 +63,18 @@ public struct ExperimentStore {
     /// within the window, and impressions followed by a dismissal of that course by that learner
     /// within the window (the same window as a click: from the impression to `window_days` after it).
     /// Each impression is a seek in `interactions_by_user` (learner, course, kind, time) per question.
+    /// (`sum(CASE WHEN EXISTS ...)` rather than SQLite's `sum(EXISTS ...)`: PostgreSQL does not sum booleans.)
     static let outcome = """
         SELECT count(DISTINCT i.user_id), count(*),
-               sum(EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id AND e.course_id = i.course_id
+               sum(CASE WHEN EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id AND e.course_id = i.course_id
                            AND e.kind IN ('view', 'enroll', 'purchase')
-                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3)),
+                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3) THEN 1 ELSE 0 END),
                count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id
                            AND e.course_id = i.course_id AND e.kind = 'purchase'
                            AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3) THEN i.user_id END),
-               sum(EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id AND e.course_id = i.course_id
+               sum(CASE WHEN EXISTS (SELECT 1 FROM interactions e WHERE e.user_id = i.user_id AND e.course_id = i.course_id
                            AND e.kind = 'dismiss'
-                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3))
+                           AND e.occurred_at >= i.shown_at AND e.occurred_at <= i.shown_at + ?3) THEN 1 ELSE 0 END)
         FROM impressions i WHERE i.experiment_id = ?1 AND i.variant = ?2
         """
     /// Per currency: what a variant's purchases of an impressed course within the window brought in.
@@ -85,14 +86,14 @@ public struct ExperimentStore {
         GROUP BY c.currency ORDER BY c.currency
         """
 
-    private func read(_ s: Statement) -> Experiment {
+    private func read(_ s: Row) -> Experiment {
         Experiment(id: s.int64(0), name: s.text(1), status: s.text(2), windowDays: s.double(3), createdAt: s.int64(4),
                    stoppedAt: s.optionalInt64(5), segment: s.optionalText(6), variants: [])
     }
 
     private func withVariants(_ experiment: Experiment) throws -> Experiment {
         var experiment = experiment
-        experiment.variants = try db.cachedStatement(Self.variants).query([experiment.id]) {
+        experiment.variants = try db.all(Self.variants, [experiment.id]) {
             ($0.text(0), try Algorithm(stored: $0.text(1), in: "experiment '\(experiment.name)'"), $0.int(2))
         }
         return experiment
@@ -115,10 +116,9 @@ public struct ExperimentStore {
         }
         return try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.cachedStatement(Self.insertExperiment).run([name, windowDays, currentUnixTime(), segment])
-                let id = db.lastInsertRowID
+                let id = try db.insert(Self.insertExperiment, [name, windowDays, currentUnixTime(), segment])
                 for (position, variant) in variants.enumerated() {
-                    try db.cachedStatement(Self.insertVariant).run([id, variant.name, variant.algorithm.rawValue, variant.traffic, position])
+                    try db.run(Self.insertVariant, [id, variant.name, variant.algorithm.rawValue, variant.traffic, position])
                 }
                 return try find(name: name)!
             }
@@ -126,29 +126,29 @@ public struct ExperimentStore {
     }
 
     public func find(name: String) throws -> Experiment? {
-        try db.cachedStatement(Self.byName).queryFirst([name], row: read).map(withVariants)
+        try db.first(Self.byName, [name], row: read).map(withVariants)
     }
 
     /// The newest running experiment, if any.
     public func running() throws -> Experiment? {
-        try db.cachedStatement(Self.running).queryFirst(row: read).map(withVariants)
+        try db.first(Self.running, row: read).map(withVariants)
     }
 
     public func list() throws -> [Experiment] {
-        try db.cachedStatement(Self.all).query(row: read).map(withVariants)
+        try db.all(Self.all, row: read).map(withVariants)
     }
 
     /// Whether a learner takes part in `experiment` (always, unless it is limited to a segment).
     public func includes(_ experiment: Experiment, userID: Int64) throws -> Bool {
         guard let segment = experiment.segment else { return true }
-        return try withStoreErrors { try db.cachedStatement(Self.inSegment).queryFirst([userID, segment], row: { _ in true }) ?? false }
+        return try withStoreErrors { try db.exists(Self.inSegment, [userID, segment]) }
     }
 
     /// Stops a running experiment: no more impressions are logged; its report stays.
     public func stop(name: String) throws {
         guard let experiment = try find(name: name) else { throw StoreError.notFound("no experiment '\(name)'") }
         guard experiment.status == "running" else { throw StoreError.conflict("experiment '\(name)' is already stopped") }
-        try withStoreErrors { try db.cachedStatement(Self.stop).run([currentUnixTime(), experiment.id]) }
+        try withStoreErrors { try db.run(Self.stop, [currentUnixTime(), experiment.id]) }
     }
 
     /// Logs what a learner was shown, in one transaction.
@@ -156,7 +156,7 @@ public struct ExperimentStore {
         try withStoreErrors {
             try db.transaction(.immediate) {
                 for (rank, courseID) in courseIDs.enumerated() {
-                    try db.cachedStatement(Self.insertImpression).run([experimentID, variant, userID, courseID, rank + 1, runID, time])
+                    try db.run(Self.insertImpression, [experimentID, variant, userID, courseID, rank + 1, runID, time])
                 }
             }
         }
@@ -166,10 +166,10 @@ public struct ExperimentStore {
     public func outcomes(of experiment: Experiment) throws -> [VariantOutcome] {
         let window = Int64(experiment.windowDays * 86_400)
         return try experiment.variants.map { variant in
-            let revenue = try db.cachedStatement(Self.revenue).query([experiment.id, variant.name, window]) {
+            let revenue = try db.all(Self.revenue, [experiment.id, variant.name, window]) {
                 Money.Amount(currency: $0.text(0), minor: $0.int64(1))
             }
-            return try db.cachedStatement(Self.outcome).queryFirst([experiment.id, variant.name, window]) {
+            return try db.first(Self.outcome, [experiment.id, variant.name, window]) {
                 VariantOutcome(variant: variant.name, algorithm: variant.algorithm, learners: $0.int(0), impressions: $0.int(1),
                                clicks: $0.int(2), converters: $0.int(3), dismissals: $0.int(4), revenue: revenue)
             }!

@@ -80,15 +80,21 @@ public struct RunOutput: Sendable {
 /// The recommendation cache: model runs, neighbours, per-learner lists, popularity and factors.
 ///
 /// A run's rows are written as a 'writing' run in short transactions, then one short transaction
-/// makes it active; readers in other processes (WAL) keep seeing the previous run until then.
+/// makes it active; readers in other processes (WAL) keep seeing the previous run until then. On
+/// PostgreSQL the same: the rows go in with multi-row INSERTs (`rowsPerPostgresStatement`), one
+/// transaction per `append`, and the activating transaction swaps the runs.
 public struct RecommendationCache {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -127,13 +133,17 @@ public struct RecommendationCache {
         """
     /// Runs of `algorithm` past the newest `keptRuns - 1` inactive ready ones, and runs of any algorithm
     /// left 'writing' before `?3` (by a killed or failed training).
-    static let oldRuns = """
+    /// (PostgreSQL spells SQLite's "no limit" `LIMIT ALL`.)
+    static let oldRuns = EngineSQL(sqlite: oldRuns(noLimit: "LIMIT -1"), postgres: oldRuns(noLimit: "LIMIT ALL"))
+    private static func oldRuns(noLimit: String) -> String {
+        """
         SELECT id FROM (
             SELECT id FROM model_runs WHERE algorithm = ?1 AND state = 'ready' AND id NOT IN (SELECT run_id FROM active_models)
-            ORDER BY id DESC LIMIT -1 OFFSET ?2)
+            ORDER BY id DESC \(noLimit) OFFSET ?2) AS older
         UNION
         SELECT id FROM model_runs WHERE state = 'writing' AND id < ?3 AND id NOT IN (SELECT run_id FROM active_models)
         """
+    }
     /// One table's rows of a run, deleted a key range at a time: `boundary` finds the key `?2` rows
     /// into run `?1`'s rows (in key order), `deleteBelow` deletes the run's rows before that key and
     /// `deleteAll` the run's last rows. A range delete walks the key in order, several times faster
@@ -200,7 +210,7 @@ public struct RecommendationCache {
         SELECT n.neighbor_id, c.slug, c.title, n.score
         FROM active_models a JOIN course_neighbors n ON n.run_id = a.run_id AND n.course_id = ?2
         JOIN courses c ON c.id = n.neighbor_id
-        WHERE a.algorithm = ?1 AND (?4 OR c.status = 'published')
+        WHERE a.algorithm = ?1 AND (?4 <> 0 OR c.status = 'published')
         ORDER BY n.rank LIMIT ?3
         """
     static let neighborsOfMany = """
@@ -210,7 +220,7 @@ public struct RecommendationCache {
     static let factors = "SELECT entity_id, factors FROM model_factors WHERE run_id = ? AND entity = ?"
     static let userFactors = "SELECT factors FROM model_factors WHERE run_id = ? AND entity = 'user' AND entity_id = ?"
 
-    static func readRun(_ s: Statement) throws -> ModelRun {
+    static func readRun(_ s: Row) throws -> ModelRun {
         ModelRun(id: s.int64(0), algorithm: try Algorithm(stored: s.text(1), in: "model run \(s.int64(0))"), parameters: s.text(2), learners: s.int(3), courses: s.int(4),
                  interactions: s.int(5), loadSeconds: s.double(6), trainSeconds: s.double(7), writeSeconds: s.double(8),
                  startedAt: s.int64(9), finishedAt: s.int64(10), dataUntil: s.optionalInt64(11),
@@ -259,19 +269,21 @@ public struct RecommendationCache {
     public func begin(_ run: ModelRun) throws -> ModelRun {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.cachedStatement(Self.insertRun).run([run.algorithm.rawValue, run.parameters, run.learners, run.courses, run.interactions,
-                                            run.loadSeconds, run.trainSeconds, 0.0, run.startedAt, run.finishedAt, run.dataUntil,
-                                            run.lastInteractionID])
                 var started = run
-                started.id = db.lastInsertRowID
+                started.id = try db.insert(Self.insertRun, [
+                    run.algorithm.rawValue, run.parameters, run.learners, run.courses, run.interactions, run.loadSeconds,
+                    run.trainSeconds, 0.0, run.startedAt, run.finishedAt, run.dataUntil, run.lastInteractionID])
                 return started
             }
         }
     }
 
-    /// Adds `output`'s rows to the 'writing' run `runID`, `rowsPerTransaction` rows per transaction.
+    /// Adds `output`'s rows to the 'writing' run `runID`, `rowsPerTransaction` rows per transaction
+    /// on SQLite (prepared statements bound field by field); on PostgreSQL in one transaction of
+    /// multi-row INSERTs (see `appendInStatements`).
     /// - Complexity: O(rows); the write lock is held for one batch at a time.
     public func append(_ output: RunOutput, to runID: Int64) throws {
+        guard let db = db.sqliteConnection else { return try appendInStatements(output, to: runID) }
         var batch = Batch(db: db, limit: Self.rowsPerTransaction)
         try withStoreErrors {
             defer { batch.end() }
@@ -317,10 +329,48 @@ public struct RecommendationCache {
         }
     }
 
+    /// Rows per INSERT on PostgreSQL: one round trip per statement costs far more than the insert, so
+    /// hundreds of rows go together, far below PostgreSQL's 65,535 parameters (9 columns x 500 rows).
+    static let rowsPerPostgresStatement = 500
+
+    /// `append` on PostgreSQL: every table's rows in INSERTs of `rowsPerPostgresStatement` rows, in
+    /// one transaction (MVCC: other writers do not wait for it, and readers do not serve a 'writing' run).
+    private func appendInStatements(_ output: RunOutput, to runID: Int64) throws {
+        try withStoreErrors {
+            try db.transaction(.immediate) {
+                try insert(output.neighbors, into: "course_neighbors", Self.neighborColumns) {
+                    [runID, $0.courseID, $0.rank, $0.neighborID, $0.score]
+                }
+                try insert(output.recommendations, into: "recommendations", Self.recommendationColumns) {
+                    [runID, $0.userID, $0.rank, $0.courseID, $0.score, $0.reason.kind?.rawValue, $0.reason.courseID,
+                     $0.reason.term, $0.reason.kind == nil ? $0.reason.text : nil]
+                }
+                try insert(output.popularity, into: "course_popularity", ["run_id", "course_id", "score", "domain_rank"]) {
+                    [runID, $0.courseID, $0.score, $0.domainRank]
+                }
+                try insert(output.factors, into: "model_factors", ["run_id", "entity", "entity_id", "factors"]) {
+                    [runID, $0.entity, $0.id, Self.bytes(of: $0.vector)]
+                }
+            }
+        }
+    }
+
+    /// Inserts `rows` into `table`, `rowsPerPostgresStatement` per statement; `values` gives one
+    /// row's values in `columns` order.
+    private func insert<Item>(_ rows: [Item], into table: String, _ columns: [String],
+                              values: (Item) -> [any SQLBindable]) throws {
+        var start = 0
+        while start < rows.count {
+            let end = min(start + Self.rowsPerPostgresStatement, rows.count)
+            try db.run(Self.insert(into: table, columns, rows: end - start), rows[start..<end].flatMap(values))
+            start = end
+        }
+    }
+
     /// The newest learner or course deletion noted so far (0 for none). Read it before reading the data
     /// a run is trained on and pass it to `activate`, which removes the run's rows for anything deleted since.
     public func erasureMark() throws -> Int64 {
-        try withStoreErrors { try db.cachedStatement(Self.lastErasure).scalarInt() ?? 0 }
+        try withStoreErrors { try db.scalarInt(Self.lastErasure) ?? 0 }
     }
 
     static let lastErasure = "SELECT coalesce(max(seq), 0) FROM cache_erasures"
@@ -353,23 +403,23 @@ public struct RecommendationCache {
                          beforeCommit: (() throws -> Void)? = nil) throws -> [ModelRun] {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                let erasures = try db.cachedStatement(Self.erasuresAfter).query([mark]) { ($0.text(0), $0.int64(1)) }
+                let erasures = try db.all(Self.erasuresAfter, [mark]) { ($0.text(0), $0.int64(1)) }
                 for run in runs {
                     for (entity, id) in erasures {
-                        for sql in entity == "user" ? Self.eraseUser : Self.eraseCourse { try db.cachedStatement(sql).run([run.id, id]) }
+                        for sql in entity == "user" ? Self.eraseUser : Self.eraseCourse { try db.run(sql, [run.id, id]) }
                     }
                 }
                 var out: [ModelRun] = []
                 for var run in runs {
                     run.finishedAt = max(run.finishedAt, run.startedAt)
-                    try db.cachedStatement(Self.finishRun).run([run.trainSeconds, run.writeSeconds, run.finishedAt, run.id])
+                    try db.run(Self.finishRun, [run.trainSeconds, run.writeSeconds, run.finishedAt, run.id])
                     guard db.changes == 1 else {
                         throw StoreError(.conflict, "run \(run.id) was removed while it was written (another `lectern train` pruned it)")
                     }
-                    try db.cachedStatement(Self.activate).run([run.algorithm.rawValue, run.id])
+                    try db.run(Self.activate, [run.algorithm.rawValue, run.id])
                     out.append(run)
                 }
-                try db.cachedStatement(Self.dropErasures).run([try db.cachedStatement(Self.lastErasure).scalarInt() ?? 0])
+                try db.run(Self.dropErasures, [try db.scalarInt(Self.lastErasure) ?? 0])
                 try beforeCommit?()
                 return out
             }
@@ -387,7 +437,7 @@ public struct RecommendationCache {
     /// - Complexity: O(rows deleted).
     public func prune(algorithm: Algorithm, keepingWritingFrom newest: Int64) throws {
         let old = try withStoreErrors {
-            try db.cachedStatement(Self.oldRuns).query([algorithm.rawValue, Self.keptRuns - 1, newest], row: { $0.int64(0) })
+            try db.all(Self.oldRuns, [algorithm.rawValue, Self.keptRuns - 1, newest], row: { $0.int64(0) })
         }
         for runID in old { try deleteRows(of: runID) }
     }
@@ -400,23 +450,23 @@ public struct RecommendationCache {
                 while true {
                     let start = ContinuousClock.now
                     let finished = try db.transaction(.immediate) { () -> Bool in
-                        guard let below = try db.cachedStatement(table.boundary).queryFirst([runID, limit], row: { row in
+                        guard let below = try db.first(table.boundary, [runID, limit], row: { row in
                             (0..<table.keyColumns).map { row.int64($0) }
                         }) else {
-                            try db.cachedStatement(table.deleteAll).run([runID])
+                            try db.run(table.deleteAll, [runID])
                             return true
                         }
-                        try db.cachedStatement(table.deleteBelow).run([runID] + below)
+                        try db.run(table.deleteBelow, [runID] + below)
                         return false
                     }
-                    Self.letWaitingWritersIn()
+                    if !db.isPostgres { Self.letWaitingWritersIn() }
                     if finished { break }
                     let took = ContinuousClock.now - start
                     if took * 2 < Self.writeLockHold { limit = min(limit * 2, Self.rowsPerPruningTransaction) }
                     else if took > Self.writeLockHold { limit = max(limit / 2, 100) }
                 }
             }
-            try db.transaction(.immediate) { try db.cachedStatement(Self.deleteRun).run([runID]) }
+            try db.transaction(.immediate) { try db.run(Self.deleteRun, [runID]) }
         }
     }
 
@@ -505,17 +555,17 @@ public struct RecommendationCache {
 
     /// The newest active run's id (0 when none): it changes whenever a cached model is replaced.
     public func newestActiveRunID() throws -> Int64 {
-        try withStoreErrors { try db.cachedStatement(Self.newestActiveRun).scalarInt() ?? 0 }
+        try withStoreErrors { try db.scalarInt(Self.newestActiveRun) ?? 0 }
     }
 
     /// The external ids of learners who have a cached list in an active run.
     public func learnersWithLists() throws -> [String] {
-        try withStoreErrors { try db.cachedStatement(Self.learnersWithLists).query { $0.text(0) } }
+        try withStoreErrors { try db.all(Self.learnersWithLists) { $0.text(0) } }
     }
 
     /// The run `algorithm` serves from, or nil before its first training.
     public func activeRun(algorithm: Algorithm) throws -> ModelRun? {
-        try db.cachedStatement(Self.activeRun).queryFirst([algorithm.rawValue], row: Self.readRun)
+        try db.first(Self.activeRun, [algorithm.rawValue], row: Self.readRun)
     }
 
     /// The run each trained algorithm serves from, in `Algorithm.allCases` order.
@@ -525,17 +575,17 @@ public struct RecommendationCache {
     }
 
     public func run(id: Int64) throws -> ModelRun? {
-        try db.cachedStatement(Self.runByID).queryFirst([id], row: Self.readRun)
+        try db.first(Self.runByID, [id], row: Self.readRun)
     }
 
     /// The newest runs, newest first.
     public func runs(limit: Int = 20) throws -> [ModelRun] {
-        try db.cachedStatement(Self.runs).query([limit], row: Self.readRun)
+        try db.all(Self.runs, [limit], row: Self.readRun)
     }
 
     /// A learner's cached list from `algorithm`, minus what they own now and what left the catalog.
     public func recommendations(userID: Int64, algorithm: Algorithm, limit: Int) throws -> [CachedRecommendation] {
-        try db.cachedStatement(Self.storefrontQuery).query([algorithm.rawValue, userID, limit]) {
+        try db.all(Self.storefrontQuery, [algorithm.rawValue, userID, limit]) {
             CachedRecommendation(rank: $0.int(0), courseID: $0.int64(1), slug: $0.text(2), title: $0.text(3),
                                  score: $0.double(4), algorithm: algorithm, reason: $0.text(6))
         }
@@ -544,7 +594,7 @@ public struct RecommendationCache {
     /// A course's cached neighbours from `algorithm` (itemknn or content), best first.
     public func neighbors(courseID: Int64, algorithm: Algorithm, limit: Int, includeUnavailable: Bool = false)
         throws -> [(courseID: Int64, slug: String, title: String, score: Double)] {
-        try db.cachedStatement(Self.neighbors).query([algorithm.rawValue, courseID, limit, includeUnavailable]) {
+        try db.all(Self.neighbors, [algorithm.rawValue, courseID, limit, includeUnavailable]) {
             ($0.int64(0), $0.text(1), $0.text(2), $0.double(3))
         }
     }
@@ -552,7 +602,7 @@ public struct RecommendationCache {
     /// Every neighbour list of a run: course -> [(neighbour, score)], best first.
     public func allNeighbors(runID: Int64) throws -> [Int64: [(Int64, Double)]] {
         var out: [Int64: [(Int64, Double)]] = [:]
-        for (course, neighbor, score) in try db.cachedStatement(Self.neighborsOfMany).query([runID], row: { ($0.int64(0), $0.int64(1), $0.double(2)) }) {
+        for (course, neighbor, score) in try db.all(Self.neighborsOfMany, [runID], row: { ($0.int64(0), $0.int64(1), $0.double(2)) }) {
             out[course, default: []].append((neighbor, score))
         }
         return out
@@ -561,7 +611,7 @@ public struct RecommendationCache {
     /// A run's popularity: course -> (score, rank in its domain).
     public func popularity(runID: Int64) throws -> [Int64: (score: Double, domainRank: Int)] {
         var out: [Int64: (score: Double, domainRank: Int)] = [:]
-        for (course, score, rank) in try db.cachedStatement(Self.popularity).query([runID], row: { ($0.int64(0), $0.double(1), $0.int(2)) }) {
+        for (course, score, rank) in try db.all(Self.popularity, [runID], row: { ($0.int64(0), $0.double(1), $0.int(2)) }) {
             out[course] = (score, rank)
         }
         return out
@@ -570,14 +620,14 @@ public struct RecommendationCache {
     /// A run's factors for every course or learner: id -> vector.
     public func factors(runID: Int64, entity: String) throws -> [Int64: [Float]] {
         var out: [Int64: [Float]] = [:]
-        for (id, bytes) in try db.cachedStatement(Self.factors).query([runID, entity], row: { ($0.int64(0), $0.blob(1)) }) {
+        for (id, bytes) in try db.all(Self.factors, [runID, entity], row: { ($0.int64(0), $0.blob(1)) }) {
             out[id] = Self.floats(from: bytes)
         }
         return out
     }
 
     public func userFactors(runID: Int64, userID: Int64) throws -> [Float]? {
-        try db.cachedStatement(Self.userFactors).queryFirst([runID, userID]) { Self.floats(from: $0.blob(0)) }
+        try db.first(Self.userFactors, [runID, userID]) { Self.floats(from: $0.blob(0)) }
     }
 
     static func bytes(of vector: [Float]) -> [UInt8] {

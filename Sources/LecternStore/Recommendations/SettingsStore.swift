@@ -3,14 +3,14 @@ internal import LecternSQLite
 
 /// Platform-wide choices kept in the database's `settings` table (migration 6), beside the pseudonym key.
 public struct SettingsStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let read = "SELECT value FROM settings WHERE name = ?"
@@ -22,11 +22,11 @@ public struct SettingsStore {
     /// - Throws: `StoreError(.invalidInput)` when the setting names an algorithm this lectern does not know.
     public func servedAlgorithm() throws -> Algorithm? {
         try withStoreErrors {
-            try db.cachedStatement(Self.read).queryFirst(["served_algorithm"]) { try Algorithm(stored: $0.text(0), in: "the setting served_algorithm") }
+            try db.first(Self.read, ["served_algorithm"]) { try Algorithm(stored: $0.text(0), in: "the setting served_algorithm") }
         }
     }
 
     public func setServedAlgorithm(_ algorithm: Algorithm) throws {
-        try withStoreErrors { try db.cachedStatement(Self.write).run(["served_algorithm", algorithm.rawValue]) }
+        try withStoreErrors { try db.run(Self.write, ["served_algorithm", algorithm.rawValue]) }
     }
 }

@@ -26,9 +26,9 @@ public struct TrainingResources: Sendable, Equatable {
 
     /// The database's size as training sees it.
     /// - Complexity: O(events) for the count, read from the smallest index.
-    static func measure(_ db: Connection) throws -> TrainingResources {
+    static func measure(_ db: Executor) throws -> TrainingResources {
         try withStoreErrors {
-            try db.queryFirst(counts) { TrainingResources(events: $0.int(0), learners: $0.int(1), courses: $0.int(2)) }
+            try db.first(counts) { TrainingResources(events: $0.int(0), learners: $0.int(1), courses: $0.int(2)) }
                 ?? TrainingResources(events: 0, learners: 0, courses: 0)
         }
     }
@@ -52,7 +52,9 @@ public struct TrainingResources: Sendable, Equatable {
             + "\(Self.gigabytes(memoryNeeded)), and \(Self.gigabytes(available)) is available")
     }
 
-    /// Throws when the file system of `db` has less free space than `bytes`.
+    /// Throws when the file system of `db` has less free space than `bytes`. A PostgreSQL server's
+    /// disk is not this machine's to measure: the server refuses the write if it runs out, and the
+    /// run's transaction rolls back, leaving the old cache.
     static func checkDisk(for db: Connection, bytes: Int) throws {
         guard db.path != ":memory:", !db.path.isEmpty else { return }
         let directory = (db.path as NSString).deletingLastPathComponent
@@ -81,10 +83,11 @@ public struct TrainingResources: Sendable, Equatable {
 
 extension TrainingResources {
     public static func measure(_ database: Database) throws -> TrainingResources {
-        try measure(database.connection)
+        try measure(database.executor)
     }
 
     public static func checkDisk(for database: Database, bytes: Int) throws {
-        try checkDisk(for: database.connection, bytes: bytes)
+        guard let connection = database.executor.sqliteConnection else { return }
+        try checkDisk(for: connection, bytes: bytes)
     }
 }

@@ -50,25 +50,25 @@ public struct TrainingSnapshot: Sendable {
     static let eventsOfUser = "SELECT user_id, course_id, kind, value, occurred_at, id FROM interactions WHERE user_id = ? ORDER BY id"
     static let lastEventOfUser = "SELECT max(id) FROM interactions WHERE user_id = ?"
 
-    /// Reads the catalog, the learners and every interaction inside one read transaction.
-    static func load(from db: Connection) throws -> TrainingSnapshot {
+    /// Reads the catalog, the learners and every interaction inside one read transaction (on
+    /// PostgreSQL a repeatable read: every statement sees the same data).
+    static func load(from db: Executor) throws -> TrainingSnapshot {
         try withStoreErrors {
-            try db.transaction(.deferred) {
+            try db.readSnapshot {
                 let courses = try loadCatalog(from: db)
-                var learners = try db.cachedStatement(Self.learners).query { (id: $0.int64(0), interests: [String]()) }
+                var learners = try db.all(Self.learners) { (id: $0.int64(0), interests: [String]()) }
                 var learnerPosition: [Int64: Int] = [:]
                 for (index, learner) in learners.enumerated() { learnerPosition[learner.id] = index }
-                for (userID, topic) in try db.cachedStatement(Self.interests).query(row: { ($0.int64(0), $0.text(1)) }) {
+                for (userID, topic) in try db.all(Self.interests, row: { ($0.int64(0), $0.text(1)) }) {
                     if let at = learnerPosition[userID] { learners[at].interests.append(topic) }
                 }
-                var events: [EventRow] = []
                 var newest: Int64?
                 var lastID: Int64 = 0
-                let statement = try db.makeStatement(Self.events)
-                while try statement.step() {
-                    events.append(readEvent(statement))
-                    newest = max(newest ?? events[events.count - 1].occurredAt, events[events.count - 1].occurredAt)
-                    lastID = statement.int64(5)
+                let events = try db.all(Self.events, cached: false) { row -> EventRow in
+                    let event = readEvent(row)
+                    newest = max(newest ?? event.occurredAt, event.occurredAt)
+                    lastID = row.int64(5)
+                    return event
                 }
                 return TrainingSnapshot(courses: courses, learners: learners, events: events, dataUntil: newest,
                                         lastInteractionID: lastID)
@@ -77,28 +77,28 @@ public struct TrainingSnapshot: Sendable {
     }
 
     /// One learner's interactions, oldest first.
-    static func events(ofUser userID: Int64, in db: Connection) throws -> [EventRow] {
-        try withStoreErrors { try db.cachedStatement(Self.eventsOfUser).query([userID], row: readEvent) }
+    static func events(ofUser userID: Int64, in db: Executor) throws -> [EventRow] {
+        try withStoreErrors { try db.all(Self.eventsOfUser, [userID], row: readEvent) }
     }
 
     /// The id of a learner's newest interaction (0 if none).
-    static func lastInteractionID(ofUser userID: Int64, in db: Connection) throws -> Int64 {
-        try withStoreErrors { try db.cachedStatement(Self.lastEventOfUser).scalarInt([userID]) ?? 0 }
+    static func lastInteractionID(ofUser userID: Int64, in db: Executor) throws -> Int64 {
+        try withStoreErrors { try db.scalarInt(Self.lastEventOfUser, [userID]) ?? 0 }
     }
 
-    static func readEvent(_ statement: Statement) -> EventRow {
-        EventRow(userID: statement.int64(0), courseID: statement.int64(1),
-                 kind: Interaction.Kind(rawValue: statement.text(2)) ?? .view,
-                 value: statement.optionalInt64(3), occurredAt: statement.int64(4))
+    static func readEvent(_ row: Row) -> EventRow {
+        EventRow(userID: row.int64(0), courseID: row.int64(1),
+                 kind: Interaction.Kind(rawValue: row.text(2)) ?? .view,
+                 value: row.optionalInt64(3), occurredAt: row.int64(4))
     }
 
     /// Every course with its tags and prerequisites, by id.
-    static func loadCatalog(from db: Connection) throws -> [CourseRow] {
+    static func loadCatalog(from db: Executor) throws -> [CourseRow] {
         try withStoreErrors {
-            try db.transaction(.deferred) {
+            try db.readSnapshot {
                 var courses: [CourseRow] = []
                 var position: [Int64: Int] = [:]
-                for row in try db.cachedStatement(Self.courses).query(row: { s -> CourseRow in
+                for row in try db.all(Self.courses, row: { s -> CourseRow in
                     CourseRow(id: s.int64(0), slug: s.text(1), title: s.text(2), description: s.text(3), domain: s.text(4),
                               format: s.text(5), status: Course.Status(rawValue: s.text(6)) ?? .archived,
                               creatorID: s.int64(7), tags: [], prerequisites: [], family: s.optionalText(8))
@@ -106,10 +106,10 @@ public struct TrainingSnapshot: Sendable {
                     position[row.id] = courses.count
                     courses.append(row)
                 }
-                for (courseID, tag) in try db.cachedStatement(Self.tags).query(row: { ($0.int64(0), $0.text(1)) }) {
+                for (courseID, tag) in try db.all(Self.tags, row: { ($0.int64(0), $0.text(1)) }) {
                     if let at = position[courseID] { courses[at].tags.append(tag) }
                 }
-                for (courseID, required) in try db.cachedStatement(Self.prerequisites).query(row: { ($0.int64(0), $0.int64(1)) }) {
+                for (courseID, required) in try db.all(Self.prerequisites, row: { ($0.int64(0), $0.int64(1)) }) {
                     if let at = position[courseID] { courses[at].prerequisites.append(required) }
                 }
                 return courses
@@ -120,18 +120,18 @@ public struct TrainingSnapshot: Sendable {
 
 extension TrainingSnapshot {
     public static func load(from database: Database) throws -> TrainingSnapshot {
-        try load(from: database.connection)
+        try load(from: database.executor)
     }
 
     public static func events(ofUser userID: Int64, in database: Database) throws -> [EventRow] {
-        try events(ofUser: userID, in: database.connection)
+        try events(ofUser: userID, in: database.executor)
     }
 
     public static func lastInteractionID(ofUser userID: Int64, in database: Database) throws -> Int64 {
-        try lastInteractionID(ofUser: userID, in: database.connection)
+        try lastInteractionID(ofUser: userID, in: database.executor)
     }
 
     public static func loadCatalog(from database: Database) throws -> [CourseRow] {
-        try loadCatalog(from: database.connection)
+        try loadCatalog(from: database.executor)
     }
 }

@@ -3,14 +3,14 @@ internal import LecternSQLite
 
 /// The parameters `lectern tune` chose, one row per algorithm.
 public struct TunedParametersStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let upsert = """
@@ -24,13 +24,13 @@ public struct TunedParametersStore {
     public func save(algorithm: Algorithm, parameters: String, metric: String, k: Int, value: Double, trials: Int) throws {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.cachedStatement(Self.upsert).run([algorithm.rawValue, parameters, metric, k, value, trials, currentUnixTime()])
+                try db.run(Self.upsert, [algorithm.rawValue, parameters, metric, k, value, trials, currentUnixTime()])
             }
         }
     }
 
     /// An algorithm's tuned parameters as JSON, or nil if it was never tuned.
     public func parameters(algorithm: Algorithm) throws -> String? {
-        try withStoreErrors { try db.cachedStatement(Self.byAlgorithm).queryFirst([algorithm.rawValue]) { $0.text(0) } }
+        try withStoreErrors { try db.first(Self.byAlgorithm, [algorithm.rawValue]) { $0.text(0) } }
     }
 }
