@@ -126,17 +126,41 @@ extension PGConnection {
         CopyWriter(connection: self, table: table, columns: columns)
     }
 
-    /// Starts one `COPY ... FROM STDIN` of `rows` (postgres-nio's `copyFrom` runs as a task; its end
-    /// is the future's).
+    /// Starts one `COPY ... FROM STDIN` of `rows`. postgres-nio's `copyFrom` is asynchronous; it runs
+    /// as a task on the connection's event loop (`EventLoopTaskExecutor`), never on Swift's shared
+    /// pool, whose few threads may all be blocked waiting on this very future (the store is
+    /// synchronous, and runs under Swift Testing on that pool).
     fileprivate func startCopy(into table: String, columns: [String], rows: ByteBuffer) -> EventLoopFuture<Void> {
         let connection = self.connection
         let logger = self.logger
         let promise = connection.eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask {
-            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                try await writer.write(rows)
+        Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
+            do {
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                    try await writer.write(rows)
+                }
+                promise.succeed(())
+            } catch {
+                promise.fail(error)
             }
         }
         return promise.futureResult
+    }
+}
+
+/// Runs a task's jobs on a NIO event loop: for the few asynchronous calls of postgres-nio the
+/// synchronous store waits for (see `startCopy`).
+final class EventLoopTaskExecutor: TaskExecutor {
+    private let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute {
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
     }
 }

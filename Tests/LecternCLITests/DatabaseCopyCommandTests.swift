@@ -6,11 +6,12 @@ import Testing
 /// file, the commands that run on both giving the same output on each copy, and the refusals.
 @Suite("lectern db copy", .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct DatabaseCopyCommandTests {
-    /// The rows of every table of an SQLite file as `sqlite3 .dump` writes them, the migration ledger
-    /// aside (its times are each database's own).
+    /// The rows of every table of an SQLite file as `sqlite3 .dump` writes them, sorted (a table
+    /// without an integer key lists its rows in the order they were inserted, which PostgreSQL does
+    /// not keep), the migration ledger aside (its times are each database's own).
     static func dataLines(_ lectern: Lectern, _ path: String) throws -> [String] {
         try lectern.snapshot(database: path).split(separator: "\n")
-            .filter { $0.hasPrefix("INSERT INTO ") && !$0.hasPrefix("INSERT INTO schema_migrations") }.map(String.init)
+            .filter { $0.hasPrefix("INSERT INTO ") && !$0.hasPrefix("INSERT INTO schema_migrations") }.map(String.init).sorted()
     }
 
     @Test func copiesSeedDataToPostgreSQLAndBackUnchanged() throws {
@@ -50,7 +51,7 @@ struct DatabaseCopyCommandTests {
             #expect(down.status == 0, "\(down.stderr)")
             #expect(down.stdout.components(separatedBy: ", net revenue")[1] == up.stdout.components(separatedBy: ", net revenue")[1])
             #expect(try Self.dataLines(lectern, back) == (try Self.dataLines(lectern, lectern.databasePath)))
-            for command in [["report", "sales", "--format", "csv"], ["stats"], ["recommend", "u000001", "--format", "csv"]] {
+            for command in [["report", "sales", "--format", "csv"], ["stats"], ["recommend", "--user", "u000001", "--algorithm", "itemknn", "--format", "csv"]] {
                 #expect(try lectern.run(command, database: back).stdout == (try lectern.ok(command)), "lectern \(command.joined(separator: " "))")
             }
         }
@@ -91,6 +92,6 @@ struct DatabaseCopyCommandTests {
             #expect(try lectern.run(["db", "status"], database: url).stdout.contains("pending"))
         }
         let help = try lectern.ok(["db", "copy", "--help"])
-        #expect(help.contains("--from") && help.contains("--to") && help.contains("one transaction"))
+        #expect(help.contains("--from") && help.contains("--to") && help.contains("transaction"))
     }
 }

@@ -98,6 +98,19 @@ extension Executor {
         }
     }
 
+    /// On SQLite, where `suspendTriggers` deferred foreign keys to the commit, throws before it when a
+    /// copied row refers to a row that does not exist, naming the tables (PostgreSQL checked each row
+    /// as it went in).
+    func checkDeferredForeignKeys() throws {
+        guard case .sqlite(let connection) = self else { return }
+        let broken = try connection.query("""
+            SELECT "table", parent, count(*) FROM pragma_foreign_key_check GROUP BY "table", parent ORDER BY "table", parent
+            """) { (table: $0.text(0), parent: $0.text(1), rows: $0.int(2)) }
+        guard let first = broken.first else { return }
+        let what = first.rows == 1 ? "1 row refers to a row" : "\(first.rows) rows refer to rows"
+        throw StoreError(.notFound, "copying \(first.table): \(what) of \(first.parent) that do not exist; nothing was copied")
+    }
+
     /// On PostgreSQL, moves each identity column's sequence past the largest id now in its table, so
     /// the next row made gets a new id (SQLite's rowid needs nothing).
     func advanceIdentities(of tables: [CopyTable]) throws {

@@ -71,8 +71,8 @@ public enum DatabaseCopy {
                              progress: Progress) throws -> (String, CopyFingerprint) {
         let to = try LecternDatabase.open(path: target, migrate: false)
         try withStoreErrors(path: to.path) {
-            try refuseSameDatabase(from, to)
             try refuseData(in: to, tables: tables, present: try to.executor.tableNames())
+            try refuseSameDatabase(from, to)
             try to.executor.migrate()
         }
         let fingerprint = try withStoreErrors(path: to.path) {
@@ -89,6 +89,7 @@ public enum DatabaseCopy {
                             progress(table.name, done, expected.rowCount)
                         }
                     }
+                    try to.executor.checkDeferredForeignKeys()
                     try to.executor.advanceIdentities(of: tables)
                     try restoreTriggers()
                     if let difference = expected.difference(from: try CopyFingerprint.measure(tables, in: to.executor)) {
@@ -151,7 +152,8 @@ public enum DatabaseCopy {
 
     /// Refuses a target that is the source under another name (another user, a socket instead of
     /// TCP): a Lectern database's pseudonym key is made at random when it is created, so two that
-    /// share it are one (or one is a copy of the other, and then it holds data anyway).
+    /// share it are one, or one is a copy of the other (which `refuseData` has refused already,
+    /// unless the source holds nothing but its key).
     private static func refuseSameDatabase(_ source: Database, _ target: Database) throws {
         guard try target.executor.tableNames().contains("settings") else { return }
         let key = "SELECT value FROM settings WHERE name = 'pseudonym_key'"
