@@ -14,8 +14,8 @@ public final class PGConnection {
     /// PostgreSQL 13: the oldest release Lectern supports (`server_version_num`).
     public static let minimumServerVersion = 130_000
 
-    private let connection: PostgresConnection
-    private let logger: Logger
+    let connection: PostgresConnection
+    let logger: Logger
     /// `user@host:port/database`: never the password.
     public let target: String
     /// `server_version_num`, such as 150018 for 15.18.

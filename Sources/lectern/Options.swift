@@ -15,6 +15,14 @@ enum DatabaseLocation: Equatable, ExpressibleByArgument {
     }
 
     init?(argument: String) { self.init(argument) }
+
+    /// The path or the URL as given.
+    var text: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): url
+        }
+    }
 }
 
 /// A command that runs on SQLite only was given a PostgreSQL database. `Main` prints it with the

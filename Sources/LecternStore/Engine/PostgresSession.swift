@@ -45,14 +45,29 @@ final class PostgresSession {
     /// SQLite's storage classes as PostgreSQL's values (a blob is BYTEA; a Bool is bound as 0 or 1,
     /// as the schema's flags are BIGINT on both engines).
     static func values(_ arguments: [any SQLBindable]) -> [PGValue] {
-        arguments.map { argument in
-            switch argument.sqlValue {
-            case .integer(let value): .integer(value)
-            case .real(let value): .real(value)
-            case .text(let value): .text(value)
-            case .blob(let value): .bytes(value)
-            case .null: .null
-            }
+        arguments.map { value($0.sqlValue) }
+    }
+
+    /// One SQLite value as PostgreSQL's.
+    static func value(_ value: SQLValue) -> PGValue {
+        switch value {
+        case .integer(let value): .integer(value)
+        case .real(let value): .real(value)
+        case .text(let value): .text(value)
+        case .blob(let value): .bytes(value)
+        case .null: .null
+        }
+    }
+
+    /// One PostgreSQL value as SQLite's (a boolean as 0 or 1, as `Row` reads it).
+    static func sqliteValue(_ value: PGValue) -> SQLValue {
+        switch value {
+        case .integer(let value): .integer(value)
+        case .real(let value): .real(value)
+        case .text(let value): .text(value)
+        case .bytes(let value): .blob(value)
+        case .boolean(let value): .integer(value ? 1 : 0)
+        case .null: .null
         }
     }
 }
