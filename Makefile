@@ -8,7 +8,7 @@ OULAD ?= $(firstword $(wildcard ../shared/datasets/oulad ../../shared/datasets/o
 OULAD_DB ?= oulad.db
 PREFIX ?= /usr/local
 
-.PHONY: build release install test test-python-client test-contract check-html demo seed bench bench-quality bench-http bench-scale bench-tune oulad clean
+.PHONY: build release install test test-python-client test-contract check-html demo seed bench bench-quality bench-http bench-pg bench-scale bench-tune oulad clean
 
 build:
 	$(SWIFT) build
@@ -115,6 +115,11 @@ bench-scale:
 # `lectern tune --all --trials 20` on a generated platform of 750k events, against the 5-minute aim (issue 13).
 bench-tune:
 	bash bench/tune.sh
+
+# The same platform on SQLite and PostgreSQL: import (and psql's \copy), train, HTTP with one and two nodes.
+# EVENTS (default 1000000) sets the platform's size; PARTS="import train http" chooses the parts.
+bench-pg:
+	bash bench/pg.sh
 
 # `lectern serve` under wrk: cached recommendations for many learners while interactions are written.
 bench-http:

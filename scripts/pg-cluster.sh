@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests and CI, made with Debian's server binaries:
 #   scripts/pg-cluster.sh start        make the cluster (if need be) and start it; print its URL
-#   scripts/pg-cluster.sh stop         stop it and delete its folder
+#   scripts/pg-cluster.sh standby      add a hot standby made with pg_basebackup; print its socket URL
+#   scripts/pg-cluster.sh stop         stop it (and its standby) and delete its folder
 #   scripts/pg-cluster.sh url [tcp]    the URL over TCP on 127.0.0.1, with the superuser's password
 #   scripts/pg-cluster.sh url socket   the URL over the Unix socket in the cluster's folder (trust)
 # The cluster lives in $LECTERN_PG_DIR (default: /tmp/lectern-pg-$UID). initdb refuses to run as
 # root, so under root (CI) it runs as the system user lectern-pg, made when missing. The superuser
 # is `lectern`, with a random password kept in the folder; TCP asks for it (scram-sha-256), the
-# socket does not. Tests read LECTERN_TEST_PG (see Tests/LecternStoreTests/PostgresTestSupport.swift).
+# socket does not. PG_DURABLE=1 keeps fsync and full-page writes on (for benchmarks). Tests read LECTERN_TEST_PG (see Tests/LecternStoreTests/PostgresTestSupport.swift).
 set -euo pipefail
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 DIR=${LECTERN_PG_DIR:-/tmp/lectern-pg-$(id -u)}
@@ -57,13 +58,39 @@ start() {
     --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 \
     || { cat "$DIR/initdb.log" >&2; exit 1; }
   # Small and quick to throw away: no fsync, a few connections per test suite running in parallel.
+  # PG_DURABLE=1 (benchmarks) keeps PostgreSQL's defaults, as a real server runs, and a standby's WAL.
+  local settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${PG_DURABLE:-0}" = 1 ] && settings=""
   as_owner "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -p $(cat "$DIR/port") -c unix_socket_directories=$DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    "-c listen_addresses=127.0.0.1 -p $(cat "$DIR/port") -c unix_socket_directories=$DIR $settings -c max_connections=200" \
     >/dev/null || { cat "$DIR/server.log" >&2; exit 1; }
   url tcp
 }
 
+# A hot standby of the cluster, streaming from it (pg_basebackup -R), on its own port, in
+# $DIR/standby; prints its socket URL. For `lectern serve --read-db` and the two-node test.
+standby() {
+  running || { echo "error: no cluster running in $DIR: run scripts/pg-cluster.sh start" >&2; exit 1; }
+  if [ -f "$DIR/standby-port" ] && [ -f "$DIR/standby/postmaster.pid" ]; then standby_url; return; fi
+  rm -rf "$DIR/standby"
+  free_port > "$DIR/standby-port"
+  as_owner "$PG_BIN/pg_basebackup" -h "$DIR" -p "$(cat "$DIR/port")" -U lectern -D "$DIR/standby" -R -X stream \
+    >"$DIR/standby.log" 2>&1 || { cat "$DIR/standby.log" >&2; exit 1; }
+  chmod 700 "$DIR/standby"
+  as_owner "$PG_BIN/pg_ctl" -D "$DIR/standby" -l "$DIR/standby-server.log" -w -t 60 start -o \
+    "-c listen_addresses=127.0.0.1 -p $(cat "$DIR/standby-port") -c unix_socket_directories=$DIR -c hot_standby=on -c max_connections=200" \
+    >/dev/null || { cat "$DIR/standby-server.log" >&2; exit 1; }
+  standby_url
+}
+
+standby_url() {
+  echo "postgres://lectern@/postgres?host=$DIR&port=$(cat "$DIR/standby-port")"
+}
+
 stop() {
+  if [ -d "$DIR/standby" ] && [ -x "$PG_BIN/pg_ctl" ]; then
+    as_owner "$PG_BIN/pg_ctl" -D "$DIR/standby" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   if [ -d "$DIR/data" ] && [ -x "$PG_BIN/pg_ctl" ]; then
     as_owner "$PG_BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -72,7 +99,8 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
+  standby) standby ;;
   stop) stop ;;
   url) url "${2:-tcp}" ;;
-  *) echo "usage: $0 start|stop|url [tcp|socket]" >&2; exit 64 ;;
+  *) echo "usage: $0 start|standby|stop|url [tcp|socket]" >&2; exit 64 ;;
 esac

@@ -210,13 +210,8 @@ public struct Importer {
         for (slug, id, price) in try db.all(Self.courseIDs, row: { ($0.text(0), $0.int64(1), $0.int64(2)) }) {
             courseIDs[slug] = (id, price)
         }
-        let writer = try InteractionWriter(db)
         let (users, courses) = (userIDs, courseIDs)
-        // SQLite's bulk load (indexes rebuilt after, a bigger page cache); PostgreSQL inserts row by row.
-        let bulk = try db.sqliteConnection.map { try BulkLoad($0, file: path) }
-        defer { bulk?.restoreCacheSize() }
-        return try runPipelined(path: path, entity: "interactions", options: options,
-                                before: { try bulk?.dropDeferredIndexes() }, after: { try bulk?.rebuildDeferredIndexes() }) { (record: ImportRecord<InteractionColumn>) in
+        let parse: @Sendable (ImportRecord<InteractionColumn>) throws -> PostgresInteractionLoad.Parsed = { record in
             let user = try record.requiredText(.user)
             guard let userID = users[user] else { throw record.fail(.user, "no learner with external id '\(user)'") }
             let slug = try record.requiredText(.course)
@@ -228,11 +223,30 @@ public struct Importer {
                                           idempotencyKey: record.text(.key),
                                           reason: try record.choice(.reason, Interaction.Reason.self))
             return (interaction, course.price)
-        } store: { parsed, summary in
-            switch try writer.insert(parsed.0, coursePrice: parsed.1) {
+        }
+        let count: (RecordOutcome, inout ImportSummary) -> Void = { outcome, summary in
+            switch outcome {
             case .recorded: summary.imported += 1
             case .duplicate, .sameEvent: summary.duplicates += 1
             }
+        }
+        if case .postgres(let session) = db {
+            // PostgreSQL: the rules judged batch by batch in memory, new rows sent with COPY.
+            let load = try PostgresInteractionLoad(session)
+            return try runPipelined(path: path, entity: "interactions", options: options, rowsJudgedInMemory: true,
+                                    after: { try load.finish() }, beforeBatch: { try load.prepare($0) },
+                                    afterBatch: { try load.flush() }, parse: parse) { parsed, summary in
+                count(try load.insert(parsed), &summary)
+            }
+        }
+        // SQLite's bulk load: indexes rebuilt after, a bigger page cache.
+        let writer = try InteractionWriter(db)
+        let bulk = try db.sqliteConnection.map { try BulkLoad($0, file: path) }
+        defer { bulk?.restoreCacheSize() }
+        return try runPipelined(path: path, entity: "interactions", options: options,
+                                before: { try bulk?.dropDeferredIndexes() }, after: { try bulk?.rebuildDeferredIndexes() },
+                                parse: parse) { parsed, summary in
+            count(try writer.insert(parsed.0, coursePrice: parsed.1), &summary)
         }
     }
 
@@ -257,10 +271,14 @@ public struct Importer {
     }
 
     /// The import loop with parsing on a second thread: `parse` turns records into values there,
-    /// `store` writes them here, in file order, inside one transaction.
+    /// `store` writes them here, in file order, inside one transaction. `beforeBatch` sees each
+    /// batch's parsed values before `store` is called for them, and `afterBatch` runs after. When
+    /// `rowsJudgedInMemory` (no statement runs per row), a row skipped under `skipInvalid` needs no
+    /// savepoint on PostgreSQL.
     private func runPipelined<Column: TransferColumn, Value: Sendable>(
-        path: String, entity: String, options: ImportOptions,
+        path: String, entity: String, options: ImportOptions, rowsJudgedInMemory: Bool = false,
         before: () throws -> Void = {}, after: () throws -> Void = {},
+        beforeBatch: ([Value]) throws -> Void = { _ in }, afterBatch: () throws -> Void = {},
         parse: @escaping @Sendable (ImportRecord<Column>) throws -> Value,
         store: (Value, inout ImportSummary) throws -> Void
     ) throws -> ImportSummary {
@@ -284,7 +302,9 @@ public struct Importer {
                 while let batch = try channel.take() {
                     batches += 1
                     if batches % 8 == 0 { options.progress?(progress.value, source.value.totalBytes) }
-                    try storeBatch(batch, options: options, summary: &summary, store: store)
+                    try beforeBatch(batch.compactMap { if case .parsed(_, let value) = $0 { value } else { nil } })
+                    try storeBatch(batch, options: options, savepoints: !rowsJudgedInMemory, summary: &summary, store: store)
+                    try afterBatch()
                 }
                 try after()
                 options.progress?(source.value.totalBytes, source.value.totalBytes)
@@ -340,14 +360,14 @@ public struct Importer {
     /// `skipInvalid` and otherwise ends the import.
     /// - Throws: the first bad row's error, prefixed with its line, unless `skipInvalid`.
     private func storeBatch<Value: Sendable>(
-        _ batch: [ParsedRow<Value>], options: ImportOptions, summary: inout ImportSummary,
+        _ batch: [ParsedRow<Value>], options: ImportOptions, savepoints: Bool, summary: inout ImportSummary,
         store: (Value, inout ImportSummary) throws -> Void
     ) throws {
         for row in batch {
             switch row {
             case .parsed(let line, let value):
                 do {
-                    try storingRow(skipInvalid: options.skipInvalid) { try store(value, &summary) }
+                    try storingRow(skipInvalid: options.skipInvalid && savepoints) { try store(value, &summary) }
                 } catch let error as StoreError where error.isRowFault {
                     let message = "line \(line): \(error.message)"
                     guard options.skipInvalid else { throw StoreError(error.code, message) }
