@@ -232,7 +232,8 @@ public struct Importer {
         }
         if case .postgres(let session) = db {
             // PostgreSQL: the rules judged batch by batch in memory, new rows sent with COPY.
-            let load = try PostgresInteractionLoad(session)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let load = try PostgresInteractionLoad(session, expectedRows: size / BulkLoad.bytesPerRow)
             return try runPipelined(path: path, entity: "interactions", options: options, rowsJudgedInMemory: true,
                                     after: { try load.finish() }, beforeBatch: { try load.prepare($0) },
                                     afterBatch: { try load.flush() }, parse: parse) { parsed, summary in

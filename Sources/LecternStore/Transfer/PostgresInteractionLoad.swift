@@ -14,7 +14,9 @@ internal import LecternPostgres
 /// 2. the rows are judged in file order against that and against the batch's rows accepted before
 ///    them, by the same rules as `InteractionWriter.insert` (same outcomes, same messages);
 /// 3. the accepted rows go in with one COPY, their ids given by the sequence in file order.
-/// The next batch's query runs once the COPY is done, so it sees every earlier batch's rows.
+/// The COPY of a batch is sent after the next batch's query, and runs while that batch is judged;
+/// the batch it carries is merged from memory into what the query found. In a load into an empty
+/// table, a Bloom filter of what earlier batches sent spares the query for rows that repeat nothing.
 /// Everything runs in the import's transaction: a failure anywhere leaves nothing.
 ///
 /// A row the rules refuse never reaches the server, so `--skip-invalid` needs no savepoint per row.
@@ -35,8 +37,19 @@ final class PostgresInteractionLoad {
     private var keys: Set<String> = []
     private var history: [Pair: [Event]] = [:]
     private var buffer: [UInt8] = []
-    /// Orders this batch's accepted rows after every stored event (ids are given at COPY).
-    private var nextOrder: Int64 = 0
+    /// The batch before: its rows for the COPY, sent once this batch's query has run, and what it
+    /// accepted, which that query cannot see yet.
+    private var pending: [UInt8] = []
+    private var carried: [(identity: Identity, event: Event)] = []
+    private var accepted: [(identity: Identity, event: Event)] = []
+    /// Orders this import's rows after every stored event (ids are given at COPY; stored ids are
+    /// far below 2^62).
+    private var nextOrder: Int64 = 1 << 62
+    /// Whether the table held no event when the import began: then a row's identity or key can be
+    /// stored only if an earlier batch sent it, which `sent` says (or, rarely, wrongly suspects).
+    private let startedEmpty: Bool
+    /// The identities and keys of the rows earlier batches sent, when `startedEmpty`.
+    private var sent: BloomFilter
 
     static let columns = ["user_id", "course_id", "kind", "value", "channel", "occurred_at", "idempotency_key", "reason"]
     static let licenceQuery = """
@@ -81,8 +94,12 @@ final class PostgresInteractionLoad {
         let key: String?
     }
 
-    init(_ session: PostgresSession) throws {
+    /// - Parameter expectedRows: about how many rows the file holds (to size `sent`).
+    init(_ session: PostgresSession, expectedRows: Int) throws {
         self.session = session
+        startedEmpty = try session.query("SELECT count(*) FROM (SELECT 1 FROM interactions LIMIT 1) AS any_event", [])
+            .first.map { Row(postgres: $0).int64(0) == 0 } ?? false
+        sent = BloomFilter(capacity: startedEmpty ? expectedRows : 0)
         writer = session.connection.copyWriter(into: "interactions", columns: Self.columns)
         var licences: [Int64: [(courseID: Int64?, domain: String?)]] = [:]
         for row in try session.query(Self.licenceQuery, []) {
@@ -100,24 +117,46 @@ final class PostgresInteractionLoad {
 
     // MARK: Batches
 
-    /// Reads what `batch` needs from the database (after the COPY of the batch before it).
+    /// Reads what `batch` needs from the database, then sends the batch before it with COPY, so the
+    /// server takes those rows while this batch is judged. The query runs after the COPY of the
+    /// batch before that, and sees every earlier batch but the last, which is carried in memory.
+    /// A batch of a load into an empty table that repeats nothing sent before and neither refunds
+    /// nor dismisses needs no query.
     func prepare(_ batch: [Parsed]) throws {
-        try writer.finish()
         stored.removeAll(keepingCapacity: true)
         keys.removeAll(keepingCapacity: true)
         history.removeAll(keepingCapacity: true)
+        swap(&carried, &accepted)
+        accepted.removeAll(keepingCapacity: true)
         var identities: [String] = [], batchKeys: [String] = [], pairs: Set<Pair> = []
         for (interaction, _) in batch {
-            identities.append("{\"u\":\(interaction.userID),\"c\":\(interaction.courseID),\"k\":\"\(interaction.kind.rawValue)\",\"t\":\(interaction.occurredAt)}")
-            if let key = interaction.idempotencyKey, !key.isEmpty { batchKeys.append(Self.jsonString(key)) }
-            if interaction.kind == .refund || interaction.kind == .dismiss {
-                pairs.insert(Pair(user: interaction.userID, course: interaction.courseID))
+            let pair = Pair(user: interaction.userID, course: interaction.courseID)
+            if !startedEmpty || sent.mayContain(Identity(pair: pair, kind: interaction.kind, time: interaction.occurredAt).hashValue) {
+                identities.append("{\"u\":\(interaction.userID),\"c\":\(interaction.courseID),\"k\":\"\(interaction.kind.rawValue)\",\"t\":\(interaction.occurredAt)}")
             }
+            if let key = interaction.idempotencyKey, !key.isEmpty, !startedEmpty || sent.mayContain(key.hashValue) {
+                batchKeys.append(Self.jsonString(key))
+            }
+            if interaction.kind == .refund || interaction.kind == .dismiss { pairs.insert(pair) }
         }
         for pair in pairs { history[pair] = [] }
-        let json = "{\"i\":[" + identities.joined(separator: ",") + "],\"k\":[" + batchKeys.joined(separator: ",") + "],\"h\":["
-            + pairs.map { "{\"u\":\($0.user),\"c\":\($0.course)}" }.joined(separator: ",") + "]}"
-        var last: Int64 = 0
+        if !identities.isEmpty || !batchKeys.isEmpty || !pairs.isEmpty {
+            try writer.finish()
+            let json = "{\"i\":[" + identities.joined(separator: ",") + "],\"k\":[" + batchKeys.joined(separator: ",") + "],\"h\":["
+                + pairs.map { "{\"u\":\($0.user),\"c\":\($0.course)}" }.joined(separator: ",") + "]}"
+            try read(json)
+        }
+        try writer.send(pending)
+        pending.removeAll(keepingCapacity: true)
+        for (identity, event) in carried {
+            stored[identity, default: []].append(event)
+            history[identity.pair]?.append(event)
+            if let key = event.key { keys.insert(key) }
+        }
+    }
+
+    /// Reads the stored events `batchQuery` finds for `json`.
+    private func read(_ json: String) throws {
         for row in try session.query(Self.batchQuery, [json]) {
             let row = Row(postgres: row)
             let part = row.text(0)
@@ -125,13 +164,10 @@ final class PostgresInteractionLoad {
             let pair = Pair(user: row.int64(1), course: row.int64(2))
             guard let kind = Interaction.Kind(rawValue: row.text(3)) else { continue }
             let event = Event(kind: kind, time: row.int64(4), value: row.optionalInt64(5), order: row.int64(6), key: row.optionalText(7))
-            last = max(last, event.order)
             if part == "i" { stored[Identity(pair: pair, kind: kind, time: event.time), default: []].append(event) }
             else { history[pair, default: []].append(event) }
         }
         for (identity, events) in stored { stored[identity] = events.sorted { $0.order < $1.order } }
-        nextOrder = max(nextOrder, last + 1)
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// `text` as a JSON string literal.
@@ -148,14 +184,16 @@ final class PostgresInteractionLoad {
         return out + "\""
     }
 
-    /// Sends the batch's accepted rows (the COPY runs while the next batch is parsed).
+    /// Keeps the batch's accepted rows for the COPY that the next batch's `prepare` (or `finish`) sends.
     func flush() throws {
-        try writer.send(buffer)
+        swap(&pending, &buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Waits for the last COPY.
+    /// Sends the last batch and waits until the server has taken every row.
     func finish() throws {
+        try writer.send(pending)
+        pending.removeAll(keepingCapacity: true)
         try writer.finish()
     }
 
@@ -233,11 +271,17 @@ final class PostgresInteractionLoad {
         let event = Event(kind: interaction.kind, time: interaction.occurredAt, value: interaction.value, order: nextOrder,
                           key: interaction.idempotencyKey)
         nextOrder += 1
-        stored[Identity(pair: pair, kind: interaction.kind, time: interaction.occurredAt), default: []].append(event)
+        let identity = Identity(pair: pair, kind: interaction.kind, time: interaction.occurredAt)
+        accepted.append((identity, event))
+        stored[identity, default: []].append(event)
         if history[pair] != nil || interaction.kind == .refund || interaction.kind == .dismiss {
             history[pair, default: []].append(event)
         }
         if let key = interaction.idempotencyKey { keys.insert(key) }
+        if startedEmpty {
+            sent.insert(identity.hashValue)
+            if let key = interaction.idempotencyKey { sent.insert(key.hashValue) }
+        }
         PGCopyText.appendInteger(interaction.userID, to: &buffer)
         PGCopyText.append(.integer(interaction.courseID), first: false, to: &buffer)
         PGCopyText.append(.text(interaction.kind.rawValue), first: false, to: &buffer)
@@ -248,5 +292,38 @@ final class PostgresInteractionLoad {
         PGCopyText.append(interaction.idempotencyKey.map(PGValue.text) ?? .null, first: false, to: &buffer)
         PGCopyText.append(interaction.reason.map { PGValue.text($0.rawValue) } ?? .null, first: false, to: &buffer)
         PGCopyText.endRow(&buffer)
+    }
+}
+
+/// A Bloom filter of hash values: `mayContain` is true for every value inserted, and for others
+/// with a small chance (about 1% at `capacity` values, more beyond). Ten bits a value, seven probes
+/// by double hashing.
+struct BloomFilter {
+    private var bits: [UInt64]
+
+    init(capacity: Int) {
+        bits = Array(repeating: 0, count: max(1, capacity * 10 / 64 + 1))
+    }
+
+    mutating func insert(_ hash: Int) {
+        let (a, b, size) = start(hash)
+        for probe in 0..<UInt64(7) {
+            let index = Int((a &+ probe &* b) % size)
+            bits[index >> 6] |= 1 << UInt64(index & 63)
+        }
+    }
+
+    func mayContain(_ hash: Int) -> Bool {
+        let (a, b, size) = start(hash)
+        for probe in 0..<UInt64(7) {
+            let index = Int((a &+ probe &* b) % size)
+            if bits[index >> 6] & (1 << UInt64(index & 63)) == 0 { return false }
+        }
+        return true
+    }
+
+    private func start(_ hash: Int) -> (UInt64, UInt64, UInt64) {
+        let a = UInt64(bitPattern: Int64(hash))
+        return (a, (a >> 29 | a << 35) | 1, UInt64(bits.count * 64))
     }
 }
