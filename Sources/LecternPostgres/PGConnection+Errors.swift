@@ -42,9 +42,13 @@ extension PGConnection {
         }
         switch error.code {
         case .server:
-            return .server(sqlState: error.serverInfo?[.sqlState] ?? "XX000",
-                           message: error.serverInfo?[.message] ?? "an unknown error",
-                           constraint: error.serverInfo?[.constraintName])
+            let state = error.serverInfo?[.sqlState] ?? "XX000", message = error.serverInfo?[.message] ?? "an unknown error"
+            // The server ending the session (an administrator, a shutdown, a crash: class 57P) or the
+            // connection failing (class 08) loses the transaction, as a dropped socket does.
+            if state.hasPrefix("57P") || state.hasPrefix("08") {
+                return .connectionLost("\(message) (SQLSTATE \(state)); what was running was not committed")
+            }
+            return .server(sqlState: state, message: message, constraint: error.serverInfo?[.constraintName])
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError:
             return .connectionLost("the server closed it or the network failed; what was running was not committed")
         case .queryCancelled:

@@ -21,6 +21,9 @@ public final class PGConnection {
     /// `server_version_num`, such as 150018 for 15.18.
     public private(set) var serverVersion: Int
     private var transactionDepth = 0
+    /// Set once the connection is lost: every later statement fails at once with it (a statement
+    /// sent on a connection the server has ended may never be answered).
+    private var lost: PGError?
 
     private init(connection: PostgresConnection, logger: Logger, target: String, serverVersion: Int) {
         self.connection = connection
@@ -118,11 +121,19 @@ public final class PGConnection {
     private func run(_ sql: String, _ binds: [PGValue]) throws -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds { value.append(to: &bindings) }
+        if let lost { throw lost }
         do {
             return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
         } catch {
-            throw Self.statementError(error)
+            throw failure(error)
         }
+    }
+
+    /// `error` of a statement as a `PGError`; a lost connection is remembered.
+    func failure(_ error: any Error) -> PGError {
+        let failure = Self.statementError(error)
+        if case .connectionLost = failure { lost = failure }
+        return failure
     }
 
     // MARK: Transactions

@@ -111,7 +111,7 @@ extension PGConnection {
             do {
                 try pending.wait()
             } catch {
-                throw PGConnection.statementError(error)
+                throw connection.failure(error)
             }
         }
 

@@ -118,6 +118,43 @@ struct PostgresCommandTests {
             #expect(try admin.scalarInt("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 1)
         }
     }
+
+    @Test("a connection lost mid-write (the server ends the session) rolls back: one error line, exit 8, nothing kept")
+    func connectionLostMidWrite() throws {
+        try Self.withDatabase { url in
+            let lectern = try Lectern(initialized: false)
+            for step in [["init"], ["creator", "add", "Ada", "--share", "0.7"],
+                         ["course", "add", "c1", "--title", "C", "--domain", "data", "--price", "10", "--creator", "Ada", "--status", "published"],
+                         ["user", "add", "u1"], ["record", "view", "--user", "u1", "--course", "c1", "--at", "2025-01-01"]] {
+                let result = try lectern.run(step, database: url)
+                #expect(result.status == 0, "\(step): \(result.stderr)")
+            }
+            // The session that inserts an event in March ends itself there, as an administrator's
+            // pg_terminate_backend or a server restart would end it.
+            let admin = try PGConnection.connect(try PGConnectionURL(url))
+            defer { admin.close() }
+            try admin.execute("""
+                CREATE FUNCTION end_session() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$
+                """)
+            try admin.execute("""
+                CREATE TRIGGER end_session BEFORE INSERT ON interactions
+                FOR EACH ROW WHEN (NEW.occurred_at >= 1740787200) EXECUTE FUNCTION end_session()
+                """)
+            var rows = ["user,course,kind,occurred_at"]
+            for day in 1...28 { rows.append("u1,c1,view,2025-02-\(String(format: "%02d", day))T10:00:00Z") }
+            rows.append("u1,c1,enroll,2025-03-01T10:00:00Z")
+            try lectern.write("events.csv", rows.joined(separator: "\n") + "\n")
+            for command in [["import", "interactions", "events.csv"], ["record", "purchase", "--user", "u1", "--course", "c1", "--at", "2025-03-02"]] {
+                let result = try lectern.run(command, database: url)
+                #expect(result.status == 8, "\(command): \(result.stderr)")
+                #expect(result.errorLines.count == 1 && result.stderr.hasPrefix("error: the connection to PostgreSQL was lost: "), "\(result.stderr)")
+                #expect(result.stderr.contains("not committed"), "\(result.stderr)")
+                #expect(!result.signaled)
+            }
+            #expect(try admin.scalarInt("SELECT count(*) FROM interactions") == 1)
+        }
+    }
 }
 
 /// The refusal needs no server: a command that runs on SQLite only stops at the URL, before it

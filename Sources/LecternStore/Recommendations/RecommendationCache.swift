@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+internal import LecternPostgres
 internal import LecternSQLite
 
 /// One training run as recorded in `model_runs`.
@@ -81,7 +82,7 @@ public struct RunOutput: Sendable {
 ///
 /// A run's rows are written as a 'writing' run in short transactions, then one short transaction
 /// makes it active; readers in other processes (WAL) keep seeing the previous run until then. On
-/// PostgreSQL the same: the rows go in with multi-row INSERTs (`rowsPerPostgresStatement`), one
+/// PostgreSQL the same: the rows go in with `COPY ... FROM STDIN` (`appendWithCopy`), one
 /// transaction per `append`, and the activating transaction swaps the runs.
 public struct RecommendationCache {
     let db: Executor
@@ -280,10 +281,13 @@ public struct RecommendationCache {
 
     /// Adds `output`'s rows to the 'writing' run `runID`, `rowsPerTransaction` rows per transaction
     /// on SQLite (prepared statements bound field by field); on PostgreSQL in one transaction of
-    /// multi-row INSERTs (see `appendInStatements`).
+    /// COPYs (see `appendWithCopy`).
     /// - Complexity: O(rows); the write lock is held for one batch at a time.
     public func append(_ output: RunOutput, to runID: Int64) throws {
-        guard let db = db.sqliteConnection else { return try appendInStatements(output, to: runID) }
+        guard let db = db.sqliteConnection else {
+            guard case .postgres(let session) = self.db else { return }
+            return try appendWithCopy(output, to: runID, session)
+        }
         var batch = Batch(db: db, limit: Self.rowsPerTransaction)
         try withStoreErrors {
             defer { batch.end() }
@@ -329,42 +333,52 @@ public struct RecommendationCache {
         }
     }
 
-    /// Rows per INSERT on PostgreSQL: one round trip per statement costs far more than the insert, so
-    /// hundreds of rows go together, far below PostgreSQL's 65,535 parameters (9 columns x 500 rows).
-    static let rowsPerPostgresStatement = 500
+    /// Bytes of COPY text sent at a time on PostgreSQL: large enough that a round trip is nothing
+    /// beside the rows, small enough that a run of millions of rows is never held twice.
+    static let copyBatchBytes = 4 << 20
 
-    /// `append` on PostgreSQL: every table's rows in INSERTs of `rowsPerPostgresStatement` rows, in
-    /// one transaction (MVCC: other writers do not wait for it, and readers do not serve a 'writing' run).
-    private func appendInStatements(_ output: RunOutput, to runID: Int64) throws {
+    /// `append` on PostgreSQL: every table's rows with `COPY ... FROM STDIN`, in one transaction
+    /// (MVCC: other writers do not wait for it, and readers do not serve a 'writing' run).
+    private func appendWithCopy(_ output: RunOutput, to runID: Int64, _ session: PostgresSession) throws {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try insert(output.neighbors, into: "course_neighbors", Self.neighborColumns) {
+                try copy(output.neighbors, into: "course_neighbors", Self.neighborColumns, session) {
                     [runID, $0.courseID, $0.rank, $0.neighborID, $0.score]
                 }
-                try insert(output.recommendations, into: "recommendations", Self.recommendationColumns) {
+                try copy(output.recommendations, into: "recommendations", Self.recommendationColumns, session) {
                     [runID, $0.userID, $0.rank, $0.courseID, $0.score, $0.reason.kind?.rawValue, $0.reason.courseID,
                      $0.reason.term, $0.reason.kind == nil ? $0.reason.text : nil]
                 }
-                try insert(output.popularity, into: "course_popularity", ["run_id", "course_id", "score", "domain_rank"]) {
+                try copy(output.popularity, into: "course_popularity", ["run_id", "course_id", "score", "domain_rank"], session) {
                     [runID, $0.courseID, $0.score, $0.domainRank]
                 }
-                try insert(output.factors, into: "model_factors", ["run_id", "entity", "entity_id", "factors"]) {
+                try copy(output.factors, into: "model_factors", ["run_id", "entity", "entity_id", "factors"], session) {
                     [runID, $0.entity, $0.id, Self.bytes(of: $0.vector)]
                 }
             }
         }
     }
 
-    /// Inserts `rows` into `table`, `rowsPerPostgresStatement` per statement; `values` gives one
-    /// row's values in `columns` order.
-    private func insert<Item>(_ rows: [Item], into table: String, _ columns: [String],
-                              values: (Item) -> [any SQLBindable]) throws {
-        var start = 0
-        while start < rows.count {
-            let end = min(start + Self.rowsPerPostgresStatement, rows.count)
-            try db.run(Self.insert(into: table, columns, rows: end - start), rows[start..<end].flatMap(values))
-            start = end
+    /// Sends `rows` into `table` through COPY, `copyBatchBytes` at a time (the next batch is written
+    /// while the server takes the one before); `values` gives one row's values in `columns` order.
+    private func copy<Item>(_ rows: [Item], into table: String, _ columns: [String], _ session: PostgresSession,
+                            values: (Item) -> [any SQLBindable]) throws {
+        guard !rows.isEmpty else { return }
+        let writer = session.connection.copyWriter(into: table, columns: columns)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(Self.copyBatchBytes + 4_096)
+        for row in rows {
+            for (index, value) in values(row).enumerated() {
+                PGCopyText.append(PostgresSession.value(value.sqlValue), first: index == 0, to: &buffer)
+            }
+            PGCopyText.endRow(&buffer)
+            if buffer.count >= Self.copyBatchBytes {
+                try writer.send(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
+        try writer.send(buffer)
+        try writer.finish()
     }
 
     /// The newest learner or course deletion noted so far (0 for none). Read it before reading the data
