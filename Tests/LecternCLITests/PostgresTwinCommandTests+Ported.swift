@@ -5,19 +5,25 @@ import Testing
 /// experiments, the recommendation, experiment and campaign reports (and so `report all`),
 /// marketing, audiences, learning paths, tag suggestions and cleaning.
 extension PostgresTwinCommandTests {
-    /// `maskedScores`, and the database named in an evaluation or a report's page (the SQLite file's
-    /// path or name; PostgreSQL's `user@host:port/database`) as `<db>`.
+    /// `masked`, and the database named in an evaluation or a report's page (the SQLite file's path or
+    /// name; PostgreSQL's `user@host:port/database`) as `<db>`.
     static func maskedDatabase(_ text: String) -> String {
-        maskedScores(text).replacingOccurrences(of: "\\S*test\\.db", with: "<db>", options: .regularExpression)
+        masked(text).replacingOccurrences(of: "\\S*test\\.db", with: "<db>", options: .regularExpression)
             .replacingOccurrences(of: "\\S+@\\S+/lectern_cli_[0-9a-f]{16}", with: "<db>", options: .regularExpression)
+    }
+
+    /// `maskedDatabase`, and numbers with two decimals (training and trial seconds) as `<s>`.
+    static func maskedDatabaseAndSeconds(_ text: String) -> String {
+        maskedScores(maskedDatabase(text))
     }
 
     static let importRecommendationFiles: [[String]] = [
         ["import", "creators", "creators.csv"], ["import", "courses", "courses.csv"], ["import", "courses", "more-courses.csv"],
         ["import", "users", "users.csv"], ["import", "users", "more-users.csv"],
         ["import", "interactions", "interactions.csv"], ["import", "interactions", "more-interactions.csv"],
-        ["record", "dismiss", "--user", "u2", "--course", "ml-1", "--reason", "too_expensive", "--at", "2025-03-20T10:00:00Z"],
-        ["record", "dismiss", "--user", "u6", "--course", "web-1", "--at", "2025-03-21T10:00:00Z"],
+        ["record", "dismiss", "--user", "u2", "--course", "ml-1", "--reason", "too-expensive", "--at", "2025-03-10T09:00:00Z"],
+        ["record", "dismiss", "--user", "u6", "--course", "web-1", "--at", "2025-03-11T09:00:00Z"],
+        ["record", "dismiss", "--user", "u4", "--course", "web-1", "--reason", "not-relevant", "--at", "2025-03-20T10:00:00Z"],
     ]
 
     /// An experiment between two trained models, impressions logged by `recommend`, then a view, a
@@ -52,7 +58,7 @@ extension PostgresTwinCommandTests {
             ["experiment", "report", "spring", "--format", "csv"], ["experiment", "stop", "spring"], ["experiment", "stop", "spring"],
             ["experiment", "list", "--format", "csv"], ["experiment", "report", "nope"], ["recommend", "--user", "u1"],
         ]
-        try Self.expectSameOutput(steps, files: Self.recommendationFiles, mask: Self.maskedDatabase)
+        try Self.expectSameOutput(steps, files: Self.recommendationFiles, mask: Self.maskedDatabaseAndSeconds)
     }
 
     /// A campaign to py-201's audience (learners opted in first), half held out, and enrolments after it.
@@ -81,7 +87,7 @@ extension PostgresTwinCommandTests {
             ["report", "recommendations"], ["report", "experiments", "--format", "json"], ["report", "campaigns"],
             ["evaluate", "--algorithm", "itemknn,popular,content"], ["train"],
         ] + Self.experiment + Self.campaign + reports
-        try Self.expectSameOutput(steps, files: Self.recommendationFiles, mask: Self.maskedDatabase)
+        try Self.expectSameOutput(steps, files: Self.recommendationFiles, mask: Self.maskedDatabaseAndSeconds)
     }
 
     @Test("bundles, partners, audience, profile, segments, path, tag suggestions and clean on both engines")
@@ -95,8 +101,8 @@ extension PostgresTwinCommandTests {
             ["audience", "--course", "py-201"], ["audience", "--course", "ml-1", "--format", "json", "--include-personal-data"],
             ["audience", "--course", "web-1", "--method", "content", "--format", "csv"], ["audience", "--course", "py-201", "--method", "als"],
             ["audience", "--course", "nope"], ["audience", "--course", "py-201", "--export", "audience.json", "--include-personal-data"],
-            ["profile", "u3"], ["profile", "u4", "--format", "json"], ["profile", "ghost"],
-            ["segments", "build", "--k", "2"], ["segments", "list"], ["segments", "list", "--format", "json"], ["profile", "u3"],
+            ["user", "profile", "u3"], ["user", "profile", "u4", "--format", "json"], ["user", "profile", "ghost"],
+            ["segments", "build", "--k", "2"], ["segments", "list"], ["segments", "list", "--format", "json"], ["user", "profile", "u3"],
             ["segments", "build", "--k", "3", "--format", "csv"], ["segments", "list", "--format", "csv"],
             ["path", "--user", "u1", "--goal", "ml-1"], ["path", "--user", "u2", "--domain", "data-science", "--format", "json"],
             ["path", "--user", "u6", "--goal", "ml-1", "--format", "csv"], ["path", "--user", "ghost", "--goal", "ml-1"],
@@ -113,5 +119,26 @@ extension PostgresTwinCommandTests {
             ["clean", "--include-money"], ["clean", "--burst-limit", "0"], ["stats"], ["activity", "--user", "u1"],
         ]
         try Self.expectSameOutput(steps, files: Self.recommendationFiles, mask: Self.maskedDatabase)
+    }
+
+    /// SeedData's platform (220 courses, 2,400 learners, 120,000 events), where bundles, partners,
+    /// audiences, segments, suggestions and the cleaning rules all find something.
+    @Test("bundles, partners, audience, segments, tag suggest and clean on the seed platform")
+    func seedPlatformCommands() throws {
+        let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("SeedData")
+        let imports = ["creators", "courses", "users", "interactions"].map { ["import", $0, seed.appendingPathComponent("\($0).csv").path] }
+        let course = "introduction-to-digital-twins"
+        let steps: [[String]] = imports + [
+            ["bundles"], ["bundles", "--format", "json", "--discount", "15", "--limit", "5"], ["bundles", "--cross-domain", "--format", "csv"],
+            ["bundles", "--course", course, "--min-learners", "3"], ["partners"], ["partners", "--format", "csv", "--min-shared", "20"],
+            ["audience", "--course", course, "--limit", "8"], ["audience", "--course", course, "--method", "content", "--format", "csv"],
+            ["audience", "--course", "spanish-for-beginners", "--limit", "5", "--format", "json", "--include-personal-data"],
+            ["segments", "build"], ["segments", "list", "--format", "csv"],
+            ["tag", "suggest", "--all", "--limit", "2", "--format", "csv"], ["tag", "suggest", "--evaluate", "--format", "json"],
+            ["evaluate", "--task", "audience", "--audience-size", "20", "--format", "csv"],
+            ["clean", "--dry-run", "--format", "json", "--sample", "3"], ["clean", "--daily-limit", "20", "--format", "csv"], ["stats"],
+        ]
+        try Self.expectSameOutput(steps, mask: Self.maskedDatabase)
     }
 }
