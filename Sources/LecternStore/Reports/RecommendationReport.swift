@@ -51,10 +51,11 @@ public struct RecommendationReport {
     /// Run ?1's list rows in key order (learner by learner): one pass gives the learners with a list,
     /// the rows, and how often each course is listed. Four aggregates over the run (two of them with a
     /// temporary B-tree) took 58 s of CPU for the five runs of a 20M-event platform (8M rows each).
-    /// PostgreSQL's heap has no key order: there the rows are ordered by learner (its primary key's
-    /// index gives that order).
-    static let listRows = EngineSQL(sqlite: "SELECT user_id, course_id FROM recommendations WHERE run_id = ?1",
-                                    postgres: "SELECT user_id, course_id FROM recommendations WHERE run_id = ?1 ORDER BY user_id")
+    static let listRows = "SELECT user_id, course_id FROM recommendations WHERE run_id = ?1"
+    /// On PostgreSQL, whose rows arrive all at once rather than one step at a time, the server counts:
+    /// run ?1's learners with a list, then its rows per course (both from the primary key's index).
+    static let listedLearners = "SELECT count(DISTINCT user_id) FROM recommendations WHERE run_id = ?1"
+    static let listedPerCourse = "SELECT course_id, count(*) FROM recommendations WHERE run_id = ?1 GROUP BY course_id"
     static let offline = """
         SELECT er.metric, er.value FROM evaluation_results er
         WHERE er.evaluation_id = (SELECT max(evaluation_id) FROM evaluation_results WHERE algorithm = ?1)
@@ -115,10 +116,18 @@ public struct RecommendationReport {
         }
     }
 
-    /// Run `run`'s learners with a list, its rows, and how often each course is listed, in one pass.
+    /// Run `run`'s learners with a list, its rows, and how often each course is listed: one pass over
+    /// the rows on SQLite, two aggregates on PostgreSQL (which would send every row before the first).
     private func listed(run: Int64) throws -> (learners: Int, rows: Int, perCourse: [Int64: Int]) {
         var learners = 0, rows = 0, previous: Int64? = nil
         var perCourse: [Int64: Int] = [:]
+        if db.isPostgres {
+            for (course, count) in try db.all(Self.listedPerCourse, [run], row: { ($0.int64(0), $0.int(1)) }) {
+                perCourse[course] = count
+                rows += count
+            }
+            return (Int(try db.scalarInt(Self.listedLearners, [run]) ?? 0), rows, perCourse)
+        }
         try db.each(Self.listRows, [run]) { row in
             let user = row.int64(0)
             if user != previous { learners += 1; previous = user }
