@@ -237,7 +237,9 @@ public struct KeywordExtractor: Sendable {
                 let term = "tag:" + tag
                 vector[term] = (1 + log(options.titleWeight)) * idf(term)
             }
-            let norm = vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            // Summed in term order: a dictionary's order changes from run to run, and with it the last bits
+            // of a sum, which decide between neighbours as similar as each other.
+            let norm = vector.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
             if norm > 0 { vector = vector.mapValues { $0 / norm } }
             for (term, weight) in vector { postings[term, default: []].append((position, weight)) }
             vectors.append(vector)
@@ -479,7 +481,7 @@ public struct KeywordExtractor: Sendable {
     /// pass `eligible`, most similar first, ties to the lower id.
     private func nearest(to position: Int, where eligible: (Int) -> Bool) -> [(position: Int, similarity: Double)] {
         var similarity: [Int: Double] = [:]
-        for (term, weight) in vectors[position] {
+        for (term, weight) in vectors[position].sorted(by: { $0.key < $1.key }) {
             for posting in postings[term] ?? [] where posting.position != position {
                 similarity[posting.position, default: 0] += weight * posting.weight
             }

@@ -39,7 +39,8 @@ extension HTMLReport {
             entry.acquired += row.acquired; entry.paying += row.paying; entry.net += row.net; entry.second += row.crossDomainBuyers
             byChannel[row.channel] = entry
         }
-        let channels = byChannel.sorted { $0.value.acquired > $1.value.acquired }
+        // Most acquired first; ties by name, as a dictionary's order changes from run to run.
+        let channels = byChannel.sorted { a, b in a.value.acquired != b.value.acquired ? a.value.acquired > b.value.acquired : a.key < b.key }
         html += note("Cross-over marketing: learners each channel and campaign brought, how many did anything, how many paid, their net revenue (per currency), and how many went on to buy in a second domain.")
         if !channels.isEmpty {
             html += figure(caption: "Learners by channel") {

@@ -51,7 +51,7 @@ struct AudienceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let db = try database.open()
+        let db = try database.openEitherEngine()
         let service = AudienceService(db)
         let pseudonyms = Pseudonyms(hexKey: try LearnerReport(db).pseudonymKey())
         let name: (AudienceContact) -> String = { includePersonalData ? $0.externalID : pseudonyms.pseudonym(forLearner: $0.id) }

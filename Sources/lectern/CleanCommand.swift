@@ -51,7 +51,7 @@ extension Lectern {
             options.clockSkew = clockSkew
             options.includeMoney = includeMoney
             options.checkCreationTimes = creationCheck
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let outcome = try CleaningService(db).clean(options, dryRun: dryRun)
 
             var rules = Listing(["rule", "flagged", dryRun ? "would_remove" : "removed", "money_kept"])

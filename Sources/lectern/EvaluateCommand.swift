@@ -147,8 +147,8 @@ extension Lectern {
                 names = (data.users, data.items)
             } else {
                 guard lists == nil else { throw CommandFailure("--lists needs --interactions FILE or --train FILE --test FILE") }
-                source = try database.sqlitePath()
-                let db = try database.open()
+                let db = try database.openEitherEngine()
+                source = db.path
                 outcome = try EvaluationService(db).evaluate(try splitProtocol(), algorithms: algorithms, cutoffs: cutoffs, options: options, tuneTrials: tune)
                 hasCatalog = true
             }
@@ -238,8 +238,9 @@ extension Lectern {
                 throw CommandFailure("--task audience reads the database on a temporal split: it goes without --split, --interactions, --train, --test, --lists and --tune")
             }
             guard audienceSize >= 1 else { throw CommandFailure("--audience-size must be at least 1, got \(audienceSize)") }
-            let path = try database.sqlitePath()
-            let (evaluation, at) = try EvaluationService(try database.open())
+            let db = try database.openEitherEngine()
+            let path = db.path
+            let (evaluation, at) = try EvaluationService(db)
                 .audienceQuality(cutoff: try cutoff.map { try parseTime($0, option: "--cutoff") }, size: audienceSize, seed: seed,
                                  options: try trainingOptions())
             var listing = Listing(["courses", "method", "count", "precision", "recall", "lift_over_active", "lift_over_random"])
@@ -265,8 +266,9 @@ extension Lectern {
             guard interactions == nil, train == nil, test == nil, lists == nil, tune == 0 else {
                 throw CommandFailure("--dismissals reads the database: it goes without --interactions, --train, --test, --lists and --tune")
             }
-            let path = try database.sqlitePath()
-            let effects = try EvaluationService(try database.open())
+            let db = try database.openEitherEngine()
+            let path = db.path
+            let effects = try EvaluationService(db)
                 .dismissalEffect(try splitProtocol(), algorithms: algorithms, k: k, options: try trainingOptions())
             var listing = Listing(["algorithm", "k", "learners", "later_dismissed_using", "later_dismissed_ignoring",
                                    "purchase_ndcg_using", "purchase_ndcg_ignoring"])

@@ -47,7 +47,7 @@ extension Lectern {
                 } else {
                     shares = variants.indices.map { 100 / variants.count + ($0 < 100 % variants.count ? 1 : 0) }
                 }
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let experiment = try ExperimentService(db).create(name: name, variants: variants, traffic: shares, windowDays: windowDays,
                                                                   segment: segment)
                 print("Started experiment \(experiment.name): " + experiment.variants.map { "\($0.name)=\($0.algorithm) \($0.traffic)%" }.joined(separator: ", ")
@@ -62,7 +62,7 @@ extension Lectern {
             @OptionGroup var output: FormatOptions
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 var listing = Listing(["name", "status", "segment", "variants", "window_days", "created_at", "stopped_at"])
                 for e in try ExperimentStore(db).list() {
                     listing.append([.text(e.name), .text(e.status), .text(e.segment), .list(e.variants.map { "\($0.name)=\($0.algorithm) \($0.traffic)%" }),
@@ -82,7 +82,7 @@ extension Lectern {
             @Argument(help: "The experiment's name.") var name: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let (experiment, variants) = try ExperimentService(db).report(name: name)
                 // Revenue per learner is per currency: a variant whose learners paid in two currencies has two
                 // rows, the other figures on the first.
@@ -112,7 +112,7 @@ extension Lectern {
             @Argument(help: "The experiment's name.") var name: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 try ExperimentStore(db).stop(name: name)
                 print("Stopped experiment \(name).")
             }

@@ -26,7 +26,7 @@ extension Lectern.UserCommand {
         }
 
         func run() throws {
-            let db = try database.openExisting()
+            let db = try database.openEitherEngine(mustExist: true)
             let profile = try LearningService(db).profile(externalID: externalID, halfLifeDays: halfLife)
             let domains = profile.interests.domains.prefix(top), tags = profile.interests.tags.prefix(top)
             let kinds = Interaction.Kind.allCases.map { ($0.rawValue + "s", Int64(profile.counts[$0] ?? 0)) }
@@ -102,7 +102,7 @@ extension Lectern {
             @Option(help: "Days after which an event counts half.") var halfLife: Double = LearningService.defaultHalfLifeDays
 
             func run() throws {
-                let db = try database.openExisting()
+                let db = try database.openEitherEngine(mustExist: true)
                 let segments = try LearningService(db).buildSegments(k: k, seed: seed, halfLifeDays: halfLife)
                 var listing = Listing(["segment", "learners", "strongest"])
                 for segment in segments.sorted(by: { $0.learners > $1.learners }) {
@@ -120,7 +120,7 @@ extension Lectern {
             @OptionGroup var output: FormatOptions
 
             func run() throws {
-                let db = try database.openExisting()
+                let db = try database.openEitherEngine(mustExist: true)
                 var listing = Listing(["segment", "learners", "profile", "built_at"])
                 for segment in try SegmentStore(db).list() {
                     listing.append([.text(segment.name), .int(Int64(segment.learners)), .text(segment.profile),
@@ -155,7 +155,7 @@ extension Lectern {
         }
 
         func run() throws {
-            let db = try database.openExisting()
+            let db = try database.openEitherEngine(mustExist: true)
             let service = LearningService(db)
             var steps: [PathStep]
             var unreachable: [String] = []

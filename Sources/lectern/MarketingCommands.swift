@@ -46,7 +46,7 @@ extension Lectern {
         }
 
         func run() throws {
-            let db = try database.openExisting()
+            let db = try database.openEitherEngine(mustExist: true)
             var options = BundleOptions()
             options.minLearners = minLearners
             options.crossDomain = crossDomain
@@ -103,7 +103,7 @@ extension Lectern {
         }
 
         func run() throws {
-            let db = try database.openExisting()
+            let db = try database.openEitherEngine(mustExist: true)
             let creatorID = try creator.map { try CreatorRepository(db).resolve($0).id }
             let result = try MarketingService(db).partners(minShared: minShared, creatorID: creatorID, limit: limit)
             var listing = Listing(["creator_a", "creator_b", "shared", "audience_a", "audience_b", "lift", "lift_low", "currency",

@@ -66,11 +66,6 @@ extension Lectern {
         @Option(help: "table, csv, json, md or html.") var format: Format = .table
         @Option(help: "Write to this file instead of standard output.") var out: String?
 
-        /// The reports that run on PostgreSQL too, in every format. The others (recommendations,
-        /// experiments, campaigns, and so `all`) read stores not ported yet: they refuse a URL (exit 6).
-        static let onBothEngines: Set<Kind> = [.sales, .creators, .funnel, .channels, .cohorts, .catalog, .segments, .learners,
-                                               .crossover, .org]
-
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
             if kind == .all, format == .csv { throw ValidationError("csv holds one table: name a report, or use --format md, json or html for all") }
@@ -109,7 +104,7 @@ extension Lectern {
             options.includePersonalData = includePersonalData
             options.org = org
             options.campaign = campaign
-            let db = try Self.onBothEngines.contains(kind) ? database.openEitherEngine(mustExist: true) : database.openExisting()
+            let db = try database.openEitherEngine(mustExist: true)
             if let org { _ = try OrganisationRepository(db).resolve(org) }
             if let creator { options.filter.creatorID = try CreatorRepository(db).resolve(creator).id }
             if let segment, try !SegmentStore(db).segmentExists(named: segment) {

@@ -79,7 +79,7 @@ extension Lectern {
             }
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 if evaluate { return try printEvaluation(TaggingService(db)) }
                 let suggestions = try TaggingService(db).suggest(courses: course, limit: limit, minCourses: minCourses, apply: apply)
                 var listing = Listing(["course", "kind", "suggestion", "score", "note", "evidence"])
@@ -143,7 +143,7 @@ extension Lectern {
             @Option(help: "A tag to accept (repeat for several).") var tag: [String] = []
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let (found, accepted) = try TaggingService(db).accept(course: course, tags: tag)
                 print(accepted.isEmpty ? "\(found.slug): no automatic tags to accept"
                       : "\(found.slug): accepted \(accepted.joined(separator: ", "))")
@@ -164,7 +164,7 @@ extension Lectern {
             }
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let (found, dropped) = try TaggingService(db).drop(course: course, tags: tag)
                 for item in dropped {
                     print("\(found.slug): dropped \(item.name)" + (item.wasApplied ? "" : " (it was not applied; it will not be suggested)"))

@@ -45,7 +45,7 @@ extension Lectern {
                 return try runAll(target, k)
             }
             guard let algorithm else { throw CommandFailure("name an --algorithm (\(TuningService.tunable.map(\.rawValue).joined(separator: ", "))), or pass --all") }
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let progress = Progress("tuning \(algorithm.rawValue)")
             let result = try TuningService(db).tune(algorithm, metric: target, k: k, trials: trials, seed: seed) { trial in
                 progress.update(done: trial.number, total: trials)
@@ -70,7 +70,7 @@ extension Lectern {
 
         /// `--all`: every algorithm's best on one validation split, best first; the best is served.
         func runAll(_ target: Metric, _ k: Int) throws {
-            let db = try database.open()
+            let db = try database.openEitherEngine()
             let progress = Progress("tuning")
             let tunable = Algorithm.allCases.filter { TuningService.tunable.contains($0) }.count
             var done = 0

@@ -286,6 +286,16 @@ struct PostgresTwinCommandTests {
 
     @Test("train, recommend, similar and models: the same models, lists and runs on both engines")
     func recommendationCommands() throws {
+        try Self.expectSameOutput(Self.recommendations, files: Self.recommendationFiles, mask: Self.maskedScores)
+    }
+
+    /// `masked`, and numbers with two decimals (scores, seconds) as `<s>`.
+    static func maskedScores(_ text: String) -> String {
+        masked(text).replacingOccurrences(of: "\\b[0-9]+\\.[0-9]{2}\\b", with: "<s>", options: .regularExpression)
+    }
+
+    /// The fixtures plus three courses, four learners and their views and enrolments in March 2025.
+    static let recommendationFiles: [String: String] = {
         let moreCourses = """
             slug,title,description,domain,difficulty,format,language,price_minor,currency,creator,hours,status,tags,prerequisites,created_at
             sql-1,SQL Basics,Tables and joins,data-science,beginner,video,en,2900,USD,Ada Lovelace,4,published,sql;data,,2025-01-06T00:00:00Z
@@ -312,10 +322,10 @@ struct PostgresTwinCommandTests {
                 events.append("\(user),\(course),enroll,,web,2025-03-\(10 + day)T1\(hour):30:00Z,")
             }
         }
-        try Self.expectSameOutput(Self.recommendations, files: [
+        return [
             "creators.csv": TransferCommandTests.creators, "courses.csv": TransferCommandTests.courses,
             "more-courses.csv": moreCourses, "users.csv": TransferCommandTests.users, "more-users.csv": moreUsers,
             "interactions.csv": TransferCommandTests.interactions, "more-interactions.csv": events.joined(separator: "\n") + "\n",
-        ], mask: { Self.masked($0).replacingOccurrences(of: "\\b[0-9]+\\.[0-9]{2}\\b", with: "<s>", options: .regularExpression) })
-    }
+        ]
+    }()
 }

@@ -14,10 +14,10 @@ public struct AudienceContact: Sendable, Equatable {
 /// declared an interest in it. Each read touches the courses asked about and their takers, through
 /// `interactions_by_course`, never the whole table.
 public struct AudienceStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     /// Learners who took course ?1 (enrolled, bought or completed it) and never returned it.
@@ -60,16 +60,16 @@ public struct AudienceStore {
         SELECT o.course_id, count(DISTINCT o.user_id) FROM takers k JOIN interactions o ON o.user_id = k.user_id
         WHERE o.kind IN ('enroll', 'purchase') AND o.course_id <> ?1
           AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.user_id = o.user_id AND r.course_id = o.course_id AND r.kind = 'refund')
-        GROUP BY o.course_id
+        GROUP BY o.course_id ORDER BY o.course_id
         """
     /// How many learners took course ?1, counted from `interactions_by_course` alone (no table row is
     /// read): its enrolments or its purchases, whichever are more. A learner who both enrolled and
     /// bought counts once; one who enrolled twice would count twice, which the storefront's flow
-    /// does not produce.
-    static let takerCount = """
+    /// does not produce. (PostgreSQL's two-argument `max` is `greatest`.)
+    static let takerCount = EngineSQL(sqlite: """
         SELECT max((SELECT count(*) FROM interactions WHERE course_id = ?1 AND kind = 'enroll'),
                    (SELECT count(*) FROM interactions WHERE course_id = ?1 AND kind = 'purchase'))
-        """
+        """, postgresReplacing: ["SELECT max(": "SELECT greatest("])
     static let learnerCount = "SELECT count(*) FROM users WHERE anonymous = 0"
     static let contact = "SELECT id, external_id, display_name, email, marketing_opt_in FROM users WHERE id = ?"
     static let optedIn = "SELECT count(*) FROM users WHERE marketing_opt_in = 1 AND anonymous = 0"
@@ -78,9 +78,8 @@ public struct AudienceStore {
     /// The sorted learners who took each of `courseIDs` (enrolled, bought or completed, never refunded).
     public func takers(of courseIDs: [Int64]) throws -> [Int64: [Int64]] {
         try withStoreErrors {
-            let statement = try db.cachedStatement(Self.takers)
             var result: [Int64: [Int64]] = [:]
-            for course in Set(courseIDs) { result[course] = try statement.query([course]) { $0.int64(0) } }
+            for course in Set(courseIDs) { result[course] = try db.all(Self.takers, [course]) { $0.int64(0) } }
             return result
         }
     }
@@ -88,9 +87,8 @@ public struct AudienceStore {
     /// The sorted learners who enrolled in or bought each of `courseIDs` (see `owners`).
     public func owners(of courseIDs: [Int64]) throws -> [Int64: [Int64]] {
         try withStoreErrors {
-            let statement = try db.cachedStatement(Self.owners)
             var result: [Int64: [Int64]] = [:]
-            for course in Set(courseIDs) { result[course] = try statement.query([course]) { $0.int64(0) } }
+            for course in Set(courseIDs) { result[course] = try db.all(Self.owners, [course]) { $0.int64(0) } }
             return result
         }
     }
@@ -98,16 +96,15 @@ public struct AudienceStore {
     /// Learners who must not be in course `courseID`'s audience: they took it, returned it, or still
     /// hold a dismissal of it; and the anonymous holder of forgotten learners' purchases.
     public func excluded(from courseID: Int64) throws -> Set<Int64> {
-        try withStoreErrors { Set(try db.cachedStatement(Self.excluded).query([courseID]) { $0.int64(0) }) }
+        try withStoreErrors { Set(try db.all(Self.excluded, [courseID]) { $0.int64(0) }) }
     }
 
     /// Learners whose declared interests name one of `topics` (any case), with the first one named.
     public func interested(in topics: [String]) throws -> [Int64: String] {
         try withStoreErrors {
-            let statement = try db.cachedStatement(Self.interested)
             var result: [Int64: String] = [:]
             for topic in topics {
-                for (user, named) in try statement.query([topic], row: { ($0.int64(0), $0.text(1)) }) where result[user] == nil {
+                for (user, named) in try db.all(Self.interested, [topic], row: { ($0.int64(0), $0.text(1)) }) where result[user] == nil {
                     result[user] = named
                 }
             }
@@ -118,10 +115,9 @@ public struct AudienceStore {
     /// The learners `ids`, as a marketing list shows them, by id.
     public func contacts(_ ids: [Int64]) throws -> [Int64: AudienceContact] {
         try withStoreErrors {
-            let statement = try db.cachedStatement(Self.contact)
             var result: [Int64: AudienceContact] = [:]
             for id in ids {
-                result[id] = try statement.queryFirst([id]) { row in
+                result[id] = try db.first(Self.contact, [id]) { row in
                     AudienceContact(id: row.int64(0), externalID: row.text(1), displayName: row.text(2),
                                     email: row.optionalText(3), marketingOptIn: row.int64(4) != 0)
                 }
@@ -136,13 +132,12 @@ public struct AudienceStore {
     public func takenWith(_ courseID: Int64, minimumBoth: Int)
         throws -> (takers: Int, learners: Int, others: [(courseID: Int64, both: Int, takers: Int)]) {
         try withStoreErrors {
-            let count = try db.cachedStatement(Self.takerCount)
             let takers = try self.takers(of: [courseID])[courseID]?.count ?? 0
-            let learners = Int(try db.cachedStatement(Self.learnerCount).scalarInt() ?? 0)
+            let learners = Int(try db.scalarInt(Self.learnerCount) ?? 0)
             var others: [(courseID: Int64, both: Int, takers: Int)] = []
-            for (other, both) in try db.cachedStatement(Self.takenWith).query([courseID], row: { ($0.int64(0), Int($0.int64(1))) })
+            for (other, both) in try db.all(Self.takenWith, [courseID], row: { ($0.int64(0), Int($0.int64(1))) })
             where both >= minimumBoth {
-                others.append((other, both, max(both, Int(try count.scalarInt([other]) ?? 0))))
+                others.append((other, both, max(both, Int(try db.scalarInt(Self.takerCount, [other]) ?? 0))))
             }
             return (takers, learners, others)
         }
@@ -150,11 +145,11 @@ public struct AudienceStore {
 
     /// Learners who did not agree to hear about courses.
     public func optedOut() throws -> Set<Int64> {
-        try withStoreErrors { Set(try db.cachedStatement(Self.optedOut).query { $0.int64(0) }) }
+        try withStoreErrors { Set(try db.all(Self.optedOut) { $0.int64(0) }) }
     }
 
     /// How many learners agreed to hear about courses.
     public func optedInCount() throws -> Int {
-        try withStoreErrors { Int(try db.cachedStatement(Self.optedIn).scalarInt() ?? 0) }
+        try withStoreErrors { Int(try db.scalarInt(Self.optedIn) ?? 0) }
     }
 }

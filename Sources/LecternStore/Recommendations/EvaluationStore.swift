@@ -30,14 +30,14 @@ public struct EvaluationRow: Sendable, Equatable {
 
 /// Stored offline evaluations (`evaluations`, `evaluation_results`).
 public struct EvaluationStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let insertEvaluation = """
@@ -58,10 +58,9 @@ public struct EvaluationStore {
     public func save(source: String, protocol json: String, learners: Int, testPairs: Int, rows: [EvaluationRow]) throws -> Int64 {
         try withStoreErrors {
             try db.transaction(.immediate) {
-                try db.cachedStatement(Self.insertEvaluation).run([currentUnixTime(), source, json, learners, testPairs])
-                let id = db.lastInsertRowID
+                let id = try db.insert(Self.insertEvaluation, [currentUnixTime(), source, json, learners, testPairs])
                 for row in rows {
-                    try db.cachedStatement(Self.insertResult).run([id, row.algorithm.rawValue, row.parameters, row.trainingSeconds, row.k, row.metric,
+                    try db.run(Self.insertResult, [id, row.algorithm.rawValue, row.parameters, row.trainingSeconds, row.k, row.metric,
                                                    row.value.flatMap { $0.isFinite ? $0 : nil }, row.spread.flatMap { $0.isFinite ? $0 : nil }])
                 }
                 return id
@@ -71,7 +70,7 @@ public struct EvaluationStore {
 
     /// The results of the newest evaluation.
     public func latestResults() throws -> [EvaluationRow] {
-        try db.cachedStatement(Self.latest).query {
+        try db.all(Self.latest) {
             EvaluationRow(algorithm: try Algorithm(stored: $0.text(0), in: "the latest evaluation"), parameters: $0.text(1), trainingSeconds: $0.double(2), k: $0.int(3),
                           metric: $0.text(4), value: $0.optionalDouble(5), spread: $0.optionalDouble(6))
         }

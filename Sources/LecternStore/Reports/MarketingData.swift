@@ -50,7 +50,7 @@ public struct MarketingData {
         SELECT id, slug, domain, price_minor, currency, status, creator_id FROM courses ORDER BY id
         """
     static let creators = "SELECT id, name, revenue_share FROM creators ORDER BY id"
-    static let prerequisites = "SELECT course_id, requires_id FROM course_prerequisites"
+    static let prerequisites = "SELECT course_id, requires_id FROM course_prerequisites ORDER BY course_id, requires_id"
     /// Per learner and course, in learner order: first enrolment or purchase and net paid, for the pairs
     /// taken and not refunded since. Reads `interactions_by_user` (it covers every column) in its order.
     static let taken = """

@@ -26,13 +26,17 @@ public struct RecommendationReportRow: Sendable, Equatable {
 
 /// The state of the recommendation cache, per algorithm, and how often learners dismissed what it serves.
 public struct RecommendationReport {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
+        self.db = .sqlite(db)
+    }
+
+    init(_ db: Executor) {
         self.db = db
     }
 
@@ -48,6 +52,10 @@ public struct RecommendationReport {
     /// the rows, and how often each course is listed. Four aggregates over the run (two of them with a
     /// temporary B-tree) took 58 s of CPU for the five runs of a 20M-event platform (8M rows each).
     static let listRows = "SELECT user_id, course_id FROM recommendations WHERE run_id = ?1"
+    /// On PostgreSQL, whose rows arrive all at once rather than one step at a time, the server counts:
+    /// run ?1's learners with a list, then its rows per course (both from the primary key's index).
+    static let listedLearners = "SELECT count(DISTINCT user_id) FROM recommendations WHERE run_id = ?1"
+    static let listedPerCourse = "SELECT course_id, count(*) FROM recommendations WHERE run_id = ?1 GROUP BY course_id"
     static let offline = """
         SELECT er.metric, er.value FROM evaluation_results er
         WHERE er.evaluation_id = (SELECT max(evaluation_id) FROM evaluation_results WHERE algorithm = ?1)
@@ -66,14 +74,15 @@ public struct RecommendationReport {
     /// dismissals; it holds the learner, course and time, and the id as its rowid), then for each
     /// distinct pair a seek in `recommendations`' primary key (run, learner) over that learner's list.
     /// `recommendations` is never scanned. The id can mislead only if the newest events were deleted
-    /// (`forget`) and a new one took a reused id at or below the watermark.
-    static let dismissedPairs = """
+    /// (`forget`) and a new one took a reused id at or below the watermark. On PostgreSQL the index is
+    /// the planner's choice.
+    static let dismissedPairs = EngineSQL(sqlite: """
         SELECT count(*) FROM (
             SELECT DISTINCT d.user_id, d.course_id FROM interactions d INDEXED BY interactions_dismissals
             WHERE d.kind = 'dismiss' AND d.id > ?2
-              AND (?3 IS NULL OR d.occurred_at >= ?3) AND (?4 IS NULL OR d.occurred_at < ?4)) p
+              AND (CAST(?3 AS BIGINT) IS NULL OR d.occurred_at >= ?3) AND (CAST(?4 AS BIGINT) IS NULL OR d.occurred_at < ?4)) p
         WHERE EXISTS (SELECT 1 FROM recommendations r WHERE r.run_id = ?1 AND r.user_id = p.user_id AND r.course_id = p.course_id)
-        """
+        """, postgresReplacing: ["INDEXED BY interactions_dismissals": ""])
 
     /// One row per active model, by algorithm. The dismissals count within `filter`'s `since` and
     /// `until`; the other figures describe the cache as it is, and no filter applies to them.
@@ -81,13 +90,13 @@ public struct RecommendationReport {
     ///   plus O(dismissals x list length) per active run for the dismissals (`dismissedPairs`).
     public func rows(_ filter: ReportFilter = ReportFilter()) throws -> [RecommendationReportRow] {
         try withStoreErrors {
-            let published = Int(try db.cachedStatement(Self.published).scalarInt() ?? 0)
+            let published = Int(try db.scalarInt(Self.published) ?? 0)
             var courses: [Int64: (creator: Int64, domain: String)] = [:]
-            for (id, creator, domain) in try db.cachedStatement(Self.courses).query(row: { ($0.int64(0), $0.int64(1), $0.text(2)) }) {
+            for (id, creator, domain) in try db.all(Self.courses, row: { ($0.int64(0), $0.int64(1), $0.text(2)) }) {
                 courses[id] = (creator, domain)
             }
-            let creators = try db.cachedStatement(Self.creatorIDs).query { $0.int64(0) }
-            let runs = try db.cachedStatement(Self.active).query { s in
+            let creators = try db.all(Self.creatorIDs) { $0.int64(0) }
+            let runs = try db.all(Self.active) { s in
                 (algorithm: try Algorithm(stored: s.text(0), in: "active model run \(s.int64(1))"), runID: s.int64(1),
                  finishedAt: s.int64(2), watermark: s.int64(3))
             }
@@ -97,28 +106,33 @@ public struct RecommendationReport {
                                                   learners: lists.learners, rows: lists.rows,
                                                   coverage: published > 0 ? Double(lists.perCourse.count) / Double(published) : nil)
                 measureExposure(&row, perCourse: lists.perCourse, courses: courses, creators: creators)
-                for (metric, value) in try db.cachedStatement(Self.offline).query([row.algorithm.rawValue], row: { ($0.text(0), $0.optionalDouble(1)) }) {
+                for (metric, value) in try db.all(Self.offline, [row.algorithm.rawValue], row: { ($0.text(0), $0.optionalDouble(1)) }) {
                     if metric == "ndcg" { row.ndcgAt10 = value } else { row.precisionAt10 = value }
                 }
-                row.dismissed = Int(try db.cachedStatement(Self.dismissedPairs).scalarInt([row.runID, run.watermark, filter.since, filter.until]) ?? 0)
+                row.dismissed = Int(try db.scalarInt(Self.dismissedPairs, [row.runID, run.watermark, filter.since, filter.until]) ?? 0)
                 row.dismissRate = row.rows > 0 ? Double(row.dismissed) / Double(row.rows) : nil
                 return row
             }
         }
     }
 
-    /// Run `run`'s learners with a list, its rows, and how often each course is listed, in one pass.
+    /// Run `run`'s learners with a list, its rows, and how often each course is listed: one pass over
+    /// the rows on SQLite, two aggregates on PostgreSQL (which would send every row before the first).
     private func listed(run: Int64) throws -> (learners: Int, rows: Int, perCourse: [Int64: Int]) {
-        let statement = try db.cachedStatement(Self.listRows)
-        try statement.bind([run])
-        defer { statement.reset() }
         var learners = 0, rows = 0, previous: Int64? = nil
         var perCourse: [Int64: Int] = [:]
-        while try statement.step() {
-            let user = statement.int64(0)
+        if db.isPostgres {
+            for (course, count) in try db.all(Self.listedPerCourse, [run], row: { ($0.int64(0), $0.int(1)) }) {
+                perCourse[course] = count
+                rows += count
+            }
+            return (Int(try db.scalarInt(Self.listedLearners, [run]) ?? 0), rows, perCourse)
+        }
+        try db.each(Self.listRows, [run]) { row in
+            let user = row.int64(0)
             if user != previous { learners += 1; previous = user }
             rows += 1
-            perCourse[statement.int64(1), default: 0] += 1
+            perCourse[row.int64(1), default: 0] += 1
         }
         return (learners, rows, perCourse)
     }

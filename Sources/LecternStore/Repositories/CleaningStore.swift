@@ -30,14 +30,14 @@ public struct StoredEvent: Sendable, Equatable {
 
 /// Reads interactions for cleaning and deletes the ones found wrong.
 public struct CleaningStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     /// Left joins, so a row whose learner or course is missing (what `PRAGMA foreign_key_check`
@@ -56,13 +56,12 @@ public struct CleaningStore {
     /// - Complexity: O(interactions).
     public func events() throws -> [StoredEvent] {
         try withStoreErrors {
-            try db.transaction(.deferred) {
-                let statement = try db.makeStatement(Self.events)
+            try db.readSnapshot {
                 var events: [StoredEvent] = []
                 // One copy of each learner and course, shared by their events.
                 var learners: [Int64: StoredEvent.Learner] = [:]
                 var courses: [Int64: StoredEvent.Course] = [:]
-                while try statement.step() {
+                try db.each(Self.events, cached: false) { statement in
                     guard let kind = Interaction.Kind(rawValue: statement.text(3)) else {
                         throw StoreError.invalid("interaction \(statement.int64(0)) has a kind this lectern does not know")
                     }
@@ -92,7 +91,7 @@ public struct CleaningStore {
 
     /// When the first course was created, or nil with an empty catalog.
     public func earliestCourseCreation() throws -> Int64? {
-        try withStoreErrors { try db.cachedStatement(Self.earliestCourse).scalarInt() }
+        try withStoreErrors { try db.scalarInt(Self.earliestCourse) }
     }
 
     /// Deletes the interactions with these ids, in one transaction.
@@ -104,7 +103,7 @@ public struct CleaningStore {
             try db.transaction {
                 var removed = 0
                 for id in ids {
-                    try db.cachedStatement(Self.delete).run([id])
+                    try db.run(Self.delete, [id])
                     removed += db.changes
                 }
                 return removed

@@ -36,14 +36,14 @@ public struct DroppedTag: Sendable, Equatable {
 /// editors' tags or dropped for good (`dropped_tag_suggestions`). An editor's tag is never changed
 /// here.
 public struct TagSuggestionStore {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     /// The domain of a course nobody has placed yet; suggestion may replace it.
@@ -73,9 +73,9 @@ public struct TagSuggestionStore {
         INSERT INTO dropped_tag_suggestions (course_id, tag, dropped_at) VALUES (?, ?, ?)
         ON CONFLICT (course_id, tag) DO UPDATE SET dropped_at = excluded.dropped_at
         """
-    static let setDomain = """
+    static let setDomain = EngineSQL(sqlite: """
         UPDATE courses SET domain = ?, updated_at = max(?, created_at) WHERE id = ? AND domain = 'uncategorized'
-        """
+        """, postgresReplacing: ["max(?, created_at)": "greatest(?, created_at)"])
 
     // MARK: Reading
 
@@ -83,10 +83,10 @@ public struct TagSuggestionStore {
     /// - Complexity: O(courses + tags).
     public func catalog() throws -> [TaggableCourse] {
         try withStoreErrors {
-            try db.transaction(.deferred) {
+            try db.readSnapshot {
                 var courses: [TaggableCourse] = []
                 var position: [Int64: Int] = [:]
-                for course in try db.cachedStatement(Self.courses).query(row: { row -> TaggableCourse in
+                for course in try db.all(Self.courses, row: { row -> TaggableCourse in
                     TaggableCourse(id: row.int64(0), slug: row.text(1), title: row.text(2), description: row.text(3),
                                    domain: row.text(4), difficulty: Course.Difficulty(rawValue: row.text(5)) ?? .beginner,
                                    editorTags: [], autoTags: [], droppedTags: [])
@@ -94,11 +94,11 @@ public struct TagSuggestionStore {
                     position[course.id] = courses.count
                     courses.append(course)
                 }
-                for (courseID, name, source) in try db.cachedStatement(Self.tags).query(row: { ($0.int64(0), $0.text(1), $0.text(2)) }) {
+                for (courseID, name, source) in try db.all(Self.tags, row: { ($0.int64(0), $0.text(1), $0.text(2)) }) {
                     guard let at = position[courseID] else { continue }
                     if source == "auto" { courses[at].autoTags.append(name) } else { courses[at].editorTags.append(name) }
                 }
-                for (courseID, name) in try db.cachedStatement(Self.dropped).query(row: { ($0.int64(0), $0.text(1)) }) {
+                for (courseID, name) in try db.all(Self.dropped, row: { ($0.int64(0), $0.text(1)) }) {
                     if let at = position[courseID] { courses[at].droppedTags.append(name) }
                 }
                 return courses
@@ -124,9 +124,9 @@ public struct TagSuggestionStore {
                     guard tag.weight.isFinite, tag.weight >= 0 else {
                         throw StoreError.invalid("the weight of tag '\(name)' must be a number of at least 0, got \(tag.weight)")
                     }
-                    guard try db.cachedStatement(Self.isDropped).queryFirst([courseID, name], row: { _ in true }) == nil else { continue }
+                    guard try !db.exists(Self.isDropped, [courseID, name]) else { continue }
                     let tagID = try CourseRepository(db).tagID(named: name, create: true)!
-                    try db.cachedStatement(Self.insertAutoTag).run([courseID, tagID, tag.weight])
+                    try db.run(Self.insertAutoTag, [courseID, tagID, tag.weight])
                     if db.changes == 1 { added.append(name) }
                 }
                 return added
@@ -140,7 +140,7 @@ public struct TagSuggestionStore {
     public func setSuggestedDomain(courseID: Int64, _ domain: String, at time: Int64 = currentUnixTime()) throws -> Bool {
         try Validation.requireSlug(domain, what: "domain")
         return try withStoreErrors {
-            try db.cachedStatement(Self.setDomain).run([domain, time, courseID])
+            try db.run(Self.setDomain, [domain, time, courseID])
             return db.changes == 1
         }
     }
@@ -154,7 +154,7 @@ public struct TagSuggestionStore {
     public func acceptSuggestedTags(of course: Course, names: [String] = []) throws -> [String] {
         try withStoreErrors {
             try db.transaction {
-                let chosen = names.isEmpty ? try db.cachedStatement(Self.autoTagsOfCourse).query([course.id]) { $0.text(0) }
+                let chosen = names.isEmpty ? try db.all(Self.autoTagsOfCourse, [course.id]) { $0.text(0) }
                     : try names.map(Validation.tagName)
                 var accepted: [String] = []
                 for name in chosen where !accepted.contains(name) {
@@ -164,7 +164,7 @@ public struct TagSuggestionStore {
                     guard source == "auto" else {
                         throw StoreError.conflict("'\(name)' is already an editor's tag of course '\(course.slug)'")
                     }
-                    try db.cachedStatement(Self.accept).run([course.id, tagID])
+                    try db.run(Self.accept, [course.id, tagID])
                     accepted.append(name)
                 }
                 return accepted
@@ -190,10 +190,10 @@ public struct TagSuggestionStore {
                             throw StoreError.conflict(
                                 "'\(name)' is an editor's tag of course '\(course.slug)', not a suggestion: remove it with `lectern course untag`")
                         }
-                        try db.cachedStatement(Self.deleteAutoTag).run([course.id, tagID])
+                        try db.run(Self.deleteAutoTag, [course.id, tagID])
                         wasApplied = true
                     }
-                    try db.cachedStatement(Self.insertDropped).run([course.id, name, time])
+                    try db.run(Self.insertDropped, [course.id, name, time])
                     dropped.append(DroppedTag(name: name, wasApplied: wasApplied))
                 }
                 return dropped
@@ -203,6 +203,6 @@ public struct TagSuggestionStore {
 
     /// Where the course's tag `name` came from and the tag's id, or nil when the course lacks it.
     private func stored(_ name: String, on courseID: Int64) throws -> (source: String, tagID: Int64)? {
-        try db.cachedStatement(Self.sourceOfTag).queryFirst([courseID, name]) { (source: $0.text(0), tagID: $0.int64(1)) }
+        try db.first(Self.sourceOfTag, [courseID, name]) { (source: $0.text(0), tagID: $0.int64(1)) }
     }
 }
