@@ -95,6 +95,9 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             case .invalidInput: return APIError(.badRequest, "invalid_request", error.message)
             case .conflict: return APIError(.conflict, "conflict", error.message)
             case .busy: return APIError(.serviceUnavailable, "database_busy", error.message, retryAfter: 1)
+            case .unavailable:
+                // The message names `user@host:port/database` at most, never a password.
+                return APIError(.serviceUnavailable, "database_unavailable", error.message, retryAfter: 1)
             case .foreignDatabase, .newerSchema, .tamperedMigration, .io: return nil
             }
         case is NIOTooManyBytesError:

@@ -15,6 +15,7 @@ extension LecternAPI {
         let reference = try id(context)
         let limit = try integer(request, "limit", default: 10, in: 1...100)
         let minimum = try integer(request, "min_learners", default: 5, in: 1...1_000_000)
+        try notOnPostgresYet("courses taken together")
         return try await pool.read { db in
             let course = try CourseRepository(db).resolve(reference)
             let counts = try AudienceStore(db).takenWith(course.id, minimumBoth: minimum)

@@ -22,6 +22,7 @@ extension LecternAPI {
         if context.caller.orgID != nil {
             throw APIError(.forbidden, "insufficient_scope", "a key scoped to an organisation cannot read audiences")
         }
+        try notOnPostgresYet("course audiences")
         return try await pool.read { db in
             let result = try AudienceService(db).audience(course: reference, limit: limit, method: method, optedInOnly: true)
             return AudienceBody(course: result.course.slug, method: result.method.rawValue, takers: result.takers,

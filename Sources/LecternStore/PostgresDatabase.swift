@@ -107,8 +107,10 @@ extension StoreError {
     /// refused statement is named by its rule as SQLite's are.
     static func wrapping(_ error: PGError) -> StoreError {
         switch error {
-        case .invalidURL, .unreachable, .authentication, .unknownDatabase, .connectionLost, .unreadable:
+        case .invalidURL, .unreachable, .authentication, .unknownDatabase, .unreadable:
             return StoreError(.io, error.description)
+        case .connectionLost:
+            return StoreError(.unavailable, error.description)
         case .serverTooOld:
             return StoreError(.foreignDatabase, error.description)
         case .server(let state, let message, _):
@@ -117,6 +119,11 @@ extension StoreError {
             }
             if error.isForeignKeyViolation {
                 return StoreError(.notFound, "the change refers to something that does not exist (\(message))")
+            }
+            if state == "22021" || state == "22P05" {
+                // A NUL character (or bytes that are not UTF-8) in a text value: SQLite stores it,
+                // PostgreSQL's text cannot hold it.
+                return StoreError(.invalidInput, "a text value holds a character PostgreSQL cannot store (NUL, U+0000): \(message)")
             }
             if error.isCheckViolation || state == "22003" {
                 return StoreError(.invalidInput, "a value breaks a rule of the database: \(message)")

@@ -19,6 +19,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case busy
         /// A file that cannot be read or written.
         case io
+        /// The database server was reachable once and is not now: the connection was lost (a
+        /// restarted PostgreSQL) or cannot be made again. Retrying later may succeed.
+        case unavailable
     }
 
     public let code: Code
@@ -43,7 +46,7 @@ extension StoreError {
     public var isRowFault: Bool {
         switch code {
         case .invalidInput, .notFound, .conflict: true
-        case .io, .busy, .foreignDatabase, .newerSchema, .tamperedMigration: false
+        case .io, .busy, .unavailable, .foreignDatabase, .newerSchema, .tamperedMigration: false
         }
     }
 

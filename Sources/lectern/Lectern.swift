@@ -154,7 +154,7 @@ enum Main {
         case .conflict: 5
         case .foreignDatabase, .newerSchema, .tamperedMigration: 6
         case .busy: 7
-        case .io: 8
+        case .io, .unavailable: 8
         }
     }
 }

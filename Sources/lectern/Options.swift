@@ -66,6 +66,15 @@ struct DatabaseOptions: ParsableArguments {
         try LecternDatabase.open(path: try sqlitePath(), migrate: migrate, mustExist: true)
     }
 
+    /// Opens a database that must already exist on either engine, for `health` (a URL connects and
+    /// checks the schema without changing it).
+    func openExistingEitherEngine(migrate: Bool = true) throws -> Database {
+        switch location {
+        case .sqlite(let path): try LecternDatabase.open(path: path, migrate: migrate, mustExist: true)
+        case .postgres(let url): try LecternDatabase.open(path: url, migrate: migrate)
+        }
+    }
+
     /// Opens and migrates the database on either engine, for the commands that run on PostgreSQL too
     /// (a file as `open()` does, `--create` included; a URL connects and migrates).
     func openEitherEngine(mustExist: Bool? = nil) throws -> Database {

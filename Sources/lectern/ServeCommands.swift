@@ -53,9 +53,10 @@ extension Lectern {
         }
 
         func run() throws {
-            // A mistyped --db must not start a server on a new, empty database.
-            _ = try database.open()
-            var configuration = ServerConfiguration(databasePath: try database.sqlitePath())
+            // A mistyped --db must not start a server on a new, empty database (a URL names a
+            // database that exists; the server migrates it as it connects).
+            if case .sqlite = database.location { _ = try database.open() }
+            var configuration = ServerConfiguration(databaseLocation: database.location.text)
             configuration.host = host
             configuration.port = port
             configuration.rateLimit = rateLimit
@@ -107,8 +108,8 @@ extension Lectern {
 
         func run() throws {
             let limit = parseDuration(maxCacheAge)!
-            let path = try database.sqlitePath()
-            let db = try database.openExisting(migrate: false)
+            let db = try database.openExistingEitherEngine(migrate: false)
+            let path = db.path  // on PostgreSQL `user@host:port/database`, never the password
             let cache = RecommendationCache(db)
             let runs = try cache.activeRuns().filter { algorithm == nil || $0.algorithm == algorithm }
             guard !runs.isEmpty else {
@@ -146,7 +147,7 @@ extension Lectern {
             var org: String?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let orgID = try org.map { try OrganisationRepository(db).resolve($0).id }
                 let (key, token) = try APIToken.createKey(name: name, scope: scope, orgID: orgID, in: APIKeyRepository(db))
                 print(token)
@@ -161,7 +162,7 @@ extension Lectern {
             @OptionGroup var output: FormatOptions
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 var listing = Listing(["id", "name", "scope", "org", "prefix", "created_at", "revoked_at"])
                 let organisations = OrganisationRepository(db)
                 for key in try APIKeyRepository(db).list() {
@@ -180,7 +181,7 @@ extension Lectern {
             @Argument(help: "The key's name or id.") var key: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let keys = APIKeyRepository(db)
                 let found = try keys.resolve(key)
                 if try keys.revoke(id: found.id) {

@@ -1,0 +1,65 @@
+import Foundation
+import LecternCore
+import LecternServer
+import LecternStore
+import Testing
+
+/// The key server tests of `ServerTests` again, with the server on a PostgreSQL database (a fresh
+/// one on LECTERN_TEST_PG per test): the same requests, the same answers.
+@Suite("lectern serve on PostgreSQL", .enabled(if: TestPostgres.isEnabled, TestPostgres.skipNote))
+struct PostgresServerTests {
+    @Test func healthAndReadiness() async throws { try await ServerTests.healthAndReadiness(.postgres) }
+    @Test func easeRP3betaAndBPRAreServed() async throws { try await ServerTests.easeRP3betaAndBPRAreServed(.postgres) }
+    @Test func recommendationsComeFromTheCacheWithTheCLIFreshnessRules() async throws {
+        try await ServerTests.recommendationsComeFromTheCacheWithTheCLIFreshnessRules(.postgres)
+    }
+    @Test func aDismissalOverHTTPIsHeardAtOnce() async throws { try await ServerTests.aDismissalOverHTTPIsHeardAtOnce(.postgres) }
+    @Test func recommendationErrors() async throws { try await ServerTests.recommendationErrors(.postgres) }
+    @Test func similarCourses() async throws { try await ServerTests.similarCourses(.postgres) }
+    @Test func courseListingFiltersAndPages() async throws { try await ServerTests.courseListingFiltersAndPages(.postgres) }
+    @Test func oneCourse() async throws { try await ServerTests.oneCourse(.postgres) }
+    @Test func registeringLearners() async throws { try await ServerTests.registeringLearners(.postgres) }
+    @Test func recordingInteractions() async throws { try await ServerTests.recordingInteractions(.postgres) }
+    @Test func keysAndScopes() async throws { try await ServerTests.keysAndScopes(.postgres) }
+    @Test func metricsInPrometheusText() async throws { try await ServerTests.metricsInPrometheusText(.postgres) }
+    @Test func theServerNeverFallsOver() async throws { try await ServerTests.theServerNeverFallsOver(.postgres) }
+
+    @Test("a NUL character in a text field is a 400, not a 500, and nothing is written")
+    func nulInTextIsRefused() async throws {
+        let f = try ServerFixture(train: [], engine: .postgres)
+        try await f.start()
+        let users = try f.count("users")
+        let learner = try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "nul\u{0}user"])
+        #expect(learner.status == 400, "\(learner.text)")
+        #expect(learner.errorCode == "invalid_request")
+        let named = try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "ok-user", "name": "A\u{0}B"])
+        #expect(named.status == 400, "\(named.text)")
+        let event = try await f.send("POST", "/v1/interactions", key: "writer",
+                                     json: ["user": "n", "course": "d", "kind": "view", "channel": "app\u{0}"])
+        #expect(event.status == 400, "\(event.text)")
+        let keyed = try await f.send("POST", "/v1/interactions", key: "writer",
+                                     json: ["user": "n", "course": "d", "kind": "view", "idempotency_key": "k\u{0}"])
+        #expect(keyed.status == 400, "\(keyed.text)")
+        let path = try await f.send("GET", "/v1/users/a%00b/recommendations", key: "reader")
+        #expect(path.status == 400 || path.status == 404, "\(path.text)")
+        #expect(try f.count("users") == users)
+        try await f.stop()
+    }
+
+    @Test("the endpoints whose store is not ported answer 501 in one line; bundles are served")
+    func unportedEndpoints() async throws {
+        let f = try ServerFixture(train: [], engine: .postgres)
+        let keys = APIKeyRepository(f.db)
+        f.tokens["marketer"] = try APIToken.createKey(name: "marketer", scope: .marketing, in: keys).token
+        try await f.start()
+        for path in ["/v1/courses/d/together", "/v1/courses/d/audience"] {
+            let answer = try await f.send("GET", path, key: "marketer")
+            #expect(answer.status == 501, "\(path): \(answer.text)")
+            #expect(answer.errorCode == "not_implemented")
+        }
+        let bundles = try await f.send("GET", "/v1/bundles?min_learners=1", key: "reader")
+        #expect(bundles.status == 200, "\(bundles.text)")
+        try await f.stop()
+        try f.expectAnswersMatchTheDocument()
+    }
+}
