@@ -78,7 +78,7 @@ struct PostgresCommandTests {
         try Self.withDatabase { url in
             let lectern = try Lectern(initialized: false)
             let commands: [([String], String)] = [
-                (["tag", "suggest", "--all"], "tag suggest"), (["serve"], "serve"), (["report", "experiments"], "report"),
+                (["tag", "suggest", "--all"], "tag suggest"), (["report", "experiments"], "report"),
             ]
             for (command, name) in commands {
                 let result = try lectern.run(command, database: url)
@@ -130,7 +130,7 @@ struct SQLiteOnlyCommandTests {
         let unreachable = "postgres://lectern:N0t-The-Pa55word@127.0.0.1:1/lectern"
         let commands: [([String], String)] = [
             (["audience", "--course", "py-201"], "audience"), (["bundles"], "bundles"), (["partners"], "partners"),
-            (["report", "campaigns"], "report"), (["evaluate", "--task", "audience"], "evaluate"), (["health"], "health"),
+            (["report", "campaigns"], "report"), (["evaluate", "--task", "audience"], "evaluate"),
             (["tag", "suggest", "--all"], "tag suggest"), (["report", "recommendations"], "report"),
             (["report", "all", "--format", "json"], "report"),
         ]

@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+import LecternPostgres
 import LecternServer
 import LecternStore
 import Testing
@@ -61,5 +62,33 @@ struct PostgresServerTests {
         #expect(bundles.status == 200, "\(bundles.text)")
         try await f.stop()
         try f.expectAnswersMatchTheDocument()
+    }
+
+    @Test("a session lost mid-request (its backend terminated, as a restart does) is a 503 in one JSON line; the next request connects again")
+    func lostConnectionIsA503ThenReconnects() async throws {
+        let f = try ServerFixture(train: [], engine: .postgres)
+        try await f.start()
+        #expect(try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "warm"]).status == 201)
+        // Hold the learners' table, so the next write waits inside the server's session.
+        let holder = try PGConnection.connect(try PGConnectionURL(f.path))
+        defer { holder.close() }
+        try holder.execute("BEGIN")
+        try holder.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        let waiting = Task { try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "during"]) }
+        try await Task.sleep(for: .milliseconds(500))
+        // Every other session of the database goes, as in a fast shutdown of the server.
+        try holder.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        let lost = try await waiting.value
+        try holder.execute("ROLLBACK")
+        #expect(lost.status == 503, "\(lost.text)")
+        #expect(lost.errorCode == "database_unavailable")
+        #expect(!lost.text.contains("\n") && lost.headers["retry-after"] == "1")
+        if let password = try PGConnectionURL(f.path).password { #expect(!lost.text.contains(password)) }
+        // The pool connects again: every later request is answered.
+        for round in 0..<3 {
+            #expect(try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "after-\(round)"]).status == 201)
+            #expect(try await f.send("GET", "/v1/courses", key: "reader").status == 200)
+        }
+        try await f.stop()
     }
 }
