@@ -7,7 +7,7 @@ import Testing
 /// Many API nodes: two servers in this process on one PostgreSQL database, each with its own
 /// sessions, key cache, fold-in cache and rate limiter, as two `lectern serve` behind a load
 /// balancer would be. What one node writes, the other's next request sees.
-@Suite("two API nodes on one PostgreSQL database", .enabled(if: TestPostgres.isEnabled, TestPostgres.skipNote))
+@Suite("two API nodes on one PostgreSQL database", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct MultiNodeTests {
     /// Node A over a fresh database, node B over the same one; both started.
     static func nodes(train: [Algorithm], keyCacheSeconds: Double = 0) async throws -> (ServerFixture, ServerFixture) {
@@ -75,10 +75,8 @@ struct MultiNodeTests {
         let (a, b) = try await Self.nodes(train: [])
         let before = try a.count("interactions")
         for round in 0..<8 {
-            let event: [String: Any] = ["user": "n", "course": "x", "kind": "purchase", "amount_minor": 4990 + round]
-            let headers = ["Idempotency-Key": "order-\(round)"]
-            async let first = a.send("POST", "/v1/interactions", key: "writer", json: event, headers: headers)
-            async let second = b.send("POST", "/v1/interactions", key: "writer", json: event, headers: headers)
+            async let first = Self.purchase(round, on: a)
+            async let second = Self.purchase(round, on: b)
             let answers = try await [first, second]
             #expect(answers.map(\.status).sorted() == [200, 201], "\(answers.map(\.text))")
             #expect(answers.compactMap { $0.object["recorded"] as? Int }.sorted() == [0, 1])
@@ -87,6 +85,13 @@ struct MultiNodeTests {
         #expect(try a.count("interactions") == before + 8)
         try await a.stop()
         try await b.stop()
+    }
+
+    /// Learner n buys x, under the Idempotency-Key `order-ROUND`.
+    static func purchase(_ round: Int, on node: ServerFixture) async throws -> HTTPResult {
+        try await node.send("POST", "/v1/interactions", key: "writer",
+                            json: ["user": "n", "course": "x", "kind": "purchase", "amount_minor": 4990 + round],
+                            headers: ["Idempotency-Key": "order-\(round)"])
     }
 
     @Test("rate limits are per node: each node lets a key through its own burst")

@@ -7,7 +7,7 @@ import Testing
 
 /// The key server tests of `ServerTests` again, with the server on a PostgreSQL database (a fresh
 /// one on LECTERN_TEST_PG per test): the same requests, the same answers.
-@Suite("lectern serve on PostgreSQL", .enabled(if: TestPostgres.isEnabled, TestPostgres.skipNote))
+@Suite("lectern serve on PostgreSQL", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct PostgresServerTests {
     @Test func healthAndReadiness() async throws { try await ServerTests.healthAndReadiness(.postgres) }
     @Test func easeRP3betaAndBPRAreServed() async throws { try await ServerTests.easeRP3betaAndBPRAreServed(.postgres) }

@@ -17,7 +17,6 @@ enum TestPostgres {
     static let url: String? = environment["LECTERN_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
     static let required = environment["LECTERN_REQUIRE_PG"] == "1"
     static var isEnabled: Bool { url != nil || required }
-    static let skipNote: Comment = "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"
 
     struct Missing: Error, CustomStringConvertible {
         var description: String { "LECTERN_REQUIRE_PG=1 but LECTERN_TEST_PG is not set: run `bash scripts/pg-cluster.sh start` and export its URL" }

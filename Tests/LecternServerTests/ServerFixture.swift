@@ -13,7 +13,10 @@ import Testing
 /// Courses: d, e, f (data-science, published), g (draft), h (archived), x (finance, published,
 /// nobody has touched it, tagged like d). Learners: a bought d and e; b bought d, e and f;
 /// c bought d; n is new. Keys: `reader` (read), `writer` (write), `gone` (write, revoked).
-final class ServerFixture {
+///
+/// `@unchecked Sendable` so a test may send two requests at once: what is shared then (`base`,
+/// `tokens`, the recorder) is set before the requests and only read while they run.
+final class ServerFixture: @unchecked Sendable {
     let directory: URL
     /// The SQLite file, or the PostgreSQL database's URL (with its password).
     let path: String
