@@ -124,18 +124,15 @@ extension StoreError {
             if error.isForeignKeyViolation {
                 return StoreError(.notFound, "the change refers to something that does not exist (\(message))")
             }
-            if state == "22021" || state == "22P05" {
-                // A NUL character (or bytes that are not UTF-8) in a text value: SQLite stores it,
-                // PostgreSQL's text cannot hold it.
-                return StoreError(.invalidInput, "a text value holds a character PostgreSQL cannot store (NUL, U+0000): \(message)")
-            }
             if error.isCheckViolation || state == "22003" {
                 return StoreError(.invalidInput, "a value breaks a rule of the database: \(message)")
             }
             if error.isConstraintViolation {
                 return StoreError(.conflict, "the change breaks a rule of the database: \(message)")
             }
-            return StoreError(.io, "database error: \(message) (SQLSTATE \(state))")
+            // 22021 (a NUL character in text, which SQLite stores and PostgreSQL cannot) stays a
+            // storage failure here (`db copy` stops on it); the HTTP API answers it 400 by `sqlState`.
+            return StoreError(.io, "database error: \(message) (SQLSTATE \(state))", sqlState: state)
         }
     }
 }

@@ -87,6 +87,25 @@ struct MultiNodeTests {
         try await b.stop()
     }
 
+    @Test("while an experiment runs, both nodes serve a learner the same variant and log its impressions")
+    func experimentVariantsAgreeAcrossNodes() async throws {
+        let (a, b) = try await Self.nodes(train: [.itemknn, .popular])
+        try ExperimentStore(a.db).create(name: "ab", variants: [("knn", .itemknn, 50), ("pop", .popular, 50)], windowDays: 7)
+        var shown = 0
+        for learner in ["a", "b", "c", "n"] {
+            let onA = try await a.send("GET", "/v1/users/\(learner)/recommendations", key: "reader")
+            let onB = try await b.send("GET", "/v1/users/\(learner)/recommendations", key: "reader")
+            #expect(onA.status == 200 && onB.status == 200, "\(onA.text) \(onB.text)")
+            let variant = onA.object["variant"] as? String
+            #expect(variant != nil && variant == onB.object["variant"] as? String, "\(learner)")
+            shown += onA.slugs().count + onB.slugs().count
+        }
+        #expect(shown > 0)
+        #expect(try a.db.scalarInt("SELECT count(*) FROM impressions") == Int64(shown))
+        try await a.stop()
+        try await b.stop()
+    }
+
     /// Learner n buys x, under the Idempotency-Key `order-ROUND`.
     static func purchase(_ round: Int, on node: ServerFixture) async throws -> HTTPResult {
         try await node.send("POST", "/v1/interactions", key: "writer",

@@ -24,6 +24,9 @@ struct PostgresServerTests {
     @Test func keysAndScopes() async throws { try await ServerTests.keysAndScopes(.postgres) }
     @Test func metricsInPrometheusText() async throws { try await ServerTests.metricsInPrometheusText(.postgres) }
     @Test func theServerNeverFallsOver() async throws { try await ServerTests.theServerNeverFallsOver(.postgres) }
+    @Test func aScopedKeySeesItsOwnMembersAndNobodyElse() async throws {
+        try await OrganisationAPITests.aScopedKeySeesItsOwnMembersAndNobodyElse(.postgres)
+    }
 
     @Test("a NUL character in a text field is a 400, not a 500, and nothing is written")
     func nulInTextIsRefused() async throws {
@@ -67,7 +70,7 @@ struct PostgresServerTests {
     @Test("a session lost mid-request (its backend terminated, as a restart does) is a 503 in one JSON line; the next request connects again")
     func lostConnectionIsA503ThenReconnects() async throws {
         let f = try ServerFixture(train: [], engine: .postgres)
-        try await f.start()
+        try await f.start(lockTimeoutMilliseconds: 60_000)  // the request waits until its session goes
         #expect(try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "warm"]).status == 201)
         // Hold the learners' table, so the next write waits inside the server's session.
         let holder = try PGConnection.connect(try PGConnectionURL(f.path))
@@ -75,7 +78,10 @@ struct PostgresServerTests {
         try holder.execute("BEGIN")
         try holder.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
         let waiting = Task { try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "during"]) }
-        try await Task.sleep(for: .milliseconds(500))
+        // Until the server's session waits for the lock.
+        while try holder.scalarInt("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         // Every other session of the database goes, as in a fast shutdown of the server.
         try holder.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
         let lost = try await waiting.value

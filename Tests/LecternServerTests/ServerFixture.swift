@@ -120,7 +120,7 @@ final class ServerFixture: @unchecked Sendable {
 
     /// Starts the server on a free loopback port.
     func start(rateLimit: Double = 0, burst: Int = 1, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int64 = 30,
-               keyCacheSeconds: Double = 0) async throws {
+               keyCacheSeconds: Double = 0, lockTimeoutMilliseconds: Int32 = 2_000) async throws {
         var configuration = ServerConfiguration(databaseLocation: path)
         configuration.port = 0
         configuration.rateLimit = rateLimit
@@ -129,6 +129,7 @@ final class ServerFixture: @unchecked Sendable {
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.databaseThreads = 4
         configuration.keyCacheSeconds = keyCacheSeconds  // 0: revocations are seen at once
+        configuration.busyTimeoutMilliseconds = lockTimeoutMilliseconds
         configuration.logger = Logger(label: "test") { [logs] _ in CapturingLogHandler(lines: logs) }
         server = try await LecternServer.start(configuration)
     }
