@@ -22,7 +22,8 @@ extension Lectern {
                 a read or write key, writes a write key. Each key is rate limited on its own (429 with \
                 Retry-After). Reads see a whole cache while `lectern train` runs in another process. SIGTERM or \
                 SIGINT stops taking connections and finishes the requests in flight. One access-log line per \
-                request goes to standard error.
+                request goes to standard error. With --db postgres://..., any number of servers may serve one \
+                database (docs/engines.md); a lost connection answers 503 and the next request connects again.
                 """)
 
         @OptionGroup var database: DatabaseOptions
@@ -32,11 +33,11 @@ extension Lectern {
         @Option(help: "Requests a key may make at once above the steady rate.") var burst = 200
         @Option(name: .customLong("max-body"), help: "The largest request body in bytes.") var maxBody = 1 << 20
         @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 30
-        @Option(name: .customLong("lock-timeout"), help: "Milliseconds a request waits on a database lock before a 503.")
+        @Option(name: .customLong("lock-timeout"), help: "Milliseconds a request waits on a database lock before a 503 (PostgreSQL: lock_timeout).")
         var lockTimeout = 2_000
         @Option(name: .customLong("key-cache"), help: "Seconds a key is trusted before it is read again (a revoked key is refused within this time; 0: every request).")
         var keyCache: Double = 1
-        @Option(help: "Threads running database work.") var threads = 8
+        @Option(help: "Threads running database work (on PostgreSQL also the most sessions kept open).") var threads = 8
         @Option(name: .customLong("log-level"), help: "Access log level: trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
