@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternCore", "LecternReports", "LecternStore", "LecternSQLite"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
-        .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite"]),
+        .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         // The HTTP API through a Swift client generated at build time from the committed document
         // (openapi.json here is a link to Sources/LecternServer/openapi.json).
         .testTarget(

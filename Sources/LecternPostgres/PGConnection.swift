@@ -71,6 +71,10 @@ public final class PGConnection {
         return opened
     }
 
+    /// Whether the connection is closed: by `close()`, by the server (a restart, an administrator's
+    /// `pg_terminate_backend`) or by the network. A closed connection cannot be used again.
+    public var isClosed: Bool { connection.isClosed }
+
     /// Closes the connection; it cannot be used after.
     public func close() {
         try? connection.close().wait()

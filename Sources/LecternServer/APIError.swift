@@ -95,6 +95,12 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             case .invalidInput: return APIError(.badRequest, "invalid_request", error.message)
             case .conflict: return APIError(.conflict, "conflict", error.message)
             case .busy: return APIError(.serviceUnavailable, "database_busy", error.message, retryAfter: 1)
+            case .unavailable:
+                // The message names `user@host:port/database` at most, never a password.
+                return APIError(.serviceUnavailable, "database_unavailable", error.message, retryAfter: 1)
+            case .io where error.sqlState == "22021" || error.sqlState == "22P05":
+                // A NUL character (U+0000) in a text field: PostgreSQL's text cannot hold it.
+                return .badRequest("a text field holds a NUL character (U+0000), which the database cannot store")
             case .foreignDatabase, .newerSchema, .tamperedMigration, .io: return nil
             }
         case is NIOTooManyBytesError:

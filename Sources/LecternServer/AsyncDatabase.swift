@@ -2,26 +2,34 @@ import LecternStore
 import NIOPosix
 import ServiceLifecycle
 
-/// The server's way into the database: the store's `DatabasePool` (one writer, read-only readers,
-/// each read in its own transaction), run on a dedicated thread pool.
+/// The server's way into the database: the store's `DatabasePool` (on SQLite one writer and
+/// read-only readers; on PostgreSQL at most `threadCount` sessions; each read in its own
+/// transaction), run on a dedicated thread pool.
 ///
-/// SQLite is blocking, so database work never runs on the event loops or Swift's cooperative
-/// threads. A lock held by another process longer than the busy timeout fails the request with a
-/// 503 instead of holding it. As a `Service`, it stops its threads after the services that use it
+/// The store is blocking, so database work never runs on the event loops or Swift's cooperative
+/// threads. A lock held by another process (or transaction) longer than the busy timeout fails the
+/// request with a 503 instead of holding it; so does a lost PostgreSQL connection, and the next
+/// request connects again. As a `Service`, it stops its threads after the services that use it
 /// (a `ServiceGroup` shuts its services down in reverse order, and it is listed first).
 final class AsyncDatabase: Service {
     private let pool: DatabasePool
     private let threads: NIOThreadPool
 
-    /// Opens (creating and migrating when needed) the database and starts `threadCount` threads.
-    /// - Throws: `StoreError` for a file that is not a Lectern database or is locked.
-    init(path: String, threadCount: Int, busyTimeoutMilliseconds: Int32) throws {
-        pool = try DatabasePool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    /// Opens (creating and migrating when needed) the database at `location` (a path or a
+    /// `postgres://` URL) and starts `threadCount` threads.
+    /// - Throws: `StoreError` for a file that is not a Lectern database or is locked, or a server
+    ///   that cannot be reached.
+    init(location: String, threadCount: Int, busyTimeoutMilliseconds: Int32) throws {
+        pool = try DatabasePool(path: location, busyTimeoutMilliseconds: busyTimeoutMilliseconds, maxSessions: max(1, threadCount))
         threads = NIOThreadPool(numberOfThreads: max(1, threadCount))
         threads.start()
     }
 
+    /// The file's path, or `user@host:port/database` (never a password).
     var path: String { pool.path }
+
+    /// Which engine holds the data.
+    var engine: Database.Engine { pool.engine }
 
     /// Runs `body` in a read transaction on an idle read-only connection.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -42,5 +50,6 @@ final class AsyncDatabase: Service {
     /// Stops the threads (for a server that never ran its services).
     func shutdown() async throws {
         try await threads.shutdownGracefully()
+        pool.close()
     }
 }

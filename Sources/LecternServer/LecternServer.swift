@@ -9,7 +9,13 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port (read it back from `RunningServer.port`).
     public var port = 8080
-    public var databasePath: String
+    /// The database: an SQLite file's path, or a `postgres://` URL (its password is never logged).
+    public var databaseLocation: String
+    /// The SQLite file's path (the same as `databaseLocation`).
+    public var databasePath: String {
+        get { databaseLocation }
+        set { databaseLocation = newValue }
+    }
     /// Requests a second per API key; 0 turns rate limiting off.
     public var rateLimit: Double = 100
     /// Requests a key may make at once above the steady rate.
@@ -19,7 +25,8 @@ public struct ServerConfiguration: Sendable {
     public static let defaultMaxBodyBytes = 1 << 20
     /// A connection idle this long (no request, or a stalled body) is closed.
     public var idleTimeoutSeconds: Int64 = 30
-    /// How long a request waits on a database lock another process holds before a 503.
+    /// How long a request waits on a database lock another process holds before a 503 (on
+    /// PostgreSQL the sessions' `lock_timeout`).
     public var busyTimeoutMilliseconds: Int32 = 2_000
     /// How long a key found by its token is trusted before it is read again (so a key revoked by
     /// `lectern apikey revoke` is refused within this time); 0 reads it on every request.
@@ -29,7 +36,12 @@ public struct ServerConfiguration: Sendable {
     public var logger = Logger(label: "lectern.serve")
 
     public init(databasePath: String) {
-        self.databasePath = databasePath
+        databaseLocation = databasePath
+    }
+
+    /// - Parameter databaseLocation: an SQLite file's path or a `postgres://` URL.
+    public init(databaseLocation: String) {
+        self.databaseLocation = databaseLocation
     }
 }
 
@@ -89,7 +101,7 @@ public enum LecternServer {
     }
 
     static func makePool(_ configuration: ServerConfiguration) throws -> AsyncDatabase {
-        try AsyncDatabase(path: configuration.databasePath, threadCount: configuration.databaseThreads,
+        try AsyncDatabase(location: configuration.databaseLocation, threadCount: configuration.databaseThreads,
                          busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
     }
 

@@ -28,6 +28,11 @@ extension Database {
         try connection.queryFirst(sql, arguments, row: row)
     }
 
+    /// The first column of every row as text, on either engine.
+    package func texts(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [String] {
+        try executor.all(sql, arguments, cached: false) { $0.text(0) }
+    }
+
     package func scalarInt(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int64? {
         try executor.scalarInt(sql, arguments, cached: false)
     }

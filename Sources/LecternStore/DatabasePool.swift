@@ -1,55 +1,90 @@
 import Synchronization
 internal import LecternSQLite
 
-/// Many threads' access to one database file: one writer connection, and read-only connections
-/// for readers, each read in its own transaction.
+/// Many threads' access to one database: an SQLite file or a PostgreSQL database.
 ///
-/// In WAL mode a read transaction sees one snapshot, so a training run in another process, which
-/// replaces a cache in one transaction, is seen before or after, never half-written. Writes are
-/// serialised through the single writer (SQLite allows one writer at a time anyway). Calls block:
-/// an async caller runs them on a thread pool of its own (the HTTP server does).
+/// On SQLite: one writer connection, and read-only connections for readers, each read in its own
+/// transaction. In WAL mode a read transaction sees one snapshot, so a training run in another
+/// process, which replaces a cache in one transaction, is seen before or after, never half-written.
+/// Writes are serialised through the single writer (SQLite allows one writer at a time anyway).
+///
+/// On PostgreSQL: a pool of sessions (`PostgresSessionPool`), at most one per calling thread. Every
+/// read is one REPEATABLE READ, READ ONLY transaction (the same whole-cache guarantee); writes run
+/// on sessions too, concurrently, each repository in its own transactions. The lock timeout is the
+/// sessions' `lock_timeout`.
+///
+/// Calls block: an async caller runs them on a thread pool of its own (the HTTP server does).
 ///
 /// It is `Sendable` because each connection is only ever used by the one thread that holds it:
 /// idle readers are only touched while `idleLock` is held, and a reader taken out belongs to its
 /// caller until it is put back; the writer is only reached while `writerLock` is held. (The
 /// connections are `nonisolated(unsafe)` because the compiler cannot see that hand-over.)
 public final class DatabasePool: Sendable {
-    /// The file's path.
+    /// The file's path; on PostgreSQL `user@host:port/database` (never the password).
     public let path: String
+    /// Which engine holds the data.
+    public let engine: Database.Engine
     private let readerOptions: Connection.Options
     private let idleLock = Mutex(())
     nonisolated(unsafe) private var idle: [Database] = []
     private let writerLock = Mutex(())
-    nonisolated(unsafe) private let writer: Database
+    nonisolated(unsafe) private let writer: Database?
+    private let sessions: PostgresSessionPool?
 
-    /// Opens (creating and migrating when needed) the database.
+    /// Opens (creating and migrating when needed) the database at `location`: a path, or a
+    /// `postgres://` URL.
     /// - Parameters:
-    ///   - busyTimeoutMilliseconds: how long a lock held by another process is waited for.
-    ///   - mustExist: fail instead of creating a missing file.
-    /// - Throws: `StoreError` for a file that is not a Lectern database, or is locked.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000, mustExist: Bool = false) throws {
-        self.path = path
-        let writer = try LecternDatabase.open(path: path, mustExist: mustExist)
-        writer.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
-        self.writer = writer
+    ///   - busyTimeoutMilliseconds: how long a lock held by another process (SQLite) or transaction
+    ///     (PostgreSQL's `lock_timeout`) is waited for.
+    ///   - mustExist: fail instead of creating a missing file (SQLite).
+    ///   - maxSessions: PostgreSQL sessions kept open at most (the callers' thread count).
+    /// - Throws: `StoreError` for a file that is not a Lectern database, or is locked; for a server
+    ///   that cannot be reached (`.io`).
+    public init(path location: String, busyTimeoutMilliseconds: Int32 = 5_000, mustExist: Bool = false, maxSessions: Int = 8) throws {
         var options = Connection.Options()
         options.readOnly = true
         options.busyTimeoutMilliseconds = max(0, busyTimeoutMilliseconds)
         options.pageCacheKiB = 16_384
         readerOptions = options
+        if LecternDatabase.isPostgresURL(location) {
+            let sessions = try PostgresSessionPool(url: location, limit: maxSessions, lockTimeoutMilliseconds: busyTimeoutMilliseconds)
+            self.sessions = sessions
+            path = sessions.target
+            engine = .postgresql
+            writer = nil
+            return
+        }
+        path = location
+        engine = .sqlite
+        sessions = nil
+        let writer = try LecternDatabase.open(path: location, mustExist: mustExist)
+        writer.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+        self.writer = writer
     }
 
-    /// Runs `body` in a read transaction on an idle read-only connection (opened when none is idle).
+    /// Runs `body` reading one snapshot: on an idle read-only connection in a read transaction
+    /// (SQLite), or on a session in a REPEATABLE READ, READ ONLY transaction (PostgreSQL).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        if let sessions {
+            return try sessions.withSession { db in
+                try withStoreErrors(path: path) { try db.executor.readSnapshot { try body(db) } }
+            }
+        }
         let reader = try checkOut()
         defer { checkIn(reader) }
         return try reader.transaction(.deferred) { try body(reader) }
     }
 
-    /// Runs `body` with the writer; `body` opens the transactions it needs (repositories do), so
-    /// that a batch can be one transaction.
+    /// Runs `body` with the writer (SQLite) or a session (PostgreSQL); `body` opens the transactions
+    /// it needs (repositories do), so that a batch can be one transaction.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try writerLock.withLock { _ in try body(writer) }
+        if let sessions { return try sessions.withSession(body) }
+        return try writerLock.withLock { _ in try body(writer!) }
+    }
+
+    /// Closes the idle PostgreSQL sessions (SQLite's connections close with the pool).
+    public func close() {
+        sessions?.close()
     }
 
     private func checkOut() throws -> Database {

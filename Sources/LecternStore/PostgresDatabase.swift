@@ -107,11 +107,17 @@ extension StoreError {
     /// refused statement is named by its rule as SQLite's are.
     static func wrapping(_ error: PGError) -> StoreError {
         switch error {
-        case .invalidURL, .unreachable, .authentication, .unknownDatabase, .connectionLost, .unreadable:
+        case .invalidURL, .unreachable, .authentication, .unknownDatabase, .unreadable:
             return StoreError(.io, error.description)
+        case .connectionLost:
+            return StoreError(.unavailable, error.description)
         case .serverTooOld:
             return StoreError(.foreignDatabase, error.description)
         case .server(let state, let message, _):
+            if state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) {
+                // The server closed the session (a restart, `pg_terminate_backend`) or is starting up.
+                return StoreError(.unavailable, "the PostgreSQL server closed the connection: \(message)")
+            }
             if state == "40P01" || state == "55P03" || state == "40001" {
                 return StoreError(.busy, "the database is busy with another transaction: \(message)")
             }
@@ -124,7 +130,9 @@ extension StoreError {
             if error.isConstraintViolation {
                 return StoreError(.conflict, "the change breaks a rule of the database: \(message)")
             }
-            return StoreError(.io, "database error: \(message) (SQLSTATE \(state))")
+            // 22021 (a NUL character in text, which SQLite stores and PostgreSQL cannot) stays a
+            // storage failure here (`db copy` stops on it); the HTTP API answers it 400 by `sqlState`.
+            return StoreError(.io, "database error: \(message) (SQLSTATE \(state))", sqlState: state)
         }
     }
 }

@@ -19,14 +19,30 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case busy
         /// A file that cannot be read or written.
         case io
+        /// The database server was reachable once and is not now: the connection was lost (a
+        /// restarted PostgreSQL) or cannot be made again. Retrying later may succeed.
+        case unavailable
     }
 
     public let code: Code
     public let message: String
+    /// PostgreSQL's SQLSTATE when the server refused a statement (nil on SQLite): lets the HTTP API
+    /// tell text PostgreSQL cannot hold (22021, a NUL character) from a failing database.
+    public private(set) var sqlState: String?
 
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    init(_ code: Code, _ message: String, sqlState: String?) {
+        self.init(code, message)
+        self.sqlState = sqlState
+    }
+
+    /// Errors are equal when their code and message are: the SQLSTATE is a detail of the cause.
+    public static func == (lhs: StoreError, rhs: StoreError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
     }
 
     public var description: String { message }
@@ -43,7 +59,7 @@ extension StoreError {
     public var isRowFault: Bool {
         switch code {
         case .invalidInput, .notFound, .conflict: true
-        case .io, .busy, .foreignDatabase, .newerSchema, .tamperedMigration: false
+        case .io, .busy, .unavailable, .foreignDatabase, .newerSchema, .tamperedMigration: false
         }
     }
 

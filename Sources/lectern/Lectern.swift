@@ -53,8 +53,6 @@ enum Main {
             fail(error.message, code: exitCode(for: error))
         } catch let error as CommandFailure {
             fail(error.message, code: error.code)
-        } catch is SQLiteOnlyCommand {
-            fail("\(commandName(for: arguments)) does not run on PostgreSQL yet (docs/engines.md lists the commands that do)", code: 6)
         } catch let error as RecommenderError {
             fail(error.description, code: 4)
         } catch let error as FactorModelError {
@@ -154,7 +152,7 @@ enum Main {
         case .conflict: 5
         case .foreignDatabase, .newerSchema, .tamperedMigration: 6
         case .busy: 7
-        case .io: 8
+        case .io, .unavailable: 8
         }
     }
 }

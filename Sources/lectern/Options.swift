@@ -25,15 +25,10 @@ enum DatabaseLocation: Equatable, ExpressibleByArgument {
     }
 }
 
-/// A command that runs on SQLite only was given a PostgreSQL database. `Main` prints it with the
-/// command's name, `error: lectern <command> does not run on PostgreSQL yet`, and exits 6 (a
-/// database this lectern cannot use).
-struct SQLiteOnlyCommand: Error {}
-
 /// `--db PATH`, shared by every command.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The database file, or a postgres:// URL for the commands that run on PostgreSQL (default: $LECTERN_DB, else ./lectern.db).",
+        "The database file, or a postgres://user@host:port/dbname URL (default: $LECTERN_DB, else ./lectern.db).",
         valueName: "path"))
     var db: DatabaseLocation?
 
@@ -46,24 +41,13 @@ struct DatabaseOptions: ParsableArguments {
             ?? .sqlite(path: "lectern.db")
     }
 
-    /// The SQLite file, for the commands that run on SQLite only (docs/engines.md lists those that run
-    /// on PostgreSQL); they read it, or call `open()`, before they touch anything.
-    ///
-    /// - Throws: `SQLiteOnlyCommand` when `--db` names a PostgreSQL database.
-    func sqlitePath() throws -> String {
-        guard case .sqlite(let path) = location else { throw SQLiteOnlyCommand() }
-        return path
-    }
-
-    /// Opens and migrates the database. A missing file is an error (exit 8, with a hint) unless
-    /// `--create` is given: a mistyped `--db` must not quietly start an empty database.
-    func open() throws -> Database {
-        try LecternDatabase.open(path: try sqlitePath(), mustExist: !create)
-    }
-
-    /// Opens a database that must already exist, even with `--create` (for `db status`).
-    func openExisting(migrate: Bool = true) throws -> Database {
-        try LecternDatabase.open(path: try sqlitePath(), migrate: migrate, mustExist: true)
+    /// Opens a database that must already exist on either engine, for `health` (a URL connects and
+    /// checks the schema without changing it).
+    func openExistingEitherEngine(migrate: Bool = true) throws -> Database {
+        switch location {
+        case .sqlite(let path): try LecternDatabase.open(path: path, migrate: migrate, mustExist: true)
+        case .postgres(let url): try LecternDatabase.open(path: url, migrate: migrate)
+        }
     }
 
     /// Opens and migrates the database on either engine, for the commands that run on PostgreSQL too

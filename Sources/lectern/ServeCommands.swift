@@ -22,7 +22,8 @@ extension Lectern {
                 a read or write key, writes a write key. Each key is rate limited on its own (429 with \
                 Retry-After). Reads see a whole cache while `lectern train` runs in another process. SIGTERM or \
                 SIGINT stops taking connections and finishes the requests in flight. One access-log line per \
-                request goes to standard error.
+                request goes to standard error. With --db postgres://..., any number of servers may serve one \
+                database (docs/engines.md); a lost connection answers 503 and the next request connects again.
                 """)
 
         @OptionGroup var database: DatabaseOptions
@@ -32,11 +33,11 @@ extension Lectern {
         @Option(help: "Requests a key may make at once above the steady rate.") var burst = 200
         @Option(name: .customLong("max-body"), help: "The largest request body in bytes.") var maxBody = 1 << 20
         @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle or stalled connection is closed.") var idleTimeout = 30
-        @Option(name: .customLong("lock-timeout"), help: "Milliseconds a request waits on a database lock before a 503.")
+        @Option(name: .customLong("lock-timeout"), help: "Milliseconds a request waits on a database lock before a 503 (PostgreSQL: lock_timeout).")
         var lockTimeout = 2_000
         @Option(name: .customLong("key-cache"), help: "Seconds a key is trusted before it is read again (a revoked key is refused within this time; 0: every request).")
         var keyCache: Double = 1
-        @Option(help: "Threads running database work.") var threads = 8
+        @Option(help: "Threads running database work (on PostgreSQL also the most sessions kept open).") var threads = 8
         @Option(name: .customLong("log-level"), help: "Access log level: trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
@@ -53,9 +54,10 @@ extension Lectern {
         }
 
         func run() throws {
-            // A mistyped --db must not start a server on a new, empty database.
-            _ = try database.open()
-            var configuration = ServerConfiguration(databasePath: try database.sqlitePath())
+            // A mistyped --db must not start a server on a new, empty database (a URL names a
+            // database that exists; the server migrates it as it connects).
+            if case .sqlite = database.location { _ = try database.openEitherEngine() }
+            var configuration = ServerConfiguration(databaseLocation: database.location.text)
             configuration.host = host
             configuration.port = port
             configuration.rateLimit = rateLimit
@@ -107,8 +109,8 @@ extension Lectern {
 
         func run() throws {
             let limit = parseDuration(maxCacheAge)!
-            let path = try database.sqlitePath()
-            let db = try database.openExisting(migrate: false)
+            let db = try database.openExistingEitherEngine(migrate: false)
+            let path = db.path  // on PostgreSQL `user@host:port/database`, never the password
             let cache = RecommendationCache(db)
             let runs = try cache.activeRuns().filter { algorithm == nil || $0.algorithm == algorithm }
             guard !runs.isEmpty else {
@@ -146,7 +148,7 @@ extension Lectern {
             var org: String?
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let orgID = try org.map { try OrganisationRepository(db).resolve($0).id }
                 let (key, token) = try APIToken.createKey(name: name, scope: scope, orgID: orgID, in: APIKeyRepository(db))
                 print(token)
@@ -161,7 +163,7 @@ extension Lectern {
             @OptionGroup var output: FormatOptions
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 var listing = Listing(["id", "name", "scope", "org", "prefix", "created_at", "revoked_at"])
                 let organisations = OrganisationRepository(db)
                 for key in try APIKeyRepository(db).list() {
@@ -180,7 +182,7 @@ extension Lectern {
             @Argument(help: "The key's name or id.") var key: String
 
             func run() throws {
-                let db = try database.open()
+                let db = try database.openEitherEngine()
                 let keys = APIKeyRepository(db)
                 let found = try keys.resolve(key)
                 if try keys.revoke(id: found.id) {

@@ -73,24 +73,6 @@ struct PostgresCommandTests {
         }
     }
 
-    @Test("other commands say in one line that they do not run on PostgreSQL yet, exit 6, and write nothing")
-    func otherCommandsRefuse() throws {
-        try Self.withDatabase { url in
-            let lectern = try Lectern(initialized: false)
-            let commands: [([String], String)] = [
-                (["serve"], "serve"), (["health"], "health"),
-            ]
-            for (command, name) in commands {
-                let result = try lectern.run(command, database: url)
-                #expect(result.status == 6, "\(command): \(result.stderr)")
-                #expect(result.errorLines == ["error: lectern \(name) does not run on PostgreSQL yet (docs/engines.md lists the commands that do)"])
-            }
-            let admin = try PGConnection.connect(try PGConnectionURL(url))
-            defer { admin.close() }
-            #expect(try admin.scalarInt("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0)
-        }
-    }
-
     @Test("a wrong password, an unreachable server, an unknown or foreign database: one error line, exit 8 or 6, no password")
     func badInput() throws {
         try Self.withDatabase { url in
@@ -153,25 +135,6 @@ struct PostgresCommandTests {
                 #expect(!result.signaled)
             }
             #expect(try admin.scalarInt("SELECT count(*) FROM interactions") == 1)
-        }
-    }
-}
-
-/// The refusal needs no server: a command that runs on SQLite only stops at the URL, before it
-/// connects, so an unreachable one gets exit 6, not 8 (cannot reach).
-@Suite("Commands that run on SQLite only, given a PostgreSQL URL")
-struct SQLiteOnlyCommandTests {
-    @Test("each says in one line that it does not run on PostgreSQL yet, exit 6, without connecting")
-    func refuseBeforeConnecting() throws {
-        let lectern = try Lectern(initialized: false)
-        let unreachable = "postgres://lectern:N0t-The-Pa55word@127.0.0.1:1/lectern"
-        let commands: [([String], String)] = [
-            (["health"], "health"), (["serve"], "serve"),
-        ]
-        for (command, name) in commands {
-            let result = try lectern.run(command, database: unreachable)
-            #expect(result.status == 6, "\(command): \(result.stderr)")
-            #expect(result.errorLines == ["error: lectern \(name) does not run on PostgreSQL yet (docs/engines.md lists the commands that do)"])
         }
     }
 }

@@ -19,7 +19,7 @@ struct ContractDriftTests {
     /// Every (method, path) the server's router takes, built as `lectern serve` builds it.
     static func routedOperations() async throws -> Set<String> {
         let fixture = try ServerFixture(train: [])
-        let pool = try AsyncDatabase(path: fixture.path, threadCount: 1, busyTimeoutMilliseconds: 1000)
+        let pool = try AsyncDatabase(location: fixture.path, threadCount: 1, busyTimeoutMilliseconds: 1000)
         let router = Router(context: APIRequestContext.self)
         LecternAPI(pool: pool, metrics: Metrics(), limiter: RateLimiter(rate: 0, burst: 1), keys: KeyCache(ttl: .seconds(1)))
             .addRoutes(to: router)

@@ -13,8 +13,8 @@ struct OrganisationAPITests {
 
     /// acme holds a (team data), beta holds b; both are assigned course e. Keys: acme-read and
     /// acme-write scoped to acme.
-    func fixture() throws -> (ServerFixture, [String: String]) {
-        let f = try ServerFixture(train: [.itemknn])
+    static func fixture(_ engine: TestEngine) throws -> (ServerFixture, [String: String]) {
+        let f = try ServerFixture(train: [.itemknn], engine: engine)
         let organisations = OrganisationRepository(f.db)
         for (slug, learner) in [("acme", "a"), ("beta", "b")] {
             try organisations.create(Organisation(slug: slug, name: slug.capitalized, seats: 5))
@@ -29,8 +29,9 @@ struct OrganisationAPITests {
         return (f, tokens)
     }
 
-    @Test func aScopedKeySeesItsOwnMembersAndNobodyElse() async throws {
-        let (f, tokens) = try fixture()
+    @Test func aScopedKeySeesItsOwnMembersAndNobodyElse() async throws { try await Self.aScopedKeySeesItsOwnMembersAndNobodyElse(.sqlite) }
+    static func aScopedKeySeesItsOwnMembersAndNobodyElse(_ engine: TestEngine) async throws {
+        let (f, tokens) = try fixture(engine)
         try await f.start()
         let read = tokens["acme-read"]!, write = tokens["acme-write"]!
         // Its own member.

@@ -13,10 +13,16 @@ import Testing
 /// Courses: d, e, f (data-science, published), g (draft), h (archived), x (finance, published,
 /// nobody has touched it, tagged like d). Learners: a bought d and e; b bought d, e and f;
 /// c bought d; n is new. Keys: `reader` (read), `writer` (write), `gone` (write, revoked).
-final class ServerFixture {
+///
+/// `@unchecked Sendable` so a test may send two requests at once: what is shared then (`base`,
+/// `tokens`, the recorder) is set before the requests and only read while they run.
+final class ServerFixture: @unchecked Sendable {
     let directory: URL
+    /// The SQLite file, or the PostgreSQL database's URL (with its password).
     let path: String
     let db: Database
+    /// On PostgreSQL, drops the database the fixture made.
+    private let dropDatabase: (() -> Void)?
     var courses: [String: Int64] = [:]
     var tokens: [String: String] = [:]
     private(set) var server: RunningServer?
@@ -28,12 +34,36 @@ final class ServerFixture {
     /// Where the server listens.
     var base: String { "http://127.0.0.1:\(server!.port)" }
 
-    /// - Parameter train: the algorithms trained before the server starts.
-    init(train: [Algorithm] = Algorithm.allCases) throws {
+    /// - Parameters:
+    ///   - train: the algorithms trained before the server starts.
+    ///   - engine: SQLite (a file in a temporary folder) or PostgreSQL (a fresh database on
+    ///     LECTERN_TEST_PG, dropped when the fixture goes).
+    init(train: [Algorithm] = Algorithm.allCases, engine: TestEngine = .sqlite) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("test.db").path
+        switch engine {
+        case .sqlite:
+            path = directory.appendingPathComponent("test.db").path
+            dropDatabase = nil
+        case .postgres:
+            (path, dropDatabase) = try TestPostgres.makeDatabase()
+        }
         db = try LecternDatabase.open(path: path)
+        try populate(train: train)
+    }
+
+    /// Another fixture's database under a second server (a second API node).
+    init(sharing other: ServerFixture) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = other.path
+        dropDatabase = nil
+        db = try LecternDatabase.open(path: path)
+        courses = other.courses
+        tokens = other.tokens
+    }
+
+    private func populate(train: [Algorithm]) throws {
         let ada = try CreatorRepository(db).create(Creator(name: "Ada", revenueShare: 0.7))
         let bob = try CreatorRepository(db).create(Creator(name: "Bob", revenueShare: 0.6))
         let repo = CourseRepository(db)
@@ -89,15 +119,17 @@ final class ServerFixture {
     }
 
     /// Starts the server on a free loopback port.
-    func start(rateLimit: Double = 0, burst: Int = 1, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int64 = 30) async throws {
-        var configuration = ServerConfiguration(databasePath: path)
+    func start(rateLimit: Double = 0, burst: Int = 1, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int64 = 30,
+               keyCacheSeconds: Double = 0, lockTimeoutMilliseconds: Int32 = 2_000) async throws {
+        var configuration = ServerConfiguration(databaseLocation: path)
         configuration.port = 0
         configuration.rateLimit = rateLimit
         configuration.burst = burst
         configuration.maxBodyBytes = maxBodyBytes
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.databaseThreads = 4
-        configuration.keyCacheSeconds = 0  // revocations are seen at once
+        configuration.keyCacheSeconds = keyCacheSeconds  // 0: revocations are seen at once
+        configuration.busyTimeoutMilliseconds = lockTimeoutMilliseconds
         configuration.logger = Logger(label: "test") { [logs] _ in CapturingLogHandler(lines: logs) }
         server = try await LecternServer.start(configuration)
     }
@@ -109,6 +141,7 @@ final class ServerFixture {
 
     deinit {
         try? FileManager.default.removeItem(at: directory)
+        dropDatabase?()
     }
 
     /// Checks every answer recorded so far against the committed OpenAPI document.

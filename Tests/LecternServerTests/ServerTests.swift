@@ -10,8 +10,9 @@ import Testing
 /// End to end: a real server on a free loopback port, a real HTTP client, a temporary database.
 @Suite("lectern serve")
 struct ServerTests {
-    @Test func healthAndReadiness() async throws {
-        let f = try ServerFixture()
+    @Test func healthAndReadiness() async throws { try await Self.healthAndReadiness(.sqlite) }
+    static func healthAndReadiness(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(engine: engine)
         try await f.start()
         let health = try await f.send("GET", "/healthz")
         #expect(health.status == 200)
@@ -26,7 +27,7 @@ struct ServerTests {
         #expect(Set(models) == Set(Algorithm.allCases.map(\.rawValue)))
         try await f.stop()
 
-        let untrained = try ServerFixture(train: [])
+        let untrained = try ServerFixture(train: [], engine: engine)
         try await untrained.start()
         let notReady = try await untrained.send("GET", "/readyz")
         #expect(notReady.status == 503)
@@ -34,8 +35,9 @@ struct ServerTests {
         try await untrained.stop()
     }
 
-    @Test func easeRP3betaAndBPRAreServed() async throws {
-        let f = try ServerFixture(train: [.ease, .rp3beta, .bpr])
+    @Test func easeRP3betaAndBPRAreServed() async throws { try await Self.easeRP3betaAndBPRAreServed(.sqlite) }
+    static func easeRP3betaAndBPRAreServed(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [.ease, .rp3beta, .bpr], engine: engine)
         try await f.start()
         for algorithm in ["ease", "rp3beta"] {
             let list = try await f.send("GET", "/v1/users/c/recommendations?algorithm=\(algorithm)&explain=true", key: "reader")
@@ -49,8 +51,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func recommendationsComeFromTheCacheWithTheCLIFreshnessRules() async throws {
-        let f = try ServerFixture()
+    @Test func recommendationsComeFromTheCacheWithTheCLIFreshnessRules() async throws { try await Self.recommendationsComeFromTheCacheWithTheCLIFreshnessRules(.sqlite) }
+    static func recommendationsComeFromTheCacheWithTheCLIFreshnessRules(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(engine: engine)
         try await f.start()
         // c bought only d; who bought d also bought e (a, b) and f (b): e first, then f.
         let list = try await f.send("GET", "/v1/users/c/recommendations?algorithm=itemknn&explain=true", key: "reader")
@@ -92,8 +95,9 @@ struct ServerTests {
 
     /// "Not for me" over HTTP: the course leaves the list at once, ranks start from 1 again, a
     /// retried dismissal (same key, or none) is recorded once, and a bad reason changes nothing.
-    @Test func aDismissalOverHTTPIsHeardAtOnce() async throws {
-        let f = try ServerFixture(train: [.itemknn])
+    @Test func aDismissalOverHTTPIsHeardAtOnce() async throws { try await Self.aDismissalOverHTTPIsHeardAtOnce(.sqlite) }
+    static func aDismissalOverHTTPIsHeardAtOnce(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [.itemknn], engine: engine)
         try await f.start()
         #expect(try await f.send("GET", "/v1/users/c/recommendations?algorithm=itemknn", key: "reader").slugs() == ["e", "f"])
         let body: [String: Any] = ["user": "c", "course": "e", "kind": "dismiss", "reason": "not-relevant", "idempotency_key": "dis-1"]
@@ -121,8 +125,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func recommendationErrors() async throws {
-        let f = try ServerFixture(train: [.itemknn])
+    @Test func recommendationErrors() async throws { try await Self.recommendationErrors(.sqlite) }
+    static func recommendationErrors(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [.itemknn], engine: engine)
         try await f.start()
         let unknown = try await f.send("GET", "/v1/users/nobody/recommendations", key: "reader")
         #expect(unknown.status == 404)
@@ -139,8 +144,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func similarCourses() async throws {
-        let f = try ServerFixture()
+    @Test func similarCourses() async throws { try await Self.similarCourses(.sqlite) }
+    static func similarCourses(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(engine: engine)
         try await f.start()
         // d was bought by a, b, c; e by a, b; f by b: cos(d,e) = 2/(√3·√2) > cos(d,f) = 1/√3; g, h are off sale.
         let similar = try await f.send("GET", "/v1/courses/d/similar", key: "reader")
@@ -158,8 +164,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func courseListingFiltersAndPages() async throws {
-        let f = try ServerFixture(train: [])
+    @Test func courseListingFiltersAndPages() async throws { try await Self.courseListingFiltersAndPages(.sqlite) }
+    static func courseListingFiltersAndPages(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [], engine: engine)
         try await f.start()
         let all = try await f.send("GET", "/v1/courses", key: "reader")
         #expect(all.status == 200)
@@ -190,8 +197,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func oneCourse() async throws {
-        let f = try ServerFixture(train: [])
+    @Test func oneCourse() async throws { try await Self.oneCourse(.sqlite) }
+    static func oneCourse(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [], engine: engine)
         try await f.start()
         let d = try await f.send("GET", "/v1/courses/d", key: "reader")
         #expect(d.status == 200)
@@ -207,8 +215,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func registeringLearners() async throws {
-        let f = try ServerFixture(train: [])
+    @Test func registeringLearners() async throws { try await Self.registeringLearners(.sqlite) }
+    static func registeringLearners(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [], engine: engine)
         try await f.start()
         let users = try f.count("users")
         let created = try await f.send("POST", "/v1/users", key: "writer", json: [
@@ -239,8 +248,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func recordingInteractions() async throws {
-        let f = try ServerFixture(train: [])
+    @Test func recordingInteractions() async throws { try await Self.recordingInteractions(.sqlite) }
+    static func recordingInteractions(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [], engine: engine)
         try await f.start()
         let before = try f.count("interactions")
         let one = try await f.send("POST", "/v1/interactions", key: "writer", json: [
@@ -308,8 +318,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func keysAndScopes() async throws {
-        let f = try ServerFixture(train: [.popular])
+    @Test func keysAndScopes() async throws { try await Self.keysAndScopes(.sqlite) }
+    static func keysAndScopes(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [.popular], engine: engine)
         try await f.start()
         let users = try f.count("users")
         let none = try await f.send("GET", "/v1/courses")
@@ -334,7 +345,7 @@ struct ServerTests {
         try APIKeyRepository(f.db).revoke(id: try APIKeyRepository(f.db).resolve("reader").id)
         #expect(try await f.send("GET", "/v1/courses", key: "reader").status == 401)
         // Only hashes are stored.
-        let stored = try f.db.query("SELECT token_hash FROM api_keys") { $0.text(0) }
+        let stored = try f.db.texts("SELECT token_hash FROM api_keys")
         #expect(!stored.contains(f.tokens["writer"]!))
         #expect(stored.contains(APIToken.hash(f.tokens["writer"]!)))
         try await f.stop()
@@ -371,8 +382,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func metricsInPrometheusText() async throws {
-        let f = try ServerFixture(train: [.itemknn])
+    @Test func metricsInPrometheusText() async throws { try await Self.metricsInPrometheusText(.sqlite) }
+    static func metricsInPrometheusText(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [.itemknn], engine: engine)
         try await f.start()
         _ = try await f.send("GET", "/healthz")
         _ = try await f.send("GET", "/v1/courses/d", key: "reader")
@@ -394,8 +406,9 @@ struct ServerTests {
         try await f.stop()
     }
 
-    @Test func theServerNeverFallsOver() async throws {
-        let f = try ServerFixture(train: [.itemknn])
+    @Test func theServerNeverFallsOver() async throws { try await Self.theServerNeverFallsOver(.sqlite) }
+    static func theServerNeverFallsOver(_ engine: TestEngine) async throws {
+        let f = try ServerFixture(train: [.itemknn], engine: engine)
         try await f.start()
         let before = try f.count("interactions")
         let long = String(repeating: "9", count: 4_000)

@@ -2,14 +2,14 @@ internal import LecternSQLite
 
 /// The keys `lectern serve` accepts (the `api_keys` table).
 public struct APIKeyRepository {
-    let db: Connection
+    let db: Executor
 
     public init(_ db: Database) {
-        self.db = db.connection
+        self.db = db.executor
     }
 
     init(_ db: Connection) {
-        self.db = db
+        self.db = .sqlite(db)
     }
 
     static let columns = "id, name, scope, token_hash, prefix, created_at, revoked_at, org_id"
@@ -20,7 +20,7 @@ public struct APIKeyRepository {
     static let all = "SELECT \(columns) FROM api_keys ORDER BY id"
     static let revoke = "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
 
-    static func read(_ row: Statement) throws -> APIKey {
+    static func read(_ row: Row) throws -> APIKey {
         guard let scope = APIKey.Scope(rawValue: row.text(2)) else {
             throw StoreError.invalid("API key \(row.int64(0)) has a scope this lectern does not know")
         }
@@ -42,8 +42,7 @@ public struct APIKeyRepository {
         if try find(name: key.name) != nil { throw StoreError.conflict("an API key named '\(key.name)' already exists") }
         try withStoreErrors {
             try db.transaction {
-                try db.cachedStatement(Self.insert).run([key.name, key.scope.rawValue, key.tokenHash, key.prefix, key.createdAt, key.orgID])
-                key.id = db.lastInsertRowID
+                key.id = try db.insert(Self.insert, [key.name, key.scope.rawValue, key.tokenHash, key.prefix, key.createdAt, key.orgID])
             }
         }
         return key
@@ -51,16 +50,16 @@ public struct APIKeyRepository {
 
     /// The key whose token hashes to `tokenHash`, revoked or not.
     public func find(tokenHash: String) throws -> APIKey? {
-        try withStoreErrors { try db.cachedStatement(Self.byHash).queryFirst([tokenHash], row: Self.read) }
+        try withStoreErrors { try db.first(Self.byHash, [tokenHash], row: Self.read) }
     }
 
     public func find(name: String) throws -> APIKey? {
-        try withStoreErrors { try db.cachedStatement(Self.byName).queryFirst([name], row: Self.read) }
+        try withStoreErrors { try db.first(Self.byName, [name], row: Self.read) }
     }
 
     /// A key named by its id (digits) or its name.
     public func resolve(_ reference: String) throws -> APIKey {
-        if let id = Int64(reference), let key = try withStoreErrors({ try db.cachedStatement(Self.byID).queryFirst([id], row: Self.read) }) {
+        if let id = Int64(reference), let key = try withStoreErrors({ try db.first(Self.byID, [id], row: Self.read) }) {
             return key
         }
         if let key = try find(name: reference) { return key }
@@ -69,7 +68,7 @@ public struct APIKeyRepository {
 
     /// Every key, oldest first.
     public func list() throws -> [APIKey] {
-        try withStoreErrors { try db.cachedStatement(Self.all).query(row: Self.read) }
+        try withStoreErrors { try db.all(Self.all, row: Self.read) }
     }
 
     /// Revokes a key from now on; returns false when it was already revoked.
@@ -77,7 +76,7 @@ public struct APIKeyRepository {
     public func revoke(id: Int64, at time: Int64 = currentUnixTime()) throws -> Bool {
         try withStoreErrors {
             try db.transaction {
-                try db.cachedStatement(Self.revoke).run([time, id])
+                try db.run(Self.revoke, [time, id])
                 return db.changes > 0
             }
         }

@@ -1,0 +1,107 @@
+import Foundation
+import Synchronization
+internal import LecternPostgres
+
+/// PostgreSQL sessions shared by many threads (`DatabasePool` on a URL): at most `limit` open, each
+/// used by one thread at a time, opened when none is idle and kept for the next caller.
+///
+/// There is no single writer: PostgreSQL runs concurrent writers itself, and the repositories keep
+/// their own transactions (READ COMMITTED, with the schema's UNIQUE constraints and row locks to tell
+/// racing writers apart). A session whose connection was lost (a restarted server, a terminated
+/// backend) is closed instead of being kept, and every idle one is checked before it is handed out,
+/// so the next request connects again instead of failing forever.
+///
+/// It is `Sendable` because a session is only ever used by the thread that checked it out: idle
+/// sessions are only touched while `lock` is held (the `nonisolated(unsafe)` list, as in
+/// `DatabasePool`).
+final class PostgresSessionPool: Sendable {
+    /// `user@host:port/database`, never the password.
+    let target: String
+    /// Sessions kept idle at most (the callers' thread count: more are never in use at once).
+    let limit: Int
+    private let url: PGConnectionURL
+    private let lockTimeoutMilliseconds: Int32
+    private let lock = Mutex(())
+    nonisolated(unsafe) private var idle: [Database] = []
+
+    /// Connects once, migrating the database as `LecternDatabase.open` does; that session is the
+    /// first idle one.
+    /// - Throws: `StoreError` as `openPostgres(url:)` does (`.io` for a server that cannot be
+    ///   reached or refuses the login).
+    init(url text: String, limit: Int, lockTimeoutMilliseconds: Int32) throws {
+        url = try withPostgresErrors { try PGConnectionURL(text) }
+        target = url.description
+        self.limit = max(1, limit)
+        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+        let first = Database(postgres: try LecternDatabase.openPostgres(url: text).connection)
+        first.setBusyTimeout(milliseconds: lockTimeoutMilliseconds)
+        idle = [first]
+    }
+
+    /// Runs `body` on an idle session (connecting when none is), then keeps the session for the
+    /// next caller unless its connection was lost or it was left inside a transaction.
+    /// - Throws: what `body` throws; `StoreError(.unavailable)` when no connection can be made.
+    func withSession<T>(_ body: (Database) throws -> T) throws -> T {
+        let db = try checkOut()
+        defer { checkIn(db) }
+        do {
+            return try body(db)
+        } catch let error as PGError {
+            throw StoreError.wrapping(error)  // a lost connection is `.unavailable`: a 503, not a 500
+        }
+    }
+
+    private func checkOut() throws -> Database {
+        while let db = lock.withLock({ _ in idle.popLast() }) {
+            if !Self.isLost(db) { return db }
+            Self.close(db)
+        }
+        do {
+            let connection = try PGConnection.connect(url, connectTimeout: .seconds(5))
+            let db = Database(postgres: connection)
+            db.setBusyTimeout(milliseconds: lockTimeoutMilliseconds)
+            return db
+        } catch let error as PGError {
+            throw StoreError(.unavailable, StoreError.wrapping(error).message)
+        }
+    }
+
+    private func checkIn(_ db: Database) {
+        if Self.isLost(db) || db.isInTransaction {
+            // A lost connection usually means the server went away: the idle ones are gone too.
+            Self.close(db)
+            let stale = lock.withLock { _ in
+                let all = idle
+                idle.removeAll()
+                return all
+            }
+            stale.forEach(Self.close)
+            return
+        }
+        let kept = lock.withLock { _ in
+            guard idle.count < limit else { return false }
+            idle.append(db)
+            return true
+        }
+        if !kept { Self.close(db) }
+    }
+
+    private static func isLost(_ db: Database) -> Bool {
+        guard case .postgres(let session) = db.executor else { return true }
+        return session.connection.isClosed
+    }
+
+    private static func close(_ db: Database) {
+        if case .postgres(let session) = db.executor { session.connection.close() }
+    }
+
+    /// Closes every idle session.
+    func close() {
+        let all = lock.withLock { _ in
+            let all = idle
+            idle.removeAll()
+            return all
+        }
+        all.forEach(Self.close)
+    }
+}
