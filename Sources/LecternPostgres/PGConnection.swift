@@ -72,8 +72,9 @@ public final class PGConnection {
     }
 
     /// Whether the connection is closed: by `close()`, by the server (a restart, an administrator's
-    /// `pg_terminate_backend`) or by the network. A closed connection cannot be used again.
-    public var isClosed: Bool { connection.isClosed }
+    /// `pg_terminate_backend`) or by the network, or found lost by a statement before its socket
+    /// closed. A closed connection cannot be used again.
+    public var isClosed: Bool { lost != nil || connection.isClosed }
 
     /// Closes the connection; it cannot be used after.
     public func close() {
