@@ -109,15 +109,11 @@ extension StoreError {
         switch error {
         case .invalidURL, .unreachable, .authentication, .unknownDatabase, .unreadable:
             return StoreError(.io, error.description)
-        case .connectionLost:
+        case .connectionLost:  // also the server ending the session (SQLSTATE 57P*, 08*): see PGConnection
             return StoreError(.unavailable, error.description)
         case .serverTooOld:
             return StoreError(.foreignDatabase, error.description)
         case .server(let state, let message, _):
-            if state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) {
-                // The server closed the session (a restart, `pg_terminate_backend`) or is starting up.
-                return StoreError(.unavailable, "the PostgreSQL server closed the connection: \(message)")
-            }
             if state == "40P01" || state == "55P03" || state == "40001" {
                 return StoreError(.busy, "the database is busy with another transaction: \(message)")
             }
