@@ -3,8 +3,8 @@ import NIOPosix
 import ServiceLifecycle
 
 /// The server's way into the database: the store's `DatabasePool` (on SQLite one writer and
-/// read-only readers; on PostgreSQL at most `threadCount` sessions; each read in its own
-/// transaction), run on a dedicated thread pool.
+/// read-only readers; on PostgreSQL at most `threadCount` sessions, and as many on a hot standby
+/// that answers the reads; each read in its own transaction), run on a dedicated thread pool.
 ///
 /// The store is blocking, so database work never runs on the event loops or Swift's cooperative
 /// threads. A lock held by another process (or transaction) longer than the busy timeout fails the
@@ -19,8 +19,9 @@ final class AsyncDatabase: Service {
     /// `postgres://` URL) and starts `threadCount` threads.
     /// - Throws: `StoreError` for a file that is not a Lectern database or is locked, or a server
     ///   that cannot be reached.
-    init(location: String, threadCount: Int, busyTimeoutMilliseconds: Int32) throws {
-        pool = try DatabasePool(path: location, busyTimeoutMilliseconds: busyTimeoutMilliseconds, maxSessions: max(1, threadCount))
+    init(location: String, standby: String? = nil, threadCount: Int, busyTimeoutMilliseconds: Int32) throws {
+        pool = try DatabasePool(path: location, busyTimeoutMilliseconds: busyTimeoutMilliseconds, maxSessions: max(1, threadCount),
+                                standby: standby)
         threads = NIOThreadPool(numberOfThreads: max(1, threadCount))
         threads.start()
     }
@@ -35,6 +36,23 @@ final class AsyncDatabase: Service {
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await threads.runIfActive { [pool] in try pool.read(body) }
     }
+
+    /// Runs `body` in a read transaction that holds every event of learner `externalID` (on the
+    /// standby once it has replayed them, else on the primary).
+    func read<T: Sendable>(forLearner externalID: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await threads.runIfActive { [pool] in try pool.read(forLearner: externalID, body) }
+    }
+
+    /// Runs `body` in a read transaction on the primary, never on a standby (an API key's state).
+    func readPrimary<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await threads.runIfActive { [pool] in try pool.readPrimary(body) }
+    }
+
+    /// Where reads went, with a standby (see `DatabasePool.standbyReadCounts`).
+    var standbyReadCounts: (standby: Int, fresh: Int, fallback: Int)? { pool.standbyReadCounts }
+
+    /// The standby's `user@host:port/database`, when there is one.
+    var standbyPath: String? { pool.standbyPath }
 
     /// Runs `body` with the writer connection; `body` opens the transactions it needs.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {

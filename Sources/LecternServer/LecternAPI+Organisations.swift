@@ -8,7 +8,7 @@ extension LecternAPI {
     /// `GET /v1/users/{id}/assignments`: the learner's open assignments in their organisation.
     func learnerAssignments(_ context: APIRequestContext) async throws -> AssignmentListBody {
         let user = try id(context)
-        return try await pool.read { db in
+        return try await pool.read(forLearner: user) { db in
             let learner = try visibleLearner(user, context: context, db: db)
             guard let (organisation, _) = try OrganisationRepository(db).membership(userID: learner.id) else {
                 return AssignmentListBody(org: nil, team: nil, items: [])

@@ -56,7 +56,7 @@ struct LecternAPI: Sendable {
         let limit = try integer(request, "limit", default: 10, in: 1...100)
         let algorithm = try self.algorithm(request, allowed: Algorithm.allCases)
         let explain = try flag(request, "explain")
-        let body = try await pool.read { db -> RecommendationsBody? in
+        let body = try await pool.read(forLearner: user) { db -> RecommendationsBody? in
             _ = try visibleLearner(user, context: context, db: db)
             // While an experiment runs, serving logs impressions: that needs the writer.
             if algorithm == nil, try ExperimentStore(db).running() != nil { return nil }
@@ -215,7 +215,7 @@ struct LecternAPI: Sendable {
         let runs = try await pool.read { db in try activeRuns(db) }
         let now = Double(currentUnixTime())
         func label(_ run: ModelRun) -> String { "algorithm=\"\(Metrics.escape(run.algorithm.rawValue))\"" }
-        let gauges: [Metrics.Gauge] = [
+        var gauges: [Metrics.Gauge] = [
             .init(name: "lectern_cache_age_seconds", help: "Seconds since the active model run of each algorithm finished.",
                   values: runs.map { (label($0), max(0, now - Double($0.finishedAt))) }),
             .init(name: "lectern_model_run_id", help: "The id of each algorithm's active model run.",
@@ -227,6 +227,11 @@ struct LecternAPI: Sendable {
             .init(name: "lectern_process_start_time_seconds", help: "Unix time the server started.",
                   values: [("", metrics.startedAt.timeIntervalSince1970.rounded())]),
         ]
+        if let reads = pool.standbyReadCounts {
+            gauges.append(.init(name: "lectern_standby_reads_total", help: "Reads since start with --read-db, by where they were answered: the standby, the primary because the standby had not yet replayed the learner's events (fresh), or the primary because the standby failed (fallback).",
+                                values: [("answered_by=\"standby\"", Double(reads.standby)), ("answered_by=\"primary_fresh\"", Double(reads.fresh)),
+                                         ("answered_by=\"primary_fallback\"", Double(reads.fallback))], type: "counter"))
+        }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges))))
     }

@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// The database: an SQLite file's path, or a `postgres://` URL (its password is never logged).
     public var databaseLocation: String
+    /// A hot standby of the PostgreSQL primary (`--read-db`, a `postgres://` URL) that answers
+    /// the reads; nil reads from the primary.
+    public var readDatabaseLocation: String?
     /// The SQLite file's path (the same as `databaseLocation`).
     public var databasePath: String {
         get { databaseLocation }
@@ -101,7 +104,8 @@ public enum LecternServer {
     }
 
     static func makePool(_ configuration: ServerConfiguration) throws -> AsyncDatabase {
-        try AsyncDatabase(location: configuration.databaseLocation, threadCount: configuration.databaseThreads,
+        try AsyncDatabase(location: configuration.databaseLocation, standby: configuration.readDatabaseLocation,
+                          threadCount: configuration.databaseThreads,
                          busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
     }
 

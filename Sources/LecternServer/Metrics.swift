@@ -80,7 +80,7 @@ final class Metrics: Sendable {
             out += "lectern_http_request_duration_seconds_count{\(labels(key))} \(histogram.count)\n"
         }
         for gauge in gauges {
-            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
+            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) \(gauge.type)\n"
             for (labelText, value) in gauge.values {
                 out += gauge.name + (labelText.isEmpty ? "" : "{\(labelText)}") + " \(Self.format(value))\n"
             }
@@ -88,12 +88,14 @@ final class Metrics: Sendable {
         return out
     }
 
-    /// A gauge computed when scraped.
+    /// A gauge computed when scraped (or a counter kept elsewhere, read when scraped).
     struct Gauge {
         var name: String
         var help: String
         /// Label text such as `algorithm="hybrid"` (or empty) and the value.
         var values: [(String, Double)]
+        /// Prometheus's metric type: `gauge`, or `counter` for a count that only grows.
+        var type = "gauge"
     }
 
     private func labels(_ key: Series) -> String {

@@ -77,7 +77,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, "missing_api_key", "the Authorization header must be 'Bearer <token>'")
         }
         let hash = APIToken.hash(String(parts[1]).trimmingCharacters(in: .whitespaces))
-        let found = try await keys.key(hash: hash) { try await pool.read { db in try APIKeyRepository(db).find(tokenHash: hash) } }
+        let found = try await keys.key(hash: hash) { try await pool.readPrimary { db in try APIKeyRepository(db).find(tokenHash: hash) } }
         guard let key = found else { throw APIError(.unauthorized, "invalid_api_key", "the API key is not known") }
         guard !key.isRevoked else { throw APIError(.unauthorized, "revoked_api_key", "the API key '\(key.name)' was revoked") }
         context.caller.keyName = key.name

@@ -26,14 +26,31 @@ final class PostgresSessionPool: Sendable {
 
     /// Connects once, migrating the database as `LecternDatabase.open` does; that session is the
     /// first idle one.
+    ///
+    /// With `replica`, the server is a read-only standby: `replica` checks the first connection
+    /// (that it is a copy of the primary, caught up), then the schema is checked, never migrated.
     /// - Throws: `StoreError` as `openPostgres(url:)` does (`.io` for a server that cannot be
-    ///   reached or refuses the login).
-    init(url text: String, limit: Int, lockTimeoutMilliseconds: Int32) throws {
+    ///   reached or refuses the login), or what `replica` throws.
+    init(url text: String, limit: Int, lockTimeoutMilliseconds: Int32,
+         replica: ((PGConnection) throws -> Void)? = nil) throws {
         url = try withPostgresErrors { try PGConnectionURL(text) }
         target = url.description
         self.limit = max(1, limit)
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
-        let first = Database(postgres: try LecternDatabase.openPostgres(url: text).connection)
+        let first: Database
+        if let replica {
+            let connection = try withPostgresErrors { try PGConnection.connect(url) }
+            do {
+                try replica(connection)
+                try withPostgresErrors { try PostgresMigrator().checkCompatible(connection, checksums: false) }
+            } catch {
+                connection.close()
+                throw error
+            }
+            first = Database(postgres: connection)
+        } else {
+            first = Database(postgres: try LecternDatabase.openPostgres(url: text).connection)
+        }
         first.setBusyTimeout(milliseconds: lockTimeoutMilliseconds)
         idle = [first]
     }

@@ -23,7 +23,7 @@ extension Lectern {
                 Retry-After). Reads see a whole cache while `lectern train` runs in another process. SIGTERM or \
                 SIGINT stops taking connections and finishes the requests in flight. One access-log line per \
                 request goes to standard error. With --db postgres://..., any number of servers may serve one \
-                database (docs/engines.md); a lost connection answers 503 and the next request connects again.
+                database (docs/engines.md); a lost connection answers 503 and the next request connects again.                 --read-db sends reads to a hot standby; a learner's own reads (recommendations, assignments) are                 answered there only once it holds all of that learner's events, so a purchase on any node is                 never shown back as a recommendation.
                 """)
 
         @OptionGroup var database: DatabaseOptions
@@ -37,7 +37,11 @@ extension Lectern {
         var lockTimeout = 2_000
         @Option(name: .customLong("key-cache"), help: "Seconds a key is trusted before it is read again (a revoked key is refused within this time; 0: every request).")
         var keyCache: Double = 1
-        @Option(help: "Threads running database work (on PostgreSQL also the most sessions kept open).") var threads = 8
+        @Option(name: .customLong("read-db"), help: ArgumentHelp(
+            "A hot standby of the PostgreSQL --db (postgres://...) to answer reads; writes and API keys stay on --db, and a learner's own reads go to --db until the standby has replayed their events.",
+            valueName: "url"))
+        var readDB: String?
+        @Option(help: "Threads running database work (on PostgreSQL also the most sessions kept open, per database).") var threads = 8
         @Option(name: .customLong("log-level"), help: "Access log level: trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
@@ -51,6 +55,11 @@ extension Lectern {
             guard keyCache >= 0, keyCache <= 3_600 else { throw ValidationError("--key-cache must be 0 to 3600 seconds") }
             guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+            if let readDB {
+                guard case .postgres = database.location, LecternDatabase.isPostgresURL(readDB) else {
+                    throw ValidationError("--read-db needs PostgreSQL: --db and --read-db must both be postgres:// URLs")
+                }
+            }
         }
 
         func run() throws {
@@ -66,6 +75,7 @@ extension Lectern {
             configuration.idleTimeoutSeconds = Int64(idleTimeout)
             configuration.busyTimeoutMilliseconds = Int32(lockTimeout)
             configuration.databaseThreads = threads
+            configuration.readDatabaseLocation = readDB
             configuration.keyCacheSeconds = keyCache
             var logger = Logger(label: "lectern.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
