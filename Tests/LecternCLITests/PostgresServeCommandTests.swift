@@ -16,10 +16,10 @@ struct PostgresServeCommandTests {
         let err: Pipe
         let port: String
 
-        static func start(_ url: String) throws -> Node {
+        static func start(_ url: String, _ extra: [String] = []) throws -> Node {
             let process = Process()
             process.executableURL = Lectern.binary
-            process.arguments = ["serve", "--port", "0", "--key-cache", "0", "--threads", "2", "--db", url]
+            process.arguments = ["serve", "--port", "0", "--key-cache", "0", "--threads", "2", "--db", url] + extra
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err
@@ -36,6 +36,11 @@ struct PostgresServeCommandTests {
         }
 
         func send(_ method: String, _ path: String, token: String, json: [String: Any]? = nil) async throws -> Int {
+            try await fetch(method, path, token: token, json: json).0
+        }
+
+        /// The status and body of a request.
+        func fetch(_ method: String, _ path: String, token: String, json: [String: Any]? = nil) async throws -> (Int, Data) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -43,8 +48,8 @@ struct PostgresServeCommandTests {
                 request.httpBody = try JSONSerialization.data(withJSONObject: json)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             }
-            let (_, response) = try await URLSession.shared.data(for: request)
-            return (response as? HTTPURLResponse)?.statusCode ?? 0
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
         }
 
         /// SIGTERM, then what it printed: (exit status, standard output, standard error).
