@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# bench/pg-http.sh BIN OUT SQLITE_DB PG_URL (run by bench/pg.sh): GET /v1/users/{id}/recommendations
-# under wrk while a writer POSTs 50 views a second, on SQLite with one node, on PostgreSQL with one
-# node and with two nodes (each node its own `lectern serve` process on the same database; wrk drives
-# both at once, half the connections each). For each setup the connections are raised 1, 2, 4, 8, 16
-# per node, and the highest total rate whose p99 (the worse node's) stays under 10 ms is kept.
+# bench/pg-http.sh BIN OUT SQLITE_DB PG_URL [STANDBY_URL] (run by bench/pg.sh): GET
+# /v1/users/{id}/recommendations under wrk while a writer POSTs 50 views a second, on SQLite with one
+# node, on PostgreSQL with one node and with two nodes (each node its own `lectern serve` process on
+# the same database; wrk drives both at once, half the connections each), and, given a standby, with
+# two nodes reading from it (`--read-db`: each learner's read checks its fingerprint on the primary).
+# For each setup the connections are raised 1, 2, 4, 8, 16 per node, and the highest total rate whose
+# p99 (the worse node's) stays under 10 ms is kept.
 set -euo pipefail
-BIN=$1; OUT=$2; SQLITE_DB=$3; PG_URL=$4
+BIN=$1; OUT=$2; SQLITE_DB=$3; PG_URL=$4; STANDBY_URL=${5:-}
 DURATION=${DURATION:-10}
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/dev/null; }
 mkdir -p "$OUT/http"
@@ -14,11 +16,12 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
 trap cleanup EXIT
 
-start_node() { # start_node DB NAME: prints the node's URL
-  "$BIN" serve --db "$1" --port 0 --rate-limit 0 --log-level warning > "$OUT/http/$2.out" 2> "$OUT/http/$2.log" &
+start_node() { # start_node DB NAME [SERVE OPTIONS...]: prints the node's URL
+  local db=$1 name=$2; shift 2
+  "$BIN" serve --db "$db" --port 0 --rate-limit 0 --log-level warning "$@" > "$OUT/http/$name.out" 2> "$OUT/http/$name.log" &
   PIDS+=($!)
-  for _ in $(seq 200); do grep -q listening "$OUT/http/$2.out" 2>/dev/null && break; sleep 0.1; done
-  sed -n 's/.*listening on //p' "$OUT/http/$2.out"
+  for _ in $(seq 200); do grep -q listening "$OUT/http/$name.out" 2>/dev/null && break; sleep 0.1; done
+  sed -n 's/.*listening on //p' "$OUT/http/$name.out"
 }
 
 lua() { # lua KEY FILE: a wrk script that cycles through the learners
@@ -48,14 +51,15 @@ print(f"{rate:.0f} {p99:.2f} {bad.group(1) if bad else 0}")
 PY
 }
 
-# setup NAME DB NODES: prints "best_rate p99_at_best"
+# setup NAME DB NODES [SERVE OPTIONS...]: prints "best_rate p99_at_best"
 setup() {
   local name=$1 db=$2 nodes=$3 urls=() best=0 best_p99=- c i
+  shift 3
   READ_KEY=$("$BIN" apikey create --name "bench-read-$name" --scope read --db "$db" 2>/dev/null)
   WRITE_KEY=$("$BIN" apikey create --name "bench-write-$name" --scope write --db "$db" 2>/dev/null)
   "$BIN" user list --db "$db" --format csv | tail -n +2 | cut -d, -f2 > "$OUT/http/users.txt"
   "$BIN" course list --db "$db" --format csv --status published | tail -n +2 | cut -d, -f2 > "$OUT/http/courses.txt"
-  for i in $(seq "$nodes"); do urls+=("$(start_node "$db" "$name-$i")"); done
+  for i in $(seq "$nodes"); do urls+=("$(start_node "$db" "$name-$i" "$@")"); done
   lua "$READ_KEY" "$OUT/http/read.lua"
   python3 - "${urls[0]}" "$WRITE_KEY" "$OUT/http/users.txt" "$OUT/http/courses.txt" > "$OUT/http/$name-writer.log" 2>&1 <<'PY' &
 import http.client, json, random, sys, time, urllib.parse
@@ -97,3 +101,7 @@ ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / 
 echo "SQLite, one node:         $sqlite_rate req/s at p99 $sqlite_p99 ms"
 echo "PostgreSQL, one node:     $pg1_rate req/s at p99 $pg1_p99 ms ($(ratio "$pg1_rate" "$sqlite_rate") of SQLite)"
 echo "PostgreSQL, two nodes:    $pg2_rate req/s at p99 $pg2_p99 ms ($(ratio "$pg2_rate" "$pg1_rate") of one node; aim 1.5x)"
+if [ -n "$STANDBY_URL" ]; then
+  read -r sb_rate sb_p99 < <(setup postgresql-2-standby "$PG_URL" 2 --read-db "$STANDBY_URL")
+  echo "PostgreSQL, two nodes reading a standby: $sb_rate req/s at p99 $sb_p99 ms ($(ratio "$sb_rate" "$pg1_rate") of one node)"
+fi

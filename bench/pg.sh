@@ -4,7 +4,8 @@
 #      `\copy` of the same events (ids resolved) into the same schema: the floor a hand load reaches;
 #   2. train: `lectern train` on both engines;
 #   3. HTTP: bench/http.sh's read-while-writing load on SQLite, on PostgreSQL with one API node, and
-#      with two nodes behind one address (requests split between them).
+#      with two nodes behind one address (requests split between them), then with two nodes reading
+#      from a hot standby (`--read-db`, made with pg_basebackup).
 # Figures, not tests: the machine is shared, so the load is printed beside them. PostgreSQL runs as a
 # throwaway cluster with its durable defaults (fsync on), over its Unix socket.
 set -euo pipefail
@@ -78,5 +79,6 @@ fi
 
 if [[ " $PARTS " == *" http "* ]]; then
   echo "== HTTP: GET recommendations while 50 POST/s are written, highest rate with p99 under 10 ms =="
-  bash bench/pg-http.sh "$BIN" "$OUT" "$OUT/bench.db" "${SOCKET/\/postgres?/\/lectern_bench?}"
+  STANDBY=$(bash scripts/pg-cluster.sh standby)
+  bash bench/pg-http.sh "$BIN" "$OUT" "$OUT/bench.db" "${SOCKET/\/postgres?/\/lectern_bench?}" "${STANDBY/\/postgres?/\/lectern_bench?}"
 fi

@@ -117,6 +117,9 @@ extension StoreError {
             if state == "40P01" || state == "55P03" || state == "40001" {
                 return StoreError(.busy, "the database is busy with another transaction: \(message)")
             }
+            if state == "25006" {  // read_only_sql_transaction: a hot standby, or default_transaction_read_only
+                return StoreError(.io, "the database is read-only (a hot standby?) and this command writes to it (even a report keeps its rollups): run it on the primary (\(message))", sqlState: state)
+            }
             if error.isForeignKeyViolation {
                 return StoreError(.notFound, "the change refers to something that does not exist (\(message))")
             }

@@ -79,6 +79,12 @@ struct PostgresStandbyCommandTests {
         #expect(try await !Self.list(b, learner, reader).contains(bought))
         #expect(try await !Self.list(a, learner, reader).contains(bought))
 
+        // A command that writes (a report keeps its rollups) says the standby is read-only, in one line.
+        let onStandby = try lectern.run(["report", "sales"], database: standby)
+        #expect(onStandby.status == 8 && onStandby.stdout.isEmpty, "\(onStandby.stderr)")
+        #expect(onStandby.stderr.hasPrefix("error: the database is read-only (a hot standby?)") && onStandby.stderr.split(separator: "\n").count == 1,
+                "\(onStandby.stderr)")
+
         let password = try PGConnectionURL(url).password
         for node in [a, b] {
             let (status, stdout, log) = node.stop()
