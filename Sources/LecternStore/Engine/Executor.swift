@@ -114,6 +114,18 @@ enum Executor {
         cached ? try connection.cachedStatement(sql) : try connection.makeStatement(sql)
     }
 
+    /// Makes the open transaction the only writer of these learners' events until it ends, so that
+    /// a check-then-insert (the same event sent twice, a refund of the one purchase) cannot race a
+    /// session on another API node. PostgreSQL: transaction-level advisory locks in the key space
+    /// (1280, hash of the id), taken in ascending order so two batches never deadlock. SQLite: nothing
+    /// (its one writer already serialises every write).
+    func lockLearners(_ ids: [Int64]) throws {
+        guard case .postgres(let session) = self, session.connection.isInTransaction else { return }
+        for id in Set(ids).sorted() {
+            _ = try session.connection.execute("SELECT pg_advisory_xact_lock(1280, hashint8($1))", [.integer(id)])
+        }
+    }
+
     // MARK: Transactions
 
     /// Runs `body` reading one snapshot of the database, as a report that reads a rollup, its

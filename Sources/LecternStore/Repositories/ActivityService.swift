@@ -121,7 +121,11 @@ public struct ActivityService {
     /// names the event's place in the list ("event 3: ...").
     public func record(_ events: [CheckedEvent]) throws -> [RecordOutcome] {
         try db.transaction(.immediate) {
-            try events.enumerated().map { index, event in
+            if events.count > 1, db.engine == .postgresql {
+                let learners = LearnerRepository(db)
+                try InteractionRepository(db).lockLearners(events.compactMap { try? learners.resolve($0.user).id })
+            }
+            return try events.enumerated().map { index, event in
                 do {
                     return try write(event)
                 } catch let error as StoreError {

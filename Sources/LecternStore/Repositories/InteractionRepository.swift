@@ -55,10 +55,18 @@ public struct InteractionRepository {
         }
         return try withStoreErrors {
             try db.transaction(.immediate) {
+                try db.lockLearners([interaction.userID])
                 let writer = try InteractionWriter(db)
                 return try writer.insert(interaction, coursePrice: course.priceMinor)
             }
         }
+    }
+
+    /// Inside a transaction, makes it the only writer of these learners' events until it ends (on
+    /// PostgreSQL, where API nodes write at once; `record` takes its learner's lock itself). A batch
+    /// takes all of its learners' locks first, in one order, so two batches never deadlock.
+    public func lockLearners(_ ids: [Int64]) throws {
+        try db.lockLearners(ids)
     }
 
     /// Interactions matching `filter`, newest first, with the learner's external id and course slug.
