@@ -19,7 +19,7 @@ trap cleanup EXIT
 start_node() { # start_node DB NAME [SERVE OPTIONS...]: prints the node's URL
   local db=$1 name=$2; shift 2
   "$BIN" serve --db "$db" --port 0 --rate-limit 0 --log-level warning "$@" > "$OUT/http/$name.out" 2> "$OUT/http/$name.log" &
-  PIDS+=($!)
+  echo $! > "$OUT/http/$name.pid"  # run in $(...), a subshell: the caller reads the pid from the file
   for _ in $(seq 200); do grep -q listening "$OUT/http/$name.out" 2>/dev/null && break; sleep 0.1; done
   sed -n 's/.*listening on //p' "$OUT/http/$name.out"
 }
@@ -59,7 +59,7 @@ setup() {
   WRITE_KEY=$("$BIN" apikey create --name "bench-write-$name" --scope write --db "$db" 2>/dev/null)
   "$BIN" user list --db "$db" --format csv | tail -n +2 | cut -d, -f2 > "$OUT/http/users.txt"
   "$BIN" course list --db "$db" --format csv --status published | tail -n +2 | cut -d, -f2 > "$OUT/http/courses.txt"
-  for i in $(seq "$nodes"); do urls+=("$(start_node "$db" "$name-$i" "$@")"); done
+  for i in $(seq "$nodes"); do urls+=("$(start_node "$db" "$name-$i" "$@")"); PIDS+=("$(cat "$OUT/http/$name-$i.pid")"); done
   lua "$READ_KEY" "$OUT/http/read.lua"
   python3 - "${urls[0]}" "$WRITE_KEY" "$OUT/http/users.txt" "$OUT/http/courses.txt" > "$OUT/http/$name-writer.log" 2>&1 <<'PY' &
 import http.client, json, random, sys, time, urllib.parse

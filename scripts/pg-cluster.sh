@@ -68,13 +68,14 @@ start() {
 }
 
 # A hot standby of the cluster, streaming from it (pg_basebackup -R), on its own port, in
-# $DIR/standby; prints its socket URL. For `lectern serve --read-db` and the two-node test.
+# $DIR/standby; prints its socket URL. For `lectern serve --read-db` and the two-node test. A fast
+# checkpoint: the default (spread) waits minutes on a busy cluster before the copy starts.
 standby() {
   running || { echo "error: no cluster running in $DIR: run scripts/pg-cluster.sh start" >&2; exit 1; }
   if [ -f "$DIR/standby-port" ] && [ -f "$DIR/standby/postmaster.pid" ]; then standby_url; return; fi
   rm -rf "$DIR/standby"
   free_port > "$DIR/standby-port"
-  as_owner "$PG_BIN/pg_basebackup" -h "$DIR" -p "$(cat "$DIR/port")" -U lectern -D "$DIR/standby" -R -X stream \
+  as_owner "$PG_BIN/pg_basebackup" -h "$DIR" -p "$(cat "$DIR/port")" -U lectern -D "$DIR/standby" -R -X stream --checkpoint=fast \
     >"$DIR/standby.log" 2>&1 || { cat "$DIR/standby.log" >&2; exit 1; }
   chmod 700 "$DIR/standby"
   as_owner "$PG_BIN/pg_ctl" -D "$DIR/standby" -l "$DIR/standby-server.log" -w -t 60 start -o \

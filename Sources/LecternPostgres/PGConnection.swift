@@ -148,9 +148,11 @@ public final class PGConnection {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back (and the error rethrown)
     /// when it throws. A nested call is a savepoint, so an inner failure undoes only the inner work.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
+    /// - Parameter begin: the statement that opens an outer transaction, with its modes
+    ///   (`BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY`: one round trip, not two).
+    public func transaction<T>(begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
         let savepoint = transactionDepth > 0 ? "lectern_sp\(transactionDepth)" : nil
-        try execute(savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN")
+        try execute(savepoint.map { "SAVEPOINT \($0)" } ?? begin)
         transactionDepth += 1
         let result: T
         do {

@@ -138,10 +138,7 @@ enum Executor {
             return try connection.transaction(.deferred, body)
         case .postgres(let session):
             if session.connection.isInTransaction { return try body() }
-            return try session.connection.transaction {
-                try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
-                return try body()
-            }
+            return try session.connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { try body() }
         }
     }
 
