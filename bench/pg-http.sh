@@ -55,8 +55,8 @@ PY
 setup() {
   local name=$1 db=$2 nodes=$3 urls=() best=0 best_p99=- c i
   shift 3
-  READ_KEY=$("$BIN" apikey create --name "bench-read-$name" --scope read --db "$db" 2>/dev/null)
-  WRITE_KEY=$("$BIN" apikey create --name "bench-write-$name" --scope write --db "$db" 2>/dev/null)
+  READ_KEY=$("$BIN" apikey create --name "bench-read-$name-$$-$RANDOM" --scope read --db "$db" 2>/dev/null)
+  WRITE_KEY=$("$BIN" apikey create --name "bench-write-$name-$$-$RANDOM" --scope write --db "$db" 2>/dev/null)
   "$BIN" user list --db "$db" --format csv | tail -n +2 | cut -d, -f2 > "$OUT/http/users.txt"
   "$BIN" course list --db "$db" --format csv --status published | tail -n +2 | cut -d, -f2 > "$OUT/http/courses.txt"
   for i in $(seq "$nodes"); do urls+=("$(start_node "$db" "$name-$i" "$@")"); PIDS+=("$(cat "$OUT/http/$name-$i.pid")"); done
