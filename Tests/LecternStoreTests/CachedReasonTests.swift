@@ -6,8 +6,13 @@ import Testing
 /// `current_recommendations` view and lists computed in memory must all say the same sentence.
 @Suite("Cached reasons")
 struct CachedReasonTests {
-    @Test func theQueryTheViewAndTheSentenceAgreeForEveryKind() throws {
-        let db = try makeDatabase()
+    @Test(arguments: TestEngine.allCases)
+    func theQueryTheViewAndTheSentenceAgreeForEveryKind(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in try Self.expectAgreement(in: db) }
+    }
+
+    /// Caches one list holding a reason of every kind, then reads it back through the store and the view.
+    static func expectAgreement(in db: Database) throws {
         let creator = try makeCreator(in: db)
         let named = try makeCourse(in: db, slug: "named", creator: creator, title: "Pandas, Fast")
         let learner = try makeLearner(in: db, externalID: "u1")
@@ -23,7 +28,7 @@ struct CachedReasonTests {
         }
         try RecommendationCache(db).save(output, now: { 0 })
         let served = try RecommendationCache(db).recommendations(userID: learner.id, algorithm: .hybrid, limit: 50)
-        let viewed = try db.query("SELECT reason FROM current_recommendations WHERE user_id = ? ORDER BY rank", [learner.id]) { $0.text(0) }
+        let viewed = try db.texts("SELECT reason FROM current_recommendations WHERE user_id = ? ORDER BY rank", [learner.id])
         let expected = reasons.map { $0.sentence(title: $0.courseID == nil ? nil : "Pandas, Fast") }
         #expect(served.map(\.reason) == expected)
         #expect(viewed == expected)

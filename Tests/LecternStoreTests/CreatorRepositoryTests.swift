@@ -44,8 +44,8 @@ struct CreatorRepositoryTests {
         }
     }
 
-    @Test("invalid creators are refused with invalidInput and nothing is stored")
-    func invalid() throws {
+    @Test("invalid creators are refused with invalidInput and nothing is stored", arguments: TestEngine.allCases)
+    func invalid(engine: TestEngine) throws {
         let creators = [
             Creator(name: "Too Greedy", revenueShare: 1.5),
             Creator(name: "Negative", revenueShare: -0.1),
@@ -54,11 +54,12 @@ struct CreatorRepositoryTests {
             Creator(name: "   ", revenueShare: 0.5),
             Creator(name: String(repeating: "x", count: 201), revenueShare: 0.5),
         ]
-        let db = try makeDatabase()
-        for creator in creators {
-            expectStoreError(.invalidInput) { try CreatorRepository(db).create(creator) }
+        try withDatabase(on: engine) { (db: Database) throws in
+            for creator in creators {
+                expectStoreError(.invalidInput) { try CreatorRepository(db).create(creator) }
+            }
+            #expect(try rowCount(db, "creators") == 0)
         }
-        #expect(try rowCount(db, "creators") == 0)
     }
 
     @Test("the 200-character limit counts what SQLite counts, so a long name is invalidInput, not a conflict", arguments: TestEngine.allCases)

@@ -119,9 +119,13 @@ struct ImportExportTests {
 
     // MARK: Importing
 
-    @Test("creators, courses, users and interactions import with every field")
-    func importsEverything() throws {
-        let db = try makeDatabase()
+    @Test("creators, courses, users and interactions import with every field", arguments: TestEngine.allCases)
+    func importsEverything(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in try expectEverythingImported(into: db) }
+    }
+
+    /// Imports the samples into `db` and checks every field of every row.
+    private func expectEverythingImported(into db: Database) throws {
         let directory = try TemporaryDirectory()
         let summaries = try importSamples(into: db, directory: directory)
         #expect(summaries.map(\.entity) == ["creators", "courses", "users", "interactions"])
@@ -170,9 +174,10 @@ struct ImportExportTests {
         #expect(u2.email == nil)
         #expect(u2.createdAt == newYear2025)
 
-        let values = try db.query("SELECT kind, value, occurred_at FROM interactions ORDER BY id") {
-            "\($0.text(0)) \($0.optionalInt64(1).map(String.init) ?? "-") \($0.int64(2))"
-        }
+        let values = try db.texts("""
+            SELECT kind || ' ' || COALESCE(CAST(value AS TEXT), '-') || ' ' || CAST(occurred_at AS TEXT)
+            FROM interactions ORDER BY id
+            """)
         // 2025-02-02 is 32 days after 2025-01-01 = 1_738_454_400.
         #expect(values == [
             "view - \(1_738_454_400 + 36_000)",
@@ -269,10 +274,16 @@ struct ImportExportTests {
         }
     }
 
-    @Test("export, import into a fresh database, export again: the bytes are the same", arguments: TransferFormat.allCases)
-    func roundTrip(format: TransferFormat) throws {
+    @Test("export, import into a fresh database, export again: the bytes are the same", arguments: TestEngine.allCases, TransferFormat.allCases)
+    func roundTrip(engine: TestEngine, format: TransferFormat) throws {
+        try withDatabase(on: engine) { (source: Database) throws in
+            try withDatabase(on: engine) { (copy: Database) throws in try roundTrip(from: source, to: copy, format: format) }
+        }
+    }
+
+    /// Exports `source` in `format`, imports that into the empty `copy`, exports again and compares.
+    private func roundTrip(from source: Database, to copy: Database, format: TransferFormat) throws {
         let directory = try TemporaryDirectory()
-        let source = try makeDatabase()
         _ = try importSamples(into: source, directory: directory)
         // Text that needs quoting or escaping in every format.
         let ada = try #require(try CreatorRepository(source).find(name: "Ada Lovelace"))
@@ -287,7 +298,6 @@ struct ImportExportTests {
             ("users", { try $0.exportUsers(to: $1, format: format) }, { try $0.importUsers(from: $1) }),
             ("interactions", { try $0.exportInteractions(to: $1, format: format) }, { try $0.importInteractions(from: $1) }),
         ]
-        let copy = try makeDatabase()
         for (name, export, load) in kinds {
             let first = directory.path("first-\(name).\(format.rawValue)")
             let second = directory.path("second-\(name).\(format.rawValue)")
@@ -308,21 +318,23 @@ struct ImportExportTests {
         #expect(try InteractionRepository(copy).count() == 5)
     }
 
-    @Test("a learner's interests survive export and import (or a list separator is refused)")
-    func interestWithSeparator() throws {
-        let source = try makeDatabase()
-        let learner: Learner
-        do {
-            learner = try makeLearner(in: source, externalID: "u1", interests: ["cooking;baking", "swift"])
-        } catch let error as StoreError where error.code == .invalidInput {
-            return // Refusing `;` in an interest is a fine answer too.
+    @Test("a learner's interests survive export and import (or a list separator is refused)", arguments: TestEngine.allCases)
+    func interestWithSeparator(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (source: Database) throws in
+            let learner: Learner
+            do {
+                learner = try makeLearner(in: source, externalID: "u1", interests: ["cooking;baking", "swift"])
+            } catch let error as StoreError where error.code == .invalidInput {
+                return // Refusing `;` in an interest is a fine answer too.
+            }
+            let directory = try TemporaryDirectory()
+            let path = directory.path("users.csv")
+            try Exporter(source).exportUsers(to: path, format: .csv)
+            try withDatabase(on: engine) { (copy: Database) throws in
+                _ = try Importer(copy).importUsers(from: path)
+                #expect(try LearnerRepository(copy).resolve("u1").interests == learner.interests)
+            }
         }
-        let directory = try TemporaryDirectory()
-        let path = directory.path("users.csv")
-        try Exporter(source).exportUsers(to: path, format: .csv)
-        let copy = try makeDatabase()
-        _ = try Importer(copy).importUsers(from: path)
-        #expect(try LearnerRepository(copy).resolve("u1").interests == learner.interests)
     }
 
     // MARK: All or nothing
@@ -609,8 +621,8 @@ struct ImportExportTests {
         }
     }
 
-    @Test("the format comes from the file name, or from the options")
-    func formats() throws {
+    @Test("the format comes from the file name, or from the options", arguments: TestEngine.allCases)
+    func formats(engine: TestEngine) throws {
         #expect(TransferFormat.inferred(from: "a.CSV") == .csv)
         #expect(TransferFormat.inferred(from: "a.tsv") == .tsv)
         #expect(TransferFormat.inferred(from: "a.tab") == .tsv)
@@ -618,11 +630,12 @@ struct ImportExportTests {
         #expect(TransferFormat.inferred(from: "a.ndjson") == .jsonl)
         #expect(TransferFormat.inferred(from: "a.txt") == nil)
 
-        let db = try makeDatabase()
-        let directory = try TemporaryDirectory()
-        let path = try directory.write("creators.txt", "name,revenue_share\nAda,0.5\n")
-        expectStoreError(.invalidInput, containing: "cannot tell the format") { _ = try Importer(db).importCreators(from: path) }
-        #expect(try Importer(db).importCreators(from: path, options: ImportOptions(format: .csv)).imported == 1)
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            let path = try directory.write("creators.txt", "name,revenue_share\nAda,0.5\n")
+            expectStoreError(.invalidInput, containing: "cannot tell the format") { _ = try Importer(db).importCreators(from: path) }
+            #expect(try Importer(db).importCreators(from: path, options: ImportOptions(format: .csv)).imported == 1)
+        }
     }
 
     @Test("TSV: tabs separate, commas are plain text", arguments: TestEngine.allCases)
