@@ -51,9 +51,6 @@ final class AsyncDatabase: Service {
     /// Where reads went, with a standby (see `DatabasePool.standbyReadCounts`).
     var standbyReadCounts: (standby: Int, fresh: Int, fallback: Int)? { pool.standbyReadCounts }
 
-    /// The standby's `user@host:port/database`, when there is one.
-    var standbyPath: String? { pool.standbyPath }
-
     /// Runs `body` with the writer connection; `body` opens the transactions it needs.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await threads.runIfActive { [pool] in try pool.write(body) }

@@ -113,9 +113,6 @@ public final class DatabasePool: Sendable {
         standby.map { ($0.standbyReads.value, $0.freshnessReads.value, $0.fallbackReads.value) }
     }
 
-    /// The standby's `user@host:port/database`, when there is one.
-    public var standbyPath: String? { standby?.sessions.target }
-
     private func read<T>(on standby: PostgresStandby, learner: String?, _ body: (Database) throws -> T) throws -> T {
         if standby.isResting {
             standby.fallbackReads.increment()
