@@ -121,13 +121,17 @@ public struct ActivityService {
     /// names the event's place in the list ("event 3: ...").
     public func record(_ events: [CheckedEvent]) throws -> [RecordOutcome] {
         try db.transaction(.immediate) {
+            // On PostgreSQL every learner's lock is taken first, in one order (see `lockLearners`);
+            // the learners found for it are kept, so no event looks its learner up twice.
+            var known: [String: Learner] = [:]
             if events.count > 1, db.engine == .postgresql {
                 let learners = LearnerRepository(db)
-                try InteractionRepository(db).lockLearners(events.compactMap { try? learners.resolve($0.user).id })
+                for user in Set(events.map(\.user)) { known[user] = try? learners.resolve(user) }
+                try InteractionRepository(db).lockLearners(known.values.map(\.id))
             }
             return try events.enumerated().map { index, event in
                 do {
-                    return try write(event)
+                    return try write(event, learner: known[event.user])
                 } catch let error as StoreError {
                     throw StoreError(error.code, "event \(index): \(error.message)")
                 }
@@ -135,8 +139,8 @@ public struct ActivityService {
         }
     }
 
-    private func write(_ event: CheckedEvent) throws -> RecordOutcome {
-        let learner = try LearnerRepository(db).resolve(event.user)
+    private func write(_ event: CheckedEvent, learner known: Learner? = nil) throws -> RecordOutcome {
+        let learner = try known ?? LearnerRepository(db).resolve(event.user)
         let course = try CourseRepository(db).resolve(event.course)
         return try InteractionRepository(db).record(Interaction(
             userID: learner.id, courseID: course.id, kind: event.kind, value: event.value, channel: event.channel,
