@@ -7,6 +7,13 @@ import Testing
 enum PostgresServer {
     static let url = ProcessInfo.processInfo.environment["LECTERN_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
     static var isEnabled: Bool { url != nil || ProcessInfo.processInfo.environment["LECTERN_REQUIRE_PG"] == "1" }
+
+    /// `server` (a URL) naming database `name` instead of its own, its query (a socket, a port) kept.
+    static func url(_ server: String, database name: some StringProtocol) -> String {
+        let parts = server.split(separator: "?", maxSplits: 1)
+        let base = parts[0][..<parts[0].lastIndex(of: "/")!]
+        return "\(base)/\(name)" + (parts.count > 1 ? "?\(parts[1])" : "")
+    }
 }
 
 /// `lectern init`, `db status` and `db migrate` on a postgres:// URL, and the refusal of the commands
@@ -29,10 +36,7 @@ struct PostgresCommandTests {
         defer { admin.close() }
         try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
         defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        let authority = serverURL.split(separator: "?", maxSplits: 1)[0]
-        let base = authority[..<authority.lastIndex(of: "/")!]
-        let query = serverURL.contains("?") ? "?" + serverURL.split(separator: "?", maxSplits: 1)[1] : ""
-        try body("\(base)/\(name)\(query)")
+        try body(PostgresServer.url(serverURL, database: name))
     }
 
     @Test("init makes an empty database Lectern's; db status lists it; db migrate finds nothing to do")

@@ -103,14 +103,11 @@ struct PostgresServeCommandTests {
         let admin = try PGConnection.connect(try PGConnectionURL(serverURL))
         defer { admin.close() }
         try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
-        let authority = serverURL.split(separator: "?", maxSplits: 1)[0]
-        let base = authority[..<authority.lastIndex(of: "/")!]
-        let query = serverURL.contains("?") ? "?" + serverURL.split(separator: "?", maxSplits: 1)[1] : ""
         let drop = {
             guard let admin = try? PGConnection.connect(try PGConnectionURL(serverURL)) else { return }
             _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
             admin.close()
         }
-        return ("\(base)/\(name)\(query)", drop)
+        return (PostgresServer.url(serverURL, database: name), drop)
     }
 }

@@ -169,11 +169,8 @@ struct PostgresStandbyCommandTests {
 
     /// `database`'s URL with its database name put on `server`'s URL.
     static func sameDatabase(as database: String, on server: String) -> String {
-        let name = database.split(separator: "?", maxSplits: 1)[0].split(separator: "/").last.map(String.init) ?? ""
-        let parts = server.split(separator: "?", maxSplits: 1)
-        let authority = parts[0]
-        let base = authority[..<authority.lastIndex(of: "/")!]
-        return "\(base)/\(name)" + (parts.count > 1 ? "?\(parts[1])" : "")
+        let name = database.split(separator: "?", maxSplits: 1)[0].split(separator: "/").last ?? ""
+        return PostgresServer.url(server, database: name)
     }
 
     /// Waits (10 s at most) for the standby to have replayed the database's creation.
