@@ -78,8 +78,11 @@ standby() {
   as_owner "$PG_BIN/pg_basebackup" -h "$DIR" -p "$(cat "$DIR/port")" -U lectern -D "$DIR/standby" -R -X stream --checkpoint=fast \
     >"$DIR/standby.log" 2>&1 || { cat "$DIR/standby.log" >&2; exit 1; }
   chmod 700 "$DIR/standby"
+  # Throwaway like its primary: without fsync its replay keeps up with the test suites' writes.
+  local settings="-c fsync=off"
+  [ "${PG_DURABLE:-0}" = 1 ] && settings=""
   as_owner "$PG_BIN/pg_ctl" -D "$DIR/standby" -l "$DIR/standby-server.log" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -p $(cat "$DIR/standby-port") -c unix_socket_directories=$DIR -c hot_standby=on -c max_connections=200" \
+    "-c listen_addresses=127.0.0.1 -p $(cat "$DIR/standby-port") -c unix_socket_directories=$DIR -c hot_standby=on -c max_connections=200 $settings" \
     >/dev/null || { cat "$DIR/standby-server.log" >&2; exit 1; }
   standby_url
 }

@@ -31,6 +31,10 @@ final class PostgresStandby: Sendable {
     private let restingUntil = Atomic<UInt64>(0)
     /// How long the standby is left alone after it failed a read.
     static let pauseAfterFailure: UInt64 = 2_000_000_000
+    /// How long a new connection waits for the standby to replay what the primary had written when
+    /// the node started. A standby streaming from a busy primary can be seconds behind (it replays on
+    /// one core), so this is generous; one that never catches up is not streaming from this primary.
+    static let replayWait: TimeInterval = 60
 
     /// Whether the standby is being left alone after a failure.
     var isResting: Bool { DispatchTime.now().uptimeNanoseconds < restingUntil.load(ordering: .relaxed) }
@@ -43,7 +47,7 @@ final class PostgresStandby: Sendable {
 
     /// Connects to the standby at `url` and checks that it replicates `primary`: the same system
     /// identifier (a replica made with `pg_basebackup` keeps it), and the same schema once it has
-    /// replayed what the primary had written when it was opened (waiting at most 10 seconds).
+    /// replayed what the primary had written when it was opened (waiting at most `replayWait` seconds).
     /// - Throws: `StoreError(.io)` for a standby that cannot be reached; `.foreignDatabase` for a
     ///   server that is not a copy of the primary, or a standby that does not catch up.
     init(url: String, primary: PostgresSessionPool, limit: Int, lockTimeoutMilliseconds: Int32) throws {
@@ -84,14 +88,14 @@ final class PostgresStandby: Sendable {
         if let found = try databaseOID(connection), found != primary.database {
             throw StoreError(.foreignDatabase, "\(connection.target) is not a copy of \(target): it is another database (oid \(found), the primary's \(primary.database ?? "?"))")
         }
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(replayWait)
         while true {
             // On a promoted or never-replicating server the replay position is NULL: it is caught up.
             let caughtUp = try connection.query(
                 "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true) AS done", [.text(primary.lsn)]).first.map { try $0.bool("done") } ?? true
             if caughtUp { return }
             if Date() > deadline {
-                throw StoreError(.foreignDatabase, "\(connection.target) has not replayed the primary's log up to \(primary.lsn) within 10 seconds: is it streaming from \(target)?")
+                throw StoreError(.foreignDatabase, "\(connection.target) has not replayed the primary's log up to \(primary.lsn) within \(Int(replayWait)) seconds: is it streaming from \(target)?")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }

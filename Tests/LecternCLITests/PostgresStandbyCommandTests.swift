@@ -30,12 +30,17 @@ struct PostgresStandbyCommandTests {
         try Self.loadPlatform(lectern, url)
         let token = try lectern.run(["apikey", "create", "--name", "storefront", "--scope", "write"], database: url)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try Self.waitForDatabase(standby)
+        // The other suites write to the primary meanwhile, and the standby replays on one core.
+        try Self.waitForReplay(standby, of: url)
 
         let a = try PostgresServeCommandTests.Node.start(url)
         let b = try PostgresServeCommandTests.Node.start(url, ["--read-db", standby])
         defer { for node in [a, b] where node.process.isRunning { _ = node.stop() } }
-        #expect(!a.port.isEmpty && !b.port.isEmpty, "B did not start: \(b.process.isRunning)")
+        guard !a.port.isEmpty, !b.port.isEmpty else {
+            let (status, _, log) = (b.port.isEmpty ? b : a).stop()
+            Issue.record("\(b.port.isEmpty ? "B" : "A") did not start (exit \(status)): \(log)")
+            return
+        }
         let learner = "u000007"
         let before = try await Self.list(b, learner, token)
         let bought = try #require(before.first)
@@ -173,14 +178,18 @@ struct PostgresStandbyCommandTests {
         return PostgresServer.url(server, database: name)
     }
 
-    /// Waits (10 s at most) for the standby to have replayed the database's creation.
-    static func waitForDatabase(_ url: String) throws {
-        for _ in 0..<100 {
-            if let connection = try? PGConnection.connect(try PGConnectionURL(url)) {
-                connection.close()
-                return
-            }
+    /// Waits (120 s at most) for the standby to have replayed everything the primary had written
+    /// when this was called, the creation of `url`'s database included.
+    static func waitForReplay(_ standby: String, of url: String) throws {
+        let primary = try PGConnection.connect(try PGConnectionURL(url))
+        defer { primary.close() }
+        let position = try primary.scalarText("SELECT pg_current_wal_insert_lsn()::text") ?? "0/0"
+        let server = try PGConnection.connect(try PGConnectionURL(standbyURL ?? standby))
+        defer { server.close() }
+        for _ in 0..<1_200 {
+            if try server.scalarInt("SELECT (pg_last_wal_replay_lsn() >= $1::pg_lsn)::int", [.text(position)]) == 1 { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
+        Issue.record("the standby did not replay \(position) within 120 s")
     }
 }
