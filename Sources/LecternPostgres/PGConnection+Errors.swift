@@ -37,18 +37,25 @@ extension PGConnection {
     /// Turns a failed statement into a `PGError`: the server's SQLSTATE and message, or a lost connection.
     static func statementError(_ error: any Error) -> PGError {
         if let error = error as? PGError { return error }
+        // A prepared statement's errors come in postgres-nio's older form.
+        if let error = error as? PostgresError {
+            switch error {
+            case .server(let fields):
+                return serverError(state: fields.fields[.sqlState] ?? "XX000", message: fields.fields[.message] ?? "an unknown error",
+                                   constraint: fields.fields[.constraintName])
+            case .connectionClosed:
+                return .connectionLost("the server closed it or the network failed; what was running was not committed")
+            case .protocol(let reason):
+                return .connectionLost(reason)
+            }
+        }
         guard let error = error as? PSQLError else {
             return .connectionLost(shortReason(error))
         }
         switch error.code {
         case .server:
-            let state = error.serverInfo?[.sqlState] ?? "XX000", message = error.serverInfo?[.message] ?? "an unknown error"
-            // The server ending the session (an administrator, a shutdown, a crash: class 57P) or the
-            // connection failing (class 08) loses the transaction, as a dropped socket does.
-            if state.hasPrefix("57P") || state.hasPrefix("08") {
-                return .connectionLost("\(message) (SQLSTATE \(state)); what was running was not committed")
-            }
-            return .server(sqlState: state, message: message, constraint: error.serverInfo?[.constraintName])
+            return serverError(state: error.serverInfo?[.sqlState] ?? "XX000", message: error.serverInfo?[.message] ?? "an unknown error",
+                               constraint: error.serverInfo?[.constraintName])
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError:
             return .connectionLost("the server closed it or the network failed; what was running was not committed")
         case .queryCancelled:
@@ -59,6 +66,16 @@ extension PGConnection {
     }
 
     /// A socket error as the system says it ("Connection refused"), without the type's decoration.
+    /// The server refused a statement. The server ending the session (an administrator, a shutdown,
+    /// a crash: class 57P) or the connection failing (class 08) loses the transaction, as a dropped
+    /// socket does.
+    private static func serverError(state: String, message: String, constraint: String?) -> PGError {
+        if state.hasPrefix("57P") || state.hasPrefix("08") {
+            return .connectionLost("\(message) (SQLSTATE \(state)); what was running was not committed")
+        }
+        return .server(sqlState: state, message: message, constraint: constraint)
+    }
+
     static func shortReason(_ error: any Error) -> String {
         if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
         if let error = error as? NIOConnectionError {

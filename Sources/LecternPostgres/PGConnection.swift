@@ -21,6 +21,20 @@ public final class PGConnection {
     /// `server_version_num`, such as 150018 for 15.18.
     public private(set) var serverVersion: Int
     private var transactionDepth = 0
+    /// Statements this connection has prepared, by their text with each parameter cast to the type
+    /// bound to it (`preparedText`): the server parses and plans them once (and may keep a generic
+    /// plan), where an unnamed statement is parsed and planned on every call.
+    private var prepared: [PreparedKey: PreparedQuery] = [:]
+
+    /// A statement's text and its binds' types: bound with other types (or a NULL) it is another
+    /// prepared statement.
+    private struct PreparedKey: Hashable {
+        var sql: String
+        var types: [String?]
+    }
+    /// At most this many prepared statements per connection; past it statements run unnamed. The
+    /// store's fixed SQL is a few hundred statements; SQL built from filters is never prepared.
+    public static let preparedLimit = 256
     /// Set once the connection is lost: every later statement fails at once with it (a statement
     /// sent on a connection the server has ended may never be answered).
     private var lost: PGError?
@@ -97,8 +111,12 @@ public final class PGConnection {
     }
 
     /// Runs one statement and returns its rows.
-    public func query(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
-        try run(sql, binds).rows.map { try PGRow($0) }
+    /// - Parameter prepare: prepare it on this connection the first time, and run the prepared
+    ///   statement after: for fixed SQL run again and again (a list served per request), never for
+    ///   SQL built per call.
+    public func query(_ sql: String, _ binds: [PGValue] = [], prepare: Bool = false) throws -> [PGRow] {
+        if prepare { return try runPrepared(sql, binds).map { try PGRow($0, prepared: true) } }
+        return try run(sql, binds).rows.map { try PGRow($0) }
     }
 
     /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
@@ -132,6 +150,73 @@ public final class PGConnection {
         } catch {
             throw failure(error)
         }
+    }
+
+    /// Runs `sql` as a statement prepared on this connection, preparing it on first use. Its text
+    /// casts each parameter to the type bound to it, so the server infers the types an unnamed
+    /// statement declares, and a statement bound with other types (or a NULL) is another statement.
+    private func runPrepared(_ sql: String, _ binds: [PGValue]) throws -> [PostgresRow] {
+        if let lost { throw lost }
+        let key = PreparedKey(sql: sql, types: binds.map(\.typeName))
+        let statement: PreparedQuery
+        if let known = prepared[key] {
+            statement = known
+        } else {
+            guard prepared.count < Self.preparedLimit else { return try run(sql, binds).rows }
+            do {
+                statement = try connection.prepare(query: Self.preparedText(sql, binds)).wait()
+            } catch {
+                throw failure(error)
+            }
+            prepared[key] = statement
+        }
+        do {
+            return try statement.execute(binds.map(\.postgresData)).wait()
+        } catch {
+            let failure = failure(error)
+            // A schema change that alters its result (0A000), or a statement the server no longer
+            // has (26000, after DISCARD ALL): prepared afresh next time.
+            if failure.sqlState == "0A000" || failure.sqlState == "26000" { prepared[key] = nil }
+            throw failure
+        }
+    }
+
+    /// `sql` with every parameter `$n` outside quotes and comments written `($n::type)`, the type
+    /// of `binds[n - 1]` (a NULL is left to the server to infer).
+    static func preparedText(_ sql: String, _ binds: [PGValue]) -> String {
+        let types = binds.map(\.typeName)
+        var output = ""
+        output.reserveCapacity(sql.utf8.count + binds.count * 12)
+        var quote: Character?
+        var inComment = false
+        var index = sql.startIndex
+        while index < sql.endIndex {
+            let character = sql[index]
+            index = sql.index(after: index)
+            if inComment {
+                if character == "\n" { inComment = false }
+            } else if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "-", index < sql.endIndex, sql[index] == "-" {
+                inComment = true
+            } else if character == "$", index < sql.endIndex, sql[index].isASCII, sql[index].isNumber {
+                var digits = ""
+                while index < sql.endIndex, sql[index].isASCII, sql[index].isNumber {
+                    digits.append(sql[index])
+                    index = sql.index(after: index)
+                }
+                if let number = Int(digits), (1...types.count).contains(number), let type = types[number - 1] {
+                    output += "($\(digits)::\(type))"
+                } else {
+                    output += "$\(digits)"
+                }
+                continue
+            }
+            output.append(character)
+        }
+        return output
     }
 
     /// `error` of a statement as a `PGError`; a lost connection is remembered.

@@ -44,6 +44,30 @@ public enum PGValue: Sendable, Equatable, Hashable {
     }
 
     /// Appends the value to a statement's parameters, typed so the server infers the parameter.
+    /// The type an unnamed statement declares for this value (nil for NULL, which has none).
+    var typeName: String? {
+        switch self {
+        case .integer: "int8"
+        case .real: "float8"
+        case .text: "text"
+        case .bytes: "bytea"
+        case .boolean: "bool"
+        case .null: nil
+        }
+    }
+
+    /// This value as a prepared statement binds it: the same type and binary encoding as `append(to:)`.
+    var postgresData: PostgresData {
+        switch self {
+        case .integer(let value): PostgresData(int64: value)
+        case .real(let value): PostgresData(double: value)
+        case .text(let value): PostgresData(string: value)
+        case .bytes(let value): PostgresData(bytes: value)
+        case .boolean(let value): PostgresData(bool: value)
+        case .null: PostgresData.null
+        }
+    }
+
     func append(to bindings: inout PostgresBindings) {
         switch self {
         case .integer(let value): bindings.append(value)
@@ -67,11 +91,15 @@ public struct PGRow: Sendable {
     public let columns: [String]
     public let values: [PGValue]
 
-    init(_ row: PostgresRow) throws {
+    /// - Parameter prepared: the row of a prepared statement. postgres-nio asks for every result in
+    ///   binary, but labels a prepared statement's cells with the text format its Describe reported:
+    ///   they are read as the binary they are.
+    init(_ row: PostgresRow, prepared: Bool = false) throws {
         var columns: [String] = []
         var values: [PGValue] = []
-        for cell in row {
+        for var cell in row {
             columns.append(cell.columnName)
+            if prepared { cell.format = .binary }
             values.append(try PGValue(cell))
         }
         self.columns = columns

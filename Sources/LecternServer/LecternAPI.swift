@@ -57,11 +57,12 @@ struct LecternAPI: Sendable {
         let algorithm = try self.algorithm(request, allowed: Algorithm.allCases)
         let explain = try flag(request, "explain")
         let body = try await pool.read(forLearner: user) { db -> RecommendationsBody? in
-            _ = try visibleLearner(user, context: context, db: db)
-            // While an experiment runs, serving logs impressions: that needs the writer.
-            if algorithm == nil, try ExperimentStore(db).running() != nil { return nil }
-            let (list, variant) = try modelErrors { try ExperimentService(db, foldInCache: foldIn).serve(userExternalID: user, algorithm: algorithm, limit: limit) }
-            return RecommendationsBody(list, variant: variant, explain: explain)
+            let learner = try visibleLearner(user, context: context, db: db)
+            // While an experiment runs, serving logs impressions: nil, and the writer serves.
+            let served = try modelErrors {
+                try ExperimentService(db, foldInCache: foldIn).serve(learner: learner, algorithm: algorithm, limit: limit, readOnly: true)
+            }
+            return served.map { RecommendationsBody($0.list, variant: $0.variant, explain: explain) }
         }
         if let body { return body }
         return try await pool.write { db in

@@ -45,24 +45,45 @@ public struct ExperimentService {
     /// A learner's list: from `algorithm` when given; else, while an experiment runs, from the
     /// learner's variant (logging what was shown); else from the hybrid.
     public func serve(userExternalID: String, algorithm: Algorithm?, limit: Int) throws -> (list: RecommendationList, variant: String?) {
+        try RecommendationService.checkLimit(limit)
+        return try serve(algorithm: algorithm, limit: limit, experiment: algorithm == nil ? ExperimentStore(db).running() : nil) {
+            try LearnerRepository(db).resolve(userExternalID)
+        }
+    }
+
+    /// `serve(userExternalID:...)` for a learner the caller has already resolved (the API, which
+    /// checks the learner against the key's organisation first), without reading the learner again.
+    /// - Parameter readOnly: the caller reads a snapshot that cannot log impressions: nil is
+    ///   returned, before anything is served, when an experiment runs and the list would need them.
+    public func serve(learner: Learner, algorithm: Algorithm?, limit: Int, readOnly: Bool = false) throws
+        -> (list: RecommendationList, variant: String?)? {
+        try RecommendationService.checkLimit(limit)
+        let experiment = algorithm == nil ? try ExperimentStore(db).running() : nil
+        if experiment != nil && readOnly { return nil }
+        return try serve(algorithm: algorithm, limit: limit, experiment: experiment) { learner }
+    }
+
+    /// - Parameter experiment: the experiment running, read when no algorithm is asked for.
+    private func serve(algorithm: Algorithm?, limit: Int, experiment: Experiment?, learner resolve: () throws -> Learner) throws
+        -> (list: RecommendationList, variant: String?) {
         // One recommender for every path, so each passes the fold-in cache.
         let recommender = RecommendationService(db, foldInCache: foldInCache)
         if let algorithm {
-            return (try recommender.recommend(userExternalID: userExternalID, algorithm: algorithm, limit: limit), nil)
+            return (try recommender.recommend(learner: resolve(), algorithm: algorithm, limit: limit), nil)
         }
         // What `tune --all` chose on validation, else the hybrid.
         let served = try SettingsStore(db).servedAlgorithm() ?? .hybrid
-        guard let experiment = try ExperimentStore(db).running() else {
-            return (try recommender.recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
+        guard let experiment else {
+            return (try recommender.recommend(learner: resolve(), algorithm: served, limit: limit), nil)
         }
-        let learner = try LearnerRepository(db).resolve(userExternalID)
+        let learner = try resolve()
         guard try ExperimentStore(db).includes(experiment, userID: learner.id) else {
-            return (try recommender.recommend(userExternalID: userExternalID, algorithm: served, limit: limit), nil)
+            return (try recommender.recommend(learner: learner, algorithm: served, limit: limit), nil)
         }
-        let index = ExperimentStatistics.variant(experiment: experiment.name, learner: userExternalID,
+        let index = ExperimentStatistics.variant(experiment: experiment.name, learner: learner.externalID,
                                                  traffic: experiment.variants.map(\.traffic))
         let variant = experiment.variants[index]
-        let list = try recommender.recommend(userExternalID: userExternalID, algorithm: variant.algorithm, limit: limit)
+        let list = try recommender.recommend(learner: learner, algorithm: variant.algorithm, limit: limit)
         try ExperimentStore(db).logImpressions(experimentID: experiment.id, variant: variant.name, userID: list.learner.id,
                                                courseIDs: list.items.map(\.courseID), runID: list.run.id, at: currentUnixTime())
         return (list, variant.name)

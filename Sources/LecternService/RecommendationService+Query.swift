@@ -11,8 +11,18 @@ extension RecommendationService {
     /// gets a list computed now from the cached neighbours, factors and popularity ("fold-in").
     /// - Throws: `StoreError` for an unknown learner or an algorithm never trained.
     public func recommend(userExternalID: String, algorithm: Algorithm, limit: Int) throws -> RecommendationList {
+        try Self.checkLimit(limit)
+        return try recommend(learner: LearnerRepository(db).resolve(userExternalID), algorithm: algorithm, limit: limit)
+    }
+
+    /// A list's length must be 1 to 1000.
+    static func checkLimit(_ limit: Int) throws {
         guard (1...1000).contains(limit) else { throw StoreError(.invalidInput, "--limit must be 1 to 1000, got \(limit)") }
-        let learner = try LearnerRepository(db).resolve(userExternalID)
+    }
+
+    /// `learner`'s list from `algorithm`, for a caller that has already resolved the learner.
+    public func recommend(learner: Learner, algorithm: Algorithm, limit: Int) throws -> RecommendationList {
+        try Self.checkLimit(limit)
         let cache = RecommendationCache(db)
         guard let run = try cache.activeRun(algorithm: algorithm) else {
             throw StoreError(.notFound, "no trained \(algorithm) model yet: run `lectern train --algorithm \(algorithm)`")

@@ -85,6 +85,15 @@ struct PostgresURLTests {
         #expect(statements[3] == "SELECT $1")
     }
 
+    @Test("a prepared statement's text casts each parameter to its bound type, outside quotes and comments; a NULL is left to infer")
+    func preparedTextCastsParameters() {
+        let sql = "SELECT '$1', \"$2\" FROM t -- $1\nWHERE a = $1 AND b IN ($2, $3) LIMIT nullif($4, -1) OFFSET $10"
+        let text = PGConnection.preparedText(sql, [.integer(1), .text("x"), .null, .real(0.5), .bytes([1]), .boolean(true),
+                                                    .integer(7), .integer(8), .integer(9), .boolean(false)])
+        #expect(text == "SELECT '$1', \"$2\" FROM t -- $1\nWHERE a = ($1::int8) AND b IN (($2::text), $3) LIMIT nullif(($4::float8), -1) OFFSET ($10::bool)")
+        #expect(PGConnection.preparedText("SELECT $2", [.integer(1)]) == "SELECT $2", "a parameter without a value is left alone")
+    }
+
     @Test("a URL is shown without its password, wherever the password is written")
     func redactsPasswords() {
         #expect(LecternDatabase.redacted("postgres://ada:s3cret@db.example:5433/shop") == "postgres://ada:***@db.example:5433/shop")
@@ -204,6 +213,39 @@ struct PostgresConnectionTests {
         #expect(try second.withAdvisoryLock(key) { 1 } == nil)
         #expect(try first.advisoryUnlock(key))
         #expect(try second.withAdvisoryLock(key) { 1 } == 1)
+    }
+
+    @Test("a prepared statement reads every type as an unnamed one does, is prepared once, and survives a schema change")
+    func preparedStatements() throws {
+        try TestPostgres.withDatabase { url in
+            let db = try PGConnection.connect(try PGConnectionURL(url))
+            defer { db.close() }
+            try db.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, r DOUBLE PRECISION, s TEXT, b BYTEA, f BOOLEAN, n BIGINT)")
+            try db.execute("INSERT INTO t VALUES (1, 0.1, 'å', '\\x00ff', true, NULL), (2, -1e300, '', '\\x', false, 9223372036854775807)")
+            let select = "SELECT id, r, s, b, f, n, $2::text AS echo FROM t WHERE id >= $1 ORDER BY id LIMIT nullif($3, -1)"
+            func rows(_ prepare: Bool, _ binds: [PGValue]) throws -> [[PGValue]] {
+                try db.query(select, binds, prepare: prepare).map(\.values)
+            }
+            for binds: [PGValue] in [[1, "e", -1], [2, .null, 1], [1, "e", 1]] {
+                let unnamed = try rows(false, binds)
+                #expect(try rows(true, binds) == unnamed)
+                #expect(try rows(true, binds) == unnamed, "and again, from the prepared statement")
+            }
+            #expect(try rows(true, [1, "e", -1]).first == [.integer(1), .real(0.1), .text("å"), .bytes([0, 255]), .boolean(true), .null, .text("e")])
+            // One statement per set of bound types (the NULL is another), each prepared once.
+            #expect(try db.scalarInt("SELECT count(*) FROM pg_prepared_statements") == 2)
+
+            // A column dropped changes the statement's result: that call fails, the next prepares again.
+            let narrow = "SELECT * FROM t WHERE id = $1"
+            _ = try db.query(narrow, [1], prepare: true)
+            try db.execute("ALTER TABLE t DROP COLUMN n")
+            #expect(throws: PGError.self) { try db.query(narrow, [1], prepare: true) }
+            #expect(try db.query(narrow, [1], prepare: true).first?.columns == ["id", "r", "s", "b", "f"])
+            // Errors keep their SQLSTATE, as unnamed statements' do.
+            #expect(throws: PGError.server(sqlState: "22012", message: "division by zero", constraint: nil)) {
+                try db.query("SELECT 1 / $1", [0], prepare: true)
+            }
+        }
     }
 
     @Test("the Unix socket works too, when the cluster's URL for it is given")

@@ -7,7 +7,8 @@ internal import LecternSQLite
 /// translated once per text (`PostgresSQL.translate`). A statement whose engines need different
 /// words is an `EngineSQL`, both texts side by side. The SQLite path is LecternSQLite's prepared
 /// statements as before: fixed SQL goes through the statement cache, built SQL (`cached: false`) is
-/// prepared per call. Not `Sendable`, like both connections.
+/// prepared per call. On PostgreSQL fixed SQL that returns rows is prepared once per connection
+/// (`PGConnection.query(prepare:)`), built SQL runs as an unnamed statement. Not `Sendable`, like both connections.
 enum Executor {
     case sqlite(Connection)
     case postgres(PostgresSession)
@@ -49,7 +50,7 @@ enum Executor {
         case .sqlite(let connection):
             return try statement(connection, sql.sqliteText, cached: cached).query(arguments) { try row(Row(sqlite: $0)) }
         case .postgres(let session):
-            return try session.query(sql.postgresText, arguments).map { try row(Row(postgres: $0)) }
+            return try session.query(sql.postgresText, arguments, prepare: cached).map { try row(Row(postgres: $0)) }
         }
     }
 
@@ -60,7 +61,7 @@ enum Executor {
         case .sqlite(let connection):
             return try statement(connection, sql.sqliteText, cached: cached).queryFirst(arguments) { try row(Row(sqlite: $0)) }
         case .postgres(let session):
-            return try session.query(sql.postgresText, arguments).first.map { try row(Row(postgres: $0)) }
+            return try session.query(sql.postgresText, arguments, prepare: cached).first.map { try row(Row(postgres: $0)) }
         }
     }
 
@@ -75,7 +76,7 @@ enum Executor {
             defer { statement.reset() }
             while try statement.step() { try body(Row(sqlite: statement)) }
         case .postgres(let session):
-            for row in try session.query(sql.postgresText, arguments) { try body(Row(postgres: row)) }
+            for row in try session.query(sql.postgresText, arguments, prepare: cached) { try body(Row(postgres: row)) }
         }
     }
 

@@ -24,15 +24,17 @@ final class PostgresSession {
 
     /// Runs an INSERT with `RETURNING id` and returns that id (0 when no row was made).
     func insert(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int64 {
-        let rows = try connection.query(translated(sql + " RETURNING id"), Self.values(arguments))
+        let rows = try connection.query(translated(sql + " RETURNING id"), Self.values(arguments), prepare: true)
         changes = rows.count
         guard let row = rows.first, case .integer(let id) = row.values.first else { return 0 }
         return id
     }
 
     /// Runs a query and returns its rows.
-    func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> [PGRow] {
-        try connection.query(translated(sql), Self.values(arguments))
+    /// - Parameter prepare: whether the SQL is fixed text run again and again (the executor's
+    ///   `cached`), to be prepared on the connection once.
+    func query(_ sql: String, _ arguments: [any SQLBindable], prepare: Bool = false) throws -> [PGRow] {
+        try connection.query(translated(sql), Self.values(arguments), prepare: prepare)
     }
 
     private func translated(_ sql: String) -> String {
