@@ -75,6 +75,14 @@ while True:
     time.sleep(max(0.0, start + sent / 50 - time.time()))
 PY
   PIDS+=($!)
+  # Settle first, so that no setup pays for the one before: the dirty pages of the training's cache
+  # written out (a checkpoint, on PostgreSQL), then 3 s of reads on every node (connections opened,
+  # statements prepared, fold-in models loaded), not counted.
+  case "$db" in postgres*) psql -q "$db" -c CHECKPOINT >/dev/null ;; esac
+  for i in $(seq "$nodes"); do
+    wrk -t1 -c2 -d3s -s "$OUT/http/read.lua" "${urls[$((i - 1))]}" > /dev/null &
+  done
+  wait $(jobs -p | tail -n "$nodes")
   for c in 1 2 4 8 16; do
     for i in $(seq "$nodes"); do
       wrk -t1 -c"$c" -d"${DURATION}s" --latency -s "$OUT/http/read.lua" "${urls[$((i - 1))]}" > "$OUT/http/$name-c$c-$i.txt" &

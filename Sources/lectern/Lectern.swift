@@ -8,11 +8,12 @@ import LecternStore
 struct Lectern: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lectern",
-        abstract: "The backend of a paid learning platform: catalog, learners, activity, in one SQLite file.",
+        abstract: "The backend of a paid learning platform: catalog, learners, activity, in one SQLite file or on PostgreSQL.",
         discussion: """
             Every command takes --db PATH (default $LECTERN_DB, else ./lectern.db). `lectern init` creates \
             a database; other commands refuse a missing file (exit 8) unless given --create. A database \
-            is migrated when opened.
+            is migrated when opened. A URL postgres://user@host:port/dbname in place of the path selects \
+            PostgreSQL (the password from the URL, PGPASSWORD or ~/.pgpass; never shown).
             """,
         version: "0.1.0",
         subcommands: [

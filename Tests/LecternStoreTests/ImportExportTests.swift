@@ -527,6 +527,36 @@ struct ImportExportTests {
         }
     }
 
+    @Test("thousands of learners with interests import whole; a fault names its own line wherever it falls in a batch", arguments: TestEngine.allCases)
+    func learnersInBatches(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            let directory = try TemporaryDirectory()
+            // 2,500 learners: PostgreSQL writes them 1,000 at a time.
+            let lines = (1...2_500).map { "u\($0),Learner \($0),\($0 % 3 == 0 ? "data;design" : "")" }
+            let path = try directory.write("users.csv", "external_id,display_name,interests\n" + lines.joined(separator: "\n") + "\n")
+            #expect(try Importer(db).importUsers(from: path).imported == 2_500)
+            #expect(try rowCount(db, "users") == 2_500)
+            #expect(try rowCount(db, "user_interests") == 2 * 833)
+            #expect(try LearnerRepository(db).resolve("u2499").interests == ["data", "design"])
+            #expect(try LearnerRepository(db).resolve("u2500").displayName == "Learner 2500")
+
+            // A learner already stored, in the middle of the second batch (line 1,502), is the fault
+            // reported, though a bad time comes later in the same batch; nothing of the file is kept.
+            var again = (1...1_800).map { "v\($0),,2025-01-01T00:00:00Z" }
+            again[1_500] = "u17,,2025-01-01T00:00:00Z"
+            again[1_700] = "v9999,,yesterday"
+            let second = try directory.write("again.csv", "external_id,display_name,created_at\n" + again.joined(separator: "\n") + "\n")
+            expectStoreError(.conflict, containing: "line 1502: a learner with external id 'u17' already exists") {
+                _ = try Importer(db).importUsers(from: second)
+            }
+            // The same file without that learner: the bad time, on line 1,702.
+            again[1_500] = "v1501,,2025-01-01T00:00:00Z"
+            let third = try directory.write("third.csv", "external_id,display_name,created_at\n" + again.joined(separator: "\n") + "\n")
+            expectStoreError(.invalidInput, containing: "line 1702") { _ = try Importer(db).importUsers(from: third) }
+            #expect(try rowCount(db, "users") == 2_500)
+        }
+    }
+
     // MARK: File problems
 
     /// Creators files refused whole, and what the message says (every fragment): the CSV and JSON

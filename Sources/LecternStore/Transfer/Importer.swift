@@ -168,15 +168,13 @@ public struct Importer {
     // MARK: Users
 
     public func importUsers(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+        // Row by row, a learner costs PostgreSQL a round trip per statement: there they go in batches,
+        // unless bad rows are to be skipped (each needs a savepoint of its own).
+        if db.isPostgres && !options.skipInvalid { return try importUsersInBatches(from: path, options: options) }
         let learners = LearnerRepository(db)
         let insert = try db.preparedForSQLite(Self.insertUser)
         return try run(path: path, entity: "users", options: options) { (record: ImportRecord<LearnerColumn>, summary: inout ImportSummary) in
-            var learner = Learner(externalID: try record.requiredText(.externalID),
-                                  displayName: record.text(.displayName) ?? "", email: record.text(.email),
-                                  country: record.text(.country), interests: record.list(.interests),
-                                  channel: record.text(.channel) ?? "direct", campaign: record.text(.campaign),
-                                  createdAt: try record.time(.createdAt) ?? currentUnixTime(),
-                                  marketingOptIn: try record.bool(.marketingOptIn) ?? false)
+            var learner = try Self.learner(record)
             try learners.validate(&learner)
             // Without --skip-invalid any failure rolls back the whole import, so no savepoint is needed.
             try inSavepoint(if: options.skipInvalid) {
@@ -198,6 +196,37 @@ public struct Importer {
                 try learners.writeInterests(learner)
             }
             summary.imported += 1
+        }
+    }
+
+    /// The learner a row of a users file describes.
+    private static func learner(_ record: ImportRecord<LearnerColumn>) throws -> Learner {
+        Learner(externalID: try record.requiredText(.externalID),
+                displayName: record.text(.displayName) ?? "", email: record.text(.email),
+                country: record.text(.country), interests: record.list(.interests),
+                channel: record.text(.channel) ?? "direct", campaign: record.text(.campaign),
+                createdAt: try record.time(.createdAt) ?? currentUnixTime(),
+                marketingOptIn: try record.bool(.marketingOptIn) ?? false)
+    }
+
+    /// `importUsers` on PostgreSQL, a `LearnerBatch` at a time. A row found bad while a batch is
+    /// pending writes the batch first, so that an earlier line's fault is the one reported.
+    private func importUsersInBatches(from path: String, options: ImportOptions) throws -> ImportSummary {
+        let learners = LearnerRepository(db)
+        var batch = LearnerBatch(db)
+        return try run(path: path, entity: "users", options: options) { (record: ImportRecord<LearnerColumn>, summary: inout ImportSummary) in
+            do {
+                var learner = try Self.learner(record)
+                try learners.validate(&learner)
+                batch.append(learner, line: record.line)
+            } catch {
+                try batch.flush()
+                throw error
+            }
+            summary.imported += 1
+            if batch.isFull { try batch.flush() }
+        } finish: { _ in
+            try batch.flush()
         }
     }
 
