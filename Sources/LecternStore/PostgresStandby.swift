@@ -110,7 +110,7 @@ final class PostgresStandby: Sendable {
                  LATERAL (SELECT count(*) AS n, coalesce(max(id), 0) AS top, coalesce(sum(id), 0) AS total
                           FROM interactions WHERE user_id = u.id) AS e
             WHERE u.external_id = $1
-            """, [.text(learner)])
+            """, [.text(learner)], prepare: true)
         guard let row = rows.first else { return nil }
         return try ["version", "n", "top", "total"].map { try row.optionalText($0) ?? "" }
     }

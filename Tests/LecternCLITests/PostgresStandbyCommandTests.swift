@@ -76,6 +76,18 @@ struct PostgresStandbyCommandTests {
         }
         let reader = try lectern.run(["apikey", "create", "--name", "reader", "--scope", "read"], database: url)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The standby ends B's sessions (as a restart or an administrator would): B's next read still
+        // answers, from a new standby session or from the primary, and is counted as one or the other.
+        let database = try PGConnectionURL(standby).database
+        _ = try replica.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                                [.text(database)])
+        let counted = { (reads: [String: Int]) in reads["standby", default: 0] + reads["primary_fallback", default: 0] }
+        let readsBefore = try await Self.standbyReads(b, reader)
+        #expect(try await Self.list(b, "u000009", reader).isEmpty == false, "B failed a read when the standby dropped its sessions")
+        let readsAfter = try await Self.standbyReads(b, reader)
+        // The list's read, and /metrics' own (it reads the active runs before it counts).
+        #expect(counted(readsAfter) == counted(readsBefore) + 2, "\(readsBefore) then \(readsAfter)")
+
         let trained = try lectern.run(["train", "--algorithm", "als"], database: url)
         #expect(trained.status == 0, "\(trained.stderr)")
         let newest = try #require(try await Self.runIDs(a, reader).max(), "A names no model")
