@@ -557,6 +557,49 @@ struct ImportExportTests {
         }
     }
 
+    @Test("a thousand courses and more import whole with their tags and prerequisites; a fault names its own line wherever it falls in a batch",
+          arguments: TestEngine.allCases)
+    func coursesInBatches(engine: TestEngine) throws {
+        try withDatabase(on: engine) { (db: Database) throws in
+            _ = try CreatorRepository(db).create(Creator(name: "Ada", revenueShare: 0.7))
+            let directory = try TemporaryDirectory()
+            let header = "slug,title,domain,creator,price_minor,tags,prerequisites\n"
+            // 1,300 courses (PostgreSQL writes them 1,000 at a time); each requires the next, one
+            // from the second batch; tags repeat across courses, and once within one.
+            let lines = (1...1_300).map { n in
+                "c\(n),Course \(n),data,Ada,900,\(n % 2 == 0 ? "python;Pandas;python" : "sql"),\(n < 1_300 ? "c\(n + 1)" : "")"
+            }
+            let path = try directory.write("courses.csv", header + lines.joined(separator: "\n") + "\n")
+            #expect(try Importer(db).importCourses(from: path).imported == 1_300)
+            #expect(try rowCount(db, "courses") == 1_300)
+            #expect(try rowCount(db, "tags") == 3)
+            #expect(try rowCount(db, "course_tags") == 650 * 2 + 650)
+            #expect(try rowCount(db, "course_prerequisites") == 1_299)
+            let details = try CourseRepository(db).details(of: try CourseRepository(db).resolve("c998"))
+            #expect(details.tags == ["pandas", "python"] && details.prerequisites == ["c999"])
+
+            // A slug already stored, in the second batch (line 1,502), is reported though a bad tag
+            // comes later in that batch; nothing of the file is kept.
+            var again = (1...1_800).map { "d\($0),D,data,Ada,900,," }
+            again[1_500] = "c17,C,data,Ada,900,,"
+            again[1_700] = "d1701,D,data,Ada,900,no tags!,"
+            let second = try directory.write("again.csv", header + again.joined(separator: "\n") + "\n")
+            expectStoreError(.conflict, containing: "line 1502: a course with slug 'c17' already exists") {
+                _ = try Importer(db).importCourses(from: second)
+            }
+            // Without that course: the bad tag, line 1,702; with the tag's course taken too, the slug.
+            again[1_500] = "d1501,D,data,Ada,900,,"
+            let third = try directory.write("third.csv", header + again.joined(separator: "\n") + "\n")
+            expectStoreError(.invalidInput, containing: "invalid tag 'no tags!'") { _ = try Importer(db).importCourses(from: third) }
+            again[1_700] = "c5,D,data,Ada,900,no tags!,"
+            let fourth = try directory.write("fourth.csv", header + again.joined(separator: "\n") + "\n")
+            expectStoreError(.conflict, containing: "line 1702: a course with slug 'c5' already exists") {
+                _ = try Importer(db).importCourses(from: fourth)
+            }
+            #expect(try rowCount(db, "courses") == 1_300)
+        }
+    }
+
     // MARK: File problems
 
     /// Creators files refused whole, and what the message says (every fragment): the CSV and JSON

@@ -90,11 +90,7 @@ public struct CourseRepository {
     /// Adds a course to the catalog; the slug must be new and the creator must exist.
     @discardableResult
     public func create(_ course: Course) throws -> Course {
-        var course = course
-        try validate(&course)
-        let now = currentUnixTime()
-        if course.createdAt == 0 { course.createdAt = now }
-        if course.updatedAt == 0 { course.updatedAt = course.createdAt }
+        var course = try readyToCreate(course)
         if try find(slug: course.slug) != nil {
             throw StoreError.conflict("a course with slug '\(course.slug)' already exists")
         }
@@ -267,6 +263,15 @@ public struct CourseRepository {
         guard try db.first(Self.creatorName, [id], row: { _ in true }) != nil else {
             throw StoreError.notFound("no creator with id \(id)")
         }
+    }
+
+    /// `course` as `create` stores it: validated and normalized, its times defaulting to now.
+    func readyToCreate(_ course: Course) throws -> Course {
+        var course = course
+        try validate(&course)
+        if course.createdAt == 0 { course.createdAt = currentUnixTime() }
+        if course.updatedAt == 0 { course.updatedAt = course.createdAt }
+        return course
     }
 
     private func validate(_ course: inout Course) throws {

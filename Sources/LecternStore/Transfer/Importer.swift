@@ -112,40 +112,51 @@ public struct Importer {
 
     public func importCourses(from path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
         let courses = CourseRepository(db)
-        let creators = CreatorRepository(db)
         var creatorIDs: [String: Int64] = [:]
         var pending: [(line: Int, courseID: Int64, requires: [String])] = []
+        // Row by row, a course costs PostgreSQL a dozen round trips: there they go in batches, unless
+        // bad rows are to be skipped (each needs a savepoint of its own).
+        var batch = db.isPostgres && !options.skipInvalid ? CourseBatch(db) : nil
+        var batchRequires: [(line: Int, slug: String, requires: [String])] = []
+        func flush() throws {
+            guard let ids = try batch?.flush() else { return }
+            for item in batchRequires { if let id = ids[item.slug] { pending.append((item.line, id, item.requires)) } }
+            batchRequires.removeAll()
+        }
         var summary = try run(path: path, entity: "courses", options: options) { (record: ImportRecord<CourseColumn>, summary: inout ImportSummary) in
-            let creatorName = try record.requiredText(.creator)
-            let creatorID: Int64
-            if let known = creatorIDs[creatorName] {
-                creatorID = known
-            } else {
-                guard let creator = try creators.find(name: creatorName) else {
-                    throw record.fail(.creator, "no creator named '\(creatorName)'")
+            let requires = record.list(.prerequisites)
+            if batch != nil {
+                do {
+                    let course = try courses.readyToCreate(course(record, creatorIDs: &creatorIDs))
+                    // A bad tag writes the course first (without tags), so that a fault of the course
+                    // itself (its slug taken) or of an earlier line is the one reported, as row by
+                    // row, where a course is stored before its tags.
+                    let tags: [String]
+                    do {
+                        tags = try record.list(.tags).map(Validation.tagName)
+                    } catch {
+                        batch!.append(course, tags: [], line: record.line)
+                        throw error
+                    }
+                    batch!.append(course, tags: tags, line: record.line)
+                    if !requires.isEmpty { batchRequires.append((record.line, course.slug, requires)) }
+                } catch {
+                    try flush()
+                    throw error
                 }
-                creatorIDs[creatorName] = creator.id
-                creatorID = creator.id
-            }
-            let createdAt = try record.time(.createdAt) ?? currentUnixTime()
-            let course = Course(
-                slug: try record.requiredText(.slug), title: try record.requiredText(.title),
-                description: record.text(.description) ?? "", domain: try record.requiredText(.domain),
-                difficulty: try record.choice(.difficulty, Course.Difficulty.self) ?? .beginner,
-                format: try record.choice(.format, Course.Format.self) ?? .video,
-                language: record.text(.language) ?? "en", priceMinor: try record.int(.priceMinor) ?? 0,
-                currency: record.text(.currency) ?? "USD", creatorID: creatorID, hours: try record.double(.hours) ?? 0,
-                status: try record.choice(.status, Course.Status.self) ?? .published,
-                createdAt: createdAt, updatedAt: try record.time(.updatedAt) ?? createdAt, family: record.text(.family))
-            try inSavepoint(if: options.skipInvalid) {
-                let stored = try courses.create(course)
-                let tags = record.list(.tags)
-                if !tags.isEmpty { try courses.tag(courseID: stored.id, with: tags) }
-                let requires = record.list(.prerequisites)
-                if !requires.isEmpty { pending.append((record.line, stored.id, requires)) }
+                if batch!.isFull { try flush() }
+            } else {
+                let course = try course(record, creatorIDs: &creatorIDs)
+                try inSavepoint(if: options.skipInvalid) {
+                    let stored = try courses.create(course)
+                    let tags = record.list(.tags)
+                    if !tags.isEmpty { try courses.tag(courseID: stored.id, with: tags) }
+                    if !requires.isEmpty { pending.append((record.line, stored.id, requires)) }
+                }
             }
             summary.imported += 1
         } finish: { summary in
+            try flush()
             // Prerequisites may name courses later in the file, so they are linked once all exist.
             for item in pending {
                 do {
@@ -163,6 +174,31 @@ public struct Importer {
         }
         summary.skipped.sort { $0.line < $1.line }
         return summary
+    }
+
+    /// The course a row of a courses file describes; its creator is found by name (once per name).
+    private func course(_ record: ImportRecord<CourseColumn>, creatorIDs: inout [String: Int64]) throws -> Course {
+        let creatorName = try record.requiredText(.creator)
+        let creatorID: Int64
+        if let known = creatorIDs[creatorName] {
+            creatorID = known
+        } else {
+            guard let creator = try CreatorRepository(db).find(name: creatorName) else {
+                throw record.fail(.creator, "no creator named '\(creatorName)'")
+            }
+            creatorIDs[creatorName] = creator.id
+            creatorID = creator.id
+        }
+        let createdAt = try record.time(.createdAt) ?? currentUnixTime()
+        return Course(
+            slug: try record.requiredText(.slug), title: try record.requiredText(.title),
+            description: record.text(.description) ?? "", domain: try record.requiredText(.domain),
+            difficulty: try record.choice(.difficulty, Course.Difficulty.self) ?? .beginner,
+            format: try record.choice(.format, Course.Format.self) ?? .video,
+            language: record.text(.language) ?? "en", priceMinor: try record.int(.priceMinor) ?? 0,
+            currency: record.text(.currency) ?? "USD", creatorID: creatorID, hours: try record.double(.hours) ?? 0,
+            status: try record.choice(.status, Course.Status.self) ?? .published,
+            createdAt: createdAt, updatedAt: try record.time(.updatedAt) ?? createdAt, family: record.text(.family))
     }
 
     // MARK: Users

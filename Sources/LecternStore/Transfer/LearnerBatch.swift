@@ -53,10 +53,9 @@ struct LearnerBatch {
             for (position, topic) in learner.interests.enumerated() { interests += [id, topic, position] as [any SQLBindable] }
         }
         // 3 parameters an interest, 20,000 interests a statement at most.
-        for start in stride(from: 0, to: interests.count, by: 60_000) {
-            let chunk = Array(interests[start..<min(start + 60_000, interests.count)])
+        for chunk in interests.chunked(60_000) {
             let rows = Array(repeating: "(?, ?, ?)", count: chunk.count / 3).joined(separator: ", ")
-            try db.run("INSERT INTO user_interests (user_id, topic, position) VALUES \(rows) ON CONFLICT DO NOTHING", chunk, cached: false)
+            try db.run("INSERT INTO user_interests (user_id, topic, position) VALUES \(rows) ON CONFLICT DO NOTHING", Array(chunk), cached: false)
         }
     }
 
