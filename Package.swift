@@ -123,8 +123,8 @@ let package = Package(
         .testTarget(name: "LecternStoreTests", dependencies: ["LecternCore", "LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternCore", "LecternGenerator"]),
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
-        .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator"]),
-        .testTarget(name: "LecternReportsTests", dependencies: ["LecternCore", "LecternReports", "LecternStore", "LecternSQLite"]),
+        .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator", "LecternPostgres"]),
+        .testTarget(name: "LecternReportsTests", dependencies: ["LecternCore", "LecternReports", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         // The HTTP API through a Swift client generated at build time from the committed document

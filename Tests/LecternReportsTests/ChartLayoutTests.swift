@@ -161,13 +161,15 @@ struct ChartLayoutTests {
     }
 
     /// Both drawings are on the page, and the CSS shows the phone's only below 700 px.
-    @Test func thePageCarriesBothDrawings() throws {
-        let shop = try Shop()
-        let html = try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 0).render()
-        let wide = html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1
-        #expect(wide > 0 && wide == html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1)
-        #expect(html.contains("@media (max-width: 699px) { svg.chart[data-layout=\"wide\"] { display: none; } "
-                              + "svg.chart[data-layout=\"narrow\"] { display: block; } }"))
-        #expect(ChartLayout.wide.narrowestShown >= 660, "a 700 px window leaves a 660 px column")
+    @Test(arguments: TestEngine.allCases) func thePageCarriesBothDrawings(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try Shop(db)
+            let html = try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 0).render()
+            let wide = html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1
+            #expect(wide > 0 && wide == html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1)
+            #expect(html.contains("@media (max-width: 699px) { svg.chart[data-layout=\"wide\"] { display: none; } "
+                                  + "svg.chart[data-layout=\"narrow\"] { display: block; } }"))
+            #expect(ChartLayout.wide.narrowestShown >= 660, "a 700 px window leaves a 660 px column")
+        }
     }
 }

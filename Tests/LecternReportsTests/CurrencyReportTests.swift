@@ -15,8 +15,7 @@ struct TwoCurrencyShop {
     let db: Database
     let alice: Learner, bruno: Learner, chen: Learner
 
-    init() throws {
-        let db = try LecternDatabase.inMemory()
+    init(_ db: Database) throws {
         self.db = db
         let t0: Int64 = 1_735_689_600  // 2025-01-01T00:00:00Z
         let day: Int64 = 86_400
@@ -92,123 +91,137 @@ struct CurrencyReportTests {
     /// price and net per learner of the segment.
     static let mixed = ["347.80", "397.80", "228.56", "119.24", "99.45", "115.93"]
 
-    @Test func salesHaveARowAndATotalPerCurrency() throws {
-        let shop = try TwoCurrencyShop()
-        let months = try shop.builder.listing(.sales)
-        #expect(months.columns.prefix(3) == ["month", "currency", "orders"])
-        // January: alice's py-101 (USD) and py-cn, bruno's hz-1 (CNY). February: the refund (CNY), chen's py-101 (USD).
-        Self.expectRow(months, ["2025-01", "CNY", "2", "298.00", "0", "0.00", "298.00", "149.00"])
-        Self.expectRow(months, ["2025-01", "USD", "1", "49.90", "49.90"])
-        Self.expectRow(months, ["2025-02", "CNY", "0", "1", "50.00", "-50.00"])
-        Self.expectRow(months, ["2025-02", "USD", "1", "49.90"])
-        Self.expectRow(months, ["total", "CNY", "2", "298.00", "1", "50.00", "248.00", "149.00"])
-        Self.expectRow(months, ["total", "USD", "2", "99.80", "0", "0.00", "99.80", "49.90"])
-        let json = try JSONSerialization.jsonObject(with: Data(months.rendered(.json).utf8)) as! [[String: Any]]
-        let totals = json.filter { $0["month"] as? String == "total" }
-        #expect(totals.map { $0["currency"] as? String } == ["CNY", "USD"])
-        #expect(totals.map { $0["net"] as? Double } == [248, 99.8])
-        var options = ReportOptions()
-        options.salesGrouping = .domain
-        let domains = try ReportBuilder(shop.db, options: options).listing(.sales)
-        Self.expectRow(domains, ["programming", "CNY", "1", "99.00"])
-        Self.expectRow(domains, ["programming", "USD", "2", "99.80"])
-        Self.expectRow(domains, ["finance", "CNY", "1", "199.00", "50.00", "149.00"])
+    @Test(arguments: TestEngine.allCases) func salesHaveARowAndATotalPerCurrency(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try TwoCurrencyShop(db)
+            let months = try shop.builder.listing(.sales)
+            #expect(months.columns.prefix(3) == ["month", "currency", "orders"])
+            // January: alice's py-101 (USD) and py-cn, bruno's hz-1 (CNY). February: the refund (CNY), chen's py-101 (USD).
+            Self.expectRow(months, ["2025-01", "CNY", "2", "298.00", "0", "0.00", "298.00", "149.00"])
+            Self.expectRow(months, ["2025-01", "USD", "1", "49.90", "49.90"])
+            Self.expectRow(months, ["2025-02", "CNY", "0", "1", "50.00", "-50.00"])
+            Self.expectRow(months, ["2025-02", "USD", "1", "49.90"])
+            Self.expectRow(months, ["total", "CNY", "2", "298.00", "1", "50.00", "248.00", "149.00"])
+            Self.expectRow(months, ["total", "USD", "2", "99.80", "0", "0.00", "99.80", "49.90"])
+            let json = try JSONSerialization.jsonObject(with: Data(months.rendered(.json).utf8)) as! [[String: Any]]
+            let totals = json.filter { $0["month"] as? String == "total" }
+            #expect(totals.map { $0["currency"] as? String } == ["CNY", "USD"])
+            #expect(totals.map { $0["net"] as? Double } == [248, 99.8])
+            var options = ReportOptions()
+            options.salesGrouping = .domain
+            let domains = try ReportBuilder(shop.db, options: options).listing(.sales)
+            Self.expectRow(domains, ["programming", "CNY", "1", "99.00"])
+            Self.expectRow(domains, ["programming", "USD", "2", "99.80"])
+            Self.expectRow(domains, ["finance", "CNY", "1", "199.00", "50.00", "149.00"])
+        }
     }
 
-    @Test func creatorPayoutsPerCurrencyReconcileWithSales() throws {
-        let shop = try TwoCurrencyShop()
-        let creators = try shop.builder.listing(.creators)
-        #expect(creators.columns.prefix(2) == ["creator", "currency"])
-        // ada: 99.80 USD x 0.7 = 69.86; 99.00 CNY x 0.7 = 69.30. mei: 149.00 CNY x 0.6 = 89.40.
-        Self.expectRow(creators, ["Ada", "USD", "1", "2", "99.80", "0.70", "69.86", "29.94"])
-        Self.expectRow(creators, ["Ada", "CNY", "1", "1", "99.00", "0.70", "69.30", "29.70"])
-        Self.expectRow(creators, ["Mei", "CNY", "1", "1", "149.00", "0.60", "89.40", "59.60"])
-        Self.expectRow(creators, ["total", "CNY", "2", "248.00", "158.70", "89.30"])
-        Self.expectRow(creators, ["total", "USD", "1", "99.80", "69.86", "29.94"])
-        #expect(creators.rows.filter { $0[0].display == "total" }.count == 2)
+    @Test(arguments: TestEngine.allCases) func creatorPayoutsPerCurrencyReconcileWithSales(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try TwoCurrencyShop(db)
+            let creators = try shop.builder.listing(.creators)
+            #expect(creators.columns.prefix(2) == ["creator", "currency"])
+            // ada: 99.80 USD x 0.7 = 69.86; 99.00 CNY x 0.7 = 69.30. mei: 149.00 CNY x 0.6 = 89.40.
+            Self.expectRow(creators, ["Ada", "USD", "1", "2", "99.80", "0.70", "69.86", "29.94"])
+            Self.expectRow(creators, ["Ada", "CNY", "1", "1", "99.00", "0.70", "69.30", "29.70"])
+            Self.expectRow(creators, ["Mei", "CNY", "1", "1", "149.00", "0.60", "89.40", "59.60"])
+            Self.expectRow(creators, ["total", "CNY", "2", "248.00", "158.70", "89.30"])
+            Self.expectRow(creators, ["total", "USD", "1", "99.80", "69.86", "29.94"])
+            #expect(creators.rows.filter { $0[0].display == "total" }.count == 2)
+        }
     }
 
-    @Test func learnerLevelReportsSplitMoneyByCurrency() throws {
-        let shop = try TwoCurrencyShop()
-        let builder = shop.builder
-        // Channels: learner counts once, net per currency. search: bruno 149.00 CNY, chen 49.90 USD.
-        let channels = try builder.listing(.channels)
-        Self.expectRow(channels, ["search", "2", "2", "2", "1.000", "0", "CNY", "149.00"])
-        Self.expectRow(channels, ["search", "USD", "49.90"])
-        Self.expectRow(channels, ["social_video", "1", "1", "1", "1.000", "CNY", "99.00"])
-        Self.expectRow(channels, ["social_video", "USD", "49.90"])
-        #expect(channels.rows.count == 4)
-        // The one segment: 248.00 CNY / 3 = 82.67, 99.80 USD / 3 = 33.27.
-        let segments = try builder.listing(.segments)
-        Self.expectRow(segments, ["everyone", "3", "3", "CNY", "248.00", "82.67"])
-        Self.expectRow(segments, ["everyone", "USD", "99.80", "33.27"])
-        // Top spenders ranked within each currency: CNY bruno then alice; USD alice then chen (a tie, by id).
-        let learners = try LearnerReport(shop.db).top(ReportFilter(), limit: 10)
-        #expect(learners.map(\.currency) == ["CNY", "CNY", "USD", "USD"])
-        #expect(learners.map(\.userID) == [shop.bruno.id, shop.alice.id, shop.alice.id, shop.chen.id])
-        #expect(learners.map(\.netMinor) == [14_900, 9_900, 4_990, 4_990])
-        #expect(try LearnerReport(shop.db).top(ReportFilter(), limit: 1).map(\.userID) == [shop.bruno.id, shop.alice.id])
-        let listing = try builder.listing(.learners)
-        Self.expectRow(listing, ["CNY", "1", "1", "149.00"])
-        Self.expectRow(listing, ["USD", "1", "0", "49.90"])
-        // Experiments: revenue per learner per currency; A's learner paid in both.
-        let experiments = try builder.listing(.experiments)
-        Self.expectRow(experiments, ["spring", "A", "popular", "1", "2", "CNY", "99.00"])
-        Self.expectRow(experiments, ["spring", "A", "USD", "49.90"])
-        Self.expectRow(experiments, ["spring", "B", "hybrid", "1", "1", "CNY", "199.00"])
-        #expect(experiments.rows.count == 3)
+    @Test(arguments: TestEngine.allCases) func learnerLevelReportsSplitMoneyByCurrency(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try TwoCurrencyShop(db)
+            let builder = shop.builder
+            // Channels: learner counts once, net per currency. search: bruno 149.00 CNY, chen 49.90 USD.
+            let channels = try builder.listing(.channels)
+            Self.expectRow(channels, ["search", "2", "2", "2", "1.000", "0", "CNY", "149.00"])
+            Self.expectRow(channels, ["search", "USD", "49.90"])
+            Self.expectRow(channels, ["social_video", "1", "1", "1", "1.000", "CNY", "99.00"])
+            Self.expectRow(channels, ["social_video", "USD", "49.90"])
+            #expect(channels.rows.count == 4)
+            // The one segment: 248.00 CNY / 3 = 82.67, 99.80 USD / 3 = 33.27.
+            let segments = try builder.listing(.segments)
+            Self.expectRow(segments, ["everyone", "3", "3", "CNY", "248.00", "82.67"])
+            Self.expectRow(segments, ["everyone", "USD", "99.80", "33.27"])
+            // Top spenders ranked within each currency: CNY bruno then alice; USD alice then chen (a tie, by id).
+            let learners = try LearnerReport(shop.db).top(ReportFilter(), limit: 10)
+            #expect(learners.map(\.currency) == ["CNY", "CNY", "USD", "USD"])
+            #expect(learners.map(\.userID) == [shop.bruno.id, shop.alice.id, shop.alice.id, shop.chen.id])
+            #expect(learners.map(\.netMinor) == [14_900, 9_900, 4_990, 4_990])
+            #expect(try LearnerReport(shop.db).top(ReportFilter(), limit: 1).map(\.userID) == [shop.bruno.id, shop.alice.id])
+            let listing = try builder.listing(.learners)
+            Self.expectRow(listing, ["CNY", "1", "1", "149.00"])
+            Self.expectRow(listing, ["USD", "1", "0", "49.90"])
+            // Experiments: revenue per learner per currency; A's learner paid in both.
+            let experiments = try builder.listing(.experiments)
+            Self.expectRow(experiments, ["spring", "A", "popular", "1", "2", "CNY", "99.00"])
+            Self.expectRow(experiments, ["spring", "A", "USD", "49.90"])
+            Self.expectRow(experiments, ["spring", "B", "hybrid", "1", "1", "CNY", "199.00"])
+            #expect(experiments.rows.count == 3)
+        }
     }
 
-    @Test func noReportAddsTheTwoCurrencies() throws {
-        let shop = try TwoCurrencyShop()
-        var everything = try HTMLReport(shop.builder, source: "shop.db", generatedAt: 0).render()
-        for kind in ReportKind.allCases {
-            let listing = try shop.builder.listing(kind)
-            for (_, render) in Self.formats { everything += render(listing) }
-            if [.sales, .creators, .channels, .segments, .learners, .experiments].contains(kind) {
-                #expect(listing.columns.contains("currency"), "\(kind) has no currency column")
-                for (format, render) in Self.formats {
-                    let text = render(listing)
-                    #expect(text.contains("USD") && text.contains("CNY"), "\(kind) \(format) does not name both currencies")
+    @Test(arguments: TestEngine.allCases) func noReportAddsTheTwoCurrencies(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try TwoCurrencyShop(db)
+            var everything = try HTMLReport(shop.builder, source: "shop.db", generatedAt: 0).render()
+            for kind in ReportKind.allCases {
+                let listing = try shop.builder.listing(kind)
+                for (_, render) in Self.formats { everything += render(listing) }
+                if [.sales, .creators, .channels, .segments, .learners, .experiments].contains(kind) {
+                    #expect(listing.columns.contains("currency"), "\(kind) has no currency column")
+                    for (format, render) in Self.formats {
+                        let text = render(listing)
+                        #expect(text.contains("USD") && text.contains("CNY"), "\(kind) \(format) does not name both currencies")
+                    }
                 }
             }
+            for sum in Self.mixed { #expect(!everything.contains(sum), "\(sum) is a sum of two currencies") }
         }
-        for sum in Self.mixed { #expect(!everything.contains(sum), "\(sum) is a sum of two currencies") }
     }
 
-    @Test func htmlNamesBothCurrenciesBesideEveryTotal() throws {
-        let shop = try TwoCurrencyShop()
-        let html = try HTMLReport(shop.builder, source: "shop.db", generatedAt: 0).render()
-        // Headline cards: net, average price and payouts on one line per currency.
-        for line in ["248.00 <span class=\"cur\">CNY</span>", "99.80 <span class=\"cur\">USD</span>",
-                     "149.00 <span class=\"cur\">CNY</span>", "49.90 <span class=\"cur\">USD</span>",
-                     "158.70 <span class=\"cur\">CNY</span>", "69.86 <span class=\"cur\">USD</span>",
-                     "gross 298.00 CNY", "platform keeps 89.30 CNY", "platform keeps 29.94 USD"] {
-            #expect(html.contains(line), "no \(line)")
+    @Test(arguments: TestEngine.allCases) func htmlNamesBothCurrenciesBesideEveryTotal(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try TwoCurrencyShop(db)
+            let html = try HTMLReport(shop.builder, source: "shop.db", generatedAt: 0).render()
+            // Headline cards: net, average price and payouts on one line per currency.
+            for line in ["248.00 <span class=\"cur\">CNY</span>", "99.80 <span class=\"cur\">USD</span>",
+                         "149.00 <span class=\"cur\">CNY</span>", "49.90 <span class=\"cur\">USD</span>",
+                         "158.70 <span class=\"cur\">CNY</span>", "69.86 <span class=\"cur\">USD</span>",
+                         "gross 298.00 CNY", "platform keeps 89.30 CNY", "platform keeps 29.94 USD"] {
+                #expect(html.contains(line), "no \(line)")
+            }
+            // A chart per currency, never one axis for both.
+            for title in ["Net and gross revenue by month (CNY)", "Net and gross revenue by month (USD)", "Net revenue by domain (CNY)",
+                          "Net revenue by domain (USD)", "Payout and platform part by creator (CNY)",
+                          "Payout and platform part by creator (USD)", "Net revenue per learner by segment (CNY)",
+                          "Net revenue per learner by segment (USD)"] {
+                #expect(html.contains("<title>\(title)</title>"), "no chart \(title)")
+            }
+            // Total rows name their currency beside the amounts.
+            #expect(html.contains("<tr class=\"total\"><td>total</td><td>CNY</td><td class=\"num\">2</td><td class=\"num\">298.00</td>"))
+            #expect(html.contains("<tr class=\"total\"><td>total</td><td>USD</td><td class=\"num\">2</td><td class=\"num\">99.80</td>"))
+            #expect(html.contains("never converted"))
         }
-        // A chart per currency, never one axis for both.
-        for title in ["Net and gross revenue by month (CNY)", "Net and gross revenue by month (USD)", "Net revenue by domain (CNY)",
-                      "Net revenue by domain (USD)", "Payout and platform part by creator (CNY)",
-                      "Payout and platform part by creator (USD)", "Net revenue per learner by segment (CNY)",
-                      "Net revenue per learner by segment (USD)"] {
-            #expect(html.contains("<title>\(title)</title>"), "no chart \(title)")
-        }
-        // Total rows name their currency beside the amounts.
-        #expect(html.contains("<tr class=\"total\"><td>total</td><td>CNY</td><td class=\"num\">2</td><td class=\"num\">298.00</td>"))
-        #expect(html.contains("<tr class=\"total\"><td>total</td><td>USD</td><td class=\"num\">2</td><td class=\"num\">99.80</td>"))
-        #expect(html.contains("never converted"))
     }
 
-    @Test func oneCurrencyKeepsItsLayoutWithACurrencyColumn() throws {
-        let shop = try Shop()
-        let sales = try shop.builder().listing(.sales)
-        #expect(sales.columns == ["month", "currency", "orders", "gross", "refunds", "refunded", "net", "average_price"])
-        #expect(sales.rows.map { $0[1].display } == ["USD", "USD", "USD"])
-        #expect(sales.rows.map { $0[0].display } == ["2025-01", "2025-02", "total"])
-        let html = try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 0).render()
-        #expect(html.contains("69.90 <span class=\"cur\">USD</span>"))
-        // Nothing sold: one total of zero, which needs no currency.
-        let empty = try ReportBuilder(LecternDatabase.inMemory(), options: ReportOptions()).listing(.sales)
-        #expect(empty.rows.map { $0.map(\.display) } == [["total", "", "0", "0.00", "0", "0.00", "0.00", "0.00"]])
+    @Test(arguments: TestEngine.allCases) func oneCurrencyKeepsItsLayoutWithACurrencyColumn(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try Shop(db)
+            let sales = try shop.builder().listing(.sales)
+            #expect(sales.columns == ["month", "currency", "orders", "gross", "refunds", "refunded", "net", "average_price"])
+            #expect(sales.rows.map { $0[1].display } == ["USD", "USD", "USD"])
+            #expect(sales.rows.map { $0[0].display } == ["2025-01", "2025-02", "total"])
+            let html = try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 0).render()
+            #expect(html.contains("69.90 <span class=\"cur\">USD</span>"))
+            // Nothing sold: one total of zero, which needs no currency.
+            try withDatabase(on: engine) { nothing in
+                let empty = try ReportBuilder(nothing, options: ReportOptions()).listing(.sales)
+                #expect(empty.rows.map { $0.map(\.display) } == [["total", "", "0", "0.00", "0", "0.00", "0.00", "0.00"]])
+            }
+        }
     }
 }

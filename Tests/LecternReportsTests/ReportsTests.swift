@@ -14,8 +14,7 @@ struct Shop {
     let db: Database
     let alice: Learner, bruno: Learner, chen: Learner
 
-    init() throws {
-        let db = try LecternDatabase.inMemory()
+    init(_ db: Database) throws {
         self.db = db
         let t0: Int64 = 1_735_689_600  // 2025-01-01T00:00:00Z
         let ada = try CreatorRepository(db).create(Creator(name: "Ada <b>& Co</b>", revenueShare: 0.7, createdAt: t0))
@@ -75,131 +74,145 @@ struct PseudonymTests {
         #expect(Pseudonyms(hexKey: key).pseudonym(forLearner: 42) == "L-b02ea289cb8e")
     }
 
-    @Test func stablePerDatabaseAndDifferentAcrossDatabases() throws {
-        let a = try LecternDatabase.inMemory(), b = try LecternDatabase.inMemory()
-        let keyA = try LearnerReport(a).pseudonymKey(), keyB = try LearnerReport(b).pseudonymKey()
-        #expect(keyA.count == 64 && keyA.allSatisfy(\.isHexDigit))
-        #expect(keyA != keyB)
-        #expect(try LearnerReport(a).pseudonymKey() == keyA)
-        let pa = Pseudonyms(hexKey: keyA), pb = Pseudonyms(hexKey: keyB)
-        #expect(pa.pseudonym(forLearner: 1) == Pseudonyms(hexKey: keyA).pseudonym(forLearner: 1))
-        #expect(pa.pseudonym(forLearner: 1) != pb.pseudonym(forLearner: 1))
-        let many = Set((1...5000).map { pa.pseudonym(forLearner: Int64($0)) })
-        #expect(many.count == 5000)
-        #expect(many.allSatisfy { $0.hasPrefix("L-") && $0.count == 14 && $0.dropFirst(2).allSatisfy(\.isHexDigit) })
+    @Test(arguments: TestEngine.allCases) func stablePerDatabaseAndDifferentAcrossDatabases(engine: TestEngine) throws {
+        try withDatabase(on: engine) { a in
+            try withDatabase(on: engine) { b in
+                let keyA = try LearnerReport(a).pseudonymKey(), keyB = try LearnerReport(b).pseudonymKey()
+                #expect(keyA.count == 64 && keyA.allSatisfy(\.isHexDigit))
+                #expect(keyA != keyB)
+                #expect(try LearnerReport(a).pseudonymKey() == keyA)
+                let pa = Pseudonyms(hexKey: keyA), pb = Pseudonyms(hexKey: keyB)
+                #expect(pa.pseudonym(forLearner: 1) == Pseudonyms(hexKey: keyA).pseudonym(forLearner: 1))
+                #expect(pa.pseudonym(forLearner: 1) != pb.pseudonym(forLearner: 1))
+                let many = Set((1...5000).map { pa.pseudonym(forLearner: Int64($0)) })
+                #expect(many.count == 5000)
+                #expect(many.allSatisfy { $0.hasPrefix("L-") && $0.count == 14 && $0.dropFirst(2).allSatisfy(\.isHexDigit) })
+            }
+        }
     }
 }
 
 @Suite("Learners report and personal data")
 struct LearnerReportTests {
-    @Test func topSpendersByHand() throws {
-        let shop = try Shop()
-        let rows = try LearnerReport(shop.db).top(ReportFilter(), limit: 10)
-        #expect(rows.map(\.userID) == [shop.alice.id, shop.bruno.id])
-        #expect(rows[0].netMinor == 5990 && rows[0].purchases == 2 && rows[0].refunds == 0)
-        #expect(rows[0].completed == 1 && rows[0].domains == 2 && rows[0].cohort == "2025-01")
-        #expect(rows[1].netMinor == 1000 && rows[1].purchases == 2 && rows[1].refunds == 1 && rows[1].domains == 1)
-        #expect(rows[1].channel == "search")
-        // Finance only: both bought fin-1 for 10.00; tie on net and purchases, so by id.
-        let finance = try LearnerReport(shop.db).top(ReportFilter(domain: "finance"), limit: 10)
-        #expect(finance.map(\.netMinor) == [1000, 1000])
-        #expect(try LearnerReport(shop.db).top(ReportFilter(), limit: 1).count == 1)
+    @Test(arguments: TestEngine.allCases) func topSpendersByHand(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try Shop(db)
+            let rows = try LearnerReport(shop.db).top(ReportFilter(), limit: 10)
+            #expect(rows.map(\.userID) == [shop.alice.id, shop.bruno.id])
+            #expect(rows[0].netMinor == 5990 && rows[0].purchases == 2 && rows[0].refunds == 0)
+            #expect(rows[0].completed == 1 && rows[0].domains == 2 && rows[0].cohort == "2025-01")
+            #expect(rows[1].netMinor == 1000 && rows[1].purchases == 2 && rows[1].refunds == 1 && rows[1].domains == 1)
+            #expect(rows[1].channel == "search")
+            // Finance only: both bought fin-1 for 10.00; tie on net and purchases, so by id.
+            let finance = try LearnerReport(shop.db).top(ReportFilter(domain: "finance"), limit: 10)
+            #expect(finance.map(\.netMinor) == [1000, 1000])
+            #expect(try LearnerReport(shop.db).top(ReportFilter(), limit: 1).count == 1)
+        }
     }
 
-    @Test func noPersonalDataAnywhereByDefault() throws {
-        let shop = try Shop()
-        let builder = shop.builder()
-        var everything = try HTMLReport(builder, source: "shop.db", generatedAt: 0).render()
-        for kind in ReportKind.allCases {
-            let listing = try builder.listing(kind)
-            everything += listing.rendered(.json) + listing.rendered(.csv) + listing.markdown()
+    @Test(arguments: TestEngine.allCases) func noPersonalDataAnywhereByDefault(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try Shop(db)
+            let builder = shop.builder()
+            var everything = try HTMLReport(builder, source: "shop.db", generatedAt: 0).render()
+            for kind in ReportKind.allCases {
+                let listing = try builder.listing(kind)
+                everything += listing.rendered(.json) + listing.rendered(.csv) + listing.markdown()
+            }
+            for secret in ["ext-alice", "ext-bruno", "ext-chen", "Alice", "Bruno", "Chen", "example.org"] {
+                #expect(!everything.contains(secret), "\(secret) leaked")
+            }
+            let learners = try builder.listing(.learners)
+            let key = try LearnerReport(shop.db).pseudonymKey()
+            #expect(learners.rows.map { $0[0].display } == [shop.alice.id, shop.bruno.id].map { Pseudonyms(hexKey: key).pseudonym(forLearner: $0) })
+            #expect(!learners.columns.contains("email"))
         }
-        for secret in ["ext-alice", "ext-bruno", "ext-chen", "Alice", "Bruno", "Chen", "example.org"] {
-            #expect(!everything.contains(secret), "\(secret) leaked")
-        }
-        let learners = try builder.listing(.learners)
-        let key = try LearnerReport(shop.db).pseudonymKey()
-        #expect(learners.rows.map { $0[0].display } == [shop.alice.id, shop.bruno.id].map { Pseudonyms(hexKey: key).pseudonym(forLearner: $0) })
-        #expect(!learners.columns.contains("email"))
     }
 
-    @Test func personalDataOnlyWhenAskedFor() throws {
-        let shop = try Shop()
-        let learners = try shop.builder(personal: true).listing(.learners)
-        #expect(learners.columns.prefix(4) == ["learner", "external_id", "name", "email"])
-        #expect(learners.rows[0].map(\.display)[1...3] == ["ext-alice-77", "Alice Anders", "alice@example.org"])
-        let html = try HTMLReport(shop.builder(personal: true), source: "shop.db", generatedAt: 0).render([.learners])
-        #expect(html.contains("alice@example.org") && html.contains("holds personal data"))
-        // The org report's members too, by team and external id.
-        let members = try shop.builder(personal: true).listings(.org).first { $0.name == "members" }!.listing
-        #expect(members.columns.prefix(4) == ["learner", "external_id", "name", "email"])
-        #expect(members.rows.map { $0[1].display } == ["ext-alice-77", "ext-bruno-88", "ext-chen-99"])
-        #expect(members.rows[0].map(\.display)[4...] == ["team-a", "yes", "1", "1", "0", "0"])
+    @Test(arguments: TestEngine.allCases) func personalDataOnlyWhenAskedFor(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try Shop(db)
+            let learners = try shop.builder(personal: true).listing(.learners)
+            #expect(learners.columns.prefix(4) == ["learner", "external_id", "name", "email"])
+            #expect(learners.rows[0].map(\.display)[1...3] == ["ext-alice-77", "Alice Anders", "alice@example.org"])
+            let html = try HTMLReport(shop.builder(personal: true), source: "shop.db", generatedAt: 0).render([.learners])
+            #expect(html.contains("alice@example.org") && html.contains("holds personal data"))
+            // The org report's members too, by team and external id.
+            let members = try shop.builder(personal: true).listings(.org).first { $0.name == "members" }!.listing
+            #expect(members.columns.prefix(4) == ["learner", "external_id", "name", "email"])
+            #expect(members.rows.map { $0[1].display } == ["ext-alice-77", "ext-bruno-88", "ext-chen-99"])
+            #expect(members.rows[0].map(\.display)[4...] == ["team-a", "yes", "1", "1", "0", "0"])
+        }
     }
 }
 
 @Suite("HTML report")
 struct HTMLReportTests {
-    @Test func selfContainedWithAChartPerSection() throws {
-        let shop = try Shop()
-        let html = try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 1_735_689_600).render()
-        #expect(html.hasPrefix("<!DOCTYPE html>"))
-        #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("<img"))
-        // The only URL is SVG's namespace name, which is never fetched.
-        let urls = html.components(separatedBy: "http").count - 1
-        #expect(urls == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
-        // A section per report; the org report's is the organisation's own.
-        for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind == .org ? "org-acme" : kind.rawValue)\">")) }
-        // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars,
-        // the domain crossover map, acme's completions by month (it has no target skills, so no skill map: a hint instead).
-        // Each drawn twice, for a laptop and for a phone.
-        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 11)
-        #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 11)
-        #expect(html.contains("No target skills yet"))
-        #expect(html.contains("<polyline") && html.contains("<polygon"))
-        // The headline: net 69.90 (49.90 + 10.00 + 60.00 - 60.00 + 10.00), payouts 34.93 + 5.00 + 5.00.
-        #expect(html.contains(">69.90<"))
-        #expect(html.contains(">44.93<"))
-        // Names from the database are escaped, never markup.
-        #expect(html.contains("Ada &lt;b&gt;&amp; Co&lt;/b&gt;") && !html.contains("<b>& Co"))
-        #expect(html.contains("made 2025-01-01T00:00:00Z"))
+    @Test(arguments: TestEngine.allCases) func selfContainedWithAChartPerSection(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try Shop(db)
+            let html = try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 1_735_689_600).render()
+            #expect(html.hasPrefix("<!DOCTYPE html>"))
+            #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("<img"))
+            // The only URL is SVG's namespace name, which is never fetched.
+            let urls = html.components(separatedBy: "http").count - 1
+            #expect(urls == html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
+            // A section per report; the org report's is the organisation's own.
+            for kind in ReportKind.allCases { #expect(html.contains("<section id=\"\(kind == .org ? "org-acme" : kind.rawValue)\">")) }
+            // Sales line, domain bars, creator bars, funnel, conversion bars, channel bars, two heat maps, catalog bars,
+            // the domain crossover map, acme's completions by month (it has no target skills, so no skill map: a hint instead).
+            // Each drawn twice, for a laptop and for a phone.
+            #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"wide\"").count - 1 == 11)
+            #expect(html.components(separatedBy: "<svg class=\"chart\" data-layout=\"narrow\"").count - 1 == 11)
+            #expect(html.contains("No target skills yet"))
+            #expect(html.contains("<polyline") && html.contains("<polygon"))
+            // The headline: net 69.90 (49.90 + 10.00 + 60.00 - 60.00 + 10.00), payouts 34.93 + 5.00 + 5.00.
+            #expect(html.contains(">69.90<"))
+            #expect(html.contains(">44.93<"))
+            // Names from the database are escaped, never markup.
+            #expect(html.contains("Ada &lt;b&gt;&amp; Co&lt;/b&gt;") && !html.contains("<b>& Co"))
+            #expect(html.contains("made 2025-01-01T00:00:00Z"))
+        }
     }
 
     /// The offline NDCG and precision columns are blank until `lectern evaluate` fills them; the page says
     /// which models and what to run, and stops saying it once they are measured.
-    @Test func blankOfflineFiguresSayWhatToRun() throws {
-        let shop = try Shop()
-        for (id, algorithm) in [(Int64(1), "popular"), (2, "itemknn")] {
+    @Test(arguments: TestEngine.allCases) func blankOfflineFiguresSayWhatToRun(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let shop = try Shop(db)
+            for (id, algorithm) in [(Int64(1), "popular"), (2, "itemknn")] {
+                try shop.db.run("""
+                    INSERT INTO model_runs (id, algorithm, learners, courses, interactions, started_at, finished_at)
+                    VALUES (?, ?, 0, 0, 0, 0, 0)
+                    """, [id, algorithm])
+                try shop.db.run("INSERT INTO active_models (algorithm, run_id) VALUES (?, ?)", [algorithm, id])
+            }
+            func page() throws -> String { try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 0).render([.recommendations]) }
+            #expect(try page().contains("No offline figures yet for itemknn, popular: the NDCG@10 and precision@10 columns stay empty "
+                                        + "until <code>lectern evaluate --algorithm itemknn,popular</code> has measured them"))
+            try shop.db.run("INSERT INTO evaluations (id, created_at, source, protocol, learners, test_pairs) VALUES (1, 0, 'database', '{}', 3, 3)")
             try shop.db.run("""
-                INSERT INTO model_runs (id, algorithm, learners, courses, interactions, started_at, finished_at)
-                VALUES (?, ?, 0, 0, 0, 0, 0)
-                """, [id, algorithm])
-            try shop.db.run("INSERT INTO active_models (algorithm, run_id) VALUES (?, ?)", [algorithm, id])
+                INSERT INTO evaluation_results (evaluation_id, algorithm, training_seconds, k, metric, value)
+                VALUES (1, 'itemknn', 0, 10, 'ndcg', 0.25), (1, 'itemknn', 0, 10, 'precision', 0.1)
+                """)
+            #expect(try page().contains("No offline figures yet for popular: the NDCG@10 and precision@10 columns stay empty "
+                                        + "until <code>lectern evaluate --algorithm popular</code> has measured them"))
+            try shop.db.run("""
+                INSERT INTO evaluation_results (evaluation_id, algorithm, training_seconds, k, metric, value)
+                VALUES (1, 'popular', 0, 10, 'ndcg', 0.2), (1, 'popular', 0, 10, 'precision', 0.05)
+                """)
+            #expect(try !page().contains("No offline figures yet"))
+            #expect(try page().contains("<td class=\"num\">0.2500</td>"))
         }
-        func page() throws -> String { try HTMLReport(shop.builder(), source: "shop.db", generatedAt: 0).render([.recommendations]) }
-        #expect(try page().contains("No offline figures yet for itemknn, popular: the NDCG@10 and precision@10 columns stay empty "
-                                    + "until <code>lectern evaluate --algorithm itemknn,popular</code> has measured them"))
-        try shop.db.run("INSERT INTO evaluations (id, created_at, source, protocol, learners, test_pairs) VALUES (1, 0, 'database', '{}', 3, 3)")
-        try shop.db.run("""
-            INSERT INTO evaluation_results (evaluation_id, algorithm, training_seconds, k, metric, value)
-            VALUES (1, 'itemknn', 0, 10, 'ndcg', 0.25), (1, 'itemknn', 0, 10, 'precision', 0.1)
-            """)
-        #expect(try page().contains("No offline figures yet for popular: the NDCG@10 and precision@10 columns stay empty "
-                                    + "until <code>lectern evaluate --algorithm popular</code> has measured them"))
-        try shop.db.run("""
-            INSERT INTO evaluation_results (evaluation_id, algorithm, training_seconds, k, metric, value)
-            VALUES (1, 'popular', 0, 10, 'ndcg', 0.2), (1, 'popular', 0, 10, 'precision', 0.05)
-            """)
-        #expect(try !page().contains("No offline figures yet"))
-        #expect(try page().contains("<td class=\"num\">0.2500</td>"))
     }
 
-    @Test func emptyDatabaseSaysSoInsteadOfDrawing() throws {
-        let db = try LecternDatabase.inMemory()
-        let html = try HTMLReport(ReportBuilder(db, options: ReportOptions()), source: "empty.db", generatedAt: 0).render()
-        #expect(html.contains("No purchases in this period."))
-        #expect(html.contains("No model has been trained"))
-        #expect(!html.contains("<svg class=\"chart\""))
+    @Test(arguments: TestEngine.allCases) func emptyDatabaseSaysSoInsteadOfDrawing(engine: TestEngine) throws {
+        try withDatabase(on: engine) { db in
+            let html = try HTMLReport(ReportBuilder(db, options: ReportOptions()), source: "empty.db", generatedAt: 0).render()
+            #expect(html.contains("No purchases in this period."))
+            #expect(html.contains("No model has been trained"))
+            #expect(!html.contains("<svg class=\"chart\""))
+        }
     }
 }
 

@@ -9,7 +9,8 @@ import Testing
 
 /// Training scores learners through sparse paths (content neighbour lists, ranked popularity, the
 /// blocked factor product, the hybrid's candidate union). These tests pin them to the exhaustive
-/// computation that scores every course, on SeedData and on a generated 200k-event platform.
+/// computation that scores every course, on SeedData and on a generated 200k-event platform. SeedData is
+/// also read from PostgreSQL (platform 2): the same figures from the other engine's training input.
 ///
 /// Measured agreement of the top 10 (identical lists, in order), which the thresholds below sit under:
 /// - popularity and the blocked ALS product: identical for every learner (the same arithmetic);
@@ -39,7 +40,10 @@ struct ScalePathTests {
     }
 
     static func load(_ directory: URL, name: String, every: Int) throws -> Platform {
-        let db = try LecternDatabase.inMemory()
+        try load(directory, into: try LecternDatabase.inMemory(), name: name, every: every)
+    }
+
+    static func load(_ directory: URL, into db: Database, name: String, every: Int) throws -> Platform {
         let importer = Importer(db)
         _ = try importer.importCreators(from: directory.appendingPathComponent("creators.csv").path)
         _ = try importer.importCourses(from: directory.appendingPathComponent("courses.csv").path)
@@ -72,7 +76,25 @@ struct ScalePathTests {
         return try load(directory, name: "generated 200k", every: 8)
     }
 
-    static var platforms: [Result<Platform, Error>] { [seedData, generated] }
+    nonisolated(unsafe) static let seedDataOnPostgreSQL: Result<Platform, Error> = Result {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try TestPostgres.withDatabase { url in
+            try load(root.appendingPathComponent("SeedData"), into: try LecternDatabase.open(path: url), name: "SeedData on PostgreSQL",
+                     every: 2)
+        }
+    }
+
+    static var platforms: [Result<Platform, Error>] { [seedData, generated, seedDataOnPostgreSQL] }
+
+    /// Platform 2 needs a PostgreSQL server: without one it is skipped visibly (failed under
+    /// `LECTERN_REQUIRE_PG=1`), as `withDatabase(on:)` skips.
+    static func skipped(_ which: Int) -> Bool {
+        guard which == 2, !TestPostgres.isEnabled else { return false }
+        withKnownIssue("PostgreSQL twin skipped: set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run") {
+            throw TestPostgres.Missing()
+        }
+        return true
+    }
 
     /// The share of sampled learners whose top 10 from `algorithm` is the same, in order, both ways.
     static func agreement(_ p: Platform, _ algorithm: Algorithm) -> Double {
@@ -91,7 +113,8 @@ struct ScalePathTests {
         try await offThePool { try platforms[which].get() }
     }
 
-    @Test(arguments: [0, 1]) func popularityReadsOnlyWhatItNeeds(_ which: Int) async throws {
+    @Test(arguments: [0, 1, 2]) func popularityReadsOnlyWhatItNeeds(_ which: Int) async throws {
+        if Self.skipped(which) { return }
         let p = try await Self.platform(which)
         let (share, candidatesEqual) = try await offThePool {
             // The candidates themselves (before the rules): each course once, as the full scan gives them.
@@ -105,23 +128,26 @@ struct ScalePathTests {
         #expect(candidatesEqual, "\(p.name)")
     }
 
-    @Test(arguments: [0, 1]) func contentFromNeighbourListsMatchesScoringEveryCourse(_ which: Int) async throws {
+    @Test(arguments: [0, 1, 2]) func contentFromNeighbourListsMatchesScoringEveryCourse(_ which: Int) async throws {
+        if Self.skipped(which) { return }
         let p = try await Self.platform(which)
         let share = try await offThePool { Self.agreement(p, .content) }
         print("content top 10 identical for \(share) of \(p.sample.count) learners of \(p.name)")
-        #expect(share >= (which == 0 ? 1 : 0.99), "\(p.name): \(share) of learners have the same content top 10")
+        #expect(share >= (which == 1 ? 0.99 : 1), "\(p.name): \(share) of learners have the same content top 10")
     }
 
-    @Test(arguments: [0, 1]) func hybridOfCandidatesMatchesTheExhaustiveBlend(_ which: Int) async throws {
+    @Test(arguments: [0, 1, 2]) func hybridOfCandidatesMatchesTheExhaustiveBlend(_ which: Int) async throws {
+        if Self.skipped(which) { return }
         let p = try await Self.platform(which)
         let share = try await offThePool { Self.agreement(p, .hybrid) }
         print("hybrid top 10 identical for \(share) of \(p.sample.count) learners of \(p.name)")
-        #expect(share >= (which == 0 ? 1 : 0.98), "\(p.name): \(share) of learners have the same hybrid top 10")
+        #expect(share >= (which == 1 ? 0.98 : 1), "\(p.name): \(share) of learners have the same hybrid top 10")
     }
 
     /// The blocked product gives each learner exactly what scoring them alone gives: same courses, same
     /// scores bit for bit, same ties.
-    @Test(arguments: [0, 1]) func blockedFactorListsEqualOneLearnerAtATime(_ which: Int) async throws {
+    @Test(arguments: [0, 1, 2]) func blockedFactorListsEqualOneLearnerAtATime(_ which: Int) async throws {
+        if Self.skipped(which) { return }
         let p = try await Self.platform(which)
         let mismatches = try await offThePool {
             let users = Array(p.sample.prefix(1_001))  // not a multiple of the block of four
@@ -132,6 +158,17 @@ struct ScalePathTests {
             }.count
         }
         #expect(mismatches == 0, "\(p.name)")
+    }
+
+    /// SeedData read back from PostgreSQL is the training input SQLite gives: the same learners, courses
+    /// and events, so platform 2's figures above are the engine's, not another data set's.
+    @Test func postgreSQLGivesTheSameTrainingInput() async throws {
+        if Self.skipped(2) { return }
+        let sqlite = try await Self.platform(0), postgres = try await Self.platform(2)
+        #expect(postgres.data.snapshot.learners.map(\.id) == sqlite.data.snapshot.learners.map(\.id))
+        #expect(postgres.data.catalog.count == sqlite.data.catalog.count)
+        #expect(postgres.data.events.count == sqlite.data.events.count)
+        #expect(postgres.data.events == sqlite.data.events)
     }
 
     /// Content neighbour lists computed for a few courses (fold-in) equal those of the whole catalog.

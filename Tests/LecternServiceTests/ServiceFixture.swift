@@ -9,17 +9,39 @@ import LecternStore
 /// c bought d; n is new (no activity, interested in data-science).
 struct ServiceFixture {
     let db: Database
+    /// The SQLite file, ":memory:", or the PostgreSQL database's URL.
     let path: String
     var courses: [String: Int64] = [:]
     var learners: [String: Int64] = [:]
 
+    /// The platform in an SQLite database: in memory, or in a temporary file (`path`) for the tests
+    /// that open a second connection or lock the file.
     init(file: Bool = false) throws {
-        if file {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-service-\(UUID().uuidString).db").path
-        } else {
-            path = ":memory:"
+        let path = file ? FileManager.default.temporaryDirectory.appendingPathComponent("lectern-service-\(UUID().uuidString).db").path
+            : ":memory:"
+        try self.init(db: try LecternDatabase.open(path: path), path: path)
+    }
+
+    /// Runs `body` with the platform built on a fresh database of `engine`, so one test runs on both
+    /// engines with `arguments: TestEngine.allCases`. On PostgreSQL `path` is the database's URL, and
+    /// the database is dropped after; `file` puts SQLite's in a temporary file, removed after.
+    static func with(engine: TestEngine, file: Bool = false, _ body: (ServiceFixture) throws -> Void) throws {
+        if engine == .sqlite && file {
+            let f = try ServiceFixture(file: true)
+            defer { removeFiles(of: f.path) }
+            return try body(f)
         }
-        db = try LecternDatabase.open(path: path)
+        try withDatabaseAndURL(on: engine) { db, url in try body(try ServiceFixture(db: db, path: url)) }
+    }
+
+    /// Removes an SQLite file with its WAL, shared memory and training lock.
+    static func removeFiles(of path: String) {
+        for suffix in ["", "-wal", "-shm", ".train-lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    private init(db: Database, path: String) throws {
+        self.db = db
+        self.path = path
         let creator = try CreatorRepository(db).create(Creator(name: "Ada", revenueShare: 0.7))
         let other = try CreatorRepository(db).create(Creator(name: "Bob", revenueShare: 0.6))
         let repo = CourseRepository(db)

@@ -25,102 +25,102 @@ struct TrainingWriteTests {
         #expect(try RecommendationService(f.db).train([.popular], options: RecommendationServiceTests.options()).count == 1)
     }
 
-    @Test func aRunLeftWritingIsNeverServedAndIsPrunedByTheNextTraining() throws {
-        let f = try ServiceFixture(file: true)
-        defer { Self.remove(f.path) }
-        let first = try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())[0]
-        // What a training killed while writing leaves behind.
-        let cache = RecommendationCache(f.db)
-        let orphan = try cache.begin(ModelRun(algorithm: .itemknn, parameters: "{}", learners: 1, courses: 1, interactions: 1,
-                                              startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
-        var rows = RunOutput(run: orphan)
-        rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, CachedReason(text: "left behind"))]
-        try cache.append(rows, to: orphan.id)
-        #expect(try cache.activeRun(algorithm: .itemknn)?.id == first.id)
-        #expect(try !cache.runs().contains { $0.id == orphan.id })
-        #expect(try !RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10).items
-            .contains { $0.reason == "left behind" })
+    @Test(arguments: TestEngine.allCases) func aRunLeftWritingIsNeverServedAndIsPrunedByTheNextTraining(engine: TestEngine) throws {
+        try ServiceFixture.with(engine: engine, file: true) { f in
+            let first = try RecommendationService(f.db).train([.itemknn], options: RecommendationServiceTests.options())[0]
+            // What a training killed while writing leaves behind.
+            let cache = RecommendationCache(f.db)
+            let orphan = try cache.begin(ModelRun(algorithm: .itemknn, parameters: "{}", learners: 1, courses: 1, interactions: 1,
+                                                  startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+            var rows = RunOutput(run: orphan)
+            rows.recommendations = [(f.learners["c"]!, 1, f.courses["x"]!, 1.0, CachedReason(text: "left behind"))]
+            try cache.append(rows, to: orphan.id)
+            #expect(try cache.activeRun(algorithm: .itemknn)?.id == first.id)
+            #expect(try !cache.runs().contains { $0.id == orphan.id })
+            #expect(try !RecommendationService(f.db).recommend(userExternalID: "c", algorithm: .itemknn, limit: 10).items
+                .contains { $0.reason == "left behind" })
 
-        try RecommendationService(f.db).train([.popular], options: RecommendationServiceTests.options())
-        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ?", [orphan.id]) == 0)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs WHERE id = ?", [orphan.id]) == 0)
-        #expect(try cache.activeRun(algorithm: .itemknn)?.id == first.id)
+            try RecommendationService(f.db).train([.popular], options: RecommendationServiceTests.options())
+            #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ?", [orphan.id]) == 0)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs WHERE id = ?", [orphan.id]) == 0)
+            #expect(try cache.activeRun(algorithm: .itemknn)?.id == first.id)
+        }
     }
 
     /// A learner forgotten while a run is written: rows written before the deletion go with the
     /// learner (a trigger), rows written after it are removed when the run is activated, and the
     /// note of the deletion is dropped once no run being written needs it.
-    @Test func aLearnerForgottenDuringTrainingIsNeverServed() throws {
-        let f = try ServiceFixture(file: true)
-        defer { Self.remove(f.path) }
-        let cache = RecommendationCache(f.db)
-        let (a, b) = (f.learners["a"]!, f.learners["b"]!)
-        let mark = try cache.erasureMark()
-        let run = try cache.begin(ModelRun(algorithm: .popular, parameters: "{}", learners: 2, courses: 1, interactions: 1,
-                                           startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
-        var before = RunOutput(run: run)
-        before.recommendations = [(a, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt)), (b, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt))]
-        before.factors = [("user", a, [1, 2]), ("user", b, [3, 4])]
-        try cache.append(before, to: run.id)
+    @Test(arguments: TestEngine.allCases) func aLearnerForgottenDuringTrainingIsNeverServed(engine: TestEngine) throws {
+        try ServiceFixture.with(engine: engine, file: true) { f in
+            let cache = RecommendationCache(f.db)
+            let (a, b) = (f.learners["a"]!, f.learners["b"]!)
+            let mark = try cache.erasureMark()
+            let run = try cache.begin(ModelRun(algorithm: .popular, parameters: "{}", learners: 2, courses: 1, interactions: 1,
+                                               startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+            var before = RunOutput(run: run)
+            before.recommendations = [(a, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt)), (b, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt))]
+            before.factors = [("user", a, [1, 2]), ("user", b, [3, 4])]
+            try cache.append(before, to: run.id)
 
-        _ = try LearnerRepository(f.db).forget(externalID: "a")
-        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 0)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?", [a]) == 0)
+            _ = try LearnerRepository(f.db).forget(externalID: "a")
+            #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 0)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?", [a]) == 0)
 
-        // The training read its data before the deletion and goes on writing the forgotten learner's rows.
-        var after = RunOutput(run: run)
-        after.recommendations = [(a, 2, f.courses["d"]!, 0.5, CachedReason(.lookedAt))]
-        after.factors = [("user", a, [5, 6])]
-        try cache.append(after, to: run.id)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 1)
+            // The training read its data before the deletion and goes on writing the forgotten learner's rows.
+            var after = RunOutput(run: run)
+            after.recommendations = [(a, 2, f.courses["d"]!, 0.5, CachedReason(.lookedAt))]
+            after.factors = [("user", a, [5, 6])]
+            try cache.append(after, to: run.id)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 1)
 
-        try cache.activate([run], erasedAfter: mark)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 0)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?", [a]) == 0)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ? AND user_id = ?", [run.id, b]) == 1)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 0)
-        #expect(try cache.activeRun(algorithm: .popular)?.id == run.id)
+            try cache.activate([run], erasedAfter: mark)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [a]) == 0)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM model_factors WHERE entity = 'user' AND entity_id = ?", [a]) == 0)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE run_id = ? AND user_id = ?", [run.id, b]) == 1)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 0)
+            #expect(try cache.activeRun(algorithm: .popular)?.id == run.id)
+        }
     }
 
     /// A deletion noted while another run is still being written is kept for that run.
-    @Test func erasureNotesWaitForEveryRunBeingWritten() throws {
-        let f = try ServiceFixture(file: true)
-        defer { Self.remove(f.path) }
-        let cache = RecommendationCache(f.db)
-        let mark = try cache.erasureMark()
-        func begin() throws -> ModelRun {
-            try cache.begin(ModelRun(algorithm: .popular, parameters: "{}", learners: 1, courses: 1, interactions: 1,
-                                     startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+    @Test(arguments: TestEngine.allCases) func erasureNotesWaitForEveryRunBeingWritten(engine: TestEngine) throws {
+        try ServiceFixture.with(engine: engine, file: true) { f in
+            let cache = RecommendationCache(f.db)
+            let mark = try cache.erasureMark()
+            func begin() throws -> ModelRun {
+                try cache.begin(ModelRun(algorithm: .popular, parameters: "{}", learners: 1, courses: 1, interactions: 1,
+                                         startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+            }
+            let (first, second) = (try begin(), try begin())
+            _ = try LearnerRepository(f.db).forget(externalID: "a")
+            try cache.activate([first], erasedAfter: mark)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 1)
+            var late = RunOutput(run: second)
+            late.recommendations = [(f.learners["a"]!, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt))]
+            try cache.append(late, to: second.id)
+            try cache.activate([second], erasedAfter: mark)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [f.learners["a"]!]) == 0)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 0)
         }
-        let (first, second) = (try begin(), try begin())
-        _ = try LearnerRepository(f.db).forget(externalID: "a")
-        try cache.activate([first], erasedAfter: mark)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 1)
-        var late = RunOutput(run: second)
-        late.recommendations = [(f.learners["a"]!, 1, f.courses["x"]!, 1.0, CachedReason(.lookedAt))]
-        try cache.append(late, to: second.id)
-        try cache.activate([second], erasedAfter: mark)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM recommendations WHERE user_id = ?", [f.learners["a"]!]) == 0)
-        #expect(try f.db.scalarInt("SELECT count(*) FROM cache_erasures") == 0)
     }
 
-    @Test func pruningKeepsTheActiveRunAndDeletesInBatches() throws {
-        let f = try ServiceFixture(file: true)
-        defer { Self.remove(f.path) }
-        let cache = RecommendationCache(f.db)
-        var last: ModelRun?
-        for _ in 0..<5 {
-            var output = RunOutput(run: ModelRun(algorithm: .popular, parameters: "{}", learners: 1, courses: 1, interactions: 1,
-                                                 startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
-            // More rows than one deleting transaction takes.
-            for user in 0..<(RecommendationCache.rowsPerTransaction / 10 + 7) {
-                for rank in 1...11 { output.recommendations.append((f.learners["a"]!, user * 11 + rank, f.courses["d"]!, 1, CachedReason(.lookedAt))) }
+    @Test(arguments: TestEngine.allCases) func pruningKeepsTheActiveRunAndDeletesInBatches(engine: TestEngine) throws {
+        try ServiceFixture.with(engine: engine, file: true) { f in
+            let cache = RecommendationCache(f.db)
+            var last: ModelRun?
+            for _ in 0..<5 {
+                var output = RunOutput(run: ModelRun(algorithm: .popular, parameters: "{}", learners: 1, courses: 1, interactions: 1,
+                                                     startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+                // More rows than one deleting transaction takes.
+                for user in 0..<(RecommendationCache.rowsPerTransaction / 10 + 7) {
+                    for rank in 1...11 { output.recommendations.append((f.learners["a"]!, user * 11 + rank, f.courses["d"]!, 1, CachedReason(.lookedAt))) }
+                }
+                last = try cache.save(output, now: { 0 })
             }
-            last = try cache.save(output, now: { 0 })
+            #expect(try cache.activeRun(algorithm: .popular)?.id == last?.id)
+            #expect(try f.db.scalarInt("SELECT count(DISTINCT run_id) FROM recommendations") == Int64(RecommendationCache.keptRuns))
+            #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs") == Int64(RecommendationCache.keptRuns))
         }
-        #expect(try cache.activeRun(algorithm: .popular)?.id == last?.id)
-        #expect(try f.db.scalarInt("SELECT count(DISTINCT run_id) FROM recommendations") == Int64(RecommendationCache.keptRuns))
-        #expect(try f.db.scalarInt("SELECT count(*) FROM model_runs") == Int64(RecommendationCache.keptRuns))
     }
 
     /// While `train` writes a 200k-event platform's lists, another connection records events with a
@@ -211,24 +211,29 @@ final class LockedFlag: @unchecked Sendable {
 
 extension TrainingWriteTests {
     /// A platform too big for the machine fails before anything is written, naming what ran out.
-    @Test func aTrainingTooBigForTheMachineFailsEarlyInOneSentence() throws {
-        let f = try ServiceFixture(file: true)
-        defer { Self.remove(f.path) }
-        #expect {
-            try TrainingResources.checkDisk(for: f.db, bytes: Int.max / 4)
-        } throws: { error in
-            (error as? StoreError)?.code == .io && "\(error)".contains("not enough disk space for the new cache")
-                && "\(error)".contains("the old cache is left in place")
+    @Test(arguments: TestEngine.allCases) func aTrainingTooBigForTheMachineFailsEarlyInOneSentence(engine: TestEngine) throws {
+        try ServiceFixture.with(engine: engine, file: true) { f in
+            if engine == .sqlite {
+                #expect {
+                    try TrainingResources.checkDisk(for: f.db, bytes: Int.max / 4)
+                } throws: { error in
+                    (error as? StoreError)?.code == .io && "\(error)".contains("not enough disk space for the new cache")
+                        && "\(error)".contains("the old cache is left in place")
+                }
+            } else {
+                // The cache is written on the server's disk, which Lectern does not measure.
+                try TrainingResources.checkDisk(for: f.db, bytes: Int.max / 4)
+            }
+            #expect {
+                try TrainingResources(events: 1 << 40, learners: 1 << 30, courses: 1).checkMemory()
+            } throws: { error in
+                "\(error)".hasPrefix("not enough memory to train: 1099511627776 events")
+            }
+            // What this small platform needs fits.
+            let size = try TrainingResources.measure(f.db)
+            #expect(size.events > 0 && size.learners == 4 && size.courses == 6)
+            try size.checkMemory()
+            try TrainingResources.checkDisk(for: f.db, bytes: size.diskNeeded(listedRows: 100, factors: 64))
         }
-        #expect {
-            try TrainingResources(events: 1 << 40, learners: 1 << 30, courses: 1).checkMemory()
-        } throws: { error in
-            "\(error)".hasPrefix("not enough memory to train: 1099511627776 events")
-        }
-        // What this small platform needs fits.
-        let size = try TrainingResources.measure(f.db)
-        #expect(size.events > 0 && size.learners == 4 && size.courses == 6)
-        try size.checkMemory()
-        try TrainingResources.checkDisk(for: f.db, bytes: size.diskNeeded(listedRows: 100, factors: 64))
     }
 }
