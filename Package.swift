@@ -120,11 +120,14 @@ let package = Package(
         .executableTarget(name: "lectern-bench", dependencies: ["LecternCore", "LecternService", "LecternRecommender", "LecternStore"]),
         .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
         .testTarget(name: "LecternSQLiteTests", dependencies: ["LecternSQLite"]),
-        .testTarget(name: "LecternStoreTests", dependencies: ["LecternCore", "LecternStore"]),
+        // What the test modules that run on both engines share: TestEngine, withDatabase(on:), and a
+        // fresh PostgreSQL database per test (TestPostgres).
+        .target(name: "LecternTestSupport", dependencies: ["LecternStore", "LecternPostgres"], path: "Tests/LecternTestSupport"),
+        .testTarget(name: "LecternStoreTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternStore"]),
         .testTarget(name: "LecternGeneratorTests", dependencies: ["LecternCore", "LecternGenerator"]),
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
-        .testTarget(name: "LecternServiceTests", dependencies: ["LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator", "LecternPostgres"]),
-        .testTarget(name: "LecternReportsTests", dependencies: ["LecternCore", "LecternReports", "LecternStore", "LecternSQLite", "LecternPostgres"]),
+        .testTarget(name: "LecternServiceTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator", "LecternPostgres"]),
+        .testTarget(name: "LecternReportsTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternReports", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         // The HTTP API through a Swift client generated at build time from the committed document

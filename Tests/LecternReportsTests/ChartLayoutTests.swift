@@ -1,6 +1,7 @@
 @testable import LecternReports
 import Foundation
 import Testing
+import LecternTestSupport
 
 /// What an SVG chart draws, read back from its markup: the viewBox, every text with its box (estimated
 /// as `ChartLayout` does: 0.62 em a character, 0.93 em above the baseline and 0.24 below) and every rect.

@@ -3,6 +3,7 @@ import LecternReports
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// A platform selling in USD and CNY (issue 12): no report adds the two.
 ///

@@ -3,6 +3,7 @@ import LecternReports
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// How the reports print dismissals: columns, the catalog's second listing, JSON and the HTML page.
 @Suite("Dismissals in listings")

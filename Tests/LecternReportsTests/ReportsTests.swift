@@ -3,6 +3,7 @@ import LecternReports
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Two creators, three courses, three learners with personal data that must never leak by default.
 ///

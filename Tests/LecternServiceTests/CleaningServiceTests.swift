@@ -4,6 +4,7 @@ import LecternSQLite
 import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// One catalog with one event (or burst) breaking each rule, besides ordinary events.
 ///

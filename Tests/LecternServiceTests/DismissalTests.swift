@@ -4,6 +4,7 @@ import LecternRecommender
 @testable import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// A learner's "not for me" and low ratings, end to end on a real database.
 @Suite("Dismissals and low ratings")

@@ -2,6 +2,7 @@ import Foundation
 import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// The experiment report's figures on impressions logged by hand.
 @Suite("Experiment report")

@@ -4,6 +4,7 @@ import LecternRecommender
 @testable import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 @Suite("Fold-in cache")
 struct FoldInCacheTests {

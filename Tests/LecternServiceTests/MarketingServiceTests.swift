@@ -3,6 +3,7 @@ import LecternRecommender
 import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Bundles and partners on a real database, with figures worked out by hand.
 @Suite("Marketing: bundles and partners")

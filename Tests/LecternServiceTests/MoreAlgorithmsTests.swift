@@ -5,6 +5,7 @@ import LecternSQLite
 import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 @Suite("EASE, RP3beta and BPR in the service")
 struct MoreAlgorithmsTests {

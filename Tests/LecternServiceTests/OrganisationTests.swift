@@ -4,6 +4,7 @@ import LecternCore
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Organisations, seats, licences and assignments on a real database (ServiceFixture's platform:
 /// courses d, e, f in data-science, x in finance; learners a, b, c, n).

@@ -5,6 +5,7 @@ import LecternSQLite
 @testable import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 @Suite("Recommendation service")
 struct RecommendationServiceTests {

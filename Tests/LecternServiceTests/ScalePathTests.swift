@@ -6,6 +6,7 @@ import LecternGenerator
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Training scores learners through sparse paths (content neighbour lists, ranked popularity, the
 /// blocked factor product, the hybrid's candidate union). These tests pin them to the exhaustive

@@ -1,6 +1,7 @@
 import Foundation
 import LecternSQLite
 import LecternStore
+import LecternTestSupport
 
 /// A small platform built by hand through the repositories.
 ///

@@ -4,6 +4,7 @@ import LecternSQLite
 import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Three courses whose keywords are worked out by hand (n = 3; smooth idf = ln(4 / (1 + df)) + 1, so
 /// 1.693147 for a term of one course and 1.287682 for a term of two; a title word counts 3 times):

@@ -7,6 +7,7 @@ import LecternService
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// How a training run reaches the cache: in short transactions, swapped in by one, one training at a time.
 @Suite("Training writes", .serialized)

@@ -1,6 +1,7 @@
 import Foundation
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// The one place the rules for recording events live (issue 15): the CLI and the HTTP API both
 /// call `ActivityService`, so a rule checked here holds for both.

@@ -1,6 +1,7 @@
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// A cached reason is stored as a kind, a course and a term; the storefront query, the
 /// `current_recommendations` view and lists computed in memory must all say the same sentence.

@@ -2,6 +2,7 @@ import Foundation
 import LecternCore
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Two sessions writing one learner's events at once, as two API nodes on one PostgreSQL database
 /// do. Each write checks what is stored, then inserts (the same event sent twice is recognised; a

@@ -1,6 +1,7 @@
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 @Suite("CreatorRepository")
 struct CreatorRepositoryTests {

@@ -1,6 +1,7 @@
 import Foundation
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// The domain crossover on a hand-built platform whose every figure is worked out below, on SQLite and
 /// on PostgreSQL.

@@ -3,6 +3,7 @@ import LecternPostgres
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// `DatabaseCopy` (`lectern db copy`) on real files and a real PostgreSQL database: a SeedData-like
 /// database, every table filled, goes to PostgreSQL and back to a new SQLite file, and every row of

@@ -1,6 +1,7 @@
 import LecternCore
 @testable import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Issue 18, point 4: dismissals measured in the recommendations, catalog and experiments reports, on
 /// small databases built by hand whose answers are worked out in the comments.

@@ -3,6 +3,7 @@ import LecternPostgres
 import LecternSQLite
 @testable import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Issue 16: the PostgreSQL migrations yield SQLite's schema. Both engines are migrated and read back
 /// from their catalogs; the only differences allowed are `EngineDifferences`' (docs/engines.md).

@@ -2,6 +2,7 @@ import Foundation
 import LecternPostgres
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Issue 16: on PostgreSQL the triggers keep their meaning (PL/pgSQL rewrites of SQLite's). Each test
 /// writes through SQL on a fresh, migrated database, as the repositories will once ported.

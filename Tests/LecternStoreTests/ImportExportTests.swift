@@ -3,6 +3,7 @@ import LecternSQLite
 import LecternStore
 import Synchronization
 import Testing
+import LecternTestSupport
 
 /// Small import files, written by hand, whose expected rows and exports were worked out by hand.
 private enum Samples {

@@ -1,6 +1,7 @@
 import Foundation
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// PostgreSQL imports interactions with COPY, judging each batch in memory (`PostgresInteractionLoad`);
 /// SQLite inserts row by row through `InteractionWriter`. The two must agree on every row: these tests

@@ -1,5 +1,6 @@
 import Testing
 @testable import LecternStore
+import LecternTestSupport
 
 /// The org report on a hand-built organisation, at a fixed time, with every figure worked out by hand.
 ///

@@ -2,6 +2,7 @@ import Foundation
 @testable import LecternPostgres
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// LecternPostgres without a server: URLs, the password file, scripts.
 @Suite("PostgreSQL URLs, passwords and scripts")

@@ -2,6 +2,7 @@ import Foundation
 import LecternPostgres
 @testable import LecternStore
 import Testing
+import LecternTestSupport
 
 /// The SQLite Migrator's rules on PostgreSQL (PostgresMigrator), through `LecternDatabase.openPostgres`.
 @Suite("PostgreSQL migrator", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))

@@ -2,6 +2,7 @@ import Foundation
 import LecternSQLite
 import Testing
 @testable import LecternStore
+import LecternTestSupport
 
 /// The rollups reports read (migration 10) agree with the raw events to the cent, whatever happened
 /// to the events since the last refresh, and reports read from them equal reports read raw.

@@ -1,5 +1,6 @@
 import Testing
 @testable import LecternStore
+import LecternTestSupport
 
 /// Seat revenue in `report sales` and its split among creators in `report creators`, on a hand-built
 /// platform whose answers were worked out by hand, on SQLite and on PostgreSQL.

@@ -1,5 +1,6 @@
 import Testing
 @testable import LecternStore
+import LecternTestSupport
 
 /// The segment and learner reports on a hand-built platform, on SQLite and on PostgreSQL.
 ///

@@ -1,5 +1,6 @@
 import LecternStore
 import Testing
+import LecternTestSupport
 
 @Suite("TagRepository")
 struct TagRepositoryTests {

@@ -1,6 +1,7 @@
 import Foundation
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// One training at a time on both engines: a flock beside an SQLite file, a session advisory lock
 /// on PostgreSQL; a second training is told the same thing on either.
