@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator", "LecternPostgres"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternReports", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
-        .testTarget(name: "LecternServerTests", dependencies: ["LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite", "LecternPostgres"]),
+        .testTarget(name: "LecternServerTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         // The HTTP API through a Swift client generated at build time from the committed document
         // (openapi.json here is a link to Sources/LecternServer/openapi.json).
         .testTarget(

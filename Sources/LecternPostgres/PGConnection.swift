@@ -185,38 +185,10 @@ public final class PGConnection {
     /// of `binds[n - 1]` (a NULL is left to the server to infer).
     static func preparedText(_ sql: String, _ binds: [PGValue]) -> String {
         let types = binds.map(\.typeName)
-        var output = ""
-        output.reserveCapacity(sql.utf8.count + binds.count * 12)
-        var quote: Character?
-        var inComment = false
-        var index = sql.startIndex
-        while index < sql.endIndex {
-            let character = sql[index]
-            index = sql.index(after: index)
-            if inComment {
-                if character == "\n" { inComment = false }
-            } else if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == "-", index < sql.endIndex, sql[index] == "-" {
-                inComment = true
-            } else if character == "$", index < sql.endIndex, sql[index].isASCII, sql[index].isNumber {
-                var digits = ""
-                while index < sql.endIndex, sql[index].isASCII, sql[index].isNumber {
-                    digits.append(sql[index])
-                    index = sql.index(after: index)
-                }
-                if let number = Int(digits), (1...types.count).contains(number), let type = types[number - 1] {
-                    output += "($\(digits)::\(type))"
-                } else {
-                    output += "$\(digits)"
-                }
-                continue
-            }
-            output.append(character)
+        return SQLParameters.rewrite(sql, marker: "$") { digits, _ in
+            guard let number = Int(digits), types.indices.contains(number - 1), let type = types[number - 1] else { return "$" + digits }
+            return "($\(digits)::\(type))"
         }
-        return output
     }
 
     /// `error` of a statement as a `PGError`; a lost connection is remembered.

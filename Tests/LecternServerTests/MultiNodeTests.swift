@@ -3,6 +3,7 @@ import LecternCore
 import LecternServer
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Many API nodes: two servers in this process on one PostgreSQL database, each with its own
 /// sessions, key cache, fold-in cache and rate limiter, as two `lectern serve` behind a load
@@ -11,7 +12,7 @@ import Testing
 struct MultiNodeTests {
     /// Node A over a fresh database, node B over the same one; both started.
     static func nodes(train: [Algorithm], keyCacheSeconds: Double = 0) async throws -> (ServerFixture, ServerFixture) {
-        let a = try ServerFixture(train: train, engine: .postgres)
+        let a = try ServerFixture(train: train, engine: .postgresql)
         let b = try ServerFixture(sharing: a)
         try await a.start(keyCacheSeconds: keyCacheSeconds)
         try await b.start(keyCacheSeconds: keyCacheSeconds)
@@ -115,7 +116,7 @@ struct MultiNodeTests {
 
     @Test("rate limits are per node: each node lets a key through its own burst")
     func rateLimitsArePerNode() async throws {
-        let a = try ServerFixture(train: [], engine: .postgres)
+        let a = try ServerFixture(train: [], engine: .postgresql)
         let b = try ServerFixture(sharing: a)
         try await a.start(rateLimit: 0.01, burst: 1)
         try await b.start(rateLimit: 0.01, burst: 1)

@@ -4,6 +4,7 @@ import LecternCore
 import LecternService
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// Organisations over HTTP, and keys scoped to one: organisation A's key asking for organisation B's
 /// data gets "not found" from every endpoint, as if B's members did not exist (issue 19 point 6).

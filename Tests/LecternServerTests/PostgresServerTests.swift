@@ -4,33 +4,34 @@ import LecternPostgres
 import LecternServer
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// The key server tests of `ServerTests` again, with the server on a PostgreSQL database (a fresh
 /// one on LECTERN_TEST_PG per test): the same requests, the same answers.
 @Suite("lectern serve on PostgreSQL", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct PostgresServerTests {
-    @Test func healthAndReadiness() async throws { try await ServerTests.healthAndReadiness(.postgres) }
-    @Test func easeRP3betaAndBPRAreServed() async throws { try await ServerTests.easeRP3betaAndBPRAreServed(.postgres) }
+    @Test func healthAndReadiness() async throws { try await ServerTests.healthAndReadiness(.postgresql) }
+    @Test func easeRP3betaAndBPRAreServed() async throws { try await ServerTests.easeRP3betaAndBPRAreServed(.postgresql) }
     @Test func recommendationsComeFromTheCacheWithTheCLIFreshnessRules() async throws {
-        try await ServerTests.recommendationsComeFromTheCacheWithTheCLIFreshnessRules(.postgres)
+        try await ServerTests.recommendationsComeFromTheCacheWithTheCLIFreshnessRules(.postgresql)
     }
-    @Test func aDismissalOverHTTPIsHeardAtOnce() async throws { try await ServerTests.aDismissalOverHTTPIsHeardAtOnce(.postgres) }
-    @Test func recommendationErrors() async throws { try await ServerTests.recommendationErrors(.postgres) }
-    @Test func similarCourses() async throws { try await ServerTests.similarCourses(.postgres) }
-    @Test func courseListingFiltersAndPages() async throws { try await ServerTests.courseListingFiltersAndPages(.postgres) }
-    @Test func oneCourse() async throws { try await ServerTests.oneCourse(.postgres) }
-    @Test func registeringLearners() async throws { try await ServerTests.registeringLearners(.postgres) }
-    @Test func recordingInteractions() async throws { try await ServerTests.recordingInteractions(.postgres) }
-    @Test func keysAndScopes() async throws { try await ServerTests.keysAndScopes(.postgres) }
-    @Test func metricsInPrometheusText() async throws { try await ServerTests.metricsInPrometheusText(.postgres) }
-    @Test func theServerNeverFallsOver() async throws { try await ServerTests.theServerNeverFallsOver(.postgres) }
+    @Test func aDismissalOverHTTPIsHeardAtOnce() async throws { try await ServerTests.aDismissalOverHTTPIsHeardAtOnce(.postgresql) }
+    @Test func recommendationErrors() async throws { try await ServerTests.recommendationErrors(.postgresql) }
+    @Test func similarCourses() async throws { try await ServerTests.similarCourses(.postgresql) }
+    @Test func courseListingFiltersAndPages() async throws { try await ServerTests.courseListingFiltersAndPages(.postgresql) }
+    @Test func oneCourse() async throws { try await ServerTests.oneCourse(.postgresql) }
+    @Test func registeringLearners() async throws { try await ServerTests.registeringLearners(.postgresql) }
+    @Test func recordingInteractions() async throws { try await ServerTests.recordingInteractions(.postgresql) }
+    @Test func keysAndScopes() async throws { try await ServerTests.keysAndScopes(.postgresql) }
+    @Test func metricsInPrometheusText() async throws { try await ServerTests.metricsInPrometheusText(.postgresql) }
+    @Test func theServerNeverFallsOver() async throws { try await ServerTests.theServerNeverFallsOver(.postgresql) }
     @Test func aScopedKeySeesItsOwnMembersAndNobodyElse() async throws {
-        try await OrganisationAPITests.aScopedKeySeesItsOwnMembersAndNobodyElse(.postgres)
+        try await OrganisationAPITests.aScopedKeySeesItsOwnMembersAndNobodyElse(.postgresql)
     }
 
     @Test("a NUL character in a text field is a 400, not a 500, and nothing is written")
     func nulInTextIsRefused() async throws {
-        let f = try ServerFixture(train: [], engine: .postgres)
+        let f = try ServerFixture(train: [], engine: .postgresql)
         try await f.start()
         let users = try f.count("users")
         let learner = try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "nul\u{0}user"])
@@ -52,7 +53,7 @@ struct PostgresServerTests {
 
     @Test("the marketing endpoints (courses taken together, audiences, bundles) are served on PostgreSQL")
     func marketingEndpoints() async throws {
-        let f = try ServerFixture(train: [], engine: .postgres)
+        let f = try ServerFixture(train: [], engine: .postgresql)
         let keys = APIKeyRepository(f.db)
         f.tokens["marketer"] = try APIToken.createKey(name: "marketer", scope: .marketing, in: keys).token
         try await f.start()
@@ -68,7 +69,7 @@ struct PostgresServerTests {
 
     @Test("a session lost mid-request (its backend terminated, as a restart does) is a 503 in one JSON line; the next request connects again")
     func lostConnectionIsA503ThenReconnects() async throws {
-        let f = try ServerFixture(train: [], engine: .postgres)
+        let f = try ServerFixture(train: [], engine: .postgresql)
         try await f.start(lockTimeoutMilliseconds: 60_000)  // the request waits until its session goes
         #expect(try await f.send("POST", "/v1/users", key: "writer", json: ["external_id": "warm"]).status == 201)
         // Hold the learners' table, so the next write waits inside the server's session.

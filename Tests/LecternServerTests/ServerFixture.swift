@@ -7,6 +7,7 @@ import LecternSQLite
 import LecternStore
 import Logging
 import Testing
+import LecternTestSupport
 
 /// A small platform built by hand in a temporary database file, with a running server over it.
 ///
@@ -45,7 +46,7 @@ final class ServerFixture: @unchecked Sendable {
         case .sqlite:
             path = directory.appendingPathComponent("test.db").path
             dropDatabase = nil
-        case .postgres:
+        case .postgresql:
             (path, dropDatabase) = try TestPostgres.makeDatabase()
         }
         db = try LecternDatabase.open(path: path)

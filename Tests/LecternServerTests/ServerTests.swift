@@ -6,6 +6,7 @@ import LecternService
 import LecternSQLite
 import LecternStore
 import Testing
+import LecternTestSupport
 
 /// End to end: a real server on a free loopback port, a real HTTP client, a temporary database.
 @Suite("lectern serve")

@@ -33,6 +33,22 @@ public enum TestPostgres {
         return try body(replacingDatabase(in: url, with: String(name)))
     }
 
+    /// Makes a fresh database with a random name; returns its URL and what drops it (for a fixture
+    /// that outlives one closure, such as a server's).
+    public static func makeDatabase() throws -> (url: String, drop: () -> Void) {
+        guard let url else { throw Missing() }
+        let name = "lectern_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let admin = try PGConnection.connect(try PGConnectionURL(url))
+        defer { admin.close() }
+        try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
+        let drop = {
+            guard let admin = try? PGConnection.connect(try PGConnectionURL(url)) else { return }
+            _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            admin.close()
+        }
+        return (replacingDatabase(in: url, with: String(name)), drop)
+    }
+
     /// Migrates a fresh database to the newest schema and hands `body` a connection to it.
     public static func withMigratedDatabase<T>(_ body: (_ connection: PGConnection, _ url: String) throws -> T) throws -> T {
         try withDatabase { url in

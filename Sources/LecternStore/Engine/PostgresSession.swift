@@ -87,41 +87,12 @@ extension PostgresSession: Sendable {}
 enum PostgresSQL {
     /// - Complexity: O(length of `sql`).
     static func translate(_ sql: String) -> String {
-        var output = ""
-        output.reserveCapacity(sql.utf8.count + 16)
         var next = 1
-        var quote: Character?
-        var inComment = false
-        var index = sql.startIndex
-        while index < sql.endIndex {
-            let character = sql[index]
-            index = sql.index(after: index)
-            if inComment {
-                output.append(character)
-                if character == "\n" { inComment = false }
-            } else if let open = quote {
-                output.append(character)
-                if character == open { quote = nil }  // a doubled quote reopens at once
-            } else if character == "'" || character == "\"" {
-                quote = character
-                output.append(character)
-            } else if character == "-", index < sql.endIndex, sql[index] == "-" {
-                inComment = true
-                output.append(character)
-            } else if character == "?" {
-                var digits = ""
-                while index < sql.endIndex, let digit = sql[index].wholeNumberValue, sql[index].isASCII {
-                    digits.append(String(digit))
-                    index = sql.index(after: index)
-                }
-                let parameter = digits.isEmpty ? "$\(next)" : "$\(digits)"
-                if digits.isEmpty { next += 1 }
-                output += followsLimit(output) ? "nullif(\(parameter), -1)" : parameter
-            } else {
-                output.append(character)
-            }
+        return SQLParameters.rewrite(sql, marker: "?") { digits, before in
+            let parameter = digits.isEmpty ? "$\(next)" : "$\(digits)"
+            if digits.isEmpty { next += 1 }
+            return followsLimit(before) ? "nullif(\(parameter), -1)" : parameter
         }
-        return output
     }
 
     /// Whether `text` ends with the keyword LIMIT (and blanks).
