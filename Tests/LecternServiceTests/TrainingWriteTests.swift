@@ -124,6 +124,21 @@ struct TrainingWriteTests {
         }
     }
 
+    /// On PostgreSQL a saved run's tables are analysed before the run is served: the planner knows the
+    /// new rows at once (reltuples is -1 for a table never analysed), not when autovacuum comes by.
+    @Test func aSavedRunIsAnalysedOnPostgreSQL() throws {
+        try ServiceFixture.with(engine: .postgresql, file: true) { f in
+            var output = RunOutput(run: ModelRun(algorithm: .popular, parameters: "{}", learners: 1, courses: 1, interactions: 1,
+                                                 startedAt: 0, finishedAt: 0, dataUntil: nil, lastInteractionID: 0))
+            for rank in 1...37 { output.recommendations.append((f.learners["a"]!, rank, f.courses["d"]!, 1, CachedReason(.lookedAt))) }
+            let tuples = "SELECT reltuples::int8 FROM pg_class WHERE relname = ? AND relkind = 'r'"
+            #expect(try f.db.scalarInt(tuples, ["recommendations"]) == -1)
+            try RecommendationCache(f.db).save(output, now: { 0 })
+            #expect(try f.db.scalarInt(tuples, ["recommendations"]) == 37)
+            #expect(try f.db.scalarInt("SELECT count(*) FROM pg_stats WHERE tablename = 'recommendations' AND attname = 'run_id'") == 1)
+        }
+    }
+
     /// While `train` writes a 200k-event platform's lists, another connection records events with a
     /// 2.5 s busy timeout (half the default): none fails with "locked", because no transaction of the
     /// training holds the write lock for more than about 100 ms (before, the whole cache went in one
