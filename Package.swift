@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "LecternRecommenderTests", dependencies: ["LecternCore", "LecternRecommender"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServiceTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternService", "LecternStore", "LecternSQLite", "LecternGenerator", "LecternPostgres"]),
         .testTarget(name: "LecternReportsTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternReports", "LecternStore", "LecternSQLite", "LecternPostgres"]),
-        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
+        .testTarget(name: "LecternCLITests", dependencies: ["lectern", "LecternTestSupport", "LecternStore", "LecternSQLite", "LecternPostgres"], exclude: ["Fixtures"]),
         .testTarget(name: "LecternServerTests", dependencies: ["LecternTestSupport", "LecternCore", "LecternServer", "LecternService", "LecternStore", "LecternSQLite", "LecternPostgres"]),
         // The HTTP API through a Swift client generated at build time from the committed document
         // (openapi.json here is a link to Sources/LecternServer/openapi.json).

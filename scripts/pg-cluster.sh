@@ -8,7 +8,7 @@
 # The cluster lives in $LECTERN_PG_DIR (default: /tmp/lectern-pg-$UID). initdb refuses to run as
 # root, so under root (CI) it runs as the system user lectern-pg, made when missing. The superuser
 # is `lectern`, with a random password kept in the folder; TCP asks for it (scram-sha-256), the
-# socket does not. PG_DURABLE=1 keeps fsync and full-page writes on (for benchmarks). Tests read LECTERN_TEST_PG (see Tests/LecternStoreTests/PostgresTestSupport.swift).
+# socket does not. PG_DURABLE=1 keeps fsync and full-page writes on (for benchmarks). Tests read LECTERN_TEST_PG (see Tests/LecternTestSupport/TestPostgres.swift).
 set -euo pipefail
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 DIR=${LECTERN_PG_DIR:-/tmp/lectern-pg-$(id -u)}

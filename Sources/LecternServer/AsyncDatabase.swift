@@ -22,6 +22,7 @@ final class AsyncDatabase: Service {
     init(location: String, standby: String? = nil, threadCount: Int, busyTimeoutMilliseconds: Int32) throws {
         pool = try DatabasePool(path: location, busyTimeoutMilliseconds: busyTimeoutMilliseconds, maxSessions: max(1, threadCount),
                                 standby: standby)
+        pool.openSessions()  // one per thread on PostgreSQL: the first requests find them open
         threads = NIOThreadPool(numberOfThreads: max(1, threadCount))
         threads.start()
     }

@@ -152,6 +152,16 @@ public final class DatabasePool: Sendable {
         return try writerLock.withLock { _ in try body(writer!) }
     }
 
+    /// On PostgreSQL, connects every session the pool may keep (`maxSessions`, on the primary and on
+    /// the standby) now rather than at the first requests that need them; nothing on SQLite, whose
+    /// connections cost no server process. A server calls it once it is open.
+    /// - Returns: the sessions open on the primary (nil on SQLite).
+    @discardableResult
+    public func openSessions() -> Int? {
+        standby?.sessions.openIdle()
+        return sessions?.openIdle()
+    }
+
     /// Closes the idle PostgreSQL sessions (SQLite's connections close with the pool).
     public func close() {
         sessions?.close()

@@ -55,6 +55,25 @@ final class PostgresSessionPool: Sendable {
         idle = [first]
     }
 
+    /// Connects until `limit` sessions are idle, so that a server's first burst of requests does not
+    /// pay for PostgreSQL backends being started (a fork, its catalog caches) while it is busiest.
+    /// Stops at the first connection refused (`max_connections` reached): the pool still connects on
+    /// demand later, as it always does.
+    /// - Returns: the sessions now idle.
+    @discardableResult
+    func openIdle() -> Int {
+        var opened: [Database] = []
+        let missing = lock.withLock { _ in limit - idle.count }
+        for _ in 0..<max(0, missing) {
+            guard let connection = try? PGConnection.connect(url, connectTimeout: .seconds(5)) else { break }
+            let db = Database(postgres: connection)
+            db.setBusyTimeout(milliseconds: lockTimeoutMilliseconds)
+            opened.append(db)
+        }
+        opened.forEach(checkIn)
+        return lock.withLock { _ in idle.count }
+    }
+
     /// Runs `body` on an idle session (connecting when none is), then keeps the session for the
     /// next caller unless its connection was lost or it was left inside a transaction.
     /// - Throws: what `body` throws; `StoreError(.unavailable)` when no connection can be made.

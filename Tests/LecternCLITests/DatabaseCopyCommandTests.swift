@@ -1,10 +1,11 @@
 import Foundation
 import LecternPostgres
+import LecternTestSupport
 import Testing
 
 /// `lectern db copy` through the real binary: SeedData with its caches to PostgreSQL and back to a new
 /// file, the commands that run on both giving the same output on each copy, and the refusals.
-@Suite("lectern db copy", .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
+@Suite("lectern db copy", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct DatabaseCopyCommandTests {
     /// The rows of every table of an SQLite file as `sqlite3 .dump` writes them, sorted (a table
     /// without an integer key lists its rows in the order they were inserted, which PostgreSQL does
@@ -23,7 +24,7 @@ struct DatabaseCopyCommandTests {
         try lectern.ok(["train", "--algorithm", "popular"])
         try lectern.ok(["train", "--algorithm", "itemknn"])
         try lectern.ok(["apikey", "create", "--name", "storefront"])
-        try PostgresCommandTests.withDatabase { url in
+        try TestPostgres.withDatabase { url in
             let password = try PGConnectionURL(url).password
             let up = try lectern.run(["db", "copy", "--to", url])
             #expect(up.status == 0, "\(up.stderr)")
@@ -78,7 +79,7 @@ struct DatabaseCopyCommandTests {
         #expect(try lectern.run(["db", "copy", "--to", text]).status == 6)
         #expect(try String(contentsOfFile: text, encoding: .utf8) == "not a database\n")
 
-        try PostgresCommandTests.withDatabase { url in
+        try TestPostgres.withDatabase { url in
             // A refused login: exit 8, the password never shown.
             let wrong = url.replacingOccurrences(of: #"://([^:@/]+):[^@]*@"#, with: "://$1:not-the-password@", options: .regularExpression)
             if wrong != url {

@@ -1,47 +1,18 @@
 import Foundation
 import LecternPostgres
 import LecternStore
+import LecternTestSupport
 import Testing
-
-/// The server the tests may use (LECTERN_TEST_PG), as in LecternStoreTests' PostgresTestSupport.
-enum PostgresServer {
-    static let url = ProcessInfo.processInfo.environment["LECTERN_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
-    static var isEnabled: Bool { url != nil || ProcessInfo.processInfo.environment["LECTERN_REQUIRE_PG"] == "1" }
-
-    /// `server` (a URL) naming database `name` instead of its own, its query (a socket, a port) kept.
-    static func url(_ server: String, database name: some StringProtocol) -> String {
-        let parts = server.split(separator: "?", maxSplits: 1)
-        let base = parts[0][..<parts[0].lastIndex(of: "/")!]
-        return "\(base)/\(name)" + (parts.count > 1 ? "?\(parts[1])" : "")
-    }
-}
 
 /// `lectern init`, `db status` and `db migrate` on a postgres:// URL, and the refusal of the commands
 /// not ported yet (PostgresTwinCommandTests runs those that are).
 /// Skipped without LECTERN_TEST_PG (`bash scripts/pg-cluster.sh start` prints one); under
 /// LECTERN_REQUIRE_PG=1 (CI) they run and fail instead.
-@Suite("Commands on PostgreSQL", .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
+@Suite("Commands on PostgreSQL", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct PostgresCommandTests {
-    static let serverURL = PostgresServer.url
-
-    struct Missing: Error, CustomStringConvertible {
-        var description: String { "LECTERN_REQUIRE_PG=1 but LECTERN_TEST_PG is not set" }
-    }
-
-    /// A fresh database for one test, dropped after it; `body` gets its URL (with the password).
-    static func withDatabase(_ body: (String) throws -> Void) throws {
-        guard let serverURL else { throw Missing() }
-        let name = "lectern_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let admin = try PGConnection.connect(try PGConnectionURL(serverURL))
-        defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
-        defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        try body(PostgresServer.url(serverURL, database: name))
-    }
-
     @Test("init makes an empty database Lectern's; db status lists it; db migrate finds nothing to do")
     func initStatusMigrate() throws {
-        try Self.withDatabase { url in
+        try TestPostgres.withDatabase { url in
             let lectern = try Lectern(initialized: false)
             let password = try PGConnectionURL(url).password
             let pending = try lectern.run(["db", "status", "--format", "csv"], database: url)
@@ -61,7 +32,7 @@ struct PostgresCommandTests {
 
     @Test("LECTERN_DB may hold the URL")
     func urlFromEnvironment() throws {
-        try Self.withDatabase { url in
+        try TestPostgres.withDatabase { url in
             let lectern = try Lectern(initialized: false)
             let process = Process()
             process.executableURL = Lectern.binary
@@ -79,7 +50,7 @@ struct PostgresCommandTests {
 
     @Test("a wrong password, an unreachable server, an unknown or foreign database: one error line, exit 8 or 6, no password")
     func badInput() throws {
-        try Self.withDatabase { url in
+        try TestPostgres.withDatabase { url in
             let lectern = try Lectern(initialized: false)
             let secret = "N0t-The-Pa55word"
             var wrong = try PGConnectionURL(url)
@@ -88,7 +59,7 @@ struct PostgresCommandTests {
             let cases: [(String, Int32, String)] = [
                 (wrongURL, 8, "error: PostgreSQL refused the login"),
                 ("postgres://lectern:\(secret)@127.0.0.1:1/lectern", 8, "error: cannot reach the PostgreSQL server for lectern@127.0.0.1:1/lectern: "),
-                (url.replacingOccurrences(of: "/lectern_cli_", with: "/no_such_"), 8, "error: the PostgreSQL server has no database for"),
+                (url.replacingOccurrences(of: "/lectern_test_", with: "/no_such_"), 8, "error: the PostgreSQL server has no database for"),
             ]
             for (target, code, prefix) in cases where wrong.socketDirectory == nil || !target.contains(secret) {
                 let result = try lectern.run(["db", "migrate"], database: target)
@@ -107,7 +78,7 @@ struct PostgresCommandTests {
 
     @Test("a connection lost mid-write (the server ends the session) rolls back: one error line, exit 8, nothing kept")
     func connectionLostMidWrite() throws {
-        try Self.withDatabase { url in
+        try TestPostgres.withDatabase { url in
             let lectern = try Lectern(initialized: false)
             for step in [["init"], ["creator", "add", "Ada", "--share", "0.7"],
                          ["course", "add", "c1", "--title", "C", "--domain", "data", "--price", "10", "--creator", "Ada", "--status", "published"],

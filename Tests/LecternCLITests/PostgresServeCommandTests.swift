@@ -1,5 +1,6 @@
 import Foundation
 import LecternPostgres
+import LecternTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,7 +8,7 @@ import FoundationNetworking
 
 /// `lectern serve`, `apikey` and `health` on a PostgreSQL URL: two real server processes on one
 /// database, as two API nodes behind a load balancer.
-@Suite("lectern serve on PostgreSQL, two nodes", .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
+@Suite("lectern serve on PostgreSQL, two nodes", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct PostgresServeCommandTests {
     /// A `lectern serve` process and the port it printed.
     struct Node {
@@ -64,7 +65,7 @@ struct PostgresServeCommandTests {
 
     @Test("two lectern serve processes on one database: a learner added on one is known to the other, a key revoked by the CLI is refused by both")
     func twoServeProcesses() async throws {
-        let (url, drop) = try Self.makeDatabase()
+        let (url, drop) = try TestPostgres.makeDatabase()
         defer { drop() }
         let password = try PGConnectionURL(url).password
         let lectern = try Lectern(initialized: false)
@@ -94,20 +95,5 @@ struct PostgresServeCommandTests {
         if let password {
             for result in [created, listed, health] { #expect(!result.stdout.contains(password) && !result.stderr.contains(password)) }
         }
-    }
-
-    /// A fresh database on LECTERN_TEST_PG; its URL and what drops it.
-    static func makeDatabase() throws -> (String, () -> Void) {
-        guard let serverURL = PostgresServer.url else { throw PostgresCommandTests.Missing() }
-        let name = "lectern_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let admin = try PGConnection.connect(try PGConnectionURL(serverURL))
-        defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
-        let drop = {
-            guard let admin = try? PGConnection.connect(try PGConnectionURL(serverURL)) else { return }
-            _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            admin.close()
-        }
-        return (PostgresServer.url(serverURL, database: name), drop)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LecternPostgres
+import LecternTestSupport
 import Testing
 
 /// Issue 16's end-to-end run: two `lectern serve` nodes and one `lectern train` on one cluster, and a
@@ -11,7 +12,7 @@ import Testing
 /// Only this suite uses the standby (pausing its replay would stall any other), and its tests run
 /// one at a time.
 @Suite("lectern serve --read-db on a hot standby", .serialized,
-       .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
+       .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct PostgresStandbyCommandTests {
     /// The standby's URL (its `postgres` database) from LECTERN_TEST_PG_STANDBY.
     static let standbyURL = ProcessInfo.processInfo.environment["LECTERN_TEST_PG_STANDBY"].flatMap { $0.isEmpty ? nil : $0 }
@@ -23,7 +24,7 @@ struct PostgresStandbyCommandTests {
     @Test("a purchase on node A is gone from node B's list while B's standby is paused; a key revoked meanwhile is refused by B; train's new run reaches B")
     func twoNodesTrainAndStandby() async throws {
         guard let standbyServer = Self.standbyURL else { throw MissingStandby() }
-        let (url, drop) = try PostgresServeCommandTests.makeDatabase()
+        let (url, drop) = try TestPostgres.makeDatabase()
         defer { drop() }
         let standby = Self.sameDatabase(as: url, on: standbyServer)
         let lectern = try Lectern(initialized: false)
@@ -112,9 +113,9 @@ struct PostgresStandbyCommandTests {
 
     @Test("--read-db refuses an SQLite database, another database of the primary, and a server it cannot reach, with one line")
     func refusals() throws {
-        let (url, drop) = try PostgresServeCommandTests.makeDatabase()
+        let (url, drop) = try TestPostgres.makeDatabase()
         defer { drop() }
-        let (other, dropOther) = try PostgresServeCommandTests.makeDatabase()
+        let (other, dropOther) = try TestPostgres.makeDatabase()
         defer { dropOther() }
         let lectern = try Lectern()
         #expect(try lectern.run(["init"], database: url).status == 0)
@@ -187,7 +188,7 @@ struct PostgresStandbyCommandTests {
     /// `database`'s URL with its database name put on `server`'s URL.
     static func sameDatabase(as database: String, on server: String) -> String {
         let name = database.split(separator: "?", maxSplits: 1)[0].split(separator: "/").last ?? ""
-        return PostgresServer.url(server, database: name)
+        return TestPostgres.replacingDatabase(in: server, with: String(name))
     }
 
     /// Waits (120 s at most) for the standby to have replayed everything the primary had written

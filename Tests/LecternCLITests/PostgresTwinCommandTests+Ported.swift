@@ -9,7 +9,7 @@ extension PostgresTwinCommandTests {
     /// name; PostgreSQL's `user@host:port/database`) as `<db>`.
     static func maskedDatabase(_ text: String) -> String {
         masked(text).replacingOccurrences(of: "\\S*test\\.db", with: "<db>", options: .regularExpression)
-            .replacingOccurrences(of: "\\S+@\\S+/lectern_cli_[0-9a-f]{16}", with: "<db>", options: .regularExpression)
+            .replacingOccurrences(of: "\\S+@\\S+/lectern_test_[0-9a-f]{16}", with: "<db>", options: .regularExpression)
     }
 
     /// `maskedDatabase`, and numbers with two decimals (training and trial seconds) as `<s>`.

@@ -1,11 +1,12 @@
 import Foundation
+import LecternTestSupport
 import Testing
 
 /// The commands that run on PostgreSQL, through the built binary: the same steps on an SQLite file
 /// and on a fresh PostgreSQL database must print the same thing and exit alike (issue 16: "every
 /// command works on both with the same output"). Times of "now" are masked, as the two runs are
 /// seconds apart. Skipped without LECTERN_TEST_PG; under LECTERN_REQUIRE_PG=1 (CI) they run.
-@Suite("Commands on PostgreSQL give SQLite's output", .enabled(if: PostgresServer.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
+@Suite("Commands on PostgreSQL give SQLite's output", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct PostgresTwinCommandTests {
     /// Runs `steps` on an SQLite file and on a PostgreSQL database, and compares every result after
     /// `mask` (`masked` unless told).
@@ -14,7 +15,7 @@ struct PostgresTwinCommandTests {
                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
         let lectern = try Lectern()
         for (name, text) in files { try lectern.write(name, text) }
-        try PostgresCommandTests.withDatabase { url in
+        try TestPostgres.withDatabase { url in
             let created = try lectern.run(["init"], database: url)
             #expect(created.status == 0, "\(created.stderr)", sourceLocation: sourceLocation)
             for step in steps {

@@ -7,7 +7,7 @@ import LecternTestSupport
 
 /// Issue 16: the PostgreSQL migrations yield SQLite's schema. Both engines are migrated and read back
 /// from their catalogs; the only differences allowed are `EngineDifferences`' (docs/engines.md).
-/// Skipped without LECTERN_TEST_PG (see PostgresTestSupport.swift); failing under LECTERN_REQUIRE_PG=1.
+/// Skipped without LECTERN_TEST_PG (see Tests/LecternTestSupport/TestPostgres.swift); failing under LECTERN_REQUIRE_PG=1.
 @Suite("Engine schema parity", .enabled(if: TestPostgres.isEnabled, "set LECTERN_TEST_PG (bash scripts/pg-cluster.sh start) or run bash .ci/run"))
 struct EngineSchemaTests {
     @Test("every SQLite migration has a PostgreSQL twin with the same number and name")

@@ -125,6 +125,19 @@ struct ImportExportTests {
         try withDatabase(on: engine) { (db: Database) throws in try expectEverythingImported(into: db) }
     }
 
+    /// On PostgreSQL an interactions import leaves the planner statistics of what it wrote (a table
+    /// never analysed has reltuples -1): the first reports and lists after a load are not planned blind.
+    @Test("an interactions import on PostgreSQL analyses the tables it filled")
+    func interactionsImportAnalyses() throws {
+        try withDatabase(on: .postgresql) { (db: Database) throws in
+            let tuples = "SELECT reltuples::int8 FROM pg_class WHERE relname = ? AND relkind = 'r'"
+            #expect(try db.scalarInt(tuples, ["interactions"]) == -1)
+            _ = try importSamples(into: db, directory: try TemporaryDirectory())
+            #expect(try db.scalarInt(tuples, ["interactions"]) == 5)
+            #expect(try db.scalarInt(tuples, ["monthly_learner_activity"]) ?? -1 >= 0)  // analysed (empty until rolled up)
+        }
+    }
+
     /// Imports the samples into `db` and checks every field of every row.
     private func expectEverythingImported(into db: Database) throws {
         let directory = try TemporaryDirectory()

@@ -216,6 +216,26 @@ struct PostgresConnectionTests {
         #expect(try second.withAdvisoryLock(key) { 1 } == 1)
     }
 
+    @Test("a server's pool opens all its sessions at once on PostgreSQL (none on SQLite), and never more than its limit")
+    func poolOpensItsSessions() throws {
+        try TestPostgres.withDatabase { url in
+            let pool = try DatabasePool(path: url, maxSessions: 5)
+            defer { pool.close() }
+            let observer = try PGConnection.connect(try PGConnectionURL(url))
+            defer { observer.close() }
+            let others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            #expect(try observer.scalarInt(others) == 1)  // the one that opened (and migrated) the database
+            #expect(pool.openSessions() == 5)
+            #expect(try observer.scalarInt(others) == 5)
+            #expect(pool.openSessions() == 5)
+            #expect(try observer.scalarInt(others) == 5)
+            #expect(try pool.read { db in try db.scalarInt("SELECT count(*) FROM schema_migrations") } ?? 0 > 0)
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-pool-\(UUID().uuidString).db").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
+        #expect(try DatabasePool(path: file).openSessions() == nil)
+    }
+
     @Test("a prepared statement reads every type as an unnamed one does, is prepared once, and survives a schema change")
     func preparedStatements() throws {
         try TestPostgres.withDatabase { url in

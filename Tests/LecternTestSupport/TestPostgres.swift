@@ -24,13 +24,9 @@ public enum TestPostgres {
     /// Makes a fresh database with a random name, runs `body` with its URL, and drops it, so suites and
     /// tests run in parallel without seeing each other.
     public static func withDatabase<T>(_ body: (_ url: String) throws -> T) throws -> T {
-        guard let url else { throw Missing() }
-        let name = "lectern_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let admin = try PGConnection.connect(try PGConnectionURL(url))
-        defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
-        defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        return try body(replacingDatabase(in: url, with: String(name)))
+        let (url, drop) = try makeDatabase()
+        defer { drop() }
+        return try body(url)
     }
 
     /// Makes a fresh database with a random name; returns its URL and what drops it (for a fixture

@@ -338,12 +338,7 @@ public struct RecommendationCache {
     static let copyBatchBytes = 4 << 20
 
     /// `append` on PostgreSQL: every table's rows with `COPY ... FROM STDIN`, in one transaction
-    /// (MVCC: other writers do not wait for it, and readers do not serve a 'writing' run), then
-    /// `ANALYZE` of the tables written, before the run is activated.
-    ///
-    /// Without it the planner serves the new run on the statistics of the table before it (none, after
-    /// a first training) until autovacuum gets there, up to a minute later: bench-pg measured requests
-    /// of up to 1.1 s in the first 10 s after a training, none after the tables were analysed.
+    /// (MVCC: other writers do not wait for it, and readers do not serve a 'writing' run).
     private func appendWithCopy(_ output: RunOutput, to runID: Int64, _ session: PostgresSession) throws {
         try withStoreErrors {
             try db.transaction(.immediate) {
@@ -361,10 +356,6 @@ public struct RecommendationCache {
                     [runID, $0.entity, $0.id, Self.bytes(of: $0.vector)]
                 }
             }
-            let written = [("course_neighbors", output.neighbors.count), ("recommendations", output.recommendations.count),
-                           ("course_popularity", output.popularity.count), ("model_factors", output.factors.count)]
-                .filter { $0.1 > 0 }.map(\.0)
-            if !written.isEmpty { try db.run("ANALYZE " + written.joined(separator: ", ")) }
         }
     }
 
@@ -420,12 +411,17 @@ public struct RecommendationCache {
     /// Rows a run gained for a learner or course deleted after `mark` (see `erasureMark()`) are
     /// removed first, in the same transaction: a forgotten learner is never served, however the
     /// deletion and the training interleaved.
+    ///
+    /// On PostgreSQL the cache tables are analysed first (`ANALYZE`, outside the swap's transaction), so
+    /// that the planner knows the new runs' rows from their first request on; else it plans on the
+    /// statistics from before the training (none after a first one) until autovacuum comes by.
     /// - Throws: `StoreError(.conflict)` when a run is no longer 'writing' (pruned as abandoned).
     @discardableResult
     public func activate(_ runs: [ModelRun], erasedAfter mark: Int64,
                          beforeCommit: (() throws -> Void)? = nil) throws -> [ModelRun] {
         try withStoreErrors {
-            try db.transaction(.immediate) {
+            if db.isPostgres { try db.run(Self.analyzeCache) }
+            return try db.transaction(.immediate) {
                 let erasures = try db.all(Self.erasuresAfter, [mark]) { ($0.text(0), $0.int64(1)) }
                 for run in runs {
                     for (entity, id) in erasures {
@@ -448,6 +444,8 @@ public struct RecommendationCache {
             }
         }
     }
+
+    static let analyzeCache = "ANALYZE course_neighbors, recommendations, course_popularity, model_factors, model_runs, active_models"
 
     /// Removes a run that will not be activated (a failed training), in batches.
     public func abandon(_ runID: Int64) throws {

@@ -299,11 +299,14 @@ public struct Importer {
             // PostgreSQL: the rules judged batch by batch in memory, new rows sent with COPY.
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let load = try PostgresInteractionLoad(session, expectedRows: size / BulkLoad.bytesPerRow)
-            return try runPipelined(path: path, entity: "interactions", options: options, rowsJudgedInMemory: true,
-                                    after: { try load.finish() }, beforeBatch: { try load.prepare($0) },
-                                    afterBatch: { try load.flush() }, parse: parse) { parsed, summary in
+            let summary = try runPipelined(path: path, entity: "interactions", options: options, rowsJudgedInMemory: true,
+                                           after: { try load.finish() }, beforeBatch: { try load.prepare($0) },
+                                           afterBatch: { try load.flush() }, parse: parse) { parsed, summary in
                 count(try load.insert(parsed), &summary)
             }
+            // Planner statistics for the new rows now, not when autovacuum comes by (as after pg_restore).
+            if summary.imported > 0 { try withStoreErrors { try db.run(Self.analyzeInteractions) } }
+            return summary
         }
         // SQLite's bulk load: indexes rebuilt after, a bigger page cache.
         let writer = try InteractionWriter(db)
@@ -315,6 +318,8 @@ public struct Importer {
             count(try writer.insert(parsed.0, coursePrice: parsed.1), &summary)
         }
     }
+
+    static let analyzeInteractions = "ANALYZE interactions, daily_course_sales, monthly_learner_activity"
 
     // MARK: The shared loop
 
