@@ -41,7 +41,7 @@ extension Lectern {
             "A hot standby of the PostgreSQL --db (postgres://...) to answer reads; writes and API keys stay on --db, and a learner's own reads go to --db until the standby has replayed their events.",
             valueName: "url"))
         var readDB: String?
-        @Option(help: "Threads running database work (on PostgreSQL also the most sessions kept open, per database).") var threads = 8
+        @Option(help: "Threads running database work (on PostgreSQL also the sessions opened at start and kept open, per database).") var threads = 8
         @Option(name: .customLong("log-level"), help: "Access log level: trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
