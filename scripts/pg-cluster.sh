@@ -69,13 +69,18 @@ start() {
 
 # A hot standby of the cluster, streaming from it (pg_basebackup -R), on its own port, in
 # $DIR/standby; prints its socket URL. For `lectern serve --read-db` and the two-node test. A fast
-# checkpoint: the default (spread) waits minutes on a busy cluster before the copy starts.
+# checkpoint: the default (spread) waits minutes on a busy cluster before the copy starts. A physical
+# replication slot (-C -S) keeps the primary's WAL until the standby has it: without one, a standby
+# that fell behind under the test suites' writes asked for a segment the primary had recycled, and
+# never caught up again (a CI run failed so).
 standby() {
   running || { echo "error: no cluster running in $DIR: run scripts/pg-cluster.sh start" >&2; exit 1; }
   if [ -f "$DIR/standby-port" ] && [ -f "$DIR/standby/postmaster.pid" ]; then standby_url; return; fi
   rm -rf "$DIR/standby"
   free_port > "$DIR/standby-port"
-  as_owner "$PG_BIN/pg_basebackup" -h "$DIR" -p "$(cat "$DIR/port")" -U lectern -D "$DIR/standby" -R -X stream --checkpoint=fast \
+  as_owner "$PG_BIN/psql" -q -h "$DIR" -p "$(cat "$DIR/port")" -U lectern -d postgres -c \
+    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'lectern_standby' AND NOT active" >/dev/null
+  as_owner "$PG_BIN/pg_basebackup" -h "$DIR" -p "$(cat "$DIR/port")" -U lectern -D "$DIR/standby" -R -C -S lectern_standby -X stream --checkpoint=fast \
     >"$DIR/standby.log" 2>&1 || { cat "$DIR/standby.log" >&2; exit 1; }
   chmod 700 "$DIR/standby"
   # Throwaway like its primary: without fsync its replay keeps up with the test suites' writes.
