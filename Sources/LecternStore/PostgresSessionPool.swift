@@ -65,9 +65,7 @@ final class PostgresSessionPool: Sendable {
         var opened: [Database] = []
         let missing = lock.withLock { _ in limit - idle.count }
         for _ in 0..<max(0, missing) {
-            guard let connection = try? PGConnection.connect(url, connectTimeout: .seconds(5)) else { break }
-            let db = Database(postgres: connection)
-            db.setBusyTimeout(milliseconds: lockTimeoutMilliseconds)
+            guard let db = try? connect() else { break }
             opened.append(db)
         }
         opened.forEach(checkIn)
@@ -93,13 +91,17 @@ final class PostgresSessionPool: Sendable {
             Self.close(db)
         }
         do {
-            let connection = try PGConnection.connect(url, connectTimeout: .seconds(5))
-            let db = Database(postgres: connection)
-            db.setBusyTimeout(milliseconds: lockTimeoutMilliseconds)
-            return db
+            return try connect()
         } catch let error as PGError {
             throw StoreError(.unavailable, StoreError.wrapping(error).message)
         }
+    }
+
+    /// A new session, with the pool's lock timeout.
+    private func connect() throws -> Database {
+        let db = Database(postgres: try PGConnection.connect(url, connectTimeout: .seconds(5)))
+        db.setBusyTimeout(milliseconds: lockTimeoutMilliseconds)
+        return db
     }
 
     private func checkIn(_ db: Database) {
